@@ -1,0 +1,47 @@
+/** The only reader of process.env. Validated once; a bad value stops the boot with a clear message. */
+import { z } from 'zod';
+
+export const EMBEDDED_DB_PORT_DEFAULT = 5433;
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL').optional(),
+  EMBEDDED_DB_PORT: z.coerce.number().int().positive().default(EMBEDDED_DB_PORT_DEFAULT),
+  AUTH_SECRET: z.string().min(16).optional(),
+  AUDIT_HMAC_KEY: z.string().min(16).optional(),
+  /** オンライン資格確認 adapter */
+  ELIGIBILITY_MODE: z.enum(['sandbox', 'http']).default('sandbox'),
+  ELIGIBILITY_URL: z.string().url().optional(),
+  /** cookies get Secure only behind HTTPS */
+  SECURE_COOKIES: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+export function env(): Env {
+  if (!cached) {
+    const parsed = schema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
+    if (!parsed.success) {
+      throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Embedded PGlite (served by scripts/db-server.ts) unless DATABASE_URL points at a real server. */
+export function databaseUrl(): string {
+  const e = env();
+  return e.DATABASE_URL ?? `postgresql://postgres@127.0.0.1:${e.EMBEDDED_DB_PORT}/postgres`;
+}
+
+export function requireSecret(name: 'AUTH_SECRET' | 'AUDIT_HMAC_KEY'): string {
+  const value = env()[name];
+  if (!value) throw new Error(`${name} is not set (npm run demo generates one under ./data)`);
+  return value;
+}

@@ -1,0 +1,135 @@
+/**
+ * Prisma migrations without a network: the schema engine compiled to WebAssembly, driven here.
+ * Used by `npm run db:migrate`, `npm run db:migrate:new`, the demo start and the test setup.
+ * Clinics on closed networks (閉域網) have the same constraint, so this is the product's own migrate command.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+
+const require = createRequire(import.meta.url);
+const ROOT = process.cwd();
+export const SCHEMA_DIR = path.join(ROOT, 'prisma', 'schema');
+export const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
+
+type Engine = {
+  diff(input: unknown): Promise<{ exitCode: number; stdout?: string | null }>;
+  applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
+  diagnoseMigrationHistory(input: unknown): Promise<Record<string, unknown>>;
+  markMigrationRolledBack(input: unknown): Promise<unknown>;
+};
+
+let bgPromise: Promise<any> | undefined;
+async function loadWasm() {
+  bgPromise ??= (async () => {
+    const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg' as string);
+    const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
+    const { instance } = await WebAssembly.instantiate(readFileSync(path.join(dir, 'schema_engine_bg.wasm')), {
+      './schema_engine_bg.js': bg,
+    });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports as any).__wbindgen_start();
+    return bg;
+  })();
+  return bgPromise;
+}
+
+export function readSchemaFiles(): [string, string][] {
+  return readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.prisma'))
+    .sort()
+    .map((f) => [path.join('prisma', 'schema', f), readFileSync(path.join(SCHEMA_DIR, f), 'utf8')]);
+}
+
+export function readMigrationsList() {
+  const dirs = existsSync(MIGRATIONS_DIR)
+    ? readdirSync(MIGRATIONS_DIR)
+        .filter((d) => statSync(path.join(MIGRATIONS_DIR, d)).isDirectory())
+        .sort()
+    : [];
+  const lockPath = path.join(MIGRATIONS_DIR, 'migration_lock.toml');
+  return {
+    baseDir: MIGRATIONS_DIR,
+    lockfile: { path: 'migration_lock.toml', content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: dirs.map((d) => ({
+      path: d,
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok', value: readFileSync(path.join(MIGRATIONS_DIR, d, 'migration.sql'), 'utf8') },
+      },
+    })),
+  };
+}
+
+const FILTERS = { externalTables: [], externalEnums: [] };
+
+async function openEngine(connectionString: string, log: (msg: string) => void = () => {}) {
+  const bg = await loadWasm();
+  const main = new PrismaPg({ connectionString });
+  const factory = {
+    provider: 'postgres' as const,
+    adapterName: main.adapterName,
+    connect: async () => {
+      const adapter = await main.connect();
+      // PrismaPg splits scripts on ';', which breaks dollar-quoted trigger functions: send the script whole
+      // (the simple query protocol runs several statements; a failure stops at that statement).
+      (adapter as any).executeScript = async (script: string) => {
+        await (adapter as any).client.query(script);
+      };
+      return adapter;
+    },
+    // The shadow database is an in-memory PGlite, never the main server (a PrismaPg shadow would run there).
+    connectToShadowDb: async () => {
+      const pg = new PGlite({ extensions: { pg_trgm } });
+      const adapter = await new PrismaPGlite(pg).connect();
+      // as shipped, executeScript does not wait: a failing shadow migration would go unseen
+      (adapter as any).executeScript = async (sql: string) => {
+        await pg.exec(sql);
+      };
+      return adapter;
+    },
+  };
+  const engine: Engine = await bg.SchemaEngine.new(
+    { datamodels: readSchemaFiles() },
+    log,
+    bindMigrationAwareSqlAdapterFactory(factory as any),
+  );
+  return engine;
+}
+
+/** Applies every pending migration. Returns the names applied. */
+export async function deployMigrations(connectionString: string): Promise<string[]> {
+  const engine = await openEngine(connectionString);
+  const result = await engine.applyMigrations({ migrationsList: readMigrationsList(), filters: FILTERS });
+  return result.appliedMigrationNames;
+}
+
+/** SQL that brings the migrations up to the current schema files ('' when nothing changed). */
+export async function diffMigrationsToSchema(connectionString: string): Promise<string> {
+  const engine = await openEngine(connectionString);
+  const result = (await engine.diff({
+    from: { tag: 'migrations', ...readMigrationsList() },
+    to: { tag: 'schemaDatamodel', files: readSchemaFiles().map(([p, content]) => ({ path: p, content })) },
+    script: true,
+    exitCode: null,
+    filters: FILTERS,
+  })) as { stdout: string | null };
+  const out = result.stdout ?? '';
+  return out.includes('This is an empty migration.') ? '' : out;
+}
+
+export async function migrationStatus(connectionString: string) {
+  const engine = await openEngine(connectionString);
+  return engine.diagnoseMigrationHistory({ migrationsList: readMigrationsList(), optInToShadowDatabase: false, filters: FILTERS });
+}
+
+export async function markRolledBack(connectionString: string, migrationName: string) {
+  const engine = await openEngine(connectionString);
+  await engine.markMigrationRolledBack({ migrationName });
+}
