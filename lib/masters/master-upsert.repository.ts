@@ -1,0 +1,203 @@
+/**
+ * Batched, idempotent writes into the master tables. Every value goes through Prisma.sql parameters; identifiers come
+ * only from the fixed TABLES spec below. Rows are never deleted: abolished codes stay resolvable.
+ */
+import { db, Prisma } from '@/lib/core/db';
+import type { GenericNameRow, MasterRow, MasterTable } from './types';
+
+type ColType = 'text' | 'date' | 'numeric' | 'int' | 'bool';
+
+interface TableSpec {
+  table: string;
+  columns: Record<string, ColType>;
+  /** NOT NULL columns a row must carry to be inserted */
+  required: string[];
+  hasImportedAt: boolean;
+}
+
+const searchable = { name: 'text', kana: 'text', nameSearch: 'text', kanaSearch: 'text' } as const;
+const lifecycle = { movedTo: 'text', abolishedOn: 'date', changedOn: 'date' } as const;
+
+export const TABLES: Record<MasterTable, TableSpec> = {
+  disease: {
+    table: 'DiseaseMaster',
+    columns: {
+      code: 'text', keyNumber: 'text', exchangeCode: 'text', ...searchable, icd10: 'text', icd10Sub: 'text', ...lifecycle, source: 'text',
+    },
+    required: ['name', 'nameSearch', 'kanaSearch', 'source'],
+    hasImportedAt: true,
+  },
+  modifier: {
+    table: 'ModifierMaster',
+    columns: {
+      code: 'text', keyNumber: 'text', exchangeCode: 'text', ...searchable, position: 'text', kindCode: 'text', ...lifecycle, source: 'text',
+    },
+    required: ['name', 'nameSearch', 'kanaSearch', 'position', 'source'],
+    hasImportedAt: true,
+  },
+  drug: {
+    table: 'DrugMaster',
+    columns: {
+      code: 'text', yjCode: 'text', ...searchable, genericName: 'text', genericCode: 'text', unit: 'text', price: 'numeric',
+      dosageForm: 'text', isGeneric: 'bool', ...lifecycle, source: 'text',
+    },
+    required: ['name', 'nameSearch', 'kanaSearch', 'source'],
+    hasImportedAt: true,
+  },
+  allergen: {
+    table: 'AllergenMaster',
+    columns: { code: 'text', category: 'text', ...searchable, source: 'text' },
+    required: ['category', 'name', 'nameSearch', 'kanaSearch', 'source'],
+    hasImportedAt: true,
+  },
+  usage: {
+    table: 'UsageMaster',
+    columns: { code: 'text', text: 'text', kind: 'text', timesPerDay: 'int', sortOrder: 'int', source: 'text' },
+    required: ['text', 'kind', 'source'],
+    hasImportedAt: false,
+  },
+  labCode: {
+    table: 'LabCodeMaster',
+    columns: { code: 'text', name: 'text', specimen: 'text', unit: 'text', source: 'text' },
+    required: ['name', 'source'],
+    hasImportedAt: true,
+  },
+};
+
+const ident = (name: string) => Prisma.raw(`"${name}"`);
+
+function param(value: unknown, type: ColType): Prisma.Sql {
+  return Prisma.sql`${value ?? null}::${Prisma.raw(type)}`;
+}
+
+/** Columns a row provides (the stored value of every other column is kept). */
+function providedColumns(spec: TableSpec, values: Record<string, unknown>): string[] {
+  return Object.keys(spec.columns).filter((c) => c !== 'code' && values[c] !== undefined);
+}
+
+function groupBySignature(spec: TableSpec, rows: MasterRow[]) {
+  const groups = new Map<string, { columns: string[]; rows: MasterRow[] }>();
+  for (const row of rows) {
+    const columns = providedColumns(spec, row.values);
+    const key = columns.join(',');
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { columns, rows: [] }));
+    group.rows.push(row);
+  }
+  return [...groups.values()];
+}
+
+export interface UpsertOutcome {
+  inserted: number;
+  updated: number;
+  /** codes of change rows that matched no stored row */
+  missing: string[];
+}
+
+/**
+ * Writes one batch (codes must be unique within the batch). Full rows: INSERT … ON CONFLICT DO UPDATE of the columns
+ * they provide. Change rows (partial, or lacking a required column): UPDATE … FROM (VALUES …) of the provided columns.
+ */
+export async function upsertMasterRows(table: MasterTable, rows: MasterRow[]): Promise<UpsertOutcome> {
+  const spec = TABLES[table];
+  const outcome: UpsertOutcome = { inserted: 0, updated: 0, missing: [] };
+  if (rows.length === 0) return outcome;
+  const full: MasterRow[] = [];
+  const partial: MasterRow[] = [];
+  for (const row of rows) {
+    const insertable = spec.required.every((c) => row.values[c] !== undefined && row.values[c] !== null);
+    (insertable ? full : partial).push(row);
+  }
+  const client = db();
+  for (const group of groupBySignature(spec, full)) {
+    const columns = ['code', ...group.columns];
+    const values = group.rows.map(
+      (r) => Prisma.sql`(${Prisma.join(columns.map((c) => param(r.values[c], spec.columns[c])))})`,
+    );
+    const sets = group.columns.map((c) => Prisma.sql`${ident(c)} = EXCLUDED.${ident(c)}`);
+    if (spec.hasImportedAt) sets.push(Prisma.sql`"importedAt" = now()`);
+    const result = await client.$queryRaw<{ inserted: boolean }[]>`
+      INSERT INTO ${ident(spec.table)} (${Prisma.join(columns.map(ident))})
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT ("code") DO UPDATE SET ${Prisma.join(sets)}
+      RETURNING (xmax = 0) AS inserted`;
+    for (const r of result) {
+      if (r.inserted) outcome.inserted++;
+      else outcome.updated++;
+    }
+  }
+  for (const group of groupBySignature(spec, partial)) {
+    const columns = ['code', ...group.columns];
+    const values = group.rows.map(
+      (r) => Prisma.sql`(${Prisma.join(columns.map((c) => param(r.values[c], spec.columns[c])))})`,
+    );
+    const sets = group.columns.map((c) => Prisma.sql`${ident(c)} = v.${ident(c)}`);
+    if (spec.hasImportedAt) sets.push(Prisma.sql`"importedAt" = now()`);
+    if (sets.length === 0) continue;
+    const result = await client.$queryRaw<{ code: string }[]>`
+      UPDATE ${ident(spec.table)} AS t SET ${Prisma.join(sets)}
+      FROM (VALUES ${Prisma.join(values)}) AS v (${Prisma.join(columns.map(ident))})
+      WHERE t."code" = v."code"
+      RETURNING t."code"`;
+    outcome.updated += result.length;
+    const found = new Set(result.map((r) => r.code));
+    for (const r of group.rows) if (!found.has(r.values.code as string)) outcome.missing.push(r.values.code as string);
+  }
+  return outcome;
+}
+
+/** MEDIS nmain 移行先病名管理番号 → the successor's 傷病名コード (run after the whole file is stored). */
+export async function resolveDiseaseMovesByKeyNumber(moves: { code: string; movedToKeyNumber: string }[]): Promise<number> {
+  let updated = 0;
+  for (let i = 0; i < moves.length; i += 500) {
+    const chunk = moves.slice(i, i + 500);
+    const values = chunk.map((m) => Prisma.sql`(${m.code}::text, ${m.movedToKeyNumber}::text)`);
+    updated += await db().$executeRaw`
+      UPDATE "DiseaseMaster" AS d SET "movedTo" = s."code"
+      FROM (VALUES ${Prisma.join(values)}) AS v ("code", "key")
+      JOIN "DiseaseMaster" AS s ON s."keyNumber" = v."key"
+      WHERE d."code" = v."code" AND s."code" <> d."code"`;
+  }
+  return updated;
+}
+
+/**
+ * 一般名処方マスタ → DrugMaster. 全体 sheet rows: refresh the name of drugs already carrying the code, and give drugs
+ * without a 一般名コード the standard one (first 9 characters of the 薬価基準収載医薬品コード + ZZZ). 例外コード rows: set
+ * the code on the drugs with that 薬価基準収載医薬品コード. Returns the number of drug rows changed.
+ */
+export async function applyGenericNames(rows: GenericNameRow[]): Promise<number> {
+  const client = db();
+  let changed = 0;
+  const general = rows.filter((r) => !r.yjCode);
+  const exceptions = rows.filter((r) => r.yjCode);
+  for (let i = 0; i < general.length; i += 500) {
+    const chunk = general.slice(i, i + 500);
+    const values = Prisma.join(chunk.map((r) => Prisma.sql`(${r.genericCode}::text, ${r.genericName}::text)`));
+    changed += await client.$executeRaw`
+      UPDATE "DrugMaster" AS d SET "genericName" = v."name", "importedAt" = now()
+      FROM (VALUES ${values}) AS v ("code", "name")
+      WHERE d."genericCode" = v."code" AND d."genericName" IS DISTINCT FROM v."name"`;
+    const standard = chunk.filter((r) => r.genericCode.endsWith('ZZZ'));
+    if (standard.length === 0) continue;
+    const prefixed = Prisma.join(
+      standard.map((r) => Prisma.sql`(${r.genericCode.slice(0, 9)}::text, ${r.genericCode}::text, ${r.genericName}::text)`),
+    );
+    changed += await client.$executeRaw`
+      UPDATE "DrugMaster" AS d SET "genericCode" = v."code", "genericName" = v."name", "importedAt" = now()
+      FROM (VALUES ${prefixed}) AS v ("prefix", "code", "name")
+      WHERE d."genericCode" IS NULL AND d."yjCode" LIKE v."prefix" || '%'`;
+  }
+  for (let i = 0; i < exceptions.length; i += 500) {
+    const chunk = exceptions.slice(i, i + 500);
+    const values = Prisma.join(
+      chunk.map((r) => Prisma.sql`(${r.yjCode!}::text, ${r.genericCode}::text, ${r.genericName}::text)`),
+    );
+    changed += await client.$executeRaw`
+      UPDATE "DrugMaster" AS d SET "genericCode" = v."code", "genericName" = v."name", "importedAt" = now()
+      FROM (VALUES ${values}) AS v ("yj", "code", "name")
+      WHERE d."yjCode" = v."yj"
+        AND (d."genericCode" IS DISTINCT FROM v."code" OR d."genericName" IS DISTINCT FROM v."name")`;
+  }
+  return changed;
+}

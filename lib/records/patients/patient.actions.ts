@@ -1,0 +1,20 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { defineAction } from '@/lib/actions/define-action';
+import { registerPatientSchema, searchPatientsSchema, updatePatientSchema } from './patient.schema';
+import { registerPatient, searchPatients, updatePatient } from './patient.service';
+
+export const registerPatientAction = defineAction(registerPatientSchema, async (input, actor) => {
+  const patient = await registerPatient(input, actor);
+  revalidatePath('/patients');
+  return patient;
+});
+
+export const updatePatientAction = defineAction(updatePatientSchema, async (input, actor) => {
+  const patient = await updatePatient(input, actor);
+  revalidatePath(`/patients/${patient.id}`);
+  return patient;
+});
+
+export const searchPatientsAction = defineAction(searchPatientsSchema, (input, actor) => searchPatients(input, actor));

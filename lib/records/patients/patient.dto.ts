@@ -1,0 +1,81 @@
+import type { Patient, PatientInsurance, PublicExpense } from '@/lib/generated/prisma/client';
+import { ageOn, isoDate, toWareki } from '@/lib/core/dates';
+import { SEX_LABELS } from './patient.schema';
+
+export type InsuranceDto = {
+  insurerNumber: string;
+  symbol: string | null;
+  number: string;
+  branch: string | null;
+  relationship: 'self' | 'family';
+  validFrom: string | null;
+  validUntil: string | null;
+};
+
+export type PublicExpenseDto = { payerNumber: string; recipientNumber: string | null; validFrom: string | null; validUntil: string | null };
+
+export type PatientDto = {
+  id: string;
+  patientNumber: number;
+  familyName: string;
+  givenName: string;
+  familyNameKana: string;
+  givenNameKana: string;
+  fullName: string;
+  fullNameKana: string;
+  sex: Patient['sex'];
+  sexLabel: string;
+  birthDate: string;
+  birthDateWareki: string;
+  age: number;
+  postalCode: string | null;
+  address: string | null;
+  phone: string | null;
+  version: number;
+  updatedAt: string;
+  insurance: InsuranceDto | null;
+  publicExpense: PublicExpenseDto | null;
+};
+
+type PatientRow = Patient & { insurances?: PatientInsurance[]; publicExpenses?: PublicExpense[] };
+
+const d = (v: Date | null) => (v ? isoDate(v) : null);
+
+export function toInsuranceDto(i: PatientInsurance): InsuranceDto {
+  return {
+    insurerNumber: i.insurerNumber,
+    symbol: i.symbol,
+    number: i.number,
+    branch: i.branch,
+    relationship: i.relationship === 'family' ? 'family' : 'self',
+    validFrom: d(i.validFrom),
+    validUntil: d(i.validUntil),
+  };
+}
+
+export function toPatientDto(p: PatientRow): PatientDto {
+  const insurance = p.insurances?.find((i) => !i.endedAt) ?? null;
+  const pe = p.publicExpenses?.find((x) => !x.endedAt) ?? null;
+  return {
+    id: p.id,
+    patientNumber: p.patientNumber,
+    familyName: p.familyName,
+    givenName: p.givenName,
+    familyNameKana: p.familyNameKana,
+    givenNameKana: p.givenNameKana,
+    fullName: `${p.familyName} ${p.givenName}`,
+    fullNameKana: `${p.familyNameKana} ${p.givenNameKana}`,
+    sex: p.sex,
+    sexLabel: SEX_LABELS[p.sex],
+    birthDate: isoDate(p.birthDate),
+    birthDateWareki: toWareki(p.birthDate),
+    age: ageOn(p.birthDate),
+    postalCode: p.postalCode,
+    address: p.address,
+    phone: p.phone,
+    version: p.version,
+    updatedAt: p.updatedAt.toISOString(),
+    insurance: insurance ? toInsuranceDto(insurance) : null,
+    publicExpense: pe ? { payerNumber: pe.payerNumber, recipientNumber: pe.recipientNumber, validFrom: d(pe.validFrom), validUntil: d(pe.validUntil) } : null,
+  };
+}

@@ -1,0 +1,91 @@
+import { db, Prisma, type Tx } from '@/lib/core/db';
+
+type Client = Tx | ReturnType<typeof db>;
+export type Scope = { clinicId: string };
+
+const withCurrentCoverage = {
+  insurances: { where: { endedAt: null }, orderBy: { createdAt: 'desc' as const }, take: 1 },
+  publicExpenses: { where: { endedAt: null }, orderBy: { createdAt: 'desc' as const }, take: 1 },
+};
+
+export type PatientSearchCriteria =
+  | { kind: 'text'; key: string }
+  | { kind: 'number'; digits: string }
+  | { kind: 'birthDate'; date: Date }
+  | { kind: 'recent' };
+
+export const patientRepository = {
+  /** Next 患者番号 of the clinic; the row lock serialises concurrent registrations. */
+  async allocatePatientNumber(tx: Tx, scope: Scope): Promise<number> {
+    const rows = await tx.$queryRaw<{ n: number }[]>`
+      UPDATE "Clinic" SET "nextPatientNumber" = "nextPatientNumber" + 1
+      WHERE id = ${scope.clinicId} RETURNING "nextPatientNumber" - 1 AS n`;
+    if (!rows[0]) throw new Error('clinic not found');
+    return Number(rows[0].n);
+  },
+
+  create: (tx: Tx, data: Prisma.PatientUncheckedCreateInput) => tx.patient.create({ data }),
+
+  findById: (c: Client, scope: Scope & { patientId: string }) =>
+    c.patient.findFirst({
+      where: { clinicId: scope.clinicId, id: scope.patientId, deletedAt: null },
+      include: withCurrentCoverage,
+    }),
+
+  findManyByIds: (c: Client, scope: Scope, ids: string[]) =>
+    c.patient.findMany({ where: { clinicId: scope.clinicId, id: { in: ids }, deletedAt: null }, include: withCurrentCoverage }),
+
+  /** Optimistic concurrency: only updates when the version is the one the editor saw. */
+  updateIfVersion: (tx: Tx, scope: Scope & { patientId: string; expectedVersion: number }, data: Prisma.PatientUncheckedUpdateManyInput) =>
+    tx.patient.updateMany({
+      where: { clinicId: scope.clinicId, id: scope.patientId, version: scope.expectedVersion, deletedAt: null },
+      data: { ...data, version: { increment: 1 } },
+    }),
+
+  endCurrentInsurance: (tx: Tx, scope: Scope & { patientId: string }) =>
+    tx.patientInsurance.updateMany({ where: { clinicId: scope.clinicId, patientId: scope.patientId, endedAt: null }, data: { endedAt: new Date() } }),
+  addInsurance: (tx: Tx, data: Prisma.PatientInsuranceUncheckedCreateInput) => tx.patientInsurance.create({ data }),
+  endCurrentPublicExpense: (tx: Tx, scope: Scope & { patientId: string }) =>
+    tx.publicExpense.updateMany({ where: { clinicId: scope.clinicId, patientId: scope.patientId, endedAt: null }, data: { endedAt: new Date() } }),
+  addPublicExpense: (tx: Tx, data: Prisma.PublicExpenseUncheckedCreateInput) => tx.publicExpense.create({ data }),
+
+  addRevision: (tx: Tx, data: Prisma.PatientRevisionUncheckedCreateInput) => tx.patientRevision.create({ data }),
+  listRevisions: (c: Client, scope: Scope & { patientId: string }) =>
+    c.patientRevision.findMany({ where: { clinicId: scope.clinicId, patientId: scope.patientId }, orderBy: { version: 'desc' } }),
+
+  /** Ids in display order. Prefix matches first; trigram indexes serve both prefix and contains. */
+  async searchIds(c: Client, scope: Scope, criteria: PatientSearchCriteria, limit: number): Promise<string[]> {
+    let rows: { id: string }[];
+    if (criteria.kind === 'text') {
+      const prefix = `${criteria.key.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      const contains = `%${prefix}`;
+      const useContains = [...criteria.key].length >= 3;
+      rows = await c.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Patient"
+        WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL
+          AND ("kanaSearch" LIKE ${prefix} OR "nameSearch" LIKE ${prefix}
+               ${useContains ? Prisma.sql`OR "kanaSearch" LIKE ${contains} OR "nameSearch" LIKE ${contains}` : Prisma.empty})
+        ORDER BY ("kanaSearch" LIKE ${prefix} OR "nameSearch" LIKE ${prefix}) DESC, "kanaSearch", "patientNumber"
+        LIMIT ${limit}`;
+    } else if (criteria.kind === 'number') {
+      const n = criteria.digits.length <= 9 ? Number(criteria.digits) : -1;
+      const phone = criteria.digits.length >= 4 ? `${criteria.digits}%` : null;
+      rows = await c.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Patient"
+        WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL
+          AND ("patientNumber" = ${n} ${phone ? Prisma.sql`OR "phoneDigits" LIKE ${phone}` : Prisma.empty})
+        ORDER BY ("patientNumber" = ${n}) DESC, "patientNumber"
+        LIMIT ${limit}`;
+    } else if (criteria.kind === 'birthDate') {
+      rows = await c.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Patient"
+        WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL AND "birthDate" = ${criteria.date}::date
+        ORDER BY "kanaSearch" LIMIT ${limit}`;
+    } else {
+      rows = await c.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Patient" WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL
+        ORDER BY "updatedAt" DESC LIMIT ${limit}`;
+    }
+    return rows.map((r) => r.id);
+  },
+};

@@ -1,0 +1,195 @@
+/** Patient registration, editing (versioned), lookup and search. Every read and write is audited. */
+import { AppError, notFound } from '@/lib/core/app-error';
+import { runInTransaction, db } from '@/lib/core/db';
+import { dateOnly, parseWareki, isValidIsoDate } from '@/lib/core/dates';
+import { toKanaSearchKey, toKatakana, toNameSearchKey } from '@/lib/core/kana';
+import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/guards';
+import { patientRepository, type PatientSearchCriteria } from './patient.repository';
+import { toPatientDto, type PatientDto } from './patient.dto';
+import type { RegisterPatientInput, SearchPatientsInput, UpdatePatientInput } from './patient.schema';
+
+function demographics(input: RegisterPatientInput) {
+  const familyNameKana = toKatakana(input.familyNameKana);
+  const givenNameKana = toKatakana(input.givenNameKana);
+  return {
+    familyName: input.familyName,
+    givenName: input.givenName,
+    familyNameKana,
+    givenNameKana,
+    nameSearch: toNameSearchKey(`${input.familyName}${input.givenName}`),
+    kanaSearch: toKanaSearchKey(`${familyNameKana}${givenNameKana}`),
+    sex: input.sex,
+    birthDate: dateOnly(input.birthDate),
+    postalCode: input.postalCode ?? null,
+    address: input.address ?? null,
+    phone: input.phone ?? null,
+    phoneDigits: input.phone ? input.phone.replace(/\D/g, '') : null,
+  };
+}
+
+const optDate = (v?: string) => (v ? dateOnly(v) : null);
+
+/** The snapshot kept for every version: what the record said, not who typed it. */
+function snapshot(input: RegisterPatientInput) {
+  const { insurance, publicExpense, ...rest } = input;
+  return { ...rest, insurance: insurance ?? null, publicExpense: publicExpense ?? null };
+}
+
+export async function registerPatient(input: RegisterPatientInput, actor: Actor): Promise<PatientDto> {
+  await requirePermission(actor, 'patient.write');
+  const scope = { clinicId: actor.clinicId };
+  return runInTransaction(async (tx) => {
+    const patientNumber = await patientRepository.allocatePatientNumber(tx, scope);
+    const patient = await patientRepository.create(tx, {
+      clinicId: actor.clinicId,
+      patientNumber,
+      ...demographics(input),
+      createdById: actor.userId,
+      updatedById: actor.userId,
+    });
+    const ids = { clinicId: actor.clinicId, patientId: patient.id };
+    if (input.insurance) {
+      await patientRepository.addInsurance(tx, {
+        ...ids,
+        ...input.insurance,
+        validFrom: optDate(input.insurance.validFrom),
+        validUntil: optDate(input.insurance.validUntil),
+      });
+    }
+    if (input.publicExpense) {
+      await patientRepository.addPublicExpense(tx, {
+        ...ids,
+        ...input.publicExpense,
+        validFrom: optDate(input.publicExpense.validFrom),
+        validUntil: optDate(input.publicExpense.validUntil),
+      });
+    }
+    await patientRepository.addRevision(tx, { ...ids, version: 1, changeType: 'create', snapshot: snapshot(input), changedById: actor.userId });
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'patient', resourceId: patient.id, patientId: patient.id, ctx: actor.ctx });
+    const saved = await patientRepository.findById(tx, { ...scope, patientId: patient.id });
+    return toPatientDto(saved!);
+  });
+}
+
+function sameInsurance(a: PatientDto['insurance'], b: RegisterPatientInput['insurance']) {
+  if (!a && !b) return true;
+  if (!a || !b) return false;
+  return (
+    a.insurerNumber === b.insurerNumber && (a.symbol ?? undefined) === b.symbol && a.number === b.number &&
+    (a.branch ?? undefined) === b.branch && a.relationship === b.relationship &&
+    (a.validFrom ?? undefined) === b.validFrom && (a.validUntil ?? undefined) === b.validUntil
+  );
+}
+
+function samePublicExpense(a: PatientDto['publicExpense'], b: RegisterPatientInput['publicExpense']) {
+  if (!a && !b) return true;
+  if (!a || !b) return false;
+  return a.payerNumber === b.payerNumber && (a.recipientNumber ?? undefined) === b.recipientNumber &&
+    (a.validFrom ?? undefined) === b.validFrom && (a.validUntil ?? undefined) === b.validUntil;
+}
+
+/** A new version; the previous one stays in PatientRevision. Refuses to overwrite someone else's newer edit. */
+export async function updatePatient(input: UpdatePatientInput, actor: Actor): Promise<PatientDto> {
+  await requirePermission(actor, 'patient.write');
+  const { patientId, expectedVersion, reason, ...fields } = input;
+  const scope = { clinicId: actor.clinicId, patientId };
+  return runInTransaction(async (tx) => {
+    const current = await patientRepository.findById(tx, scope);
+    if (!current) throw notFound();
+    const before = toPatientDto(current);
+    const { count } = await patientRepository.updateIfVersion(tx, { ...scope, expectedVersion }, {
+      ...demographics(fields),
+      updatedAt: new Date(),
+      updatedById: actor.userId,
+    });
+    if (count !== 1) {
+      throw new AppError('CONFLICT', '他の職員がこの患者情報を先に更新しました。画面を再読み込みしてから編集し直してください。');
+    }
+    if (!sameInsurance(before.insurance, fields.insurance)) {
+      await patientRepository.endCurrentInsurance(tx, scope);
+      if (fields.insurance) {
+        await patientRepository.addInsurance(tx, { clinicId: actor.clinicId, patientId, ...fields.insurance, validFrom: optDate(fields.insurance.validFrom), validUntil: optDate(fields.insurance.validUntil) });
+      }
+    }
+    if (!samePublicExpense(before.publicExpense, fields.publicExpense)) {
+      await patientRepository.endCurrentPublicExpense(tx, scope);
+      if (fields.publicExpense) {
+        await patientRepository.addPublicExpense(tx, { clinicId: actor.clinicId, patientId, ...fields.publicExpense, validFrom: optDate(fields.publicExpense.validFrom), validUntil: optDate(fields.publicExpense.validUntil) });
+      }
+    }
+    const version = expectedVersion + 1;
+    await patientRepository.addRevision(tx, { clinicId: actor.clinicId, patientId, version, changeType: 'update', snapshot: snapshot(fields), changedById: actor.userId, reason: reason ?? null });
+    const changed = Object.keys(fields).filter((k) => {
+      const key = k as keyof typeof fields;
+      if (key === 'insurance') return !sameInsurance(before.insurance, fields.insurance);
+      if (key === 'publicExpense') return !samePublicExpense(before.publicExpense, fields.publicExpense);
+      return String((before as Record<string, unknown>)[key] ?? '') !== String(fields[key] ?? '');
+    });
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'patient', resourceId: patientId, patientId, detail: { version, changedFields: changed }, ctx: actor.ctx });
+    return toPatientDto((await patientRepository.findById(tx, scope))!);
+  });
+}
+
+/** One patient of the actor's clinic; another clinic's id is the same 404 as a missing one. */
+export async function getPatient(patientId: string, actor: Actor, purpose: 'view' | 'chart' | 'edit' = 'view'): Promise<PatientDto> {
+  await requirePermission(actor, 'patient.read');
+  const row = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId });
+  if (!row) {
+    await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'patient', resourceId: patientId, outcome: 'failure', detail: { reason: 'not_found' }, ctx: actor.ctx });
+    throw notFound();
+  }
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'patient', resourceId: patientId, patientId, detail: { purpose }, ctx: actor.ctx });
+  return toPatientDto(row);
+}
+
+/** What the receptionist typed, understood: 患者番号/電話 (digits), 生年月日 (西暦 or 和暦), or a name in kana or kanji. */
+export function parsePatientQuery(q: string): PatientSearchCriteria {
+  const t = q.normalize('NFKC').trim();
+  if (!t) return { kind: 'recent' };
+  const wareki = parseWareki(t);
+  if (wareki) return { kind: 'birthDate', date: dateOnly(wareki) };
+  const ymd = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(t);
+  if (ymd) {
+    const iso = `${ymd[1]}-${ymd[2]!.padStart(2, '0')}-${ymd[3]!.padStart(2, '0')}`;
+    if (isValidIsoDate(iso)) return { kind: 'birthDate', date: dateOnly(iso) };
+  }
+  if (/^\d{8}$/.test(t) && /^(19|20)/.test(t)) {
+    const iso = `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
+    if (isValidIsoDate(iso)) return { kind: 'birthDate', date: dateOnly(iso) };
+  }
+  if (/^[\d\-\s()]+$/.test(t)) return { kind: 'number', digits: t.replace(/\D/g, '') };
+  return { kind: 'text', key: toKanaSearchKey(t) };
+}
+
+export async function searchPatients(input: SearchPatientsInput, actor: Actor): Promise<PatientDto[]> {
+  await requirePermission(actor, 'patient.read');
+  const scope = { clinicId: actor.clinicId };
+  const criteria = parsePatientQuery(input.q);
+  const ids = await patientRepository.searchIds(db(), scope, criteria, input.limit);
+  const rows = ids.length ? await patientRepository.findManyByIds(db(), scope, ids) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const patients = ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toPatientDto);
+  await recordAuditEventNow({
+    clinicId: actor.clinicId,
+    actor,
+    action: 'search',
+    resourceType: 'patient',
+    detail: { query: input.q, criteria: criteria.kind, resultPatientIds: patients.map((p) => p.id) },
+    ctx: actor.ctx,
+  });
+  return patients;
+}
+
+export type PatientRevisionDto = { version: number; changeType: string; changedAt: string; changedById: string; reason: string | null; snapshot: unknown };
+
+export async function listPatientRevisions(patientId: string, actor: Actor): Promise<PatientRevisionDto[]> {
+  await requirePermission(actor, 'patient.read');
+  const scope = { clinicId: actor.clinicId, patientId };
+  const patient = await patientRepository.findById(db(), scope);
+  if (!patient) throw notFound();
+  const revisions = await patientRepository.listRevisions(db(), scope);
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'patient_history', resourceId: patientId, patientId, ctx: actor.ctx });
+  return revisions.map((r) => ({ version: r.version, changeType: r.changeType, changedAt: r.changedAt.toISOString(), changedById: r.changedById, reason: r.reason, snapshot: r.snapshot }));
+}

@@ -1,0 +1,39 @@
+import { z } from '@/lib/core/zod';
+
+const role = z.enum(['doctor', 'nurse', 'receptionist', 'clinic_admin'], { error: '職種を選択してください。' });
+
+export const createStaffSchema = z
+  .object({
+    loginId: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9._@-]{2,63}$/, 'ログインIDは半角英数字と . _ @ - で3〜64文字にしてください。'),
+    displayName: z.string().trim().min(1, '氏名を入力してください。').max(40, '氏名は40文字以内で入力してください。'),
+    displayNameKana: z.string().trim().max(40).optional().transform((v) => v || undefined),
+    role,
+    licenseNumber: z.string().trim().max(20).optional().transform((v) => v || undefined),
+  })
+  .strict();
+export type CreateStaffInput = z.infer<typeof createStaffSchema>;
+
+export const staffIdSchema = z.object({ userId: z.string().uuid() }).strict();
+export const setRoleSchema = z.object({ userId: z.string().uuid(), role }).strict();
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, '現在のパスワードを入力してください。'),
+    newPassword: z.string().min(1, '新しいパスワードを入力してください。').max(128),
+    confirmPassword: z.string(),
+  })
+  .strict()
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: '確認用のパスワードが一致しません。' });
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+export const clinicSettingsSchema = z
+  .object({
+    mfaRequired: z.boolean(),
+    idleTimeoutMinutes: z.number().int().min(5, '5分以上にしてください。').max(30, '30分以内にしてください（安全管理ガイドライン）。'),
+  })
+  .strict();
+export type ClinicSettingsInput = z.infer<typeof clinicSettingsSchema>;

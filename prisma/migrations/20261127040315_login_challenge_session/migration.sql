@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "LoginChallenge" ADD COLUMN     "sessionId" TEXT;
