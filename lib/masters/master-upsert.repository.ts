@@ -92,6 +92,14 @@ export interface UpsertOutcome {
   updated: number;
   /** codes of change rows that matched no stored row */
   missing: string[];
+  /** rows older (変更年月日) than the stored row: left as they are */
+  skippedOlder: number;
+}
+
+/** Never downgrade: a row only overwrites a stored one whose 変更年月日 is not newer. */
+function notOlder(spec: TableSpec, columns: string[], incoming: Prisma.Sql): Prisma.Sql {
+  if (!('changedOn' in spec.columns) || !columns.includes('changedOn')) return Prisma.sql`TRUE`;
+  return Prisma.sql`(t."changedOn" IS NULL OR ${incoming}."changedOn" IS NULL OR ${incoming}."changedOn" >= t."changedOn")`;
 }
 
 /**
@@ -100,7 +108,7 @@ export interface UpsertOutcome {
  */
 export async function upsertMasterRows(table: MasterTable, rows: MasterRow[]): Promise<UpsertOutcome> {
   const spec = TABLES[table];
-  const outcome: UpsertOutcome = { inserted: 0, updated: 0, missing: [] };
+  const outcome: UpsertOutcome = { inserted: 0, updated: 0, missing: [], skippedOlder: 0 };
   if (rows.length === 0) return outcome;
   const full: MasterRow[] = [];
   const partial: MasterRow[] = [];
@@ -117,10 +125,12 @@ export async function upsertMasterRows(table: MasterTable, rows: MasterRow[]): P
     const sets = group.columns.map((c) => Prisma.sql`${ident(c)} = EXCLUDED.${ident(c)}`);
     if (spec.hasImportedAt) sets.push(Prisma.sql`"importedAt" = now()`);
     const result = await client.$queryRaw<{ inserted: boolean }[]>`
-      INSERT INTO ${ident(spec.table)} (${Prisma.join(columns.map(ident))})
+      INSERT INTO ${ident(spec.table)} AS t (${Prisma.join(columns.map(ident))})
       VALUES ${Prisma.join(values)}
       ON CONFLICT ("code") DO UPDATE SET ${Prisma.join(sets)}
+      WHERE ${notOlder(spec, group.columns, Prisma.sql`EXCLUDED`)}
       RETURNING (xmax = 0) AS inserted`;
+    outcome.skippedOlder += group.rows.length - result.length;
     for (const r of result) {
       if (r.inserted) outcome.inserted++;
       else outcome.updated++;
@@ -137,11 +147,19 @@ export async function upsertMasterRows(table: MasterTable, rows: MasterRow[]): P
     const result = await client.$queryRaw<{ code: string }[]>`
       UPDATE ${ident(spec.table)} AS t SET ${Prisma.join(sets)}
       FROM (VALUES ${Prisma.join(values)}) AS v (${Prisma.join(columns.map(ident))})
-      WHERE t."code" = v."code"
+      WHERE t."code" = v."code" AND ${notOlder(spec, group.columns, Prisma.sql`v`)}
       RETURNING t."code"`;
     outcome.updated += result.length;
     const found = new Set(result.map((r) => r.code));
-    for (const r of group.rows) if (!found.has(r.values.code as string)) outcome.missing.push(r.values.code as string);
+    const unmatched = group.rows.map((r) => r.values.code as string).filter((c) => !found.has(c));
+    if (unmatched.length === 0) continue;
+    const existing = await client.$queryRaw<{ code: string }[]>`
+      SELECT "code" FROM ${ident(spec.table)} WHERE "code" IN (${Prisma.join(unmatched)})`;
+    const stored = new Set(existing.map((r) => r.code));
+    for (const code of unmatched) {
+      if (stored.has(code)) outcome.skippedOlder++;
+      else outcome.missing.push(code);
+    }
   }
   return outcome;
 }

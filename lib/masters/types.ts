@@ -68,6 +68,8 @@ export interface ImportResult {
   inserted: number;
   updated: number;
   abolished: number;
+  /** rows not applied because the stored row has a newer 変更年月日 */
+  skippedOlder: number;
   errorCount: number;
   errors: ImportError[];
   durationMs: number;

@@ -12,10 +12,14 @@ function isPartial(changeType: string, nameField: string | undefined, ctx: Parse
   return (ctx.changeFile && CHANGE_ONLY_TYPES.has(changeType)) || (nameField ?? '').trim() === '';
 }
 
-/** An abolish row without a date still abolishes: use its 変更年月日, else today. */
-function abolishDate(changeType: string, abolishedOn: string | null | undefined, changedOn: string | null | undefined) {
-  if (!isAbolishChange(changeType) || abolishedOn) return abolishedOn;
-  return changedOn ?? new Date().toISOString().slice(0, 10);
+/**
+ * 変更年月日 / 廃止年月日 of a row. An abolish row without a 廃止年月日 still abolishes (its 変更年月日, else today), and
+ * one without a 変更年月日 is dated by its 廃止年月日, so an older file imported later cannot revive the code.
+ */
+function lifecycleDates(changeType: string, changedOn: string | null | undefined, abolishedOn: string | null | undefined) {
+  if (!isAbolishChange(changeType)) return { changedOn, abolishedOn };
+  const abolished = abolishedOn || changedOn || new Date().toISOString().slice(0, 10);
+  return { changedOn: changedOn || abolished, abolishedOn: abolished };
 }
 
 export function parseSskDiseaseRow(fields: string[], ctx: ParseContext): ParseResult {
@@ -27,7 +31,8 @@ export function parseSskDiseaseRow(fields: string[], ctx: ParseContext): ParseRe
   const partial = isPartial(changeType, fields[5], ctx);
   const f = fieldReader(fields, partial);
   const moved = f.raw(3);
-  const changedOn = f.date(22);
+  // 変更年月日, else 収載年月日: the date of the row's current content (guards against importing an older file later)
+  const changedOn = f.date(22) ?? (partial ? undefined : f.date(21));
   return {
     ok: true,
     row: {
@@ -42,8 +47,7 @@ export function parseSskDiseaseRow(fields: string[], ctx: ParseContext): ParseRe
         icd10: f.text(15),
         icd10Sub: f.text(16),
         movedTo: moved && moved !== code ? moved : partial ? undefined : null,
-        changedOn,
-        abolishedOn: abolishDate(changeType, f.date(23), changedOn),
+        ...lifecycleDates(changeType, changedOn, f.date(23)),
         source: ctx.source,
       },
     },
@@ -64,7 +68,7 @@ export function parseSskModifierRow(fields: string[], ctx: ParseContext): ParseR
   const partial = isPartial(changeType, fields[6], ctx);
   const f = fieldReader(fields, partial);
   const kindCode = f.text(18);
-  const changedOn = f.date(14);
+  const changedOn = f.date(14) ?? (partial ? undefined : f.date(13));
   return {
     ok: true,
     row: {
@@ -78,8 +82,7 @@ export function parseSskModifierRow(fields: string[], ctx: ParseContext): ParseR
         exchangeCode: f.text(17),
         kindCode,
         position: modifierPosition(code, kindCode),
-        changedOn,
-        abolishedOn: abolishDate(changeType, f.date(15), changedOn),
+        ...lifecycleDates(changeType, changedOn, f.date(15)),
         source: ctx.source,
       },
     },
@@ -122,8 +125,7 @@ export function parseSskDrugRow(fields: string[], ctx: ParseContext): ParseResul
         // the 35-column layout has no 一般名 columns: keep what the 一般名処方マスタ import filled in
         genericCode: hasGenericColumns ? f.text(36) : undefined,
         genericName: hasGenericColumns ? f.text(37) : undefined,
-        changedOn,
-        abolishedOn: abolishDate(changeType, f.date(30), changedOn),
+        ...lifecycleDates(changeType, changedOn, f.date(30)),
         source: ctx.source,
       },
     },

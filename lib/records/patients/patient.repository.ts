@@ -59,7 +59,9 @@ export const patientRepository = {
     if (criteria.kind === 'text') {
       const prefix = `${criteria.key.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
       const contains = `%${prefix}`;
-      const useContains = [...criteria.key].length >= 3;
+      // trigrams need 3 characters; a 2-character kanji fragment (谷川 in 長谷川) is still worth a scan of one clinic
+      const length = [...criteria.key].length;
+      const useContains = length >= 3 || (length === 2 && /\p{Script=Han}/u.test(criteria.key));
       rows = await c.$queryRaw<{ id: string }[]>`
         SELECT id FROM "Patient"
         WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL

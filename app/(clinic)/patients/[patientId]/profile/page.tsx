@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { requirePageActor } from '@/lib/auth/guards';
+import { can } from '@/lib/permissions/permissions';
+import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { PatientDemographics } from '@/components/patients/patient-demographics';
+import { LinkButton, PageTitle } from '@/components/ui/ui';
+
+export const metadata: Metadata = { title: '患者情報' };
+
+export default async function PatientProfilePage({ params }: { params: Promise<{ patientId: string }> }) {
+  const actor = await requirePageActor('patient.read');
+  const { patientId } = await params;
+  const patient = await loadPatientForPage(patientId, actor);
+  return (
+    <div className="mx-auto max-w-5xl">
+      <PageTitle
+        actions={
+          <>
+            {can(actor.role, 'chart.read') && <LinkButton href={`/patients/${patient.id}`}>カルテ</LinkButton>}
+            <LinkButton href={`/patients/${patient.id}/history`}>変更履歴</LinkButton>
+            {can(actor.role, 'patient.write') && (
+              <LinkButton href={`/patients/${patient.id}/edit`} variant="primary">
+                編集
+              </LinkButton>
+            )}
+          </>
+        }
+      >
+        {patient.fullName} <span className="text-base font-normal text-slate-500">{patient.fullNameKana}</span>
+      </PageTitle>
+      <PatientDemographics patient={patient} />
+    </div>
+  );
+}

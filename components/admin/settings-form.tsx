@@ -1,0 +1,33 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { updateClinicSettingsAction } from '@/lib/staff/staff.actions';
+import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
+
+export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: number }) {
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  function submit(form: FormData) {
+    startTransition(async () => {
+      const r = await updateClinicSettingsAction({ mfaRequired: form.get('mfaRequired') === 'on', idleTimeoutMinutes: Number(form.get('idleTimeoutMinutes')) });
+      setSaved(r.ok);
+      setError(r.ok ? null : (Object.values(r.fieldErrors ?? {})[0] ?? r.error));
+    });
+  }
+  return (
+    <form action={submit} className="flex flex-col gap-4">
+      {error && <ErrorBanner>{error}</ErrorBanner>}
+      {saved && <NoticeBanner>保存しました。</NoticeBanner>}
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="mfaRequired" defaultChecked={props.mfaRequired} /> 全職員に二段階認証（認証アプリ）を必須にする
+      </label>
+      <Field label="無操作でログアウトするまでの時間（分、5〜30）" htmlFor="idleTimeoutMinutes">
+        <input id="idleTimeoutMinutes" name="idleTimeoutMinutes" type="number" min={5} max={30} defaultValue={props.idleTimeoutMinutes} className={`${inputClass} w-32`} />
+      </Field>
+      <div>
+        <Button type="submit" disabled={pending}>保存</Button>
+      </div>
+    </form>
+  );
+}

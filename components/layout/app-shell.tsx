@@ -1,0 +1,47 @@
+import Link from 'next/link';
+import type { StaffRole } from '@/lib/generated/prisma/enums';
+import { can, ROLE_LABELS, type Permission } from '@/lib/permissions/permissions';
+import { logoutAction } from '@/lib/auth/login.actions';
+import { IdleGuard } from './idle-guard';
+import { NavLink } from './nav-link';
+
+const NAV: { href: string; label: string; permission: Permission }[] = [
+  { href: '/reception', label: '受付', permission: 'reception.read' },
+  { href: '/patients', label: '患者', permission: 'patient.read' },
+  { href: '/admin/staff', label: '職員管理', permission: 'staff.manage' },
+  { href: '/admin/audit', label: '監査ログ', permission: 'audit.read' },
+  { href: '/admin/masters', label: 'マスター', permission: 'master.import' },
+  { href: '/admin/settings', label: '設定', permission: 'clinic.settings' },
+];
+
+export function AppShell({ user, children }: { user: { displayName: string; role: StaffRole; clinicName: string; idleTimeoutMinutes: number }; children: React.ReactNode }) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="no-print sticky top-0 z-30 flex h-11 items-center gap-4 border-b border-teal-900 bg-teal-800 px-4 text-white">
+        <Link href="/" className="font-bold tracking-wide">
+          Karte
+        </Link>
+        <span className="hidden text-xs text-teal-100 md:inline">{user.clinicName}</span>
+        <nav aria-label="メインメニュー" className="flex gap-1">
+          {NAV.filter((n) => can(user.role, n.permission)).map((n) => (
+            <NavLink key={n.href} href={n.href}>
+              {n.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="ml-auto flex items-center gap-3 text-xs">
+          <Link href="/account/password" className="hover:underline">
+            {user.displayName}（{ROLE_LABELS[user.role]}）
+          </Link>
+          <form action={logoutAction}>
+            <button type="submit" className="rounded border border-teal-600 px-2 py-1 hover:bg-teal-700">
+              ログアウト
+            </button>
+          </form>
+        </div>
+      </header>
+      <IdleGuard minutes={user.idleTimeoutMinutes} />
+      <main className="flex-1 p-4">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { AppError } from '@/lib/core/app-error';
+import { db } from '@/lib/core/db';
+import { registerPatientSchema } from './patient.schema';
+import { getPatient, listPatientRevisions, parsePatientQuery, registerPatient, searchPatients, updatePatient } from './patient.service';
+import { auditEventsFor, clinicWithStaff, createPatient, patientInput } from '@/tests/helpers/factories';
+
+type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
+let a: Staff;
+let b: Staff;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
+});
+
+const expectCode = async (p: Promise<unknown>, code: string) => {
+  await expect(p).rejects.toBeInstanceOf(AppError);
+  await expect(p).rejects.toMatchObject({ code });
+};
+
+describe('registerPatient', () => {
+  it('allocates consecutive 患者番号 per clinic and stores kana as katakana', async () => {
+    const p1 = await createPatient(a.receptionist, { familyNameKana: 'すずき', givenNameKana: 'はなこ', familyName: '鈴木', givenName: '花子', sex: 'female' });
+    const p2 = await createPatient(a.receptionist);
+    expect(p2.patientNumber).toBe(p1.patientNumber + 1);
+    expect(p1.familyNameKana).toBe('スズキ');
+    expect(p1.insurance?.insurerNumber).toBe('06131234');
+    const revisions = await listPatientRevisions(p1.id, a.receptionist);
+    expect(revisions).toHaveLength(1);
+    const audit = await auditEventsFor(a.clinic.id, { action: 'create', patientId: p1.id });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ userId: a.receptionist.userId, userRole: 'receptionist', resourceType: 'patient', outcome: 'success', ip: '127.0.0.1' });
+  });
+
+  it('numbers patients independently in each clinic', async () => {
+    const other = await clinicWithStaff();
+    const first = await createPatient(other.receptionist);
+    expect(first.patientNumber).toBe(1);
+  });
+
+  it('is refused to a nurse, and the denial is audited', async () => {
+    await expectCode(createPatient(a.nurse), 'FORBIDDEN');
+    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' });
+    expect(denied.some((e) => e.userId === a.nurse.userId)).toBe(true);
+  });
+});
+
+describe('validation', () => {
+  it('explains bad input in Japanese and accepts good input', () => {
+    const bad = registerPatientSchema.safeParse({ ...patientInput(), familyNameKana: '山田', insurance: { ...patientInput().insurance!, insurerNumber: '1234' } });
+    expect(bad.success).toBe(false);
+    const messages = bad.error!.issues.map((i) => i.message).join('\n');
+    expect(messages).toContain('カタカナまたはひらがな');
+    expect(messages).toContain('保険者番号は8桁');
+    expect(registerPatientSchema.safeParse(patientInput()).success).toBe(true);
+  });
+
+  it('rejects fields the client must not set (mass assignment)', () => {
+    const r = registerPatientSchema.safeParse({ ...patientInput(), clinicId: b.clinic.id });
+    expect(r.success).toBe(false);
+  });
+});
+
+describe('searchPatients', () => {
+  it('finds by kana in hiragana, katakana and half-width, by kanji, number, birth date and phone', async () => {
+    const p = await createPatient(a.receptionist, { familyName: '長谷川', givenName: '陽菜', familyNameKana: 'ハセガワ', givenNameKana: 'ヒナ', sex: 'female', birthDate: '1988-07-15', phone: '03-5555-0101' });
+    const ids = async (q: string) => (await searchPatients({ q, limit: 50 }, a.receptionist)).map((x) => x.id);
+    expect(await ids('はせがわ')).toContain(p.id);
+    expect(await ids('ハセガワ ヒナ')).toContain(p.id);
+    expect(await ids('ﾊｾｶﾞﾜ')).toContain(p.id);
+    expect(await ids('ガワヒ')).toContain(p.id); // partial, inside the name
+    expect(await ids('谷川')).toContain(p.id);
+    expect(await ids(String(p.patientNumber))).toContain(p.id);
+    expect(await ids('1988-07-15')).toContain(p.id);
+    expect(await ids('S63.7.15')).toContain(p.id);
+    expect(await ids('0355550101')).toContain(p.id);
+    expect(await ids('さとうじろう')).not.toContain(p.id);
+  });
+
+  it('audits the search with the query and the patients it returned', async () => {
+    const p = await createPatient(a.receptionist, { familyName: '検索', familyNameKana: 'ケンサク' });
+    await searchPatients({ q: 'ケンサク', limit: 10 }, a.doctor);
+    const events = await auditEventsFor(a.clinic.id, { action: 'search' });
+    const last = events.at(-1)!;
+    expect(last.userId).toBe(a.doctor.userId);
+    expect((last.detail as { resultPatientIds: string[] }).resultPatientIds).toContain(p.id);
+  });
+
+  it('understands what a receptionist types', () => {
+    expect(parsePatientQuery('')).toEqual({ kind: 'recent' });
+    expect(parsePatientQuery('１２３').kind).toBe('number');
+    expect(parsePatientQuery('19750401')).toMatchObject({ kind: 'birthDate' });
+    expect(parsePatientQuery('昭和50年4月1日')).toMatchObject({ kind: 'birthDate' });
+    expect(parsePatientQuery('やまだ')).toEqual({ kind: 'text', key: 'ヤマダ' });
+  });
+});
+
+describe('tenancy', () => {
+  it("gives another clinic's patient the same 404 as an id that never existed, and never lists it", async () => {
+    const p = await createPatient(b.receptionist, { familyName: '越境', familyNameKana: 'エッキョウ' });
+    await expectCode(getPatient(p.id, a.doctor), 'NOT_FOUND');
+    await expectCode(getPatient('00000000-0000-4000-8000-000000000000', a.doctor), 'NOT_FOUND');
+    await expectCode(updatePatient({ ...patientInput(), patientId: p.id, expectedVersion: 1 }, a.receptionist), 'NOT_FOUND');
+    await expectCode(listPatientRevisions(p.id, a.receptionist), 'NOT_FOUND');
+    expect((await searchPatients({ q: 'エッキョウ', limit: 10 }, a.receptionist)).map((x) => x.id)).not.toContain(p.id);
+    expect((await searchPatients({ q: 'エッキョウ', limit: 10 }, b.receptionist)).map((x) => x.id)).toContain(p.id);
+    const stored = await db().patient.findFirst({ where: { id: p.id } });
+    expect(stored?.version).toBe(1);
+  });
+});
+
+describe('updatePatient', () => {
+  it('creates a new version, keeps the old one, and ends the previous insurance', async () => {
+    const p = await createPatient(a.receptionist);
+    const updated = await updatePatient(
+      { ...patientInput(), address: '東京都港区1-1', insurance: { insurerNumber: '01130012', number: '999', relationship: 'family' }, patientId: p.id, expectedVersion: 1, reason: '保険証の更新' },
+      a.receptionist,
+    );
+    expect(updated.version).toBe(2);
+    expect(updated.insurance?.insurerNumber).toBe('01130012');
+    const revisions = await listPatientRevisions(p.id, a.receptionist);
+    expect(revisions.map((r) => r.version)).toEqual([2, 1]);
+    expect((revisions[1]!.snapshot as { insurance: { insurerNumber: string } }).insurance.insurerNumber).toBe('06131234');
+    expect(revisions[0]!.reason).toBe('保険証の更新');
+    const insurances = await db().patientInsurance.findMany({ where: { clinicId: a.clinic.id, patientId: p.id } });
+    expect(insurances).toHaveLength(2);
+    expect(insurances.filter((i) => i.endedAt === null)).toHaveLength(1);
+    const audit = await auditEventsFor(a.clinic.id, { action: 'update', patientId: p.id });
+    expect((audit[0]!.detail as { changedFields: string[] }).changedFields).toEqual(expect.arrayContaining(['address', 'insurance']));
+  });
+
+  it('refuses to overwrite a newer edit (stale version) and changes nothing', async () => {
+    const p = await createPatient(a.receptionist);
+    await updatePatient({ ...patientInput(), address: '一回目', patientId: p.id, expectedVersion: 1 }, a.receptionist);
+    await expectCode(updatePatient({ ...patientInput(), address: '古い画面から', patientId: p.id, expectedVersion: 1 }, a.doctor), 'CONFLICT');
+    const now = await getPatient(p.id, a.receptionist);
+    expect(now.address).toBe('一回目');
+    expect(now.version).toBe(2);
+  });
+});
+
+describe('registerPatient is all-or-nothing', () => {
+  it('leaves no patient behind when a later step fails', async () => {
+    const before = await db().patient.count({ where: { clinicId: a.clinic.id } });
+    // a 枝番 longer than the column allows fails the insurance insert inside the transaction
+    await expect(registerPatient({ ...patientInput(), insurance: { ...patientInput().insurance!, branch: '123' as string } }, a.receptionist)).rejects.toThrow();
+    expect(await db().patient.count({ where: { clinicId: a.clinic.id } })).toBe(before);
+  });
+});

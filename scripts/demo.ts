@@ -1,0 +1,63 @@
+// npm run demo: embedded database (or DATABASE_URL), migrations, demo data, then `next start`.
+import { spawn } from 'node:child_process';
+import { ensureLocalSecrets } from './local-secrets';
+
+ensureLocalSecrets();
+process.env.AUTH_TRUST_HOST ??= 'true';
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+
+const { env } = await import('@/lib/core/env');
+const { startEmbeddedDb } = await import('@/lib/core/embedded-db');
+const { deployMigrations } = await import('@/lib/core/migrations');
+
+const port = Number(process.env.PORT ?? 3000);
+let stopDb: (() => Promise<void>) | undefined;
+let url = env().DATABASE_URL;
+if (!url) {
+  const db = await startEmbeddedDb({ dataDir: 'data/pglite', port: env().EMBEDDED_DB_PORT });
+  url = db.url;
+  stopDb = db.stop;
+  process.env.DATABASE_URL = url;
+  console.log(`埋め込みデータベース (PGlite) を起動しました: ${url}`);
+}
+const applied = await deployMigrations(url);
+if (applied.length) console.log(`マイグレーション適用: ${applied.join(', ')}`);
+
+const { db, disconnectDb } = await import('@/lib/core/db');
+const { seedDemo, DEMO_CLINICS, DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRETS, demoLoginId } = await import('@/prisma/seed/demo-seed');
+await seedDemo(db(), { log: (m) => console.log(m) });
+try {
+  const { loadDemoMasters } = await import('@/lib/masters/demo-masters' as string);
+  await loadDemoMasters();
+} catch (e) {
+  if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+}
+await disconnectDb();
+
+const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  stdio: 'inherit',
+  env: process.env,
+});
+
+const [a, b] = DEMO_CLINICS;
+console.log(`
+==============================================================
+ Karte 電子カルテ デモ:  http://127.0.0.1:${port}
+ パスワード（全員共通）: ${DEMO_PASSWORD}
+ ${a!.name}（二段階認証なし）:
+${DEMO_STAFF.map((s) => `   ${s.role.padEnd(13)} ${demoLoginId(s.local, a!)}`).join('\n')}
+ ${b!.name}（二段階認証あり。コードは npm run demo:otp -- <ログインID>）:
+${DEMO_STAFF.map((s) => `   ${s.role.padEnd(13)} ${demoLoginId(s.local, b!)}  TOTP秘密鍵 ${DEMO_TOTP_SECRETS[s.local === 'doctor2' ? 'doctor' : s.role]}`).join('\n')}
+==============================================================`);
+
+const shutdown = async () => {
+  next.kill('SIGTERM');
+  await stopDb?.();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+next.on('exit', async (code) => {
+  await stopDb?.();
+  process.exit(code ?? 0);
+});

@@ -1,0 +1,23 @@
+/**
+ * One database for the run: the real server when DATABASE_URL is set (CI), else an in-memory PGlite
+ * served over the PostgreSQL protocol. Migrations are applied once, with the project's own migrate code.
+ */
+import type { TestProject } from 'vitest/node';
+
+export default async function setup(_project: TestProject) {
+  const { startEmbeddedDb } = await import('../lib/core/embedded-db');
+  const { deployMigrations } = await import('../lib/core/migrations');
+  let stop: (() => Promise<void>) | undefined;
+  if (!process.env.DATABASE_URL) {
+    const port = 56000 + (process.pid % 1000);
+    const db = await startEmbeddedDb({ port });
+    process.env.DATABASE_URL = db.url;
+    stop = db.stop;
+  } else if (!/@(127\.0\.0\.1|localhost)[:/]/.test(process.env.DATABASE_URL)) {
+    throw new Error('Refusing to run tests against a non-local database');
+  }
+  await deployMigrations(process.env.DATABASE_URL);
+  return async () => {
+    await stop?.();
+  };
+}

@@ -1,0 +1,86 @@
+/** Test data through the real database: clinics, staff, actors, patients. Each call makes fresh rows. */
+import { randomInt, randomUUID } from 'node:crypto';
+import { db } from '@/lib/core/db';
+import type { Actor } from '@/lib/auth/actor';
+import { hashPassword } from '@/lib/auth/password';
+import type { StaffRole } from '@/lib/generated/prisma/enums';
+import { registerPatient } from '@/lib/records/patients/patient.service';
+import type { RegisterPatientInput } from '@/lib/records/patients/patient.schema';
+
+export const TEST_PASSWORD = 'correct-horse-battery-9';
+let passwordHash: Promise<string> | undefined;
+
+export async function createClinic(overrides: { mfaRequired?: boolean; idleTimeoutMinutes?: number; name?: string } = {}) {
+  return db().clinic.create({
+    data: {
+      institutionNumber: String(randomInt(1_000_000_000, 9_999_999_999)),
+      name: overrides.name ?? `テストクリニック${randomInt(1000, 9999)}`,
+      mfaRequired: overrides.mfaRequired ?? false,
+      idleTimeoutMinutes: overrides.idleTimeoutMinutes ?? 30,
+    },
+  });
+}
+
+export async function createStaffUser(clinicId: string, role: StaffRole, overrides: { totpSecret?: string; mustChangePassword?: boolean } = {}) {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const loginId = `${role}-${randomUUID().slice(0, 8)}@test.example.jp`;
+  const user = await db().user.create({
+    data: {
+      clinicId,
+      loginId,
+      displayName: `${role} テスト`,
+      role,
+      passwordHash: await passwordHash,
+      mustChangePassword: overrides.mustChangePassword ?? false,
+      ...(overrides.totpSecret ? { totpSecret: overrides.totpSecret, totpEnabledAt: new Date() } : {}),
+    },
+  });
+  await db().loginName.create({ data: { loginId, clinicId, userId: user.id } });
+  return user;
+}
+
+export function actorFor(user: { id: string; clinicId: string; role: StaffRole; loginId: string; displayName: string }): Actor {
+  return {
+    userId: user.id,
+    clinicId: user.clinicId,
+    clinicName: 'テスト',
+    role: user.role,
+    loginId: user.loginId,
+    displayName: user.displayName,
+    sessionId: randomUUID(),
+    mustChangePassword: false,
+    idleTimeoutMinutes: 30,
+    ctx: { ip: '127.0.0.1', requestId: randomUUID(), userAgent: 'vitest' },
+  };
+}
+
+/** A clinic with one actor per role. */
+export async function clinicWithStaff(options: { mfaRequired?: boolean } = {}) {
+  const clinic = await createClinic(options);
+  const roles: StaffRole[] = ['doctor', 'nurse', 'receptionist', 'clinic_admin'];
+  const users = await Promise.all(roles.map((r) => createStaffUser(clinic.id, r)));
+  const [doctor, nurse, receptionist, admin] = users.map(actorFor) as [Actor, Actor, Actor, Actor];
+  return { clinic, doctor, nurse, receptionist, admin, users };
+}
+
+export function patientInput(overrides: Partial<RegisterPatientInput> = {}): RegisterPatientInput {
+  return {
+    familyName: '山田',
+    givenName: '太郎',
+    familyNameKana: 'ヤマダ',
+    givenNameKana: 'タロウ',
+    sex: 'male',
+    birthDate: '1975-04-01',
+    phone: '090-1234-5678',
+    insurance: { insurerNumber: '06131234', symbol: '1234', number: '567890', branch: '00', relationship: 'self' },
+    ...overrides,
+  };
+}
+
+export async function createPatient(actor: Actor, overrides: Partial<RegisterPatientInput> = {}) {
+  return registerPatient(patientInput(overrides), actor);
+}
+
+export async function auditEventsFor(clinicId: string, where: { action?: string; patientId?: string; resourceType?: string } = {}) {
+  return db().auditEvent.findMany({ where: { clinicId, ...where }, orderBy: { seq: 'asc' } });
+}
