@@ -10,7 +10,8 @@ export default defineConfig({
     setupFiles: ['tests/setup-env.ts'],
     server: { deps: { inline: ['next-auth', '@auth/core'] } },
     pool: 'forks',
-    maxWorkers: 2,
+    // the embedded PGlite server serves one session: one worker; a real server takes two
+    maxWorkers: process.env.DATABASE_URL ? 2 : 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -18,6 +18,7 @@ if (!url) {
   url = db.url;
   stopDb = db.stop;
   process.env.DATABASE_URL = url;
+  process.env.EMBEDDED_DB = 'true';
   console.log(`埋め込みデータベース (PGlite) を起動しました: ${url}`);
 }
 const applied = await deployMigrations(url);

@@ -12,6 +12,7 @@ export default async function setup(_project: TestProject) {
     const port = 56000 + (process.pid % 1000);
     const db = await startEmbeddedDb({ port });
     process.env.DATABASE_URL = db.url;
+    process.env.EMBEDDED_DB = 'true';
     stop = db.stop;
   } else if (!/@(127\.0\.0\.1|localhost)[:/]/.test(process.env.DATABASE_URL)) {
     throw new Error('Refusing to run tests against a non-local database');

@@ -1,7 +1,7 @@
 /** Prisma client singleton. Imported only by *.repository.ts files and lib/audit (see ARCHITECTURE.md). */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, Prisma } from '@/lib/generated/prisma/client';
-import { databaseUrl } from './env';
+import { databaseUrl, isEmbeddedDb } from './env';
 
 export type Tx = Prisma.TransactionClient;
 export { Prisma };
@@ -9,7 +9,7 @@ export { Prisma };
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
 function createClient() {
-  const adapter = new PrismaPg({ connectionString: databaseUrl(), max: 10 });
+  const adapter = new PrismaPg({ connectionString: databaseUrl(), max: isEmbeddedDb() ? 1 : 10 });
   return new PrismaClient({ adapter });
 }
 

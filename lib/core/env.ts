@@ -7,6 +7,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL').optional(),
   EMBEDDED_DB_PORT: z.coerce.number().int().positive().default(EMBEDDED_DB_PORT_DEFAULT),
+  /** set when DATABASE_URL points at the embedded PGlite server (tests, demo) */
+  EMBEDDED_DB: z.enum(['true', 'false']).optional(),
   AUTH_SECRET: z.string().min(16).optional(),
   AUDIT_HMAC_KEY: z.string().min(16).optional(),
   /** オンライン資格確認 adapter */
@@ -38,6 +40,12 @@ export function env(): Env {
 export function databaseUrl(): string {
   const e = env();
   return e.DATABASE_URL ?? `postgresql://postgres@127.0.0.1:${e.EMBEDDED_DB_PORT}/postgres`;
+}
+
+/** The embedded server multiplexes connections onto one PGlite session: clients must use one connection. */
+export function isEmbeddedDb(): boolean {
+  const e = env();
+  return !e.DATABASE_URL || e.EMBEDDED_DB === 'true';
 }
 
 export function requireSecret(name: 'AUTH_SECRET' | 'AUDIT_HMAC_KEY'): string {
