@@ -14,7 +14,9 @@ const port = Number(process.env.PORT ?? 3000);
 let stopDb: (() => Promise<void>) | undefined;
 let url = env().DATABASE_URL;
 if (!url) {
-  const db = await startEmbeddedDb({ dataDir: 'data/pglite', port: env().EMBEDDED_DB_PORT });
+  // KARTE_DB_DIR=memory gives a throwaway database (browser tests)
+  const dir = process.env.KARTE_DB_DIR ?? 'data/pglite';
+  const db = await startEmbeddedDb({ dataDir: dir === 'memory' ? undefined : dir, port: env().EMBEDDED_DB_PORT });
   url = db.url;
   stopDb = db.stop;
   process.env.DATABASE_URL = url;

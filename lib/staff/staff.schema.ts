@@ -10,9 +10,9 @@ export const createStaffSchema = z
       .toLowerCase()
       .regex(/^[a-z0-9][a-z0-9._@-]{2,63}$/, 'ログインIDは半角英数字と . _ @ - で3〜64文字にしてください。'),
     displayName: z.string().trim().min(1, '氏名を入力してください。').max(40, '氏名は40文字以内で入力してください。'),
-    displayNameKana: z.string().trim().max(40).optional().transform((v) => v || undefined),
+    displayNameKana: z.string().trim().max(40).transform((v) => v || undefined).optional(),
     role,
-    licenseNumber: z.string().trim().max(20).optional().transform((v) => v || undefined),
+    licenseNumber: z.string().trim().max(20).transform((v) => v || undefined).optional(),
   })
   .strict();
 export type CreateStaffInput = z.infer<typeof createStaffSchema>;

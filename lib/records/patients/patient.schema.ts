@@ -11,15 +11,15 @@ const optionalText = (max: number, label: string) =>
     .string()
     .trim()
     .max(max, `${label}は${max}文字以内で入力してください。`)
-    .optional()
-    .transform((v) => (v ? v : undefined));
+    .transform((v) => (v ? v : undefined))
+    .optional();
 
 const optionalIsoDate = (label: string) =>
   z
     .string()
-    .optional()
     .transform((v) => (v ? v : undefined))
-    .refine((v) => v === undefined || isValidIsoDate(v), `${label}は正しい日付で入力してください。`);
+    .refine((v) => v === undefined || isValidIsoDate(v), `${label}は正しい日付で入力してください。`)
+    .optional();
 
 const kana = (label: string) =>
   z
@@ -43,9 +43,9 @@ export const insuranceSchema = z
     branch: z
       .string()
       .trim()
-      .optional()
       .transform((v) => (v ? v : undefined))
-      .refine((v) => v === undefined || /^\d{2}$/.test(v), '枝番は2桁の数字で入力してください。'),
+      .refine((v) => v === undefined || /^\d{2}$/.test(v), '枝番は2桁の数字で入力してください。')
+      .optional(),
     relationship: z.enum(['self', 'family'], { error: '本人・家族を選択してください。' }),
     validFrom: optionalIsoDate('資格取得日'),
     validUntil: optionalIsoDate('有効期限'),
@@ -58,9 +58,9 @@ export const publicExpenseSchema = z
     recipientNumber: z
       .string()
       .trim()
-      .optional()
       .transform((v) => (v ? v : undefined))
-      .refine((v) => v === undefined || /^\d{7}$/.test(v), '公費受給者番号は7桁の数字で入力してください。'),
+      .refine((v) => v === undefined || /^\d{7}$/.test(v), '公費受給者番号は7桁の数字で入力してください。')
+      .optional(),
     validFrom: optionalIsoDate('公費の開始日'),
     validUntil: optionalIsoDate('公費の有効期限'),
   })
@@ -76,16 +76,16 @@ const patientFields = {
   postalCode: z
     .string()
     .trim()
-    .optional()
     .transform((v) => (v ? v.normalize('NFKC') : undefined))
-    .refine((v) => v === undefined || /^\d{3}-?\d{4}$/.test(v), '郵便番号は「123-4567」の形式で入力してください。'),
+    .refine((v) => v === undefined || /^\d{3}-?\d{4}$/.test(v), '郵便番号は「123-4567」の形式で入力してください。')
+    .optional(),
   address: optionalText(200, '住所'),
   phone: z
     .string()
     .trim()
-    .optional()
     .transform((v) => (v ? v.normalize('NFKC') : undefined))
-    .refine((v) => v === undefined || /^0\d{1,4}-?\d{1,4}-?\d{3,4}$/.test(v), '電話番号は「03-1234-5678」の形式で入力してください。'),
+    .refine((v) => v === undefined || /^0\d{1,4}-?\d{1,4}-?\d{3,4}$/.test(v), '電話番号は「03-1234-5678」の形式で入力してください。')
+    .optional(),
   insurance: insuranceSchema.optional(),
   publicExpense: publicExpenseSchema.optional(),
 };

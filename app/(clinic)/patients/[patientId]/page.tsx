@@ -1,10 +1,48 @@
+import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
+import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { latestEligibilityForPatient } from '@/lib/reception/visit.service';
+import { ChartHeader } from '@/components/chart/chart-header';
+import { CommandPalette } from '@/components/chart/command-palette';
+import type { ChartCommandId } from '@/components/chart/chart-commands';
+import { AllergyBanner } from '@/components/chart/allergies/allergy-banner';
+import { AllergyPanel } from '@/components/chart/allergies/allergy-panel';
+import { DiagnosisPanel } from '@/components/chart/diagnoses/diagnosis-panel';
+import { LabSummaryPanel } from '@/components/chart/labs/lab-summary-panel';
+import { NotesTimeline } from '@/components/chart/notes/notes-timeline';
+import { PrescriptionPanel } from '@/components/chart/prescriptions/prescription-panel';
 
-export default async function PatientPage({ params }: { params: Promise<{ patientId: string }> }) {
+export const metadata: Metadata = { title: 'カルテ' };
+
+/** カルテ: one page per patient. Each panel loads (and audits) its own records. */
+export default async function ChartPage({ params }: { params: Promise<{ patientId: string }> }) {
   const actor = await requirePageActor('patient.read');
   const { patientId } = await params;
   if (!can(actor.role, 'chart.read')) redirect(`/patients/${patientId}/profile`);
-  redirect(`/patients/${patientId}/profile`);
+  const patient = await loadPatientForPage(patientId, actor, 'chart');
+  const eligibility = await latestEligibilityForPatient(patientId, actor);
+  const commands: ChartCommandId[] = [
+    ...(can(actor.role, 'note.write') ? (['new-note', 'save'] as const) : []),
+    ...(can(actor.role, 'note.confirm') ? (['confirm'] as const) : []),
+    ...(can(actor.role, 'diagnosis.write') ? (['add-diagnosis'] as const) : []),
+    ...(can(actor.role, 'allergy.write') ? (['add-allergy'] as const) : []),
+    ...(can(actor.role, 'lab.write') ? (['add-lab'] as const) : []),
+    ...(can(actor.role, 'prescription.write') || can(actor.role, 'prescription.proxy') ? (['add-prescription', 'do-prescription'] as const) : []),
+  ];
+  return (
+    <div className="mx-auto max-w-[1400px]">
+      <ChartHeader patient={patient} eligibility={eligibility} allergyBanner={<AllergyBanner patientId={patientId} actor={actor} />} actions={<CommandPalette available={commands} />} />
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+        <div className="flex flex-col gap-4">
+          <DiagnosisPanel patientId={patientId} actor={actor} />
+          <AllergyPanel patientId={patientId} actor={actor} />
+          <PrescriptionPanel patientId={patientId} actor={actor} />
+          <LabSummaryPanel patientId={patientId} actor={actor} />
+        </div>
+        <NotesTimeline patientId={patientId} actor={actor} />
+      </div>
+    </div>
+  );
 }

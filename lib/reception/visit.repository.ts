@@ -1,0 +1,32 @@
+import { db, type Tx } from '@/lib/core/db';
+import type { VisitStatus, EligibilityResult, Prisma } from '@/lib/generated/prisma/client';
+
+type Client = Tx | ReturnType<typeof db>;
+
+export const visitRepository = {
+  async nextReceptionNumber(tx: Tx, clinicId: string, visitDate: Date): Promise<number> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`reception:${clinicId}:${visitDate.toISOString()}`}, 0))`;
+    const last = await tx.visit.findFirst({ where: { clinicId, visitDate }, orderBy: { receptionNumber: 'desc' }, select: { receptionNumber: true } });
+    return (last?.receptionNumber ?? 0) + 1;
+  },
+  findActiveForPatient: (c: Client, clinicId: string, patientId: string, visitDate: Date) =>
+    c.visit.findFirst({ where: { clinicId, patientId, visitDate, status: { notIn: ['done', 'cancelled'] } } }),
+  create: (tx: Tx, data: Prisma.VisitUncheckedCreateInput) => tx.visit.create({ data }),
+  addStatusChange: (tx: Tx, data: { clinicId: string; visitId: string; fromStatus: VisitStatus | null; toStatus: VisitStatus; changedById: string }) =>
+    tx.visitStatusChange.create({ data }),
+  find: (c: Client, clinicId: string, visitId: string) => c.visit.findUnique({ where: { clinicId_id: { clinicId, id: visitId } } }),
+  /** Conditional update: only from the status the user saw, so two terminals cannot skip a step. */
+  updateStatusIf: (tx: Tx, clinicId: string, visitId: string, from: VisitStatus, to: VisitStatus) =>
+    tx.visit.updateMany({ where: { clinicId, id: visitId, status: from }, data: { status: to, statusChangedAt: new Date() } }),
+  setEligibility: (c: Client, clinicId: string, visitId: string, result: EligibilityResult, detail: object) =>
+    c.visit.update({ where: { clinicId_id: { clinicId, id: visitId } }, data: { eligibilityResult: result, eligibilityCheckedAt: new Date(), eligibilityDetail: detail } }),
+  listForDate: (clinicId: string, visitDate: Date) =>
+    db().visit.findMany({
+      where: { clinicId, visitDate },
+      orderBy: { receptionNumber: 'asc' },
+      include: { patient: { select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true, sex: true, birthDate: true } } },
+    }),
+  latestForPatient: (clinicId: string, patientId: string) =>
+    db().visit.findFirst({ where: { clinicId, patientId, status: { not: 'cancelled' } }, orderBy: [{ visitDate: 'desc' }, { arrivedAt: 'desc' }] }),
+  departments: (clinicId: string) => db().department.findMany({ where: { clinicId }, orderBy: { code: 'asc' } }),
+};
