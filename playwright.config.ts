@@ -11,6 +11,7 @@ const PORT = 3100;
 
 export default defineConfig({
   testDir: 'e2e',
+  testIgnore: ['embedded/**'],
   fullyParallel: false,
   workers: 1,
   retries: 0,

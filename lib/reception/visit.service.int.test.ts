@@ -1,0 +1,115 @@
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppError } from '@/lib/core/app-error';
+import { db } from '@/lib/core/db';
+import { changeVisitStatus, checkIn, listQueue, openVisitToday, recheckEligibility } from './visit.service';
+import { HttpEligibilityService } from '@/lib/eligibility/adapters/http-eligibility';
+import { sandboxAnswer } from '@/lib/eligibility/adapters/sandbox-eligibility';
+import type { EligibilityQuery } from '@/lib/eligibility/eligibility-service';
+import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+
+type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
+let a: Staff;
+let b: Staff;
+beforeAll(async () => {
+  [a, b] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
+});
+
+const code = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (e) {
+    return (e as AppError).code;
+  }
+  return 'OK';
+};
+
+describe('check-in', () => {
+  it('numbers visits per day, stores the insurance check, and refuses a second active visit', async () => {
+    const p1 = await createPatient(a.receptionist);
+    const p2 = await createPatient(a.receptionist, { insurance: { insurerNumber: '06131234', number: '123', relationship: 'self', validUntil: '2020-03-31' } });
+    const v1 = await checkIn({ patientId: p1.id }, a.receptionist);
+    const v2 = await checkIn({ patientId: p2.id }, a.receptionist);
+    expect(v2.receptionNumber).toBe(v1.receptionNumber + 1);
+    expect(v1.eligibility?.result).toBe('valid');
+    expect(v2.eligibility?.result).toBe('expired');
+    expect(await code(checkIn({ patientId: p1.id }, a.receptionist))).toBe('CONFLICT');
+    const queue = await listQueue(a.receptionist);
+    expect(queue.map((q) => q.patient.id)).toEqual(expect.arrayContaining([p1.id, p2.id]));
+    expect(queue.find((q) => q.visitId === v2.visitId)?.eligibility).toBe('expired');
+    expect((await auditEventsFor(a.clinic.id, { action: 'create', resourceType: 'visit' })).length).toBeGreaterThanOrEqual(2);
+    expect(await openVisitToday(p1.id, a.doctor)).toEqual({ id: v1.visitId });
+  });
+
+  it('checks in even when the insurance service is down, and can re-check later', async () => {
+    const p = await createPatient(a.receptionist, { insurance: { insurerNumber: '99999999', number: '1', relationship: 'self' } });
+    const v = await checkIn({ patientId: p.id }, a.receptionist);
+    expect(v.eligibility?.result).toBe('unavailable');
+    await db().patientInsurance.updateMany({ where: { clinicId: a.clinic.id, patientId: p.id }, data: { insurerNumber: '01130012' } });
+    expect((await recheckEligibility({ visitId: v.visitId }, a.receptionist))?.result).toBe('valid');
+  });
+
+  it('moves through the day in order and refuses impossible jumps or stale terminals', async () => {
+    const p = await createPatient(a.receptionist);
+    const { visitId } = await checkIn({ patientId: p.id }, a.receptionist);
+    await changeVisitStatus({ visitId, status: 'waiting' }, a.receptionist);
+    await changeVisitStatus({ visitId, status: 'in_consultation' }, a.doctor);
+    expect(await code(changeVisitStatus({ visitId, status: 'received' }, a.receptionist))).toBe('PRECONDITION_FAILED');
+    await changeVisitStatus({ visitId, status: 'billing' }, a.doctor);
+    await changeVisitStatus({ visitId, status: 'done' }, a.receptionist);
+    const history = await db().visitStatusChange.findMany({ where: { clinicId: a.clinic.id, visitId }, orderBy: { changedAt: 'asc' } });
+    expect(history.map((h) => h.toStatus)).toEqual(['received', 'waiting', 'in_consultation', 'billing', 'done']);
+  });
+
+  it("never touches another clinic's patients or visits", async () => {
+    const pB = await createPatient(b.receptionist);
+    expect(await code(checkIn({ patientId: pB.id }, a.receptionist))).toBe('NOT_FOUND');
+    const vB = await checkIn({ patientId: pB.id }, b.receptionist);
+    expect(await code(changeVisitStatus({ visitId: vB.visitId, status: 'waiting' }, a.receptionist))).toBe('NOT_FOUND');
+    expect(await code(recheckEligibility({ visitId: vB.visitId }, a.receptionist))).toBe('NOT_FOUND');
+    expect((await listQueue(a.receptionist)).map((q) => q.visitId)).not.toContain(vB.visitId);
+    expect((await db().visit.findFirst({ where: { id: vB.visitId } }))?.status).toBe('received');
+  });
+
+  it('lets clinic admins see but not change the queue', async () => {
+    expect(await code(checkIn({ patientId: (await createPatient(a.receptionist)).id }, a.admin))).toBe('FORBIDDEN');
+  });
+});
+
+describe('オンライン資格確認 adapters', () => {
+  let server: http.Server;
+  let baseUrl: string;
+  let mode: 'sandbox' | 'down' | 'garbage' = 'sandbox';
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (mode === 'down') {
+          res.writeHead(503).end();
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(mode === 'garbage' ? '{"result":"maybe"}' : JSON.stringify(sandboxAnswer(JSON.parse(body) as EligibilityQuery)));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const q: EligibilityQuery = { insurerNumber: '06131234', symbol: '1', number: '2', branch: '00', birthDate: '1950-01-01', onDate: '2026-11-27' };
+
+  it('talks to the service over real HTTP and maps its answers', async () => {
+    const service = new HttpEligibilityService({ baseUrl });
+    mode = 'sandbox';
+    expect(await service.check(q)).toMatchObject({ result: 'valid', copaymentRate: 10 });
+    expect((await service.check({ ...q, insurerNumber: '91000000' })).result).toBe('unknown');
+    mode = 'down';
+    expect((await service.check(q)).result).toBe('unavailable');
+    mode = 'garbage';
+    expect((await service.check(q)).result).toBe('unavailable');
+    expect((await new HttpEligibilityService({ baseUrl: 'http://127.0.0.1:9/' }).check(q)).result).toBe('unavailable');
+  });
+});
