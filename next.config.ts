@@ -10,7 +10,8 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  experimental: { authInterrupts: true },
+  // lab CSV uploads go through server actions
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: '5mb' } },
   serverExternalPackages: ['@node-rs/argon2', '@electric-sql/pglite', 'pg', '@prisma/adapter-pg'],
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];

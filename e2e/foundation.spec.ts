@@ -75,8 +75,8 @@ test('an admin adds a staff member who changes the temporary password and enrols
   await page.goto('/admin/staff');
   const loginId = `e2e-${Date.now()}@minato.example.jp`;
   await page.getByLabel('ログインID').fill(loginId);
-  await page.getByLabel('氏名', { exact: true }).fill('新人 医師');
-  await page.getByLabel('職種', { exact: true }).selectOption('doctor');
+  await page.getByRole('textbox', { name: '氏名', exact: true }).fill('新人 医師');
+  await page.getByRole('combobox', { name: '職種', exact: true }).selectOption('doctor');
   await page.getByRole('button', { name: '登録して仮パスワードを発行' }).click();
   const notice = await page.getByTestId('staff-notice').textContent();
   const temporary = /仮パスワード: (\S+)（/.exec(notice ?? '')![1]!;

@@ -26,7 +26,7 @@ export function PasswordForm() {
   }
 
   return (
-    <form action={submit} className="flex flex-col gap-3">
+    <form onSubmit={(e) => { e.preventDefault(); submit(new FormData(e.currentTarget)); }} className="flex flex-col gap-3">
       {error && <ErrorBanner>{error}</ErrorBanner>}
       <Field label="現在のパスワード" htmlFor="currentPassword" error={fieldErrors.currentPassword}>
         <input id="currentPassword" name="currentPassword" type="password" autoComplete="current-password" className={inputClass} />

@@ -16,7 +16,7 @@ export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: 
     });
   }
   return (
-    <form action={submit} className="flex flex-col gap-4">
+    <form onSubmit={(e) => { e.preventDefault(); submit(new FormData(e.currentTarget)); }} className="flex flex-col gap-4">
       {error && <ErrorBanner>{error}</ErrorBanner>}
       {saved && <NoticeBanner>保存しました。</NoticeBanner>}
       <label className="flex items-center gap-2 text-sm">

@@ -108,7 +108,7 @@ export function StaffAdmin({ staff, currentUserId }: { staff: StaffDto[]; curren
         </table>
       </Card>
       <Card title="職員の追加">
-        <form action={create} className="grid grid-cols-2 gap-3 md:grid-cols-5">
+        <form onSubmit={(e) => { e.preventDefault(); create(new FormData(e.currentTarget)); }} className="grid grid-cols-2 gap-3 md:grid-cols-5">
           <Field label="ログインID" htmlFor="loginId" required error={fieldErrors.loginId}>
             <input id="loginId" name="loginId" className={inputClass} placeholder="tanaka@clinic" />
           </Field>

@@ -8,6 +8,8 @@ import { NavLink } from './nav-link';
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/reception', label: '受付', permission: 'reception.read' },
   { href: '/patients', label: '患者', permission: 'patient.read' },
+  { href: '/approvals', label: '承認待ち', permission: 'note.approve' },
+  { href: '/labs/import', label: '検査取込', permission: 'lab.write' },
   { href: '/admin/staff', label: '職員管理', permission: 'staff.manage' },
   { href: '/admin/audit', label: '監査ログ', permission: 'audit.read' },
   { href: '/admin/masters', label: 'マスター', permission: 'master.import' },

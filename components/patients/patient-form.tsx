@@ -92,7 +92,7 @@ export function PatientForm({ patient, onSaved }: { patient?: PatientDto; onSave
   const pe = patient?.publicExpense;
 
   return (
-    <form action={submit} className="flex flex-col gap-4" noValidate>
+    <form onSubmit={(e) => { e.preventDefault(); submit(new FormData(e.currentTarget)); }} className="flex flex-col gap-4" noValidate>
       {message && <ErrorBanner>{message}</ErrorBanner>}
       <Card title="基本情報">
         <div className="grid grid-cols-2 gap-3 md:grid-cols-4">

@@ -35,7 +35,7 @@ export function Field({ label, htmlFor, error, hint, required, children, classNa
     <div className={cx('flex flex-col gap-1', className)}>
       <label htmlFor={htmlFor} className="text-xs font-medium text-slate-700">
         {label}
-        {required && <span className="ml-1 text-red-600">*</span>}
+        {required && <span aria-hidden="true" className="ml-1 text-red-600">*</span>}
       </label>
       {children}
       {hint && !error && <p className="text-xs text-slate-500">{hint}</p>}

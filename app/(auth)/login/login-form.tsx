@@ -38,7 +38,7 @@ export function LoginForm() {
 
   if (step && step.next !== 'done') {
     return (
-      <form action={submitCode} className="flex flex-col gap-4">
+      <form onSubmit={(e) => { e.preventDefault(); submitCode(new FormData(e.currentTarget)); }} className="flex flex-col gap-4">
         {step.next === 'enroll' ? (
           <div className="flex flex-col items-center gap-2 text-sm">
             <p className="font-medium">二段階認証の設定</p>
@@ -67,7 +67,7 @@ export function LoginForm() {
   }
 
   return (
-    <form action={submitPassword} className="flex flex-col gap-4">
+    <form onSubmit={(e) => { e.preventDefault(); submitPassword(new FormData(e.currentTarget)); }} className="flex flex-col gap-4">
       <Field label="ログインID" htmlFor="loginId">
         <input id="loginId" name="loginId" className={inputClass} autoComplete="username" required autoFocus />
       </Field>

@@ -1,7 +1,52 @@
 import type { Actor } from '@/lib/auth/actor';
-import { Card } from '@/components/ui/ui';
+import { can } from '@/lib/permissions/permissions';
+import { listLatestLabs } from '@/lib/records/lab-results/lab-result.service';
+import { labItemOptions } from '@/lib/records/lab-results/lab-result.dto';
+import { Card, LinkButton } from '@/components/ui/ui';
+import { LabValue } from './lab-flag';
+import { LabQuickEntry } from './lab-quick-entry';
 
-// Placeholder until the 検査 slice lands (replaced by its owner).
-export async function LabSummaryPanel({ patientId }: { patientId: string; actor: Actor }) {
-  return <Card title="検査"><p className="text-sm text-slate-500" data-patient={patientId}>準備中</p></Card>;
+/** カルテの検査欄: the latest value per item (H/L marked), a link to the lab page, and the nurse's quick entry form. */
+export async function LabSummaryPanel({ patientId, actor }: { patientId: string; actor: Actor }) {
+  const latest = await listLatestLabs(patientId, actor);
+  const canWrite = can(actor.role, 'lab.write');
+  const abnormal = latest.filter((l) => l.flag === 'H' || l.flag === 'L').length;
+  return (
+    <Card
+      title={
+        <span>
+          検査{abnormal > 0 && <span className="ml-2 text-xs font-normal text-red-700">基準外 {abnormal}項目</span>}
+        </span>
+      }
+      actions={<LinkButton href={`/patients/${patientId}/labs`} className="px-2 py-1 text-xs">一覧・推移</LinkButton>}
+    >
+      {latest.length === 0 ? (
+        <p className="text-sm text-slate-500">検査結果はまだありません。</p>
+      ) : (
+        <table className="w-full text-sm" data-testid="lab-latest">
+          <thead>
+            <tr className="text-left text-xs text-slate-500">
+              <th className="pb-1 font-normal">項目</th>
+              <th className="pb-1 text-right font-normal">最新値</th>
+              <th className="pb-1 pl-1 font-normal">単位</th>
+              <th className="pb-1 text-right font-normal">採取日</th>
+            </tr>
+          </thead>
+          <tbody>
+            {latest.map((l) => (
+              <tr key={l.id} className="border-t border-slate-100">
+                <td className="py-0.5 pr-2">{l.itemName}</td>
+                <td className="py-0.5 text-right">
+                  <LabValue value={l.valueDisplay} flag={l.flag} />
+                </td>
+                <td className="py-0.5 pl-1 text-xs text-slate-500">{l.unitDisplay ?? ''}</td>
+                <td className="py-0.5 text-right text-xs text-slate-500">{l.collectedDate.replaceAll('-', '/')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canWrite && <LabQuickEntry patientId={patientId} items={labItemOptions()} />}
+    </Card>
+  );
 }

@@ -1,7 +1,25 @@
 import type { Actor } from '@/lib/auth/actor';
+import { can } from '@/lib/permissions/permissions';
+import { listDoctorsForProxy, listNotesForChart } from '@/lib/records/notes/note.service';
 import { Card } from '@/components/ui/ui';
+import { NotesWorkspace } from './notes-workspace';
 
-// Placeholder until the 診療録 slice lands (replaced by its owner).
-export async function NotesTimeline({ patientId }: { patientId: string; actor: Actor }) {
-  return <Card title="診療録"><p className="text-sm text-slate-500" data-patient={patientId}>準備中</p></Card>;
+/** 診療録: the SOAP editor and the encounter timeline. Loads (and audits) the notes of the chart. */
+export async function NotesTimeline({ patientId, actor }: { patientId: string; actor: Actor }) {
+  const canWrite = can(actor.role, 'note.write');
+  const isDoctor = can(actor.role, 'note.confirm');
+  const [notes, doctors] = await Promise.all([listNotesForChart(patientId, actor), canWrite && !isDoctor ? listDoctorsForProxy(actor) : Promise.resolve([])]);
+  const pending = notes.filter((n) => n.status === 'pending_approval').length;
+  return (
+    <Card
+      title={
+        <span>
+          診療録
+          {pending > 0 && <span className="ml-2 text-xs font-normal text-blue-800">承認待ち {pending}件</span>}
+        </span>
+      }
+    >
+      <NotesWorkspace patientId={patientId} notes={notes} viewer={{ userId: actor.userId, isDoctor, canWrite }} doctors={doctors} />
+    </Card>
+  );
 }

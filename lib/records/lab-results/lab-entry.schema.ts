@@ -3,7 +3,7 @@
  * numeric items must parse as numbers, qualitative items are normalised ('-' -> '(-)' for urine
  * dipstick, '(+)' -> '陽性' for infection tests, 'A型' -> 'A').
  */
-import { z } from 'zod';
+import { z } from '@/lib/core/zod';
 import { isUnitCompatible, LAB_ITEMS_BY_KEY, normalizeLabTextValue } from './lab-items';
 
 const JST_LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
@@ -51,6 +51,8 @@ export const labEntryItemSchema = z
     itemKey: z.string({ error: '検査項目を選択してください' }).min(1, { error: '検査項目を選択してください' }),
     value: z.string({ error: '結果値を入力してください' }).trim().min(1, { error: '結果値を入力してください' }),
     unit: z.string().trim().optional(),
+    /** 材料 of this item when it differs from the batch's (e.g. 全血 for Hb next to 血清 for AST) */
+    specimen: z.string().trim().max(40, { error: '材料は40文字以内で入力してください' }).optional(),
   }, unknownKeys)
   .strict()
   .transform((entry, ctx) => {
@@ -70,7 +72,7 @@ export const labEntryItemSchema = z
         ctx.addIssue({ code: 'custom', path: ['unit'], message: `${item.nameJa}の単位は「${item.unitDisplay}」です（換算はできません）` });
         return z.NEVER;
       }
-      return { itemKey: item.key, value: s, valueNumber: Number(s), valueText: null, unit: item.unit };
+      return { itemKey: item.key, value: s, valueNumber: Number(s), valueText: null, unit: item.unit, specimen: entry.specimen || undefined };
     }
     const normalised = normalizeLabTextValue(item, entry.value);
     if (!normalised) {
@@ -81,7 +83,7 @@ export const labEntryItemSchema = z
       });
       return z.NEVER;
     }
-    return { itemKey: item.key, value: normalised, valueNumber: null, valueText: normalised, unit: null };
+    return { itemKey: item.key, value: normalised, valueNumber: null, valueText: normalised, unit: null, specimen: entry.specimen || undefined };
   });
 
 export const labEntrySchema = z

@@ -1,0 +1,63 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requirePageActor } from '@/lib/auth/guards';
+import { formatDateTimeJst } from '@/lib/core/dates';
+import { listPendingApprovalsForDoctor } from '@/lib/records/notes/note.service';
+import { Card, PageTitle } from '@/components/ui/ui';
+import { ApproveNoteButton } from './approve-note-button';
+
+export const metadata: Metadata = { title: '承認待ち' };
+
+/** The signed-in doctor's 代行入力 waiting for approval (notes; prescriptions join when their slice lands). */
+export default async function ApprovalsPage() {
+  const actor = await requirePageActor('note.approve');
+  const notes = await listPendingApprovalsForDoctor(actor);
+  return (
+    <div className="mx-auto max-w-5xl">
+      <PageTitle>承認待ち（代行入力）</PageTitle>
+      <Card title={`診療録 ${notes.length}件`}>
+        {notes.length === 0 ? (
+          <p className="text-sm text-slate-500">承認待ちの診療録はありません。</p>
+        ) : (
+          <table className="w-full text-sm">
+            <thead>
+              <tr className="border-b border-slate-200 text-left text-xs text-slate-500">
+                <th className="py-1 pr-2 font-medium">患者</th>
+                <th className="py-1 pr-2 font-medium">代行入力者</th>
+                <th className="py-1 pr-2 font-medium">入力日時</th>
+                <th className="py-1 pr-2 font-medium">内容</th>
+                <th className="py-1 font-medium">
+                  <span className="sr-only">操作</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {notes.map((n) => (
+                <tr key={n.noteId} className="border-b border-slate-100 align-top" data-testid="pending-note">
+                  <td className="py-2 pr-2">
+                    <Link href={`/patients/${n.patient.id}`} className="font-medium text-teal-800 hover:underline">
+                      {n.patient.name}
+                    </Link>
+                    <div className="text-xs text-slate-500">
+                      {n.patient.kana}・No.{n.patient.patientNumber}
+                    </div>
+                  </td>
+                  <td className="py-2 pr-2">{n.enterer.name}</td>
+                  <td className="whitespace-nowrap py-2 pr-2">
+                    {formatDateTimeJst(new Date(n.createdAt))}
+                    {n.version > 1 && <div className="text-xs text-slate-500">第{n.version}版</div>}
+                  </td>
+                  <td className="max-w-md py-2 pr-2 text-xs text-slate-700">{n.preview || '（バイタルのみ）'}</td>
+                  <td className="py-2">
+                    <ApproveNoteButton noteId={n.noteId} patientName={n.patient.name} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p className="mt-3 text-xs text-slate-500">内容を修正してから承認する場合は、患者名からカルテを開いて「編集」してください。</p>
+      </Card>
+    </div>
+  );
+}

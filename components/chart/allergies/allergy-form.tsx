@@ -1,0 +1,222 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, useTransition } from 'react';
+import { recordAllergyAction, reviseAllergyAction, searchAllergenMasterAction, searchDrugMasterAction } from '@/lib/records/allergies/allergy.actions';
+import type { AllergenOptionDto, AllergyDto, DrugOptionDto } from '@/lib/records/allergies/allergy.dto';
+import {
+  ALLERGY_CATEGORIES,
+  ALLERGY_CLINICAL_STATUSES,
+  ALLERGY_SEVERITIES,
+  ALLERGY_VERIFICATIONS,
+  CATEGORY_LABELS,
+  CLINICAL_STATUS_LABELS,
+  SEVERITY_LABELS,
+  VERIFICATION_LABELS,
+  type AllergyCategory,
+} from '@/lib/records/allergies/allergy.schema';
+import { Button, ErrorBanner, Field, inputClass } from '@/components/ui/ui';
+import { MasterCombobox } from '@/components/chart/diagnoses/master-combobox';
+
+/** The code the user picked in this form session (the server looks it up again). */
+type Picked = { kind: 'drug'; code: string; label: string } | { kind: 'allergen'; code: string; label: string } | { kind: 'kept'; label: string } | null;
+
+const JFAGY_KIND: Record<AllergyCategory, 'food' | 'nonfood' | 'medication'> = { food: 'food', environment: 'nonfood', other: 'nonfood', medication: 'medication' };
+
+/** Add or edit an allergy: 薬剤 via the drug master, その他 via J-FAGY, or free text. Editing saves a new version. */
+export function AllergyForm({ patientId, initial, onDone }: { patientId: string; initial?: AllergyDto; onDone: () => void }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [category, setCategory] = useState<AllergyCategory>(initial?.category ?? 'medication');
+  const [picked, setPicked] = useState<Picked>(initial?.isCoded ? { kind: 'kept', label: `${initial.codeSystem} ${initial.code}` } : null);
+  const [substanceName, setSubstanceName] = useState(initial?.substanceName ?? '');
+  const [reaction, setReaction] = useState(initial?.reaction ?? '');
+  const [severity, setSeverity] = useState<string>(initial?.severity ?? '');
+  const [onsetDate, setOnsetDate] = useState(initial?.onsetDate ?? '');
+  const [clinicalStatus, setClinicalStatus] = useState<string>(initial?.clinicalStatus ?? 'active');
+  const [verification, setVerification] = useState<string>(initial?.verification ?? 'confirmed');
+  const [note, setNote] = useState(initial?.note ?? '');
+  const [changeReason, setChangeReason] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!initial) searchRef.current?.focus();
+  }, [initial]);
+
+  const pick = (p: Picked, name: string) => {
+    setPicked(p);
+    setSubstanceName(name);
+    setTimeout(() => nameRef.current?.focus());
+  };
+
+  function submit() {
+    setMessage(null);
+    const content = {
+      category,
+      drugCode: picked?.kind === 'drug' ? picked.code : undefined,
+      allergenCode: picked?.kind === 'allergen' ? picked.code : undefined,
+      substanceName,
+      reaction,
+      severity: (severity || undefined) as AllergyDto['severity'] & string,
+      onsetDate: onsetDate || undefined,
+      clinicalStatus: clinicalStatus as AllergyDto['clinicalStatus'],
+      verification: verification as AllergyDto['verification'],
+      note,
+    };
+    startTransition(async () => {
+      const result = initial
+        ? await reviseAllergyAction({ ...content, allergyId: initial.id, keepCoding: picked?.kind === 'kept', changeReason })
+        : await recordAllergyAction({ ...content, patientId });
+      if (!result.ok) {
+        setErrors(result.fieldErrors ?? {});
+        setMessage(result.error);
+        return;
+      }
+      setErrors({});
+      onDone();
+      router.refresh();
+    });
+  }
+
+  return (
+    <form
+      className="flex flex-col gap-3 rounded border border-teal-200 bg-teal-50/40 p-3"
+      aria-label={initial ? 'アレルギーの修正' : 'アレルギーの追加'}
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+      onKeyDown={(e) => e.key === 'Escape' && onDone()}
+    >
+      {message && <ErrorBanner>{message}</ErrorBanner>}
+      <Field label="分類" htmlFor="allergy-category" required error={errors.category}>
+        <select
+          id="allergy-category"
+          className={inputClass}
+          value={category}
+          onChange={(e) => {
+            const next = e.target.value as AllergyCategory;
+            if ((next === 'medication') !== (category === 'medication')) setPicked(null);
+            setCategory(next);
+          }}
+        >
+          {ALLERGY_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {c === 'medication' ? '薬剤アレルギー等' : `その他アレルギー等（${CATEGORY_LABELS[c]}）`}
+            </option>
+          ))}
+        </select>
+      </Field>
+
+      <Field label={category === 'medication' ? '医薬品を検索' : 'アレルゲンを検索（J-FAGY）'} htmlFor="allergy-search" error={errors.drugCode ?? errors.allergenCode}>
+        {category === 'medication' ? (
+          <MasterCombobox<DrugOptionDto>
+            key="drug"
+            id="allergy-search"
+            queryKey="drug"
+            inputRef={searchRef}
+            placeholder="薬品名・一般名で検索（例: ロキソプロフェン）↑↓ Enter"
+            search={(q) => searchDrugMasterAction({ q, limit: 20 })}
+            itemKey={(d) => d.code}
+            renderItem={(d) => (
+              <span className="flex items-baseline justify-between gap-2">
+                <span>{d.name}</span>
+                <span className="font-mono text-xs text-slate-500">{d.yjCode ?? d.code}</span>
+              </span>
+            )}
+            onPick={(d) => pick({ kind: 'drug', code: d.code, label: d.yjCode ? `YJ ${d.yjCode}` : `レセプト ${d.code}` }, d.name)}
+            onEnterText={(text) => pick(null, text)}
+            emptyHint="該当なし。Enterで自由入力にできます。"
+          />
+        ) : (
+          <MasterCombobox<AllergenOptionDto>
+            key={`allergen-${JFAGY_KIND[category]}`}
+            id="allergy-search"
+            queryKey={`allergen-${JFAGY_KIND[category]}`}
+            inputRef={searchRef}
+            placeholder="例: さば、卵、スギ花粉 ↑↓ Enter"
+            search={(q) => searchAllergenMasterAction({ q, limit: 20, kind: JFAGY_KIND[category] })}
+            itemKey={(a) => a.code}
+            renderItem={(a) => (
+              <span className="flex items-baseline justify-between gap-2">
+                <span>{a.name}</span>
+                <span className="font-mono text-xs text-slate-500">{a.code}</span>
+              </span>
+            )}
+            onPick={(a) => pick({ kind: 'allergen', code: a.code, label: `J-FAGY ${a.code}` }, a.name)}
+            onEnterText={(text) => pick(null, text)}
+            emptyHint="該当なし。Enterで自由入力にできます。"
+          />
+        )}
+      </Field>
+
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+        <Field label="原因物質名" htmlFor="allergy-substance" required error={errors.substanceName} hint={picked ? `コード: ${picked.label}` : 'コードなし（自由入力）'}>
+          <div className="flex gap-1">
+            <input id="allergy-substance" ref={nameRef} className={inputClass} value={substanceName} maxLength={100} onChange={(e) => setSubstanceName(e.target.value)} />
+            {picked && (
+              <Button variant="ghost" className="shrink-0 text-xs" onClick={() => setPicked(null)} title="コードを外して自由入力にする">
+                コード解除
+              </Button>
+            )}
+          </div>
+        </Field>
+        <Field label="症状" htmlFor="allergy-reaction" error={errors.reaction}>
+          <input id="allergy-reaction" className={inputClass} value={reaction} maxLength={200} onChange={(e) => setReaction(e.target.value)} placeholder="例: 蕁麻疹、アナフィラキシー" />
+        </Field>
+      </div>
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <Field label="重症度" htmlFor="allergy-severity" error={errors.severity}>
+          <select id="allergy-severity" className={inputClass} value={severity} onChange={(e) => setSeverity(e.target.value)}>
+            <option value="">（不明）</option>
+            {ALLERGY_SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {SEVERITY_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="発症日" htmlFor="allergy-onset" error={errors.onsetDate}>
+          <input id="allergy-onset" type="date" className={inputClass} value={onsetDate} onChange={(e) => setOnsetDate(e.target.value)} />
+        </Field>
+        <Field label="状態" htmlFor="allergy-status" error={errors.clinicalStatus}>
+          <select id="allergy-status" className={inputClass} value={clinicalStatus} onChange={(e) => setClinicalStatus(e.target.value)}>
+            {ALLERGY_CLINICAL_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {CLINICAL_STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="確からしさ" htmlFor="allergy-verification" error={errors.verification}>
+          <select id="allergy-verification" className={inputClass} value={verification} onChange={(e) => setVerification(e.target.value)}>
+            {ALLERGY_VERIFICATIONS.map((v) => (
+              <option key={v} value={v}>
+                {VERIFICATION_LABELS[v]}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <Field label="メモ" htmlFor="allergy-note" error={errors.note}>
+        <input id="allergy-note" className={inputClass} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+      </Field>
+      {initial && (
+        <Field label="修正理由" htmlFor="allergy-reason" required error={errors.changeReason}>
+          <input id="allergy-reason" className={inputClass} value={changeReason} maxLength={200} onChange={(e) => setChangeReason(e.target.value)} placeholder="例: 症状の追記、解消を確認" />
+        </Field>
+      )}
+      <div className="flex gap-2">
+        <Button type="submit" disabled={pending}>
+          {pending ? '保存中…' : initial ? '修正を保存' : '追加'}
+        </Button>
+        <Button variant="secondary" onClick={onDone}>
+          キャンセル
+        </Button>
+      </div>
+    </form>
+  );
+}

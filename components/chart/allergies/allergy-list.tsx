@@ -1,0 +1,112 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { useChartCommand } from '@/components/chart/chart-commands';
+import { retractAllergyAction } from '@/lib/records/allergies/allergy.actions';
+import type { AllergyDto } from '@/lib/records/allergies/allergy.dto';
+import { Badge, Button, ErrorBanner, inputClass } from '@/components/ui/ui';
+import { AllergyForm } from './allergy-form';
+
+type Mode = { kind: 'add' } | { kind: 'edit' | 'retract'; id: string } | null;
+
+const SEVERITY_TONE = { severe: 'red', moderate: 'amber', mild: 'slate' } as const;
+
+/** Allergy list with add / 修正 / 取消 for doctors and nurses. */
+export function AllergyList({ patientId, allergies, canWrite }: { patientId: string; allergies: AllergyDto[]; canWrite: boolean }) {
+  const [mode, setMode] = useState<Mode>(null);
+
+  useChartCommand(['add-allergy'], () => {
+    if (!canWrite) return;
+    setMode({ kind: 'add' });
+    setTimeout(() => document.getElementById('allergy-search')?.focus());
+  });
+
+  return (
+    <div className="flex flex-col gap-2">
+      {canWrite && mode?.kind !== 'add' && (
+        <div>
+          <Button variant="secondary" className="text-xs" onClick={() => setMode({ kind: 'add' })} title="Alt+A">
+            ＋ アレルギーを追加 <kbd className="text-[10px] text-slate-500">Alt+A</kbd>
+          </Button>
+        </div>
+      )}
+      {mode?.kind === 'add' && <AllergyForm patientId={patientId} onDone={() => setMode(null)} />}
+      {allergies.length === 0 ? (
+        <p className="text-sm text-slate-500">アレルギーの登録はありません。</p>
+      ) : (
+        <ul className="divide-y divide-slate-100 text-sm" aria-label="アレルギー">
+          {allergies.map((a) => (
+            <li key={a.id} className="py-1.5" data-testid="allergy-row">
+              <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                <Badge tone={a.category === 'medication' ? 'red' : 'slate'}>{a.categoryLabel}</Badge>
+                <span className={a.clinicalStatus === 'active' ? 'font-medium' : 'text-slate-500 line-through'}>{a.substanceName}</span>
+                {a.severity && <Badge tone={SEVERITY_TONE[a.severity]}>{a.severityLabel}</Badge>}
+                {a.reaction && <span className="text-slate-700">{a.reaction}</span>}
+                {a.clinicalStatus !== 'active' && <Badge>{a.clinicalStatusLabel}</Badge>}
+                {a.verification === 'unconfirmed' && <Badge tone="amber">未確認</Badge>}
+                {!a.isCoded && <Badge>コードなし</Badge>}
+                {a.onsetDate && <span className="text-xs text-slate-500">発症 {a.onsetDate.replaceAll('-', '/')}</span>}
+                {canWrite && (
+                  <span className="ml-auto flex gap-1">
+                    <Button variant="ghost" className="px-1.5 py-0.5 text-xs" onClick={() => setMode({ kind: 'edit', id: a.id })}>
+                      修正
+                    </Button>
+                    <Button variant="ghost" className="px-1.5 py-0.5 text-xs text-red-700" onClick={() => setMode({ kind: 'retract', id: a.id })}>
+                      取消
+                    </Button>
+                  </span>
+                )}
+              </div>
+              {a.note && <p className="text-xs text-slate-500">{a.note}</p>}
+              {mode?.kind === 'edit' && mode.id === a.id && <AllergyForm patientId={patientId} initial={a} onDone={() => setMode(null)} />}
+              {mode?.kind === 'retract' && mode.id === a.id && <RetractForm allergy={a} onDone={() => setMode(null)} />}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Link href={`/patients/${patientId}/allergies`} className="self-end text-xs text-teal-700 hover:underline">
+        アレルギーの履歴（全版）
+      </Link>
+    </div>
+  );
+}
+
+function RetractForm({ allergy, onDone }: { allergy: AllergyDto; onDone: () => void }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="mt-1 flex flex-wrap items-end gap-2 rounded border border-red-200 bg-red-50 p-2"
+      aria-label="アレルギーの取消"
+      onSubmit={(e) => {
+        e.preventDefault();
+        startTransition(async () => {
+          const r = await retractAllergyAction({ allergyId: allergy.id, reason });
+          if (!r.ok) {
+            setError(r.error);
+            return;
+          }
+          onDone();
+          router.refresh();
+        });
+      }}
+      onKeyDown={(e) => e.key === 'Escape' && onDone()}
+    >
+      <label className="flex min-w-64 flex-1 flex-col text-xs">
+        取消理由（入力誤りなど。解消した場合は「修正」で状態を「解消」にしてください）
+        <input autoFocus required className={inputClass} value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <Button type="submit" variant="danger" disabled={pending}>
+        取消
+      </Button>
+      <Button variant="secondary" onClick={onDone}>
+        キャンセル
+      </Button>
+      {error && <div className="w-full"><ErrorBanner>{error}</ErrorBanner></div>}
+    </form>
+  );
+}

@@ -1,0 +1,302 @@
+'use client';
+
+/**
+ * 検査結果の手入力 (nurse's quick entry): pick items from the 43+5 (search by Japanese name, key or alias), type the
+ * values, one 採取日時 for the batch. Alt+L (command 'add-lab') opens the form and focuses the item search.
+ */
+import { useMemo, useRef, useState, useTransition } from 'react';
+import { useRouter } from 'next/navigation';
+import { recordLabResultsAction } from '@/lib/records/lab-results/lab-result.actions';
+import type { LabItemOption } from '@/lib/records/lab-results/lab-result.dto';
+import { useChartCommand } from '@/components/chart/chart-commands';
+import { Button, ErrorBanner, Field, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
+
+const SPECIMENS = ['血清', '血漿', '全血', '尿', '蓄尿', '毛細管血', '動脈血'];
+const COMMON = ['AST', 'ALT', 'GGT', 'CRE', 'UA', 'GLU', 'HbA1c', 'LDLC', 'HDLC', 'TG', 'Hb', 'CRP'];
+
+type Row = { key: string; value: string; specimen: string };
+
+/** 'YYYY-MM-DDTHH:mm' of now in JST, for a datetime-local input. */
+function nowJstLocal(): string {
+  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 16);
+}
+
+function searchKey(s: string): string {
+  let out = '';
+  for (const ch of s.normalize('NFKC').toLowerCase()) {
+    const c = ch.codePointAt(0)!;
+    out += c >= 0x3041 && c <= 0x3096 ? String.fromCodePoint(c + 0x60) : ch;
+  }
+  return out.replace(/\s+/g, '');
+}
+
+export function LabQuickEntry({ patientId, items }: { patientId: string; items: LabItemOption[] }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [rows, setRows] = useState<Row[]>([]);
+  const [collectedAt, setCollectedAt] = useState('');
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const valueRefs = useRef(new Map<string, HTMLInputElement | HTMLSelectElement>());
+  const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
+
+  const matches = useMemo(() => {
+    const q = searchKey(query);
+    if (!q) return [];
+    const chosen = new Set(rows.map((r) => r.key));
+    const scored = items
+      .filter((i) => !chosen.has(i.key))
+      .map((i) => {
+        const hay = searchKey(i.search);
+        const name = searchKey(`${i.key} ${i.nameJa} ${i.display}`);
+        return { i, score: name.startsWith(q) ? 0 : name.includes(q) ? 1 : hay.includes(q) ? 2 : 9 };
+      })
+      .filter((x) => x.score < 9)
+      .sort((a, b) => a.score - b.score);
+    return scored.slice(0, 8).map((x) => x.i);
+  }, [query, items, rows]);
+
+  const openForm = () => {
+    setOpen(true);
+    setNotice(null);
+    if (!collectedAt) setCollectedAt(nowJstLocal());
+    setTimeout(() => searchRef.current?.focus(), 0);
+  };
+  useChartCommand(['add-lab'], openForm);
+
+  const addItem = (key: string) => {
+    const item = byKey.get(key);
+    if (!item || rows.some((r) => r.key === key)) return;
+    setRows((rs) => [...rs, { key, value: '', specimen: item.specimen }]);
+    setQuery('');
+    setActive(0);
+    setTimeout(() => valueRefs.current.get(key)?.focus(), 0);
+  };
+  const update = (key: string, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const remove = (key: string) => setRows((rs) => rs.filter((r) => r.key !== key));
+
+  const reset = () => {
+    setRows([]);
+    setQuery('');
+    setError(null);
+    setFieldErrors({});
+    setCollectedAt('');
+  };
+
+  const submit = () => {
+    setError(null);
+    setFieldErrors({});
+    if (rows.length === 0) {
+      setError('検査項目を1件以上選んでください。');
+      searchRef.current?.focus();
+      return;
+    }
+    startTransition(async () => {
+      const result = await recordLabResultsAction({
+        patientId,
+        collectedAt,
+        specimen: rows[0]!.specimen,
+        items: rows.map((r) => ({ itemKey: r.key, value: r.value, specimen: r.specimen })),
+      });
+      if (!result.ok) {
+        setError(result.error);
+        setFieldErrors(result.fieldErrors ?? {});
+        return;
+      }
+      setNotice(`${result.data.count}項目の検査結果を保存しました。`);
+      reset();
+      setOpen(false);
+      router.refresh();
+    });
+  };
+
+  if (!open) {
+    return (
+      <div className="mt-3 flex items-center gap-2">
+        <Button variant="secondary" onClick={openForm} className="px-2 py-1 text-xs" aria-keyshortcuts="Alt+L">
+          ＋ 検査結果を入力 <kbd className="text-[10px] text-slate-500">Alt+L</kbd>
+        </Button>
+        {notice && <NoticeBanner>{notice}</NoticeBanner>}
+      </div>
+    );
+  }
+
+  const rowError = (i: number, field: string) => fieldErrors[`items.${i}.${field}`];
+  return (
+    <form
+      className="mt-3 flex flex-col gap-3 rounded border border-teal-200 bg-teal-50/40 p-3"
+      aria-label="検査結果の入力"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') setOpen(false);
+      }}
+    >
+      {error && <ErrorBanner>{error}</ErrorBanner>}
+      <div className="grid grid-cols-[minmax(0,1fr)_auto] gap-2">
+        <Field label="検査項目を追加（名前・略号で検索）" htmlFor="lab-item-search" error={fieldErrors.items}>
+          <div className="relative">
+            <input
+              id="lab-item-search"
+              ref={searchRef}
+              className={inputClass}
+              value={query}
+              placeholder="例: AST, クレアチニン, HbA1c, 尿蛋白"
+              autoComplete="off"
+              role="combobox"
+              aria-expanded={matches.length > 0}
+              aria-controls="lab-item-options"
+              aria-activedescendant={matches[active] ? `lab-opt-${matches[active].key}` : undefined}
+              onChange={(e) => {
+                setQuery(e.target.value);
+                setActive(0);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowDown') {
+                  e.preventDefault();
+                  setActive((a) => Math.min(a + 1, Math.max(matches.length - 1, 0)));
+                } else if (e.key === 'ArrowUp') {
+                  e.preventDefault();
+                  setActive((a) => Math.max(a - 1, 0));
+                } else if (e.key === 'Enter') {
+                  e.preventDefault();
+                  if (matches[active]) addItem(matches[active].key);
+                }
+              }}
+            />
+            {matches.length > 0 && (
+              <ul id="lab-item-options" role="listbox" className="absolute z-10 mt-1 max-h-64 w-full overflow-auto rounded border border-slate-200 bg-white text-sm shadow">
+                {matches.map((m, i) => (
+                  <li
+                    key={m.key}
+                    id={`lab-opt-${m.key}`}
+                    role="option"
+                    aria-selected={i === active}
+                    className={cx('flex cursor-pointer justify-between px-2 py-1', i === active && 'bg-teal-100')}
+                    onMouseDown={(e) => {
+                      e.preventDefault();
+                      addItem(m.key);
+                    }}
+                  >
+                    <span>{m.nameJa}</span>
+                    <span className="text-xs text-slate-500">
+                      {m.display} {m.unitDisplay ?? ''}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        </Field>
+        <Field label="採取日時" htmlFor="lab-collected-at" error={fieldErrors.collectedAt} required>
+          <input id="lab-collected-at" type="datetime-local" className={inputClass} value={collectedAt} onChange={(e) => setCollectedAt(e.target.value)} aria-invalid={!!fieldErrors.collectedAt} />
+        </Field>
+      </div>
+      <div className="flex flex-wrap gap-1" aria-label="よく使う項目">
+        {COMMON.filter((k) => !rows.some((r) => r.key === k)).map((k) => (
+          <button key={k} type="button" className="rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs hover:bg-teal-50" onClick={() => addItem(k)}>
+            {byKey.get(k)?.display ?? k}
+          </button>
+        ))}
+      </div>
+      {rows.length > 0 && (
+        <table className="w-full text-sm">
+          <thead>
+            <tr className="text-left text-xs text-slate-500">
+              <th className="font-normal">項目</th>
+              <th className="font-normal">結果値</th>
+              <th className="font-normal">材料</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => {
+              const item = byKey.get(r.key)!;
+              const err = rowError(i, 'value') ?? rowError(i, 'itemKey') ?? rowError(i, 'specimen');
+              return (
+                <tr key={r.key} className="align-top">
+                  <td className="py-1 pr-2">
+                    <label htmlFor={`lab-value-${r.key}`}>{item.nameJa}</label>
+                    {err && <p className="text-xs text-red-600">{err}</p>}
+                  </td>
+                  <td className="py-1 pr-2">
+                    <div className="flex items-center gap-1">
+                      {item.ordinalValues ? (
+                        <select
+                          id={`lab-value-${r.key}`}
+                          ref={(el) => {
+                            if (el) valueRefs.current.set(r.key, el);
+                          }}
+                          className={cx(inputClass, 'w-28')}
+                          value={r.value}
+                          aria-invalid={!!rowError(i, 'value')}
+                          onChange={(e) => update(r.key, { value: e.target.value })}
+                        >
+                          <option value="">選択</option>
+                          {item.ordinalValues.map((v) => (
+                            <option key={v} value={v}>
+                              {v}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        <input
+                          id={`lab-value-${r.key}`}
+                          ref={(el) => {
+                            if (el) valueRefs.current.set(r.key, el);
+                          }}
+                          inputMode="decimal"
+                          autoComplete="off"
+                          className={cx(inputClass, 'w-24 text-right tabular-nums')}
+                          value={r.value}
+                          aria-invalid={!!rowError(i, 'value')}
+                          onChange={(e) => update(r.key, { value: e.target.value })}
+                        />
+                      )}
+                      <span className="w-16 text-xs text-slate-500">{item.unitDisplay ?? ''}</span>
+                    </div>
+                  </td>
+                  <td className="py-1 pr-2">
+                    <select aria-label={`${item.nameJa}の材料`} className={cx(inputClass, 'w-24')} value={r.specimen} onChange={(e) => update(r.key, { specimen: e.target.value })}>
+                      {[...new Set([item.specimen, ...SPECIMENS])].map((s) => (
+                        <option key={s} value={s}>
+                          {s}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td className="py-1 text-right">
+                    <Button variant="ghost" className="px-1 py-0.5 text-xs" onClick={() => remove(r.key)} aria-label={`${item.nameJa}を外す`}>
+                      外す
+                    </Button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <div className="flex justify-end gap-2">
+        <Button
+          variant="secondary"
+          onClick={() => {
+            reset();
+            setOpen(false);
+          }}
+        >
+          キャンセル
+        </Button>
+        <Button type="submit" disabled={pending || rows.length === 0}>
+          {pending ? '保存中…' : `保存（${rows.length}項目）`}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,361 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, useTransition } from 'react';
+import { approveNoteAction, confirmNoteAction, createNoteAction, updateNoteAction } from '@/lib/records/notes/note.actions';
+import type { DoctorOptionDto, NoteDto } from '@/lib/records/notes/note.dto';
+import { computeBmi, SOAP_SECTIONS } from '@/lib/records/notes/note-format';
+import { useChartCommand } from '@/components/chart/chart-commands';
+import { Button, ErrorBanner, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
+import { NoteStatusBadge } from './note-view';
+
+export type NoteViewer = { userId: string; isDoctor: boolean; canWrite: boolean };
+
+type Values = {
+  subjective: string;
+  objective: string;
+  assessment: string;
+  plan: string;
+  heightCm: string;
+  weightKg: string;
+  systolicBp: string;
+  diastolicBp: string;
+  pulse: string;
+  bodyTempC: string;
+  spo2: string;
+  authorId: string;
+  changeReason: string;
+};
+
+const EMPTY: Values = { subjective: '', objective: '', assessment: '', plan: '', heightCm: '', weightKg: '', systolicBp: '', diastolicBp: '', pulse: '', bodyTempC: '', spo2: '', authorId: '', changeReason: '' };
+
+const s = (n: number | null, digits?: number) => (n === null ? '' : digits ? n.toFixed(digits) : String(n));
+
+function valuesOf(note: NoteDto | null, defaultAuthorId: string): Values {
+  if (!note) return { ...EMPTY, authorId: defaultAuthorId };
+  return {
+    subjective: note.subjective,
+    objective: note.objective,
+    assessment: note.assessment,
+    plan: note.plan,
+    heightCm: s(note.vitals.heightCm, 1),
+    weightKg: s(note.vitals.weightKg, 1),
+    systolicBp: s(note.vitals.systolicBp),
+    diastolicBp: s(note.vitals.diastolicBp),
+    pulse: s(note.vitals.pulse),
+    bodyTempC: s(note.vitals.bodyTempC, 1),
+    spo2: s(note.vitals.spo2),
+    authorId: note.author.id,
+    changeReason: '',
+  };
+}
+
+const VITAL_INPUTS = [
+  { key: 'systolicBp', label: '血圧(収縮)', unit: '', width: 'w-16' },
+  { key: 'diastolicBp', label: '血圧(拡張)', unit: 'mmHg', width: 'w-16' },
+  { key: 'pulse', label: '脈拍', unit: '/分', width: 'w-14' },
+  { key: 'bodyTempC', label: '体温', unit: '℃', width: 'w-16' },
+  { key: 'spo2', label: 'SpO2', unit: '%', width: 'w-14' },
+  { key: 'heightCm', label: '身長', unit: 'cm', width: 'w-16' },
+  { key: 'weightKg', label: '体重', unit: 'kg', width: 'w-16' },
+] as const;
+
+const num = (v: string) => {
+  const t = v.normalize('NFKC').trim();
+  return t && /^\d+(\.\d+)?$/.test(t) ? Number(t) : null;
+};
+
+/**
+ * The fast SOAP editor at the top of the timeline. Alt+N new note, Alt+S 保存, Alt+K 確定 (doctors).
+ * A doctor's draft stays in the editor after saving (edited in place); a nurse's 代行入力 is handed to the
+ * chosen doctor and the editor clears.
+ */
+export function NoteEditor({
+  patientId,
+  viewer,
+  doctors,
+  editing,
+  notes,
+  onDone,
+  onDirtyChange,
+}: {
+  patientId: string;
+  viewer: NoteViewer;
+  doctors: DoctorOptionDto[];
+  /** a note loaded from the timeline for editing, or null for a new note */
+  editing: NoteDto | null;
+  /** the timeline as last rendered: keeps the note being edited in step with 確定/承認 done elsewhere */
+  notes: NoteDto[];
+  onDone: () => void;
+  onDirtyChange?: (dirty: boolean) => void;
+}) {
+  const router = useRouter();
+  const defaultAuthorId = doctors.length === 1 ? doctors[0]!.id : '';
+  const [current, setCurrent] = useState<NoteDto | null>(editing);
+  const [values, setValues] = useState<Values>(() => valuesOf(editing, defaultAuthorId));
+  const [saved, setSaved] = useState<string>(() => JSON.stringify(valuesOf(editing, defaultAuthorId)));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const first = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (!editing) return;
+    setCurrent(editing);
+    const v = valuesOf(editing, '');
+    setValues(v);
+    setSaved(JSON.stringify(v));
+    setErrors({});
+    setMessage(null);
+    setNotice(null);
+    first.current?.focus();
+  }, [editing]);
+
+  const dirty = JSON.stringify(values) !== saved;
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+
+  useEffect(() => {
+    // the same version was 確定/承認 from the timeline: follow its status (a newer version is left to CONFLICT)
+    if (!current) return;
+    const fresh = notes.find((n) => n.id === current.id);
+    if (fresh && fresh.status !== current.status) setCurrent(fresh);
+  }, [notes, current]);
+  const proxy = !viewer.isDoctor;
+  const needsReason = current?.status === 'final';
+  const approving = viewer.isDoctor && current?.status === 'pending_approval' && current.author.id === viewer.userId;
+  const bmi = computeBmi(num(values.heightCm), num(values.weightKg));
+
+  const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+
+  function reset(focus: boolean) {
+    setCurrent(null);
+    const v = valuesOf(null, values.authorId);
+    setValues(v);
+    setSaved(JSON.stringify(v));
+    setErrors({});
+    setMessage(null);
+    onDone();
+    if (focus) requestAnimationFrame(() => first.current?.focus());
+  }
+
+  /** Saves if needed; returns the saved version (or the unchanged current one), or null on failure. */
+  async function persist(): Promise<NoteDto | null> {
+    if (current && !dirty) return current;
+    const content = {
+      subjective: values.subjective,
+      objective: values.objective,
+      assessment: values.assessment,
+      plan: values.plan,
+      heightCm: values.heightCm,
+      weightKg: values.weightKg,
+      systolicBp: values.systolicBp,
+      diastolicBp: values.diastolicBp,
+      pulse: values.pulse,
+      bodyTempC: values.bodyTempC,
+      spo2: values.spo2,
+      ...(proxy ? { authorId: values.authorId } : {}),
+    };
+    if (proxy && !values.authorId) {
+      setErrors({ authorId: '担当医を選択してください。' });
+      setMessage('代行入力では担当医を選択してください。');
+      return null;
+    }
+    const result = current
+      ? await updateNoteAction({ ...content, noteId: current.id, changeReason: values.changeReason })
+      : await createNoteAction({ ...content, patientId });
+    if (!result.ok) {
+      setErrors(result.fieldErrors ?? {});
+      setMessage(result.fieldErrors?._ ?? result.error);
+      return null;
+    }
+    setErrors({});
+    setMessage(null);
+    return result.data;
+  }
+
+  function save() {
+    if (pending || !viewer.canWrite) return;
+    if (current && !dirty) {
+      setNotice('変更はありません。');
+      return;
+    }
+    startTransition(async () => {
+      const note = await persist();
+      if (!note) return;
+      if (note.status === 'pending_approval' && proxy) {
+        const doctor = doctors.find((d) => d.id === note.author.id)?.name ?? '担当医';
+        setNotice(`承認待ちとして保存しました。${doctor}の承認後に確定されます。`);
+        reset(false);
+      } else {
+        setCurrent(note);
+        // keep anything typed while the save was in flight; the snapshot is what was sent
+        setValues((cur) => ({ ...cur, changeReason: '' }));
+        setSaved(JSON.stringify({ ...values, changeReason: '' }));
+        setNotice(note.status === 'pending_approval' ? `第${note.version}版として保存しました（承認待ち）。` : `下書きを保存しました（第${note.version}版）。`);
+      }
+      router.refresh();
+    });
+  }
+
+  function confirm() {
+    if (pending || !viewer.isDoctor) return;
+    if (current?.status === 'final' && !dirty) {
+      setMessage('変更がないため、確定する内容がありません。');
+      return;
+    }
+    startTransition(async () => {
+      const note = await persist();
+      if (!note) return;
+      const result = note.status === 'pending_approval' ? await approveNoteAction({ noteId: note.id }) : await confirmNoteAction({ noteId: note.id });
+      if (!result.ok) {
+        setCurrent(note);
+        setSaved(JSON.stringify(values));
+        setMessage(result.error);
+        router.refresh();
+        return;
+      }
+      setNotice(result.data.approvedBy ? '承認し、確定しました。' : '確定しました。');
+      reset(false);
+      router.refresh();
+    });
+  }
+
+  useChartCommand(['new-note', 'save', 'confirm'], (id) => {
+    if (id === 'new-note') {
+      if (current || dirty) {
+        if (dirty && !window.confirm('保存していない内容があります。破棄して新しい診療録を書きますか？')) return;
+        reset(true);
+      } else {
+        first.current?.focus();
+      }
+    } else if (id === 'save') save();
+    else if (id === 'confirm') confirm();
+  });
+
+  if (!viewer.canWrite) return null;
+
+  const title = current ? `第${current.version}版を編集中` : '新しい診療録';
+  return (
+    <form
+      aria-label="診療録の入力"
+      className="flex flex-col gap-2 rounded border border-teal-200 bg-teal-50/40 p-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="font-semibold text-slate-800">{title}</span>
+        {current && <NoteStatusBadge status={current.status} />}
+        {dirty && <span className="text-xs text-amber-700">未保存</span>}
+        {proxy && <span className="text-xs font-medium text-blue-800">代行入力</span>}
+      </div>
+      {message && <ErrorBanner>{message}</ErrorBanner>}
+      {notice && !message && <NoticeBanner>{notice}</NoticeBanner>}
+      {proxy && (
+        <div className="flex flex-wrap items-center gap-2 rounded border border-blue-200 bg-blue-50 px-2 py-1.5 text-xs text-blue-900">
+          <label htmlFor="note-author" className="font-medium">
+            担当医<span className="ml-0.5 text-red-600">*</span>
+          </label>
+          <select
+            id="note-author"
+            value={values.authorId}
+            onChange={set('authorId')}
+            aria-invalid={!!errors.authorId}
+            required
+            className={cx(inputClass, 'w-48 py-1')}
+          >
+            <option value="">選択してください</option>
+            {doctors.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+          <span>代行入力した診療録は承認待ちとなり、担当医の承認後に確定されます。</span>
+          {errors.authorId && <span className="text-red-700">{errors.authorId}</span>}
+        </div>
+      )}
+      {approving && <p className="text-xs text-blue-800">代行入力（{current?.enterer.name}）の内容です。修正して保存すると新しい版になります。「承認して確定」で確定します。</p>}
+      <div className="grid gap-2 md:grid-cols-2">
+        {SOAP_SECTIONS.map((sec, i) => (
+          <div key={sec.key} className="flex flex-col gap-0.5">
+            <label htmlFor={`note-${sec.key}`} className="text-xs font-semibold text-teal-800">
+              {sec.label}
+            </label>
+            <textarea
+              id={`note-${sec.key}`}
+              ref={i === 0 ? first : undefined}
+              rows={3}
+              value={values[sec.key]}
+              onChange={set(sec.key)}
+              aria-invalid={!!errors[sec.key]}
+              className={cx(inputClass, 'resize-y font-[inherit] leading-snug')}
+            />
+            {errors[sec.key] && <p className="text-xs text-red-600">{errors[sec.key]}</p>}
+          </div>
+        ))}
+      </div>
+      <fieldset className="flex flex-wrap items-end gap-x-3 gap-y-1">
+        <legend className="sr-only">バイタル</legend>
+        {VITAL_INPUTS.map((v) => (
+          <div key={v.key} className="flex flex-col">
+            <label htmlFor={`note-${v.key}`} className="text-[11px] text-slate-600">
+              {v.label}
+            </label>
+            <div className="flex items-center gap-0.5">
+              <input
+                id={`note-${v.key}`}
+                inputMode="decimal"
+                autoComplete="off"
+                value={values[v.key]}
+                onChange={set(v.key)}
+                aria-invalid={!!errors[v.key]}
+                className={cx(inputClass, v.width, 'px-1.5 py-1 text-right')}
+              />
+              {v.unit && <span className="text-[11px] text-slate-500">{v.unit}</span>}
+            </div>
+          </div>
+        ))}
+        <div className="flex flex-col">
+          <span className="text-[11px] text-slate-600">BMI</span>
+          <span className="py-1 text-sm font-medium text-slate-800" data-testid="note-bmi">
+            {bmi === null ? '—' : bmi.toFixed(1)}
+          </span>
+        </div>
+      </fieldset>
+      {VITAL_INPUTS.some((v) => errors[v.key]) && (
+        <ul className="text-xs text-red-600">
+          {VITAL_INPUTS.filter((v) => errors[v.key]).map((v) => (
+            <li key={v.key}>{errors[v.key]}</li>
+          ))}
+        </ul>
+      )}
+      {needsReason && (
+        <div className="flex flex-col gap-0.5">
+          <label htmlFor="note-change-reason" className="text-xs font-medium text-slate-700">
+            修正理由<span className="ml-0.5 text-red-600">*</span>
+            <span className="ml-2 font-normal text-slate-500">確定済みの診療録は上書きされず、新しい版が作成されます。</span>
+          </label>
+          <input id="note-change-reason" value={values.changeReason} onChange={set('changeReason')} aria-invalid={!!errors.changeReason} className={inputClass} />
+          {errors.changeReason && <p className="text-xs text-red-600">{errors.changeReason}</p>}
+        </div>
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <Button type="submit" variant={viewer.isDoctor ? 'secondary' : 'primary'} disabled={pending}>
+          保存 <kbd className="text-[10px] opacity-70">Alt+S</kbd>
+        </Button>
+        {viewer.isDoctor && (!current || current.status === 'draft' || current.status === 'final' || approving) && (
+          <Button onClick={confirm} disabled={pending}>
+            {approving ? '承認して確定' : '確定'} <kbd className="text-[10px] opacity-70">Alt+K</kbd>
+          </Button>
+        )}
+        <Button variant="ghost" onClick={() => (dirty && !window.confirm('保存していない内容を破棄しますか？') ? undefined : reset(true))} disabled={pending}>
+          {current ? '編集をやめて新規' : 'クリア'} <kbd className="text-[10px] opacity-70">Alt+N</kbd>
+        </Button>
+        {pending && <span className="text-xs text-slate-500">保存中…</span>}
+      </div>
+    </form>
+  );
+}

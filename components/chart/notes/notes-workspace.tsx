@@ -1,0 +1,189 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useRef, useState, useTransition } from 'react';
+import { approveNoteAction, confirmNoteAction, markNoteEnteredInErrorAction } from '@/lib/records/notes/note.actions';
+import type { DoctorOptionDto, NoteDto, NoteWithHistoryDto } from '@/lib/records/notes/note.dto';
+import { Button, ErrorBanner, cx, inputClass } from '@/components/ui/ui';
+import { NoteEditor, type NoteViewer } from './note-editor';
+import { NoteBody, NoteSignatures, NoteStatusBadge, fmt } from './note-view';
+
+const WEEKDAYS = ['日', '月', '火', '水', '木', '金', '土'];
+
+function dateHeading(iso: string) {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const wd = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  return `${y}/${String(m).padStart(2, '0')}/${String(d).padStart(2, '0')}（${wd}）`;
+}
+
+function canEdit(note: NoteDto, viewer: NoteViewer) {
+  if (!viewer.canWrite || !note.isLatest || note.status === 'entered_in_error') return false;
+  if (note.status === 'draft') return note.author.id === viewer.userId;
+  if (note.status === 'pending_approval') return viewer.isDoctor ? note.author.id === viewer.userId : note.enterer.id === viewer.userId;
+  return true;
+}
+
+/** The chart's 診療録 column: the editor on top, then every note newest first, grouped by visit date. */
+export function NotesWorkspace({ patientId, notes, viewer, doctors }: { patientId: string; notes: NoteWithHistoryDto[]; viewer: NoteViewer; doctors: DoctorOptionDto[] }) {
+  const [editing, setEditing] = useState<NoteDto | null>(null);
+  const editorDirty = useRef(false);
+  const groups: { date: string; notes: NoteWithHistoryDto[] }[] = [];
+  for (const n of notes) {
+    const last = groups[groups.length - 1];
+    if (last && last.date === n.encounterDate) last.notes.push(n);
+    else groups.push({ date: n.encounterDate, notes: [n] });
+  }
+  return (
+    <div className="flex flex-col gap-3">
+      <NoteEditor
+        patientId={patientId}
+        viewer={viewer}
+        doctors={doctors}
+        editing={editing}
+        notes={notes}
+        onDone={() => setEditing(null)}
+        onDirtyChange={(d) => {
+          editorDirty.current = d;
+        }}
+      />
+      {notes.length === 0 && <p className="text-sm text-slate-500">診療録はまだありません。</p>}
+      <ol className="flex flex-col gap-4" aria-label="診療録の履歴">
+        {groups.map((g) => (
+          <li key={g.date}>
+            <h3 className="mb-1 border-b border-slate-200 pb-0.5 text-xs font-semibold text-slate-600">{dateHeading(g.date)}</h3>
+            <ol className="flex flex-col gap-2">
+              {g.notes.map((n) => (
+                <NoteCard
+                  key={n.id}
+                  note={n}
+                  viewer={viewer}
+                  patientId={patientId}
+                  isEditing={editing?.lineageId === n.lineageId}
+                  onEdit={() => {
+                    if (editorDirty.current && !window.confirm('入力中の内容は保存されていません。破棄してこの診療録を編集しますか？')) return;
+                    setEditing(n);
+                    window.scrollTo({ top: 0, behavior: 'smooth' });
+                  }}
+                />
+              ))}
+            </ol>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function NoteCard({ note, viewer, patientId, isEditing, onEdit }: { note: NoteWithHistoryDto; viewer: NoteViewer; patientId: string; isEditing: boolean; onEdit: () => void }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [reason, setReason] = useState('');
+
+  const run = (fn: () => Promise<{ ok: true } | { ok: false; error: string }>) =>
+    startTransition(async () => {
+      const result = await fn();
+      if (!result.ok) {
+        setError(result.error);
+        return;
+      }
+      setError(null);
+      setCancelling(false);
+      router.refresh();
+    });
+
+  const mine = note.author.id === viewer.userId;
+  const struck = note.status === 'entered_in_error';
+  return (
+    <li
+      className={cx('rounded border bg-white p-3', isEditing ? 'border-teal-400 ring-1 ring-teal-300' : 'border-slate-200', struck && 'bg-slate-50')}
+      data-testid="note-card"
+      data-status={note.status}
+    >
+      <div className="mb-1 flex flex-wrap items-center gap-2">
+        <NoteStatusBadge status={note.status} />
+        {note.status === 'pending_approval' && <span className="text-xs text-blue-800">{note.author.name}の承認待ち</span>}
+        <span className="text-xs text-slate-500">第{note.version}版</span>
+        <span className="text-xs text-slate-500">{fmt(note.createdAt)}</span>
+        <div className="ml-auto flex flex-wrap gap-1">
+          {canEdit(note, viewer) && (
+            <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={onEdit} disabled={pending}>
+              編集
+            </Button>
+          )}
+          {viewer.isDoctor && note.status === 'draft' && mine && (
+            <Button className="px-2 py-0.5 text-xs" onClick={() => run(() => confirmNoteAction({ noteId: note.id }))} disabled={pending}>
+              確定
+            </Button>
+          )}
+          {viewer.isDoctor && note.status === 'pending_approval' && mine && (
+            <Button className="px-2 py-0.5 text-xs" onClick={() => run(() => approveNoteAction({ noteId: note.id }))} disabled={pending}>
+              承認
+            </Button>
+          )}
+          {viewer.isDoctor && !struck && (note.status !== 'draft' || mine) && (
+            <Button variant="ghost" className="px-2 py-0.5 text-xs text-red-700" onClick={() => setCancelling((c) => !c)} disabled={pending}>
+              取消
+            </Button>
+          )}
+        </div>
+      </div>
+      {struck && note.changeReason && (
+        <p className="mb-1 text-xs font-medium text-red-700">取消理由: {note.changeReason}</p>
+      )}
+      {!struck && note.changeReason && <p className="mb-1 text-xs text-slate-600">修正理由: {note.changeReason}</p>}
+      <NoteBody note={note} />
+      <div className="mt-1">
+        <NoteSignatures note={note} />
+      </div>
+      {error && (
+        <div className="mt-2">
+          <ErrorBanner>{error}</ErrorBanner>
+        </div>
+      )}
+      {cancelling && (
+        <form
+          className="mt-2 flex flex-wrap items-center gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(() => markNoteEnteredInErrorAction({ noteId: note.id, reason }));
+          }}
+        >
+          <label htmlFor={`cancel-${note.id}`} className="text-xs font-medium text-red-800">
+            取消理由
+          </label>
+          <input id={`cancel-${note.id}`} value={reason} onChange={(e) => setReason(e.target.value)} className={cx(inputClass, 'w-64 py-1')} placeholder="例: 別の患者のカルテに記載した" autoFocus />
+          <Button type="submit" variant="danger" className="px-2 py-1 text-xs" disabled={pending || !reason.trim()}>
+            入力誤りとして取り消す
+          </Button>
+        </form>
+      )}
+      {note.earlierVersions.length > 0 && (
+        <details className="mt-2 text-xs">
+          <summary className="cursor-pointer text-teal-800">
+            過去の版（{note.earlierVersions.length}）
+          </summary>
+          <ol className="mt-1 flex flex-col gap-2 border-l-2 border-slate-200 pl-3">
+            {note.earlierVersions.map((v) => (
+              <li key={v.id}>
+                <div className="flex flex-wrap items-center gap-2">
+                  <span className="font-medium text-slate-700">第{v.version}版</span>
+                  <NoteStatusBadge status={v.status} />
+                  <span className="text-slate-500">{fmt(v.createdAt)}</span>
+                  {v.changeReason && <span className="text-slate-600">理由: {v.changeReason}</span>}
+                </div>
+                <NoteBody note={v} compact />
+                <NoteSignatures note={v} />
+              </li>
+            ))}
+          </ol>
+          <Link href={`/patients/${patientId}/notes/${note.lineageId}`} className="mt-1 inline-block text-teal-800 underline">
+            版歴と差分を見る
+          </Link>
+        </details>
+      )}
+    </li>
+  );
+}

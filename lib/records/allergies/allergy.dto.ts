@@ -1,0 +1,97 @@
+import type { Allergy } from '@/lib/generated/prisma/client';
+import { isoDate } from '@/lib/core/dates';
+import { CATEGORY_LABELS, CLINICAL_STATUS_LABELS, SEVERITY_LABELS, VERIFICATION_LABELS, type AllergyVerification } from './allergy.schema';
+
+/** One version of an allergy. Carries what JP_AllergyIntolerance_eCS needs (code + system, category, status, dates). */
+export type AllergyDto = {
+  id: string;
+  lineageId: string;
+  version: number;
+  isLatest: boolean;
+  status: 'draft' | 'pending_approval' | 'final' | 'entered_in_error';
+  patientId: string;
+  category: Allergy['category'];
+  categoryLabel: string;
+  /** 'yj' | 'receipt' | 'jfagy-food' | 'jfagy-nonfood' | 'jfagy-medication' | null (free text) */
+  codeSystem: string | null;
+  code: string | null;
+  isCoded: boolean;
+  substanceName: string;
+  yjCode: string | null;
+  reaction: string | null;
+  severity: Allergy['severity'];
+  severityLabel: string | null;
+  onsetDate: string | null;
+  clinicalStatus: Allergy['clinicalStatus'];
+  clinicalStatusLabel: string;
+  verification: AllergyVerification;
+  verificationLabel: string;
+  longTermStorage: boolean;
+  note: string | null;
+  recordedById: string;
+  recordedByName: string | null;
+  changeReason: string | null;
+  createdAt: string;
+  supersededAt: string | null;
+};
+
+export type AllergyHistoryDto = { lineageId: string; latest: AllergyDto; versions: AllergyDto[] };
+
+/** For the prescription safety check: an active medication allergy (latest version, not entered in error). */
+export type MedicationAllergyDto = {
+  id: string;
+  lineageId: string;
+  substanceName: string;
+  yjCode: string | null;
+  code: string | null;
+  codeSystem: string | null;
+  severity: Allergy['severity'];
+  reaction: string | null;
+};
+
+/** Master search hits for the pickers. */
+export type { AllergenSearchHit as AllergenOptionDto, DrugSearchHit as DrugOptionDto } from '@/lib/masters/master-search.repository';
+
+export function toAllergyDto(row: Allergy, names?: Map<string, string>): AllergyDto {
+  const verification: AllergyVerification = row.verification === 'unconfirmed' ? 'unconfirmed' : 'confirmed';
+  return {
+    id: row.id,
+    lineageId: row.lineageId,
+    version: row.version,
+    isLatest: row.isLatest,
+    status: row.status,
+    patientId: row.patientId,
+    category: row.category,
+    categoryLabel: CATEGORY_LABELS[row.category],
+    codeSystem: row.codeSystem,
+    code: row.code,
+    isCoded: row.code !== null,
+    substanceName: row.substanceName,
+    yjCode: row.yjCode,
+    reaction: row.reaction,
+    severity: row.severity,
+    severityLabel: row.severity ? SEVERITY_LABELS[row.severity] : null,
+    onsetDate: row.onsetDate ? isoDate(row.onsetDate) : null,
+    clinicalStatus: row.clinicalStatus,
+    clinicalStatusLabel: CLINICAL_STATUS_LABELS[row.clinicalStatus],
+    verification,
+    verificationLabel: VERIFICATION_LABELS[verification],
+    longTermStorage: row.longTermStorage,
+    note: row.note,
+    recordedById: row.recordedById,
+    recordedByName: names?.get(row.recordedById) ?? null,
+    changeReason: row.changeReason,
+    createdAt: row.createdAt.toISOString(),
+    supersededAt: row.supersededAt?.toISOString() ?? null,
+  };
+}
+
+const SEVERITY_RANK = { severe: 0, moderate: 1, mild: 2 } as const;
+
+/** Chart order: active first, medication before others, severe first, then newest. */
+export function compareAllergies(a: AllergyDto, b: AllergyDto): number {
+  const active = (x: AllergyDto) => (x.clinicalStatus === 'active' ? 0 : 1);
+  const med = (x: AllergyDto) => (x.category === 'medication' ? 0 : 1);
+  const sev = (x: AllergyDto) => (x.severity ? SEVERITY_RANK[x.severity] : 3);
+  return active(a) - active(b) || med(a) - med(b) || sev(a) - sev(b) || b.createdAt.localeCompare(a.createdAt);
+}

@@ -1,0 +1,214 @@
+/**
+ * アレルギー: 薬剤アレルギー等 (coded from the drug master: YJ code, else the receipt code) and その他アレルギー等
+ * (J-FAGY where available, else free text). Doctors and nurses write; every version is kept. Reads are audited.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Allergy } from '@/lib/generated/prisma/client';
+import type { z } from '@/lib/core/zod';
+import { fieldErrorsOf } from '@/lib/core/zod';
+import { AppError, notFound } from '@/lib/core/app-error';
+import { db, runInTransaction, type Tx } from '@/lib/core/db';
+import { dateOnly } from '@/lib/core/dates';
+import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/guards';
+import { getDrugsByCodes, searchAllergens, searchDrugs } from '@/lib/masters/master-search.repository';
+import { patientRepository } from '@/lib/records/patients/patient.repository';
+import { staffNames } from '@/lib/staff/staff-names';
+import { allergyRepository } from './allergy.repository';
+import { compareAllergies, toAllergyDto, type AllergenOptionDto, type AllergyDto, type AllergyHistoryDto, type DrugOptionDto } from './allergy.dto';
+import {
+  recordAllergySchema,
+  retractAllergySchema,
+  reviseAllergySchema,
+  searchAllergyMasterSchema,
+  type RecordAllergyData,
+  type RecordAllergyInput,
+  type RetractAllergyInput,
+  type ReviseAllergyInput,
+  type SearchAllergyMasterInput,
+} from './allergy.schema';
+
+const RESOURCE = 'allergy';
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const fieldErrors = fieldErrorsOf(r.error);
+    throw new AppError('INVALID_INPUT', Object.values(fieldErrors)[0] ?? '入力内容に誤りがあります。', fieldErrors);
+  }
+  return r.data;
+}
+
+type Coding = { codeSystem: string | null; code: string | null; yjCode: string | null; masterName: string | null };
+
+/** Looks the chosen code up in the masters (never trusting names or YJ codes sent by the client). */
+async function resolveCoding(input: Pick<RecordAllergyData, 'drugCode' | 'allergenCode'>): Promise<Coding | null> {
+  if (input.drugCode) {
+    const drug = (await getDrugsByCodes([input.drugCode]))[0];
+    if (!drug) throw new AppError('INVALID_INPUT', '医薬品マスターにないコードです。検索して選択し直してください。', { drugCode: '医薬品マスターにないコードです。' });
+    return drug.yjCode
+      ? { codeSystem: 'yj', code: drug.yjCode, yjCode: drug.yjCode, masterName: drug.name }
+      : { codeSystem: 'receipt', code: drug.code, yjCode: null, masterName: drug.name };
+  }
+  if (input.allergenCode) {
+    const allergen = await allergyRepository.findAllergen(db(), input.allergenCode);
+    if (!allergen) throw new AppError('INVALID_INPUT', 'J-FAGYにないコードです。検索して選択し直してください。', { allergenCode: 'J-FAGYにないコードです。' });
+    return { codeSystem: `jfagy-${allergen.category}`, code: allergen.code, yjCode: null, masterName: allergen.name };
+  }
+  return null;
+}
+
+function contentFields(data: Omit<RecordAllergyData, 'patientId'>, coding: Coding | null, previous?: Allergy) {
+  const kept = !coding && previous && 'keepCoding' in data && data.keepCoding ? previous : null;
+  const substanceName = data.substanceName ?? coding?.masterName ?? kept?.substanceName;
+  if (!substanceName) throw new AppError('INVALID_INPUT', '原因物質名を入力してください。', { substanceName: '原因物質名を入力してください。' });
+  return {
+    category: data.category,
+    codeSystem: coding?.codeSystem ?? kept?.codeSystem ?? null,
+    code: coding?.code ?? kept?.code ?? null,
+    yjCode: data.category === 'medication' ? (coding?.yjCode ?? kept?.yjCode ?? null) : null,
+    substanceName,
+    reaction: data.reaction ?? null,
+    severity: data.severity ?? null,
+    onsetDate: data.onsetDate ? dateOnly(data.onsetDate) : null,
+    clinicalStatus: data.clinicalStatus,
+    verification: data.verification,
+    note: data.note ?? null,
+  };
+}
+
+async function requirePatient(c: Tx | ReturnType<typeof db>, actor: Actor, patientId: string) {
+  const patient = await patientRepository.findById(c, { clinicId: actor.clinicId, patientId });
+  if (!patient) throw notFound();
+}
+
+async function requireCurrent(tx: Tx, actor: Actor, allergyId: string): Promise<Allergy> {
+  const row = await allergyRepository.findById(tx, { clinicId: actor.clinicId, allergyId });
+  if (!row) throw notFound();
+  if (!row.isLatest) throw new AppError('CONFLICT', 'このアレルギー情報は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
+  if (row.status === 'entered_in_error') throw new AppError('PRECONDITION_FAILED', 'このアレルギー情報は取り消されています。');
+  return row;
+}
+
+/** Version n+1 after marking the current one superseded (真正性: content is never UPDATEd). */
+async function appendVersion(tx: Tx, actor: Actor, previous: Allergy, changes: Partial<Allergy> & { changeReason: string }) {
+  const { count } = await allergyRepository.supersede(tx, { clinicId: actor.clinicId, allergyId: previous.id });
+  if (count !== 1) throw new AppError('CONFLICT', 'このアレルギー情報は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
+  const { id: _id, createdAt: _c, supersededAt: _s, isLatest: _l, version, ...rest } = previous;
+  return allergyRepository.create(tx, { ...rest, ...changes, version: version + 1, isLatest: true, recordedById: actor.userId });
+}
+
+async function withNames(rows: Allergy[], clinicId: string): Promise<AllergyDto[]> {
+  const names = await staffNames(clinicId, rows.map((r) => r.recordedById));
+  return rows.map((r) => toAllergyDto(r, names));
+}
+
+/** Records an allergy (doctor or nurse). */
+export async function recordAllergy(input: RecordAllergyInput, actor: Actor): Promise<AllergyDto> {
+  await requirePermission(actor, 'allergy.write');
+  const data = parse(recordAllergySchema, input);
+  const coding = await resolveCoding(data);
+  const fields = contentFields(data, coding);
+  const row = await runInTransaction(async (tx) => {
+    await requirePatient(tx, actor, data.patientId);
+    const lineageId = randomUUID();
+    const created = await allergyRepository.create(tx, {
+      clinicId: actor.clinicId,
+      lineageId,
+      version: 1,
+      isLatest: true,
+      patientId: data.patientId,
+      status: 'final',
+      ...fields,
+      longTermStorage: false,
+      recordedById: actor.userId,
+    });
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId, actor, action: 'create', resourceType: RESOURCE, resourceId: created.id, patientId: data.patientId,
+      detail: { lineageId, version: 1, category: fields.category, codeSystem: fields.codeSystem }, ctx: actor.ctx,
+    });
+    return created;
+  });
+  return (await withNames([row], actor.clinicId))[0]!;
+}
+
+/** An edit (incl. a change of clinicalStatus to 解消): version n+1 with a reason. */
+export async function reviseAllergy(input: ReviseAllergyInput, actor: Actor): Promise<AllergyDto> {
+  await requirePermission(actor, 'allergy.write');
+  const data = parse(reviseAllergySchema, input);
+  const { allergyId, changeReason, ...content } = data;
+  const coding = await resolveCoding(content);
+  const row = await runInTransaction(async (tx) => {
+    const previous = await requireCurrent(tx, actor, allergyId);
+    const fields = contentFields(content, coding, previous);
+    const next = await appendVersion(tx, actor, previous, { ...fields, changeReason });
+    const changedFields = (Object.keys(fields) as (keyof typeof fields)[]).filter(
+      (k) => JSON.stringify(fields[k]) !== JSON.stringify(previous[k as keyof Allergy]),
+    );
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
+      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, changedFields }, ctx: actor.ctx,
+    });
+    return next;
+  });
+  return (await withNames([row], actor.clinicId))[0]!;
+}
+
+/** 取消 (entered in error): a new version with the reason; it disappears from the chart and the safety check. */
+export async function retractAllergy(input: RetractAllergyInput, actor: Actor): Promise<AllergyDto> {
+  await requirePermission(actor, 'allergy.write');
+  const data = parse(retractAllergySchema, input);
+  const row = await runInTransaction(async (tx) => {
+    const previous = await requireCurrent(tx, actor, data.allergyId);
+    const next = await appendVersion(tx, actor, previous, { status: 'entered_in_error', changeReason: data.reason });
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId, actor, action: 'delete', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
+      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, enteredInError: true }, ctx: actor.ctx,
+    });
+    return next;
+  });
+  return (await withNames([row], actor.clinicId))[0]!;
+}
+
+/** The patient's current allergies (not entered in error): active first, medication and severe first. */
+export async function listAllergiesForPatient(patientId: string, actor: Actor, purpose: 'chart' | 'banner' = 'chart'): Promise<AllergyDto[]> {
+  await requirePermission(actor, 'chart.read');
+  await requirePatient(db(), actor, patientId);
+  const rows = await allergyRepository.listLatest(db(), { clinicId: actor.clinicId, patientId }, { activeOnly: purpose === 'banner' });
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, patientId, detail: { purpose, count: rows.length }, ctx: actor.ctx });
+  return (await withNames(rows, actor.clinicId)).sort(compareAllergies);
+}
+
+/** Every version of every allergy (incl. entered in error), grouped by lineage. */
+export async function listAllergyHistory(patientId: string, actor: Actor): Promise<AllergyHistoryDto[]> {
+  await requirePermission(actor, 'chart.read');
+  await requirePatient(db(), actor, patientId);
+  const rows = await allergyRepository.listAllVersions(db(), { clinicId: actor.clinicId, patientId });
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'allergy_history', patientId, detail: { count: rows.length }, ctx: actor.ctx });
+  const dtos = await withNames(rows, actor.clinicId);
+  const groups = new Map<string, AllergyDto[]>();
+  for (const d of dtos) groups.set(d.lineageId, [...(groups.get(d.lineageId) ?? []), d]);
+  return [...groups.entries()]
+    .map(([lineageId, versions]) => {
+      versions.sort((a, b) => b.version - a.version);
+      return { lineageId, latest: versions[0]!, versions };
+    })
+    .sort((a, b) => b.latest.createdAt.localeCompare(a.latest.createdAt));
+}
+
+/** 医薬品マスター search for 薬剤アレルギー (a master read: no audit). */
+export async function searchDrugMaster(input: SearchAllergyMasterInput, actor: Actor): Promise<DrugOptionDto[]> {
+  await requirePermission(actor, 'chart.read');
+  const { q, limit } = parse(searchAllergyMasterSchema, input);
+  return q ? searchDrugs(q, limit) : [];
+}
+
+/** J-FAGY search (食物・非食物・薬剤), optionally one kind only. */
+export async function searchAllergenMaster(input: SearchAllergyMasterInput, actor: Actor): Promise<AllergenOptionDto[]> {
+  await requirePermission(actor, 'chart.read');
+  const { q, limit, kind } = parse(searchAllergyMasterSchema, input);
+  if (!q) return [];
+  const hits = await searchAllergens(q, kind ? Math.min(100, limit * 3) : limit);
+  return (kind ? hits.filter((h) => h.category === kind) : hits).slice(0, limit);
+}

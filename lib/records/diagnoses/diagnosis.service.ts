@@ -1,0 +1,349 @@
+/**
+ * 傷病名: record, revise (new version), 転帰, 取消 (entered in error), doctor-only flags (未告知 / 長期保存),
+ * the problem list, the history, and the patient-facing list that never contains a 未告知 diagnosis.
+ * Every read and write of patient data is audited.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Diagnosis } from '@/lib/generated/prisma/client';
+import type { z } from '@/lib/core/zod';
+import { fieldErrorsOf } from '@/lib/core/zod';
+import { AppError, notFound } from '@/lib/core/app-error';
+import { db, runInTransaction, type Tx } from '@/lib/core/db';
+import { dateOnly, todayJst } from '@/lib/core/dates';
+import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/guards';
+import { getDiseasesByCodes, searchDiseases, searchModifiers, type DiseaseSearchHit } from '@/lib/masters/master-search.repository';
+import { patientRepository } from '@/lib/records/patients/patient.repository';
+import { openVisitToday } from '@/lib/reception/visit.service';
+import { staffNames } from '@/lib/staff/staff-names';
+import { diagnosisRepository } from './diagnosis.repository';
+import {
+  compareForProblemList,
+  composeDisplayName,
+  toDiagnosisDto,
+  toPatientFacingDiagnosisDto,
+  type DiagnosisDto,
+  type DiagnosisHistoryDto,
+  type DiagnosisModifierDto,
+  type DiseaseOptionDto,
+  type ModifierOptionDto,
+  type PatientFacingDiagnosisDto,
+} from './diagnosis.dto';
+import {
+  FLAG_LABELS,
+  recordDiagnosisOutcomeSchema,
+  recordDiagnosisSchema,
+  retractDiagnosisSchema,
+  reviseDiagnosisSchema,
+  searchMasterSchema,
+  setDiagnosisFlagSchema,
+  SUSPECTED_MODIFIER_CODE,
+  SUSPECTED_MODIFIER_NAME,
+  type RecordDiagnosisData,
+  type RecordDiagnosisInput,
+  type RecordDiagnosisOutcomeInput,
+  type RetractDiagnosisInput,
+  type ReviseDiagnosisInput,
+  type SearchMasterInput,
+  type SetDiagnosisFlagInput,
+} from './diagnosis.schema';
+
+const RESOURCE = 'diagnosis';
+
+/** Services are also called directly (tests, other slices): parse here so defaults and rules always apply. */
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const fieldErrors = fieldErrorsOf(r.error);
+    throw new AppError('INVALID_INPUT', Object.values(fieldErrors)[0] ?? '入力内容に誤りがあります。', fieldErrors);
+  }
+  return r.data;
+}
+
+type ResolvedContent = {
+  disease: DiseaseSearchHit | null;
+  fields: {
+    diseaseCode: string | null;
+    medisKeyNumber: string | null;
+    exchangeCode: string | null;
+    icd10: string | null;
+    baseName: string;
+    displayName: string;
+    modifiers: DiagnosisModifierDto[];
+    isPrimary: boolean;
+    isSuspected: boolean;
+    startDate: Date;
+    outcome: RecordDiagnosisData['outcome'] | null;
+    endDate: Date | null;
+    note: string | null;
+  };
+};
+
+type ContentInput = Omit<RecordDiagnosisData, 'patientId'>;
+
+/**
+ * Looks the codes up in the masters (the client's names are never trusted) and applies the 疑い rule:
+ * the 「の疑い」 modifier and isSuspected always agree. Runs before the transaction (masters are global reads).
+ */
+async function resolveContent(input: ContentInput): Promise<ResolvedContent> {
+  let disease: DiseaseSearchHit | null = null;
+  if (input.diseaseCode) {
+    disease = (await getDiseasesByCodes([input.diseaseCode]))[0] ?? null;
+    if (!disease) throw new AppError('INVALID_INPUT', '傷病名マスターにないコードです。検索して選択し直してください。', { diseaseCode: '傷病名マスターにないコードです。' });
+  }
+  const codes = [...new Set(input.modifierCodes)];
+  const isSuspected = input.isSuspected || codes.includes(SUSPECTED_MODIFIER_CODE);
+  if (isSuspected && !codes.includes(SUSPECTED_MODIFIER_CODE)) codes.push(SUSPECTED_MODIFIER_CODE);
+  const rows = await diagnosisRepository.findModifiers(db(), codes);
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const modifiers: DiagnosisModifierDto[] = codes.map((code) => {
+    const m = byCode.get(code);
+    if (!m) {
+      if (code === SUSPECTED_MODIFIER_CODE) return { code, name: SUSPECTED_MODIFIER_NAME, position: 'suffix', keyNumber: null, exchangeCode: null };
+      throw new AppError('INVALID_INPUT', `修飾語マスターにないコードです（${code}）。`, { modifierCodes: '修飾語マスターにないコードが含まれています。' });
+    }
+    return { code, name: m.name, position: m.position === 'suffix' ? 'suffix' : 'prefix', keyNumber: m.keyNumber, exchangeCode: m.exchangeCode };
+  });
+  const baseName = disease ? disease.name : input.freeText!;
+  return {
+    disease,
+    fields: {
+      diseaseCode: disease?.code ?? null,
+      medisKeyNumber: disease?.keyNumber ?? null,
+      exchangeCode: disease?.exchangeCode ?? null,
+      icd10: disease?.icd10 ?? null,
+      baseName,
+      displayName: composeDisplayName(baseName, modifiers),
+      modifiers,
+      isPrimary: input.isPrimary,
+      isSuspected,
+      startDate: dateOnly(input.startDate ?? todayJst()),
+      outcome: input.outcome ?? null,
+      endDate: input.endDate ? dateOnly(input.endDate) : null,
+      note: input.note ?? null,
+    },
+  };
+}
+
+function assertNotAbolished(disease: DiseaseSearchHit | null, previousCode: string | null) {
+  if (disease?.abolishedOn && disease.abolishedOn <= todayJst() && disease.code !== previousCode) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `この傷病名は廃止されています${disease.movedTo ? `（移行先コード: ${disease.movedTo}）` : ''}。別の傷病名を選択してください。`,
+      { diseaseCode: '廃止された傷病名です。' },
+    );
+  }
+}
+
+async function requirePatient(tx: Tx, actor: Actor, patientId: string) {
+  const patient = await patientRepository.findById(tx, { clinicId: actor.clinicId, patientId });
+  if (!patient) throw notFound();
+  return patient;
+}
+
+/** The latest, still-valid version a change is based on. Another clinic's id is the same NOT_FOUND. */
+async function requireCurrent(tx: Tx, actor: Actor, diagnosisId: string): Promise<Diagnosis> {
+  const row = await diagnosisRepository.findById(tx, { clinicId: actor.clinicId, diagnosisId });
+  if (!row) throw notFound();
+  if (!row.isLatest) {
+    throw new AppError('CONFLICT', 'この傷病名は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
+  }
+  if (row.status === 'entered_in_error') throw new AppError('PRECONDITION_FAILED', 'この傷病名は取り消されています。');
+  return row;
+}
+
+/** Inserts version n+1 of the lineage after marking the current one superseded (真正性: never an UPDATE of content). */
+async function appendVersion(tx: Tx, actor: Actor, previous: Diagnosis, changes: Partial<Diagnosis> & { changeReason: string }): Promise<Diagnosis> {
+  const { count } = await diagnosisRepository.supersede(tx, { clinicId: actor.clinicId, diagnosisId: previous.id });
+  if (count !== 1) throw new AppError('CONFLICT', 'この傷病名は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
+  const { id: _id, createdAt: _c, supersededAt: _s, isLatest: _l, version, modifiers, ...rest } = previous;
+  return diagnosisRepository.create(tx, {
+    ...rest,
+    modifiers: modifiers ?? [],
+    ...changes,
+    version: version + 1,
+    isLatest: true,
+    recordedById: actor.userId,
+  } as Parameters<typeof diagnosisRepository.create>[1]);
+}
+
+async function withNames(rows: Diagnosis[], clinicId: string): Promise<DiagnosisDto[]> {
+  const names = await staffNames(clinicId, rows.flatMap((r) => [r.recordedById, r.flagsChangedById]));
+  return rows.map((r) => toDiagnosisDto(r, names));
+}
+
+/** Records a diagnosis (doctor only). 未告知 / 長期保存 always start false: only setDiagnosisFlag sets them. */
+export async function recordDiagnosis(input: RecordDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
+  await requirePermission(actor, 'diagnosis.write');
+  const data = parse(recordDiagnosisSchema, input);
+  const { disease, fields } = await resolveContent(data);
+  assertNotAbolished(disease, null);
+  const visit = await openVisitToday(data.patientId, actor);
+  const row = await runInTransaction(async (tx) => {
+    await requirePatient(tx, actor, data.patientId);
+    const lineageId = randomUUID();
+    const created = await diagnosisRepository.create(tx, {
+      clinicId: actor.clinicId,
+      lineageId,
+      version: 1,
+      isLatest: true,
+      patientId: data.patientId,
+      visitId: visit?.id ?? null,
+      status: 'final',
+      ...fields,
+      longTermStorage: false,
+      uninformed: false,
+      recordedById: actor.userId,
+    });
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId, actor, action: 'create', resourceType: RESOURCE, resourceId: created.id, patientId: data.patientId,
+      detail: { lineageId, version: 1, coded: fields.diseaseCode !== null }, ctx: actor.ctx,
+    });
+    return created;
+  });
+  return (await withNames([row], actor.clinicId))[0]!;
+}
+
+/** An edit: version n+1 with a reason; the flags carry over unchanged (only setDiagnosisFlag changes them). */
+export async function reviseDiagnosis(input: ReviseDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
+  await requirePermission(actor, 'diagnosis.write');
+  const data = parse(reviseDiagnosisSchema, input);
+  const { diagnosisId, changeReason, ...content } = data;
+  const { disease, fields } = await resolveContent(content);
+  const row = await runInTransaction(async (tx) => {
+    const previous = await requireCurrent(tx, actor, diagnosisId);
+    assertNotAbolished(disease, previous.diseaseCode);
+    const next = await appendVersion(tx, actor, previous, { ...fields, changeReason });
+    const changedFields = (Object.keys(fields) as (keyof typeof fields)[]).filter(
+      (k) => JSON.stringify(fields[k]) !== JSON.stringify(previous[k as keyof Diagnosis]),
+    );
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
+      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, changedFields }, ctx: actor.ctx,
+    });
+    return next;
+  });
+  return (await withNames([row], actor.clinicId))[0]!;
+}
+
+/** 転帰 (治癒・死亡・中止・転医) with its date, as a new version. */
+export async function recordDiagnosisOutcome(input: RecordDiagnosisOutcomeInput, actor: Actor): Promise<DiagnosisDto> {
+  await requirePermission(actor, 'diagnosis.write');
+  const data = parse(recordDiagnosisOutcomeSchema, input);
+  const row = await runInTransaction(async (tx) => {
+    const previous = await requireCurrent(tx, actor, data.diagnosisId);
+    const endDate = dateOnly(data.endDate);
+    if (endDate < previous.startDate) {
+      throw new AppError('INVALID_INPUT', '転帰日は開始日以降の日付を入力してください。', { endDate: '転帰日は開始日以降の日付を入力してください。' });
+    }
+    const next = await appendVersion(tx, actor, previous, { outcome: data.outcome, endDate, changeReason: '転帰の登録' });
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
+      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, outcome: data.outcome }, ctx: actor.ctx,
+    });
+    return next;
+  });
+  return (await withNames([row], actor.clinicId))[0]!;
+}
+
+/** 取消 (entered in error): a new version with status entered_in_error and the reason. Nothing is deleted. */
+export async function retractDiagnosis(input: RetractDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
+  await requirePermission(actor, 'diagnosis.write');
+  const data = parse(retractDiagnosisSchema, input);
+  const row = await runInTransaction(async (tx) => {
+    const previous = await requireCurrent(tx, actor, data.diagnosisId);
+    const next = await appendVersion(tx, actor, previous, { status: 'entered_in_error', changeReason: data.reason });
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId, actor, action: 'delete', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
+      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, enteredInError: true }, ctx: actor.ctx,
+    });
+    return next;
+  });
+  return (await withNames([row], actor.clinicId))[0]!;
+}
+
+/** 未告知 / 長期保存: only a doctor ('diagnosis.flag'); each change is a new version and an audit event {flag, value}. */
+export async function setDiagnosisFlag(input: SetDiagnosisFlagInput, actor: Actor): Promise<DiagnosisDto> {
+  await requirePermission(actor, 'diagnosis.flag');
+  const data = parse(setDiagnosisFlagSchema, input);
+  const row = await runInTransaction(async (tx) => {
+    const previous = await requireCurrent(tx, actor, data.diagnosisId);
+    if (previous[data.flag] === data.value) return previous;
+    const next = await appendVersion(tx, actor, previous, {
+      [data.flag]: data.value,
+      flagsChangedAt: new Date(),
+      flagsChangedById: actor.userId,
+      changeReason: `${FLAG_LABELS[data.flag]}フラグを${data.value ? '設定' : '解除'}`,
+    });
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
+      detail: { flag: data.flag, value: data.value, lineageId: next.lineageId, version: next.version }, ctx: actor.ctx,
+    });
+    return next;
+  });
+  return (await withNames([row], actor.clinicId))[0]!;
+}
+
+async function requirePatientForRead(actor: Actor, patientId: string) {
+  const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId });
+  if (!patient) throw notFound();
+}
+
+/** The problem list: current diagnoses (not entered in error), active first with 主病名 on top, then resolved ones. */
+export async function listDiagnosesForPatient(patientId: string, actor: Actor): Promise<DiagnosisDto[]> {
+  await requirePermission(actor, 'chart.read');
+  await requirePatientForRead(actor, patientId);
+  const rows = await diagnosisRepository.listLatest(db(), { clinicId: actor.clinicId, patientId });
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, patientId, detail: { count: rows.length }, ctx: actor.ctx });
+  return (await withNames(rows, actor.clinicId)).sort(compareForProblemList);
+}
+
+/** Every version of every diagnosis (incl. entered in error), grouped by lineage, newest activity first. */
+export async function listDiagnosisHistory(patientId: string, actor: Actor): Promise<DiagnosisHistoryDto[]> {
+  await requirePermission(actor, 'chart.read');
+  await requirePatientForRead(actor, patientId);
+  const rows = await diagnosisRepository.listAllVersions(db(), { clinicId: actor.clinicId, patientId });
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'diagnosis_history', patientId, detail: { count: rows.length }, ctx: actor.ctx });
+  const dtos = await withNames(rows, actor.clinicId);
+  const groups = new Map<string, DiagnosisDto[]>();
+  for (const d of dtos) groups.set(d.lineageId, [...(groups.get(d.lineageId) ?? []), d]);
+  return [...groups.entries()]
+    .map(([lineageId, versions]) => {
+      versions.sort((a, b) => b.version - a.version);
+      return { lineageId, latest: versions[0]!, versions };
+    })
+    .sort((a, b) => b.latest.createdAt.localeCompare(a.latest.createdAt));
+}
+
+/**
+ * Diagnoses for anything the patient will see (printed documents, patient portal). A 未告知 diagnosis is left out
+ * entirely (filtered in the query: no row, no count), and the DTO has no flag fields.
+ */
+export async function listDiagnosesForPatientFacing(patientId: string, actor: Actor): Promise<PatientFacingDiagnosisDto[]> {
+  await requirePermission(actor, 'chart.read');
+  await requirePatientForRead(actor, patientId);
+  const rows = await diagnosisRepository.listLatest(db(), { clinicId: actor.clinicId, patientId }, { excludeUninformed: true });
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, patientId, detail: { purpose: 'patient_facing' }, ctx: actor.ctx });
+  return rows
+    .map(toPatientFacingDiagnosisDto)
+    .sort((a, b) => compareForProblemList(a as DiagnosisDto, b as DiagnosisDto));
+}
+
+/** 傷病名マスター search as you type (kanji or kana). A master read: no patient data, so no audit. */
+export async function searchDiseaseMaster(input: SearchMasterInput, actor: Actor): Promise<DiseaseOptionDto[]> {
+  await requirePermission(actor, 'chart.read');
+  const { q, limit } = parse(searchMasterSchema, input);
+  return q ? searchDiseases(q, limit) : [];
+}
+
+/** 修飾語マスター search as you type (e.g. 急性, 左, の疑い). */
+export async function searchModifierMaster(input: SearchMasterInput, actor: Actor): Promise<ModifierOptionDto[]> {
+  await requirePermission(actor, 'chart.read');
+  const { q, limit } = parse(searchMasterSchema, input);
+  if (!q) return [];
+  // many 接尾語 start with 「の」 (の疑い, の術後): typing 「疑い」 should find them even where only prefixes match
+  const [direct, withNo] = await Promise.all([searchModifiers(q, limit), /^[のノ]/.test(q) ? [] : searchModifiers(`の${q}`, limit)]);
+  const seen = new Set(direct.map((m) => m.code));
+  return [...direct, ...withNo.filter((m) => !seen.has(m.code))].slice(0, limit);
+}

@@ -1,0 +1,300 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '@/lib/core/app-error';
+import { db } from '@/lib/core/db';
+import { contentHash } from '@/lib/records/record-version';
+import { checkIn } from '@/lib/reception/visit.service';
+import { auditEventsFor, clinicWithStaff, createPatient, createStaffUser, actorFor } from '@/tests/helpers/factories';
+import { createNoteSchema, updateNoteSchema, type CreateNoteInput } from './note.schema';
+import { noteContent } from './note.dto';
+import {
+  approveNote,
+  confirmNote,
+  createNote,
+  getNoteHistory,
+  listDoctorsForProxy,
+  listNotesForChart,
+  listPendingApprovalsForDoctor,
+  markNoteEnteredInError,
+  requireFinalNote,
+  updateNote,
+} from './note.service';
+
+type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
+let a: Staff;
+let b: Staff;
+let otherDoctorA: ReturnType<typeof actorFor>;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
+  otherDoctorA = actorFor(await createStaffUser(a.clinic.id, 'doctor'));
+});
+
+const expectCode = async (p: Promise<unknown>, code: string) => {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+  return err as AppError;
+};
+
+const soap = (patientId: string, overrides: Record<string, unknown> = {}): CreateNoteInput =>
+  createNoteSchema.parse({
+    patientId,
+    subjective: '咽頭痛 2日前から',
+    objective: '咽頭発赤あり',
+    assessment: '急性咽頭炎',
+    plan: '対症療法、3日後再診',
+    heightCm: '170',
+    weightKg: '65.0',
+    systolicBp: '128',
+    diastolicBp: '76',
+    pulse: '72',
+    bodyTempC: '37.2',
+    spo2: '98',
+    ...overrides,
+  });
+
+const edit = (noteId: string, overrides: Record<string, unknown> = {}) =>
+  updateNoteSchema.parse({ noteId, subjective: '咽頭痛 3日前から', objective: '咽頭発赤あり', assessment: '急性咽頭炎', plan: '対症療法', ...overrides });
+
+describe('doctor notes: draft → 確定', () => {
+  it('creates a draft attached to today\'s visit, edits it in place, and 確定 sets hash and confirmedBy', async () => {
+    const patient = await createPatient(a.receptionist);
+    const visit = await checkIn({ patientId: patient.id }, a.receptionist);
+    const draft = await createNote(soap(patient.id), a.doctor);
+    expect(draft).toMatchObject({ status: 'draft', version: 1, visitId: visit.visitId, author: { id: a.doctor.userId }, enterer: { id: a.doctor.userId }, isProxyEntry: false, bmi: 22.5, contentHash: null });
+    expect(draft.vitals).toEqual({ heightCm: 170, weightKg: 65, systolicBp: 128, diastolicBp: 76, pulse: 72, bodyTempC: 37.2, spo2: 98 });
+
+    const edited = await updateNote(edit(draft.id, { bodyTempC: '36.8' }), a.doctor);
+    expect(edited.id).toBe(draft.id);
+    expect(edited.version).toBe(1);
+    expect(edited.vitals.bodyTempC).toBe(36.8);
+    expect(edited.subjective).toBe('咽頭痛 3日前から');
+
+    const before = Date.now();
+    const final = await confirmNote({ noteId: draft.id }, a.doctor);
+    expect(final.status).toBe('final');
+    expect(final.confirmedBy?.id).toBe(a.doctor.userId);
+    expect(new Date(final.confirmedAt!).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    const row = await db().clinicalNote.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: draft.id } } });
+    expect(row.contentHash).toBe(contentHash(noteContent(row)));
+    expect(final.hashVerified).toBe(true);
+
+    // a second 確定 is refused
+    await expectCode(confirmNote({ noteId: draft.id }, a.doctor), 'PRECONDITION_FAILED');
+    // and another doctor cannot 確定 someone else's draft
+    const other = await createNote(soap(patient.id), a.doctor);
+    await expectCode(confirmNote({ noteId: other.id }, otherDoctorA), 'FORBIDDEN');
+    await expectCode(updateNote(edit(other.id), otherDoctorA), 'FORBIDDEN');
+
+    const events = await auditEventsFor(a.clinic.id, { patientId: patient.id, resourceType: 'clinical_note' });
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['create', 'update', 'confirm']));
+    expect(JSON.stringify(events.map((e) => e.detail))).not.toContain('咽頭');
+  });
+
+  it('a final row cannot be UPDATEd (trigger); an edit makes v2 and v1 stays unchanged and readable', async () => {
+    const patient = await createPatient(a.receptionist);
+    const v1 = await confirmNote({ noteId: (await createNote(soap(patient.id), a.doctor)).id }, a.doctor);
+
+    await expect(
+      db().clinicalNote.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } }, data: { subjective: '改ざん' } }),
+    ).rejects.toThrow();
+    await expect(db().clinicalNote.delete({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } } })).rejects.toThrow();
+
+    // changeReason is required for an edit of a final note
+    const missing = await expectCode(updateNote(edit(v1.id), a.doctor), 'INVALID_INPUT');
+    expect(missing.fieldErrors?.changeReason).toBe('修正理由を入力してください。');
+
+    const v2 = await updateNote(edit(v1.id, { changeReason: '発症日の訂正' }), a.doctor);
+    expect(v2).toMatchObject({ lineageId: v1.lineageId, version: 2, status: 'draft', supersedesId: v1.id, changeReason: '発症日の訂正', subjective: '咽頭痛 3日前から' });
+    expect(v2.id).not.toBe(v1.id);
+
+    const old = await db().clinicalNote.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } } });
+    expect(old).toMatchObject({ isLatest: false, status: 'final', subjective: '咽頭痛 2日前から', contentHash: v1.contentHash });
+    expect(old.supersededAt).not.toBeNull();
+
+    // editing the superseded version again is a conflict
+    await expectCode(updateNote(edit(v1.id, { changeReason: 'x' }), a.doctor), 'CONFLICT');
+
+    const v2final = await confirmNote({ noteId: v2.id }, a.doctor);
+    expect(v2final.status).toBe('final');
+
+    const history = await getNoteHistory({ patientId: patient.id, lineageId: v1.lineageId }, a.nurse);
+    expect(history.map((h) => [h.version, h.status, h.isLatest])).toEqual([
+      [2, 'final', true],
+      [1, 'final', false],
+    ]);
+    expect(history[1]!.subjective).toBe('咽頭痛 2日前から');
+    expect(history[1]!.hashVerified).toBe(true);
+
+    const timeline = await listNotesForChart(patient.id, a.doctor);
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0]!.version).toBe(2);
+    expect(timeline[0]!.earlierVersions.map((v) => v.version)).toEqual([1]);
+  });
+
+  it('entered in error is a new version with the reason; every version stays; nurses cannot do it', async () => {
+    const patient = await createPatient(a.receptionist);
+    const v1 = await confirmNote({ noteId: (await createNote(soap(patient.id), a.doctor)).id }, a.doctor);
+    await expectCode(markNoteEnteredInError({ noteId: v1.id, reason: '別患者のカルテに記載' }, a.nurse), 'FORBIDDEN');
+
+    const cancelled = await markNoteEnteredInError({ noteId: v1.id, reason: '別患者のカルテに記載' }, a.doctor);
+    expect(cancelled).toMatchObject({ status: 'entered_in_error', version: 2, changeReason: '別患者のカルテに記載', supersedesId: v1.id, subjective: v1.subjective });
+    expect(cancelled.hashVerified).toBe(true);
+
+    const rows = await db().clinicalNote.findMany({ where: { clinicId: a.clinic.id, lineageId: v1.lineageId }, orderBy: { version: 'asc' } });
+    expect(rows.map((r) => [r.version, r.status, r.isLatest])).toEqual([
+      [1, 'final', false],
+      [2, 'entered_in_error', true],
+    ]);
+    await expect(db().clinicalNote.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: cancelled.id } }, data: { changeReason: '変更' } })).rejects.toThrow();
+    await expectCode(updateNote(edit(cancelled.id, { changeReason: 'x' }), a.doctor), 'PRECONDITION_FAILED');
+    await expectCode(markNoteEnteredInError({ noteId: cancelled.id, reason: 'x' }, a.doctor), 'PRECONDITION_FAILED');
+
+    const timeline = await listNotesForChart(patient.id, a.nurse);
+    expect(timeline[0]).toMatchObject({ status: 'entered_in_error', changeReason: '別患者のカルテに記載' });
+    expect(timeline[0]!.earlierVersions).toHaveLength(1);
+    const deletes = await auditEventsFor(a.clinic.id, { action: 'delete', patientId: patient.id });
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]!.resourceId).toBe(cancelled.id);
+  });
+});
+
+describe('代行入力 (nurse on behalf of a named doctor)', () => {
+  it('is pending_approval, cannot be 確定d or printed, and only the named doctor approves', async () => {
+    const patient = await createPatient(a.receptionist);
+    await expectCode(createNote(soap(patient.id), a.nurse), 'INVALID_INPUT'); // no doctor chosen
+    await expectCode(createNote(soap(patient.id, { authorId: b.doctor.userId }), a.nurse), 'INVALID_INPUT'); // another clinic's doctor
+
+    const doctors = await listDoctorsForProxy(a.nurse);
+    expect(doctors.map((d) => d.id).sort()).toEqual([a.doctor.userId, otherDoctorA.userId].sort());
+
+    const pending = await createNote(soap(patient.id, { authorId: a.doctor.userId }), a.nurse);
+    expect(pending).toMatchObject({ status: 'pending_approval', author: { id: a.doctor.userId }, enterer: { id: a.nurse.userId }, isProxyEntry: true, approvedBy: null });
+
+    await expectCode(confirmNote({ noteId: pending.id }, a.doctor), 'PRECONDITION_FAILED');
+    await expectCode(confirmNote({ noteId: pending.id }, otherDoctorA), 'PRECONDITION_FAILED');
+    await expectCode(confirmNote({ noteId: pending.id }, a.nurse), 'FORBIDDEN');
+    await expectCode(requireFinalNote(pending.id, a.doctor), 'PRECONDITION_FAILED');
+
+    await expectCode(approveNote({ noteId: pending.id }, otherDoctorA), 'FORBIDDEN');
+    await expectCode(approveNote({ noteId: pending.id }, a.nurse), 'FORBIDDEN');
+    await expectCode(approveNote({ noteId: pending.id }, b.doctor), 'NOT_FOUND');
+    expect((await db().clinicalNote.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: pending.id } } })).status).toBe('pending_approval');
+
+    const dashboard = await listPendingApprovalsForDoctor(a.doctor);
+    expect(dashboard.find((p) => p.noteId === pending.id)).toMatchObject({ patient: { id: patient.id }, enterer: { id: a.nurse.userId } });
+    expect((await listPendingApprovalsForDoctor(otherDoctorA)).find((p) => p.noteId === pending.id)).toBeUndefined();
+    await expectCode(listPendingApprovalsForDoctor(a.nurse), 'FORBIDDEN');
+
+    const approved = await approveNote({ noteId: pending.id }, a.doctor);
+    expect(approved).toMatchObject({ status: 'final', approvedBy: { id: a.doctor.userId }, confirmedBy: { id: a.doctor.userId }, enterer: { id: a.nurse.userId }, hashVerified: true });
+    expect(approved.approvedAt).not.toBeNull();
+    expect((await requireFinalNote(pending.id, a.doctor)).id).toBe(pending.id);
+    expect((await listPendingApprovalsForDoctor(a.doctor)).find((p) => p.noteId === pending.id)).toBeUndefined();
+
+    const approvals = await auditEventsFor(a.clinic.id, { action: 'approve', patientId: patient.id });
+    expect(approvals).toHaveLength(1);
+    expect(approvals[0]).toMatchObject({ userId: a.doctor.userId, resourceType: 'clinical_note', resourceId: pending.id });
+    const creates = await auditEventsFor(a.clinic.id, { action: 'create', patientId: patient.id, resourceType: 'clinical_note' });
+    expect(creates[0]).toMatchObject({ userId: a.nurse.userId });
+  });
+
+  it('the named doctor may correct the pending content first (new version, still awaiting approval)', async () => {
+    const patient = await createPatient(a.receptionist);
+    const pending = await createNote(soap(patient.id, { authorId: a.doctor.userId }), a.nurse);
+    await expectCode(updateNote(edit(pending.id), otherDoctorA), 'FORBIDDEN');
+    await expectCode(updateNote(edit(pending.id), actorFor(await createStaffUser(a.clinic.id, 'nurse'))), 'FORBIDDEN');
+
+    const v2 = await updateNote(edit(pending.id, { plan: '抗菌薬なし、経過観察' }), a.doctor);
+    expect(v2).toMatchObject({ version: 2, status: 'pending_approval', supersedesId: pending.id, plan: '抗菌薬なし、経過観察', author: { id: a.doctor.userId }, enterer: { id: a.doctor.userId } });
+    const v1row = await db().clinicalNote.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: pending.id } } });
+    expect(v1row).toMatchObject({ isLatest: false, plan: '対症療法、3日後再診', entererId: a.nurse.userId });
+
+    await expectCode(approveNote({ noteId: pending.id }, a.doctor), 'CONFLICT');
+    const approved = await approveNote({ noteId: v2.id }, a.doctor);
+    expect(approved).toMatchObject({ status: 'final', version: 2, approvedBy: { id: a.doctor.userId } });
+
+    // a nurse edit of a final note goes back to the doctor for approval and needs a reason
+    await expectCode(updateNote(edit(v2.id, { authorId: a.doctor.userId }), a.nurse), 'INVALID_INPUT');
+    const v3 = await updateNote(edit(v2.id, { authorId: a.doctor.userId, changeReason: '体温の転記ミス', bodyTempC: '36.9' }), a.nurse);
+    expect(v3).toMatchObject({ version: 3, status: 'pending_approval', enterer: { id: a.nurse.userId }, author: { id: a.doctor.userId } });
+  });
+});
+
+describe('access', () => {
+  it('receptionist and clinic admin are FORBIDDEN on read and write', async () => {
+    const patient = await createPatient(a.receptionist);
+    const note = await createNote(soap(patient.id), a.doctor);
+    for (const actor of [a.receptionist, a.admin]) {
+      await expectCode(listNotesForChart(patient.id, actor), 'FORBIDDEN');
+      await expectCode(createNote(soap(patient.id), actor), 'FORBIDDEN');
+      await expectCode(updateNote(edit(note.id), actor), 'FORBIDDEN');
+      await expectCode(getNoteHistory({ patientId: patient.id, lineageId: note.lineageId }, actor), 'FORBIDDEN');
+      await expectCode(confirmNote({ noteId: note.id }, actor), 'FORBIDDEN');
+    }
+    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' });
+    expect(denied.some((e) => e.userId === a.receptionist.userId)).toBe(true);
+  });
+
+  it('clinic B gets NOT_FOUND for clinic A\'s patient and notes, and changes nothing', async () => {
+    const patient = await createPatient(a.receptionist);
+    const note = await createNote(soap(patient.id), a.doctor);
+    await expectCode(listNotesForChart(patient.id, b.doctor), 'NOT_FOUND');
+    await expectCode(createNote(soap(patient.id), b.doctor), 'NOT_FOUND');
+    await expectCode(updateNote(edit(note.id), b.doctor), 'NOT_FOUND');
+    await expectCode(confirmNote({ noteId: note.id }, b.doctor), 'NOT_FOUND');
+    await expectCode(markNoteEnteredInError({ noteId: note.id, reason: 'x' }, b.doctor), 'NOT_FOUND');
+    await expectCode(getNoteHistory({ patientId: patient.id, lineageId: note.lineageId }, b.doctor), 'NOT_FOUND');
+    await expectCode(requireFinalNote(note.id, b.doctor), 'NOT_FOUND');
+    const missing = await expectCode(listNotesForChart('00000000-0000-4000-8000-000000000000', b.doctor), 'NOT_FOUND');
+    expect(missing.message).toBe('対象が見つかりません。');
+
+    const row = await db().clinicalNote.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: note.id } } });
+    expect(row).toMatchObject({ status: 'draft', version: 1, subjective: '咽頭痛 2日前から' });
+    expect(await db().clinicalNote.count({ where: { clinicId: b.clinic.id } })).toBe(0);
+  });
+
+  it('listing a chart\'s notes writes one read event', async () => {
+    const patient = await createPatient(a.receptionist);
+    const older = await confirmNote({ noteId: (await createNote(soap(patient.id), a.doctor)).id }, a.doctor);
+    const newer = await createNote(soap(patient.id, { subjective: '2件目' }), a.doctor);
+    // an edit of the older note keeps it in its original place (newest first by when the note was written)
+    await updateNote(edit(older.id, { changeReason: '追記' }), a.doctor);
+    const notes = await listNotesForChart(patient.id, a.nurse);
+    expect(notes.map((n) => [n.lineageId, n.version])).toEqual([
+      [newer.lineageId, 1],
+      [older.lineageId, 2],
+    ]);
+    const reads = await auditEventsFor(a.clinic.id, { action: 'read', patientId: patient.id, resourceType: 'clinical_note' });
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatchObject({ userId: a.nurse.userId, outcome: 'success' });
+  });
+});
+
+describe('vitals validation', () => {
+  const errorsOf = (input: Record<string, unknown>) => {
+    const r = createNoteSchema.safeParse({ patientId: '00000000-0000-4000-8000-000000000000', subjective: 'x', ...input });
+    expect(r.success).toBe(false);
+    return Object.fromEntries(r.error!.issues.map((i) => [i.path.join('.'), i.message]));
+  };
+
+  it('gives Japanese messages for implausible values', () => {
+    expect(errorsOf({ bodyTempC: '365' }).bodyTempC).toBe('体温は30.0〜45.0℃の範囲で入力してください。');
+    expect(errorsOf({ bodyTempC: '36.55' }).bodyTempC).toBe('体温は小数第1位までで入力してください。');
+    expect(errorsOf({ spo2: '101' }).spo2).toBe('SpO2は50〜100%の範囲で入力してください。');
+    expect(errorsOf({ systolicBp: '400', diastolicBp: '80' }).systolicBp).toBe('収縮期血圧は40〜300mmHgの範囲で入力してください。');
+    expect(errorsOf({ systolicBp: '70', diastolicBp: '90' }).systolicBp).toBe('収縮期血圧は拡張期血圧より高い値を入力してください。');
+    expect(errorsOf({ systolicBp: '120' }).diastolicBp).toBe('血圧は収縮期と拡張期の両方を入力してください。');
+    expect(errorsOf({ pulse: 'abc' }).pulse).toBe('脈拍は数値で入力してください。');
+    expect(errorsOf({ pulse: '72.5' }).pulse).toBe('脈拍は整数で入力してください。');
+    expect(errorsOf({ subjective: '', heightCm: '' }).subjective).toBe('S・O・A・P またはバイタルのいずれかを入力してください。');
+  });
+
+  it('accepts full-width digits and empty fields', () => {
+    const parsed = createNoteSchema.parse({ patientId: '00000000-0000-4000-8000-000000000000', bodyTempC: '３６．５', spo2: '', pulse: 72 });
+    expect(parsed).toMatchObject({ bodyTempC: 36.5, spo2: null, pulse: 72, subjective: '', heightCm: null });
+  });
+});

@@ -1,0 +1,407 @@
+/**
+ * 診療録 (SOAP + vitals): drafts, 確定, versioned edits, 取消 (entered in error) and 代行入力 with approval.
+ * A row that left draft is never rewritten (DB trigger): every later change is a new version of the lineage.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError, notFound } from '@/lib/core/app-error';
+import { db, runInTransaction, type Tx } from '@/lib/core/db';
+import { formatInTimeZone } from '@/lib/core/tz';
+import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
+import type { Actor } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/guards';
+import { can } from '@/lib/permissions/permissions';
+import type { ClinicalNote } from '@/lib/generated/prisma/client';
+import { patientRepository } from '@/lib/records/patients/patient.repository';
+import { openVisitToday } from '@/lib/reception/visit.service';
+import { staffNames } from '@/lib/staff/staff-names';
+import { noteRepository } from './note.repository';
+import {
+  noteContentHash,
+  toNoteDto,
+  visitDateIso,
+  type DoctorOptionDto,
+  type NoteDto,
+  type NoteWithHistoryDto,
+  type PendingApprovalDto,
+} from './note.dto';
+import type { CreateNoteInput, EnteredInErrorInput, NoteContentInput, NoteIdInput, UpdateNoteInput } from './note.schema';
+
+const TIMELINE_LIMIT = 200;
+
+const isDoctor = (actor: Actor) => can(actor.role, 'note.confirm');
+
+function contentColumns(input: NoteContentInput) {
+  return {
+    subjective: input.subjective,
+    objective: input.objective,
+    assessment: input.assessment,
+    plan: input.plan,
+    heightCm: input.heightCm,
+    weightKg: input.weightKg,
+    systolicBp: input.systolicBp,
+    diastolicBp: input.diastolicBp,
+    pulse: input.pulse,
+    bodyTempC: input.bodyTempC,
+    spo2: input.spo2,
+  };
+}
+
+function copyContent(row: ClinicalNote) {
+  return {
+    subjective: row.subjective,
+    objective: row.objective,
+    assessment: row.assessment,
+    plan: row.plan,
+    heightCm: row.heightCm,
+    weightKg: row.weightKg,
+    systolicBp: row.systolicBp,
+    diastolicBp: row.diastolicBp,
+    pulse: row.pulse,
+    bodyTempC: row.bodyTempC,
+    spo2: row.spo2,
+  };
+}
+
+const audit = (tx: Tx, actor: Actor, action: 'create' | 'update' | 'confirm' | 'approve' | 'delete', note: ClinicalNote, detail?: Record<string, unknown>) =>
+  recordAuditEvent(tx, {
+    clinicId: actor.clinicId,
+    actor,
+    action,
+    resourceType: 'clinical_note',
+    resourceId: note.id,
+    patientId: note.patientId,
+    detail: { lineageId: note.lineageId, version: note.version, status: note.status, ...detail },
+    ctx: actor.ctx,
+  });
+
+async function toDtos(clinicId: string, rows: ClinicalNote[]): Promise<NoteDto[]> {
+  const names = await staffNames(
+    clinicId,
+    rows.flatMap((r) => [r.authorId, r.entererId, r.approvedById, r.confirmedById]),
+  );
+  const visitDates = await noteRepository.visitDates(db(), { clinicId }, [...new Set(rows.map((r) => r.visitId).filter((v): v is string => !!v))]);
+  return rows.map((r) => {
+    const vd = r.visitId ? visitDates.get(r.visitId) : undefined;
+    return toNoteDto(r, names, vd ? visitDateIso(vd) : undefined);
+  });
+}
+
+async function toDto(clinicId: string, row: ClinicalNote): Promise<NoteDto> {
+  return (await toDtos(clinicId, [row]))[0]!;
+}
+
+/** The responsible doctor of a 代行入力: an active doctor of the actor's clinic. */
+async function requireDoctor(clinicId: string, authorId: string | undefined) {
+  if (!authorId) throw new AppError('INVALID_INPUT', '代行入力では担当医を選択してください。', { authorId: '担当医を選択してください。' });
+  const doctor = await noteRepository.findDoctor(db(), { clinicId, userId: authorId });
+  if (!doctor) throw new AppError('INVALID_INPUT', '担当医が見つかりません。選択し直してください。', { authorId: '担当医を選択し直してください。' });
+  return doctor;
+}
+
+/** Loads a note of the actor's clinic that is still the latest of its lineage. */
+async function loadLatest(clinicId: string, noteId: string): Promise<ClinicalNote> {
+  const note = await noteRepository.findById(db(), { clinicId, noteId });
+  if (!note) throw notFound();
+  if (!note.isLatest) throw new AppError('CONFLICT', 'この診療録は他の端末で更新されています。画面を更新してください。');
+  return note;
+}
+
+const conflict = () => new AppError('CONFLICT', 'この診療録は他の端末で更新されています。画面を更新してください。');
+
+/** New note for today's visit (if any). A doctor's note starts as 下書き; a nurse's is 代行入力 (承認待ち). */
+export async function createNote(input: CreateNoteInput, actor: Actor): Promise<NoteDto> {
+  await requirePermission(actor, 'note.write');
+  const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId: input.patientId });
+  if (!patient) throw notFound();
+  const proxy = !isDoctor(actor);
+  const authorId = proxy ? (await requireDoctor(actor.clinicId, input.authorId)).id : actor.userId;
+  const visit = await openVisitToday(input.patientId, actor);
+  const row = await runInTransaction(async (tx) => {
+    const note = await noteRepository.create(tx, {
+      clinicId: actor.clinicId,
+      lineageId: randomUUID(),
+      version: 1,
+      patientId: input.patientId,
+      visitId: visit?.id ?? null,
+      status: proxy ? 'pending_approval' : 'draft',
+      ...contentColumns(input),
+      authorId,
+      entererId: actor.userId,
+    });
+    await audit(tx, actor, 'create', note, proxy ? { proxyFor: authorId } : undefined);
+    return note;
+  });
+  return toDto(actor.clinicId, row);
+}
+
+/**
+ * Edits the latest version. A draft is edited in place (by its author). Anything that left draft gets a new
+ * version: a 確定 note needs a changeReason; a doctor's new version is a draft, a nurse's is 承認待ち again.
+ */
+export async function updateNote(input: UpdateNoteInput, actor: Actor): Promise<NoteDto> {
+  await requirePermission(actor, 'note.write');
+  const current = await loadLatest(actor.clinicId, input.noteId);
+  const doctor = isDoctor(actor);
+  if (current.status === 'entered_in_error') {
+    throw new AppError('PRECONDITION_FAILED', '取り消された診療録は編集できません。新しい診療録を作成してください。');
+  }
+
+  if (current.status === 'draft') {
+    if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは編集できません。');
+    const row = await runInTransaction(async (tx) => {
+      const { count } = await noteRepository.updateDraft(tx, { clinicId: actor.clinicId, noteId: current.id }, contentColumns(input));
+      if (count !== 1) throw conflict();
+      const updated = (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
+      await audit(tx, actor, 'update', updated, { inPlace: true });
+      return updated;
+    });
+    return toDto(actor.clinicId, row);
+  }
+
+  let status: 'draft' | 'pending_approval';
+  let authorId: string;
+  if (current.status === 'pending_approval') {
+    if (doctor) {
+      // the named doctor reviews and corrects before approving
+      if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '承認者として指定された医師のみ修正できます。');
+      authorId = current.authorId;
+    } else {
+      if (current.entererId !== actor.userId) throw new AppError('FORBIDDEN', '他の職員が代行入力した診療録は修正できません。');
+      authorId = input.authorId ? (await requireDoctor(actor.clinicId, input.authorId)).id : current.authorId;
+    }
+    status = 'pending_approval';
+  } else {
+    // final
+    if (!input.changeReason) {
+      throw new AppError('INVALID_INPUT', '確定済みの診療録を修正するには修正理由を入力してください。', { changeReason: '修正理由を入力してください。' });
+    }
+    if (doctor) {
+      authorId = actor.userId;
+      status = 'draft';
+    } else {
+      authorId = (await requireDoctor(actor.clinicId, input.authorId ?? current.authorId)).id;
+      status = 'pending_approval';
+    }
+  }
+
+  const row = await runInTransaction(async (tx) => {
+    const { count } = await noteRepository.supersede(tx, { clinicId: actor.clinicId, noteId: current.id });
+    if (count !== 1) throw conflict();
+    const next = await noteRepository.create(tx, {
+      clinicId: actor.clinicId,
+      lineageId: current.lineageId,
+      version: current.version + 1,
+      patientId: current.patientId,
+      visitId: current.visitId,
+      status,
+      ...contentColumns(input),
+      authorId,
+      entererId: actor.userId,
+      changeReason: input.changeReason ?? null,
+      supersedesId: current.id,
+    });
+    await audit(tx, actor, 'update', next, { supersedes: current.id, fromStatus: current.status, ...(status === 'pending_approval' ? { proxyFor: authorId } : {}) });
+    return next;
+  });
+  return toDto(actor.clinicId, row);
+}
+
+/** 確定 of the doctor's own draft: status final, confirmedBy/At (server time) and the content hash. */
+export async function confirmNote(input: NoteIdInput, actor: Actor): Promise<NoteDto> {
+  await requirePermission(actor, 'note.confirm');
+  const current = await loadLatest(actor.clinicId, input.noteId);
+  if (current.status === 'pending_approval') {
+    throw new AppError('PRECONDITION_FAILED', '代行入力の診療録は、指定された医師の承認で確定されます。');
+  }
+  if (current.status !== 'draft') throw new AppError('PRECONDITION_FAILED', 'この診療録はすでに確定または取消されています。');
+  if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは確定できません。');
+  const row = await runInTransaction(async (tx) => {
+    const { count } = await noteRepository.finalize(tx, { clinicId: actor.clinicId, noteId: current.id, from: 'draft' }, {
+      confirmedById: actor.userId,
+      confirmedAt: new Date(),
+      contentHash: noteContentHash(current),
+    });
+    if (count !== 1) throw conflict();
+    const confirmed = (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
+    await audit(tx, actor, 'confirm', confirmed);
+    return confirmed;
+  });
+  return toDto(actor.clinicId, row);
+}
+
+/** 代行入力の承認 by the named doctor: records the approver and 確定s in the same step (the review is the 確定). */
+export async function approveNote(input: NoteIdInput, actor: Actor): Promise<NoteDto> {
+  await requirePermission(actor, 'note.approve');
+  const current = await loadLatest(actor.clinicId, input.noteId);
+  if (current.status !== 'pending_approval') throw new AppError('PRECONDITION_FAILED', 'この診療録は承認待ちではありません。');
+  if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', 'この診療録は承認者として指定された医師のみ承認できます。');
+  const row = await runInTransaction(async (tx) => {
+    const now = new Date();
+    const { count } = await noteRepository.finalize(tx, { clinicId: actor.clinicId, noteId: current.id, from: 'pending_approval' }, {
+      approvedById: actor.userId,
+      approvedAt: now,
+      confirmedById: actor.userId,
+      confirmedAt: now,
+      contentHash: noteContentHash(current),
+    });
+    if (count !== 1) throw conflict();
+    const approved = (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
+    await audit(tx, actor, 'approve', approved, { entererId: current.entererId });
+    return approved;
+  });
+  return toDto(actor.clinicId, row);
+}
+
+/** 取消 (entered in error): a new version with status entered_in_error and the reason. Doctors only. */
+export async function markNoteEnteredInError(input: EnteredInErrorInput, actor: Actor): Promise<NoteDto> {
+  await requirePermission(actor, 'note.confirm');
+  const current = await loadLatest(actor.clinicId, input.noteId);
+  if (current.status === 'entered_in_error') throw new AppError('PRECONDITION_FAILED', 'この診療録はすでに取り消されています。');
+  if (current.status === 'draft' && current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは取り消せません。');
+  const row = await runInTransaction(async (tx) => {
+    const { count } = await noteRepository.supersede(tx, { clinicId: actor.clinicId, noteId: current.id });
+    if (count !== 1) throw conflict();
+    const now = new Date();
+    const created = await noteRepository.create(tx, {
+      clinicId: actor.clinicId,
+      lineageId: current.lineageId,
+      version: current.version + 1,
+      patientId: current.patientId,
+      visitId: current.visitId,
+      status: 'entered_in_error',
+      ...copyContent(current),
+      authorId: current.authorId,
+      entererId: actor.userId,
+      confirmedById: actor.userId,
+      confirmedAt: now,
+      // same content, next version: the hash covers what the 取消 version says
+      contentHash: noteContentHash({ ...current, version: current.version + 1 }),
+      changeReason: input.reason,
+      supersedesId: current.id,
+    });
+    await audit(tx, actor, 'delete', created, { supersedes: current.id, fromStatus: current.status });
+    return created;
+  });
+  return toDto(actor.clinicId, row);
+}
+
+/** The chart timeline: latest version of each note (newest first) with its earlier versions. One read event. */
+export async function listNotesForChart(patientId: string, actor: Actor): Promise<NoteWithHistoryDto[]> {
+  await requirePermission(actor, 'chart.read');
+  const scope = { clinicId: actor.clinicId, patientId };
+  const patient = await patientRepository.findById(db(), scope);
+  if (!patient) throw notFound();
+  const latest = await noteRepository.listLatestForPatient(db(), scope, TIMELINE_LIMIT);
+  const earlier = await noteRepository.listEarlierVersions(db(), scope, latest.map((n) => n.lineageId));
+  const dtos = await toDtos(actor.clinicId, [...latest, ...earlier]);
+  const byLineage = new Map<string, NoteDto[]>();
+  for (const d of dtos.slice(latest.length)) {
+    const list = byLineage.get(d.lineageId) ?? [];
+    list.push(d);
+    byLineage.set(d.lineageId, list);
+  }
+  const result = dtos.slice(0, latest.length).map((d) => {
+    const earlierVersions = (byLineage.get(d.lineageId) ?? []).sort((a, b) => b.version - a.version);
+    // a note without a visit belongs to the day its first version was written
+    const first = earlierVersions[earlierVersions.length - 1];
+    return {
+      ...d,
+      encounterDate: d.visitId || !first ? d.encounterDate : formatInTimeZone(new Date(first.createdAt), 'yyyy-MM-dd'),
+      firstCreatedAt: first?.createdAt ?? d.createdAt,
+      earlierVersions,
+    };
+  });
+  // newest encounter first; an edit keeps the note in its original place
+  result.sort((x, y) => y.encounterDate.localeCompare(x.encounterDate) || y.firstCreatedAt.localeCompare(x.firstCreatedAt));
+  await recordAuditEventNow({
+    clinicId: actor.clinicId,
+    actor,
+    action: 'read',
+    resourceType: 'clinical_note',
+    patientId,
+    detail: { count: result.length },
+    ctx: actor.ctx,
+  });
+  return result;
+}
+
+/** Every version of one note, newest first (the 版歴 page). */
+export async function getNoteHistory(input: { patientId: string; lineageId: string }, actor: Actor): Promise<NoteDto[]> {
+  await requirePermission(actor, 'chart.read');
+  const scope = { clinicId: actor.clinicId, patientId: input.patientId };
+  const patient = await patientRepository.findById(db(), scope);
+  if (!patient) throw notFound();
+  const rows = await noteRepository.listLineage(db(), { ...scope, lineageId: input.lineageId });
+  if (!rows.length) throw notFound();
+  const dtos = await toDtos(actor.clinicId, rows);
+  const first = dtos[dtos.length - 1]!;
+  await recordAuditEventNow({
+    clinicId: actor.clinicId,
+    actor,
+    action: 'read',
+    resourceType: 'clinical_note',
+    resourceId: input.lineageId,
+    patientId: input.patientId,
+    detail: { history: true, versions: rows.length },
+    ctx: actor.ctx,
+  });
+  return dtos.map((d) => (d.visitId ? d : { ...d, encounterDate: first.encounterDate }));
+}
+
+/** The signed-in doctor's 代行入力 notes awaiting approval (dashboard). */
+export async function listPendingApprovalsForDoctor(actor: Actor): Promise<PendingApprovalDto[]> {
+  await requirePermission(actor, 'note.approve');
+  const rows = await noteRepository.listPendingForDoctor(db(), { clinicId: actor.clinicId, doctorId: actor.userId });
+  const names = await staffNames(actor.clinicId, rows.map((r) => r.entererId));
+  if (rows.length) {
+    await recordAuditEventNow({
+      clinicId: actor.clinicId,
+      actor,
+      action: 'read',
+      resourceType: 'clinical_note',
+      detail: { pendingApprovals: rows.length, patientIds: [...new Set(rows.map((r) => r.patientId))] },
+      ctx: actor.ctx,
+    });
+  }
+  return rows.map((r) => ({
+    noteId: r.id,
+    lineageId: r.lineageId,
+    version: r.version,
+    patient: {
+      id: r.patient.id,
+      patientNumber: r.patient.patientNumber,
+      name: `${r.patient.familyName} ${r.patient.givenName}`,
+      kana: `${r.patient.familyNameKana} ${r.patient.givenNameKana}`,
+    },
+    enterer: { id: r.entererId, name: names.get(r.entererId) ?? '（不明な職員）' },
+    createdAt: r.createdAt.toISOString(),
+    preview: [r.subjective && `S: ${r.subjective}`, r.objective && `O: ${r.objective}`, r.assessment && `A: ${r.assessment}`, r.plan && `P: ${r.plan}`]
+      .filter(Boolean)
+      .join(' ／ ')
+      .slice(0, 160),
+  }));
+}
+
+/** Doctors a nurse can choose as the responsible doctor of a 代行入力. */
+export async function listDoctorsForProxy(actor: Actor): Promise<DoctorOptionDto[]> {
+  await requirePermission(actor, 'note.write');
+  const rows = await noteRepository.listDoctors(db(), { clinicId: actor.clinicId });
+  return rows.map((r) => ({ id: r.id, name: r.displayName }));
+}
+
+/**
+ * For print and send (処方箋・紹介状・共有): only a 確定 note may leave the chart; 下書き and
+ * 承認待ち (代行入力 not yet approved) are refused.
+ */
+export async function requireFinalNote(noteId: string, actor: Actor): Promise<NoteDto> {
+  await requirePermission(actor, 'chart.read');
+  const note = await noteRepository.findById(db(), { clinicId: actor.clinicId, noteId });
+  if (!note) throw notFound();
+  if (note.status !== 'final') {
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      note.status === 'pending_approval' ? '代行入力の診療録は医師の承認後に印刷・送信できます。' : '確定していない診療録は印刷・送信できません。',
+    );
+  }
+  return toDto(actor.clinicId, note);
+}
