@@ -3,15 +3,16 @@ import Link from 'next/link';
 import { requirePageActor } from '@/lib/auth/guards';
 import { formatDateTimeJst } from '@/lib/core/dates';
 import { listPendingApprovalsForDoctor } from '@/lib/records/notes/note.service';
+import { listPendingPrescriptionsForDoctor } from '@/lib/records/prescriptions/prescription.service';
 import { Card, PageTitle } from '@/components/ui/ui';
 import { ApproveNoteButton } from './approve-note-button';
 
 export const metadata: Metadata = { title: '承認待ち' };
 
-/** The signed-in doctor's 代行入力 waiting for approval (notes; prescriptions join when their slice lands). */
+/** The signed-in doctor's 代行入力 waiting for approval: notes (approve here) and prescriptions (approve in the chart, where the safety checks run). */
 export default async function ApprovalsPage() {
   const actor = await requirePageActor('note.approve');
-  const notes = await listPendingApprovalsForDoctor(actor);
+  const [notes, prescriptions] = await Promise.all([listPendingApprovalsForDoctor(actor), listPendingPrescriptionsForDoctor(actor)]);
   return (
     <div className="mx-auto max-w-5xl">
       <PageTitle>承認待ち（代行入力）</PageTitle>
@@ -57,6 +58,23 @@ export default async function ApprovalsPage() {
           </table>
         )}
         <p className="mt-3 text-xs text-slate-500">内容を修正してから承認する場合は、患者名からカルテを開いて「編集」してください。</p>
+      </Card>
+      <Card title={`処方 ${prescriptions.length}件`} className="mt-4">
+        {prescriptions.length === 0 ? (
+          <p className="text-sm text-slate-500">承認待ちの処方はありません。</p>
+        ) : (
+          <ul className="flex flex-col gap-2 text-sm">
+            {prescriptions.map((p) => (
+              <li key={p.id} className="flex items-start justify-between gap-4 border-b border-slate-100 pb-2" data-testid="pending-prescription">
+                <div>
+                  <div className="font-medium">{p.patientName} <span className="text-xs text-slate-500">No.{p.patientNumber}</span></div>
+                  <div className="text-xs text-slate-600">{p.items.map((i) => i.drugName).join('、')}</div>
+                </div>
+                <Link href={`/patients/${p.patientId}#prescriptions`} className="whitespace-nowrap text-teal-700 hover:underline">カルテで確認して承認</Link>
+              </li>
+            ))}
+          </ul>
+        )}
       </Card>
     </div>
   );

@@ -1,0 +1,102 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { defineAction, type ActionResult } from '@/lib/actions/define-action';
+import type { DrugSearchHit } from '@/lib/masters/master-search.repository';
+import {
+  approvePrescriptionSchema,
+  confirmPrescriptionSchema,
+  drugSearchSchema,
+  enteredInErrorSchema,
+  prefillSchema,
+  prescriptionRefSchema,
+  savePrescriptionSchema,
+  type ApprovePrescriptionInput,
+  type ConfirmPrescriptionInput,
+  type SavePrescriptionInput,
+} from './prescription.schema';
+import {
+  approvePrescription,
+  confirmPrescription,
+  listPrescriptionVersions,
+  markPrescriptionEnteredInError,
+  prefillPrescription,
+  savePrescription,
+  searchDrugsForPrescription,
+} from './prescription.service';
+import type { PrescriptionActionResult, PrescriptionDto } from './prescription.dto';
+import { SafetyCheckError, type SafetyReport } from './safety-check';
+
+type Guarded<T> = { done: T } | { blocked: { error: string; safety: SafetyReport } };
+
+/** Turns a SafetyCheckError into a value inside defineAction, then into a PRECONDITION_FAILED result with the report. */
+async function guard<T>(run: () => Promise<T>): Promise<Guarded<T>> {
+  try {
+    return { done: await run() };
+  } catch (e) {
+    if (e instanceof SafetyCheckError) return { blocked: { error: e.message, safety: e.report } };
+    throw e;
+  }
+}
+
+function unwrap<T>(result: ActionResult<Guarded<T>>): PrescriptionActionResult<T> {
+  if (!result.ok) return result;
+  if ('blocked' in result.data) return { ok: false, code: 'PRECONDITION_FAILED', ...result.data.blocked };
+  return { ok: true, data: result.data.done };
+}
+
+const revalidate = (p: PrescriptionDto | null) => {
+  if (p) revalidatePath(`/patients/${p.patientId}`);
+  revalidatePath('/approvals');
+};
+
+const save = defineAction(savePrescriptionSchema, (input, actor) =>
+  guard(async () => {
+    const p = await savePrescription(input, actor);
+    revalidate(p);
+    return p;
+  }),
+);
+
+const confirm = defineAction(confirmPrescriptionSchema, (input, actor) =>
+  guard(async () => {
+    const p = await confirmPrescription(input, actor);
+    revalidate(p);
+    return p;
+  }),
+);
+
+const approve = defineAction(approvePrescriptionSchema, (input, actor) =>
+  guard(async () => {
+    const p = await approvePrescription(input, actor);
+    revalidate(p);
+    return p;
+  }),
+);
+
+/** 保存 / 確定 / 代行入力. PRECONDITION_FAILED with `safety` = show the warnings, resubmit with the acknowledgements. */
+export async function savePrescriptionAction(input: SavePrescriptionInput): Promise<PrescriptionActionResult<PrescriptionDto>> {
+  return unwrap<PrescriptionDto>(await save(input));
+}
+
+export async function confirmPrescriptionAction(input: ConfirmPrescriptionInput): Promise<PrescriptionActionResult<PrescriptionDto>> {
+  return unwrap<PrescriptionDto>(await confirm(input));
+}
+
+export async function approvePrescriptionAction(input: ApprovePrescriptionInput): Promise<PrescriptionActionResult<PrescriptionDto>> {
+  return unwrap<PrescriptionDto>(await approve(input));
+}
+
+export const markPrescriptionEnteredInErrorAction = defineAction(enteredInErrorSchema, async (input, actor) => {
+  const p = await markPrescriptionEnteredInError(input, actor);
+  revalidatePath('/approvals');
+  revalidatePath('/patients', 'layout');
+  return p;
+});
+
+export const prefillPrescriptionAction = defineAction(prefillSchema, (input, actor) => prefillPrescription(input, actor));
+
+export const searchDrugsAction = defineAction(drugSearchSchema, (input, actor): Promise<DrugSearchHit[]> => searchDrugsForPrescription(input, actor));
+
+/** Every version of a prescription (newest first), for the 版の履歴 view. */
+export const listPrescriptionVersionsAction = defineAction(prescriptionRefSchema, (input, actor) => listPrescriptionVersions(input.prescriptionId, actor));

@@ -1,0 +1,222 @@
+/**
+ * Plain DTOs for 処方. Everything JP_MedicationRequest_eCS / JP_MedicationDosage_eCS needs is kept:
+ * drug code + system (YJ / 一般名処方コード / none = NOCODED), the printed name, 1回量 vs 1日量 + unit,
+ * 用法 (JAMI 16-character code or text only = uncoded), days (boundsDuration) / times, 頓用 flag (kind),
+ * 変更不可, Rp group number and order (identifier), authoredOn (issuedDate), requester, 院外.
+ */
+import type { Prescription, PrescriptionItem } from '@/lib/generated/prisma/client';
+import { isoDate } from '@/lib/core/dates';
+import type { ActionResult } from '@/lib/actions/define-action';
+import type { DoseBasis, MedicationKindValue, PrescriptionItemInput } from './prescription.schema';
+import type { SafetyReport } from './safety-check';
+
+export type PrescriptionStatus = Prescription['status'];
+export type DrugCodeSystem = 'yj' | 'generic' | 'none';
+
+export const DRUG_CODE_SYSTEM_URIS: Record<Exclude<DrugCodeSystem, 'none'>, string> = {
+  yj: 'http://capstandard.jp/iyaku.info/CodeSystem/YJ-code',
+  generic: 'http://jpfhir.jp/fhir/core/mhlw/CodeSystem/MedicationGeneralOrderCode',
+};
+
+export type PrescriptionItemDto = {
+  id: string;
+  rpNumber: number;
+  sortOrder: number;
+  kind: MedicationKindValue;
+  drugCodeSystem: DrugCodeSystem;
+  /** YJ code or 一般名処方コード (per drugCodeSystem); null = no standard code */
+  drugCode: string | null;
+  /** YJ code of the chosen drug, also when prescribed by 一般名 (safety checks) */
+  yjCode: string | null;
+  /** 医薬品コード (レセ電 9 digits) of the master row chosen */
+  receiptCode: string | null;
+  drugName: string;
+  dose: number;
+  doseUnit: string;
+  doseBasis: DoseBasis;
+  usageCode: string | null;
+  usageText: string;
+  days: number | null;
+  times: number | null;
+  genericSubstitutionAllowed: boolean;
+  comment: string | null;
+};
+
+export type PrescriptionDto = {
+  id: string;
+  lineageId: string;
+  version: number;
+  isLatest: boolean;
+  patientId: string;
+  visitId: string | null;
+  status: PrescriptionStatus;
+  outOfHouse: boolean;
+  /** 交付年月日 / authoredOn, YYYY-MM-DD */
+  issuedDate: string;
+  authorId: string;
+  authorName: string | null;
+  entererId: string;
+  entererName: string | null;
+  approvedById: string | null;
+  approvedAt: string | null;
+  confirmedById: string | null;
+  confirmedAt: string | null;
+  allergyOverrideReason: string | null;
+  duplicateAcknowledged: boolean;
+  note: string | null;
+  contentHash: string | null;
+  changeReason: string | null;
+  supersedesId: string | null;
+  createdAt: string;
+  supersededAt: string | null;
+  /** last day the longest item lasts (YYYY-MM-DD), see activeUntil() */
+  activeUntil: string;
+  items: PrescriptionItemDto[];
+};
+
+export type PrescriptionRow = Prescription & { items: PrescriptionItem[] };
+
+export function toPrescriptionItemDto(i: PrescriptionItem): PrescriptionItemDto {
+  return {
+    id: i.id,
+    rpNumber: i.rpNumber,
+    sortOrder: i.sortOrder,
+    kind: i.kind,
+    drugCodeSystem: (['yj', 'generic', 'none'].includes(i.drugCodeSystem) ? i.drugCodeSystem : 'none') as DrugCodeSystem,
+    drugCode: i.drugCode,
+    yjCode: i.yjCode,
+    receiptCode: i.receiptCode,
+    drugName: i.drugName,
+    dose: Number(i.dose),
+    doseUnit: i.doseUnit,
+    doseBasis: (['per_day', 'per_time', 'total'].includes(i.doseBasis) ? i.doseBasis : 'per_day') as DoseBasis,
+    usageCode: i.usageCode,
+    usageText: i.usageText,
+    days: i.days,
+    times: i.times,
+    genericSubstitutionAllowed: i.genericSubstitutionAllowed,
+    comment: i.comment,
+  };
+}
+
+/**
+ * How many days an item covers, for 重複投薬 and 「現在の処方」: the prescribed days; a 頓服 without days counts
+ * its number of doses as days (at most one dose a day, the cautious upper bound); otherwise the day of issue only.
+ */
+export function itemCoverageDays(item: { days: number | null; times: number | null }): number {
+  return item.days ?? item.times ?? 1;
+}
+
+/** The last day (inclusive) an item lasts: the day of issue is day 1. */
+export function itemActiveUntil(issuedDate: string, item: { days: number | null; times: number | null }): string {
+  const d = new Date(`${issuedDate}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() + itemCoverageDays(item) - 1);
+  return isoDate(d);
+}
+
+export function toPrescriptionDto(p: PrescriptionRow, names: Map<string, string> = new Map()): PrescriptionDto {
+  const issuedDate = isoDate(p.issuedDate);
+  const items = [...p.items].sort((a, b) => a.rpNumber - b.rpNumber || a.sortOrder - b.sortOrder).map(toPrescriptionItemDto);
+  const activeUntil = items.map((i) => itemActiveUntil(issuedDate, i)).sort().at(-1) ?? issuedDate;
+  return {
+    id: p.id,
+    lineageId: p.lineageId,
+    version: p.version,
+    isLatest: p.isLatest,
+    patientId: p.patientId,
+    visitId: p.visitId,
+    status: p.status,
+    outOfHouse: p.outOfHouse,
+    issuedDate,
+    authorId: p.authorId,
+    authorName: names.get(p.authorId) ?? null,
+    entererId: p.entererId,
+    entererName: names.get(p.entererId) ?? null,
+    approvedById: p.approvedById,
+    approvedAt: p.approvedAt?.toISOString() ?? null,
+    confirmedById: p.confirmedById,
+    confirmedAt: p.confirmedAt?.toISOString() ?? null,
+    allergyOverrideReason: p.allergyOverrideReason,
+    duplicateAcknowledged: p.duplicateAcknowledged,
+    note: p.note,
+    contentHash: p.contentHash,
+    changeReason: p.changeReason,
+    supersedesId: p.supersedesId,
+    createdAt: p.createdAt.toISOString(),
+    supersededAt: p.supersededAt?.toISOString() ?? null,
+    activeUntil,
+    items,
+  };
+}
+
+/** Editor content (前回Do / open a previous prescription as a new draft). */
+export type PrescriptionPrefillDto = {
+  sourceId: string | null;
+  sourceIssuedDate: string | null;
+  outOfHouse: boolean;
+  note: string | null;
+  items: PrescriptionItemInput[];
+};
+
+export function toPrefill(p: PrescriptionDto): PrescriptionPrefillDto {
+  return {
+    sourceId: p.id,
+    sourceIssuedDate: p.issuedDate,
+    outOfHouse: p.outOfHouse,
+    note: p.note,
+    items: p.items.map((i) => ({
+      rpNumber: i.rpNumber,
+      kind: i.kind,
+      receiptCode: i.receiptCode ?? undefined,
+      prescribeByGeneric: i.drugCodeSystem === 'generic',
+      drugName: i.drugName,
+      dose: i.dose,
+      doseUnit: i.doseUnit,
+      doseBasis: i.doseBasis,
+      usageCode: i.usageCode ?? undefined,
+      usageText: i.usageText,
+      days: i.days ?? undefined,
+      times: i.times ?? undefined,
+      genericSubstitutionAllowed: i.genericSubstitutionAllowed,
+      comment: i.comment ?? undefined,
+    })),
+  };
+}
+
+export type DoctorOptionDto = { id: string; displayName: string };
+
+export type PrescriptionPanelDto = {
+  /** final prescriptions whose days have not run out as of today */
+  current: PrescriptionDto[];
+  /** latest version of every lineage, newest first (drafts, pending, final, 取消) */
+  history: PrescriptionDto[];
+  doctors: DoctorOptionDto[];
+  today: string;
+};
+
+/** Everything the 院外処方箋 needs (no diagnoses). */
+export type PrescriptionPrintDto = {
+  prescription: PrescriptionDto;
+  patient: {
+    fullName: string;
+    fullNameKana: string;
+    birthDate: string;
+    birthDateWareki: string;
+    sexLabel: string;
+    patientNumber: number;
+    insurance: { insurerNumber: string; symbol: string | null; number: string; branch: string | null; relationship: 'self' | 'family' } | null;
+    publicExpense: { payerNumber: string; recipientNumber: string | null } | null;
+  };
+  clinic: { name: string; postalCode: string | null; address: string | null; phone: string | null; institutionNumber: string };
+  doctorName: string;
+  /** 使用期間: 交付日を含めて4日以内 */
+  validUntil: string;
+};
+
+/** A save / 確定 / 承認 the safety checks stopped: the UI shows the warnings and resubmits with acknowledgements. */
+export type SafetyBlockedResult = { ok: false; code: 'PRECONDITION_FAILED'; error: string; safety: SafetyReport };
+export type PrescriptionActionResult<T> = ActionResult<T> | SafetyBlockedResult;
+
+export function isSafetyBlocked<T>(r: PrescriptionActionResult<T>): r is SafetyBlockedResult {
+  return !r.ok && 'safety' in r;
+}

@@ -1,0 +1,186 @@
+/**
+ * Order-time safety checks for 処方 (run on save and again on 確定 / 承認). Pure functions over the items being
+ * prescribed, the patient's active drug allergies and the patient's other active (final, days not run out) prescriptions.
+ *
+ * Matching rule: the 薬価基準収載医薬品コード (YJ code, 12 characters) is built as
+ *   1–4 薬効分類, 5–7 投与経路及び成分 (the ingredient number), 8 剤形, 9 規格, 10–12 銘柄/調整.
+ * The first 7 characters therefore identify the ingredient and route: ロキソニン錠 (1149019F1560) and
+ * ロキソプロフェンNa錠「YD」 (1149019F1013) share 1149019 and are the same ingredient. A match on the full
+ * 12 characters is "same drug", on the first 7 "same ingredient".
+ */
+import { AppError } from '@/lib/core/app-error';
+
+export const INGREDIENT_PREFIX_LENGTH = 7;
+
+export type MatchType = 'same_drug' | 'same_ingredient';
+
+/** What lib/records/allergies/allergy.repository.ts listActiveMedicationAllergies returns. */
+export type ActiveMedicationAllergy = {
+  id: string;
+  lineageId: string;
+  substanceName: string;
+  yjCode: string | null;
+  code: string | null;
+  codeSystem: string | null;
+  severity: string | null;
+  reaction: string | null;
+};
+
+export type CheckedItem = { index: number; drugName: string; yjCode: string | null };
+
+export type ActiveItem = {
+  prescriptionId: string;
+  lineageId: string;
+  issuedDate: string;
+  activeUntil: string;
+  drugName: string;
+  yjCode: string | null;
+};
+
+export type AllergyConflict = {
+  /** index of the item in the submitted list */
+  itemIndex: number;
+  drugName: string;
+  yjCode: string;
+  matchType: MatchType;
+  allergyId: string;
+  allergyLineageId: string;
+  substanceName: string;
+  severity: string | null;
+  reaction: string | null;
+};
+
+export type DuplicateWarning = {
+  itemIndex: number;
+  drugName: string;
+  yjCode: string;
+  matchType: MatchType;
+  /** another item of this prescription, or an active final prescription of the patient */
+  source: 'this_prescription' | 'active_prescription';
+  otherItemIndex: number | null;
+  otherPrescriptionId: string | null;
+  otherDrugName: string;
+  otherIssuedDate: string | null;
+  otherActiveUntil: string | null;
+};
+
+export type SafetyReport = { allergyConflicts: AllergyConflict[]; duplicates: DuplicateWarning[] };
+
+export type Acknowledgements = { allergyOverrideReason?: string | null; duplicateAcknowledged?: boolean };
+
+const normalise = (code: string | null | undefined) => (code ? code.normalize('NFKC').trim().toUpperCase() : '');
+
+/** same_drug (12 characters), same_ingredient (first 7) or null. Codes shorter than 7 never match. */
+export function yjMatch(a: string | null | undefined, b: string | null | undefined): MatchType | null {
+  const x = normalise(a);
+  const y = normalise(b);
+  if (x.length < INGREDIENT_PREFIX_LENGTH || y.length < INGREDIENT_PREFIX_LENGTH) return null;
+  if (x === y) return 'same_drug';
+  if (x.slice(0, INGREDIENT_PREFIX_LENGTH) === y.slice(0, INGREDIENT_PREFIX_LENGTH)) return 'same_ingredient';
+  return null;
+}
+
+/** The YJ code an allergy record stands for: its yjCode, else its code when that is a YJ code. */
+function allergyYj(a: ActiveMedicationAllergy): string | null {
+  if (a.yjCode) return a.yjCode;
+  if (a.code && a.codeSystem === 'yj') return a.code;
+  return null;
+}
+
+export function checkAllergies(items: CheckedItem[], allergies: ActiveMedicationAllergy[]): AllergyConflict[] {
+  const out: AllergyConflict[] = [];
+  for (const item of items) {
+    for (const allergy of allergies) {
+      const match = yjMatch(item.yjCode, allergyYj(allergy));
+      if (!match) continue;
+      out.push({
+        itemIndex: item.index,
+        drugName: item.drugName,
+        yjCode: item.yjCode!,
+        matchType: match,
+        allergyId: allergy.id,
+        allergyLineageId: allergy.lineageId,
+        substanceName: allergy.substanceName,
+        severity: allergy.severity,
+        reaction: allergy.reaction,
+      });
+    }
+  }
+  return out;
+}
+
+export function checkDuplicates(items: CheckedItem[], active: ActiveItem[]): DuplicateWarning[] {
+  const out: DuplicateWarning[] = [];
+  items.forEach((item, i) => {
+    if (!item.yjCode) return;
+    for (const other of items.slice(i + 1)) {
+      const match = yjMatch(item.yjCode, other.yjCode);
+      if (!match) continue;
+      out.push({
+        itemIndex: other.index,
+        drugName: other.drugName,
+        yjCode: other.yjCode!,
+        matchType: match,
+        source: 'this_prescription',
+        otherItemIndex: item.index,
+        otherPrescriptionId: null,
+        otherDrugName: item.drugName,
+        otherIssuedDate: null,
+        otherActiveUntil: null,
+      });
+    }
+    for (const other of active) {
+      const match = yjMatch(item.yjCode, other.yjCode);
+      if (!match) continue;
+      out.push({
+        itemIndex: item.index,
+        drugName: item.drugName,
+        yjCode: item.yjCode,
+        matchType: match,
+        source: 'active_prescription',
+        otherItemIndex: null,
+        otherPrescriptionId: other.prescriptionId,
+        otherDrugName: other.drugName,
+        otherIssuedDate: other.issuedDate,
+        otherActiveUntil: other.activeUntil,
+      });
+    }
+  });
+  return out;
+}
+
+/** Thrown (code PRECONDITION_FAILED) when a warning was not acknowledged; carries the structured report. */
+export class SafetyCheckError extends AppError {
+  constructor(readonly report: SafetyReport) {
+    super('PRECONDITION_FAILED', safetyMessage(report));
+    this.name = 'SafetyCheckError';
+  }
+}
+
+function safetyMessage(report: SafetyReport): string {
+  const parts: string[] = [];
+  if (report.allergyConflicts.length) parts.push('登録されている薬剤アレルギーに該当する薬品があります。処方する場合は理由を入力してください。');
+  if (report.duplicates.length) parts.push('重複投薬の可能性がある薬品があります。確認のうえ承知してください。');
+  return parts.join(' ');
+}
+
+/**
+ * Throws SafetyCheckError unless every warning is acknowledged: an allergy match needs a reason (text), a duplicate
+ * needs duplicateAcknowledged. Returns what to store (the reason only when an allergy actually matched).
+ */
+export function enforceAcknowledgements(report: SafetyReport, ack: Acknowledgements): { allergyOverrideReason: string | null; duplicateAcknowledged: boolean } {
+  const reason = ack.allergyOverrideReason?.trim() || null;
+  const allergyBlocked = report.allergyConflicts.length > 0 && !reason;
+  const duplicateBlocked = report.duplicates.length > 0 && !ack.duplicateAcknowledged;
+  if (allergyBlocked || duplicateBlocked) {
+    // report only what still needs an answer, but keep the allergy list visible while duplicates are asked
+    throw new SafetyCheckError({
+      allergyConflicts: report.allergyConflicts,
+      duplicates: report.duplicates,
+    });
+  }
+  return {
+    allergyOverrideReason: report.allergyConflicts.length ? reason : null,
+    duplicateAcknowledged: report.duplicates.length > 0 && !!ack.duplicateAcknowledged,
+  };
+}
