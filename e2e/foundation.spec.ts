@@ -91,10 +91,10 @@ test('an admin adds a staff member who changes the temporary password and enrols
   await expect(p.getByRole('img', { name: '二段階認証の QR コード' })).toBeVisible();
   const secret = (await p.getByTestId('totp-secret').textContent())!.trim();
   await p.getByLabel('認証コード').fill('000000' === generateSync({ secret }) ? '111111' : '000000');
-  await p.getByRole('button', { name: '確認してログイン' }).click();
+  await p.getByRole('button', { name: '認証する' }).click();
   await expect(p.getByTestId('error-banner')).toContainText('認証コードが正しくありません');
   await p.getByLabel('認証コード').fill(await freshTotp(secret));
-  await p.getByRole('button', { name: '確認してログイン' }).click();
+  await p.getByRole('button', { name: '認証する' }).click();
   await expect(p).toHaveURL(/\/account\/password/);
   await expect(p.getByText('初回ログインのため')).toBeVisible();
   await p.goto('/patients');

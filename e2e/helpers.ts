@@ -27,7 +27,7 @@ export async function login(page: Page, loginId: string, password = DEMO_PASSWOR
   await page.getByRole('button', { name: 'ログイン' }).click();
   if (totpSecret) {
     await page.getByLabel('認証コード').fill(await freshTotp(totpSecret));
-    await page.getByRole('button', { name: '確認してログイン' }).click();
+    await page.getByRole('button', { name: '認証する' }).click();
   }
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   await page.waitForLoadState('load');

@@ -57,7 +57,7 @@ export function LoginForm() {
         </Field>
         {error && <ErrorBanner>{error}</ErrorBanner>}
         <Button type="submit" disabled={pending}>
-          {pending ? '確認中…' : '確認してログイン'}
+          {pending ? '確認中…' : '認証する'}
         </Button>
         <button type="button" className="text-xs text-slate-500 underline" onClick={() => { setStep(null); setError(null); }}>
           最初からやり直す
