@@ -6,7 +6,6 @@
  */
 import { db, Prisma } from '@/lib/core/db';
 import { escapeLike, isKana, toKanaSearchKey } from '@/lib/core/kana';
-import { ALLERGEN_ENDED_MARKER } from './parsers/jfagy';
 import type { UsageKind } from './parsers/jami-usage';
 
 export const MAX_SEARCH_LIMIT = 100;
@@ -151,17 +150,12 @@ export async function searchDrugs(q: string, limit = 20, options: SearchOptions 
 export async function searchAllergens(q: string, limit = 20, options: SearchOptions = {}): Promise<AllergenSearchHit[]> {
   const p = patterns(q, limit);
   if (!p) return [];
-  const marker = `%${escapeLike(ALLERGEN_ENDED_MARKER)}%`;
-  const rows = await db().$queryRaw<(Omit<AllergenSearchHit, 'endedOn'> & { source: string })[]>`
-    SELECT "code", "category", "name", "kana", "source"
+  return db().$queryRaw<AllergenSearchHit[]>`
+    SELECT "code", "category", "name", "kana", "endedOn"::text AS "endedOn"
     FROM "AllergenMaster"
-    WHERE ${matchWhere(p)} AND (${options.includeAbolished ?? false} OR "source" NOT LIKE ${marker})
+    WHERE ${matchWhere(p)} AND (${options.includeAbolished ?? false} OR "endedOn" IS NULL OR "endedOn" > CURRENT_DATE)
     ORDER BY ${rankOrder(p)}
     LIMIT ${p.limit}::int`;
-  return rows.map(({ source, ...row }) => ({
-    ...row,
-    endedOn: source.includes(ALLERGEN_ENDED_MARKER) ? source.split(ALLERGEN_ENDED_MARKER)[1] : null,
-  }));
 }
 
 export async function listUsages(kind?: UsageKind): Promise<UsageDto[]> {

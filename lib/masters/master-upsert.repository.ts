@@ -46,7 +46,7 @@ export const TABLES: Record<MasterTable, TableSpec> = {
   },
   allergen: {
     table: 'AllergenMaster',
-    columns: { code: 'text', category: 'text', ...searchable, source: 'text' },
+    columns: { code: 'text', category: 'text', ...searchable, endedOn: 'date', movedTo: 'text', source: 'text' },
     required: ['category', 'name', 'nameSearch', 'kanaSearch', 'source'],
     hasImportedAt: true,
   },

@@ -180,8 +180,8 @@ describe('J-FAGY, JAMI 用法, 一般名処方マスタ', () => {
     const byCode = new Map(rows.map((f) => [f[1], rowOf(parseJfagyRow(f, h, ctx())).values]));
     expect(byCode.get('J9FB13110000')).toMatchObject({ category: 'food', name: '鶏卵', kana: 'ケイラン' });
     expect(byCode.get('J9NM12110000')).toMatchObject({ category: 'nonfood' });
-    expect(byCode.get('J9FA32111600')?.source).toBe('TEST ended:2025-03-31');
-    expect(byCode.get('J9FA32113211')?.source).toBe('TEST');
+    expect(byCode.get('J9FA32111600')?.endedOn).toBe('2025-03-31');
+    expect(byCode.get('J9FA32113211')?.endedOn).toBeNull();
   });
   it('derives usage kind and times per day from the JAMI code', () => {
     expect([usageKind('1013044400000000'), usageTimesPerDay('1013044400000000')]).toEqual(['internal', 3]);

@@ -7,8 +7,6 @@ import type { ParseContext, ParseResult } from '../types';
 import { nameColumns, parseYmd } from '../parse-utils';
 import { findColumn, type HeaderMap } from './header';
 
-/** Marker in AllergenMaster.source for codes J-FAGY has ended (the table has no end-date column yet). */
-export const ALLERGEN_ENDED_MARKER = ' ended:';
 
 export function allergenCategory(code: string): 'food' | 'nonfood' | 'medication' | undefined {
   switch (code[2]) {
@@ -49,7 +47,8 @@ export function parseJfagyRow(fields: string[], header: HeaderMap, ctx: ParseCon
         code,
         category,
         ...nameColumns(name, col('JPKANA') || null),
-        source: endDate ? `${ctx.source}${ALLERGEN_ENDED_MARKER}${endDate}` : ctx.source,
+        endedOn: endDate,
+        source: ctx.source,
       },
     },
   };
