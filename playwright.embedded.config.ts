@@ -9,6 +9,7 @@ const PORT = 3200;
 export default defineConfig({
   ...base,
   testDir: 'e2e/embedded',
+  testIgnore: [],
   use: { ...base.use, baseURL: `http://127.0.0.1:${PORT}` },
   webServer: {
     command: 'npx tsx scripts/demo.ts',

@@ -29,12 +29,11 @@ if (applied.length) console.log(`マイグレーション適用: ${applied.join(
 const { db, disconnectDb } = await import('@/lib/core/db');
 const { seedDemo, DEMO_CLINICS, DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRETS, demoLoginId } = await import('@/prisma/seed/demo-seed');
 await seedDemo(db(), { log: (m) => console.log(m) });
-try {
-  const { loadDemoMasters } = await import('@/lib/masters/demo-masters' as string);
-  await loadDemoMasters();
-} catch (e) {
-  if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-}
+const { loadDemoMasters } = await import('@/lib/masters/demo-masters');
+await loadDemoMasters();
+console.log('デモ用マスターを読み込みました');
+const { seedDemoClinical } = await import('@/prisma/seed/demo-clinical');
+await seedDemoClinical(db(), (m) => console.log(m));
 await disconnectDb();
 
 const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {

@@ -14,6 +14,13 @@ export type PatientSearchCriteria =
   | { kind: 'birthDate'; date: Date }
   | { kind: 'recent' };
 
+/** The smallest digit string greater than every string starting with `digits` ('0319' -> '032'); null for '999…'. */
+function nextDigitPrefix(digits: string): string | null {
+  const trimmed = digits.replace(/9+$/, '');
+  if (!trimmed) return null;
+  return trimmed.slice(0, -1) + String(Number(trimmed.slice(-1)) + 1);
+}
+
 export const patientRepository = {
   /** Next 患者番号 of the clinic; the row lock serialises concurrent registrations. */
   async allocatePatientNumber(tx: Tx, scope: Scope): Promise<number> {
@@ -53,7 +60,11 @@ export const patientRepository = {
   listRevisions: (c: Client, scope: Scope & { patientId: string }) =>
     c.patientRevision.findMany({ where: { clinicId: scope.clinicId, patientId: scope.patientId }, orderBy: { version: 'desc' } }),
 
-  /** Ids in display order. Prefix matches first; trigram indexes serve both prefix and contains. */
+  /**
+   * Ids in display order: prefix matches first, then (3+ characters, or 2 kanji) contains matches, each by kana and
+   * 患者番号. Two statements instead of one OR: the prefix one is served by the trigram indexes (a prefix gives
+   * trigrams even for 1–2 characters) and the contains scan runs only when prefixes do not fill the page.
+   */
   async searchIds(c: Client, scope: Scope, criteria: PatientSearchCriteria, limit: number): Promise<string[]> {
     let rows: { id: string }[];
     if (criteria.kind === 'text') {
@@ -65,19 +76,36 @@ export const patientRepository = {
       rows = await c.$queryRaw<{ id: string }[]>`
         SELECT id FROM "Patient"
         WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL
-          AND ("kanaSearch" LIKE ${prefix} OR "nameSearch" LIKE ${prefix}
-               ${useContains ? Prisma.sql`OR "kanaSearch" LIKE ${contains} OR "nameSearch" LIKE ${contains}` : Prisma.empty})
-        ORDER BY ("kanaSearch" LIKE ${prefix} OR "nameSearch" LIKE ${prefix}) DESC, "kanaSearch", "patientNumber"
+          AND ("kanaSearch" LIKE ${prefix} OR "nameSearch" LIKE ${prefix})
+        ORDER BY "kanaSearch", "patientNumber"
         LIMIT ${limit}`;
+      if (useContains && rows.length < limit) {
+        const more = await c.$queryRaw<{ id: string }[]>`
+          SELECT id FROM "Patient"
+          WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL
+            AND ("kanaSearch" LIKE ${contains} OR "nameSearch" LIKE ${contains})
+            AND NOT ("kanaSearch" LIKE ${prefix} OR "nameSearch" LIKE ${prefix})
+          ORDER BY "kanaSearch", "patientNumber"
+          LIMIT ${limit - rows.length}`;
+        rows = [...rows, ...more];
+      }
     } else if (criteria.kind === 'number') {
       const n = criteria.digits.length <= 9 ? Number(criteria.digits) : -1;
-      const phone = criteria.digits.length >= 4 ? `${criteria.digits}%` : null;
-      rows = await c.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Patient"
-        WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL
-          AND ("patientNumber" = ${n} ${phone ? Prisma.sql`OR "phoneDigits" LIKE ${phone}` : Prisma.empty})
-        ORDER BY ("patientNumber" = ${n}) DESC, "patientNumber"
-        LIMIT ${limit}`;
+      const exact = await c.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Patient" WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL AND "patientNumber" = ${n}`;
+      let phone: { id: string }[] = [];
+      if (criteria.digits.length >= 4) {
+        // a range the ("clinicId", "phoneDigits") btree serves in any collation (LIKE 'x%' needs the C collation)
+        const upper = nextDigitPrefix(criteria.digits);
+        phone = await c.$queryRaw<{ id: string }[]>`
+          SELECT id FROM "Patient"
+          WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL
+            AND "phoneDigits" >= ${criteria.digits} ${upper ? Prisma.sql`AND "phoneDigits" < ${upper}` : Prisma.empty}
+            AND "phoneDigits" LIKE ${`${criteria.digits}%`} AND "patientNumber" <> ${n}
+          ORDER BY "patientNumber"
+          LIMIT ${limit}`;
+      }
+      rows = [...exact, ...phone].slice(0, limit);
     } else if (criteria.kind === 'birthDate') {
       rows = await c.$queryRaw<{ id: string }[]>`
         SELECT id FROM "Patient"
