@@ -4,6 +4,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,8 +34,8 @@ export async function startEmbeddedDb(opts: { dataDir?: string; port: number; ho
     }
     writeFileSync(lockFile, String(process.pid));
   }
-  const pg = await PGlite.create({ dataDir: opts.dataDir, extensions: { pg_trgm } });
-  await pg.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm;');
+  const pg = await PGlite.create({ dataDir: opts.dataDir, extensions: { pg_trgm, btree_gin } });
+  await pg.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS btree_gin;');
   const host = opts.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db: pg, port: opts.port, host, maxConnections: 20 });
   await server.start();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 
@@ -86,7 +87,7 @@ async function openEngine(connectionString: string, log: (msg: string) => void =
     },
     // The shadow database is an in-memory PGlite, never the main server (a PrismaPg shadow would run there).
     connectToShadowDb: async () => {
-      const pg = new PGlite({ extensions: { pg_trgm } });
+      const pg = new PGlite({ extensions: { pg_trgm, btree_gin } });
       const adapter = await new PrismaPGlite(pg).connect();
       // as shipped, executeScript does not wait: a failing shadow migration would go unseen
       (adapter as any).executeScript = async (sql: string) => {
@@ -120,8 +121,33 @@ export async function diffMigrationsToSchema(connectionString: string): Promise<
     exitCode: null,
     filters: FILTERS,
   })) as { stdout: string | null };
-  const out = result.stdout ?? '';
-  return out.includes('This is an empty migration.') ? '' : out;
+  const out = dropNoOpIndexRecreations(result.stdout ?? '', readMigrationsList());
+  return out.includes('This is an empty migration.') || !out.replace(/--.*$/gm, '').trim() ? '' : out;
+}
+
+/**
+ * Prisma reads a btree_gin operator class back differently from how the schema writes it, so every diff would
+ * drop and re-create the (clinicId, trigram) indexes unchanged. A DROP + CREATE pair whose CREATE statement is
+ * identical to one an existing migration already ran is a no-op: leave it out.
+ */
+export function dropNoOpIndexRecreations(sql: string, list: ReturnType<typeof readMigrationsList>): string {
+  const existing = new Set(
+    list.migrationDirectories.flatMap((d) => (d.migrationFile.content.value.match(/^CREATE (UNIQUE )?INDEX [^;]+;/gm) ?? []).map((x) => x.trim())),
+  );
+  const blocks = sql.split(/\n\s*\n/);
+  const recreated = new Set(
+    blocks
+      .map((b) => b.replace(/^--.*\n/gm, '').trim())
+      .filter((b) => existing.has(b))
+      .map((b) => /INDEX "([^"]+)"/.exec(b)?.[1]),
+  );
+  return blocks
+    .filter((b) => {
+      const stmt = b.replace(/^--.*\n/gm, '').trim();
+      const name = /^(DROP|CREATE)( UNIQUE)? INDEX "([^"]+)"/.exec(stmt)?.[3];
+      return !(name && recreated.has(name));
+    })
+    .join('\n\n');
 }
 
 export async function migrationStatus(connectionString: string) {
