@@ -1,7 +1,9 @@
 /** zod with Japanese default messages; import z from here in schemas. */
 import { z } from 'zod';
+// only the Japanese locale: `z.locales` would pull every locale into the browser bundle
+import ja from 'zod/v4/locales/ja.js';
 
-z.config(z.locales.ja());
+z.config(ja());
 
 export { z };
 
