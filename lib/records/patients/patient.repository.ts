@@ -39,6 +39,10 @@ export const patientRepository = {
       include: withCurrentCoverage,
     }),
 
+  /** For result lists: the current insurance only (one query fewer than the full record). */
+  findManyForList: (c: Client, scope: Scope, ids: string[]) =>
+    c.patient.findMany({ where: { clinicId: scope.clinicId, id: { in: ids }, deletedAt: null }, include: { insurances: withCurrentCoverage.insurances } }),
+
   findManyByIds: (c: Client, scope: Scope, ids: string[]) =>
     c.patient.findMany({ where: { clinicId: scope.clinicId, id: { in: ids }, deletedAt: null }, include: withCurrentCoverage }),
 

@@ -168,7 +168,7 @@ export async function searchPatients(input: SearchPatientsInput, actor: Actor): 
   const scope = { clinicId: actor.clinicId };
   const criteria = parsePatientQuery(input.q);
   const ids = await patientRepository.searchIds(db(), scope, criteria, input.limit);
-  const rows = ids.length ? await patientRepository.findManyByIds(db(), scope, ids) : [];
+  const rows = ids.length ? await patientRepository.findManyForList(db(), scope, ids) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const patients = ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toPatientDto);
   await recordAuditEventNow({
