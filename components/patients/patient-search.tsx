@@ -9,7 +9,7 @@ import type { PatientDto } from '@/lib/records/patients/patient.dto';
 import { ErrorBanner, inputClass } from '@/components/ui/ui';
 
 /** Search as you type: kana (any width), kanji, 患者番号, birth date (西暦/和暦) or phone. */
-export function PatientSearch({ onPick, autoFocus = true, actions }: { onPick?: (p: PatientDto) => void; autoFocus?: boolean; actions?: (p: PatientDto) => React.ReactNode }) {
+export function PatientSearch({ onPick, autoFocus = true, actions, recentWhenEmpty = true }: { onPick?: (p: PatientDto) => void; autoFocus?: boolean; actions?: (p: PatientDto) => React.ReactNode; recentWhenEmpty?: boolean }) {
   const [q, setQ] = useState('');
   const deferred = useDeferredValue(q);
   const router = useRouter();
@@ -21,7 +21,9 @@ export function PatientSearch({ onPick, autoFocus = true, actions }: { onPick?: 
       return r.data;
     },
     placeholderData: (prev) => prev,
+    enabled: recentWhenEmpty || deferred.trim() !== '',
   });
+  const showResults = recentWhenEmpty || q.trim() !== '';
   const open = (p: PatientDto) => (onPick ? onPick(p) : router.push(`/patients/${p.id}`));
 
   return (
@@ -39,7 +41,7 @@ export function PatientSearch({ onPick, autoFocus = true, actions }: { onPick?: 
         }}
       />
       {query.isError && <ErrorBanner>{(query.error as Error).message}</ErrorBanner>}
-      <div className="overflow-hidden rounded border border-slate-200 bg-white">
+      {showResults && <div className="overflow-hidden rounded border border-slate-200 bg-white">
         <table className="w-full text-sm">
           <thead className="bg-slate-100 text-left text-xs text-slate-600">
             <tr>
@@ -79,7 +81,7 @@ export function PatientSearch({ onPick, autoFocus = true, actions }: { onPick?: 
             )}
           </tbody>
         </table>
-      </div>
+      </div>}
     </div>
   );
 }

@@ -42,6 +42,7 @@ export function ReceptionBoard(props: { initialQueue: QueueEntryDto[]; todayLabe
   const checkIn = (p: PatientDto) =>
     startTransition(async () => {
       setError(null);
+      setNotice(null);
       const r = await checkInAction({ patientId: p.id });
       if (!r.ok) return setError(r.error);
       const e = r.data.eligibility;
@@ -84,7 +85,7 @@ export function ReceptionBoard(props: { initialQueue: QueueEntryDto[]; todayLabe
           {registering ? (
             <PatientForm onSaved={(p) => { setRegistering(false); checkIn(p); }} />
           ) : (
-            <PatientSearch onPick={checkIn} actions={(p) => <Button disabled={pending} onClick={() => checkIn(p)}>受付</Button>} />
+            <PatientSearch onPick={checkIn} recentWhenEmpty={false} actions={(p) => <Button disabled={pending} onClick={() => checkIn(p)}>受付</Button>} />
           )}
           <p className="mt-2 text-xs text-slate-500">名前・カナ・患者番号を入力して Enter で先頭の患者を受付します。</p>
         </Card>

@@ -167,5 +167,5 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
       });
     }
   }
-  log('デモ用の診療記録を作成しました');
+  if (!hasRecords) log('デモ用の診療記録を作成しました');
 }
