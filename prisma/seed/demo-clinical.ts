@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { dateOnly, todayJst } from '@/lib/core/dates';
-import { contentHash } from '@/lib/records/record-version';
+import { noteContentHash } from '@/lib/records/notes/note.dto';
+import { prescriptionContentHash } from '@/lib/records/prescriptions/prescription-hash';
 import { LAB_ITEMS_BY_KEY, computeLabFlag, referenceRangeFor } from '@/lib/records/lab-results/lab-items';
 import { DEMO_CLINICS, demoLoginId } from './demo-seed';
 import { rng } from './names';
@@ -128,20 +129,24 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
               clinicId, lineageId: randomUUID(), patientId, status: 'draft', issuedDate: dateOnly(issued), authorId: doctor.id, entererId: doctor.id,
               items: { create: items },
             },
+            include: { items: true },
           });
           await tx.prescription.update({
             where: { clinicId_id: { clinicId, id: p.id } },
-            data: { status: 'final', confirmedById: doctor.id, confirmedAt, contentHash: contentHash({ items, issued }) },
+            data: { status: 'final', confirmedById: doctor.id, confirmedAt, contentHash: prescriptionContentHash(p, p.items) },
           });
         }
       }
-      const noteContent = { subjective: story.note.s, objective: story.note.o, assessment: story.note.a, plan: story.note.p };
-      await tx.clinicalNote.create({
+      const note = await tx.clinicalNote.create({
         data: {
-          clinicId, lineageId: randomUUID(), patientId, status: 'final', ...noteContent, systolicBp: 128 + Math.floor(r() * 10), diastolicBp: 78 + Math.floor(r() * 8),
-          pulse: 70 + Math.floor(r() * 10), bodyTempC: 36.5, authorId: doctor.id, entererId: doctor.id, confirmedById: doctor.id,
-          confirmedAt: new Date(now - 20 * 86_400_000), contentHash: contentHash(noteContent), createdAt: new Date(now - 20 * 86_400_000),
+          clinicId, lineageId: randomUUID(), patientId, status: 'draft', subjective: story.note.s, objective: story.note.o, assessment: story.note.a, plan: story.note.p,
+          systolicBp: 128 + Math.floor(r() * 10), diastolicBp: 78 + Math.floor(r() * 8), pulse: 70 + Math.floor(r() * 10), bodyTempC: 36.5,
+          authorId: doctor.id, entererId: doctor.id, createdAt: new Date(now - 20 * 86_400_000),
         },
+      });
+      await tx.clinicalNote.update({
+        where: { clinicId_id: { clinicId, id: note.id } },
+        data: { status: 'final', confirmedById: doctor.id, confirmedAt: new Date(now - 20 * 86_400_000), contentHash: noteContentHash(note) },
       });
     });
   }

@@ -18,7 +18,6 @@ import { getDrugsByCodes, listUsages, searchDrugs, type DrugSearchHit, type Usag
 import { listActiveMedicationAllergies } from '@/lib/records/allergies/allergy.repository';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { toPatientDto } from '@/lib/records/patients/patient.dto';
-import { contentHash } from '@/lib/records/record-version';
 import { openVisitToday } from '@/lib/reception/visit.service';
 import { staffNames } from '@/lib/staff/staff-names';
 import type { RecordStatus } from '@/lib/generated/prisma/enums';
@@ -33,6 +32,7 @@ import {
   type PrescriptionPrintDto,
   type PrescriptionRow,
 } from './prescription.dto';
+import { prescriptionContentHash } from './prescription-hash';
 import {
   approvePrescriptionSchema,
   confirmPrescriptionSchema,
@@ -154,19 +154,6 @@ async function resolveItems(items: PrescriptionItemInput[]): Promise<ResolvedIte
   return out;
 }
 
-const itemContent = (i: { rpNumber: number; kind: string; drugCodeSystem: string; drugCode: string | null; yjCode: string | null; receiptCode: string | null; drugName: string; dose: unknown; doseUnit: string; doseBasis: string; usageCode: string | null; usageText: string; days: number | null; times: number | null; genericSubstitutionAllowed: boolean; comment: string | null }) => ({
-  rpNumber: i.rpNumber, kind: i.kind, drugCodeSystem: i.drugCodeSystem, drugCode: i.drugCode, yjCode: i.yjCode, receiptCode: i.receiptCode,
-  drugName: i.drugName, dose: String(Number(i.dose)), doseUnit: i.doseUnit, doseBasis: i.doseBasis, usageCode: i.usageCode, usageText: i.usageText,
-  days: i.days, times: i.times, genericSubstitutionAllowed: i.genericSubstitutionAllowed, comment: i.comment,
-});
-
-function hashOf(p: { patientId: string; lineageId: string; version: number; issuedDate: Date; outOfHouse: boolean; note: string | null; authorId: string }, items: Parameters<typeof itemContent>[0][]) {
-  return contentHash({
-    patientId: p.patientId, lineageId: p.lineageId, version: p.version, issuedDate: isoDate(p.issuedDate), outOfHouse: p.outOfHouse,
-    note: p.note, authorId: p.authorId, items: [...items].sort((a, b) => a.rpNumber - b.rpNumber).map(itemContent),
-  });
-}
-
 /** Runs both checks inside the transaction; throws SafetyCheckError unless acknowledged. */
 async function runSafetyChecks(
   tx: Tx,
@@ -261,7 +248,7 @@ export async function savePrescription(raw: SavePrescriptionInput, actor: Actor)
       if (count !== 1) throw new AppError('CONFLICT', '他の職員がこの処方を先に更新しました。画面を再読み込みしてください。');
       await recordAuditEvent(tx, { ...audit, action: 'update', resourceId: existing.id, detail: { version: existing.version, status: 'draft', itemCount: items.length, ...safetyDetail(report, stored) } });
       if (status === 'final') {
-        const hash = hashOf({ ...existing, ...content, issuedDate: today }, items);
+        const hash = prescriptionContentHash({ ...existing, ...content, issuedDate: today }, items);
         const { count: done } = await prescriptionRepository.transition(tx, { clinicId: actor.clinicId, prescriptionId: existing.id, from: 'draft' }, { status: 'final', confirmedById: actor.userId, confirmedAt: new Date(), contentHash: hash });
         if (done !== 1) throw new AppError('CONFLICT', '他の職員がこの処方を先に確定しました。');
         await recordAuditEvent(tx, { ...audit, action: 'confirm', resourceId: existing.id, detail: { version: existing.version, contentHash: hash, ...safetyDetail(report, stored) } });
@@ -293,7 +280,7 @@ export async function savePrescription(raw: SavePrescriptionInput, actor: Actor)
       ? {
           confirmedById: actor.userId,
           confirmedAt: new Date(),
-          contentHash: hashOf(header, items),
+          contentHash: prescriptionContentHash(header, items),
           // a doctor finishing a nurse's 代行入力 with changes approves it at the same time
           ...(existing?.status === 'pending_approval' ? { approvedById: actor.userId, approvedAt: new Date() } : {}),
         }
@@ -330,7 +317,7 @@ async function finalise(kind: 'confirm' | 'approve', raw: ConfirmPrescriptionInp
     }
     const { report, stored } = await runSafetyChecks(tx, { clinicId: actor.clinicId, patientId: existing.patientId, excludeLineageId: existing.lineageId }, existing.items, input);
     const today = dateOnly(todayJst());
-    const hash = hashOf({ ...existing, issuedDate: today }, existing.items);
+    const hash = prescriptionContentHash({ ...existing, issuedDate: today }, existing.items);
     const now = new Date();
     const { count } = await prescriptionRepository.transition(tx, { ...scope, from: existing.status }, {
       status: 'final',
