@@ -11,6 +11,9 @@ import type { LabItemOption } from '@/lib/records/lab-results/lab-result.dto';
 import { useChartCommand } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, Field, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 
+/** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
+const fixedWidthInput = inputClass.replace('w-full ', '');
+
 const SPECIMENS = ['血清', '血漿', '全血', '尿', '蓄尿', '毛細管血', '動脈血'];
 const COMMON = ['AST', 'ALT', 'GGT', 'CRE', 'UA', 'GLU', 'HbA1c', 'LDLC', 'HDLC', 'TG', 'Hb', 'CRP'];
 
@@ -234,7 +237,7 @@ export function LabQuickEntry({ patientId, items }: { patientId: string; items: 
                           ref={(el) => {
                             if (el) valueRefs.current.set(r.key, el);
                           }}
-                          className={cx(inputClass, 'w-28')}
+                          className={cx(fixedWidthInput, 'w-28')}
                           value={r.value}
                           aria-invalid={!!rowError(i, 'value')}
                           onChange={(e) => update(r.key, { value: e.target.value })}
@@ -254,7 +257,7 @@ export function LabQuickEntry({ patientId, items }: { patientId: string; items: 
                           }}
                           inputMode="decimal"
                           autoComplete="off"
-                          className={cx(inputClass, 'w-24 text-right tabular-nums')}
+                          className={cx(fixedWidthInput, 'w-24 text-right tabular-nums')}
                           value={r.value}
                           aria-invalid={!!rowError(i, 'value')}
                           onChange={(e) => update(r.key, { value: e.target.value })}
@@ -264,7 +267,7 @@ export function LabQuickEntry({ patientId, items }: { patientId: string; items: 
                     </div>
                   </td>
                   <td className="py-1 pr-2">
-                    <select aria-label={`${item.nameJa}の材料`} className={cx(inputClass, 'w-24')} value={r.specimen} onChange={(e) => update(r.key, { specimen: e.target.value })}>
+                    <select aria-label={`${item.nameJa}の材料`} className={cx(fixedWidthInput, 'w-24')} value={r.specimen} onChange={(e) => update(r.key, { specimen: e.target.value })}>
                       {[...new Set([item.specimen, ...SPECIMENS])].map((s) => (
                         <option key={s} value={s}>
                           {s}

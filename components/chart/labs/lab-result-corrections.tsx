@@ -8,6 +8,9 @@ import type { LabResultDto } from '@/lib/records/lab-results/lab-result.dto';
 import { Button, ErrorBanner, Field, cx, inputClass } from '@/components/ui/ui';
 import { LabValue } from './lab-flag';
 
+/** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
+const fixedWidthInput = inputClass.replace('w-full ', '');
+
 type Mode = { id: string; kind: 'correct' | 'error' | 'history' } | null;
 
 export function LabResultCorrections({ results, canWrite }: { results: LabResultDto[]; canWrite: boolean }) {
@@ -112,7 +115,7 @@ export function LabResultCorrections({ results, canWrite }: { results: LabResult
                     >
                       {mode.kind === 'correct' && (
                         <Field label={`訂正後の値${r.unitDisplay ? `（${r.unitDisplay}）` : ''}`} htmlFor={`lab-correct-${r.id}`} error={fieldErrors.value} required>
-                          <input id={`lab-correct-${r.id}`} className={cx(inputClass, 'w-28')} value={value} onChange={(e) => setValue(e.target.value)} autoFocus aria-invalid={!!fieldErrors.value} />
+                          <input id={`lab-correct-${r.id}`} className={cx(fixedWidthInput, 'w-28')} value={value} onChange={(e) => setValue(e.target.value)} autoFocus aria-invalid={!!fieldErrors.value} />
                         </Field>
                       )}
                       <Field label={mode.kind === 'correct' ? '訂正理由' : '取消理由（入力誤りの内容）'} htmlFor={`lab-reason-${r.id}`} error={fieldErrors.reason} required className="min-w-64 flex-1">

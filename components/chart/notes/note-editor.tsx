@@ -9,6 +9,9 @@ import { useChartCommand } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 import { NoteStatusBadge } from './note-view';
 
+/** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
+const fixedWidthInput = inputClass.replace('w-full ', '');
+
 export type NoteViewer = { userId: string; isDoctor: boolean; canWrite: boolean };
 
 type Values = {
@@ -239,6 +242,7 @@ export function NoteEditor({
   return (
     <form
       aria-label="診療録の入力"
+      noValidate
       className="flex flex-col gap-2 rounded border border-teal-200 bg-teal-50/40 p-3"
       onSubmit={(e) => {
         e.preventDefault();
@@ -264,7 +268,7 @@ export function NoteEditor({
             onChange={set('authorId')}
             aria-invalid={!!errors.authorId}
             required
-            className={cx(inputClass, 'w-48 py-1')}
+            className={cx(fixedWidthInput, 'w-48 py-1')}
           >
             <option value="">選択してください</option>
             {doctors.map((d) => (
@@ -312,7 +316,7 @@ export function NoteEditor({
                 value={values[v.key]}
                 onChange={set(v.key)}
                 aria-invalid={!!errors[v.key]}
-                className={cx(inputClass, v.width, 'px-1.5 py-1 text-right')}
+                className={cx(fixedWidthInput, v.width, 'px-1.5 py-1 text-right')}
               />
               {v.unit && <span className="text-[11px] text-slate-500">{v.unit}</span>}
             </div>

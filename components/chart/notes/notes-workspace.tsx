@@ -9,6 +9,9 @@ import { Button, ErrorBanner, cx, inputClass } from '@/components/ui/ui';
 import { NoteEditor, type NoteViewer } from './note-editor';
 import { NoteBody, NoteSignatures, NoteStatusBadge, fmt } from './note-view';
 
+/** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
+const fixedWidthInput = inputClass.replace('w-full ', '');
+
 const WEEKDAYS = ['日', '月', '火', '水', '木', '金', '土'];
 
 function dateHeading(iso: string) {
@@ -154,7 +157,7 @@ function NoteCard({ note, viewer, patientId, isEditing, onEdit }: { note: NoteWi
           <label htmlFor={`cancel-${note.id}`} className="text-xs font-medium text-red-800">
             取消理由
           </label>
-          <input id={`cancel-${note.id}`} value={reason} onChange={(e) => setReason(e.target.value)} className={cx(inputClass, 'w-64 py-1')} placeholder="例: 別の患者のカルテに記載した" autoFocus />
+          <input id={`cancel-${note.id}`} value={reason} onChange={(e) => setReason(e.target.value)} className={cx(fixedWidthInput, 'w-64 py-1')} placeholder="例: 別の患者のカルテに記載した" autoFocus />
           <Button type="submit" variant="danger" className="px-2 py-1 text-xs" disabled={pending || !reason.trim()}>
             入力誤りとして取り消す
           </Button>

@@ -11,6 +11,9 @@ import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS, type DoseBasis, type Medicat
 import type { SafetyReport } from '@/lib/records/prescriptions/safety-check';
 import { SafetyDialog, type SafetyAck } from './safety-dialog';
 
+/** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
+const fixedWidthInput = inputClass.replace('w-full ', '');
+
 export type EditorItem = PrescriptionItemInput & { key: string; genericAvailable: boolean | null };
 
 export type EditorSeed = {
@@ -263,14 +266,14 @@ export function PrescriptionEditor({
               <div className="mb-2 flex flex-wrap items-center gap-2">
                 <label className="flex items-center gap-1 text-xs font-semibold">
                   Rp
-                  <input aria-label="Rp番号" className={cx(inputClass, 'w-12 py-0.5')} inputMode="numeric" value={it.rpNumber} onChange={(e) => update(it.key, { rpNumber: num(e.target.value) ?? 1 })} />
+                  <input aria-label="Rp番号" className={cx(fixedWidthInput, 'w-12 py-0.5')} inputMode="numeric" value={it.rpNumber} onChange={(e) => update(it.key, { rpNumber: num(e.target.value) ?? 1 })} />
                 </label>
                 {it.receiptCode ? (
                   <span className="text-sm font-medium">{it.drugName}</span>
                 ) : (
-                  <input aria-label="薬品名（自由入力）" className={cx(inputClass, 'w-64')} placeholder="薬品名（標準コードなし）" value={it.drugName} onChange={(e) => update(it.key, { drugName: e.target.value })} />
+                  <input aria-label="薬品名（自由入力）" className={cx(fixedWidthInput, 'w-64')} placeholder="薬品名（標準コードなし）" value={it.drugName} onChange={(e) => update(it.key, { drugName: e.target.value })} />
                 )}
-                <select aria-label="区分" className={cx(inputClass, 'w-20 py-0.5')} value={it.kind} onChange={(e) => {
+                <select aria-label="区分" className={cx(fixedWidthInput, 'w-20 py-0.5')} value={it.kind} onChange={(e) => {
                   const kind = e.target.value as MedicationKindValue;
                   update(it.key, {
                     kind,

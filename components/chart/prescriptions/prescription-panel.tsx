@@ -18,7 +18,7 @@ export async function PrescriptionPanel({ patientId, actor }: { patientId: strin
     <Card title="処方">
       <div className="flex flex-col gap-4" data-testid="prescription-panel">
         <section>
-          <h3 className="mb-1 text-xs font-semibold text-slate-600">現在の処方（{panel.today} 時点で服用中）</h3>
+          <h3 className="mb-1 text-xs font-semibold text-slate-600">現在の処方（{panel.today.replaceAll('-', '/')} 時点で服用中）</h3>
           {panel.current.length === 0 ? (
             <p className="text-sm text-slate-500">服用中の処方はありません。</p>
           ) : (
@@ -28,7 +28,7 @@ export async function PrescriptionPanel({ patientId, actor }: { patientId: strin
                   <li key={i.id}>
                     <ItemLine item={i} />
                     <span className="ml-2 text-xs text-slate-500">
-                      {p.issuedDate} 処方
+                      {p.issuedDate.replaceAll('-', '/')} 処方
                     </span>
                   </li>
                 )),

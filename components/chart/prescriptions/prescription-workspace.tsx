@@ -116,7 +116,7 @@ export function PrescriptionWorkspace({
     const r = await prefillPrescriptionAction({ patientId, sourceId });
     if (!r.ok) return setError(r.error);
     if (!r.data) return setNotice('前回の確定済み処方がありません。');
-    open({ outOfHouse: r.data.outOfHouse, note: r.data.note, items: r.data.items, origin: `${sourceId ? 'コピー元' : '前回Do'}: ${r.data.sourceIssuedDate ?? ''}` });
+    open({ outOfHouse: r.data.outOfHouse, note: r.data.note, items: r.data.items, origin: `${sourceId ? 'コピー元' : '前回Do'}: ${r.data.sourceIssuedDate?.replaceAll('-', '/') ?? ''}` });
   }
 
   useChartCommand(['add-prescription', 'do-prescription'], (id) => {
@@ -196,7 +196,7 @@ export function PrescriptionWorkspace({
           {history.map((p) => (
             <li key={p.id} className="py-2 text-sm">
               <div className="flex flex-wrap items-center gap-2">
-                <span className="font-medium">{p.issuedDate}</span>
+                <span className="font-medium">{p.issuedDate.replaceAll('-', '/')}</span>
                 <Badge tone={STATUS_TONES[p.status]}>{RECORD_STATUS_LABELS[p.status]}</Badge>
                 {p.version > 1 && <span className="text-xs text-slate-500">第{p.version}版</span>}
                 {p.outOfHouse ? <span className="text-xs text-slate-500">院外</span> : <span className="text-xs text-slate-500">院内</span>}

@@ -36,7 +36,7 @@ function Rx({ items }: { items: PrescriptionItemDto[] }) {
         {[...groups.entries()].map(([rp, list]) => (
           <tr key={rp}>
             <td className="w-8 align-top font-semibold">Rp{rp}</td>
-            <td className="w-10 text-center align-top text-[9pt]">{list.some((i) => !i.genericSubstitutionAllowed) ? '✓' : ''}</td>
+            <td className="w-12 text-center align-top text-[9pt]">{list.some((i) => !i.genericSubstitutionAllowed) ? '✓' : ''}</td>
             <td className="align-top">
               {list.map((i) => (
                 <div key={i.id} className="flex justify-between gap-2">
@@ -85,7 +85,7 @@ function Sheet({ data }: { data: PrescriptionPrintDto }) {
             <td className="font-mono">{pe?.recipientNumber ?? ''}</td>
             <th>被保険者証・被保険者手帳の記号・番号</th>
             <td>
-              {ins ? `${ins.symbol ?? ''}・${ins.number}` : ''}
+              {ins ? [ins.symbol, ins.number].filter(Boolean).join('・') : ''}
               {ins?.branch ? `（枝番）${ins.branch}` : ''}
             </td>
           </tr>
@@ -139,9 +139,9 @@ function Sheet({ data }: { data: PrescriptionPrintDto }) {
               </div>
             </th>
             <td colSpan={3} className="align-top">
-              <div className="mb-1 flex gap-2 text-[8pt]">
-                <span className="w-8" />
-                <span className="w-10 text-center">変更不可</span>
+              <div className="mb-1 flex text-[8pt]">
+                <span className="w-8 shrink-0" />
+                <span className="w-12 shrink-0 whitespace-nowrap text-center">変更不可</span>
               </div>
               <Rx items={p.items} />
             </td>

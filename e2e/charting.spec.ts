@@ -1,0 +1,362 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { A, B, B_SECRETS, DEMO_PASSWORD, login } from './helpers';
+
+/**
+ * A clinic day in the browser: reception checks patients in, the doctor charts (SOAP, 傷病名, 検査, アレルギー, 処方),
+ * the nurse's 代行入力 is approved, and the walls between roles and clinics hold.
+ */
+
+const SHOTS = '/tmp/e2e-shots';
+mkdirSync(SHOTS, { recursive: true });
+
+const KANA_DIGITS = 'アイウエオカキクケコ';
+const KANJI_DIGITS = '〇一二三四五六七八九';
+let seq = 0;
+
+/** A patient name unique to this run: kanji for the display, katakana for the search (digits encoded). */
+function uniquePatient(familyName: string, familyKana: string) {
+  const n = String(Date.now() * 10 + (seq++ % 10)).slice(-7);
+  const givenKana = [...n].map((d) => KANA_DIGITS[Number(d)]).join('');
+  const givenName = `${[...n].map((d) => KANJI_DIGITS[Number(d)]).join('')}郎`;
+  return { familyName, givenName, familyKana, givenKana, fullName: `${familyName} ${givenName}`, kana: `${familyKana}${givenKana}` };
+}
+type NewPatient = ReturnType<typeof uniquePatient>;
+
+const isoDaysFromToday = (days: number) => new Date(Date.now() + 9 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+async function fillPatientForm(page: Page, p: NewPatient, insurance: { insurerNumber: string; number: string; validUntil?: string }) {
+  await page.getByLabel('氏（漢字）').fill(p.familyName);
+  await page.getByLabel('名（漢字）').fill(p.givenName);
+  await page.getByLabel('氏（カナ）').fill(p.familyKana);
+  await page.getByLabel('名（カナ）').fill(p.givenKana);
+  await page.getByLabel('性別').selectOption('male');
+  await page.getByLabel('生年月日').fill('1962-05-14');
+  await page.getByLabel('保険者番号（8桁）').fill(insurance.insurerNumber);
+  await page.getByLabel('番号', { exact: true }).fill(insurance.number);
+  if (insurance.validUntil) await page.getByLabel('有効期限').first().fill(insurance.validUntil);
+}
+
+/** Registers a patient on the reception screen (新規患者を登録して受付): one form, and the patient is checked in. */
+async function registerAndCheckIn(page: Page, p: NewPatient, insurance: { insurerNumber: string; number: string; validUntil?: string } = { insurerNumber: '06131234', number: '4455' }) {
+  await page.getByRole('button', { name: '新規患者を登録して受付' }).click();
+  await fillPatientForm(page, p, insurance);
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page.getByTestId('reception-notice')).toContainText(`${p.fullName}さんを受付しました`);
+}
+
+function queueRow(page: Page, name: string) {
+  return page.getByTestId('reception-queue').getByRole('row').filter({ hasText: name });
+}
+
+/** A patient of clinic A registered (not checked in) by the receptionist in a separate browser context. */
+async function registerPatientElsewhere(browser: Browser, p: NewPatient): Promise<string> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await login(page, A.reception);
+  await page.goto('/patients/new');
+  await fillPatientForm(page, p, { insurerNumber: '06131234', number: '5566' });
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}/);
+  const id = /\/patients\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await ctx.close();
+  return id;
+}
+
+test('reception: check-in from the search box in a few keystrokes, on-the-spot registration, 資格喪失 for expired insurance', async ({ page, browser }) => {
+  // a patient who already exists (registered earlier by someone else)
+  const existing = uniquePatient('受付', 'ウケツケ');
+  await registerPatientElsewhere(browser, existing);
+
+  await login(page, A.reception);
+  await page.goto('/reception');
+  await expect(page.getByRole('heading', { name: '本日の受付一覧' })).toBeVisible();
+
+  // 1: type the kana (hiragana works too), 2: Enter = check in the first hit
+  const search = page.getByLabel('患者検索');
+  await search.fill(existing.kana.replace('ウケツケ', 'うけつけ'));
+  await expect(page.getByTestId('patient-results')).toContainText(existing.fullName);
+  await search.press('Enter');
+  await expect(page.getByTestId('reception-notice')).toContainText(`${existing.fullName}さんを受付しました`);
+  await expect(queueRow(page, existing.fullName)).toBeVisible();
+  await expect(queueRow(page, existing.fullName)).toContainText('有効');
+  await expect(queueRow(page, existing.fullName)).toContainText('受付済');
+
+  // a brand-new patient: register on the spot and they are checked in
+  const walkIn = uniquePatient('初診', 'ショシン');
+  await registerAndCheckIn(page, walkIn);
+  await expect(queueRow(page, walkIn.fullName)).toContainText('有効');
+
+  // expired insurance card → 資格喪失
+  const expired = uniquePatient('期限', 'キゲン');
+  await registerAndCheckIn(page, expired, { insurerNumber: '06131234', number: '7788', validUntil: isoDaysFromToday(-40) });
+  await expect(page.getByTestId('reception-notice')).toContainText('資格喪失');
+  await expect(queueRow(page, expired.fullName)).toContainText('資格喪失');
+
+  // the same patient cannot be checked in twice on the same day
+  await search.fill(existing.kana);
+  await expect(page.getByTestId('patient-results')).toContainText(existing.fullName);
+  await page.getByTestId('patient-results').getByRole('row').filter({ hasText: existing.fullName }).getByRole('button', { name: '受付' }).click();
+  await expect(page.getByTestId('error-banner')).toContainText('本日すでに受付済みです');
+  await expect(page.getByTestId('reception-notice')).toBeHidden(); // no stale success message next to the error
+  await expect(queueRow(page, existing.fullName)).toHaveCount(1);
+
+  await page.screenshot({ path: `${SHOTS}/reception.png`, fullPage: true });
+});
+
+test('doctor: live queue, SOAP with vitals, 傷病名, labs with trend, allergy warning on prescribing, 処方箋 print, 確定', async ({ page, browser }) => {
+  await login(page, A.doctor);
+  await page.goto('/reception');
+  await expect(page.getByRole('heading', { name: '本日の受付一覧' })).toBeVisible();
+
+  // the receptionist checks a patient in from another browser; the doctor's queue picks it up without a reload
+  const p = uniquePatient('診察', 'シンサツ');
+  const recCtx = await browser.newContext();
+  const rec = await recCtx.newPage();
+  await login(rec, A.reception);
+  await rec.goto('/reception');
+  await registerAndCheckIn(rec, p);
+  await recCtx.close();
+  await expect(queueRow(page, p.fullName)).toBeVisible({ timeout: 15_000 });
+
+  // open the chart from the queue
+  await queueRow(page, p.fullName).getByRole('link', { name: p.fullName }).click();
+  await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
+  const patientPath = new URL(page.url()).pathname;
+  await expect(page.getByTestId('chart-header')).toContainText(p.fullName);
+  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible(); // hydrated: shortcuts are live
+
+  // SOAP + vitals (Alt+N focuses S, Alt+S saves)
+  await page.keyboard.press('Alt+n');
+  await expect(page.getByRole('textbox', { name: 'S（主観的情報）' })).toBeFocused();
+  await page.keyboard.type('3日前から頭痛。家庭血圧 160/95。');
+  await page.getByRole('textbox', { name: 'O（客観的情報）' }).fill('意識清明。心雑音なし。');
+  await page.getByRole('textbox', { name: 'A（評価）' }).fill('高血圧症');
+  await page.getByRole('textbox', { name: 'P（計画）' }).fill('降圧薬開始。2週間後再診。');
+  await page.getByLabel('血圧(収縮)').fill('162');
+  await page.getByLabel('血圧(拡張)').fill('96');
+  await page.getByLabel('脈拍').fill('78');
+  await page.getByLabel('体温').fill('36.6');
+  await page.getByLabel('身長').fill('170');
+  await page.getByLabel('体重').fill('65');
+  await expect(page.getByTestId('note-bmi')).toHaveText('22.5');
+  await page.keyboard.press('Alt+s');
+  const editor = page.getByRole('form', { name: '診療録の入力' });
+  await expect(editor).toContainText('下書きを保存しました（第1版）');
+  await expect(page.getByTestId('note-card').first()).toHaveAttribute('data-status', 'draft');
+
+  // 傷病名 from the master by kana (Alt+D), with a modifier
+  await page.keyboard.press('Alt+d');
+  const dxForm = page.getByRole('form', { name: '傷病名の追加' });
+  await expect(dxForm.getByRole('combobox', { name: /傷病名/ })).toBeFocused();
+  await page.keyboard.type('こうけつあつ');
+  await dxForm.getByRole('option').filter({ hasText: /^高血圧症/ }).click();
+  await expect(dxForm).toContainText('I10');
+  await dxForm.getByRole('combobox', { name: /修飾語/ }).fill('にじせい');
+  await dxForm.getByRole('option').filter({ hasText: /^二次性/ }).click();
+  await expect(dxForm).toContainText('表示名: 二次性高血圧症');
+  await dxForm.getByLabel('主病名').check();
+  await dxForm.getByRole('button', { name: '追加' }).click();
+  await expect(page.getByTestId('diagnosis-row').filter({ hasText: '二次性高血圧症' })).toContainText('主病名');
+
+  // 検査: an older HbA1c and today's, both high
+  await page.getByRole('button', { name: /検査結果を入力/ }).click();
+  const labForm = page.getByRole('form', { name: '検査結果の入力' });
+  await labForm.getByRole('button', { name: /^HbA1c/ }).click();
+  await labForm.getByLabel(/HbA1c/).first().fill('7.1');
+  await labForm.getByLabel('採取日時').fill(`${isoDaysFromToday(-60)}T09:30`);
+  await labForm.getByRole('button', { name: /保存（1項目）/ }).click();
+  await expect(page.getByText('1項目の検査結果を保存しました。')).toBeVisible();
+  await page.getByRole('button', { name: /検査結果を入力/ }).click();
+  await labForm.getByLabel('検査項目を追加（名前・略号で検索）').fill('hba1c');
+  await labForm.getByLabel('検査項目を追加（名前・略号で検索）').press('Enter');
+  await labForm.getByLabel(/HbA1c/).first().fill('8.4');
+  await labForm.getByRole('button', { name: /保存（1項目）/ }).click();
+  await expect(page.getByText('1項目の検査結果を保存しました。')).toBeVisible();
+  await expect(page.getByTestId('lab-latest')).toContainText('8.4');
+
+  // drug allergy from the drug master (Alt+A) → red banner
+  await page.keyboard.press('Alt+a');
+  const alForm = page.getByRole('form', { name: 'アレルギーの追加' });
+  await expect(alForm.getByRole('combobox', { name: '医薬品を検索' })).toBeFocused();
+  await page.keyboard.type('ロキソプロフェン');
+  await alForm.getByRole('option').filter({ hasText: 'ロキソプロフェンナトリウム錠６０ｍｇ「ＣＨ」' }).click();
+  await expect(alForm.getByLabel('原因物質名')).toHaveValue(/ロキソプロフェン/);
+  await alForm.getByLabel('症状').fill('蕁麻疹');
+  await alForm.getByLabel('重症度').selectOption({ label: '重度' });
+  await alForm.getByRole('button', { name: '追加' }).click();
+  await expect(page.getByTestId('allergy-banner')).toContainText('ロキソプロフェン');
+  await expect(page.getByTestId('allergy-banner')).toContainText('蕁麻疹');
+
+  // prescribe the same ingredient (palette: Ctrl+K → 処方を追加) → blocking allergy warning
+  await page.keyboard.press('Control+k');
+  await page.getByRole('dialog', { name: 'コマンドパレット' }).getByLabel('コマンドを検索').fill('処方を追加');
+  await page.keyboard.press('Enter');
+  const rxEditor = page.getByTestId('prescription-editor');
+  await expect(rxEditor.getByRole('combobox', { name: '薬品を追加' })).toBeFocused();
+  await page.keyboard.type('ロキソニン');
+  await rxEditor.getByRole('option').filter({ hasText: 'ロキソニン錠６０ｍｇ' }).click();
+  await expect(rxEditor.getByTestId('rx-item')).toHaveCount(1);
+  await rxEditor.getByTestId('rx-item').getByLabel('用法', { exact: true }).selectOption({ index: 1 });
+  await rxEditor.getByRole('button', { name: '確定' }).click();
+  const warning = page.getByRole('alertdialog');
+  await expect(warning).toContainText('薬剤アレルギー警告');
+  await expect(warning.getByTestId('rx-allergy-conflicts')).toContainText('ロキソニン錠６０ｍｇ');
+  await expect(warning.getByRole('button', { name: '承知して続ける' })).toBeDisabled();
+  await warning.getByRole('button', { name: '戻って修正' }).click();
+  await expect(warning).toBeHidden();
+  await expect(page.getByTestId('prescription-history')).not.toContainText('ロキソニン'); // nothing was saved
+
+  // a different drug instead
+  await rxEditor.getByTestId('rx-item').getByRole('button', { name: '削除' }).click();
+  await rxEditor.getByRole('combobox', { name: '薬品を追加' }).fill('カロナール');
+  await rxEditor.getByRole('option').filter({ hasText: /^カロナール錠２００/ }).first().click();
+  await rxEditor.getByTestId('rx-item').getByLabel('用法', { exact: true }).selectOption({ index: 1 });
+  await rxEditor.getByRole('button', { name: '確定' }).click();
+  await expect(page.getByText('処方を確定しました。')).toBeVisible();
+  const rxRow = page.getByTestId('prescription-history').getByRole('listitem').filter({ hasText: 'カロナール' }).first();
+  await expect(rxRow).toContainText('確定');
+
+  // 確定 the note from the editor (Alt+K): the draft saved earlier is still open there
+  await page.getByRole('textbox', { name: 'P（計画）' }).click();
+  await page.keyboard.press('Alt+k');
+  await expect(editor).toContainText('確定しました。');
+  const note = page.getByTestId('note-card').first();
+  await expect(note).toHaveAttribute('data-status', 'final');
+  await expect(note).toContainText('確定: 桜井 誠一');
+  await expect(note.getByTestId('note-vitals')).toContainText('BMI 22.5');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/chart.png`, fullPage: true });
+
+  // lab page: time-series table with the H flag, and the trend chart
+  await page.getByRole('link', { name: '一覧・推移' }).click();
+  await expect(page).toHaveURL(`${patientPath}/labs`);
+  const hba1c = page.getByTestId('lab-table').getByRole('row').filter({ hasText: 'HbA1c' });
+  await expect(hba1c).toContainText('7.1');
+  await expect(hba1c).toContainText('8.4');
+  await expect(hba1c.getByLabel('高値')).toHaveCount(2);
+  await expect(page.getByTestId('lab-trend-chart').locator('svg.recharts-surface')).toBeVisible();
+  await expect(page.getByTestId('lab-trend-chart').locator('circle')).toHaveCount(2);
+  await page.screenshot({ path: `${SHOTS}/labs.png`, fullPage: true });
+
+  // the 処方箋
+  await page.goto(patientPath);
+  await page.getByTestId('prescription-history').getByRole('link', { name: '処方箋を印刷' }).first().click();
+  await expect(page).toHaveURL(/\/prescriptions\/[0-9a-f-]{36}\/print$/);
+  await expect(page.getByRole('heading', { name: '処方箋' })).toBeVisible();
+  await expect(page.locator('body')).toContainText('カロナール錠２００');
+  await expect(page.locator('body')).toContainText('さくら内科クリニック');
+  await expect(page.locator('body')).toContainText(p.fullName);
+  await page.screenshot({ path: `${SHOTS}/print.png`, fullPage: true });
+});
+
+test('nurse: 代行入力 for the doctor is 承認待ち until the doctor approves it under 承認待ち', async ({ page, browser }) => {
+  const p = uniquePatient('代行', 'ダイコウ');
+  const patientId = await registerPatientElsewhere(browser, p);
+
+  await login(page, A.nurse);
+  await page.goto(`/patients/${patientId}`);
+  const editor = page.getByRole('form', { name: '診療録の入力' });
+  await expect(editor).toContainText('代行入力');
+  await editor.getByRole('textbox', { name: 'S（主観的情報）' }).fill('昨夜から38度の発熱、咽頭痛。');
+  await editor.getByLabel('体温').fill('38.2');
+  // the responsible doctor must be chosen first
+  await editor.getByRole('button', { name: /保存/ }).click();
+  await expect(editor.getByTestId('error-banner')).toContainText('担当医を選択してください');
+  await editor.getByLabel(/担当医/).selectOption({ label: '桜井 誠一' });
+  await editor.getByRole('button', { name: /保存/ }).click();
+  await expect(editor).toContainText('承認待ちとして保存しました。桜井 誠一の承認後に確定されます。');
+  const card = page.getByTestId('note-card').first();
+  await expect(card).toHaveAttribute('data-status', 'pending_approval');
+  await expect(card).toContainText('承認待ち');
+  await expect(card).toContainText('代行入力: 看野 優子');
+  // the nurse has no 確定 / 承認 anywhere
+  await expect(page.getByRole('button', { name: /^確定/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /承認/ })).toHaveCount(0);
+
+  const docCtx = await browser.newContext();
+  const doc = await docCtx.newPage();
+  await login(doc, A.doctor);
+  await doc.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '承認待ち' }).click();
+  const row = doc.getByTestId('pending-note').filter({ hasText: p.fullName });
+  await expect(row).toContainText('看野 優子');
+  await expect(row).toContainText('38度の発熱');
+  await row.getByRole('button', { name: `${p.fullName}さんの診療録を承認` }).click();
+  await expect(row).toHaveCount(0);
+  await doc.goto(`/patients/${patientId}`);
+  const approved = doc.getByTestId('note-card').first();
+  await expect(approved).toHaveAttribute('data-status', 'final');
+  await expect(approved).toContainText('確定');
+  await expect(approved).toContainText('承認: 桜井 誠一');
+  await docCtx.close();
+
+  // the nurse sees it 確定 too
+  await page.reload();
+  await expect(page.getByTestId('note-card').first()).toHaveAttribute('data-status', 'final');
+  await expect(page.getByTestId('note-card').first()).toContainText('承認: 桜井 誠一');
+});
+
+test('a receptionist opening a chart URL gets the profile without clinical data, and is refused the lab page', async ({ page, browser }) => {
+  const p = uniquePatient('窓口', 'マドグチ');
+  const patientId = await registerPatientElsewhere(browser, p);
+  // give the chart some clinical content
+  const docCtx = await browser.newContext();
+  const doc = await docCtx.newPage();
+  await login(doc, A.doctor);
+  await doc.goto(`/patients/${patientId}`);
+  await doc.getByRole('textbox', { name: 'S（主観的情報）' }).fill('秘密の主訴テキスト');
+  await doc.getByRole('button', { name: /保存/ }).click();
+  await expect(doc.getByRole('form', { name: '診療録の入力' })).toContainText('下書きを保存しました');
+  await docCtx.close();
+
+  await login(page, A.reception);
+  await page.goto(`/patients/${patientId}`);
+  await expect(page).toHaveURL(`/patients/${patientId}/profile`);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(p.fullName);
+  await expect(page.locator('body')).not.toContainText('秘密の主訴テキスト');
+  await expect(page.locator('body')).not.toContainText('診療録');
+  for (const path of [`/patients/${patientId}/labs`, `/patients/${patientId}/diagnoses`, `/patients/${patientId}/allergies`]) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { name: 'この画面を表示する権限がありません' })).toBeVisible();
+  }
+});
+
+test("clinic A's doctor gets 404 for clinic B's chart, labs and 処方箋", async ({ browser, page }) => {
+  const bCtx = await browser.newContext();
+  const b = await bCtx.newPage();
+  await login(b, B.doctor, DEMO_PASSWORD, B_SECRETS[B.doctor]);
+  await b.goto('/patients');
+  await b.getByTestId('patient-results').getByRole('link').first().click();
+  await expect(b).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
+  const bPatient = new URL(b.url()).pathname;
+  await expect(b.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await b.getByRole('button', { name: '新しい処方' }).click();
+  const rx = b.getByTestId('prescription-editor');
+  await rx.getByRole('combobox', { name: '薬品を追加' }).fill('カロナール');
+  await rx.getByRole('option').filter({ hasText: /^カロナール錠２００/ }).first().click();
+  await rx.getByTestId('rx-item').getByLabel('用法', { exact: true }).selectOption({ index: 1 });
+  await rx.getByRole('button', { name: '確定' }).click();
+  const dialog = b.getByRole('alertdialog');
+  const confirmed = b.getByText('処方を確定しました。');
+  await expect(dialog.or(confirmed)).toBeVisible();
+  if (await dialog.isVisible()) {
+    // the demo patient may already take the same drug or be allergic: acknowledge
+    const reason = dialog.getByLabel('それでも処方する理由');
+    if (await reason.isVisible()) await reason.fill('E2E: 確認済み');
+    const dup = dialog.getByRole('checkbox');
+    if (await dup.isVisible()) await dup.check();
+    await dialog.getByRole('button', { name: '承知して続ける' }).click();
+  }
+  await expect(confirmed).toBeVisible();
+  await b.getByTestId('prescription-history').getByRole('link', { name: '処方箋を印刷' }).first().click();
+  await expect(b.getByRole('heading', { name: '処方箋' })).toBeVisible();
+  const bPrint = new URL(b.url()).pathname;
+  await bCtx.close();
+
+  await login(page, A.doctor);
+  for (const path of [bPatient, `${bPatient}/labs`, `${bPatient}/diagnoses`, `${bPatient}/allergies`, bPrint]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByRole('heading', { name: 'ページが見つかりません' })).toBeVisible();
+  }
+});
