@@ -1,6 +1,5 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { approveNoteAction, confirmNoteAction, createNoteAction, updateNoteAction } from '@/lib/records/notes/note.actions';
 import type { DoctorOptionDto, NoteDto } from '@/lib/records/notes/note.dto';
@@ -8,6 +7,7 @@ import { computeBmi, SOAP_SECTIONS } from '@/lib/records/notes/note-format';
 import { useChartCommand } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 import { NoteStatusBadge } from './note-view';
+import type { NoteSavedHandler } from './notes-workspace';
 
 /** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
 const fixedWidthInput = inputClass.replace('w-full ', '');
@@ -79,6 +79,7 @@ export function NoteEditor({
   doctors,
   editing,
   notes,
+  onSaved,
   onDone,
   onDirtyChange,
 }: {
@@ -89,10 +90,11 @@ export function NoteEditor({
   editing: NoteDto | null;
   /** the timeline as last rendered: keeps the note being edited in step with 確定/承認 done elsewhere */
   notes: NoteDto[];
+  /** shows the returned note in the timeline at once (no page re-render) */
+  onSaved: NoteSavedHandler;
   onDone: () => void;
   onDirtyChange?: (dirty: boolean) => void;
 }) {
-  const router = useRouter();
   const defaultAuthorId = doctors.length === 1 ? doctors[0]!.id : '';
   const [current, setCurrent] = useState<NoteDto | null>(editing);
   const [values, setValues] = useState<Values>(() => valuesOf(editing, defaultAuthorId));
@@ -184,8 +186,10 @@ export function NoteEditor({
       return;
     }
     startTransition(async () => {
+      const before = current?.status;
       const note = await persist();
       if (!note) return;
+      onSaved(note, before);
       if (note.status === 'pending_approval' && proxy) {
         const doctor = doctors.find((d) => d.id === note.author.id)?.name ?? '担当医';
         setNotice(`承認待ちとして保存しました。${doctor}の承認後に確定されます。`);
@@ -197,7 +201,6 @@ export function NoteEditor({
         setSaved(JSON.stringify({ ...values, changeReason: '' }));
         setNotice(note.status === 'pending_approval' ? `第${note.version}版として保存しました（承認待ち）。` : `下書きを保存しました（第${note.version}版）。`);
       }
-      router.refresh();
     });
   }
 
@@ -208,19 +211,20 @@ export function NoteEditor({
       return;
     }
     startTransition(async () => {
+      const before = current?.status;
       const note = await persist();
       if (!note) return;
+      if (note !== current) onSaved(note, before);
       const result = note.status === 'pending_approval' ? await approveNoteAction({ noteId: note.id }) : await confirmNoteAction({ noteId: note.id });
       if (!result.ok) {
         setCurrent(note);
         setSaved(JSON.stringify(values));
         setMessage(result.error);
-        router.refresh();
         return;
       }
+      onSaved(result.data, note.status);
       setNotice(result.data.approvedBy ? '承認し、確定しました。' : '確定しました。');
       reset(false);
-      router.refresh();
     });
   }
 

@@ -1,15 +1,18 @@
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/permissions/permissions';
-import { listDoctorsForProxy, listNotesForChart } from '@/lib/records/notes/note.service';
+import { listDoctorsForProxy, listNotesPage } from '@/lib/records/notes/note.service';
 import { Card } from '@/components/ui/ui';
 import { NotesWorkspace } from './notes-workspace';
 
-/** 診療録: the SOAP editor and the encounter timeline. Loads (and audits) the notes of the chart. */
+/**
+ * 診療録: the SOAP editor and the encounter timeline. Loads (and audits) the latest page of notes; older ones come
+ * with 「さらに表示」 (listNotesPageAction).
+ */
 export async function NotesTimeline({ patientId, actor }: { patientId: string; actor: Actor }) {
   const canWrite = can(actor.role, 'note.write');
   const isDoctor = can(actor.role, 'note.confirm');
-  const [notes, doctors] = await Promise.all([listNotesForChart(patientId, actor), canWrite && !isDoctor ? listDoctorsForProxy(actor) : Promise.resolve([])]);
-  const pending = notes.filter((n) => n.status === 'pending_approval').length;
+  const [page, doctors] = await Promise.all([listNotesPage(patientId, actor), canWrite && !isDoctor ? listDoctorsForProxy(actor) : Promise.resolve([])]);
+  const pending = page.pendingApprovalCount ?? 0;
   return (
     <Card
       title={
@@ -19,7 +22,7 @@ export async function NotesTimeline({ patientId, actor }: { patientId: string; a
         </span>
       }
     >
-      <NotesWorkspace patientId={patientId} notes={notes} viewer={{ userId: actor.userId, isDoctor, canWrite }} doctors={doctors} />
+      <NotesWorkspace patientId={patientId} page={page} viewer={{ userId: actor.userId, isDoctor, canWrite }} doctors={doctors} />
     </Card>
   );
 }

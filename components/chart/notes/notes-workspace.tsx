@@ -2,9 +2,11 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
-import { approveNoteAction, confirmNoteAction, markNoteEnteredInErrorAction } from '@/lib/records/notes/note.actions';
-import type { DoctorOptionDto, NoteDto, NoteWithHistoryDto } from '@/lib/records/notes/note.dto';
+import { startTransition as startBackgroundTransition, useCallback, useRef, useState, useTransition } from 'react';
+import type { ActionResult } from '@/lib/actions/define-action';
+import { approveNoteAction, confirmNoteAction, listNotesPageAction, markNoteEnteredInErrorAction } from '@/lib/records/notes/note.actions';
+import type { DoctorOptionDto, NoteDto, NotesPageDto, NoteWithHistoryDto } from '@/lib/records/notes/note.dto';
+import { mergeTimeline, withSavedNote } from '@/lib/records/notes/note-timeline';
 import { Button, ErrorBanner, cx, inputClass } from '@/components/ui/ui';
 import { NoteEditor, type NoteViewer } from './note-editor';
 import { NoteBody, NoteSignatures, NoteStatusBadge, fmt } from './note-view';
@@ -27,10 +29,52 @@ function canEdit(note: NoteDto, viewer: NoteViewer) {
   return true;
 }
 
-/** The chart's 診療録 column: the editor on top, then every note newest first, grouped by visit date. */
-export function NotesWorkspace({ patientId, notes, viewer, doctors }: { patientId: string; notes: NoteWithHistoryDto[]; viewer: NoteViewer; doctors: DoctorOptionDto[] }) {
+/** A saved note is shown at once from the action's result; the page is re-rendered only when the 承認待ち count changed. */
+export type NoteSavedHandler = (saved: NoteDto, before?: NoteDto['status']) => void;
+
+/**
+ * The chart's 診療録 column: the editor on top, then the latest notes newest first, grouped by visit date, and
+ * 「さらに表示」 for older encounters. Keeps its own list: the server's first page, older pages and saved notes merged.
+ */
+export function NotesWorkspace({ patientId, page, viewer, doctors }: { patientId: string; page: NotesPageDto; viewer: NoteViewer; doctors: DoctorOptionDto[] }) {
+  const router = useRouter();
   const [editing, setEditing] = useState<NoteDto | null>(null);
+  const [notes, setNotes] = useState<NoteWithHistoryDto[]>(page.notes);
+  const [cursor, setCursor] = useState(page.nextCursor);
+  const [serverNotes, setServerNotes] = useState(page.notes);
+  const [loadingMore, startLoadingMore] = useTransition();
+  const [moreError, setMoreError] = useState<string | null>(null);
   const editorDirty = useRef(false);
+
+  // a server re-render (router.refresh from any panel) brings a fresh first page: merge it, keep older pages
+  if (serverNotes !== page.notes) {
+    setServerNotes(page.notes);
+    setNotes((cur) => mergeTimeline(cur, page.notes));
+  }
+
+  const onSaved: NoteSavedHandler = useCallback(
+    (saved, before) => {
+      setNotes((cur) => withSavedNote(cur, saved));
+      // the heading's 承認待ち count is server-rendered: refresh it without holding up the note
+      if (saved.status === 'pending_approval' || before === 'pending_approval') startBackgroundTransition(() => router.refresh());
+    },
+    [router],
+  );
+
+  const loadMore = () => {
+    if (!cursor || loadingMore) return;
+    startLoadingMore(async () => {
+      const result = await listNotesPageAction({ patientId, cursor });
+      if (!result.ok) {
+        setMoreError(result.error);
+        return;
+      }
+      setMoreError(null);
+      setNotes((cur) => mergeTimeline(cur, result.data.notes));
+      setCursor(result.data.nextCursor);
+    });
+  };
+
   const groups: { date: string; notes: NoteWithHistoryDto[] }[] = [];
   for (const n of notes) {
     const last = groups[groups.length - 1];
@@ -45,6 +89,7 @@ export function NotesWorkspace({ patientId, notes, viewer, doctors }: { patientI
         doctors={doctors}
         editing={editing}
         notes={notes}
+        onSaved={onSaved}
         onDone={() => setEditing(null)}
         onDirtyChange={(d) => {
           editorDirty.current = d;
@@ -63,6 +108,7 @@ export function NotesWorkspace({ patientId, notes, viewer, doctors }: { patientI
                   viewer={viewer}
                   patientId={patientId}
                   isEditing={editing?.lineageId === n.lineageId}
+                  onSaved={onSaved}
                   onEdit={() => {
                     if (editorDirty.current && !window.confirm('入力中の内容は保存されていません。破棄してこの診療録を編集しますか？')) return;
                     setEditing(n);
@@ -74,18 +120,39 @@ export function NotesWorkspace({ patientId, notes, viewer, doctors }: { patientI
           </li>
         ))}
       </ol>
+      {moreError && <ErrorBanner>{moreError}</ErrorBanner>}
+      {cursor && (
+        <div className="flex justify-center">
+          <Button variant="secondary" onClick={loadMore} disabled={loadingMore} data-testid="notes-load-more">
+            {loadingMore ? '読み込み中…' : 'さらに表示'}
+          </Button>
+        </div>
+      )}
     </div>
   );
 }
 
-function NoteCard({ note, viewer, patientId, isEditing, onEdit }: { note: NoteWithHistoryDto; viewer: NoteViewer; patientId: string; isEditing: boolean; onEdit: () => void }) {
-  const router = useRouter();
+function NoteCard({
+  note,
+  viewer,
+  patientId,
+  isEditing,
+  onSaved,
+  onEdit,
+}: {
+  note: NoteWithHistoryDto;
+  viewer: NoteViewer;
+  patientId: string;
+  isEditing: boolean;
+  onSaved: NoteSavedHandler;
+  onEdit: () => void;
+}) {
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
 
-  const run = (fn: () => Promise<{ ok: true } | { ok: false; error: string }>) =>
+  const run = (fn: () => Promise<ActionResult<NoteDto>>) =>
     startTransition(async () => {
       const result = await fn();
       if (!result.ok) {
@@ -94,7 +161,7 @@ function NoteCard({ note, viewer, patientId, isEditing, onEdit }: { note: NoteWi
       }
       setError(null);
       setCancelling(false);
-      router.refresh();
+      onSaved(result.data, note.status);
     });
 
   const mine = note.author.id === viewer.userId;

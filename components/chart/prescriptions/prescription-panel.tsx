@@ -36,7 +36,7 @@ export async function PrescriptionPanel({ patientId, actor }: { patientId: strin
             </ul>
           )}
         </section>
-        <PrescriptionWorkspace patientId={patientId} history={panel.history} usages={usages} doctors={panel.doctors} perms={perms} />
+        <PrescriptionWorkspace patientId={patientId} history={panel.history} historyTotal={panel.historyTotal} usages={usages} doctors={panel.doctors} perms={perms} />
       </div>
     </Card>
   );

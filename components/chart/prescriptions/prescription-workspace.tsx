@@ -81,12 +81,15 @@ export type PrescriptionPermissions = { canWrite: boolean; canProxy: boolean; ca
 export function PrescriptionWorkspace({
   patientId,
   history,
+  historyTotal,
   usages,
   doctors,
   perms,
 }: {
   patientId: string;
   history: PrescriptionDto[];
+  /** every prescription of the patient (the panel lists only the latest) */
+  historyTotal?: number;
   usages: UsageDto[];
   doctors: DoctorOptionDto[];
   perms: PrescriptionPermissions;
@@ -190,7 +193,14 @@ export function PrescriptionWorkspace({
       )}
 
       <section>
-        <h3 className="mb-1 text-xs font-semibold text-slate-600">処方歴</h3>
+        <h3 className="mb-1 text-xs font-semibold text-slate-600">
+          処方歴
+          {historyTotal !== undefined && historyTotal > history.length && (
+            <span className="ml-2 font-normal text-slate-500" data-testid="prescription-history-count">
+              直近{history.length}件を表示（全{historyTotal}件）
+            </span>
+          )}
+        </h3>
         {history.length === 0 && <p className="text-sm text-slate-500">処方はまだありません。</p>}
         <ul className="flex flex-col divide-y divide-slate-100" data-testid="prescription-history">
           {history.map((p) => (

@@ -20,13 +20,19 @@ export const labResultRepository = {
   supersede: (tx: Tx, scope: Scope & { id: string }, at: Date) =>
     tx.labResult.updateMany({ where: { clinicId: scope.clinicId, id: scope.id, isLatest: true }, data: { isLatest: false, supersededAt: at } }),
 
-  /** The latest result per item (by collection time) of one patient. */
-  latestPerItem: (c: Client, scope: Scope & { patientId: string }) =>
-    c.labResult.findMany({
-      where: { clinicId: scope.clinicId, patientId: scope.patientId, ...current },
-      orderBy: [{ itemKey: 'asc' }, { collectedAt: 'desc' }, { createdAt: 'desc' }],
-      distinct: ['itemKey'],
-    }),
+  /**
+   * The latest result per item (by collection time, then entry time) of one patient. DISTINCT ON in PostgreSQL picks
+   * one id per item (Prisma's `distinct` would load every result of the patient and dedupe in JS); then the rows.
+   * Index: LabResult(clinicId, patientId, isLatest, itemKey, collectedAt).
+   */
+  latestPerItem: async (c: Client, scope: Scope & { patientId: string }) => {
+    const ids = await c.$queryRaw<{ id: string }[]>`
+      SELECT DISTINCT ON ("itemKey") id FROM "LabResult"
+      WHERE "clinicId" = ${scope.clinicId} AND "patientId" = ${scope.patientId} AND "isLatest" = true AND status = 'final'
+      ORDER BY "itemKey" DESC, "collectedAt" DESC, "createdAt" DESC`;
+    if (!ids.length) return [];
+    return c.labResult.findMany({ where: { clinicId: scope.clinicId, id: { in: ids.map((r) => r.id) }, ...current }, orderBy: [{ itemKey: 'asc' }] });
+  },
 
   /** Current results of the given items (all items when undefined), oldest first. */
   listForItems: (c: Client, scope: Scope & { patientId: string; itemKeys?: string[]; since?: Date }) =>

@@ -1,46 +1,25 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
-import { createNoteSchema, enteredInErrorSchema, noteIdSchema, updateNoteSchema } from './note.schema';
-import { approveNote, confirmNote, createNote, markNoteEnteredInError, updateNote } from './note.service';
-import type { NoteDto } from './note.dto';
+import { createNoteSchema, enteredInErrorSchema, noteIdSchema, notesPageSchema, updateNoteSchema } from './note.schema';
+import { approveNote, confirmNote, createNote, listNotesPage, markNoteEnteredInError, updateNote } from './note.service';
 
-function revalidate(note: NoteDto) {
-  revalidatePath(`/patients/${note.patientId}`);
-  revalidatePath(`/patients/${note.patientId}/notes/${note.lineageId}`);
-}
+/*
+ * No revalidatePath here: a Server Action that revalidates re-renders the whole current page into its response
+ * (the chart: every panel, ~300 ms and more than 1 MB for a long history). The chart puts the returned note into the
+ * timeline itself and refreshes in the background only when the 承認待ち count changes; every other page that shows
+ * notes (版歴, 承認待ち) is dynamic and reads fresh data when opened.
+ */
 
-export const createNoteAction = defineAction(createNoteSchema, async (input, actor) => {
-  const note = await createNote(input, actor);
-  revalidate(note);
-  if (note.status === 'pending_approval') revalidatePath('/approvals');
-  return note;
-});
+export const createNoteAction = defineAction(createNoteSchema, (input, actor) => createNote(input, actor));
 
-export const updateNoteAction = defineAction(updateNoteSchema, async (input, actor) => {
-  const note = await updateNote(input, actor);
-  revalidate(note);
-  if (note.status === 'pending_approval') revalidatePath('/approvals');
-  return note;
-});
+export const updateNoteAction = defineAction(updateNoteSchema, (input, actor) => updateNote(input, actor));
 
-export const confirmNoteAction = defineAction(noteIdSchema, async (input, actor) => {
-  const note = await confirmNote(input, actor);
-  revalidate(note);
-  return note;
-});
+export const confirmNoteAction = defineAction(noteIdSchema, (input, actor) => confirmNote(input, actor));
 
-export const approveNoteAction = defineAction(noteIdSchema, async (input, actor) => {
-  const note = await approveNote(input, actor);
-  revalidate(note);
-  revalidatePath('/approvals');
-  return note;
-});
+export const approveNoteAction = defineAction(noteIdSchema, (input, actor) => approveNote(input, actor));
 
-export const markNoteEnteredInErrorAction = defineAction(enteredInErrorSchema, async (input, actor) => {
-  const note = await markNoteEnteredInError(input, actor);
-  revalidate(note);
-  revalidatePath('/approvals');
-  return note;
-});
+export const markNoteEnteredInErrorAction = defineAction(enteredInErrorSchema, (input, actor) => markNoteEnteredInError(input, actor));
+
+/** 「さらに表示」: the next page of the chart timeline (audited as a read, like the first page). */
+export const listNotesPageAction = defineAction(notesPageSchema, (input, actor) => listNotesPage(input.patientId, actor, { cursor: input.cursor }));

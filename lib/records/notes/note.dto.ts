@@ -45,6 +45,17 @@ export type NoteDto = {
 /** A timeline entry: the latest version, when the note was first written, and its earlier versions (newest first). */
 export type NoteWithHistoryDto = NoteDto & { firstCreatedAt: string; earlierVersions: NoteDto[] };
 
+/** Where the next page of the timeline starts: the (createdAt, id) of the last latest-version row of this page. */
+export type NoteCursor = { createdAt: string; id: string };
+
+/** One page of the chart timeline. `nextCursor` is null when there is nothing older. */
+export type NotesPageDto = {
+  notes: NoteWithHistoryDto[];
+  nextCursor: NoteCursor | null;
+  /** 承認待ち notes of the whole chart (not only this page); first page only */
+  pendingApprovalCount: number | null;
+};
+
 const num = (d: { toString(): string } | null): number | null => (d === null ? null : Number(d.toString()));
 
 export function vitalsOf(row: ClinicalNote): NoteVitals {

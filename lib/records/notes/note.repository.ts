@@ -24,12 +24,25 @@ export const noteRepository = {
   supersede: (tx: Tx, scope: Scope & { noteId: string }) =>
     tx.clinicalNote.updateMany({ where: { clinicId: scope.clinicId, id: scope.noteId, isLatest: true }, data: { isLatest: false, supersededAt: new Date() } }),
 
-  listLatestForPatient: (c: Client, scope: Scope & { patientId: string }, limit: number) =>
+  /**
+   * One page of the latest versions, newest first; `before` = (createdAt, id) of the last row of the previous page.
+   * Index: ClinicalNote(clinicId, patientId, isLatest, createdAt).
+   */
+  listLatestForPatient: (c: Client, scope: Scope & { patientId: string }, limit: number, before?: { createdAt: Date; id: string }) =>
     c.clinicalNote.findMany({
-      where: { clinicId: scope.clinicId, patientId: scope.patientId, isLatest: true },
-      orderBy: { createdAt: 'desc' },
+      where: {
+        clinicId: scope.clinicId,
+        patientId: scope.patientId,
+        isLatest: true,
+        ...(before ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     }),
+
+  /** How many of the patient's notes are in one status (latest versions), e.g. 承認待ち for the timeline heading. */
+  countLatestWithStatus: (c: Client, scope: Scope & { patientId: string; status: RecordStatus }) =>
+    c.clinicalNote.count({ where: { clinicId: scope.clinicId, patientId: scope.patientId, isLatest: true, status: scope.status } }),
 
   listEarlierVersions: (c: Client, scope: Scope & { patientId: string }, lineageIds: string[]) =>
     lineageIds.length

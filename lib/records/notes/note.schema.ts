@@ -123,3 +123,12 @@ export const enteredInErrorSchema = z
 export type EnteredInErrorInput = z.infer<typeof enteredInErrorSchema>;
 
 export type NoteContentInput = Pick<CreateNoteInput, 'subjective' | 'objective' | 'assessment' | 'plan' | VitalKey>;
+
+/** 「さらに表示」 of the chart timeline: the page after the last note shown (createdAt + id of that row). */
+export const notesPageSchema = z
+  .object({
+    patientId: z.string().uuid(),
+    cursor: z.object({ createdAt: z.iso.datetime({ error: '日時の形式が正しくありません。' }), id: z.string().uuid() }).strict(),
+  })
+  .strict();
+export type NotesPageInput = z.infer<typeof notesPageSchema>;

@@ -13,6 +13,7 @@ import {
   getNoteHistory,
   listDoctorsForProxy,
   listNotesForChart,
+  listNotesPage,
   listPendingApprovalsForDoctor,
   markNoteEnteredInError,
   requireFinalNote,
@@ -271,6 +272,38 @@ describe('access', () => {
     const reads = await auditEventsFor(a.clinic.id, { action: 'read', patientId: patient.id, resourceType: 'clinical_note' });
     expect(reads).toHaveLength(1);
     expect(reads[0]).toMatchObject({ userId: a.nurse.userId, outcome: 'success' });
+  });
+});
+
+describe('timeline paging', () => {
+  it('pages the timeline by (createdAt, id): every note once, the 承認待ち count on the first page, one read event per page', async () => {
+    const patient = await createPatient(a.receptionist);
+    const created = [];
+    for (let i = 0; i < 5; i++) created.push(await createNote(soap(patient.id, { subjective: `所見${i}` }), a.doctor));
+    await createNote(soap(patient.id, { subjective: '代行', authorId: a.doctor.userId }), a.nurse);
+
+    const first = await listNotesPage(patient.id, a.doctor, { limit: 4 });
+    expect(first.notes).toHaveLength(4);
+    expect(first.pendingApprovalCount).toBe(1);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await listNotesPage(patient.id, a.doctor, { cursor: first.nextCursor!, limit: 4 });
+    expect(second.notes).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    expect(second.pendingApprovalCount).toBeNull();
+    const ids = [...first.notes, ...second.notes].map((n) => n.lineageId);
+    expect(new Set(ids).size).toBe(6);
+    for (const n of created) expect(ids).toContain(n.lineageId);
+
+    const reads = await auditEventsFor(a.clinic.id, { action: 'read', patientId: patient.id, resourceType: 'clinical_note' });
+    expect(reads).toHaveLength(2);
+    expect(reads.map((r) => (r.detail as { page?: string } | null)?.page ?? null).sort()).toEqual(['more', null].sort());
+  });
+
+  it('another clinic gets NOT_FOUND for a page of the timeline', async () => {
+    const patient = await createPatient(a.receptionist);
+    const note = await createNote(soap(patient.id), a.doctor);
+    await expectCode(listNotesPage(patient.id, b.doctor, { cursor: { createdAt: note.createdAt, id: note.id } }), 'NOT_FOUND');
+    await expectCode(listNotesPage(patient.id, a.receptionist), 'FORBIDDEN');
   });
 });
 

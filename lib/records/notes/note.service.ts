@@ -15,18 +15,22 @@ import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { openVisitToday } from '@/lib/reception/visit.service';
 import { staffNames } from '@/lib/staff/staff-names';
 import { noteRepository } from './note.repository';
+import { compareTimeline } from './note-timeline';
 import {
   noteContentHash,
   toNoteDto,
   visitDateIso,
   type DoctorOptionDto,
+  type NoteCursor,
   type NoteDto,
+  type NotesPageDto,
   type NoteWithHistoryDto,
   type PendingApprovalDto,
 } from './note.dto';
 import type { CreateNoteInput, EnteredInErrorInput, NoteContentInput, NoteIdInput, UpdateNoteInput } from './note.schema';
 
-const TIMELINE_LIMIT = 200;
+/** Notes per page of the chart timeline (the latest encounters); 「さらに表示」 loads the next page. */
+export const TIMELINE_PAGE_SIZE = 20;
 
 const isDoctor = (actor: Actor) => can(actor.role, 'note.confirm');
 
@@ -285,13 +289,25 @@ export async function markNoteEnteredInError(input: EnteredInErrorInput, actor: 
   return toDto(actor.clinicId, row);
 }
 
-/** The chart timeline: latest version of each note (newest first) with its earlier versions. One read event. */
-export async function listNotesForChart(patientId: string, actor: Actor): Promise<NoteWithHistoryDto[]> {
+/**
+ * The chart timeline, one page: the latest version of each note (newest first) with its earlier versions.
+ * Without a cursor: the latest TIMELINE_PAGE_SIZE notes and the 承認待ち count; with one: the page after it
+ * (「さらに表示」). One read event per page.
+ */
+export async function listNotesPage(patientId: string, actor: Actor, options: { cursor?: NoteCursor; limit?: number } = {}): Promise<NotesPageDto> {
   await requirePermission(actor, 'chart.read');
   const scope = { clinicId: actor.clinicId, patientId };
   const patient = await patientRepository.findById(db(), scope);
   if (!patient) throw notFound();
-  const latest = await noteRepository.listLatestForPatient(db(), scope, TIMELINE_LIMIT);
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? TIMELINE_PAGE_SIZE), 1), 100);
+  const before = options.cursor ? { createdAt: new Date(options.cursor.createdAt), id: options.cursor.id } : undefined;
+  const [rows, pendingApprovalCount] = await Promise.all([
+    noteRepository.listLatestForPatient(db(), scope, limit + 1, before),
+    options.cursor ? Promise.resolve(null) : noteRepository.countLatestWithStatus(db(), { ...scope, status: 'pending_approval' }),
+  ]);
+  const latest = rows.slice(0, limit);
+  const last = latest[latest.length - 1];
+  const nextCursor = rows.length > limit && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null;
   const earlier = await noteRepository.listEarlierVersions(db(), scope, latest.map((n) => n.lineageId));
   const dtos = await toDtos(actor.clinicId, [...latest, ...earlier]);
   const byLineage = new Map<string, NoteDto[]>();
@@ -300,7 +316,7 @@ export async function listNotesForChart(patientId: string, actor: Actor): Promis
     list.push(d);
     byLineage.set(d.lineageId, list);
   }
-  const result = dtos.slice(0, latest.length).map((d) => {
+  const notes = dtos.slice(0, latest.length).map((d) => {
     const earlierVersions = (byLineage.get(d.lineageId) ?? []).sort((a, b) => b.version - a.version);
     // a note without a visit belongs to the day its first version was written
     const first = earlierVersions[earlierVersions.length - 1];
@@ -311,18 +327,22 @@ export async function listNotesForChart(patientId: string, actor: Actor): Promis
       earlierVersions,
     };
   });
-  // newest encounter first; an edit keeps the note in its original place
-  result.sort((x, y) => y.encounterDate.localeCompare(x.encounterDate) || y.firstCreatedAt.localeCompare(x.firstCreatedAt));
+  notes.sort(compareTimeline);
   await recordAuditEventNow({
     clinicId: actor.clinicId,
     actor,
     action: 'read',
     resourceType: 'clinical_note',
     patientId,
-    detail: { count: result.length },
+    detail: { count: notes.length, ...(options.cursor ? { page: 'more', before: options.cursor.createdAt } : {}) },
     ctx: actor.ctx,
   });
-  return result;
+  return { notes, nextCursor, pendingApprovalCount };
+}
+
+/** The first page of the chart timeline (see listNotesPage). */
+export async function listNotesForChart(patientId: string, actor: Actor): Promise<NoteWithHistoryDto[]> {
+  return (await listNotesPage(patientId, actor)).notes;
 }
 
 /** Every version of one note, newest first (the 版歴 page). */

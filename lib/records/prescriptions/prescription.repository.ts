@@ -23,6 +23,19 @@ export const prescriptionRepository = {
       take,
     }),
 
+  /** Index: Prescription(clinicId, patientId, isLatest, issuedDate). */
+  countLatestForPatient: (c: Client, scope: Scope & { patientId: string }) =>
+    c.prescription.count({ where: { clinicId: scope.clinicId, patientId: scope.patientId, isLatest: true } }),
+
+  /** 下書き and 承認待ち (latest versions) of one patient, however old: the chart always shows what is still open. */
+  listOpenForPatient: (c: Client, scope: Scope & { patientId: string }) =>
+    c.prescription.findMany({
+      where: { clinicId: scope.clinicId, patientId: scope.patientId, isLatest: true, status: { in: ['draft', 'pending_approval'] } },
+      include: withItems,
+      orderBy: [{ issuedDate: 'desc' }, { createdAt: 'desc' }],
+      take: 50,
+    }),
+
   listVersions: (c: Client, scope: Scope & { lineageId: string }) =>
     c.prescription.findMany({ where: { clinicId: scope.clinicId, lineageId: scope.lineageId }, include: withItems, orderBy: { version: 'desc' } }),
 

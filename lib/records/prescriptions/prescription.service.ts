@@ -387,17 +387,35 @@ export async function markPrescriptionEnteredInError(raw: EnteredInErrorInput, a
   return row ? one(row, actor.clinicId) : null;
 }
 
-/** The chart panel: current (final, days not run out), history (latest version of each), doctors for 代行入力. */
-export async function getPrescriptionPanel(patientId: string, actor: Actor): Promise<PrescriptionPanelDto> {
+/** Prescriptions the chart panel lists in 処方歴 (the newest); 下書き/承認待ち are listed however old. */
+export const PANEL_HISTORY_LIMIT = 10;
+
+/**
+ * The chart panel: current (final, days not run out), the latest PANEL_HISTORY_LIMIT prescriptions (latest version of
+ * each, plus every open 下書き/承認待ち) and how many there are in all, doctors for 代行入力.
+ */
+export async function getPrescriptionPanel(patientId: string, actor: Actor): Promise<PrescriptionPanelDto & { historyTotal: number }> {
   await requirePermission(actor, 'chart.read');
   const scope = { clinicId: actor.clinicId, patientId };
   if (!(await patientRepository.findById(db(), scope))) throw notFound();
-  const [rows, doctors] = await Promise.all([prescriptionRepository.listLatestForPatient(db(), scope), prescriptionRepository.listActiveDoctors(db(), scope)]);
-  const history = await withNames(rows, actor.clinicId);
   const today = todayJst();
-  const current = history.filter((p) => p.status === 'final' && p.activeUntil >= today);
-  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, patientId, detail: { view: 'panel', prescriptionIds: history.map((p) => p.id) }, ctx: actor.ctx });
-  return { current, history, doctors, today };
+  const [recent, open, finals, historyTotal, doctors] = await Promise.all([
+    prescriptionRepository.listLatestForPatient(db(), scope, PANEL_HISTORY_LIMIT),
+    prescriptionRepository.listOpenForPatient(db(), scope),
+    // the same window as the 重複投薬 check: nothing issued earlier is still being taken
+    prescriptionRepository.listFinalSince(db(), { ...scope, since: daysAgo(today, ACTIVE_LOOKBACK_DAYS) }),
+    prescriptionRepository.countLatestForPatient(db(), scope),
+    prescriptionRepository.listActiveDoctors(db(), scope),
+  ]);
+  const seen = new Set(recent.map((r) => r.id));
+  const historyRows = [...recent, ...open.filter((r) => !seen.has(r.id))].sort(
+    (a, b) => b.issuedDate.getTime() - a.issuedDate.getTime() || b.createdAt.getTime() - a.createdAt.getTime(),
+  );
+  const [history, currentAll] = await Promise.all([withNames(historyRows, actor.clinicId), withNames(finals, actor.clinicId)]);
+  const current = currentAll.filter((p) => p.activeUntil >= today);
+  const shownIds = [...new Set([...history, ...current].map((p) => p.id))];
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, patientId, detail: { view: 'panel', prescriptionIds: shownIds }, ctx: actor.ctx });
+  return { current, history, doctors, today, historyTotal };
 }
 
 export async function getPrescription(prescriptionId: string, actor: Actor): Promise<PrescriptionDto> {
