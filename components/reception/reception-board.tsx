@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueueEntryDto } from '@/lib/reception/visit.service';
-import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, type VisitStatusValue } from '@/lib/reception/visit.schema';
+import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, type VisitStatusValue } from '@/lib/reception/visit.constants';
 import { changeVisitStatusAction, checkInAction, recheckEligibilityAction } from '@/lib/reception/visit.actions';
 import { ELIGIBILITY_LABELS } from '@/lib/eligibility/eligibility-service';
 import type { PatientDto } from '@/lib/records/patients/patient.dto';

@@ -14,7 +14,7 @@ import {
   SEVERITY_LABELS,
   VERIFICATION_LABELS,
   type AllergyCategory,
-} from '@/lib/records/allergies/allergy.schema';
+} from '@/lib/records/allergies/allergy.constants';
 import { Button, ErrorBanner, Field, inputClass } from '@/components/ui/ui';
 import { MasterCombobox } from '@/components/chart/diagnoses/master-combobox';
 

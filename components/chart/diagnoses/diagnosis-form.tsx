@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { recordDiagnosisAction, reviseDiagnosisAction, searchDiseaseMasterAction, searchModifierMasterAction } from '@/lib/records/diagnoses/diagnosis.actions';
 import { composeDisplayName, type DiagnosisDto, type DiagnosisModifierDto, type DiseaseOptionDto, type ModifierOptionDto } from '@/lib/records/diagnoses/diagnosis.dto';
-import { DIAGNOSIS_OUTCOMES, OUTCOME_LABELS, SUSPECTED_MODIFIER_CODE, SUSPECTED_MODIFIER_NAME } from '@/lib/records/diagnoses/diagnosis.schema';
+import { DIAGNOSIS_OUTCOMES, OUTCOME_LABELS, SUSPECTED_MODIFIER_CODE, SUSPECTED_MODIFIER_NAME } from '@/lib/records/diagnoses/diagnosis.constants';
 import { todayJst } from '@/lib/core/dates';
 import { Badge, Button, ErrorBanner, Field, inputClass } from '@/components/ui/ui';
 import { MasterCombobox } from './master-combobox';

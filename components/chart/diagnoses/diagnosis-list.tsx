@@ -6,7 +6,7 @@ import { useState, useTransition } from 'react';
 import { useChartCommand } from '@/components/chart/chart-commands';
 import { recordDiagnosisOutcomeAction, retractDiagnosisAction, setDiagnosisFlagAction } from '@/lib/records/diagnoses/diagnosis.actions';
 import type { DiagnosisDto } from '@/lib/records/diagnoses/diagnosis.dto';
-import { DIAGNOSIS_OUTCOMES, OUTCOME_LABELS, type DiagnosisFlag } from '@/lib/records/diagnoses/diagnosis.schema';
+import { DIAGNOSIS_OUTCOMES, OUTCOME_LABELS, type DiagnosisFlag } from '@/lib/records/diagnoses/diagnosis.constants';
 import { formatDateTimeJst, todayJst } from '@/lib/core/dates';
 import { Badge, Button, ErrorBanner, inputClass } from '@/components/ui/ui';
 import { DiagnosisForm } from './diagnosis-form';

@@ -7,7 +7,8 @@ import type { DrugSearchHit, UsageDto } from '@/lib/masters/master-search.reposi
 import type { DoctorOptionDto, PrescriptionDto } from '@/lib/records/prescriptions/prescription.dto';
 import { isSafetyBlocked } from '@/lib/records/prescriptions/prescription.dto';
 import { savePrescriptionAction, searchDrugsAction } from '@/lib/records/prescriptions/prescription.actions';
-import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS, type DoseBasis, type MedicationKindValue, type PrescriptionItemInput } from '@/lib/records/prescriptions/prescription.schema';
+import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS, type DoseBasis, type MedicationKindValue } from '@/lib/records/prescriptions/prescription.constants';
+import type { PrescriptionItemInput } from '@/lib/records/prescriptions/prescription.schema';
 import type { SafetyReport } from '@/lib/records/prescriptions/safety-check';
 import { SafetyDialog, type SafetyAck } from './safety-dialog';
 

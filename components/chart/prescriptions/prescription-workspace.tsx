@@ -15,7 +15,7 @@ import {
   markPrescriptionEnteredInErrorAction,
   prefillPrescriptionAction,
 } from '@/lib/records/prescriptions/prescription.actions';
-import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS } from '@/lib/records/prescriptions/prescription.schema';
+import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS } from '@/lib/records/prescriptions/prescription.constants';
 import type { SafetyReport } from '@/lib/records/prescriptions/safety-check';
 import { PrescriptionEditor, type EditorSeed } from './prescription-editor';
 import { SafetyDialog } from './safety-dialog';

@@ -1,6 +1,6 @@
 import type { Diagnosis } from '@/lib/generated/prisma/client';
 import { isoDate } from '@/lib/core/dates';
-import { OUTCOME_LABELS, SUSPECTED_MODIFIER_CODE } from './diagnosis.schema';
+import { OUTCOME_LABELS, SUSPECTED_MODIFIER_CODE } from './diagnosis.constants';
 
 /** A 修飾語 as stored with the diagnosis (copied from the master at the time of recording). */
 export type DiagnosisModifierDto = {

@@ -1,23 +1,8 @@
 /** Inputs for 傷病名: record, revise, 転帰, 取消, flags and master search. Shared by forms, actions and tests. */
 import { z } from '@/lib/core/zod';
 import { isValidIsoDate } from '@/lib/core/dates';
-
-/** 修飾語コード of 「の疑い」 (支払基金 修飾語マスター z, 接尾語). Kept in step with isSuspected. */
-export const SUSPECTED_MODIFIER_CODE = '8002';
-export const SUSPECTED_MODIFIER_NAME = 'の疑い';
-
-export const DIAGNOSIS_OUTCOMES = ['cured', 'died', 'discontinued', 'transferred'] as const;
-export type DiagnosisOutcome = (typeof DIAGNOSIS_OUTCOMES)[number];
-export const OUTCOME_LABELS: Record<DiagnosisOutcome, string> = {
-  cured: '治癒',
-  died: '死亡',
-  discontinued: '中止',
-  transferred: '転医',
-};
-
-export const DIAGNOSIS_FLAGS = ['uninformed', 'longTermStorage'] as const;
-export type DiagnosisFlag = (typeof DIAGNOSIS_FLAGS)[number];
-export const FLAG_LABELS: Record<DiagnosisFlag, string> = { uninformed: '未告知', longTermStorage: '長期保存' };
+import { SUSPECTED_MODIFIER_CODE, SUSPECTED_MODIFIER_NAME, DIAGNOSIS_OUTCOMES, OUTCOME_LABELS, DIAGNOSIS_FLAGS, FLAG_LABELS, type DiagnosisOutcome, type DiagnosisFlag } from './diagnosis.constants';
+export * from './diagnosis.constants';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
