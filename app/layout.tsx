@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import '@fontsource-variable/noto-sans-jp';
 import './globals.css';
-import { Providers } from './providers';
 
 export const metadata: Metadata = {
   title: { default: 'Karte 電子カルテ', template: '%s | Karte 電子カルテ' },
@@ -12,7 +11,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
   return (
     <html lang="ja">
       <body>
-        <Providers>{children}</Providers>
+        {children}
       </body>
     </html>
   );

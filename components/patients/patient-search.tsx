@@ -2,8 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useDeferredValue, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { searchPatientsAction } from '@/lib/records/patients/patient.actions';
 import type { PatientDto } from '@/lib/records/patients/patient.dto';
 import { ErrorBanner, inputClass } from '@/components/ui/ui';
@@ -11,19 +10,28 @@ import { ErrorBanner, inputClass } from '@/components/ui/ui';
 /** Search as you type: kana (any width), kanji, 患者番号, birth date (西暦/和暦) or phone. */
 export function PatientSearch({ onPick, autoFocus = true, actions, recentWhenEmpty = true }: { onPick?: (p: PatientDto) => void; autoFocus?: boolean; actions?: (p: PatientDto) => React.ReactNode; recentWhenEmpty?: boolean }) {
   const [q, setQ] = useState('');
-  const deferred = useDeferredValue(q);
+  const [data, setData] = useState<PatientDto[] | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const latest = useRef(0);
   const router = useRouter();
-  const query = useQuery({
-    queryKey: ['patient-search', deferred],
-    queryFn: async () => {
-      const r = await searchPatientsAction({ q: deferred, limit: 30 });
-      if (!r.ok) throw new Error(r.error);
-      return r.data;
-    },
-    placeholderData: (prev) => prev,
-    enabled: recentWhenEmpty || deferred.trim() !== '',
-  });
-  const showResults = recentWhenEmpty || q.trim() !== '';
+  const active = recentWhenEmpty || q.trim() !== '';
+
+  // search as the receptionist types; a slower earlier answer never overwrites a newer one
+  useEffect(() => {
+    if (!active) return;
+    const request = ++latest.current;
+    const timer = setTimeout(async () => {
+      const r = await searchPatientsAction({ q, limit: 30 });
+      if (request !== latest.current) return;
+      if (r.ok) {
+        setData(r.data);
+        setError(null);
+      } else setError(r.error);
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [q, active]);
+  const query = { data, isError: error !== null, error: new Error(error ?? '') };
+  const showResults = active;
   const open = (p: PatientDto) => (onPick ? onPick(p) : router.push(`/patients/${p.id}`));
 
   return (

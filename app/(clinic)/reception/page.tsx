@@ -1,3 +1,4 @@
+import { QueryProvider } from '@/components/providers/query-provider';
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
@@ -12,6 +13,7 @@ export default async function ReceptionPage() {
   const queue = await listQueue(actor);
   const today = todayJst();
   return (
+    <QueryProvider>
     <ReceptionBoard
       initialQueue={queue}
       todayLabel={`${today.replaceAll('-', '/')}（${toWareki(dateOnly(today))}）`}
@@ -20,5 +22,6 @@ export default async function ReceptionPage() {
       canOpenChart={can(actor.role, 'chart.read')}
       canRecheck={can(actor.role, 'eligibility.check')}
     />
+    </QueryProvider>
   );
 }

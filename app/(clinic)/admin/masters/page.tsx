@@ -1,3 +1,4 @@
+import { QueryProvider } from '@/components/providers/query-provider';
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { listRecentMasterImports, MASTER_KIND_LABELS } from '@/lib/masters/master-admin.service';
@@ -12,7 +13,9 @@ export default async function MastersPage() {
   return (
     <div className="mx-auto max-w-5xl">
       <PageTitle>マスター管理</PageTitle>
-      <MasterImporter initial={imports} kinds={Object.entries(MASTER_KIND_LABELS)} />
+      <QueryProvider>
+        <MasterImporter initial={imports} kinds={Object.entries(MASTER_KIND_LABELS)} />
+      </QueryProvider>
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { QueryProvider } from '@/components/providers/query-provider';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { requirePageActor } from '@/lib/auth/guards';
@@ -32,6 +33,7 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
     ...(can(actor.role, 'prescription.write') || can(actor.role, 'prescription.proxy') ? (['add-prescription', 'do-prescription'] as const) : []),
   ];
   return (
+    <QueryProvider>
     <div className="mx-auto max-w-[1400px]">
       <ChartHeader patient={patient} eligibility={eligibility} allergyBanner={<AllergyBanner patientId={patientId} actor={actor} />} actions={<CommandPalette available={commands} />} />
       <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
@@ -44,5 +46,6 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
         <NotesTimeline patientId={patientId} actor={actor} />
       </div>
     </div>
+    </QueryProvider>
   );
 }
