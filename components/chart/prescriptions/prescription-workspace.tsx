@@ -200,6 +200,9 @@ export function PrescriptionWorkspace({
               直近{history.length}件を表示（全{historyTotal}件）
             </span>
           )}
+          <a href={`/patients/${patientId}/prescriptions`} className="ml-2 font-normal text-teal-700 hover:underline">
+            すべての処方歴
+          </a>
         </h3>
         {history.length === 0 && <p className="text-sm text-slate-500">処方はまだありません。</p>}
         <ul className="flex flex-col divide-y divide-slate-100" data-testid="prescription-history">

@@ -388,3 +388,19 @@ describe('print', () => {
     expect(prints.map((e) => [e.outcome, e.resourceId])).toEqual([['failure', draft.id], ['success', final.id]]);
   });
 });
+
+describe('処方歴 page', () => {
+  it('lists every prescription of the patient for clinicians only, and never another clinic’s', async () => {
+    const { listPrescriptionHistory } = await import('./prescription.service');
+    const [x, y] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
+    const patient = await createPatient(x.receptionist);
+    expect(await listPrescriptionHistory(patient.id, x.doctor)).toEqual([]);
+    const first = await savePrescription(input(patient.id, [item(MUCOSTA)], { intent: 'confirm' }), x.doctor);
+    const second = await savePrescription(input(patient.id, [item(GASTER)]), x.doctor);
+    const history = await listPrescriptionHistory(patient.id, x.doctor);
+    expect(history.map((p) => p.id).sort()).toEqual([first.id, second.id].sort());
+    expect(history.find((p) => p.id === first.id)?.status).toBe('final');
+    await expectCode(listPrescriptionHistory(patient.id, x.receptionist), 'FORBIDDEN');
+    await expectCode(listPrescriptionHistory(patient.id, y.doctor), 'NOT_FOUND');
+  });
+});

@@ -418,6 +418,17 @@ export async function getPrescriptionPanel(patientId: string, actor: Actor): Pro
   return { current, history, doctors, today, historyTotal };
 }
 
+/** Every prescription of the patient (latest version of each), newest first, for the 処方歴 page. */
+export async function listPrescriptionHistory(patientId: string, actor: Actor, options: { limit?: number } = {}): Promise<PrescriptionDto[]> {
+  await requirePermission(actor, 'chart.read');
+  const scope = { clinicId: actor.clinicId, patientId };
+  if (!(await patientRepository.findById(db(), scope))) throw notFound();
+  const rows = await prescriptionRepository.listLatestForPatient(db(), scope, Math.min(options.limit ?? 500, 1000));
+  const dtos = await withNames(rows, actor.clinicId);
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, patientId, detail: { view: 'history', count: dtos.length }, ctx: actor.ctx });
+  return dtos;
+}
+
 export async function getPrescription(prescriptionId: string, actor: Actor): Promise<PrescriptionDto> {
   await requirePermission(actor, 'chart.read');
   const row = await prescriptionRepository.findById(db(), { clinicId: actor.clinicId, prescriptionId });
