@@ -7,6 +7,15 @@ z.config(ja());
 
 export { z };
 
+/** An optional free-text field: trimmed, length-checked with a Japanese message, '' becomes undefined. */
+export const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label}は${max}文字以内で入力してください。`)
+    .transform((v) => (v ? v : undefined))
+    .optional();
+
 /** Field errors keyed by dotted path, first message each (for forms). */
 export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};

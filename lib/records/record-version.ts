@@ -31,3 +31,8 @@ export const RECORD_STATUS_LABELS = {
   final: '確定',
   entered_in_error: '取消（入力誤り）',
 } as const;
+
+/** Names of the fields whose value differs from the previous version (for the audit detail, never the values). */
+export function changedFieldNames<T extends Record<string, unknown>>(fields: T, previous: Record<string, unknown>): (keyof T & string)[] {
+  return (Object.keys(fields) as (keyof T & string)[]).filter((k) => JSON.stringify(fields[k]) !== JSON.stringify(previous[k]));
+}

@@ -1,6 +1,6 @@
 import type { Allergy } from '@/lib/generated/prisma/client';
 import { isoDate } from '@/lib/core/dates';
-import { CATEGORY_LABELS, CLINICAL_STATUS_LABELS, SEVERITY_LABELS, VERIFICATION_LABELS, type AllergyVerification } from './allergy.schema';
+import { CATEGORY_LABELS, CLINICAL_STATUS_LABELS, SEVERITY_LABELS, VERIFICATION_LABELS, type AllergyVerification } from './allergy.constants';
 
 /** One version of an allergy. Carries what JP_AllergyIntolerance_eCS needs (code + system, category, status, dates). */
 export type AllergyDto = {

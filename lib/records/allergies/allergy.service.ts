@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Allergy } from '@/lib/generated/prisma/client';
 import type { z } from '@/lib/core/zod';
 import { fieldErrorsOf } from '@/lib/core/zod';
+import { changedFieldNames } from '@/lib/records/record-version';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { dateOnly } from '@/lib/core/dates';
@@ -143,9 +144,7 @@ export async function reviseAllergy(input: ReviseAllergyInput, actor: Actor): Pr
     const previous = await requireCurrent(tx, actor, allergyId);
     const fields = contentFields(content, coding, previous);
     const next = await appendVersion(tx, actor, previous, { ...fields, changeReason });
-    const changedFields = (Object.keys(fields) as (keyof typeof fields)[]).filter(
-      (k) => JSON.stringify(fields[k]) !== JSON.stringify(previous[k as keyof Allergy]),
-    );
+    const changedFields = changedFieldNames(fields, previous);
     await recordAuditEvent(tx, {
       clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
       detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, changedFields }, ctx: actor.ctx,

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Diagnosis } from '@/lib/generated/prisma/client';
 import type { z } from '@/lib/core/zod';
 import { fieldErrorsOf } from '@/lib/core/zod';
+import { changedFieldNames } from '@/lib/records/record-version';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { dateOnly, todayJst } from '@/lib/core/dates';
@@ -215,9 +216,7 @@ export async function reviseDiagnosis(input: ReviseDiagnosisInput, actor: Actor)
     const previous = await requireCurrent(tx, actor, diagnosisId);
     assertNotAbolished(disease, previous.diseaseCode);
     const next = await appendVersion(tx, actor, previous, { ...fields, changeReason });
-    const changedFields = (Object.keys(fields) as (keyof typeof fields)[]).filter(
-      (k) => JSON.stringify(fields[k]) !== JSON.stringify(previous[k as keyof Diagnosis]),
-    );
+    const changedFields = changedFieldNames(fields, previous);
     await recordAuditEvent(tx, {
       clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
       detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, changedFields }, ctx: actor.ctx,

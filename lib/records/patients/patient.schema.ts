@@ -1,18 +1,11 @@
 /** Inputs for registering and editing a patient. Shared by the form, the server actions and tests. */
-import { z } from '@/lib/core/zod';
+import { optionalText, z } from '@/lib/core/zod';
 import { isKana } from '@/lib/core/kana';
 import { isValidIsoDate } from '@/lib/core/dates';
 
 const isoDate = (label: string) =>
   z.string({ error: `${label}を入力してください。` }).refine(isValidIsoDate, `${label}は正しい日付で入力してください。`);
 
-const optionalText = (max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${label}は${max}文字以内で入力してください。`)
-    .transform((v) => (v ? v : undefined))
-    .optional();
 
 const optionalIsoDate = (label: string) =>
   z

@@ -1,17 +1,10 @@
 /** Inputs for 処方 (院外処方箋). Shared by the editor, the server actions and tests. */
-import { z } from '@/lib/core/zod';
+import { optionalText, z } from '@/lib/core/zod';
 import { MEDICATION_KINDS, MEDICATION_KIND_LABELS, DOSE_BASES, DOSE_BASIS_LABELS, type MedicationKindValue, type DoseBasis } from './prescription.constants';
 export * from './prescription.constants';
 
 const uuid = (label: string) => z.string({ error: `${label}を指定してください。` }).uuid(`${label}が正しくありません。`);
 
-const optionalText = (max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${label}は${max}文字以内で入力してください。`)
-    .transform((v) => (v ? v : undefined))
-    .optional();
 
 export const prescriptionItemSchema = z
   .object({
