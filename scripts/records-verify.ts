@@ -1,0 +1,14 @@
+// npm run records:verify [clinicId]   re-hashes every 確定 note and prescription and lists the ones that changed
+import { ensureLocalSecrets } from './local-secrets';
+
+ensureLocalSecrets();
+const { verifyRecordHashes } = await import('@/lib/records/verify-record-hashes');
+const { disconnectDb } = await import('@/lib/core/db');
+const { checked, mismatches } = await verifyRecordHashes({ clinicId: process.argv[2] });
+await disconnectDb();
+if (mismatches.length === 0) {
+  console.log(`確定済みの記録 ${checked}件の内容ハッシュはすべて一致しました。`);
+} else {
+  for (const m of mismatches) console.log(`内容ハッシュ不一致: ${m.table} id=${m.id} lineage=${m.lineageId} 第${m.version}版 clinic=${m.clinicId}`);
+  process.exit(1);
+}
