@@ -4,6 +4,7 @@
  *   2. chart page server render + 保存→visible (bench/chart.bench.ts)
  *   3. login → patient list (bench/login.bench.ts)
  *   4. first-load JS of /patients and /patients/[id] (bench/js-size.bench.ts)
+ *   5. master search over the full official files (bench/master-search.bench.ts; needs ../shared/masters; database karte_bench_masters)
  * 2–4 share one fixture database (karte_bench_chart) and one `next start` of the production build in BENCH_APP_DIR
  * (default: this directory; run `npx next build` first — never inside a checkout where others build).
  *
@@ -16,14 +17,15 @@
  *   BENCH_SEARCH_SCENARIOS=a,b, BENCH_REGENERATE=1 (rebuild search databases even when sizes match)
  *   BENCH_CHART_VISITS (500), BENCH_CHART_LABS (3000), BENCH_CHART_PRESCRIPTIONS (200), BENCH_CHART_GETS (60),
  *   BENCH_CHART_SAVES (12), BENCH_LOGIN_RUNS (6), BENCH_CHART_CLINIC_PATIENTS (2000)
- *   BENCH_ONLY=search,chart,login,js   run a subset;  BENCH_SKIP=search,…   skip some
+ *   BENCH_ONLY=search,chart,login,js,masters   run a subset;  BENCH_SKIP=search,…   skip some
  *   BENCH_APP_DIR, BENCH_PORT (3199), BENCH_CHROMIUM (/usr/bin/chromium), BENCH_NO_WRITE=1 (search: print only)
  *   AUTH_SECRET, AUDIT_HMAC_KEY  passed to the app (bench defaults otherwise)
  */
 import { startApp } from './app';
 import { chartSection, runChartBench } from './chart.bench';
 import { jsSizeSection, runJsSizeBench } from './js-size.bench';
-import { pgVersion, writeSection } from './lib';
+import { spawnSync } from 'node:child_process';
+import { benchDbUrl, databaseExists, freshDatabase, pgVersion, writeSection } from './lib';
 import { loginSection, runLoginBench } from './login.bench';
 import { runPatientSearchBench } from './patient-search.bench';
 
@@ -41,5 +43,12 @@ if (want('chart') || want('login') || want('js')) {
   } finally {
     await app.stop();
   }
+}
+if (want('masters')) {
+  const url = benchDbUrl('karte_bench_masters');
+  if (!(await databaseExists(url))) await freshDatabase(url);
+  const run = (args: string[]) => spawnSync('npx', ['tsx', ...args], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: url } });
+  run(['scripts/migrate.ts', 'deploy']);
+  run(['bench/master-search.bench.ts']);
 }
 process.exit(0);

@@ -16,6 +16,7 @@ import {
   applyGenericNames,
   resolveDiseaseMovesByKeyNumber,
   upsertMasterRows,
+  analyzeMasterTables,
 } from './master-upsert.repository';
 import { parseSskDiseaseRow, parseSskDrugRow, parseSskModifierRow } from './parsers/ssk';
 import { MEDIS_MOVED_KEY, parseMedisDiseaseRow, parseMedisModifierRow } from './parsers/medis';
@@ -30,6 +31,7 @@ import type {
   ImportResult,
   MasterKind,
   MasterRow,
+  MasterTable,
   ParseContext,
   ParseResult,
   SourceEncoding,
@@ -129,6 +131,7 @@ export async function importMasterFile(options: ImportMasterOptions): Promise<Im
     errorCount++;
     if (errors.length < MAX_STORED_ERRORS) errors.push({ row, message });
   };
+  const touchedTables = new Set<MasterTable>();
   const counts = { processedRows: 0, inserted: 0, updated: 0, abolished: 0 };
   let skippedOlder = 0;
   let batch: { row: MasterRow; line: number }[] = [];
@@ -142,6 +145,7 @@ export async function importMasterFile(options: ImportMasterOptions): Promise<Im
   };
 
   const writeRows = async (items: { row: MasterRow; line: number }[]) => {
+    touchedTables.add(items[0].row.table);
     const outcome = await upsertMasterRows(items[0].row.table, items.map((i) => i.row));
     counts.inserted += outcome.inserted;
     counts.updated += outcome.updated;
@@ -208,6 +212,7 @@ export async function importMasterFile(options: ImportMasterOptions): Promise<Im
     await flush();
     if (medisMoves.length) await resolveDiseaseMovesByKeyNumber(medisMoves);
     if (generic.length) counts.updated += await applyGenericNames(generic);
+    if (counts.processedRows >= 1000) await analyzeMasterTables([...touchedTables]);
     if (counts.processedRows > 0 && errorCount === counts.processedRows) status = 'failed';
   } catch (e) {
     status = 'failed';

@@ -165,6 +165,11 @@ export async function upsertMasterRows(table: MasterTable, rows: MasterRow[]): P
 }
 
 /** MEDIS nmain 移行先病名管理番号 → the successor's 傷病名コード (run after the whole file is stored). */
+/** Refreshes the planner's statistics after a large import, so searches use the trigram indexes at once. */
+export async function analyzeMasterTables(tables: MasterTable[]): Promise<void> {
+  for (const t of new Set(tables)) await db().$executeRaw`ANALYZE ${ident(TABLES[t].table)}`;
+}
+
 export async function resolveDiseaseMovesByKeyNumber(moves: { code: string; movedToKeyNumber: string }[]): Promise<number> {
   let updated = 0;
   for (let i = 0; i < moves.length; i += 500) {
