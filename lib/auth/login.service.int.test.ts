@@ -88,6 +88,10 @@ describe('second factor', () => {
     expect(await exchangeLoginGrant(step.token)).not.toBeNull();
     expect(await exchangeLoginGrant(step.token)).toBeNull(); // single use
     expect(await auditEventsFor(clinic.id, { action: 'mfa_enrolled' })).toHaveLength(1);
+    // the seed is encrypted at rest
+    const stored = await db().user.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: user.id } } });
+    expect(stored?.totpSecret).toMatch(/^v1:/);
+    expect(stored?.totpSecret).not.toContain(step.enrollment.secret);
 
     // next login asks for a code; the same code again is refused
     const again = await startLogin({ loginId: user.loginId, password: TEST_PASSWORD }, ctx());

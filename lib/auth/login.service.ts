@@ -11,6 +11,7 @@ import { recordAuditEvent, recordAuditEventNow, SYSTEM_CLINIC } from '@/lib/audi
 import { authRepository } from './auth.repository';
 import { hashPassword, verifyPassword } from './password';
 import { newTotpSecret, totpEnrollment, verifyTotp } from './totp';
+import { openSecret, sealSecret } from './secret-box';
 
 export const LOGIN_FAILED_MESSAGE = 'ログインIDまたはパスワードが正しくありません。';
 export const LOGIN_THROTTLED_MESSAGE = 'ログインの失敗が続いたため、一時的にロックしています。しばらくしてから再度お試しください。';
@@ -79,7 +80,7 @@ export async function startLogin(input: { loginId: string; password: string }, c
     tokenHash: sha256(token),
     clinicId: user.clinicId,
     userId: user.id,
-    pendingSecret,
+    pendingSecret: pendingSecret ? sealSecret(pendingSecret) : null,
     expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS),
     ip: ctx.ip,
   });
@@ -98,7 +99,8 @@ export async function completeLogin(input: { token: string; code?: string }, ctx
   const user = await authRepository.findUser(db(), challenge.clinicId, challenge.userId);
   if (!user || user.disabledAt) throw new AppError('UNAUTHENTICATED', LOGIN_FAILED_MESSAGE);
 
-  const secret = user.totpEnabledAt ? user.totpSecret : challenge.pendingSecret;
+  const sealed = user.totpEnabledAt ? user.totpSecret : challenge.pendingSecret;
+  const secret = sealed ? openSecret(sealed) : null;
   let acceptedStep: number | null = null;
   if (secret) {
     acceptedStep = verifyTotp(secret, (input.code ?? '').trim(), user.totpEnabledAt ? user.totpLastStep : null);
@@ -117,7 +119,7 @@ export async function completeLogin(input: { token: string; code?: string }, ctx
   return runInTransaction(async (tx) => {
     if (secret && acceptedStep !== null) {
       await authRepository.setTotp(tx, user.clinicId, user.id, {
-        ...(user.totpEnabledAt ? {} : { totpSecret: secret, totpEnabledAt: new Date() }),
+        ...(user.totpEnabledAt ? {} : { totpSecret: sealed!, totpEnabledAt: new Date() }),
         totpLastStep: BigInt(acceptedStep),
       });
       if (!user.totpEnabledAt) {

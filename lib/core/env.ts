@@ -11,6 +11,8 @@ const schema = z.object({
   EMBEDDED_DB: z.enum(['true', 'false']).optional(),
   AUTH_SECRET: z.string().min(16).optional(),
   AUDIT_HMAC_KEY: z.string().min(16).optional(),
+  /** encrypts TOTP secrets at rest (lib/auth/secret-box.ts) */
+  DATA_ENCRYPTION_KEY: z.string().min(16).optional(),
   /** オンライン資格確認 adapter */
   ELIGIBILITY_MODE: z.enum(['sandbox', 'http']).default('sandbox'),
   ELIGIBILITY_URL: z.string().url().optional(),
@@ -48,7 +50,7 @@ export function isEmbeddedDb(): boolean {
   return !e.DATABASE_URL || e.EMBEDDED_DB === 'true';
 }
 
-export function requireSecret(name: 'AUTH_SECRET' | 'AUDIT_HMAC_KEY'): string {
+export function requireSecret(name: 'AUTH_SECRET' | 'AUDIT_HMAC_KEY' | 'DATA_ENCRYPTION_KEY'): string {
   const value = env()[name];
   if (!value) throw new Error(`${name} is not set (npm run demo generates one under ./data)`);
   return value;

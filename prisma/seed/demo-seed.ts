@@ -4,6 +4,7 @@
  */
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { hashPassword } from '@/lib/auth/password';
+import { sealSecret } from '@/lib/auth/secret-box';
 import { toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
 import { dateOnly } from '@/lib/core/dates';
 import { ADDRESSES, FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, pick, rng } from './names';
@@ -137,7 +138,7 @@ export async function seedDemo(prisma: PrismaClient, options: { patientsPerClini
             role: s.role,
             licenseNumber: s.role === 'doctor' ? `${400000 + index * 1000 + s.local.length}` : null,
             passwordHash,
-            ...(secret ? { totpSecret: secret, totpEnabledAt: new Date() } : {}),
+            ...(secret ? { totpSecret: sealSecret(secret), totpEnabledAt: new Date() } : {}),
           },
         });
         if (s.role === 'clinic_admin') adminId = user.id;

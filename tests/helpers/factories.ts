@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { db } from '@/lib/core/db';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
+import { sealSecret } from '@/lib/auth/secret-box';
 import type { StaffRole } from '@/lib/generated/prisma/enums';
 import { registerPatient } from '@/lib/records/patients/patient.service';
 import type { RegisterPatientInput } from '@/lib/records/patients/patient.schema';
@@ -32,7 +33,7 @@ export async function createStaffUser(clinicId: string, role: StaffRole, overrid
       role,
       passwordHash: await passwordHash,
       mustChangePassword: overrides.mustChangePassword ?? false,
-      ...(overrides.totpSecret ? { totpSecret: overrides.totpSecret, totpEnabledAt: new Date() } : {}),
+      ...(overrides.totpSecret ? { totpSecret: sealSecret(overrides.totpSecret), totpEnabledAt: new Date() } : {}),
     },
   });
   await db().loginName.create({ data: { loginId, clinicId, userId: user.id } });
