@@ -9,6 +9,7 @@ import { dateOnly, todayJst } from '@/lib/core/dates';
 import { noteContentHash } from '@/lib/records/notes/note.dto';
 import { prescriptionContentHash } from '@/lib/records/prescriptions/prescription-hash';
 import { LAB_ITEMS_BY_KEY, computeLabFlag, referenceRangeFor } from '@/lib/records/lab-results/lab-items';
+import { ingredientLabel } from '@/lib/records/allergies/ingredient-label';
 import { DEMO_CLINICS, demoLoginId } from './demo-seed';
 import { rng } from './names';
 
@@ -86,7 +87,7 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
           data: {
             clinicId, lineageId: randomUUID(), patientId, status: 'final', category: 'medication',
             codeSystem: drug?.yjCode ? 'yj' : null, code: drug?.yjCode ?? null, yjCode: drug?.yjCode ?? null,
-            substanceName: drug?.name ?? story.allergy.drugName, reaction: story.allergy.reaction, severity: story.allergy.severity,
+            substanceName: drug ? ingredientLabel(drug) : story.allergy.drugName, reaction: story.allergy.reaction, severity: story.allergy.severity,
             recordedById: doctor.id,
           },
         });

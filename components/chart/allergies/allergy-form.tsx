@@ -17,6 +17,7 @@ import {
 } from '@/lib/records/allergies/allergy.constants';
 import { Button, ErrorBanner, Field, inputClass } from '@/components/ui/ui';
 import { MasterCombobox } from '@/components/chart/diagnoses/master-combobox';
+import { ingredientLabel } from '@/lib/records/allergies/ingredient-label';
 
 /** The code the user picked in this form session (the server looks it up again). */
 type Picked = { kind: 'drug'; code: string; label: string } | { kind: 'allergen'; code: string; label: string } | { kind: 'kept'; label: string } | null;
@@ -127,7 +128,7 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
                 <span className="font-mono text-xs text-slate-500">{d.yjCode ?? d.code}</span>
               </span>
             )}
-            onPick={(d) => pick({ kind: 'drug', code: d.code, label: d.yjCode ? `YJ ${d.yjCode}` : `レセプト ${d.code}` }, d.name)}
+            onPick={(d) => pick({ kind: 'drug', code: d.code, label: `${d.name}（${d.yjCode ? `YJ ${d.yjCode}` : `レセプト ${d.code}`}）` }, ingredientLabel(d))}
             onEnterText={(text) => pick(null, text)}
             emptyHint="該当なし。Enterで自由入力にできます。"
           />
