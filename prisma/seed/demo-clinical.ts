@@ -14,7 +14,6 @@ import { DEMO_CLINICS, demoLoginId } from './demo-seed';
 import { rng } from './names';
 
 type Story = {
-  patientNumber: number;
   diagnoses: { name: string; startYearsAgo: number; primary?: boolean }[];
   allergy?: { drugName: string; reaction: string; severity: 'mild' | 'moderate' | 'severe' };
   labs: { key: string; base: number; drift: number; noise: number }[];
@@ -24,7 +23,6 @@ type Story = {
 
 const STORIES: Story[] = [
   {
-    patientNumber: 1,
     diagnoses: [{ name: '高血圧症', startYearsAgo: 6, primary: true }, { name: '脂質異常症', startYearsAgo: 4 }],
     allergy: { drugName: 'ロキソプロフェン', reaction: '蕁麻疹', severity: 'moderate' },
     labs: [{ key: 'LDLC', base: 168, drift: -8, noise: 10 }, { key: 'HDLC', base: 48, drift: 1, noise: 4 }, { key: 'TG', base: 180, drift: -6, noise: 25 }, { key: 'CRE', base: 0.9, drift: 0.02, noise: 0.05 }],
@@ -35,14 +33,12 @@ const STORIES: Story[] = [
     note: { s: '朝の家庭血圧 135/85 前後。頭痛なし。', o: '胸部聴診異常なし。下腿浮腫なし。', a: '高血圧症：コントロール良好。脂質異常症：改善傾向。', p: '処方継続。次回採血3か月後。減塩を継続。' },
   },
   {
-    patientNumber: 2,
     diagnoses: [{ name: '２型糖尿病', startYearsAgo: 8, primary: true }, { name: '高血圧症', startYearsAgo: 5 }],
     labs: [{ key: 'HbA1c', base: 8.1, drift: -0.15, noise: 0.3 }, { key: 'GLU', base: 160, drift: -5, noise: 20 }, { key: 'CRE', base: 1.0, drift: 0.03, noise: 0.06 }, { key: 'UPRO', base: 0, drift: 0, noise: 0 }],
     drugs: [{ namePrefix: 'メトホルミン', dose: 3, unit: '錠', usageCode: '1013044400000000', usageText: '1日3回毎食後', days: 28 }],
     note: { s: '間食を減らしている。低血糖症状なし。', o: '体重 1kg 減。足病変なし。', a: '２型糖尿病：HbA1c 改善傾向。', p: '処方継続。眼科受診を勧めた。' },
   },
   {
-    patientNumber: 3,
     diagnoses: [{ name: 'アレルギー性鼻炎', startYearsAgo: 3, primary: true }, { name: '急性上気道炎', startYearsAgo: 0 }],
     allergy: { drugName: 'アモキシシリン', reaction: '発疹', severity: 'mild' },
     labs: [{ key: 'WBC', base: 6800, drift: 0, noise: 900 }, { key: 'CRP', base: 0.1, drift: 0, noise: 0.08 }],
@@ -64,8 +60,10 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
   const now = Date.now();
   const clinicId = clinic.id;
 
-  for (const story of hasRecords ? [] : STORIES) {
-    const patient = await prisma.patient.findFirst({ where: { clinicId, patientNumber: story.patientNumber } });
+  // adults born before 1976, so a 2型糖尿病 story never lands on a child
+  const adults = await prisma.patient.findMany({ where: { clinicId, birthDate: { lte: dateOnly('1975-12-31') } }, orderBy: { patientNumber: 'asc' }, take: STORIES.length });
+  for (const [index, story] of (hasRecords ? [] : STORIES).entries()) {
+    const patient = adults[index];
     if (!patient) continue;
     const patientId = patient.id;
     await prisma.$transaction(async (tx) => {
@@ -155,13 +153,13 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
   // this morning's queue
   const visitDate = dateOnly(today);
   if (!(await prisma.visit.count({ where: { clinicId, visitDate } }))) {
-    const queue: { patientNumber: number; status: 'received' | 'waiting' | 'in_consultation'; minutesAgo: number }[] = [
-      { patientNumber: 1, status: 'in_consultation', minutesAgo: 42 },
-      { patientNumber: 2, status: 'waiting', minutesAgo: 25 },
-      { patientNumber: 3, status: 'received', minutesAgo: 8 },
+    const queue: { story: number; status: 'received' | 'waiting' | 'in_consultation'; minutesAgo: number }[] = [
+      { story: 1, status: 'in_consultation', minutesAgo: 42 },
+      { story: 2, status: 'waiting', minutesAgo: 25 },
+      { story: 3, status: 'received', minutesAgo: 8 },
     ];
     for (const [i, q] of queue.entries()) {
-      const patient = await prisma.patient.findFirst({ where: { clinicId, patientNumber: q.patientNumber } });
+      const patient = adults[q.story - 1];
       if (!patient) continue;
       const arrivedAt = new Date(now - q.minutesAgo * 60_000);
       await prisma.visit.create({
