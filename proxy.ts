@@ -1,7 +1,7 @@
 // Optimistic redirect only: real checks happen in every page, action and route (lib/auth).
 import { NextResponse, type NextRequest } from 'next/server';
 
-const PUBLIC = ['/login', '/api/auth', '/api/health', '/_next', '/favicon'];
+const PUBLIC = ['/login', '/api/auth', '/api/health', '/_next', '/favicon', '/icon.svg', '/robots.txt'];
 
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
