@@ -7,7 +7,8 @@ export async function currentRequestContext(): Promise<RequestContext> {
   try {
     const { headers } = await import('next/headers');
     const h = await headers();
-    const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
+    // the last hop is the one our own server (or the proxy in front of it) added; earlier entries are client-supplied
+    const forwarded = h.get('x-forwarded-for')?.split(',').at(-1)?.trim();
     return {
       ip: forwarded || h.get('x-real-ip') || null,
       requestId: h.get('x-request-id') || randomUUID(),
