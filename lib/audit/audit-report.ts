@@ -5,6 +5,7 @@ import { isValidIsoDate } from '@/lib/core/dates';
 import { formatInTimeZone } from '@/lib/core/tz';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
+import { staffNames } from '@/lib/staff/staff-names';
 import { recordAuditEventNow } from './audit';
 
 export const AUDIT_SORT_KEYS = ['occurredAt', 'action', 'userId', 'patientId', 'resourceType', 'outcome'] as const;
@@ -77,11 +78,7 @@ async function fetchRows(actor: Actor, q: AuditReportQuery, take: number, skip: 
     take,
     skip,
   });
-  const users = await db().user.findMany({
-    where: { clinicId: actor.clinicId, id: { in: [...new Set(rows.map((r) => r.userId).filter((x): x is string => !!x))] } },
-    select: { id: true, displayName: true },
-  });
-  const names = new Map(users.map((u) => [u.id, u.displayName]));
+  const names = await staffNames(actor.clinicId, rows.map((r) => r.userId));
   return rows.map<AuditRowDto>((r) => ({
     seq: String(r.seq),
     occurredAt: r.occurredAt.toISOString(),

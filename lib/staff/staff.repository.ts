@@ -16,6 +16,15 @@ export const staffRepository = {
   countActiveAdmins: (c: Client, clinicId: string) => c.user.count({ where: { clinicId, role: 'clinic_admin', disabledAt: null } }),
   findClinic: (clinicId: string) => db().clinic.findUnique({ where: { id: clinicId } }),
   updateClinic: (tx: Tx, clinicId: string, data: { mfaRequired: boolean; idleTimeoutMinutes: number }) => tx.clinic.update({ where: { id: clinicId }, data }),
+  /** Active doctors of the clinic: who a 代行入力 can be written for and who approves it. */
+  listActiveDoctors: (c: Client, clinicId: string) =>
+    c.user.findMany({
+      where: { clinicId, role: 'doctor', disabledAt: null },
+      select: { id: true, displayName: true, displayNameKana: true },
+      orderBy: [{ displayNameKana: 'asc' }, { displayName: 'asc' }],
+    }),
+  findActiveDoctor: (c: Client, clinicId: string, userId: string) =>
+    c.user.findFirst({ where: { clinicId, id: userId, role: 'doctor', disabledAt: null }, select: { id: true, displayName: true } }),
   userNames: (clinicId: string, ids: string[]) =>
     db().user.findMany({ where: { clinicId, id: { in: ids } }, select: { id: true, displayName: true, role: true } }),
 };

@@ -72,15 +72,4 @@ export const noteRepository = {
     const rows = await c.visit.findMany({ where: { clinicId: scope.clinicId, id: { in: visitIds } }, select: { id: true, visitDate: true } });
     return new Map(rows.map((r) => [r.id, r.visitDate]));
   },
-
-  /** Doctors a nurse can write a 代行入力 note for: active doctors of the clinic. */
-  listDoctors: (c: Client, scope: Scope) =>
-    c.user.findMany({
-      where: { clinicId: scope.clinicId, role: 'doctor', disabledAt: null },
-      select: { id: true, displayName: true, displayNameKana: true },
-      orderBy: [{ displayNameKana: 'asc' }, { displayName: 'asc' }],
-    }),
-
-  findDoctor: (c: Client, scope: Scope & { userId: string }) =>
-    c.user.findFirst({ where: { clinicId: scope.clinicId, id: scope.userId, role: 'doctor', disabledAt: null }, select: { id: true, displayName: true } }),
 };

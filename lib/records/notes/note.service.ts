@@ -14,6 +14,7 @@ import type { ClinicalNote } from '@/lib/generated/prisma/client';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { openVisitToday } from '@/lib/reception/visit.service';
 import { staffNames } from '@/lib/staff/staff-names';
+import { staffRepository } from '@/lib/staff/staff.repository';
 import { noteRepository } from './note.repository';
 import { compareTimeline } from './note-timeline';
 import {
@@ -97,7 +98,7 @@ async function toDto(clinicId: string, row: ClinicalNote): Promise<NoteDto> {
 /** The responsible doctor of a 代行入力: an active doctor of the actor's clinic. */
 async function requireDoctor(clinicId: string, authorId: string | undefined) {
   if (!authorId) throw new AppError('INVALID_INPUT', '代行入力では担当医を選択してください。', { authorId: '担当医を選択してください。' });
-  const doctor = await noteRepository.findDoctor(db(), { clinicId, userId: authorId });
+  const doctor = await staffRepository.findActiveDoctor(db(), clinicId, authorId);
   if (!doctor) throw new AppError('INVALID_INPUT', '担当医が見つかりません。選択し直してください。', { authorId: '担当医を選択し直してください。' });
   return doctor;
 }
@@ -405,7 +406,7 @@ export async function listPendingApprovalsForDoctor(actor: Actor): Promise<Pendi
 /** Doctors a nurse can choose as the responsible doctor of a 代行入力. */
 export async function listDoctorsForProxy(actor: Actor): Promise<DoctorOptionDto[]> {
   await requirePermission(actor, 'note.write');
-  const rows = await noteRepository.listDoctors(db(), { clinicId: actor.clinicId });
+  const rows = await staffRepository.listActiveDoctors(db(), actor.clinicId);
   return rows.map((r) => ({ id: r.id, name: r.displayName }));
 }
 

@@ -88,11 +88,7 @@ export const prescriptionRepository = {
   deleteDraft: (tx: Tx, scope: Scope & { prescriptionId: string }) =>
     tx.prescription.deleteMany({ where: { clinicId: scope.clinicId, id: scope.prescriptionId, status: 'draft' } }),
 
-  findActiveDoctor: (c: Client, scope: Scope & { userId: string }) =>
-    c.user.findFirst({ where: { clinicId: scope.clinicId, id: scope.userId, role: 'doctor', disabledAt: null }, select: { id: true, displayName: true } }),
 
-  listActiveDoctors: (c: Client, scope: Scope) =>
-    c.user.findMany({ where: { clinicId: scope.clinicId, role: 'doctor', disabledAt: null }, select: { id: true, displayName: true }, orderBy: { displayName: 'asc' } }),
 
   findClinic: (c: Client, scope: Scope) =>
     c.clinic.findUnique({ where: { id: scope.clinicId }, select: { name: true, postalCode: true, address: true, phone: true, institutionNumber: true } }),

@@ -33,6 +33,7 @@ import {
   type PrescriptionRow,
 } from './prescription.dto';
 import { prescriptionContentHash } from './prescription-hash';
+import { staffRepository } from '@/lib/staff/staff.repository';
 import {
   approvePrescriptionSchema,
   confirmPrescriptionSchema,
@@ -225,7 +226,7 @@ export async function savePrescription(raw: SavePrescriptionInput, actor: Actor)
   const row = await runInTransaction(async (tx) => {
     if (!(await patientRepository.findById(tx, scope))) throw notFound();
     const authorId = mode === 'proxy' ? input.responsibleDoctorId! : actor.userId;
-    if (mode === 'proxy' && !(await prescriptionRepository.findActiveDoctor(tx, { clinicId: actor.clinicId, userId: authorId }))) {
+    if (mode === 'proxy' && !(await staffRepository.findActiveDoctor(tx, actor.clinicId, authorId))) {
       throw invalid({ responsibleDoctorId: '承認する医師が見つかりません。' });
     }
     const existing = input.prescriptionId ? await prescriptionRepository.findById(tx, { clinicId: actor.clinicId, prescriptionId: input.prescriptionId }) : null;
@@ -405,7 +406,7 @@ export async function getPrescriptionPanel(patientId: string, actor: Actor): Pro
     // the same window as the 重複投薬 check: nothing issued earlier is still being taken
     prescriptionRepository.listFinalSince(db(), { ...scope, since: daysAgo(today, ACTIVE_LOOKBACK_DAYS) }),
     prescriptionRepository.countLatestForPatient(db(), scope),
-    prescriptionRepository.listActiveDoctors(db(), scope),
+    staffRepository.listActiveDoctors(db(), actor.clinicId),
   ]);
   const seen = new Set(recent.map((r) => r.id));
   const historyRows = [...recent, ...open.filter((r) => !seen.has(r.id))].sort(
