@@ -1,22 +1,7 @@
 import type { NextConfig } from 'next';
 
-// Next's hydration uses inline scripts; without per-request nonces 'unsafe-inline' stays for scripts and styles.
-const CSP = [
-  "default-src 'self'",
-  // next dev's fast refresh evaluates code; production does not
-  `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === 'production' ? '' : " 'unsafe-eval'"}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
+// The Content-Security-Policy carries a per-request nonce, so proxy.ts sets it (lib/web/csp.ts).
 const securityHeaders = [
-  { key: 'Content-Security-Policy', value: CSP },
   { key: 'X-Frame-Options', value: 'DENY' },
   { key: 'X-Content-Type-Options', value: 'nosniff' },
   { key: 'Referrer-Policy', value: 'no-referrer' },

@@ -1,18 +1,27 @@
 // Optimistic redirect only: real checks happen in every page, action and route (lib/auth).
+// Every response also gets a Content-Security-Policy with a per-request script nonce.
 import { NextResponse, type NextRequest } from 'next/server';
+import { contentSecurityPolicy, newNonce } from './lib/web/csp';
 
 const PUBLIC = ['/login', '/api/auth', '/api/health', '/_next', '/favicon', '/icon.svg', '/robots.txt'];
 
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
-  if (PUBLIC.some((p) => pathname.startsWith(p))) return NextResponse.next();
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV !== 'production');
+  const isPublic = PUBLIC.some((p) => pathname.startsWith(p));
   const hasCookie = req.cookies.has('karte.session') || req.cookies.has('__Host-karte.session');
-  if (!hasCookie && !pathname.startsWith('/api/')) {
+  if (!isPublic && !hasCookie && !pathname.startsWith('/api/')) {
     return NextResponse.redirect(new URL('/login', req.url));
   }
-  const res = NextResponse.next();
+  // Next reads the nonce from the request's policy and puts it on the scripts it renders.
+  const requestHeaders = new Headers(req.headers);
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set('Content-Security-Policy', csp);
+  const res = NextResponse.next({ request: { headers: requestHeaders } });
+  res.headers.set('Content-Security-Policy', csp);
   // patient data must not stay in browser or proxy caches
-  res.headers.set('Cache-Control', 'no-store');
+  if (!isPublic) res.headers.set('Cache-Control', 'no-store');
   return res;
 }
 

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import '@fontsource-variable/noto-sans-jp';
 import './globals.css';
 
@@ -7,7 +8,9 @@ export const metadata: Metadata = {
   description: '診療所向け標準型電子カルテ',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request so Next can stamp the CSP nonce from proxy.ts on its scripts.
+  await connection();
   return (
     <html lang="ja">
       <body>

@@ -11,6 +11,7 @@ test('internal API routes answer 401 without a session and never leak data', asy
     expect(body.error.code).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(body)).not.toMatch(/patient|患者番号/);
   }
+  expect((await request.post('/api/internal/session/heartbeat')).status()).toBe(401);
 });
 
 test('a forged middleware header does not bypass the checks', async ({ request }) => {
@@ -28,7 +29,10 @@ test('cookie-authenticated mutations from another site are refused (CSRF)', asyn
       data: Buffer.from('x'),
     });
     expect(res.status(), origin).toBe(403);
+    const beat = await page.request.post('/api/internal/session/heartbeat', { headers: { Origin: origin } });
+    expect(beat.status(), origin).toBe(403);
   }
+  expect((await page.request.post('/api/internal/session/heartbeat')).status()).toBe(204);
 });
 
 test('roles without the permission get 403 from the routes, and responses are not cached', async ({ page }) => {

@@ -1,6 +1,6 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { A, B, B_SECRETS, DEMO_PASSWORD, login } from './helpers';
+import { A, B, B_SECRETS, DEMO_PASSWORD, fillPatientForm, login, registerPatientElsewhere, uniquePatient, type NewPatient } from './helpers';
 
 /**
  * A clinic day in the browser: reception checks patients in, the doctor charts (SOAP, 傷病名, 検査, アレルギー, 処方),
@@ -10,32 +10,7 @@ import { A, B, B_SECRETS, DEMO_PASSWORD, login } from './helpers';
 const SHOTS = '/tmp/e2e-shots';
 mkdirSync(SHOTS, { recursive: true });
 
-const KANA_DIGITS = 'アイウエオカキクケコ';
-const KANJI_DIGITS = '〇一二三四五六七八九';
-let seq = 0;
-
-/** A patient name unique to this run: kanji for the display, katakana for the search (digits encoded). */
-function uniquePatient(familyName: string, familyKana: string) {
-  const n = String(Date.now() * 10 + (seq++ % 10)).slice(-7);
-  const givenKana = [...n].map((d) => KANA_DIGITS[Number(d)]).join('');
-  const givenName = `${[...n].map((d) => KANJI_DIGITS[Number(d)]).join('')}郎`;
-  return { familyName, givenName, familyKana, givenKana, fullName: `${familyName} ${givenName}`, kana: `${familyKana}${givenKana}` };
-}
-type NewPatient = ReturnType<typeof uniquePatient>;
-
 const isoDaysFromToday = (days: number) => new Date(Date.now() + 9 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
-
-async function fillPatientForm(page: Page, p: NewPatient, insurance: { insurerNumber: string; number: string; validUntil?: string }) {
-  await page.getByLabel('氏（漢字）').fill(p.familyName);
-  await page.getByLabel('名（漢字）').fill(p.givenName);
-  await page.getByLabel('氏（カナ）').fill(p.familyKana);
-  await page.getByLabel('名（カナ）').fill(p.givenKana);
-  await page.getByLabel('性別').selectOption('male');
-  await page.getByLabel('生年月日').fill('1962-05-14');
-  await page.getByLabel('保険者番号（8桁）').fill(insurance.insurerNumber);
-  await page.getByLabel('番号', { exact: true }).fill(insurance.number);
-  if (insurance.validUntil) await page.getByLabel('有効期限').first().fill(insurance.validUntil);
-}
 
 /** Registers a patient on the reception screen (新規患者を登録して受付): one form, and the patient is checked in. */
 async function registerAndCheckIn(page: Page, p: NewPatient, insurance: { insurerNumber: string; number: string; validUntil?: string } = { insurerNumber: '06131234', number: '4455' }) {
@@ -49,19 +24,6 @@ function queueRow(page: Page, name: string) {
   return page.getByTestId('reception-queue').getByRole('row').filter({ hasText: name });
 }
 
-/** A patient of clinic A registered (not checked in) by the receptionist in a separate browser context. */
-async function registerPatientElsewhere(browser: Browser, p: NewPatient): Promise<string> {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await login(page, A.reception);
-  await page.goto('/patients/new');
-  await fillPatientForm(page, p, { insurerNumber: '06131234', number: '5566' });
-  await page.getByRole('button', { name: '登録する' }).click();
-  await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}/);
-  const id = /\/patients\/([0-9a-f-]{36})/.exec(page.url())![1]!;
-  await ctx.close();
-  return id;
-}
 
 test('reception: check-in from the search box in a few keystrokes, on-the-spot registration, 資格喪失 for expired insurance', async ({ page, browser }) => {
   // a patient who already exists (registered earlier by someone else)

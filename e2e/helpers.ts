@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { generateSync } from 'otplib';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '../prisma/seed/demo-seed';
 
@@ -36,4 +36,44 @@ export async function login(page: Page, loginId: string, password = DEMO_PASSWOR
 export async function logout(page: Page) {
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await expect(page).toHaveURL(/\/login/);
+}
+
+const KANA_DIGITS = 'アイウエオカキクケコ';
+const KANJI_DIGITS = '〇一二三四五六七八九';
+let seq = 0;
+
+/** A patient name unique to this run: kanji for the display, katakana for the search (digits encoded). */
+export function uniquePatient(familyName: string, familyKana: string, extra: { address?: string } = {}) {
+  const n = String(Date.now() * 10 + (seq++ % 10)).slice(-7);
+  const givenKana = [...n].map((d) => KANA_DIGITS[Number(d)]).join('');
+  const givenName = `${[...n].map((d) => KANJI_DIGITS[Number(d)]).join('')}郎`;
+  return { familyName, givenName, familyKana, givenKana, fullName: `${familyName} ${givenName}`, kana: `${familyKana}${givenKana}`, ...extra };
+}
+export type NewPatient = ReturnType<typeof uniquePatient>;
+
+export async function fillPatientForm(page: Page, p: NewPatient, insurance: { insurerNumber: string; number: string; validUntil?: string }) {
+  await page.getByLabel('氏（漢字）').fill(p.familyName);
+  await page.getByLabel('名（漢字）').fill(p.givenName);
+  await page.getByLabel('氏（カナ）').fill(p.familyKana);
+  await page.getByLabel('名（カナ）').fill(p.givenKana);
+  await page.getByLabel('性別').selectOption('male');
+  await page.getByLabel('生年月日').fill('1962-05-14');
+  await page.getByLabel('保険者番号（8桁）').fill(insurance.insurerNumber);
+  await page.getByLabel('番号', { exact: true }).fill(insurance.number);
+  if (p.address) await page.getByLabel('住所').fill(p.address);
+  if (insurance.validUntil) await page.getByLabel('有効期限').first().fill(insurance.validUntil);
+}
+
+/** A patient of clinic A registered (not checked in) by the receptionist in a separate browser context. */
+export async function registerPatientElsewhere(browser: Browser, p: NewPatient): Promise<string> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await login(page, A.reception);
+  await page.goto('/patients/new');
+  await fillPatientForm(page, p, { insurerNumber: '06131234', number: '5566' });
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}/);
+  const id = /\/patients\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await ctx.close();
+  return id;
 }

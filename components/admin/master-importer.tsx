@@ -4,9 +4,10 @@ import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { MasterImportRowDto } from '@/lib/masters/master-admin.service';
 import { Badge, Button, Card, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
+import { backgroundRequestHeaders } from '@/lib/web/request-headers';
 
 async function fetchImports(): Promise<MasterImportRowDto[]> {
-  const res = await fetch('/api/internal/masters/imports', { cache: 'no-store' });
+  const res = await fetch('/api/internal/masters/imports', { cache: 'no-store', headers: backgroundRequestHeaders });
   if (!res.ok) throw new Error('取込状況を取得できませんでした。');
   return res.json();
 }

@@ -42,8 +42,9 @@ export function AppShell({ user, children }: { user: { displayName: string; role
           </form>
         </div>
       </header>
-      <IdleGuard minutes={user.idleTimeoutMinutes} />
-      <main className="flex-1 p-4">{children}</main>
+      <main className="flex-1 p-4">
+        <IdleGuard minutes={user.idleTimeoutMinutes}>{children}</IdleGuard>
+      </main>
     </div>
   );
 }

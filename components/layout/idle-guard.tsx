@@ -1,25 +1,90 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { idleLogoutAction } from '@/lib/auth/login.actions';
 
-/** After the clinic's idle timeout, leaves the page so no patient data stays on an unattended screen. */
-export function IdleGuard({ minutes }: { minutes: number }) {
+const ACTIVITY_EVENTS = ['mousemove', 'keydown', 'pointerdown', 'wheel', 'scroll', 'touchstart'] as const;
+const CHECK_EVERY_MS = 10_000;
+const HEARTBEAT_EVERY_MS = 30_000;
+const SHARE_EVERY_MS = 5_000;
+/** Lock a little before the server would, so a user's first action never meets an ended session. */
+const LOCK_MARGIN_MS = 90_000;
+const CHANNEL = 'karte-activity';
+
+/**
+ * The clinic's idle timeout on this screen (安全管理ガイドライン: クリアスクリーン).
+ * Activity in any tab of the app counts; while somebody works, a heartbeat keeps the server session
+ * alive (a long note typed without saving is not lost). After the timeout the page content is
+ * unmounted at once, this terminal's session is ended on the server, and the login page follows.
+ */
+export function IdleGuard({ minutes, children }: { minutes: number; children: React.ReactNode }) {
+  const [locked, setLocked] = useState(false);
+
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout>;
-    const reset = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        document.body.innerHTML = '';
-        window.location.replace('/login?reason=idle');
-      }, minutes * 60_000);
+    const limit = Math.max(minutes * 60_000 - LOCK_MARGIN_MS, 60_000);
+    let lastActivity = Date.now();
+    let lastHeartbeat = Date.now(); // loading the page was activity the server saw
+    let lastShared = 0;
+    let done = false;
+    let locking = false;
+    const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
+
+    const leave = (url: string) => {
+      if (done) return;
+      done = true;
+      setLocked(true);
+      window.location.replace(url);
     };
-    const events = ['mousemove', 'keydown', 'pointerdown', 'scroll'] as const;
-    events.forEach((e) => window.addEventListener(e, reset, { passive: true }));
-    reset();
+    const lock = () => {
+      if (done || locking) return;
+      locking = true;
+      setLocked(true);
+      idleLogoutAction()
+        .catch(() => undefined)
+        .finally(() => leave('/login?reason=idle'));
+    };
+    const heartbeat = () => {
+      lastHeartbeat = Date.now();
+      fetch('/api/internal/session/heartbeat', { method: 'POST', cache: 'no-store' })
+        .then((res) => {
+          if (res.status === 401) leave('/login');
+        })
+        .catch(() => undefined); // offline for a moment: the next activity tries again
+    };
+    const onActivity = () => {
+      const now = Date.now();
+      lastActivity = now;
+      if (now - lastShared > SHARE_EVERY_MS) {
+        lastShared = now;
+        channel?.postMessage(now);
+      }
+      if (now - lastHeartbeat > HEARTBEAT_EVERY_MS) heartbeat();
+    };
+    const check = () => {
+      if (Date.now() - lastActivity >= limit) lock();
+    };
+    const onShared = (e: MessageEvent<number>) => {
+      if (typeof e.data === 'number' && e.data > lastActivity) lastActivity = e.data;
+    };
+
+    ACTIVITY_EVENTS.forEach((e) => window.addEventListener(e, onActivity, { passive: true }));
+    document.addEventListener('visibilitychange', check);
+    channel?.addEventListener('message', onShared);
+    const timer = setInterval(check, CHECK_EVERY_MS);
     return () => {
-      clearTimeout(timer);
-      events.forEach((e) => window.removeEventListener(e, reset));
+      clearInterval(timer);
+      ACTIVITY_EVENTS.forEach((e) => window.removeEventListener(e, onActivity));
+      document.removeEventListener('visibilitychange', check);
+      channel?.close();
     };
   }, [minutes]);
-  return null;
+
+  if (locked) {
+    return (
+      <div role="status" className="p-8 text-center text-sm text-slate-600">
+        一定時間操作がなかったため、画面をロックしました。ログイン画面へ移動します…
+      </div>
+    );
+  }
+  return <>{children}</>;
 }

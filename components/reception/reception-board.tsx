@@ -11,6 +11,7 @@ import type { PatientDto } from '@/lib/records/patients/patient.dto';
 import { PatientSearch } from '@/components/patients/patient-search';
 import { PatientForm } from '@/components/patients/patient-form';
 import { Badge, Button, Card, ErrorBanner, NoticeBanner } from '@/components/ui/ui';
+import { backgroundRequestHeaders } from '@/lib/web/request-headers';
 
 const STATUS_TONE: Record<VisitStatusValue, 'slate' | 'blue' | 'amber' | 'teal' | 'green' | 'red'> = {
   received: 'blue', waiting: 'amber', in_consultation: 'teal', billing: 'slate', done: 'green', cancelled: 'red',
@@ -19,7 +20,7 @@ const ELIGIBILITY_TONE: Record<string, 'green' | 'red' | 'amber' | 'slate'> = { 
 const NEXT_LABEL: Partial<Record<VisitStatusValue, string>> = { waiting: '診察待ちへ', in_consultation: '診察開始', billing: '会計へ', done: '完了' };
 
 async function fetchQueue(): Promise<QueueEntryDto[]> {
-  const res = await fetch('/api/internal/reception/queue', { cache: 'no-store' });
+  const res = await fetch('/api/internal/reception/queue', { cache: 'no-store', headers: backgroundRequestHeaders });
   if (res.status === 401) {
     window.location.href = '/login';
     return [];

@@ -23,8 +23,15 @@ export function Button({ variant = 'primary', className, ...props }: ComponentPr
   );
 }
 
+const LINK_BUTTON = 'inline-flex items-center justify-center gap-1 rounded px-3 py-1.5 text-sm font-medium';
+
 export function LinkButton({ variant = 'secondary', className, ...props }: ComponentProps<typeof Link> & { variant?: Variant }) {
-  return <Link {...props} className={cx('inline-flex items-center justify-center gap-1 rounded px-3 py-1.5 text-sm font-medium', VARIANTS[variant], className)} />;
+  return <Link {...props} className={cx(LINK_BUTTON, VARIANTS[variant], className)} />;
+}
+
+/** A file the server sends as an attachment (CSV export): a plain link, never a client-side navigation. */
+export function DownloadButton({ variant = 'secondary', className, ...props }: ComponentProps<'a'> & { variant?: Variant }) {
+  return <a download {...props} className={cx(LINK_BUTTON, VARIANTS[variant], className)} />;
 }
 
 export const inputClass =

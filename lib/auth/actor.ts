@@ -39,7 +39,7 @@ export async function checkSession(clinicId: string, sessionId: string, ctx: Req
   }
   if (user.disabledAt) return { ok: false, reason: 'disabled' };
   if (user.clinic.mfaRequired && !session.mfaVerified) return { ok: false, reason: 'mfa' };
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  if (!ctx.background && now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await authRepository.touchSession(clinicId, sessionId, now);
   }
   return {

@@ -4,7 +4,7 @@ import { isRedirectError } from 'next/dist/client/components/redirect-error';
 import { z, fieldErrorsOf } from '@/lib/core/zod';
 import { currentRequestContext } from '@/lib/core/request-context';
 import { toActionError, type ActionResult } from '@/lib/actions/define-action';
-import { logoutEverywhere } from '@/lib/staff/staff.service';
+import { endIdleSession, logoutEverywhere } from '@/lib/staff/staff.service';
 import { completeLogin, startLogin, type LoginStep } from './login.service';
 import { getActor } from './actor';
 import { signIn, signOut } from './auth';
@@ -57,4 +57,11 @@ export async function logoutAction(): Promise<void> {
   const actor = await getActor();
   if (actor) await logoutEverywhere(actor);
   await signOut({ redirectTo: '/login' });
+}
+
+/** The idle guard locked the screen: end this session; the browser then shows the login page. */
+export async function idleLogoutAction(): Promise<void> {
+  const actor = await getActor();
+  if (actor) await endIdleSession(actor);
+  await signOut({ redirect: false });
 }

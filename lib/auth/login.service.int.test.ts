@@ -6,7 +6,7 @@ import { completeLogin, exchangeLoginGrant, LOGIN_FAILED_MESSAGE, MAX_FAILURES_P
 import { checkSession } from './actor';
 import { newTotpSecret, totpCode } from './totp';
 import { actorFor, auditEventsFor, createClinic, createStaffUser, TEST_PASSWORD } from '@/tests/helpers/factories';
-import { changeOwnPassword, createStaff, logoutEverywhere, setStaffDisabled, setStaffRole } from '@/lib/staff/staff.service';
+import { changeOwnPassword, createStaff, endIdleSession, logoutEverywhere, setStaffDisabled, setStaffRole } from '@/lib/staff/staff.service';
 
 const ctx = () => ({ ip: `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, requestId: randomUUID(), userAgent: 'vitest' });
 
@@ -140,6 +140,36 @@ describe('sessions', () => {
     expect(await checkSession(clinic.id, second.sessionId, ctx(), new Date(Date.now() + 12 * 3600_000 + 60_000))).toMatchObject({ ok: false });
     const other = await createClinic();
     expect(await checkSession(other.id, second.sessionId, ctx())).toEqual({ ok: false, reason: 'none' });
+  });
+
+  it('does not count background polling as activity, and an idle lock ends only that terminal', async () => {
+    const clinic = await createClinic({ idleTimeoutMinutes: 30 });
+    const user = await createStaffUser(clinic.id, 'receptionist');
+    const { sessionId } = await loginFully(user.loginId);
+    const lastSeen = async (id: string) => (await db().userSession.findFirstOrThrow({ where: { clinicId: clinic.id, id } })).lastSeenAt.getTime();
+    const start = await lastSeen(sessionId);
+    // a reception screen polling the queue for 40 minutes with nobody at it
+    for (let minute = 5; minute <= 25; minute += 5) {
+      expect((await checkSession(clinic.id, sessionId, { ...ctx(), background: true }, new Date(start + minute * 60_000))).ok).toBe(true);
+    }
+    expect(await lastSeen(sessionId)).toBe(start);
+    expect(await checkSession(clinic.id, sessionId, { ...ctx(), background: true }, new Date(start + 31 * 60_000))).toEqual({ ok: false, reason: 'idle' });
+
+    // somebody using the screen (a heartbeat or any request) does count
+    const other = await loginFully(user.loginId);
+    const t0 = await lastSeen(other.sessionId);
+    expect((await checkSession(clinic.id, other.sessionId, ctx(), new Date(t0 + 20 * 60_000))).ok).toBe(true);
+    expect(await lastSeen(other.sessionId)).toBe(t0 + 20 * 60_000);
+    expect((await checkSession(clinic.id, other.sessionId, ctx(), new Date(t0 + 45 * 60_000))).ok).toBe(true);
+
+    // the idle lock ends this terminal's session, audited, and leaves the user's other terminal alone
+    const third = await loginFully(user.loginId);
+    await endIdleSession({ ...actorFor(user), sessionId: third.sessionId });
+    expect(await checkSession(clinic.id, third.sessionId, ctx())).toEqual({ ok: false, reason: 'revoked' });
+    expect((await checkSession(clinic.id, other.sessionId, ctx(), new Date(t0 + 50 * 60_000))).ok).toBe(true);
+    const audit = await auditEventsFor(clinic.id, { action: 'logout', resourceId: third.sessionId });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.detail).toEqual({ reason: 'idle' });
   });
 
   it('ends every session of the user on logout, password change, disable and role change', async () => {

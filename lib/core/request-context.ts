@@ -1,7 +1,14 @@
 /** Per-request facts for the audit trail: client IP and a request id, taken from the incoming headers. */
 import { randomUUID } from 'node:crypto';
+import { BACKGROUND_REQUEST_HEADER } from '@/lib/web/request-headers';
 
-export type RequestContext = { ip: string | null; requestId: string; userAgent: string | null };
+export type RequestContext = {
+  ip: string | null;
+  requestId: string;
+  userAgent: string | null;
+  /** polling the browser does by itself: not user activity for the idle timeout */
+  background?: boolean;
+};
 
 export async function currentRequestContext(): Promise<RequestContext> {
   try {
@@ -13,6 +20,7 @@ export async function currentRequestContext(): Promise<RequestContext> {
       ip: forwarded || h.get('x-real-ip') || null,
       requestId: h.get('x-request-id') || randomUUID(),
       userAgent: h.get('user-agent'),
+      background: h.get(BACKGROUND_REQUEST_HEADER) === '1',
     };
   } catch {
     // outside a request (scripts, tests)

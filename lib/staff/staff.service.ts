@@ -142,6 +142,14 @@ export async function logoutEverywhere(actor: Actor): Promise<void> {
   });
 }
 
+/** An unattended screen locked itself: end this terminal's session only (other terminals stay signed in). */
+export async function endIdleSession(actor: Actor): Promise<void> {
+  await runInTransaction(async (tx) => {
+    await authRepository.revokeSession(tx, actor.clinicId, actor.sessionId, 'idle');
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'logout', resourceType: 'session', resourceId: actor.sessionId, detail: { reason: 'idle' }, ctx: actor.ctx });
+  });
+}
+
 export async function getClinicSettings(actor: Actor) {
   await requirePermission(actor, 'clinic.settings');
   const clinic = await staffRepository.findClinic(actor.clinicId);

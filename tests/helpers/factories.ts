@@ -82,6 +82,6 @@ export async function createPatient(actor: Actor, overrides: Partial<RegisterPat
   return registerPatient(patientInput(overrides), actor);
 }
 
-export async function auditEventsFor(clinicId: string, where: { action?: string; patientId?: string; resourceType?: string } = {}) {
+export async function auditEventsFor(clinicId: string, where: { action?: string; patientId?: string; resourceType?: string; resourceId?: string } = {}) {
   return db().auditEvent.findMany({ where: { clinicId, ...where }, orderBy: { seq: 'asc' } });
 }

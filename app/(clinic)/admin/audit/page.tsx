@@ -5,7 +5,7 @@ import { AUDIT_ACTION_LABELS, AUDIT_SORT_KEYS, auditReportQuerySchema, getAuditR
 import { listStaff } from '@/lib/staff/staff.service';
 import { formatInTimeZone } from '@/lib/core/tz';
 import { ROLE_LABELS } from '@/lib/permissions/permissions';
-import { Badge, Card, ErrorBanner, LinkButton, PageTitle, inputClass } from '@/components/ui/ui';
+import { Badge, Card, DownloadButton, ErrorBanner, LinkButton, PageTitle, inputClass } from '@/components/ui/ui';
 
 export const metadata: Metadata = { title: '監査ログ' };
 
@@ -33,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
     <div className="mx-auto max-w-7xl">
-      <PageTitle actions={<LinkButton href={`/api/internal/audit-export?${qs(q)}`} prefetch={false}>CSV出力</LinkButton>}>監査ログ</PageTitle>
+      <PageTitle actions={<DownloadButton href={`/api/internal/audit-export?${qs(q)}`}>CSV出力</DownloadButton>}>監査ログ</PageTitle>
       <Card className="mb-4">
         <form className="grid grid-cols-2 items-end gap-3 md:grid-cols-6" method="get">
           <label className="text-xs">期間（開始）<input type="date" name="from" defaultValue={q.from} className={inputClass} /></label>
