@@ -113,3 +113,39 @@ test('an unattended screen locks itself: the content goes, the session ends, the
   await page.goto('/patients');
   await expect(page).toHaveURL(/\/login/);
 });
+
+test('login issues a fresh HttpOnly session cookie, and logging out on one terminal ends the others', async ({ browser, baseURL }) => {
+  const first = await browser.newContext();
+  // a cookie planted before login (session fixation) is replaced, and is worthless on its own
+  await first.addCookies([{ name: 'karte.session', value: 'planted-by-someone-else', url: baseURL! }]);
+  const page = await first.newPage();
+  const setCookies: string[] = [];
+  page.on('response', async (r) => {
+    for (const h of await r.headersArray()) if (h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('karte.session=')) setCookies.push(h.value);
+  });
+  await login(page, A.nurse);
+  const issued = setCookies.find((c) => !c.startsWith('karte.session=;'))!;
+  expect(issued).toMatch(/HttpOnly/i);
+  expect(issued).toMatch(/SameSite=Lax/i);
+  expect(issued).toMatch(/Path=\//i);
+  const session = (await first.cookies()).find((c) => c.name === 'karte.session')!;
+  expect(session.value).not.toBe('planted-by-someone-else');
+  expect(session.httpOnly).toBe(true);
+
+  const planted = await browser.newContext();
+  await planted.addCookies([{ name: 'karte.session', value: 'planted-by-someone-else', url: baseURL! }]);
+  expect((await planted.request.get('/api/internal/reception/queue')).status()).toBe(401);
+  await planted.close();
+
+  // the same user on a second terminal
+  const second = await browser.newContext();
+  const other = await second.newPage();
+  await login(other, A.nurse);
+  expect((await other.request.get('/api/internal/reception/queue')).status()).toBe(200);
+  await logout(page);
+  expect((await other.request.get('/api/internal/reception/queue')).status()).toBe(401);
+  await other.goto('/patients');
+  await expect(other).toHaveURL(/\/login/);
+  await first.close();
+  await second.close();
+});

@@ -52,4 +52,14 @@ export const authRepository = {
       where: { clinicId_id: { clinicId, id: userId } },
       data: { passwordHash, mustChangePassword, passwordChangedAt: new Date() },
     }),
+  // key rotation (a maintenance command across clinics): every stored sealed secret, and a guarded swap
+  sealedTotpSecrets: (clinicId?: string) =>
+    db().user.findMany({ where: { clinicId, totpSecret: { not: null } }, select: { clinicId: true, id: true, totpSecret: true }, orderBy: [{ clinicId: 'asc' }, { id: 'asc' }] }),
+  sealedPendingSecrets: (clinicId?: string) =>
+    db().loginChallenge.findMany({ where: { clinicId, pendingSecret: { not: null } }, select: { clinicId: true, tokenHash: true, pendingSecret: true }, orderBy: { tokenHash: 'asc' } }),
+  /** Replaces the value only if nobody changed it meanwhile (e.g. a re-enrolment); returns how many rows changed. */
+  swapTotpSecret: async (clinicId: string, id: string, from: string, to: string) =>
+    (await db().user.updateMany({ where: { clinicId, id, totpSecret: from }, data: { totpSecret: to } })).count,
+  swapPendingSecret: async (clinicId: string, tokenHash: string, from: string, to: string) =>
+    (await db().loginChallenge.updateMany({ where: { clinicId, tokenHash, pendingSecret: from }, data: { pendingSecret: to } })).count,
 };

@@ -6,6 +6,7 @@
 import NextAuth from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { env, requireSecret } from '@/lib/core/env';
+import { log } from '@/lib/core/logger';
 import { exchangeLoginGrant, SESSION_ABSOLUTE_MS } from './login.service';
 
 export const SESSION_COOKIE = env().SECURE_COOKIES ? '__Host-karte.session' : 'karte.session';
@@ -15,6 +16,12 @@ export const { auth, handlers, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_ABSOLUTE_MS / 1000 },
   pages: { signIn: '/login', error: '/login' },
+  // A forged or stale cookie is a warning, not a stack trace; nothing from the token is logged.
+  logger: {
+    error: (error) => log('warn', 'auth: rejected', { kind: error.name, cause: (error.cause as { err?: Error } | undefined)?.err?.name }),
+    warn: (code) => log('warn', 'auth: warning', { code }),
+    debug: () => undefined,
+  },
   cookies: {
     sessionToken: {
       name: SESSION_COOKIE,

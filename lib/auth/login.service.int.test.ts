@@ -90,7 +90,7 @@ describe('second factor', () => {
     expect(await auditEventsFor(clinic.id, { action: 'mfa_enrolled' })).toHaveLength(1);
     // the seed is encrypted at rest
     const stored = await db().user.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: user.id } } });
-    expect(stored?.totpSecret).toMatch(/^v1:/);
+    expect(stored?.totpSecret).toMatch(/^v2:/);
     expect(stored?.totpSecret).not.toContain(step.enrollment.secret);
 
     // next login asks for a code; the same code again is refused

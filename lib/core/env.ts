@@ -13,6 +13,8 @@ const schema = z.object({
   AUDIT_HMAC_KEY: z.string().min(16).optional(),
   /** encrypts TOTP secrets at rest (lib/auth/secret-box.ts) */
   DATA_ENCRYPTION_KEY: z.string().min(16).optional(),
+  /** earlier DATA_ENCRYPTION_KEYs, comma-separated, kept until `npm run keys:rotate` has re-sealed everything */
+  DATA_ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
   /** オンライン資格確認 adapter */
   ELIGIBILITY_MODE: z.enum(['sandbox', 'http']).default('sandbox'),
   ELIGIBILITY_URL: z.string().url().optional(),
