@@ -23,7 +23,7 @@ export function ChartHeader({ patient, allergyBanner, eligibility, actions }: { 
         <span className="text-sm text-slate-600">
           {patient.birthDate.replaceAll('-', '/')}（{patient.birthDateWareki}）
         </span>
-        <span className="font-mono text-sm">患者番号 {patient.patientNumber}</span>
+        <span className="text-sm">患者番号 <span className="font-mono">{patient.patientNumber}</span></span>
         <span className="flex items-center gap-1 text-xs">
           {ins ? (expired ? <Badge tone="red">保険証期限切れ</Badge> : <Badge tone="teal">保険 {ins.insurerNumber}</Badge>) : <Badge tone="amber">保険未登録</Badge>}
           {eligibilityBadge}
