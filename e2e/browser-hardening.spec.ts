@@ -104,6 +104,11 @@ test('an unattended screen locks itself: the content goes, the session ends, the
   }
   await expect(page.getByTestId('patient-results')).toContainText(name);
 
+  // a half-written note does not hold the lock back (its leave-page prompt goes with the page)
+  await page.getByTestId('patient-results').getByRole('link', { name }).click();
+  await expect(page.getByTestId('chart-header')).toContainText(name);
+  await page.getByRole('textbox', { name: 'S（主観的情報）' }).fill('書きかけ');
+
   // the demo clinic's timeout is 30 minutes
   await page.clock.fastForward('30:00');
   await expect(page).toHaveURL(/\/login\?reason=idle/);

@@ -258,6 +258,45 @@ test('nurse: 代行入力 for the doctor is 承認待ち until the doctor approv
   await expect(page.getByTestId('note-card').first()).toContainText('承認: 桜井 誠一');
 });
 
+test('a half-written note is not lost to a stray click or reload: leaving asks first', async ({ page, browser }) => {
+  const p = uniquePatient('途中', 'トチュウ');
+  const patientId = await registerPatientElsewhere(browser, p);
+  await login(page, A.doctor);
+  await page.goto(`/patients/${patientId}`);
+  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  const s = page.getByRole('textbox', { name: 'S（主観的情報）' });
+  await s.fill('昨夜から38度の発熱、咽頭痛');
+
+  // a menu link: the doctor stays, the text stays
+  const asked: string[] = [];
+  page.once('dialog', (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '受付' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain('保存していない診療録があります');
+  await expect(page).toHaveURL(new RegExp(`/patients/${patientId}$`));
+  await expect(s).toHaveValue('昨夜から38度の発熱、咽頭痛');
+
+  // a reload asks too (the browser's own prompt)
+  page.once('dialog', (d) => {
+    asked.push(d.type());
+    void d.dismiss();
+  });
+  await page.reload({ timeout: 3_000 }).catch(() => undefined);
+  await expect.poll(() => asked.length).toBe(2);
+  expect(asked[1]).toBe('beforeunload');
+  await expect(s).toHaveValue('昨夜から38度の発熱、咽頭痛');
+
+  // once saved, nothing asks
+  await page.getByRole('button', { name: /^保存/ }).click();
+  await expect(page.getByRole('form', { name: '診療録の入力' })).toContainText('下書きを保存しました');
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '受付' }).click();
+  await expect(page).toHaveURL(/\/reception/);
+  expect(asked).toHaveLength(2);
+});
+
 test('a receptionist opening a chart URL gets the profile without clinical data, and is refused the lab page', async ({ page, browser }) => {
   const p = uniquePatient('窓口', 'マドグチ');
   const patientId = await registerPatientElsewhere(browser, p);

@@ -33,7 +33,8 @@ export function IdleGuard({ minutes, children }: { minutes: number; children: Re
       if (done) return;
       done = true;
       setLocked(true);
-      window.location.replace(url);
+      // after React has unmounted the page (and with it any unsaved-changes prompt)
+      setTimeout(() => window.location.replace(url), 0);
     };
     const lock = () => {
       if (done || locking) return;

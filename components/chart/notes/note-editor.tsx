@@ -6,6 +6,7 @@ import type { DoctorOptionDto, NoteDto } from '@/lib/records/notes/note.dto';
 import { computeBmi, SOAP_SECTIONS } from '@/lib/records/notes/note-format';
 import { useChartCommand } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
+import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
 import { NoteStatusBadge } from './note-view';
 import type { NoteSavedHandler } from './notes-workspace';
 
@@ -119,6 +120,7 @@ export function NoteEditor({
 
   const dirty = JSON.stringify(values) !== saved;
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  useUnsavedChangesGuard(dirty, '保存していない診療録があります。このページを離れると入力内容は失われます。移動しますか？');
 
   useEffect(() => {
     // the same version was 確定/承認 from the timeline: follow its status (a newer version is left to CONFLICT)

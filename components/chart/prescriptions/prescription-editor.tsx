@@ -11,6 +11,7 @@ import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS, type DoseBasis, type Medicat
 import type { PrescriptionItemInput } from '@/lib/records/prescriptions/prescription.schema';
 import type { SafetyReport } from '@/lib/records/prescriptions/safety-check';
 import { SafetyDialog, type SafetyAck } from './safety-dialog';
+import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
 
 /** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
 const fixedWidthInput = inputClass.replace('w-full ', '');
@@ -176,7 +177,8 @@ export function PrescriptionEditor({
   onDone: (p: PrescriptionDto) => void;
   onCancel: () => void;
 }) {
-  const [items, setItems] = useState<EditorItem[]>(() => toEditorItems(seed.items));
+  const [initialItems] = useState<EditorItem[]>(() => toEditorItems(seed.items));
+  const [items, setItems] = useState<EditorItem[]>(initialItems);
   const [outOfHouse, setOutOfHouse] = useState(seed.outOfHouse);
   const [note, setNote] = useState(seed.note ?? '');
   const [doctorId, setDoctorId] = useState(doctors.find((d) => d.id === userId)?.id ?? doctors[0]?.id ?? '');
@@ -187,6 +189,8 @@ export function PrescriptionEditor({
   const [blocked, setBlocked] = useState<{ report: SafetyReport; intent: 'draft' | 'confirm' } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const amendingFinal = seed.sourceStatus === 'final';
+  const dirty = items !== initialItems || outOfHouse !== seed.outOfHouse || note !== (seed.note ?? '');
+  useUnsavedChangesGuard(dirty && !busy, '保存していない処方があります。このページを離れると入力内容は失われます。移動しますか？');
 
   useEffect(() => {
     searchRef.current?.focus();
