@@ -101,6 +101,38 @@ describe('versions', () => {
     expect(history[0]!.versions.map((v) => v.version)).toEqual([3, 2, 1]);
     expect(history[0]!.versions[2]!.severity).toBe('mild');
   });
+  it('audits each version change with the lineage, the version, the previous id and never the values', async () => {
+    const p = await createPatient(a.receptionist);
+    const v1 = await recordAllergy({ patientId: p.id, category: 'food', substanceName: 'そば', severity: 'mild' }, a.nurse);
+    const v2 = await reviseAllergy({ allergyId: v1.id, category: 'food', substanceName: 'そば', severity: 'severe', reaction: '喘鳴', changeReason: '重症度の訂正' }, a.doctor);
+    const v3 = await retractAllergy({ allergyId: v2.id, reason: '誤登録' }, a.nurse);
+    const events = await auditEventsFor(a.clinic.id, { patientId: p.id, resourceType: 'allergy' });
+    expect(events.map((e) => [e.action, e.resourceId, e.userId, e.detail])).toEqual([
+      ['create', v1.id, a.nurse.userId, { lineageId: v1.lineageId, version: 1, category: 'food', codeSystem: null }],
+      ['update', v2.id, a.doctor.userId, { lineageId: v1.lineageId, version: 2, previousId: v1.id, changedFields: ['reaction', 'severity'] }],
+      ['delete', v3.id, a.nurse.userId, { lineageId: v1.lineageId, version: 3, previousId: v2.id, enteredInError: true }],
+    ]);
+    expect(v3.recordedById).toBe(a.nurse.userId);
+    await expectCode(retractAllergy({ allergyId: v3.id, reason: 'もう一度' }, a.nurse), 'PRECONDITION_FAILED');
+    await expect(retractAllergy({ allergyId: v2.id, reason: '古い画面' }, a.nurse)).rejects.toThrow('このアレルギー情報は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
+
+    await listAllergyHistory(p.id, a.doctor);
+    const reads = await auditEventsFor(a.clinic.id, { action: 'read', patientId: p.id, resourceType: 'allergy_history' });
+    expect(reads.map((e) => e.detail)).toEqual([{ count: 3 }]);
+  });
+
+  it('groups the history by lineage, newest activity first, versions newest first', async () => {
+    const p = await createPatient(a.receptionist);
+    const first = await recordAllergy({ patientId: p.id, category: 'food', substanceName: '卵' }, a.nurse);
+    const second = await recordAllergy({ patientId: p.id, category: 'food', substanceName: '牛乳' }, a.nurse);
+    const revised = await reviseAllergy({ allergyId: first.id, category: 'food', substanceName: '卵', reaction: '発疹', changeReason: '症状の追記' }, a.nurse);
+    const history = await listAllergyHistory(p.id, a.doctor);
+    expect(history.map((h) => [h.lineageId, h.latest.id, h.versions.map((v) => v.id)])).toEqual([
+      [first.lineageId, revised.id, [revised.id, first.id]],
+      [second.lineageId, second.id, [second.id]],
+    ]);
+    expect(history[0]!.versions[0]!.recordedByName).not.toBeNull();
+  });
 });
 
 describe('listActiveMedicationAllergies', () => {

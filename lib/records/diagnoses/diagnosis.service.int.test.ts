@@ -164,6 +164,46 @@ describe('versions', () => {
     expect(deleted).toHaveLength(1);
   });
 
+  it('audits each version change with the lineage, the version, the previous id and never the values', async () => {
+    const p = await createPatient(a.receptionist);
+    const v1 = await recordDiagnosis({ patientId: p.id, diseaseCode: GASTRITIS, startDate: '2025-02-01' }, a.doctor);
+    const v2 = await reviseDiagnosis({ diagnosisId: v1.id, diseaseCode: GASTRITIS, modifierCodes: [ACUTE], startDate: '2025-02-01', note: '内視鏡予定', changeReason: '修飾語の追加' }, a.doctor);
+    const v3 = await recordDiagnosisOutcome({ diagnosisId: v2.id, outcome: 'cured', endDate: '2025-03-01' }, a.doctor);
+    const v4 = await setDiagnosisFlag({ diagnosisId: v3.id, flag: 'longTermStorage', value: true }, a.doctor);
+    const v5 = await retractDiagnosis({ diagnosisId: v4.id, reason: '誤登録' }, a.doctor);
+    const events = await auditEventsFor(a.clinic.id, { patientId: p.id, resourceType: 'diagnosis' });
+    const L = v1.lineageId;
+    expect(events.map((e) => [e.action, e.resourceId, e.userId, e.detail])).toEqual([
+      ['create', v1.id, a.doctor.userId, { lineageId: L, version: 1, coded: true }],
+      ['update', v2.id, a.doctor.userId, { lineageId: L, version: 2, previousId: v1.id, changedFields: ['displayName', 'modifiers', 'note'] }],
+      ['update', v3.id, a.doctor.userId, { lineageId: L, version: 3, previousId: v2.id, outcome: 'cured' }],
+      ['update', v4.id, a.doctor.userId, { flag: 'longTermStorage', value: true, lineageId: L, version: 4 }],
+      ['delete', v5.id, a.doctor.userId, { lineageId: L, version: 5, previousId: v4.id, enteredInError: true }],
+    ]);
+    expect([v2.recordedById, v5.recordedById, v5.longTermStorage, v5.outcome]).toEqual([a.doctor.userId, a.doctor.userId, true, 'cured']);
+    expect(v2.modifiers.map((m) => m.code)).toEqual([ACUTE]);
+    expect(v5.modifiers.map((m) => m.code)).toEqual([ACUTE]);
+    await expect(retractDiagnosis({ diagnosisId: v4.id, reason: '古い画面' }, a.doctor)).rejects.toThrow('この傷病名は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
+    await expect(retractDiagnosis({ diagnosisId: v5.id, reason: 'もう一度' }, a.doctor)).rejects.toThrow('この傷病名は取り消されています。');
+
+    await listDiagnosisHistory(p.id, a.doctor);
+    const reads = await auditEventsFor(a.clinic.id, { action: 'read', patientId: p.id, resourceType: 'diagnosis_history' });
+    expect(reads.map((e) => e.detail)).toEqual([{ count: 5 }]);
+  });
+
+  it('groups the history by lineage, newest activity first, versions newest first', async () => {
+    const p = await createPatient(a.receptionist);
+    const first = await recordDiagnosis({ patientId: p.id, diseaseCode: GASTRITIS }, a.doctor);
+    const second = await recordDiagnosis({ patientId: p.id, diseaseCode: HYPERTENSION }, a.doctor);
+    const revised = await reviseDiagnosis({ diagnosisId: first.id, diseaseCode: GASTRITIS, isPrimary: true, changeReason: '主病名' }, a.doctor);
+    const history = await listDiagnosisHistory(p.id, a.doctor);
+    expect(history.map((h) => [h.lineageId, h.latest.id, h.versions.map((v) => v.id)])).toEqual([
+      [first.lineageId, revised.id, [revised.id, first.id]],
+      [second.lineageId, second.id, [second.id]],
+    ]);
+    expect(history[0]!.versions[0]!.recordedByName).not.toBeNull();
+  });
+
   it('a final row cannot be changed in place (DB trigger)', async () => {
     const p = await createPatient(a.receptionist);
     const d = await recordDiagnosis({ patientId: p.id, diseaseCode: HYPERTENSION }, a.doctor);
