@@ -2,6 +2,7 @@
 import { z } from 'zod';
 // only the Japanese locale: `z.locales` would pull every locale into the browser bundle
 import ja from 'zod/v4/locales/ja.js';
+import { AppError } from './app-error';
 
 z.config(ja());
 
@@ -24,4 +25,14 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
     out[key] ??= issue.message;
   }
   return out;
+}
+
+/** Services are also called directly (tests, other slices): they parse here so defaults and rules always apply. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const fieldErrors = fieldErrorsOf(r.error);
+    throw new AppError('INVALID_INPUT', Object.values(fieldErrors)[0] ?? '入力内容に誤りがあります。', fieldErrors);
+  }
+  return r.data;
 }

@@ -1,15 +1,10 @@
 import type { Allergy } from '@/lib/generated/prisma/client';
 import { isoDate } from '@/lib/core/dates';
+import { toVersionedRecordDto, type VersionedRecordDto, type VersionHistoryDto } from '@/lib/records/versioned-record.dto';
 import { CATEGORY_LABELS, CLINICAL_STATUS_LABELS, SEVERITY_LABELS, VERIFICATION_LABELS, type AllergyVerification } from './allergy.constants';
 
 /** One version of an allergy. Carries what JP_AllergyIntolerance_eCS needs (code + system, category, status, dates). */
-export type AllergyDto = {
-  id: string;
-  lineageId: string;
-  version: number;
-  isLatest: boolean;
-  status: 'draft' | 'pending_approval' | 'final' | 'entered_in_error';
-  patientId: string;
+export type AllergyDto = VersionedRecordDto & {
   category: Allergy['category'];
   categoryLabel: string;
   /** 'yj' | 'receipt' | 'jfagy-food' | 'jfagy-nonfood' | 'jfagy-medication' | null (free text) */
@@ -28,14 +23,9 @@ export type AllergyDto = {
   verificationLabel: string;
   longTermStorage: boolean;
   note: string | null;
-  recordedById: string;
-  recordedByName: string | null;
-  changeReason: string | null;
-  createdAt: string;
-  supersededAt: string | null;
 };
 
-export type AllergyHistoryDto = { lineageId: string; latest: AllergyDto; versions: AllergyDto[] };
+export type AllergyHistoryDto = VersionHistoryDto<AllergyDto>;
 
 /** For the prescription safety check: an active medication allergy (latest version, not entered in error). */
 export type MedicationAllergyDto = {
@@ -55,12 +45,7 @@ export type { AllergenSearchHit as AllergenOptionDto, DrugSearchHit as DrugOptio
 export function toAllergyDto(row: Allergy, names?: Map<string, string>): AllergyDto {
   const verification: AllergyVerification = row.verification === 'unconfirmed' ? 'unconfirmed' : 'confirmed';
   return {
-    id: row.id,
-    lineageId: row.lineageId,
-    version: row.version,
-    isLatest: row.isLatest,
-    status: row.status,
-    patientId: row.patientId,
+    ...toVersionedRecordDto(row, names),
     category: row.category,
     categoryLabel: CATEGORY_LABELS[row.category],
     codeSystem: row.codeSystem,
@@ -78,11 +63,6 @@ export function toAllergyDto(row: Allergy, names?: Map<string, string>): Allergy
     verificationLabel: VERIFICATION_LABELS[verification],
     longTermStorage: row.longTermStorage,
     note: row.note,
-    recordedById: row.recordedById,
-    recordedByName: names?.get(row.recordedById) ?? null,
-    changeReason: row.changeReason,
-    createdAt: row.createdAt.toISOString(),
-    supersededAt: row.supersededAt?.toISOString() ?? null,
   };
 }
 

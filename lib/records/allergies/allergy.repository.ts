@@ -8,13 +8,13 @@ type PatientScope = Scope & { patientId: string };
 export const allergyRepository = {
   create: (tx: Tx, data: Prisma.AllergyUncheckedCreateInput) => tx.allergy.create({ data }),
 
-  findById: (c: Client, scope: Scope & { allergyId: string }) =>
-    c.allergy.findFirst({ where: { clinicId: scope.clinicId, id: scope.allergyId } }),
+  findById: (c: Client, scope: Scope & { id: string }) =>
+    c.allergy.findFirst({ where: { clinicId: scope.clinicId, id: scope.id } }),
 
   /** Marks the current latest version superseded; 0 rows means a concurrent edit got there first. */
-  supersede: (tx: Tx, scope: Scope & { allergyId: string }) =>
+  supersede: (tx: Tx, scope: Scope & { id: string }) =>
     tx.allergy.updateMany({
-      where: { clinicId: scope.clinicId, id: scope.allergyId, isLatest: true },
+      where: { clinicId: scope.clinicId, id: scope.id, isLatest: true },
       data: { isLatest: false, supersededAt: new Date() },
     }),
 

@@ -2,11 +2,8 @@
  * アレルギー: 薬剤アレルギー等 (coded from the drug master: YJ code, else the receipt code) and その他アレルギー等
  * (J-FAGY where available, else free text). Doctors and nurses write; every version is kept. Reads are audited.
  */
-import { randomUUID } from 'node:crypto';
 import type { Allergy } from '@/lib/generated/prisma/client';
-import type { z } from '@/lib/core/zod';
-import { fieldErrorsOf } from '@/lib/core/zod';
-import { changedFieldNames } from '@/lib/records/record-version';
+import { parseInput } from '@/lib/core/zod';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { dateOnly } from '@/lib/core/dates';
@@ -16,6 +13,7 @@ import { requirePermission } from '@/lib/auth/guards';
 import { getDrugsByCodes, searchAllergens, searchDrugs } from '@/lib/masters/master-search.repository';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { staffNames } from '@/lib/staff/staff-names';
+import { firstVersion, listVersionHistory, retractVersion, reviseVersion, type VersionedStore } from '@/lib/records/versioned-record';
 import { allergyRepository } from './allergy.repository';
 import { compareAllergies, toAllergyDto, type AllergenOptionDto, type AllergyDto, type AllergyHistoryDto, type DrugOptionDto } from './allergy.dto';
 import {
@@ -32,14 +30,7 @@ import {
 
 const RESOURCE = 'allergy';
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fieldErrors = fieldErrorsOf(r.error);
-    throw new AppError('INVALID_INPUT', Object.values(fieldErrors)[0] ?? '入力内容に誤りがあります。', fieldErrors);
-  }
-  return r.data;
-}
+const versions: VersionedStore<Allergy> = { resourceType: RESOURCE, noun: 'アレルギー情報', ...allergyRepository };
 
 type Coding = { codeSystem: string | null; code: string | null; yjCode: string | null; masterName: string | null };
 
@@ -84,22 +75,6 @@ async function requirePatient(c: Tx | ReturnType<typeof db>, actor: Actor, patie
   if (!patient) throw notFound();
 }
 
-async function requireCurrent(tx: Tx, actor: Actor, allergyId: string): Promise<Allergy> {
-  const row = await allergyRepository.findById(tx, { clinicId: actor.clinicId, allergyId });
-  if (!row) throw notFound();
-  if (!row.isLatest) throw new AppError('CONFLICT', 'このアレルギー情報は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
-  if (row.status === 'entered_in_error') throw new AppError('PRECONDITION_FAILED', 'このアレルギー情報は取り消されています。');
-  return row;
-}
-
-/** Version n+1 after marking the current one superseded (真正性: content is never UPDATEd). */
-async function appendVersion(tx: Tx, actor: Actor, previous: Allergy, changes: Partial<Allergy> & { changeReason: string }) {
-  const { count } = await allergyRepository.supersede(tx, { clinicId: actor.clinicId, allergyId: previous.id });
-  if (count !== 1) throw new AppError('CONFLICT', 'このアレルギー情報は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
-  const { id: _id, createdAt: _c, supersededAt: _s, isLatest: _l, version, ...rest } = previous;
-  return allergyRepository.create(tx, { ...rest, ...changes, version: version + 1, isLatest: true, recordedById: actor.userId });
-}
-
 async function withNames(rows: Allergy[], clinicId: string): Promise<AllergyDto[]> {
   const names = await staffNames(clinicId, rows.map((r) => r.recordedById));
   return rows.map((r) => toAllergyDto(r, names));
@@ -108,26 +83,15 @@ async function withNames(rows: Allergy[], clinicId: string): Promise<AllergyDto[
 /** Records an allergy (doctor or nurse). */
 export async function recordAllergy(input: RecordAllergyInput, actor: Actor): Promise<AllergyDto> {
   await requirePermission(actor, 'allergy.write');
-  const data = parse(recordAllergySchema, input);
+  const data = parseInput(recordAllergySchema, input);
   const coding = await resolveCoding(data);
   const fields = contentFields(data, coding);
   const row = await runInTransaction(async (tx) => {
     await requirePatient(tx, actor, data.patientId);
-    const lineageId = randomUUID();
-    const created = await allergyRepository.create(tx, {
-      clinicId: actor.clinicId,
-      lineageId,
-      version: 1,
-      isLatest: true,
-      patientId: data.patientId,
-      status: 'final',
-      ...fields,
-      longTermStorage: false,
-      recordedById: actor.userId,
-    });
+    const created = await allergyRepository.create(tx, { ...firstVersion(actor, data.patientId), ...fields, longTermStorage: false });
     await recordAuditEvent(tx, {
       clinicId: actor.clinicId, actor, action: 'create', resourceType: RESOURCE, resourceId: created.id, patientId: data.patientId,
-      detail: { lineageId, version: 1, category: fields.category, codeSystem: fields.codeSystem }, ctx: actor.ctx,
+      detail: { lineageId: created.lineageId, version: 1, category: fields.category, codeSystem: fields.codeSystem }, ctx: actor.ctx,
     });
     return created;
   });
@@ -137,36 +101,18 @@ export async function recordAllergy(input: RecordAllergyInput, actor: Actor): Pr
 /** An edit (incl. a change of clinicalStatus to 解消): version n+1 with a reason. */
 export async function reviseAllergy(input: ReviseAllergyInput, actor: Actor): Promise<AllergyDto> {
   await requirePermission(actor, 'allergy.write');
-  const data = parse(reviseAllergySchema, input);
+  const data = parseInput(reviseAllergySchema, input);
   const { allergyId, changeReason, ...content } = data;
   const coding = await resolveCoding(content);
-  const row = await runInTransaction(async (tx) => {
-    const previous = await requireCurrent(tx, actor, allergyId);
-    const fields = contentFields(content, coding, previous);
-    const next = await appendVersion(tx, actor, previous, { ...fields, changeReason });
-    const changedFields = changedFieldNames(fields, previous);
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
-      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, changedFields }, ctx: actor.ctx,
-    });
-    return next;
-  });
+  const row = await reviseVersion(versions, actor, { id: allergyId, changeReason }, (previous) => contentFields(content, coding, previous));
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
 /** 取消 (entered in error): a new version with the reason; it disappears from the chart and the safety check. */
 export async function retractAllergy(input: RetractAllergyInput, actor: Actor): Promise<AllergyDto> {
   await requirePermission(actor, 'allergy.write');
-  const data = parse(retractAllergySchema, input);
-  const row = await runInTransaction(async (tx) => {
-    const previous = await requireCurrent(tx, actor, data.allergyId);
-    const next = await appendVersion(tx, actor, previous, { status: 'entered_in_error', changeReason: data.reason });
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: 'delete', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
-      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, enteredInError: true }, ctx: actor.ctx,
-    });
-    return next;
-  });
+  const data = parseInput(retractAllergySchema, input);
+  const row = await retractVersion(versions, actor, { id: data.allergyId, reason: data.reason });
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
@@ -181,32 +127,20 @@ export async function listAllergiesForPatient(patientId: string, actor: Actor, p
 
 /** Every version of every allergy (incl. entered in error), grouped by lineage. */
 export async function listAllergyHistory(patientId: string, actor: Actor): Promise<AllergyHistoryDto[]> {
-  await requirePermission(actor, 'chart.read');
-  await requirePatient(db(), actor, patientId);
-  const rows = await allergyRepository.listAllVersions(db(), { clinicId: actor.clinicId, patientId });
-  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'allergy_history', patientId, detail: { count: rows.length }, ctx: actor.ctx });
-  const dtos = await withNames(rows, actor.clinicId);
-  const groups = new Map<string, AllergyDto[]>();
-  for (const d of dtos) groups.set(d.lineageId, [...(groups.get(d.lineageId) ?? []), d]);
-  return [...groups.entries()]
-    .map(([lineageId, versions]) => {
-      versions.sort((a, b) => b.version - a.version);
-      return { lineageId, latest: versions[0]!, versions };
-    })
-    .sort((a, b) => b.latest.createdAt.localeCompare(a.latest.createdAt));
+  return listVersionHistory(versions, actor, patientId, (rows) => withNames(rows, actor.clinicId));
 }
 
 /** 医薬品マスター search for 薬剤アレルギー (a master read: no audit). */
 export async function searchDrugMaster(input: SearchAllergyMasterInput, actor: Actor): Promise<DrugOptionDto[]> {
   await requirePermission(actor, 'chart.read');
-  const { q, limit } = parse(searchAllergyMasterSchema, input);
+  const { q, limit } = parseInput(searchAllergyMasterSchema, input);
   return q ? searchDrugs(q, limit) : [];
 }
 
 /** J-FAGY search (食物・非食物・薬剤), optionally one kind only. */
 export async function searchAllergenMaster(input: SearchAllergyMasterInput, actor: Actor): Promise<AllergenOptionDto[]> {
   await requirePermission(actor, 'chart.read');
-  const { q, limit, kind } = parse(searchAllergyMasterSchema, input);
+  const { q, limit, kind } = parseInput(searchAllergyMasterSchema, input);
   if (!q) return [];
   const hits = await searchAllergens(q, kind ? Math.min(100, limit * 3) : limit);
   return (kind ? hits.filter((h) => h.category === kind) : hits).slice(0, limit);

@@ -1,5 +1,6 @@
 import type { Diagnosis } from '@/lib/generated/prisma/client';
 import { isoDate } from '@/lib/core/dates';
+import { toVersionedRecordDto, type VersionedRecordDto, type VersionHistoryDto } from '@/lib/records/versioned-record.dto';
 import { OUTCOME_LABELS, SUSPECTED_MODIFIER_CODE } from './diagnosis.constants';
 
 /** A 修飾語 as stored with the diagnosis (copied from the master at the time of recording). */
@@ -12,13 +13,7 @@ export type DiagnosisModifierDto = {
 };
 
 /** One version of a diagnosis. Every field the JP_Condition_eCS profile needs is here (codes, dates, flags). */
-export type DiagnosisDto = {
-  id: string;
-  lineageId: string;
-  version: number;
-  isLatest: boolean;
-  status: 'draft' | 'pending_approval' | 'final' | 'entered_in_error';
-  patientId: string;
+export type DiagnosisDto = VersionedRecordDto & {
   visitId: string | null;
   /** 傷病名コード (支払基金, 7 digits); null = uncoded free text (FHIR: 9999999) */
   diseaseCode: string | null;
@@ -44,11 +39,6 @@ export type DiagnosisDto = {
   flagsChangedById: string | null;
   departmentCode: string | null;
   note: string | null;
-  recordedById: string;
-  recordedByName: string | null;
-  changeReason: string | null;
-  createdAt: string;
-  supersededAt: string | null;
 };
 
 /** What a patient-facing document may show: 未告知 diagnoses never reach this type, and the flag fields are gone. */
@@ -78,12 +68,7 @@ export const hasSuspectedModifier = (modifiers: Pick<DiagnosisModifierDto, 'code
 
 export function toDiagnosisDto(row: Diagnosis, names?: Map<string, string>): DiagnosisDto {
   return {
-    id: row.id,
-    lineageId: row.lineageId,
-    version: row.version,
-    isLatest: row.isLatest,
-    status: row.status,
-    patientId: row.patientId,
+    ...toVersionedRecordDto(row, names),
     visitId: row.visitId,
     diseaseCode: row.diseaseCode,
     medisKeyNumber: row.medisKeyNumber,
@@ -106,11 +91,6 @@ export function toDiagnosisDto(row: Diagnosis, names?: Map<string, string>): Dia
     flagsChangedById: row.flagsChangedById,
     departmentCode: row.departmentCode,
     note: row.note,
-    recordedById: row.recordedById,
-    recordedByName: names?.get(row.recordedById) ?? null,
-    changeReason: row.changeReason,
-    createdAt: row.createdAt.toISOString(),
-    supersededAt: row.supersededAt?.toISOString() ?? null,
   };
 }
 
@@ -129,7 +109,7 @@ export function compareForProblemList(a: DiagnosisDto, b: DiagnosisDto): number 
   return (b.endDate ?? '').localeCompare(a.endDate ?? '') || b.startDate.localeCompare(a.startDate);
 }
 
-export type DiagnosisHistoryDto = { lineageId: string; latest: DiagnosisDto; versions: DiagnosisDto[] };
+export type DiagnosisHistoryDto = VersionHistoryDto<DiagnosisDto>;
 
 /** Master search results shown in the pickers (plain data from the national masters). */
 export type { DiseaseSearchHit as DiseaseOptionDto, ModifierSearchHit as ModifierOptionDto } from '@/lib/masters/master-search.repository';

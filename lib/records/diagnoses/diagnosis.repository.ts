@@ -7,13 +7,13 @@ type PatientScope = Scope & { patientId: string };
 export const diagnosisRepository = {
   create: (tx: Tx, data: Prisma.DiagnosisUncheckedCreateInput) => tx.diagnosis.create({ data }),
 
-  findById: (c: Client, scope: Scope & { diagnosisId: string }) =>
-    c.diagnosis.findFirst({ where: { clinicId: scope.clinicId, id: scope.diagnosisId } }),
+  findById: (c: Client, scope: Scope & { id: string }) =>
+    c.diagnosis.findFirst({ where: { clinicId: scope.clinicId, id: scope.id } }),
 
   /** Marks the current latest version superseded; 0 rows means someone else already did (a concurrent edit). */
-  supersede: (tx: Tx, scope: Scope & { diagnosisId: string }) =>
+  supersede: (tx: Tx, scope: Scope & { id: string }) =>
     tx.diagnosis.updateMany({
-      where: { clinicId: scope.clinicId, id: scope.diagnosisId, isLatest: true },
+      where: { clinicId: scope.clinicId, id: scope.id, isLatest: true },
       data: { isLatest: false, supersededAt: new Date() },
     }),
 

@@ -3,11 +3,8 @@
  * the problem list, the history, and the patient-facing list that never contains a 未告知 diagnosis.
  * Every read and write of patient data is audited.
  */
-import { randomUUID } from 'node:crypto';
 import type { Diagnosis } from '@/lib/generated/prisma/client';
-import type { z } from '@/lib/core/zod';
-import { fieldErrorsOf } from '@/lib/core/zod';
-import { changedFieldNames } from '@/lib/records/record-version';
+import { parseInput } from '@/lib/core/zod';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { dateOnly, todayJst } from '@/lib/core/dates';
@@ -18,6 +15,15 @@ import { getDiseasesByCodes, searchDiseases, searchModifiers, type DiseaseSearch
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { openVisitToday } from '@/lib/reception/visit.service';
 import { staffNames } from '@/lib/staff/staff-names';
+import {
+  appendVersion,
+  firstVersion,
+  listVersionHistory,
+  requireCurrentVersion,
+  retractVersion,
+  reviseVersion,
+  type VersionedStore,
+} from '@/lib/records/versioned-record';
 import { diagnosisRepository } from './diagnosis.repository';
 import {
   compareForProblemList,
@@ -52,15 +58,12 @@ import {
 
 const RESOURCE = 'diagnosis';
 
-/** Services are also called directly (tests, other slices): parse here so defaults and rules always apply. */
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fieldErrors = fieldErrorsOf(r.error);
-    throw new AppError('INVALID_INPUT', Object.values(fieldErrors)[0] ?? '入力内容に誤りがあります。', fieldErrors);
-  }
-  return r.data;
-}
+const versions: VersionedStore<Diagnosis> = {
+  resourceType: RESOURCE,
+  noun: '傷病名',
+  ...diagnosisRepository,
+  create: (tx, { modifiers, ...rest }) => diagnosisRepository.create(tx, { ...rest, modifiers: modifiers ?? [] }),
+};
 
 type ResolvedContent = {
   disease: DiseaseSearchHit | null;
@@ -143,32 +146,6 @@ async function requirePatient(tx: Tx, actor: Actor, patientId: string) {
   return patient;
 }
 
-/** The latest, still-valid version a change is based on. Another clinic's id is the same NOT_FOUND. */
-async function requireCurrent(tx: Tx, actor: Actor, diagnosisId: string): Promise<Diagnosis> {
-  const row = await diagnosisRepository.findById(tx, { clinicId: actor.clinicId, diagnosisId });
-  if (!row) throw notFound();
-  if (!row.isLatest) {
-    throw new AppError('CONFLICT', 'この傷病名は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
-  }
-  if (row.status === 'entered_in_error') throw new AppError('PRECONDITION_FAILED', 'この傷病名は取り消されています。');
-  return row;
-}
-
-/** Inserts version n+1 of the lineage after marking the current one superseded (真正性: never an UPDATE of content). */
-async function appendVersion(tx: Tx, actor: Actor, previous: Diagnosis, changes: Partial<Diagnosis> & { changeReason: string }): Promise<Diagnosis> {
-  const { count } = await diagnosisRepository.supersede(tx, { clinicId: actor.clinicId, diagnosisId: previous.id });
-  if (count !== 1) throw new AppError('CONFLICT', 'この傷病名は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
-  const { id: _id, createdAt: _c, supersededAt: _s, isLatest: _l, version, modifiers, ...rest } = previous;
-  return diagnosisRepository.create(tx, {
-    ...rest,
-    modifiers: modifiers ?? [],
-    ...changes,
-    version: version + 1,
-    isLatest: true,
-    recordedById: actor.userId,
-  } as Parameters<typeof diagnosisRepository.create>[1]);
-}
-
 async function withNames(rows: Diagnosis[], clinicId: string): Promise<DiagnosisDto[]> {
   const names = await staffNames(clinicId, rows.flatMap((r) => [r.recordedById, r.flagsChangedById]));
   return rows.map((r) => toDiagnosisDto(r, names));
@@ -177,29 +154,22 @@ async function withNames(rows: Diagnosis[], clinicId: string): Promise<Diagnosis
 /** Records a diagnosis (doctor only). 未告知 / 長期保存 always start false: only setDiagnosisFlag sets them. */
 export async function recordDiagnosis(input: RecordDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.write');
-  const data = parse(recordDiagnosisSchema, input);
+  const data = parseInput(recordDiagnosisSchema, input);
   const { disease, fields } = await resolveContent(data);
   assertNotAbolished(disease, null);
   const visit = await openVisitToday(data.patientId, actor);
   const row = await runInTransaction(async (tx) => {
     await requirePatient(tx, actor, data.patientId);
-    const lineageId = randomUUID();
     const created = await diagnosisRepository.create(tx, {
-      clinicId: actor.clinicId,
-      lineageId,
-      version: 1,
-      isLatest: true,
-      patientId: data.patientId,
+      ...firstVersion(actor, data.patientId),
       visitId: visit?.id ?? null,
-      status: 'final',
       ...fields,
       longTermStorage: false,
       uninformed: false,
-      recordedById: actor.userId,
     });
     await recordAuditEvent(tx, {
       clinicId: actor.clinicId, actor, action: 'create', resourceType: RESOURCE, resourceId: created.id, patientId: data.patientId,
-      detail: { lineageId, version: 1, coded: fields.diseaseCode !== null }, ctx: actor.ctx,
+      detail: { lineageId: created.lineageId, version: 1, coded: fields.diseaseCode !== null }, ctx: actor.ctx,
     });
     return created;
   });
@@ -209,19 +179,12 @@ export async function recordDiagnosis(input: RecordDiagnosisInput, actor: Actor)
 /** An edit: version n+1 with a reason; the flags carry over unchanged (only setDiagnosisFlag changes them). */
 export async function reviseDiagnosis(input: ReviseDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.write');
-  const data = parse(reviseDiagnosisSchema, input);
+  const data = parseInput(reviseDiagnosisSchema, input);
   const { diagnosisId, changeReason, ...content } = data;
   const { disease, fields } = await resolveContent(content);
-  const row = await runInTransaction(async (tx) => {
-    const previous = await requireCurrent(tx, actor, diagnosisId);
+  const row = await reviseVersion(versions, actor, { id: diagnosisId, changeReason }, (previous) => {
     assertNotAbolished(disease, previous.diseaseCode);
-    const next = await appendVersion(tx, actor, previous, { ...fields, changeReason });
-    const changedFields = changedFieldNames(fields, previous);
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
-      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, changedFields }, ctx: actor.ctx,
-    });
-    return next;
+    return fields;
   });
   return (await withNames([row], actor.clinicId))[0]!;
 }
@@ -229,14 +192,14 @@ export async function reviseDiagnosis(input: ReviseDiagnosisInput, actor: Actor)
 /** 転帰 (治癒・死亡・中止・転医) with its date, as a new version. */
 export async function recordDiagnosisOutcome(input: RecordDiagnosisOutcomeInput, actor: Actor): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.write');
-  const data = parse(recordDiagnosisOutcomeSchema, input);
+  const data = parseInput(recordDiagnosisOutcomeSchema, input);
   const row = await runInTransaction(async (tx) => {
-    const previous = await requireCurrent(tx, actor, data.diagnosisId);
+    const previous = await requireCurrentVersion(versions, tx, actor, data.diagnosisId);
     const endDate = dateOnly(data.endDate);
     if (endDate < previous.startDate) {
       throw new AppError('INVALID_INPUT', '転帰日は開始日以降の日付を入力してください。', { endDate: '転帰日は開始日以降の日付を入力してください。' });
     }
-    const next = await appendVersion(tx, actor, previous, { outcome: data.outcome, endDate, changeReason: '転帰の登録' });
+    const next = await appendVersion(versions, tx, actor, previous, { content: { outcome: data.outcome, endDate }, changeReason: '転帰の登録' });
     await recordAuditEvent(tx, {
       clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
       detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, outcome: data.outcome }, ctx: actor.ctx,
@@ -249,30 +212,20 @@ export async function recordDiagnosisOutcome(input: RecordDiagnosisOutcomeInput,
 /** 取消 (entered in error): a new version with status entered_in_error and the reason. Nothing is deleted. */
 export async function retractDiagnosis(input: RetractDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.write');
-  const data = parse(retractDiagnosisSchema, input);
-  const row = await runInTransaction(async (tx) => {
-    const previous = await requireCurrent(tx, actor, data.diagnosisId);
-    const next = await appendVersion(tx, actor, previous, { status: 'entered_in_error', changeReason: data.reason });
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: 'delete', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
-      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, enteredInError: true }, ctx: actor.ctx,
-    });
-    return next;
-  });
+  const data = parseInput(retractDiagnosisSchema, input);
+  const row = await retractVersion(versions, actor, { id: data.diagnosisId, reason: data.reason });
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
 /** 未告知 / 長期保存: only a doctor ('diagnosis.flag'); each change is a new version and an audit event {flag, value}. */
 export async function setDiagnosisFlag(input: SetDiagnosisFlagInput, actor: Actor): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.flag');
-  const data = parse(setDiagnosisFlagSchema, input);
+  const data = parseInput(setDiagnosisFlagSchema, input);
   const row = await runInTransaction(async (tx) => {
-    const previous = await requireCurrent(tx, actor, data.diagnosisId);
+    const previous = await requireCurrentVersion(versions, tx, actor, data.diagnosisId);
     if (previous[data.flag] === data.value) return previous;
-    const next = await appendVersion(tx, actor, previous, {
-      [data.flag]: data.value,
-      flagsChangedAt: new Date(),
-      flagsChangedById: actor.userId,
+    const next = await appendVersion(versions, tx, actor, previous, {
+      content: { [data.flag]: data.value, flagsChangedAt: new Date(), flagsChangedById: actor.userId },
       changeReason: `${FLAG_LABELS[data.flag]}フラグを${data.value ? '設定' : '解除'}`,
     });
     await recordAuditEvent(tx, {
@@ -300,19 +253,7 @@ export async function listDiagnosesForPatient(patientId: string, actor: Actor): 
 
 /** Every version of every diagnosis (incl. entered in error), grouped by lineage, newest activity first. */
 export async function listDiagnosisHistory(patientId: string, actor: Actor): Promise<DiagnosisHistoryDto[]> {
-  await requirePermission(actor, 'chart.read');
-  await requirePatientForRead(actor, patientId);
-  const rows = await diagnosisRepository.listAllVersions(db(), { clinicId: actor.clinicId, patientId });
-  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'diagnosis_history', patientId, detail: { count: rows.length }, ctx: actor.ctx });
-  const dtos = await withNames(rows, actor.clinicId);
-  const groups = new Map<string, DiagnosisDto[]>();
-  for (const d of dtos) groups.set(d.lineageId, [...(groups.get(d.lineageId) ?? []), d]);
-  return [...groups.entries()]
-    .map(([lineageId, versions]) => {
-      versions.sort((a, b) => b.version - a.version);
-      return { lineageId, latest: versions[0]!, versions };
-    })
-    .sort((a, b) => b.latest.createdAt.localeCompare(a.latest.createdAt));
+  return listVersionHistory(versions, actor, patientId, (rows) => withNames(rows, actor.clinicId));
 }
 
 /**
@@ -332,14 +273,14 @@ export async function listDiagnosesForPatientFacing(patientId: string, actor: Ac
 /** 傷病名マスター search as you type (kanji or kana). A master read: no patient data, so no audit. */
 export async function searchDiseaseMaster(input: SearchMasterInput, actor: Actor): Promise<DiseaseOptionDto[]> {
   await requirePermission(actor, 'chart.read');
-  const { q, limit } = parse(searchMasterSchema, input);
+  const { q, limit } = parseInput(searchMasterSchema, input);
   return q ? searchDiseases(q, limit) : [];
 }
 
 /** 修飾語マスター search as you type (e.g. 急性, 左, の疑い). */
 export async function searchModifierMaster(input: SearchMasterInput, actor: Actor): Promise<ModifierOptionDto[]> {
   await requirePermission(actor, 'chart.read');
-  const { q, limit } = parse(searchMasterSchema, input);
+  const { q, limit } = parseInput(searchMasterSchema, input);
   if (!q) return [];
   // many 接尾語 start with 「の」 (の疑い, の術後): typing 「疑い」 should find them even where only prefixes match
   const [direct, withNo] = await Promise.all([searchModifiers(q, limit), /^[のノ]/.test(q) ? [] : searchModifiers(`の${q}`, limit)]);

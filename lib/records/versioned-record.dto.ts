@@ -1,0 +1,52 @@
+/**
+ * What every version of a coded chart record (傷病名, アレルギー) says about itself: lineage, version, status, who
+ * recorded it and why. Only types from the database: client components may import this file.
+ */
+import type { RecordStatus } from '@/lib/generated/prisma/enums';
+
+/** The version columns of a versioned clinical table. */
+export type VersionedRow = {
+  id: string;
+  lineageId: string;
+  version: number;
+  isLatest: boolean;
+  status: RecordStatus;
+  patientId: string;
+  recordedById: string;
+  changeReason: string | null;
+  createdAt: Date;
+  supersededAt: Date | null;
+};
+
+export type VersionedRecordDto = {
+  id: string;
+  lineageId: string;
+  version: number;
+  isLatest: boolean;
+  status: RecordStatus;
+  patientId: string;
+  recordedById: string;
+  recordedByName: string | null;
+  changeReason: string | null;
+  createdAt: string;
+  supersededAt: string | null;
+};
+
+/** One record with all its versions, newest first. */
+export type VersionHistoryDto<D extends VersionedRecordDto> = { lineageId: string; latest: D; versions: D[] };
+
+export function toVersionedRecordDto(row: VersionedRow, names?: Map<string, string>): VersionedRecordDto {
+  return {
+    id: row.id,
+    lineageId: row.lineageId,
+    version: row.version,
+    isLatest: row.isLatest,
+    status: row.status,
+    patientId: row.patientId,
+    recordedById: row.recordedById,
+    recordedByName: names?.get(row.recordedById) ?? null,
+    changeReason: row.changeReason,
+    createdAt: row.createdAt.toISOString(),
+    supersededAt: row.supersededAt?.toISOString() ?? null,
+  };
+}
