@@ -25,13 +25,6 @@ export function contentHash(content: Record<string, unknown>): string {
   return createHash('sha256').update(canonical(content)).digest('hex');
 }
 
-export const RECORD_STATUS_LABELS = {
-  draft: '下書き',
-  pending_approval: '承認待ち（代行入力）',
-  final: '確定',
-  entered_in_error: '取消（入力誤り）',
-} as const;
-
 /** Names of the fields whose value differs from the previous version (for the audit detail, never the values). */
 export function changedFieldNames<T extends Record<string, unknown>>(fields: T, previous: Record<string, unknown>): (keyof T & string)[] {
   return (Object.keys(fields) as (keyof T & string)[]).filter((k) => JSON.stringify(fields[k]) !== JSON.stringify(previous[k]));

@@ -16,12 +16,11 @@ import {
   prefillPrescriptionAction,
 } from '@/lib/records/prescriptions/prescription.actions';
 import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS } from '@/lib/records/prescriptions/prescription.constants';
+import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
 import type { SafetyReport } from '@/lib/records/prescriptions/safety-check';
 import { PrescriptionEditor, type EditorSeed } from './prescription-editor';
 import { SafetyDialog } from './safety-dialog';
 
-// record-version.ts uses node:crypto: the labels are repeated here for the client bundle
-const RECORD_STATUS_LABELS = { draft: '下書き', pending_approval: '承認待ち（代行入力）', final: '確定', entered_in_error: '取消（入力誤り）' } as const;
 const STATUS_TONES = { draft: 'slate', pending_approval: 'amber', final: 'green', entered_in_error: 'red' } as const;
 
 export function ItemLine({ item }: { item: PrescriptionDto['items'][number] }) {

@@ -6,7 +6,7 @@
  */
 import type { LabResult } from '@/lib/generated/prisma/client';
 import { formatInTimeZone } from '@/lib/core/tz';
-import { RECORD_STATUS_LABELS } from '@/lib/records/record-version';
+import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
 import {
   JLAC10_CODE_SYSTEM,
   LAB_ITEMS,

@@ -1,7 +1,8 @@
 import type { ClinicalNote } from '@/lib/generated/prisma/client';
 import { formatInTimeZone } from '@/lib/core/tz';
 import { isoDate } from '@/lib/core/dates';
-import { RECORD_STATUS_LABELS, contentHash } from '@/lib/records/record-version';
+import { contentHash } from '@/lib/records/record-version';
+import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
 import { computeBmi, type NoteStatus, type NoteVitals } from './note-format';
 
 export type StaffRef = { id: string; name: string };

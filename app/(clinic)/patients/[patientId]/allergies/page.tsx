@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { formatDateTimeJst } from '@/lib/core/dates';
-import { RECORD_STATUS_LABELS } from '@/lib/records/record-version';
+import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
 import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
 import { listAllergyHistory } from '@/lib/records/allergies/allergy.service';
 import { Badge, Card, LinkButton, PageTitle } from '@/components/ui/ui';

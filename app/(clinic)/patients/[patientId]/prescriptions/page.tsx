@@ -4,7 +4,7 @@ import { requirePageActor } from '@/lib/auth/guards';
 import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
 import { listPrescriptionHistory } from '@/lib/records/prescriptions/prescription.service';
 import { MEDICATION_KIND_LABELS, DOSE_BASIS_LABELS } from '@/lib/records/prescriptions/prescription.constants';
-import { RECORD_STATUS_LABELS } from '@/lib/records/record-version';
+import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
 import { Badge, Card, LinkButton, PageTitle } from '@/components/ui/ui';
 
 export const metadata: Metadata = { title: '処方歴' };
