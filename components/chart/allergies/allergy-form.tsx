@@ -1,7 +1,6 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, useTransition } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { recordAllergyAction, reviseAllergyAction, searchAllergenMasterAction, searchDrugMasterAction } from '@/lib/records/allergies/allergy.actions';
 import type { AllergenOptionDto, AllergyDto, DrugOptionDto } from '@/lib/records/allergies/allergy.dto';
 import {
@@ -15,8 +14,9 @@ import {
   VERIFICATION_LABELS,
   type AllergyCategory,
 } from '@/lib/records/allergies/allergy.constants';
-import { Button, ErrorBanner, Field, inputClass } from '@/components/ui/ui';
+import { Button, Field, inputClass } from '@/components/ui/ui';
 import { MasterCombobox } from '@/components/chart/diagnoses/master-combobox';
+import { RecordForm, useRecordAction } from '@/components/chart/record-forms';
 import { ingredientLabel } from '@/lib/records/allergies/ingredient-label';
 
 /** The code the user picked in this form session (the server looks it up again). */
@@ -26,8 +26,8 @@ const JFAGY_KIND: Record<AllergyCategory, 'food' | 'nonfood' | 'medication'> = {
 
 /** Add or edit an allergy: 薬剤 via the drug master, その他 via J-FAGY, or free text. Editing saves a new version. */
 export function AllergyForm({ patientId, initial, onDone }: { patientId: string; initial?: AllergyDto; onDone: () => void }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
+  const action = useRecordAction(onDone);
+  const errors = action.fieldErrors;
   const [category, setCategory] = useState<AllergyCategory>(initial?.category ?? 'medication');
   const [picked, setPicked] = useState<Picked>(initial?.isCoded ? { kind: 'kept', label: `${initial.codeSystem} ${initial.code}` } : null);
   const [substanceName, setSubstanceName] = useState(initial?.substanceName ?? '');
@@ -37,9 +37,6 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
   const [clinicalStatus, setClinicalStatus] = useState<string>(initial?.clinicalStatus ?? 'active');
   const [verification, setVerification] = useState<string>(initial?.verification ?? 'confirmed');
   const [note, setNote] = useState(initial?.note ?? '');
-  const [changeReason, setChangeReason] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
@@ -53,8 +50,7 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
     setTimeout(() => nameRef.current?.focus());
   };
 
-  function submit() {
-    setMessage(null);
+  function save(changeReason: string) {
     const content = {
       category,
       drugCode: picked?.kind === 'drug' ? picked.code : undefined,
@@ -67,32 +63,23 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
       verification: verification as AllergyDto['verification'],
       note,
     };
-    startTransition(async () => {
-      const result = initial
-        ? await reviseAllergyAction({ ...content, allergyId: initial.id, keepCoding: picked?.kind === 'kept', changeReason })
-        : await recordAllergyAction({ ...content, patientId });
-      if (!result.ok) {
-        setErrors(result.fieldErrors ?? {});
-        setMessage(result.error);
-        return;
-      }
-      setErrors({});
-      onDone();
-      router.refresh();
-    });
+    action.run(() =>
+      initial
+        ? reviseAllergyAction({ ...content, allergyId: initial.id, keepCoding: picked?.kind === 'kept', changeReason })
+        : recordAllergyAction({ ...content, patientId }),
+    );
   }
 
   return (
-    <form
-      className="flex flex-col gap-3 rounded border border-teal-200 bg-teal-50/40 p-3"
-      aria-label={initial ? 'アレルギーの修正' : 'アレルギーの追加'}
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-      onKeyDown={(e) => e.key === 'Escape' && onDone()}
+    <RecordForm
+      label={initial ? 'アレルギーの修正' : 'アレルギーの追加'}
+      idPrefix="allergy"
+      editing={!!initial}
+      reasonPlaceholder="例: 症状の追記、解消を確認"
+      action={action}
+      onSave={save}
+      onCancel={onDone}
     >
-      {message && <ErrorBanner>{message}</ErrorBanner>}
       <Field label="分類" htmlFor="allergy-category" required error={errors.category}>
         <select
           id="allergy-category"
@@ -205,19 +192,6 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
       <Field label="メモ" htmlFor="allergy-note" error={errors.note}>
         <input id="allergy-note" className={inputClass} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
       </Field>
-      {initial && (
-        <Field label="修正理由" htmlFor="allergy-reason" required error={errors.changeReason}>
-          <input id="allergy-reason" className={inputClass} value={changeReason} maxLength={200} onChange={(e) => setChangeReason(e.target.value)} placeholder="例: 症状の追記、解消を確認" />
-        </Field>
-      )}
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? '保存中…' : initial ? '修正を保存' : '追加'}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          キャンセル
-        </Button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

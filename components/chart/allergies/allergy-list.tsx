@@ -1,12 +1,12 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { useChartCommand } from '@/components/chart/chart-commands';
+import { AddRecordButton, RecordRowActions, RetractForm } from '@/components/chart/record-forms';
 import { retractAllergyAction } from '@/lib/records/allergies/allergy.actions';
 import type { AllergyDto } from '@/lib/records/allergies/allergy.dto';
-import { Badge, Button, ErrorBanner, inputClass } from '@/components/ui/ui';
+import { Badge } from '@/components/ui/ui';
 import { AllergyForm } from './allergy-form';
 
 type Mode = { kind: 'add' } | { kind: 'edit' | 'retract'; id: string } | null;
@@ -25,13 +25,7 @@ export function AllergyList({ patientId, allergies, canWrite }: { patientId: str
 
   return (
     <div className="flex flex-col gap-2">
-      {canWrite && mode?.kind !== 'add' && (
-        <div>
-          <Button variant="secondary" className="text-xs" onClick={() => setMode({ kind: 'add' })} title="Alt+A">
-            ＋ アレルギーを追加 <kbd className="text-[10px] text-slate-500">Alt+A</kbd>
-          </Button>
-        </div>
-      )}
+      {canWrite && mode?.kind !== 'add' && <AddRecordButton label="アレルギーを追加" shortcut="Alt+A" onClick={() => setMode({ kind: 'add' })} />}
       {mode?.kind === 'add' && <AllergyForm patientId={patientId} onDone={() => setMode(null)} />}
       {allergies.length === 0 ? (
         <p className="text-sm text-slate-500">アレルギーの登録はありません。</p>
@@ -48,20 +42,18 @@ export function AllergyList({ patientId, allergies, canWrite }: { patientId: str
                 {a.verification === 'unconfirmed' && <Badge tone="amber">未確認</Badge>}
                 {!a.isCoded && <Badge>コードなし</Badge>}
                 {a.onsetDate && <span className="text-xs text-slate-500">発症 {a.onsetDate.replaceAll('-', '/')}</span>}
-                {canWrite && (
-                  <span className="ml-auto flex gap-1">
-                    <Button variant="ghost" className="px-1.5 py-0.5 text-xs" onClick={() => setMode({ kind: 'edit', id: a.id })}>
-                      修正
-                    </Button>
-                    <Button variant="ghost" className="px-1.5 py-0.5 text-xs text-red-700" onClick={() => setMode({ kind: 'retract', id: a.id })}>
-                      取消
-                    </Button>
-                  </span>
-                )}
+                {canWrite && <RecordRowActions onEdit={() => setMode({ kind: 'edit', id: a.id })} onRetract={() => setMode({ kind: 'retract', id: a.id })} />}
               </div>
               {a.note && <p className="text-xs text-slate-500">{a.note}</p>}
               {mode?.kind === 'edit' && mode.id === a.id && <AllergyForm patientId={patientId} initial={a} onDone={() => setMode(null)} />}
-              {mode?.kind === 'retract' && mode.id === a.id && <RetractForm allergy={a} onDone={() => setMode(null)} />}
+              {mode?.kind === 'retract' && mode.id === a.id && (
+                <RetractForm
+                  label="アレルギーの取消"
+                  hint="取消理由（入力誤りなど。解消した場合は「修正」で状態を「解消」にしてください）"
+                  onRetract={(reason) => retractAllergyAction({ allergyId: a.id, reason })}
+                  onDone={() => setMode(null)}
+                />
+              )}
             </li>
           ))}
         </ul>
@@ -70,43 +62,5 @@ export function AllergyList({ patientId, allergies, canWrite }: { patientId: str
         アレルギーの履歴（全版）
       </Link>
     </div>
-  );
-}
-
-function RetractForm({ allergy, onDone }: { allergy: AllergyDto; onDone: () => void }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <form
-      className="mt-1 flex flex-wrap items-end gap-2 rounded border border-red-200 bg-red-50 p-2"
-      aria-label="アレルギーの取消"
-      onSubmit={(e) => {
-        e.preventDefault();
-        startTransition(async () => {
-          const r = await retractAllergyAction({ allergyId: allergy.id, reason });
-          if (!r.ok) {
-            setError(r.error);
-            return;
-          }
-          onDone();
-          router.refresh();
-        });
-      }}
-      onKeyDown={(e) => e.key === 'Escape' && onDone()}
-    >
-      <label className="flex min-w-64 flex-1 flex-col text-xs">
-        取消理由（入力誤りなど。解消した場合は「修正」で状態を「解消」にしてください）
-        <input autoFocus required className={inputClass} value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <Button type="submit" variant="danger" disabled={pending}>
-        取消
-      </Button>
-      <Button variant="secondary" onClick={onDone}>
-        キャンセル
-      </Button>
-      {error && <div className="w-full"><ErrorBanner>{error}</ErrorBanner></div>}
-    </form>
   );
 }

@@ -1,12 +1,12 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, useTransition } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { recordDiagnosisAction, reviseDiagnosisAction, searchDiseaseMasterAction, searchModifierMasterAction } from '@/lib/records/diagnoses/diagnosis.actions';
 import { composeDisplayName, type DiagnosisDto, type DiagnosisModifierDto, type DiseaseOptionDto, type ModifierOptionDto } from '@/lib/records/diagnoses/diagnosis.dto';
 import { DIAGNOSIS_OUTCOMES, OUTCOME_LABELS, SUSPECTED_MODIFIER_CODE, SUSPECTED_MODIFIER_NAME } from '@/lib/records/diagnoses/diagnosis.constants';
 import { todayJst } from '@/lib/core/dates';
-import { Badge, Button, ErrorBanner, Field, inputClass } from '@/components/ui/ui';
+import { Badge, Button, Field, inputClass } from '@/components/ui/ui';
+import { RecordForm, useRecordAction } from '@/components/chart/record-forms';
 import { MasterCombobox } from './master-combobox';
 
 type Modifier = Pick<DiagnosisModifierDto, 'code' | 'name' | 'position'>;
@@ -16,8 +16,8 @@ const SUSPECTED: Modifier = { code: SUSPECTED_MODIFIER_CODE, name: SUSPECTED_MOD
 
 /** Add or edit a 傷病名: master search (kanji/kana), 修飾語, 主病名, 疑い, dates, 転帰. Editing saves a new version. */
 export function DiagnosisForm({ patientId, initial, onDone }: { patientId: string; initial?: DiagnosisDto; onDone: () => void }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
+  const action = useRecordAction(onDone);
+  const errors = action.fieldErrors;
   const [disease, setDisease] = useState<Disease | null>(
     initial?.diseaseCode ? { code: initial.diseaseCode, name: initial.baseName, icd10: initial.icd10 } : null,
   );
@@ -29,9 +29,6 @@ export function DiagnosisForm({ patientId, initial, onDone }: { patientId: strin
   const [outcome, setOutcome] = useState<string>(initial?.outcome ?? '');
   const [endDate, setEndDate] = useState(initial?.endDate ?? '');
   const [note, setNote] = useState(initial?.note ?? '');
-  const [changeReason, setChangeReason] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
   const diseaseRef = useRef<HTMLInputElement>(null);
   const freeRef = useRef<HTMLInputElement>(null);
 
@@ -46,8 +43,7 @@ export function DiagnosisForm({ patientId, initial, onDone }: { patientId: strin
   const setSuspected = (on: boolean) =>
     setModifiers((ms) => (on ? (ms.some((m) => m.code === SUSPECTED_MODIFIER_CODE) ? ms : [...ms, SUSPECTED]) : ms.filter((m) => m.code !== SUSPECTED_MODIFIER_CODE)));
 
-  function submit() {
-    setMessage(null);
+  function save(changeReason: string) {
     const content = {
       diseaseCode: freeMode ? undefined : disease?.code,
       freeText: freeMode ? freeText : undefined,
@@ -59,34 +55,21 @@ export function DiagnosisForm({ patientId, initial, onDone }: { patientId: strin
       endDate: endDate || undefined,
       note,
     };
-    startTransition(async () => {
-      const result = initial
-        ? await reviseDiagnosisAction({ ...content, diagnosisId: initial.id, changeReason })
-        : await recordDiagnosisAction({ ...content, patientId });
-      if (!result.ok) {
-        setErrors(result.fieldErrors ?? {});
-        setMessage(result.error);
-        return;
-      }
-      setErrors({});
-      onDone();
-      router.refresh();
-    });
+    action.run(() =>
+      initial ? reviseDiagnosisAction({ ...content, diagnosisId: initial.id, changeReason }) : recordDiagnosisAction({ ...content, patientId }),
+    );
   }
 
   return (
-    <form
-      className="flex flex-col gap-3 rounded border border-teal-200 bg-teal-50/40 p-3"
-      aria-label={initial ? '傷病名の修正' : '傷病名の追加'}
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onDone();
-      }}
+    <RecordForm
+      label={initial ? '傷病名の修正' : '傷病名の追加'}
+      idPrefix="diagnosis"
+      editing={!!initial}
+      reasonPlaceholder="例: 病名の訂正"
+      action={action}
+      onSave={save}
+      onCancel={onDone}
     >
-      {message && <ErrorBanner>{message}</ErrorBanner>}
       <Field label="傷病名" htmlFor="diagnosis-disease" required error={errors.diseaseCode ?? errors.freeText}>
         {disease && !freeMode ? (
           <div className="flex items-center gap-2 text-sm">
@@ -206,19 +189,6 @@ export function DiagnosisForm({ patientId, initial, onDone }: { patientId: strin
       <Field label="メモ" htmlFor="diagnosis-note" error={errors.note}>
         <input id="diagnosis-note" className={inputClass} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
       </Field>
-      {initial && (
-        <Field label="修正理由" htmlFor="diagnosis-reason" required error={errors.changeReason}>
-          <input id="diagnosis-reason" className={inputClass} value={changeReason} maxLength={200} onChange={(e) => setChangeReason(e.target.value)} placeholder="例: 病名の訂正" />
-        </Field>
-      )}
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? '保存中…' : initial ? '修正を保存' : '追加'}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          キャンセル
-        </Button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }
