@@ -18,16 +18,9 @@ export type VersionedRow = {
   supersededAt: Date | null;
 };
 
-export type VersionedRecordDto = {
-  id: string;
-  lineageId: string;
-  version: number;
-  isLatest: boolean;
-  status: RecordStatus;
-  patientId: string;
-  recordedById: string;
+/** The version columns as they leave the server: times as ISO strings, and who recorded the version by name. */
+export type VersionedRecordDto = Omit<VersionedRow, 'createdAt' | 'supersededAt'> & {
   recordedByName: string | null;
-  changeReason: string | null;
   createdAt: string;
   supersededAt: string | null;
 };
