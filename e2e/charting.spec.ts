@@ -297,6 +297,49 @@ test('a half-written note is not lost to a stray click or reload: leaving asks f
   expect(asked).toHaveLength(2);
 });
 
+test('an allergy corrected and then retracted keeps every version, and the banner follows the latest', async ({ page, browser }) => {
+  const p = uniquePatient('訂正', 'テイセイ');
+  const patientId = await registerPatientElsewhere(browser, p);
+  await login(page, A.doctor);
+  await page.goto(`/patients/${patientId}`);
+  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+
+  await page.getByRole('button', { name: /アレルギーを追加/ }).click();
+  const add = page.getByRole('form', { name: 'アレルギーの追加' });
+  await add.getByLabel('分類').selectOption('food');
+  await add.getByLabel('原因物質名').fill('そば');
+  await add.getByLabel('症状').fill('蕁麻疹');
+  await add.getByRole('button', { name: '追加' }).click();
+  const row = page.getByTestId('allergy-row').filter({ hasText: 'そば' });
+  await expect(row).toContainText('蕁麻疹');
+  await expect(page.getByTestId('allergy-banner')).toContainText('そば');
+
+  // 修正 needs a reason and makes version 2
+  await row.getByRole('button', { name: '修正' }).click();
+  const edit = page.getByRole('form', { name: 'アレルギーの修正' });
+  await edit.getByLabel('症状').fill('アナフィラキシー');
+  await edit.getByRole('button', { name: '修正を保存' }).click();
+  await expect(edit.getByText('修正理由を入力してください')).toBeVisible();
+  await edit.getByLabel('修正理由').fill('問診で再確認');
+  await edit.getByRole('button', { name: '修正を保存' }).click();
+  await expect(row).toContainText('アナフィラキシー');
+
+  // 取消 (entered in error) is version 3: gone from the chart and the banner, kept in the history
+  await row.getByRole('button', { name: '取消' }).click();
+  const retract = page.getByRole('form', { name: 'アレルギーの取消' });
+  await retract.getByRole('textbox').fill('別の患者の情報を入力');
+  await retract.getByRole('button', { name: '取消' }).click();
+  await expect(page.getByTestId('allergy-row').filter({ hasText: 'そば' })).toHaveCount(0);
+  await expect(page.getByTestId('allergy-banner')).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'アレルギーの履歴（全版）' }).click();
+  const versions = page.getByRole('row').filter({ hasText: /第[123]版/ });
+  await expect(versions).toHaveCount(3);
+  await expect(page.getByRole('row').filter({ hasText: '第1版' })).toContainText('蕁麻疹');
+  await expect(page.getByRole('row').filter({ hasText: '第2版' })).toContainText('問診で再確認');
+  await expect(page.getByRole('row').filter({ hasText: '第3版' })).toContainText('別の患者の情報を入力');
+});
+
 test('a receptionist opening a chart URL gets the profile without clinical data, and is refused the lab page', async ({ page, browser }) => {
   const p = uniquePatient('窓口', 'マドグチ');
   const patientId = await registerPatientElsewhere(browser, p);
