@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { A, login } from './helpers';
+import { A, login, registerPatientElsewhere, uniquePatient } from './helpers';
 
 const ROUTES = ['/api/internal/reception/queue', '/api/internal/masters/imports', '/api/internal/audit-export'];
 
@@ -45,4 +45,68 @@ test('roles without the permission get 403 from the routes, and responses are no
   const html = await page.request.get('/patients');
   expect(html.headers()['x-frame-options']).toBe('DENY');
   expect(html.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+});
+
+type CapturedAction = { url: string; id: string; body: string };
+
+/** Records the next server action the page posts (its id and serialized arguments), to replay it elsewhere. */
+function captureAction(page: import('@playwright/test').Page): Promise<CapturedAction> {
+  return new Promise((resolve) => {
+    const onRequest = (r: import('@playwright/test').Request) => {
+      const id = r.headers()['next-action'];
+      if (r.method() !== 'POST' || !id) return;
+      page.off('request', onRequest);
+      resolve({ url: r.url(), id, body: r.postData() ?? '' });
+    };
+    page.on('request', onRequest);
+  });
+}
+
+const replay = (request: import('@playwright/test').APIRequestContext, a: CapturedAction, headers: Record<string, string> = {}) =>
+  request.post(a.url, { headers: { 'Next-Action': a.id, Accept: 'text/x-component', 'Content-Type': 'text/plain;charset=UTF-8', ...headers }, data: a.body });
+
+test('server actions check the session, the role and the origin themselves, not the page that posts them', async ({ page, browser, baseURL }) => {
+  const patient = uniquePatient('再送', 'サイソウ');
+  const patientId = await registerPatientElsewhere(browser, patient);
+  await login(page, A.doctor);
+  await page.goto('/patients');
+  const search = captureAction(page);
+  await page.getByLabel('患者検索').fill(patient.kana);
+  const searchAction = await search;
+  await expect(page.getByTestId('patient-results')).toContainText(patient.fullName);
+
+  // the same search replayed without a valid session: refused, no patient in the answer
+  // (a forged cookie gets past proxy.ts's optimistic redirect, so the action's own check is what answers)
+  const anonymous = await browser.newContext({ baseURL });
+  await anonymous.addCookies([{ name: 'karte.session', value: 'forged', url: baseURL! }]);
+  const noSession = await replay(anonymous.request, searchAction);
+  const noSessionText = await noSession.text();
+  expect(noSessionText).toContain('UNAUTHENTICATED');
+  expect(noSessionText).not.toContain(patient.familyName);
+
+  // a doctor's note replayed by a receptionist: refused by the permission matrix, nothing written
+  const chartPath = `/patients/${patientId}`;
+  await page.goto(chartPath);
+  await expect(page.getByTestId('chart-header')).toContainText(patient.fullName);
+  const notesBefore = await page.getByTestId('note-card').count();
+  const save = captureAction(page);
+  await page.getByRole('textbox', { name: 'S（主観的情報）' }).fill('再送テスト');
+  await page.getByRole('button', { name: /^保存/ }).click();
+  const saveAction = await save;
+  await expect(page.getByRole('form', { name: '診療録の入力' })).toContainText('下書きを保存しました');
+
+  const reception = await browser.newContext({ baseURL });
+  const receptionPage = await reception.newPage();
+  await login(receptionPage, A.reception);
+  expect(await (await replay(reception.request, saveAction)).text()).toContain('FORBIDDEN');
+  expect(await (await replay(anonymous.request, saveAction)).text()).toContain('UNAUTHENTICATED');
+
+  // the doctor's own session, but posted from another site: Next refuses before the action runs
+  const forged = await replay(page.request, saveAction, { Origin: 'https://evil.example' });
+  expect(forged.status()).toBeGreaterThanOrEqual(400);
+
+  await page.goto(chartPath);
+  await expect(page.getByTestId('note-card')).toHaveCount(notesBefore + 1);
+  await anonymous.close();
+  await reception.close();
 });
