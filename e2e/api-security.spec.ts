@@ -14,6 +14,15 @@ test('internal API routes answer 401 without a session and never leak data', asy
   expect((await request.post('/api/internal/session/heartbeat')).status()).toBe(401);
 });
 
+test('the health check is public, says nothing about any clinic, and is never cached', async ({ request }) => {
+  const res = await request.get('/api/health');
+  expect(res.status()).toBe(200);
+  expect(res.headers()['cache-control']).toContain('no-store');
+  const body = await res.json();
+  expect(body).toMatchObject({ status: 'ok', database: 'ok' });
+  expect(Object.keys(body).sort()).toEqual(['checkedAt', 'clockSkewMs', 'database', 'status']);
+});
+
 test('a forged middleware header does not bypass the checks', async ({ request }) => {
   const res = await request.get('/api/internal/reception/queue', { headers: { 'x-middleware-subrequest': 'middleware:middleware:middleware:middleware:middleware' } });
   expect(res.status()).toBe(401);
