@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/core/db';
 import type { Actor } from '@/lib/auth/actor';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { listDiagnosesForPatient } from '@/lib/records/diagnoses/diagnosis.service';
 import { listAllergiesForPatient } from '@/lib/records/allergies/allergy.service';
 import { getPrescriptionPanel } from '@/lib/records/prescriptions/prescription.service';

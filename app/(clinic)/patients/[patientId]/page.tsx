@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { latestEligibilityForPatient } from '@/lib/reception/visit.service';
 import { ChartHeader } from '@/components/chart/chart-header';
 import { CommandPalette } from '@/components/chart/command-palette';

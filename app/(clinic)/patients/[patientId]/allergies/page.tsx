@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { listAllergyHistory } from '@/lib/records/allergies/allergy.service';
 import { Badge } from '@/components/ui/ui';
 import { ReasonAndNote, RecordHistory } from '@/components/chart/record-history';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { PatientForm } from '@/components/patients/patient-form';
 import { PageTitle } from '@/components/ui/ui';
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { formatDateTimeJst } from '@/lib/core/dates';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { listPatientRevisions } from '@/lib/records/patients/patient.service';
 import { staffNames } from '@/lib/staff/staff-names';
 import { Card, LinkButton, PageTitle } from '@/components/ui/ui';

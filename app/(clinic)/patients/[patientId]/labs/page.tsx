@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { getLabTable, getLabTrend, listLatestLabs } from '@/lib/records/lab-results/lab-result.service';
 import { Card, LinkButton, PageTitle } from '@/components/ui/ui';
 import { LabTable } from '@/components/chart/labs/lab-table';

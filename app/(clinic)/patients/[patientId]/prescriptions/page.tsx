@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requirePageActor } from '@/lib/auth/guards';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { listPrescriptionHistory } from '@/lib/records/prescriptions/prescription.service';
 import { MEDICATION_KIND_LABELS, DOSE_BASIS_LABELS } from '@/lib/records/prescriptions/prescription.constants';
 import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { PatientDemographics } from '@/components/patients/patient-demographics';
 import { LinkButton, PageTitle } from '@/components/ui/ui';
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/auth/guards';
 import { AppError } from '@/lib/core/app-error';
-import { loadPatientForPage } from '@/lib/records/patients/load-patient-page';
+import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { getNoteHistory } from '@/lib/records/notes/note.service';
 import { NoteHistory } from '@/components/chart/notes/note-history';
 import { LinkButton, PageTitle } from '@/components/ui/ui';
