@@ -8,16 +8,16 @@ import { latestEligibilityForPatient } from '@/lib/reception/visit.service';
 import { ChartHeader } from '@/components/chart/chart-header';
 import { CommandPalette } from '@/components/chart/command-palette';
 import type { ChartCommandId } from '@/components/chart/chart-commands';
-import { AllergyBanner } from '@/components/chart/allergies/allergy-banner';
-import { AllergyPanel } from '@/components/chart/allergies/allergy-panel';
-import { DiagnosisPanel } from '@/components/chart/diagnoses/diagnosis-panel';
-import { LabSummaryPanel } from '@/components/chart/labs/lab-summary-panel';
-import { NotesTimeline } from '@/components/chart/notes/notes-timeline';
-import { PrescriptionPanel } from '@/components/chart/prescriptions/prescription-panel';
+import { AllergyBanner } from './_panels/allergy-banner';
+import { AllergyPanel } from './_panels/allergy-panel';
+import { DiagnosisPanel } from './_panels/diagnosis-panel';
+import { LabSummaryPanel } from './_panels/lab-summary-panel';
+import { NotesTimeline } from './_panels/notes-timeline';
+import { PrescriptionPanel } from './_panels/prescription-panel';
 
 export const metadata: Metadata = { title: 'カルテ' };
 
-/** カルテ: one page per patient. Each panel loads (and audits) its own records. */
+/** カルテ: one page per patient. Each panel (./_panels, server components) loads (and audits) its own records. */
 export default async function ChartPage({ params }: { params: Promise<{ patientId: string }> }) {
   const actor = await requirePageActor('patient.read');
   const { patientId } = await params;

@@ -3,8 +3,8 @@ import { can } from '@/lib/permissions/permissions';
 import { listLatestLabs } from '@/lib/records/lab-results/lab-result.service';
 import { labItemOptions } from '@/lib/records/lab-results/lab-result.dto';
 import { Card, LinkButton } from '@/components/ui/ui';
-import { LabValue } from './lab-flag';
-import { LabQuickEntry } from './lab-quick-entry';
+import { LabValue } from '@/components/chart/labs/lab-flag';
+import { LabQuickEntry } from '@/components/chart/labs/lab-quick-entry';
 
 /** カルテの検査欄: the latest value per item (H/L marked), a link to the lab page, and the nurse's quick entry form. */
 export async function LabSummaryPanel({ patientId, actor }: { patientId: string; actor: Actor }) {

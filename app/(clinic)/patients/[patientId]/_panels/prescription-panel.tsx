@@ -2,7 +2,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { Card } from '@/components/ui/ui';
 import { can } from '@/lib/permissions/permissions';
 import { getPrescriptionPanel, listUsageOptions } from '@/lib/records/prescriptions/prescription.service';
-import { ItemLine, PrescriptionWorkspace } from './prescription-workspace';
+import { ItemLine, PrescriptionWorkspace } from '@/components/chart/prescriptions/prescription-workspace';
 
 /** 処方: current prescriptions (final, days not run out), the editor (Alt+P, 前回Do Alt+R) and the history. */
 export async function PrescriptionPanel({ patientId, actor }: { patientId: string; actor: Actor }) {

@@ -2,7 +2,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/permissions/permissions';
 import { listDiagnosesForPatient } from '@/lib/records/diagnoses/diagnosis.service';
 import { Card } from '@/components/ui/ui';
-import { DiagnosisList } from './diagnosis-list';
+import { DiagnosisList } from '@/components/chart/diagnoses/diagnosis-list';
 
 /** 傷病名 panel of the chart: the problem list (read is audited by the service) and the forms for doctors. */
 export async function DiagnosisPanel({ patientId, actor }: { patientId: string; actor: Actor }) {

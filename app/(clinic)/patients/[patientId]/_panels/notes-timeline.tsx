@@ -2,7 +2,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/permissions/permissions';
 import { listDoctorsForProxy, listNotesPage } from '@/lib/records/notes/note.service';
 import { Card } from '@/components/ui/ui';
-import { NotesWorkspace } from './notes-workspace';
+import { NotesWorkspace } from '@/components/chart/notes/notes-workspace';
 
 /**
  * 診療録: the SOAP editor and the encounter timeline. Loads (and audits) the latest page of notes; older ones come
