@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueueEntryDto } from '@/lib/reception/visit.service';
 import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, type VisitStatusValue } from '@/lib/reception/visit.constants';
 import { changeVisitStatusAction, checkInAction, recheckEligibilityAction } from '@/lib/reception/visit.actions';
-import { ELIGIBILITY_LABELS } from '@/lib/eligibility/eligibility-service';
+import { ELIGIBILITY_LABELS } from '@/lib/eligibility/eligibility.constants';
 import type { PatientDto } from '@/lib/records/patients/patient.dto';
 import { PatientSearch } from '@/components/patients/patient-search';
 import { PatientForm } from '@/components/patients/patient-form';

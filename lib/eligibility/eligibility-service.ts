@@ -21,11 +21,3 @@ export type EligibilityAnswer =
 export interface EligibilityService {
   check(query: EligibilityQuery): Promise<EligibilityAnswer>;
 }
-
-export const ELIGIBILITY_LABELS = {
-  not_checked: '未確認',
-  valid: '有効',
-  expired: '資格喪失',
-  unknown: '該当資格なし',
-  unavailable: '確認できず（通信障害）',
-} as const;

@@ -3,8 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Button, ErrorBanner, Field, inputClass, cx } from '@/components/ui/ui';
-import type { DrugSearchHit, UsageDto } from '@/lib/masters/master-search.repository';
-import type { DoctorOptionDto, PrescriptionDto } from '@/lib/records/prescriptions/prescription.dto';
+import type { DoctorOptionDto, DrugSearchHit, PrescriptionDto, UsageDto } from '@/lib/records/prescriptions/prescription.dto';
 import { isSafetyBlocked } from '@/lib/records/prescriptions/prescription.dto';
 import { savePrescriptionAction, searchDrugsAction } from '@/lib/records/prescriptions/prescription.actions';
 import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS, type DoseBasis, type MedicationKindValue } from '@/lib/records/prescriptions/prescription.constants';

@@ -6,8 +6,7 @@ import { useState } from 'react';
 import { useChartCommand } from '@/components/chart/chart-commands';
 import { Badge, Button, ErrorBanner, NoticeBanner, inputClass } from '@/components/ui/ui';
 import { formatDateTimeJst } from '@/lib/core/dates';
-import type { UsageDto } from '@/lib/masters/master-search.repository';
-import { isSafetyBlocked, toPrefill, type DoctorOptionDto, type PrescriptionDto } from '@/lib/records/prescriptions/prescription.dto';
+import { isSafetyBlocked, toPrefill, type DoctorOptionDto, type PrescriptionDto, type UsageDto } from '@/lib/records/prescriptions/prescription.dto';
 import {
   approvePrescriptionAction,
   confirmPrescriptionAction,

@@ -10,6 +10,9 @@ import type { ActionResult } from '@/lib/actions/define-action';
 import type { DoseBasis, MedicationKindValue, PrescriptionItemInput } from './prescription.schema';
 import type { SafetyReport } from './safety-check';
 
+/** Master search hits for the drug and 用法 pickers. */
+export type { DrugSearchHit, UsageDto } from '@/lib/masters/master-search.repository';
+
 export type PrescriptionStatus = Prescription['status'];
 export type DrugCodeSystem = 'yj' | 'generic' | 'none';
 

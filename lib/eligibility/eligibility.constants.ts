@@ -1,0 +1,8 @@
+/** Screen labels of the オンライン資格確認 results (also used by the reception screen in the browser). */
+export const ELIGIBILITY_LABELS = {
+  not_checked: '未確認',
+  valid: '有効',
+  expired: '資格喪失',
+  unknown: '該当資格なし',
+  unavailable: '確認できず（通信障害）',
+} as const;
