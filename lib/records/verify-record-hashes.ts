@@ -5,16 +5,17 @@
 import { db } from '@/lib/core/db';
 import { noteContentHash } from '@/lib/records/notes/note.dto';
 import { prescriptionContentHash } from '@/lib/records/prescriptions/prescription-hash';
+import { recordHashesRepository } from './record-hashes.repository';
 
 export type HashMismatch = { clinicId: string; table: 'ClinicalNote' | 'Prescription'; id: string; lineageId: string; version: number };
 
 export async function verifyRecordHashes(options: { clinicId?: string; batchSize?: number } = {}): Promise<{ checked: number; mismatches: HashMismatch[] }> {
   const take = options.batchSize ?? 500;
-  const where = { status: 'final' as const, contentHash: { not: null }, ...(options.clinicId ? { clinicId: options.clinicId } : {}) };
+  const scope = { clinicId: options.clinicId };
   const mismatches: HashMismatch[] = [];
   let checked = 0;
   for (let skip = 0; ; skip += take) {
-    const notes = await db().clinicalNote.findMany({ where, orderBy: [{ clinicId: 'asc' }, { id: 'asc' }], skip, take });
+    const notes = await recordHashesRepository.finalNotes(db(), scope, skip, take);
     for (const n of notes) {
       checked++;
       if (noteContentHash(n) !== n.contentHash) mismatches.push({ clinicId: n.clinicId, table: 'ClinicalNote', id: n.id, lineageId: n.lineageId, version: n.version });
@@ -22,7 +23,7 @@ export async function verifyRecordHashes(options: { clinicId?: string; batchSize
     if (notes.length < take) break;
   }
   for (let skip = 0; ; skip += take) {
-    const rows = await db().prescription.findMany({ where, include: { items: true }, orderBy: [{ clinicId: 'asc' }, { id: 'asc' }], skip, take });
+    const rows = await recordHashesRepository.finalPrescriptions(db(), scope, skip, take);
     for (const p of rows) {
       checked++;
       if (prescriptionContentHash(p, p.items) !== p.contentHash) mismatches.push({ clinicId: p.clinicId, table: 'Prescription', id: p.id, lineageId: p.lineageId, version: p.version });
