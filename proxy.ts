@@ -1,6 +1,7 @@
 // Optimistic redirect only: real checks happen in every page, action and route (lib/auth).
 // Every response also gets a Content-Security-Policy with a per-request script nonce.
 import { NextResponse, type NextRequest } from 'next/server';
+import { env } from './lib/core/env';
 import { contentSecurityPolicy, newNonce } from './lib/web/csp';
 
 const PUBLIC = ['/login', '/api/auth', '/api/health', '/_next', '/favicon', '/icon.svg', '/robots.txt'];
@@ -8,7 +9,7 @@ const PUBLIC = ['/login', '/api/auth', '/api/health', '/_next', '/favicon', '/ic
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
   const nonce = newNonce();
-  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV !== 'production');
+  const csp = contentSecurityPolicy(nonce, env().NODE_ENV !== 'production');
   const isPublic = PUBLIC.some((p) => pathname.startsWith(p));
   const hasCookie = req.cookies.has('karte.session') || req.cookies.has('__Host-karte.session');
   if (!isPublic && !hasCookie && !pathname.startsWith('/api/')) {
