@@ -38,7 +38,7 @@ describe('audit trail', () => {
     const clinicId = await chainOf(2);
     await expect(db().auditEvent.updateMany({ where: { clinicId }, data: { action: 'x' } })).rejects.toThrow(/append-only/);
     await expect(db().auditEvent.deleteMany({ where: { clinicId } })).rejects.toThrow(/append-only/);
-    await expect(db().$executeRawUnsafe('TRUNCATE "AuditEvent"')).rejects.toThrow(/append-only/);
+    await expect(db().$executeRaw`TRUNCATE "AuditEvent"`).rejects.toThrow(/append-only/);
     expect(await db().auditEvent.count({ where: { clinicId } })).toBe(2);
   });
 
