@@ -43,7 +43,6 @@ export function LoginForm() {
           <div className="flex flex-col items-center gap-2 text-sm">
             <p className="font-medium">二段階認証の設定</p>
             <p className="text-xs text-slate-600">認証アプリ（Google Authenticator など）で QR コードを読み取り、表示された6桁のコードを入力してください。</p>
-            {/* eslint-disable-next-line @next/next/no-img-element */}
             <img src={step.enrollment.qrDataUrl} alt="二段階認証の QR コード" width={180} height={180} />
             <p className="text-xs text-slate-500">
               手入力用キー: <code data-testid="totp-secret" className="select-all break-all">{step.enrollment.secret}</code>
