@@ -6,7 +6,7 @@ import { isRedirectError } from 'next/dist/client/components/redirect-error';
 import type { z } from 'zod';
 import { AppError } from '@/lib/core/app-error';
 import { fieldErrorsOf } from '@/lib/core/zod';
-import { log } from '@/lib/core/logger';
+import { errorFields, log } from '@/lib/core/logger';
 import { recordAuditEventNow } from '@/lib/audit/audit';
 import { requireActor, type Actor } from '@/lib/auth/actor';
 
@@ -20,7 +20,7 @@ export function toActionError(error: unknown, requestId: string): ActionResult<n
   if (error instanceof AppError) {
     return { ok: false, code: error.code, error: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
   }
-  log('error', 'unexpected error in action', { requestId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), stack: error instanceof Error ? error.stack : undefined });
+  log('error', 'unexpected error in action', { requestId, ...errorFields(error) });
   return { ok: false, code: 'INTERNAL', error: `処理中に問題が発生しました。時間をおいて再度お試しください。（問い合わせ番号: ${requestId.slice(0, 8)}）` };
 }
 

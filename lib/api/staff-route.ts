@@ -2,7 +2,7 @@
 import { ZodError } from 'zod';
 import { AppError, APP_ERROR_STATUS } from '@/lib/core/app-error';
 import { fieldErrorsOf } from '@/lib/core/zod';
-import { log } from '@/lib/core/logger';
+import { errorFields, log } from '@/lib/core/logger';
 import { requireActor, type Actor } from '@/lib/auth/actor';
 
 type Handler = (args: { actor: Actor; request: Request; params: Record<string, string> }) => Promise<Response>;
@@ -37,7 +37,7 @@ export function withStaffRoute(handler: Handler) {
       if (error instanceof ZodError) {
         return Response.json({ error: { code: 'INVALID_INPUT', message: '入力内容に誤りがあります。', fields: fieldErrorsOf(error) } }, { status: 422 });
       }
-      log('error', 'unexpected error in route', { requestId, error: String(error) });
+      log('error', 'unexpected error in route', { requestId, ...errorFields(error) });
       return Response.json({ error: { code: 'INTERNAL', message: '処理中に問題が発生しました。' } }, { status: 500 });
     }
   };

@@ -6,6 +6,9 @@ import { completeLogin, exchangeLoginGrant, LOGIN_FAILED_MESSAGE, MAX_FAILURES_P
 import { checkSession } from './actor';
 import { newTotpSecret, totpCode } from './totp';
 import { actorFor, auditEventsFor, createClinic, createStaffUser, TEST_PASSWORD } from '@/tests/helpers/factories';
+import { neverLogged } from '@/tests/helpers/never-logged';
+
+neverLogged('wrong-password-123');
 import { changeOwnPassword, createStaff, endIdleSession, logoutEverywhere, setStaffDisabled, setStaffRole } from '@/lib/staff/staff.service';
 
 const ctx = () => ({ ip: `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, requestId: randomUUID(), userAgent: 'vitest' });
@@ -204,6 +207,7 @@ describe('staff management', () => {
     const admin = actorFor(await createStaffUser(clinic.id, 'clinic_admin'));
     const loginId = `new-${randomUUID().slice(0, 6)}@clinic.jp`;
     const { temporaryPassword, userId } = await createStaff({ loginId, displayName: '新人 看護師', role: 'nurse' }, admin);
+    neverLogged(temporaryPassword);
     const { sessionId } = await loginFully(loginId, temporaryPassword);
     const check = await checkSession(clinic.id, sessionId, ctx());
     expect(check.ok && check.actor.mustChangePassword).toBe(true);

@@ -1,6 +1,6 @@
 /** Master imports started from the admin page: run in the background, progress read from MasterImport rows. */
 import { AppError } from '@/lib/core/app-error';
-import { log } from '@/lib/core/logger';
+import { errorFields, log } from '@/lib/core/logger';
 import { recordAuditEventNow } from '@/lib/audit/audit';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
@@ -31,7 +31,7 @@ export async function startMasterImport(input: { fileName: string; kind: string;
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'import', resourceType: 'master', detail: { fileName: input.fileName, kind, bytes: input.buffer.byteLength }, ctx: actor.ctx });
   // runs after the response; the page follows it through the MasterImport row
   void importMasterFile({ kind, buffer: input.buffer, fileName: input.fileName, startedById: actor.userId }).catch((error) =>
-    log('error', 'master import failed', { fileName: input.fileName, error: String(error) }),
+    log('error', 'master import failed', { fileName: input.fileName, ...errorFields(error) }),
   );
 }
 

@@ -7,8 +7,10 @@ import { sealSecret } from '@/lib/auth/secret-box';
 import type { StaffRole } from '@/lib/generated/prisma/enums';
 import { registerPatient } from '@/lib/records/patients/patient.service';
 import type { RegisterPatientInput } from '@/lib/records/patients/patient.schema';
+import { neverLogged } from './never-logged';
 
 export const TEST_PASSWORD = 'correct-horse-battery-9';
+neverLogged(TEST_PASSWORD);
 let passwordHash: Promise<string> | undefined;
 
 export async function createClinic(overrides: { mfaRequired?: boolean; idleTimeoutMinutes?: number; name?: string } = {}) {
@@ -24,6 +26,7 @@ export async function createClinic(overrides: { mfaRequired?: boolean; idleTimeo
 
 export async function createStaffUser(clinicId: string, role: StaffRole, overrides: { totpSecret?: string; mustChangePassword?: boolean } = {}) {
   passwordHash ??= hashPassword(TEST_PASSWORD);
+  neverLogged(overrides.totpSecret);
   const loginId = `${role}-${randomUUID().slice(0, 8)}@test.example.jp`;
   const user = await db().user.create({
     data: {

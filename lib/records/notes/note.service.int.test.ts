@@ -19,6 +19,10 @@ import {
   requireFinalNote,
   updateNote,
 } from './note.service';
+import { neverLogged } from '@/tests/helpers/never-logged';
+
+// note text must never reach a log line (checked for the whole file by tests/setup-env.ts)
+neverLogged('咽頭痛 2日前から', '咽頭痛 3日前から', '咽頭発赤あり');
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
 let a: Staff;
