@@ -52,10 +52,16 @@ export function CommandPalette({ available }: { available: ChartCommandId[] }) {
   return (
     <div className="fixed inset-0 z-50 flex items-start justify-center bg-black/30 pt-24" onClick={() => setOpen(false)} role="presentation">
       <div role="dialog" aria-label="コマンドパレット" className="w-full max-w-md rounded-lg bg-white shadow-xl" onClick={(e) => e.stopPropagation()}>
+        {/* WAI-ARIA combobox: focus stays in the input, arrows move the active option */}
         <input
           ref={input}
           value={q}
+          role="combobox"
           aria-label="コマンドを検索"
+          aria-expanded={commands.length > 0}
+          aria-controls="command-palette-list"
+          aria-activedescendant={commands[index] ? `command-${commands[index]!.id}` : undefined}
+          aria-autocomplete="list"
           placeholder="コマンドを入力…"
           className="w-full rounded-t-lg border-b border-slate-200 px-4 py-3 text-sm focus:outline-none"
           onChange={(e) => { setQ(e.target.value); setIndex(0); }}
@@ -66,13 +72,19 @@ export function CommandPalette({ available }: { available: ChartCommandId[] }) {
             else if (e.key === 'Escape') setOpen(false);
           }}
         />
-        <ul role="listbox" className="max-h-80 overflow-auto py-1">
+        <ul id="command-palette-list" role="listbox" aria-label="コマンド" className="max-h-80 overflow-auto py-1">
           {commands.map((c, i) => (
-            <li key={c.id} role="option" aria-selected={i === index}>
-              <button type="button" onClick={() => run(c.id)} className={`flex w-full justify-between px-4 py-2 text-left text-sm ${i === index ? 'bg-teal-50' : ''}`}>
-                <span>{c.label}</span>
-                <kbd className="text-xs text-slate-500">{c.keys}</kbd>
-              </button>
+            <li
+              key={c.id}
+              id={`command-${c.id}`}
+              role="option"
+              aria-selected={i === index}
+              onClick={() => run(c.id)}
+              onMouseEnter={() => setIndex(i)}
+              className={`flex cursor-pointer justify-between px-4 py-2 text-sm ${i === index ? 'bg-teal-50' : ''}`}
+            >
+              <span>{c.label}</span>
+              <kbd className="text-xs text-slate-500">{c.keys}</kbd>
             </li>
           ))}
         </ul>

@@ -41,7 +41,7 @@ export function RecordHistory<D extends VersionedRecordDto>({
             title={
               <span className="flex flex-wrap items-center gap-2">
                 {lead?.(latest)}
-                <span className={latest.status === 'entered_in_error' ? 'text-slate-400 line-through' : ''}>{name(latest)}</span>
+                <span className={latest.status === 'entered_in_error' ? 'text-slate-500 line-through' : ''}>{name(latest)}</span>
                 {latest.status === 'entered_in_error' ? <Badge tone="red">取消</Badge> : state(latest)}
               </span>
             }

@@ -5,7 +5,7 @@ import { Card } from '@/components/ui/ui';
 const Row = ({ label, children }: { label: string; children: React.ReactNode }) => (
   <div className="flex gap-3 border-b border-slate-100 py-1.5 text-sm last:border-0">
     <dt className="w-32 shrink-0 text-slate-500">{label}</dt>
-    <dd>{children ?? <span className="text-slate-400">未登録</span>}</dd>
+    <dd>{children ?? <span className="text-slate-500">未登録</span>}</dd>
   </div>
 );
 

@@ -125,7 +125,7 @@ export function ReceptionBoard(props: { initialQueue: QueueEntryDto[]; todayLabe
             {rows.length === 0 && <tr><td colSpan={7} className="py-6 text-center text-slate-500">受付中の患者はいません。</td></tr>}
           </tbody>
         </table>
-        <p className="mt-2 text-right text-xs text-slate-400">{queue.isFetching ? '更新中…' : '5秒ごとに自動更新'}</p>
+        <p className="mt-2 text-right text-xs text-slate-500">{queue.isFetching ? '更新中…' : '5秒ごとに自動更新'}</p>
       </Card>
     </div>
   );

@@ -94,7 +94,7 @@ export function LabResultCorrections({ results, canWrite }: { results: LabResult
                   {error && <ErrorBanner>{error}</ErrorBanner>}
                   {mode.kind === 'history' ? (
                     <ol className="mt-1 flex flex-col gap-1 text-xs">
-                      {pending && <li className="text-slate-400">読み込み中…</li>}
+                      {pending && <li className="text-slate-500">読み込み中…</li>}
                       {history?.map((h) => (
                         <li key={h.id} className={cx(!h.isLatest && 'text-slate-500')}>
                           第{h.version}版 {h.statusLabel}: {h.valueDisplay} {h.unitDisplay ?? ''}（記録 {new Date(h.createdAt).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' })}）

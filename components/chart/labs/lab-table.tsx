@@ -34,7 +34,7 @@ export function LabTable({ table }: { table: LabTableDto }) {
                   className={cx('px-2 py-1 text-right whitespace-nowrap', c?.flag === 'H' && 'bg-red-50', c?.flag === 'L' && 'bg-blue-50')}
                   title={c ? `採取 ${c.collectedAtJst}${c.version > 1 ? `（訂正 第${c.version}版）` : ''}` : undefined}
                 >
-                  {c ? <LabValue value={c.valueDisplay} flag={c.flag} /> : <span className="text-slate-300">−</span>}
+                  {c ? <LabValue value={c.valueDisplay} flag={c.flag} /> : <span className="text-slate-500">−</span>}
                   {c && c.version > 1 && <sup className="ml-0.5 text-[10px] text-amber-700">訂</sup>}
                 </td>
               ))}

@@ -9,7 +9,7 @@ import { LabValue } from './lab-flag';
 
 const LabTrendChart = dynamic(() => import('./lab-trend-chart'), {
   ssr: false,
-  loading: () => <div className="flex h-64 items-center justify-center text-sm text-slate-400">グラフを読み込み中…</div>,
+  loading: () => <div className="flex h-64 items-center justify-center text-sm text-slate-500">グラフを読み込み中…</div>,
 });
 
 export function LabTrendView({ trends, initialKey }: { trends: LabTrendDto[]; initialKey?: string }) {

@@ -354,15 +354,15 @@ export function NoteEditor({
       )}
       <div className="flex flex-wrap items-center gap-2">
         <Button type="submit" variant={viewer.isDoctor ? 'secondary' : 'primary'} disabled={pending}>
-          保存 <kbd className="text-[10px] opacity-70">Alt+S</kbd>
+          保存 <kbd className="text-[10px] opacity-90">Alt+S</kbd>
         </Button>
         {viewer.isDoctor && (!current || current.status === 'draft' || current.status === 'final' || approving) && (
           <Button onClick={confirm} disabled={pending}>
-            {approving ? '承認して確定' : '確定'} <kbd className="text-[10px] opacity-70">Alt+K</kbd>
+            {approving ? '承認して確定' : '確定'} <kbd className="text-[10px] opacity-90">Alt+K</kbd>
           </Button>
         )}
         <Button variant="ghost" onClick={() => (dirty && !window.confirm('保存していない内容を破棄しますか？') ? undefined : reset(true))} disabled={pending}>
-          {current ? '編集をやめて新規' : 'クリア'} <kbd className="text-[10px] opacity-70">Alt+N</kbd>
+          {current ? '編集をやめて新規' : 'クリア'} <kbd className="text-[10px] opacity-90">Alt+N</kbd>
         </Button>
         {pending && <span className="text-xs text-slate-500">保存中…</span>}
       </div>

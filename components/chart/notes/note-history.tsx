@@ -13,7 +13,7 @@ function Diff({ before, after }: { before: string; after: string }) {
           key={i}
           className={cx('block px-1', l.kind === 'added' && 'bg-green-50 text-green-900', l.kind === 'removed' && 'bg-red-50 text-red-800 line-through')}
         >
-          <span aria-hidden className="mr-1 inline-block w-3 select-none text-slate-400">
+          <span aria-hidden className="mr-1 inline-block w-3 select-none text-slate-500">
             {l.kind === 'added' ? '+' : l.kind === 'removed' ? '−' : ' '}
           </span>
           {l.kind === 'added' && <span className="sr-only">追加: </span>}
@@ -54,7 +54,7 @@ export function NoteHistory({ versions }: { versions: NoteDto[] }) {
                   </span>
                 )}
                 {v.contentHash && (
-                  <span className="font-mono text-[11px] text-slate-400" title="確定時の内容ハッシュ (SHA-256)">
+                  <span className="font-mono text-[11px] text-slate-500" title="確定時の内容ハッシュ (SHA-256)">
                     ハッシュ {v.contentHash.slice(0, 16)}… {v.hashVerified ? '（一致）' : '（不一致）'}
                   </span>
                 )}

@@ -16,7 +16,7 @@ export function NoteBody({ note, compact = false }: { note: NoteDto; compact?: b
   const struck = note.status === 'entered_in_error';
   const vitals = formatVitalsLine(note.vitals);
   return (
-    <div className={cx('flex flex-col gap-1 text-sm', struck && 'text-slate-400 line-through')} data-testid="note-body">
+    <div className={cx('flex flex-col gap-1 text-sm', struck && 'text-slate-500 line-through')} data-testid="note-body">
       {vitals && <p className="font-mono text-xs text-slate-700" data-testid="note-vitals">{vitals}</p>}
       <dl className={cx('grid grid-cols-[1.5rem_minmax(0,1fr)] gap-x-2', compact ? 'gap-y-0.5' : 'gap-y-1')}>
         {SOAP_SECTIONS.map((s) =>

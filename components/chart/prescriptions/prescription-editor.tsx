@@ -136,7 +136,7 @@ function DrugSearch({ inputRef, onPick }: { inputRef: React.RefObject<HTMLInputE
             >
               <span className="font-medium">{d.name}</span>
               {d.genericName && <span className="ml-2 text-xs text-slate-500">{d.genericName}</span>}
-              <span className="ml-2 text-xs text-slate-400">
+              <span className="ml-2 text-xs text-slate-500">
                 {d.unit ?? ''} {d.price != null ? `${d.price}円` : ''} {d.isGeneric ? '後発' : ''}
               </span>
             </li>

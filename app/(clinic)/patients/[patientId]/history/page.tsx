@@ -46,7 +46,7 @@ export default async function PatientHistoryPage({ params }: { params: Promise<{
                   {changed.map((k) => (
                     <tr key={k} className="border-t border-slate-100">
                       <th className="w-28 py-1 text-left font-normal text-slate-500">{LABELS[k]}</th>
-                      {prev && <td className="py-1 text-slate-400 line-through">{display(prev[k])}</td>}
+                      {prev && <td className="py-1 text-slate-500 line-through">{display(prev[k])}</td>}
                       <td className="py-1">{display(snap[k])}</td>
                     </tr>
                   ))}

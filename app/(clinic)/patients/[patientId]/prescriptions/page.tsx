@@ -37,7 +37,7 @@ export default async function PrescriptionHistoryPage({ params }: { params: Prom
           >
             <ul className="text-sm">
               {p.items.map((i) => (
-                <li key={i.id} className={p.status === 'entered_in_error' ? 'text-slate-400 line-through' : ''}>
+                <li key={i.id} className={p.status === 'entered_in_error' ? 'text-slate-500 line-through' : ''}>
                   <span className="mr-2 text-xs text-slate-500">Rp{i.rpNumber}</span>
                   {i.drugName} {i.dose}
                   {i.doseUnit}（{DOSE_BASIS_LABELS[i.doseBasis]}） {i.usageText} {i.days ? `${i.days}日分` : i.times ? `${i.times}回分` : ''}{' '}

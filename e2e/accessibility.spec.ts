@@ -1,0 +1,76 @@
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { A, login, registerPatientElsewhere, uniquePatient } from './helpers';
+
+/** WCAG 2.1 A/AA checks (axe-core) on every screen and open form staff use daily. */
+
+async function violations(page: Page, where: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.map((v) => `${where}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+test('the daily screens and their forms meet WCAG 2.1 AA as axe checks it', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const p = uniquePatient('支援', 'シエン');
+  const patientId = await registerPatientElsewhere(browser, p);
+  const found: string[] = [];
+
+  await page.goto('/login');
+  found.push(...(await violations(page, 'login')));
+  await login(page, A.doctor);
+  for (const path of ['/reception', '/patients', '/patients/new', '/approvals', '/labs/import', '/account/password']) {
+    await page.goto(path);
+    found.push(...(await violations(page, path)));
+  }
+
+  const chart = `/patients/${patientId}`;
+  await page.goto(chart);
+  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  found.push(...(await violations(page, 'chart')));
+  const opened: [string, () => Promise<unknown>][] = [
+    ['command palette', () => page.keyboard.press('Control+k')],
+    ['傷病名 form', () => page.keyboard.press('Alt+d')],
+    ['allergy form', () => page.keyboard.press('Alt+a')],
+    ['prescription editor', () => page.getByRole('button', { name: '新しい処方' }).click()],
+    ['lab entry', () => page.keyboard.press('Alt+l')],
+  ];
+  for (const [name, open] of opened) {
+    await page.goto(chart);
+    await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+    await open();
+    await page.waitForLoadState('networkidle');
+    found.push(...(await violations(page, name)));
+  }
+  for (const sub of ['labs', 'diagnoses', 'allergies', 'prescriptions', 'history', 'profile', 'edit']) {
+    await page.goto(`${chart}/${sub}`);
+    found.push(...(await violations(page, sub)));
+  }
+
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, A.admin);
+  for (const path of ['/admin/staff', '/admin/audit', '/admin/masters', '/admin/settings']) {
+    await admin.goto(path);
+    found.push(...(await violations(admin, path)));
+  }
+  expect(found).toEqual([]);
+});
+
+test('the command palette works from the keyboard and by mouse', async ({ page, browser }) => {
+  const p = uniquePatient('操作', 'ソウサ');
+  const patientId = await registerPatientElsewhere(browser, p);
+  await login(page, A.doctor);
+  await page.goto(`/patients/${patientId}`);
+  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+
+  await page.keyboard.press('Control+k');
+  const search = page.getByRole('combobox', { name: 'コマンドを検索' });
+  await expect(search).toBeFocused();
+  await search.fill('アレルギー');
+  await expect(search).toHaveAttribute('aria-activedescendant', /command-/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('form', { name: 'アレルギーの追加' })).toBeVisible();
+
+  await page.keyboard.press('Control+k');
+  await page.getByRole('option', { name: /傷病名/ }).click();
+  await expect(page.getByRole('form', { name: '傷病名の追加' })).toBeVisible();
+});
