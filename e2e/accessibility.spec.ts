@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { A, login, registerPatientElsewhere, uniquePatient } from './helpers';
+import { A, login, openNewPatientChart, registerPatientElsewhere, uniquePatient } from './helpers';
 
 /** WCAG 2.1 A/AA checks (axe-core) on every screen and open form staff use daily. */
 
@@ -57,10 +57,7 @@ test('the daily screens and their forms meet WCAG 2.1 AA as axe checks it', asyn
 
 test('the command palette works from the keyboard and by mouse', async ({ page, browser }) => {
   const p = uniquePatient('操作', 'ソウサ');
-  const patientId = await registerPatientElsewhere(browser, p);
-  await login(page, A.doctor);
-  await page.goto(`/patients/${patientId}`);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await openNewPatientChart(page, browser, p);
 
   await page.keyboard.press('Control+k');
   const search = page.getByRole('combobox', { name: 'コマンドを検索' });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { A, B, B_SECRETS, DEMO_PASSWORD, fillPatientForm, login, registerPatientElsewhere, uniquePatient, type NewPatient } from './helpers';
+import { A, B, B_SECRETS, DEMO_PASSWORD, fillPatientForm, login, openNewPatientChart, registerPatientElsewhere, uniquePatient, type NewPatient } from './helpers';
 
 /**
  * A clinic day in the browser: reception checks patients in, the doctor charts (SOAP, 傷病名, 検査, アレルギー, 処方),
@@ -260,10 +260,7 @@ test('nurse: 代行入力 for the doctor is 承認待ち until the doctor approv
 
 test('a half-written note is not lost to a stray click or reload: leaving asks first', async ({ page, browser }) => {
   const p = uniquePatient('途中', 'トチュウ');
-  const patientId = await registerPatientElsewhere(browser, p);
-  await login(page, A.doctor);
-  await page.goto(`/patients/${patientId}`);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  const patientId = await openNewPatientChart(page, browser, p);
   const s = page.getByRole('textbox', { name: 'S（主観的情報）' });
   await s.fill('昨夜から38度の発熱、咽頭痛');
 
@@ -299,10 +296,7 @@ test('a half-written note is not lost to a stray click or reload: leaving asks f
 
 test('an allergy corrected and then retracted keeps every version, and the banner follows the latest', async ({ page, browser }) => {
   const p = uniquePatient('訂正', 'テイセイ');
-  const patientId = await registerPatientElsewhere(browser, p);
-  await login(page, A.doctor);
-  await page.goto(`/patients/${patientId}`);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await openNewPatientChart(page, browser, p);
 
   await page.getByRole('button', { name: /アレルギーを追加/ }).click();
   const add = page.getByRole('form', { name: 'アレルギーの追加' });

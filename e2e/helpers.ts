@@ -77,3 +77,12 @@ export async function registerPatientElsewhere(browser: Browser, p: NewPatient):
   await ctx.close();
   return id;
 }
+
+/** A new patient of clinic A (registered elsewhere), and the chart open for `loginId` with its shortcuts live. */
+export async function openNewPatientChart(page: Page, browser: Browser, p: NewPatient, loginId = A.doctor): Promise<string> {
+  const patientId = await registerPatientElsewhere(browser, p);
+  await login(page, loginId);
+  await page.goto(`/patients/${patientId}`);
+  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  return patientId;
+}
