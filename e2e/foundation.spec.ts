@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { generateSync } from 'otplib';
-import { A, B, B_SECRETS, DEMO_PASSWORD, freshTotp, login, logout } from './helpers';
+import { A, B, B_SECRETS, DEMO_PASSWORD, freshTotp, login, logout, registerPatientElsewhere, uniquePatient } from './helpers';
 
 test('a wrong password gets one calm Japanese message that does not say whether the ID exists', async ({ page }) => {
   await page.goto('/login');
@@ -40,6 +40,25 @@ test('a receptionist registers a patient and finds them by kana as they type', a
   await expect(page.getByTestId('patient-results')).toContainText('シケン ハナコ');
   await page.getByTestId('patient-results').getByRole('link', { name: '試験 花子' }).click();
   await expect(page.getByText('昭和55年2月29日')).toBeVisible();
+});
+
+test('a receptionist withdraws a duplicate registration with a reason; it leaves search and charts', async ({ page, browser }) => {
+  const dup = uniquePatient('重複', 'ジュウフク');
+  const patientId = await registerPatientElsewhere(browser, dup);
+  await login(page, A.reception);
+  await page.goto(`/patients/${patientId}/edit`);
+  await page.getByRole('button', { name: '登録の取消（登録誤り）…' }).click();
+  const form = page.getByRole('form', { name: '登録の取消' });
+  await form.getByRole('button', { name: '登録を取り消す' }).click();
+  await expect(form.getByText('取消理由を入力してください。')).toBeVisible();
+  await form.getByLabel('取消理由').fill('二重登録');
+  await form.getByRole('button', { name: '登録を取り消す' }).click();
+  await expect(page).toHaveURL(/\/patients\?withdrawn=1$/);
+  await expect(page.getByRole('status').filter({ hasText: '患者の登録を取り消しました。' })).toBeVisible();
+  await page.getByLabel('患者検索').fill(dup.kana);
+  await expect(page.getByTestId('patient-results')).toContainText('該当する患者はいません。');
+  await page.goto(`/patients/${patientId}`);
+  await expect(page.getByRole('heading', { name: 'ページが見つかりません' })).toBeVisible();
 });
 
 test('a receptionist is refused the audit log and clinical pages', async ({ page }) => {

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
-import { registerPatientSchema, searchPatientsSchema, updatePatientSchema } from './patient.schema';
-import { registerPatient, searchPatients, updatePatient } from './patient.service';
+import { registerPatientSchema, searchPatientsSchema, updatePatientSchema, withdrawPatientSchema } from './patient.schema';
+import { registerPatient, searchPatients, updatePatient, withdrawPatientRegistration } from './patient.service';
 
 export const registerPatientAction = defineAction(registerPatientSchema, async (input, actor) => {
   const patient = await registerPatient(input, actor);
@@ -18,3 +18,9 @@ export const updatePatientAction = defineAction(updatePatientSchema, async (inpu
 });
 
 export const searchPatientsAction = defineAction(searchPatientsSchema, (input, actor) => searchPatients(input, actor));
+
+export const withdrawPatientRegistrationAction = defineAction(withdrawPatientSchema, async (input, actor) => {
+  await withdrawPatientRegistration(input, actor);
+  revalidatePath('/patients');
+  return { withdrawn: true };
+});

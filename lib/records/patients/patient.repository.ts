@@ -61,6 +61,27 @@ export const patientRepository = {
   addPublicExpense: (tx: Tx, data: Prisma.PublicExpenseUncheckedCreateInput) => tx.publicExpense.create({ data }),
 
   addRevision: (tx: Tx, data: Prisma.PatientRevisionUncheckedCreateInput) => tx.patientRevision.create({ data }),
+
+  /** What ties a patient to the clinic's records: anything here means the registration can no longer be withdrawn. */
+  countLinkedRecords: async (tx: Tx, scope: Scope & { patientId: string }) => {
+    const where = { clinicId: scope.clinicId, patientId: scope.patientId };
+    const [notes, diagnoses, allergies, labResults, prescriptions, visits] = await Promise.all([
+      tx.clinicalNote.count({ where }),
+      tx.diagnosis.count({ where }),
+      tx.allergy.count({ where }),
+      tx.labResult.count({ where }),
+      tx.prescription.count({ where }),
+      tx.visit.count({ where: { ...where, status: { not: 'cancelled' } } }),
+    ]);
+    return { clinical: notes + diagnoses + allergies + labResults + prescriptions, visits };
+  },
+
+  /** Soft delete, guarded by the version the user saw. */
+  markDeletedIfVersion: (tx: Tx, scope: Scope & { patientId: string; expectedVersion: number }, deletedById: string) =>
+    tx.patient.updateMany({
+      where: { clinicId: scope.clinicId, id: scope.patientId, version: scope.expectedVersion, deletedAt: null },
+      data: { deletedAt: new Date(), deletedById, version: { increment: 1 } },
+    }),
   listRevisions: (c: Client, scope: Scope & { patientId: string }) =>
     c.patientRevision.findMany({ where: { clinicId: scope.clinicId, patientId: scope.patientId }, orderBy: { version: 'desc' } }),
 

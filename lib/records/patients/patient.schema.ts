@@ -96,6 +96,15 @@ export const updatePatientSchema = z
   .strict();
 export type UpdatePatientInput = z.infer<typeof updatePatientSchema>;
 
+export const withdrawPatientSchema = z
+  .object({
+    patientId: z.string().uuid(),
+    expectedVersion: z.number().int().positive(),
+    reason: z.string().trim().min(1, '取消理由を入力してください。').max(200, '取消理由は200文字以内で入力してください。'),
+  })
+  .strict();
+export type WithdrawPatientInput = z.infer<typeof withdrawPatientSchema>;
+
 export const searchPatientsSchema = z
   .object({
     q: z.string().trim().max(50, '検索語は50文字以内で入力してください。'),

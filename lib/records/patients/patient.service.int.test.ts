@@ -1,8 +1,11 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
-import { registerPatientSchema } from './patient.schema';
-import { getPatient, listPatientRevisions, parsePatientQuery, registerPatient, searchPatients, updatePatient } from './patient.service';
+import { registerPatientSchema, withdrawPatientSchema } from './patient.schema';
+import { createNoteSchema } from '@/lib/records/notes/note.schema';
+import { createNote } from '@/lib/records/notes/note.service';
+import { changeVisitStatus, checkIn } from '@/lib/reception/visit.service';
+import { getPatient, listPatientRevisions, parsePatientQuery, registerPatient, searchPatients, updatePatient, withdrawPatientRegistration } from './patient.service';
 import { auditEventsFor, clinicWithStaff, createPatient, patientInput } from '@/tests/helpers/factories';
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
@@ -145,5 +148,50 @@ describe('registerPatient is all-or-nothing', () => {
     // a 枝番 longer than the column allows fails the insurance insert inside the transaction
     await expect(registerPatient({ ...patientInput(), insurance: { ...patientInput().insurance!, branch: '123' as string } }, a.receptionist)).rejects.toThrow();
     expect(await db().patient.count({ where: { clinicId: a.clinic.id } })).toBe(before);
+  });
+});
+
+describe('withdrawPatientRegistration (登録の取消)', () => {
+  it('withdraws a duplicate registration: gone from search and charts, kept in the history and the audit trail', async () => {
+    const dup = await createPatient(a.receptionist, { familyName: '重複', givenName: '登録', familyNameKana: 'ジュウフク', givenNameKana: 'トウロク' });
+    expect((await searchPatients({ q: 'ジュウフクトウロク', limit: 20 }, a.receptionist)).map((p) => p.id)).toEqual([dup.id]);
+    await withdrawPatientRegistration({ patientId: dup.id, expectedVersion: dup.version, reason: '二重登録' }, a.receptionist);
+
+    expect(await searchPatients({ q: 'ジュウフクトウロク', limit: 20 }, a.receptionist)).toEqual([]);
+    await expectCode(getPatient(dup.id, a.doctor), 'NOT_FOUND');
+    const row = await db().patient.findFirstOrThrow({ where: { clinicId: a.clinic.id, id: dup.id } });
+    expect(row.deletedAt).not.toBeNull();
+    expect(row.deletedById).toBe(a.receptionist.userId);
+    const revision = await db().patientRevision.findFirstOrThrow({ where: { clinicId: a.clinic.id, patientId: dup.id, changeType: 'delete' } });
+    expect(revision).toMatchObject({ version: 2, reason: '二重登録', changedById: a.receptionist.userId });
+    const audit = await auditEventsFor(a.clinic.id, { action: 'delete', patientId: dup.id });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ resourceType: 'patient', resourceId: dup.id, outcome: 'success' });
+  });
+
+  it('is refused once the patient has a clinical record or a visit that was not cancelled', async () => {
+    const charted = await createPatient(a.receptionist);
+    await createNote(createNoteSchema.parse({ patientId: charted.id, subjective: '頭痛' }), a.doctor);
+    await expectCode(withdrawPatientRegistration({ patientId: charted.id, expectedVersion: charted.version, reason: '誤登録' }, a.receptionist), 'PRECONDITION_FAILED');
+
+    const visited = await createPatient(a.receptionist);
+    const { visitId } = await checkIn({ patientId: visited.id }, a.receptionist);
+    await expectCode(withdrawPatientRegistration({ patientId: visited.id, expectedVersion: visited.version, reason: '誤登録' }, a.receptionist), 'PRECONDITION_FAILED');
+    // a mistaken check-in is cancelled first; then the registration can go
+    await changeVisitStatus({ visitId, status: 'cancelled' }, a.receptionist);
+    await withdrawPatientRegistration({ patientId: visited.id, expectedVersion: visited.version, reason: '誤登録' }, a.receptionist);
+    await expectCode(getPatient(visited.id, a.receptionist), 'NOT_FOUND');
+    expect((await getPatient(charted.id, a.doctor)).id).toBe(charted.id);
+  });
+
+  it('refuses a stale version, another clinic, a clinic_admin, and an empty reason; nothing changes', async () => {
+    const p = await createPatient(a.receptionist);
+    await updatePatient({ ...patientInput(), patientId: p.id, expectedVersion: p.version, phone: '03-0000-1111' }, a.receptionist);
+    await expectCode(withdrawPatientRegistration({ patientId: p.id, expectedVersion: p.version, reason: '誤登録' }, a.receptionist), 'CONFLICT');
+    await expectCode(withdrawPatientRegistration({ patientId: p.id, expectedVersion: p.version + 1, reason: '誤登録' }, b.receptionist), 'NOT_FOUND');
+    await expectCode(withdrawPatientRegistration({ patientId: p.id, expectedVersion: p.version + 1, reason: '誤登録' }, a.admin), 'FORBIDDEN');
+    expect(withdrawPatientSchema.safeParse({ patientId: p.id, expectedVersion: 2, reason: ' ' }).error?.issues[0]?.message).toBe('取消理由を入力してください。');
+    expect((await getPatient(p.id, a.receptionist)).version).toBe(p.version + 1);
+    expect(await auditEventsFor(a.clinic.id, { action: 'delete', patientId: p.id })).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
 import { patientRepository, type PatientSearchCriteria } from './patient.repository';
 import { toPatientDto, type PatientDto } from './patient.dto';
-import type { RegisterPatientInput, SearchPatientsInput, UpdatePatientInput } from './patient.schema';
+import type { RegisterPatientInput, SearchPatientsInput, UpdatePatientInput, WithdrawPatientInput } from './patient.schema';
 
 function demographics(input: RegisterPatientInput) {
   const familyNameKana = toKatakana(input.familyNameKana);
@@ -129,6 +129,34 @@ export async function updatePatient(input: UpdatePatientInput, actor: Actor): Pr
     });
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'patient', resourceId: patientId, patientId, detail: { version, changedFields: changed }, ctx: actor.ctx });
     return toPatientDto((await patientRepository.findById(tx, scope))!);
+  });
+}
+
+/**
+ * 登録の取消: a registration made in error (typically a duplicate at reception) is withdrawn — soft-deleted, with the
+ * reason in the revision history and the audit trail. Refused once the patient has any clinical record or a visit that
+ * was not cancelled: from then on the record is part of the chart and must stay findable.
+ */
+export async function withdrawPatientRegistration(input: WithdrawPatientInput, actor: Actor): Promise<void> {
+  await requirePermission(actor, 'patient.write');
+  const scope = { clinicId: actor.clinicId, patientId: input.patientId };
+  await runInTransaction(async (tx) => {
+    const current = await patientRepository.findById(tx, scope);
+    if (!current) throw notFound();
+    const linked = await patientRepository.countLinkedRecords(tx, scope);
+    if (linked.clinical > 0) {
+      throw new AppError('PRECONDITION_FAILED', '診療記録（診療録・傷病名・アレルギー・検査・処方）がある患者の登録は取り消せません。');
+    }
+    if (linked.visits > 0) {
+      throw new AppError('PRECONDITION_FAILED', '受付・受診の記録がある患者の登録は取り消せません。誤った受付は受付画面でキャンセルしてください。');
+    }
+    const { count } = await patientRepository.markDeletedIfVersion(tx, { ...scope, expectedVersion: input.expectedVersion }, actor.userId);
+    if (count !== 1) {
+      throw new AppError('CONFLICT', '他の職員がこの患者情報を先に更新しました。画面を再読み込みしてから操作し直してください。');
+    }
+    const version = input.expectedVersion + 1;
+    await patientRepository.addRevision(tx, { ...scope, version, changeType: 'delete', snapshot: {}, changedById: actor.userId, reason: input.reason });
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'delete', resourceType: 'patient', resourceId: input.patientId, patientId: input.patientId, detail: { version }, ctx: actor.ctx });
   });
 }
 
