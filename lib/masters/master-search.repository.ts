@@ -4,7 +4,7 @@
  * which the pg_trgm GIN indexes serve for 3+ characters. Prefix matches rank first, then shorter names.
  * Abolished codes (and J-FAGY codes past their end date) are excluded unless includeAbolished is set.
  */
-import { db, Prisma } from '@/lib/core/db';
+import { db, Prisma, type Tx } from '@/lib/core/db';
 import { escapeLike, isKana, toKanaSearchKey } from '@/lib/core/kana';
 import type { UsageKind } from './parsers/jami-usage';
 
@@ -187,9 +187,10 @@ export async function getDiseasesByCodes(codes: string[]): Promise<DiseaseSearch
     FROM "DiseaseMaster" WHERE "code" IN (${Prisma.join(codes)})`;
 }
 
-export async function getDrugsByCodes(codes: string[]): Promise<DrugSearchHit[]> {
+/** `client` lets a transaction read the (global) master on its own connection. */
+export async function getDrugsByCodes(codes: string[], client: Pick<Tx, '$queryRaw'> = db()): Promise<DrugSearchHit[]> {
   if (codes.length === 0) return [];
-  return db().$queryRaw<DrugSearchHit[]>`
+  return client.$queryRaw<DrugSearchHit[]>`
     SELECT "code", "name", "kana", "yjCode", "genericCode", "genericName", "unit", "price"::float8 AS "price",
            "dosageForm", "isGeneric", "movedTo", "abolishedOn"::text AS "abolishedOn"
     FROM "DrugMaster" WHERE "code" IN (${Prisma.join(codes)})`;

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Button, inputClass } from '@/components/ui/ui';
 import type { SafetyReport } from '@/lib/records/prescriptions/safety-check';
 
-const MATCH_LABELS = { same_drug: '同一薬品', same_ingredient: '同一成分' } as const;
+const MATCH_LABELS = { same_drug: '同一薬品', same_ingredient: '同一成分', same_ingredient_name: '同一成分（一般名）' } as const;
 const SEVERITY_LABELS: Record<string, string> = { mild: '軽度', moderate: '中等度', severe: '重度' };
 
 export type SafetyAck = { allergyOverrideReason?: string; duplicateAcknowledged: boolean };

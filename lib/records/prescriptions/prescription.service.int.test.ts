@@ -19,7 +19,7 @@ import {
   savePrescription,
   searchDrugsForPrescription,
 } from './prescription.service';
-import { SafetyCheckError, yjMatch } from './safety-check';
+import { ingredientNameMatch, SafetyCheckError, yjMatch } from './safety-check';
 
 // Demo master drugs (支払基金 医薬品マスター): ロキソニン錠 and a ロキソプロフェン generic share the ingredient 1149019.
 const LOXONIN = { receiptCode: '620098801', yj: '1149019F1560' };
@@ -27,6 +27,8 @@ const LOXOPROFEN = { receiptCode: '620007150', yj: '1149019F1013' };
 const MUCOSTA = { receiptCode: '620452801', yj: '2329021F1102' };
 const REBAMIPIDE = { receiptCode: '620009460', yj: '2329021F1013' };
 const GASTER = { receiptCode: '612320350', yj: '2325003F2020' };
+/** ロキソプロフェンＮａ as a tape: another 薬効分類 and route, so another YJ prefix */
+const LOXONIN_TAPE = { receiptCode: '620007812', yj: '2649735S2024' };
 const AFTER_MEALS_3 = '1013044400000000';
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
@@ -100,6 +102,16 @@ async function safetyError(p: Promise<unknown>): Promise<SafetyCheckError> {
   }
   throw new Error('expected a SafetyCheckError');
 }
+
+describe('ingredientNameMatch', () => {
+  it('matches an ingredient and a substance name that contain one another, after NFKC, and ignores short names', () => {
+    expect(ingredientNameMatch('ロキソプロフェンＮａ', 'ロキソプロフェン')).toBe(true);
+    expect(ingredientNameMatch('アモキシシリン水和物', 'アモキシシリン')).toBe(true);
+    expect(ingredientNameMatch('ロキソプロフェンＮａ', 'ロキソニン')).toBe(false);
+    expect(ingredientNameMatch('Na', 'Na')).toBe(false);
+    expect(ingredientNameMatch(null, 'ロキソプロフェン')).toBe(false);
+  });
+});
 
 describe('yjMatch', () => {
   it('matches the same code and the same ingredient (first 7 characters) only', () => {
@@ -175,6 +187,20 @@ describe('safety checks', () => {
     const [created] = await auditEventsFor(a.clinic.id, { patientId: patient.id, action: 'create', resourceType: 'prescription' });
     expect(created!.detail).toMatchObject({ allergyOverride: { allergyLineageIds: [allergy.lineageId], reasonGiven: true } });
     expect(JSON.stringify(created!.detail)).not.toContain('本人同意');
+  });
+
+  it('blocks the same ingredient by another route, matched by name: an oral loxoprofen allergy and ロキソニンテープ', async () => {
+    const patient = await createPatient(a.receptionist);
+    const allergy = await addDrugAllergy(a.doctor, patient.id, LOXONIN.yj); // substance name ロキソプロフェン
+    expect(yjMatch(LOXONIN.yj, LOXONIN_TAPE.yj)).toBeNull();
+    const tape = item(LOXONIN_TAPE, { kind: 'external', doseUnit: '枚', dose: 14, doseBasis: 'total', usageCode: undefined, usageText: '1日1回 腰に貼付', days: undefined });
+    const error = await safetyError(savePrescription(input(patient.id, [tape]), a.doctor));
+    expect(error.report.allergyConflicts).toEqual([
+      expect.objectContaining({ itemIndex: 0, matchType: 'same_ingredient_name', yjCode: LOXONIN_TAPE.yj, allergyLineageId: allergy.lineageId }),
+    ]);
+    const saved = await savePrescription(input(patient.id, [tape], { allergyOverrideReason: '外用のみ・皮膚症状なし' }), a.doctor);
+    // 確定 checks again from the stored items
+    await safetyError(confirmPrescription({ prescriptionId: saved.id }, a.doctor));
   });
 
   it('blocks the same ingredient (first 7 characters of the YJ code), on save and again on 確定', async () => {

@@ -15,6 +15,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
 import { getDrugsByCodes, listUsages, searchDrugs, type DrugSearchHit, type UsageDto } from '@/lib/masters/master-search.repository';
+import { ingredientLabel } from '@/lib/records/allergies/ingredient-label';
 import { listActiveMedicationAllergies } from '@/lib/records/allergies/allergy.repository';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { toPatientDto } from '@/lib/records/patients/patient.dto';
@@ -159,10 +160,15 @@ async function resolveItems(items: PrescriptionItemInput[]): Promise<ResolvedIte
 async function runSafetyChecks(
   tx: Tx,
   scope: { clinicId: string; patientId: string; excludeLineageId?: string },
-  items: { drugName: string; yjCode: string | null }[],
+  items: { drugName: string; yjCode: string | null; receiptCode: string | null }[],
   ack: Acknowledgements,
 ) {
-  const checked: CheckedItem[] = items.map((i, index) => ({ index, drugName: i.drugName, yjCode: i.yjCode }));
+  // the ingredient of each item, for the by-name allergy match (the master is global: read on this transaction)
+  const drugs = new Map((await getDrugsByCodes([...new Set(items.map((i) => i.receiptCode).filter((c): c is string => !!c))], tx)).map((d) => [d.code, d]));
+  const checked: CheckedItem[] = items.map((i, index) => {
+    const drug = i.receiptCode ? drugs.get(i.receiptCode) : undefined;
+    return { index, drugName: i.drugName, yjCode: i.yjCode, ingredient: drug ? ingredientLabel(drug) : null };
+  });
   const allergies = await listActiveMedicationAllergies(tx, { clinicId: scope.clinicId, patientId: scope.patientId });
   const today = todayJst();
   const finals = await prescriptionRepository.listFinalSince(tx, { ...scope, since: daysAgo(today, ACTIVE_LOOKBACK_DAYS) });

@@ -7,12 +7,21 @@
  * The first 7 characters therefore identify the ingredient and route: ロキソニン錠 (1149019F1560) and
  * ロキソプロフェンNa錠「YD」 (1149019F1013) share 1149019 and are the same ingredient. A match on the full
  * 12 characters is "same drug", on the first 7 "same ingredient".
+ *
+ * The YJ code cannot see the same ingredient by another route (ロキソニン錠 1149019F1560 and ロキソニンテープ
+ * 2649735S2024 are both ロキソプロフェンＮａ), so an allergy is also matched by name: the ingredient of the
+ * prescribed drug (its 一般名 without form and strength, lib/records/allergies/ingredient-label.ts) against the
+ * allergy's substance name — "same ingredient (by name)". It is blocking like the others: a false alarm costs a
+ * reason, a miss costs a reaction.
  */
 import { AppError } from '@/lib/core/app-error';
 
 export const INGREDIENT_PREFIX_LENGTH = 7;
 
-export type MatchType = 'same_drug' | 'same_ingredient';
+export type MatchType = 'same_drug' | 'same_ingredient' | 'same_ingredient_name';
+
+/** Names shorter than this never match by name (too many false alarms). */
+export const MIN_NAME_MATCH_LENGTH = 3;
 
 /** What lib/records/allergies/allergy.repository.ts listActiveMedicationAllergies returns. */
 export type ActiveMedicationAllergy = {
@@ -26,7 +35,8 @@ export type ActiveMedicationAllergy = {
   reaction: string | null;
 };
 
-export type CheckedItem = { index: number; drugName: string; yjCode: string | null };
+/** `ingredient`: the prescribed drug's ingredient name from the drug master, when it is known. */
+export type CheckedItem = { index: number; drugName: string; yjCode: string | null; ingredient?: string | null };
 
 export type ActiveItem = {
   prescriptionId: string;
@@ -41,7 +51,7 @@ export type AllergyConflict = {
   /** index of the item in the submitted list */
   itemIndex: number;
   drugName: string;
-  yjCode: string;
+  yjCode: string | null;
   matchType: MatchType;
   allergyId: string;
   allergyLineageId: string;
@@ -87,16 +97,26 @@ function allergyYj(a: ActiveMedicationAllergy): string | null {
   return null;
 }
 
+const nameKey = (name: string | null | undefined) => (name ? name.normalize('NFKC').replace(/^【般】/, '').replace(/[\s・]/g, '').toUpperCase() : '');
+
+/** The prescribed ingredient contains the allergy's substance name, or the other way round. */
+export function ingredientNameMatch(ingredient: string | null | undefined, substanceName: string | null | undefined): boolean {
+  const a = nameKey(ingredient);
+  const b = nameKey(substanceName);
+  if (a.length < MIN_NAME_MATCH_LENGTH || b.length < MIN_NAME_MATCH_LENGTH) return false;
+  return a.includes(b) || b.includes(a);
+}
+
 export function checkAllergies(items: CheckedItem[], allergies: ActiveMedicationAllergy[]): AllergyConflict[] {
   const out: AllergyConflict[] = [];
   for (const item of items) {
     for (const allergy of allergies) {
-      const match = yjMatch(item.yjCode, allergyYj(allergy));
+      const match = yjMatch(item.yjCode, allergyYj(allergy)) ?? (ingredientNameMatch(item.ingredient, allergy.substanceName) ? 'same_ingredient_name' : null);
       if (!match) continue;
       out.push({
         itemIndex: item.index,
         drugName: item.drugName,
-        yjCode: item.yjCode!,
+        yjCode: item.yjCode,
         matchType: match,
         allergyId: allergy.id,
         allergyLineageId: allergy.lineageId,
