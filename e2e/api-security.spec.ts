@@ -23,6 +23,19 @@ test('the health check is public, says nothing about any clinic, and is never ca
   expect(Object.keys(body).sort()).toEqual(['checkedAt', 'clockSkewMs', 'database', 'status']);
 });
 
+test('no cross-origin access: a preflight or a read from another site gets no CORS grant', async ({ request }) => {
+  for (const origin of ['https://evil.example', 'null']) {
+    const preflight = await request.fetch('/api/internal/reception/queue', {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    expect(preflight.headers()['access-control-allow-origin'], origin).toBeUndefined();
+    const read = await request.get('/api/health', { headers: { Origin: origin } });
+    expect(read.headers()['access-control-allow-origin'], origin).toBeUndefined();
+    expect(read.headers()['access-control-allow-credentials'], origin).toBeUndefined();
+  }
+});
+
 test('a forged middleware header does not bypass the checks', async ({ request }) => {
   const res = await request.get('/api/internal/reception/queue', { headers: { 'x-middleware-subrequest': 'middleware:middleware:middleware:middleware:middleware' } });
   expect(res.status()).toBe(401);
