@@ -28,43 +28,19 @@ import {
   type NoteWithHistoryDto,
   type PendingApprovalDto,
 } from './note.dto';
-import type { CreateNoteInput, EnteredInErrorInput, NoteContentInput, NoteIdInput, UpdateNoteInput } from './note.schema';
+import type { CreateNoteInput, EnteredInErrorInput, NoteIdInput, UpdateNoteInput } from './note.schema';
 
 /** Notes per page of the chart timeline (the latest encounters); 「さらに表示」 loads the next page. */
 export const TIMELINE_PAGE_SIZE = 20;
 
 const isDoctor = (actor: Actor) => can(actor.role, 'note.confirm');
 
-function contentColumns(input: NoteContentInput) {
-  return {
-    subjective: input.subjective,
-    objective: input.objective,
-    assessment: input.assessment,
-    plan: input.plan,
-    heightCm: input.heightCm,
-    weightKg: input.weightKg,
-    systolicBp: input.systolicBp,
-    diastolicBp: input.diastolicBp,
-    pulse: input.pulse,
-    bodyTempC: input.bodyTempC,
-    spo2: input.spo2,
-  };
-}
+const CONTENT_FIELDS = ['subjective', 'objective', 'assessment', 'plan', 'heightCm', 'weightKg', 'systolicBp', 'diastolicBp', 'pulse', 'bodyTempC', 'spo2'] as const;
+type ContentField = (typeof CONTENT_FIELDS)[number];
 
-function copyContent(row: ClinicalNote) {
-  return {
-    subjective: row.subjective,
-    objective: row.objective,
-    assessment: row.assessment,
-    plan: row.plan,
-    heightCm: row.heightCm,
-    weightKg: row.weightKg,
-    systolicBp: row.systolicBp,
-    diastolicBp: row.diastolicBp,
-    pulse: row.pulse,
-    bodyTempC: row.bodyTempC,
-    spo2: row.spo2,
-  };
+/** The SOAP and vitals columns of a note, from validated input or from a stored version (copied into the next). */
+function contentOf<T extends Record<ContentField, unknown>>(source: T): Pick<T, ContentField> {
+  return Object.fromEntries(CONTENT_FIELDS.map((f) => [f, source[f]])) as Pick<T, ContentField>;
 }
 
 const audit = (tx: Tx, actor: Actor, action: 'create' | 'update' | 'confirm' | 'approve' | 'delete', note: ClinicalNote, detail?: Record<string, unknown>) =>
@@ -129,7 +105,7 @@ export async function createNote(input: CreateNoteInput, actor: Actor): Promise<
       patientId: input.patientId,
       visitId: visit?.id ?? null,
       status: proxy ? 'pending_approval' : 'draft',
-      ...contentColumns(input),
+      ...contentOf(input),
       authorId,
       entererId: actor.userId,
     });
@@ -154,7 +130,7 @@ export async function updateNote(input: UpdateNoteInput, actor: Actor): Promise<
   if (current.status === 'draft') {
     if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは編集できません。');
     const row = await runInTransaction(async (tx) => {
-      const { count } = await noteRepository.updateDraft(tx, { clinicId: actor.clinicId, noteId: current.id }, contentColumns(input));
+      const { count } = await noteRepository.updateDraft(tx, { clinicId: actor.clinicId, noteId: current.id }, contentOf(input));
       if (count !== 1) throw conflict();
       const updated = (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
       await audit(tx, actor, 'update', updated, { inPlace: true });
@@ -199,7 +175,7 @@ export async function updateNote(input: UpdateNoteInput, actor: Actor): Promise<
       patientId: current.patientId,
       visitId: current.visitId,
       status,
-      ...contentColumns(input),
+      ...contentOf(input),
       authorId,
       entererId: actor.userId,
       changeReason: input.changeReason ?? null,
@@ -274,7 +250,7 @@ export async function markNoteEnteredInError(input: EnteredInErrorInput, actor: 
       patientId: current.patientId,
       visitId: current.visitId,
       status: 'entered_in_error',
-      ...copyContent(current),
+      ...contentOf(current),
       authorId: current.authorId,
       entererId: actor.userId,
       confirmedById: actor.userId,

@@ -15,6 +15,7 @@
  * reason, a miss costs a reaction.
  */
 import { AppError } from '@/lib/core/app-error';
+import type { MedicationAllergyDto } from '@/lib/records/allergies/allergy.dto';
 
 export const INGREDIENT_PREFIX_LENGTH = 7;
 
@@ -24,16 +25,7 @@ export type MatchType = 'same_drug' | 'same_ingredient' | 'same_ingredient_name'
 export const MIN_NAME_MATCH_LENGTH = 3;
 
 /** What lib/records/allergies/allergy.repository.ts listActiveMedicationAllergies returns. */
-export type ActiveMedicationAllergy = {
-  id: string;
-  lineageId: string;
-  substanceName: string;
-  yjCode: string | null;
-  code: string | null;
-  codeSystem: string | null;
-  severity: string | null;
-  reaction: string | null;
-};
+export type ActiveMedicationAllergy = MedicationAllergyDto;
 
 /** `ingredient`: the prescribed drug's ingredient name from the drug master, when it is known. */
 export type CheckedItem = { index: number; drugName: string; yjCode: string | null; ingredient?: string | null };
