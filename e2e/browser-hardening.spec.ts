@@ -147,10 +147,12 @@ test('login issues a fresh HttpOnly session cookie, and logging out on one termi
   const other = await second.newPage();
   await login(other, A.nurse);
   expect((await other.request.get('/api/internal/reception/queue')).status()).toBe(200);
+  await other.goto('/reception');
   await logout(page);
   expect((await other.request.get('/api/internal/reception/queue')).status()).toBe(401);
-  await other.goto('/patients');
-  await expect(other).toHaveURL(/\/login/);
+  // the reception screen left open there notices on its next refresh and says why
+  await expect(other).toHaveURL(/\/login\?reason=ended/, { timeout: 15_000 });
+  await expect(other.getByText('別の端末でログアウトされました')).toBeVisible();
   await first.close();
   await second.close();
 });

@@ -123,7 +123,8 @@ test('an admin adds a staff member who changes the temporary password and enrols
   await p.getByLabel('新しいパスワード', { exact: true }).fill('my-own-secure-passphrase');
   await p.getByLabel('新しいパスワード（確認）').fill('my-own-secure-passphrase');
   await p.getByRole('button', { name: '変更する' }).click();
-  await expect(p).toHaveURL(/\/login/);
+  await expect(p).toHaveURL(/\/login\?reason=password_changed/);
+  await expect(p.getByText('新しいパスワードでログインしてください。')).toBeVisible();
   await login(p, loginId, 'my-own-secure-passphrase', secret);
   await expect(p.getByRole('link', { name: /新人 医師/ })).toBeVisible();
   await ctx.close();

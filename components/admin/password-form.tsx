@@ -21,7 +21,7 @@ export function PasswordForm() {
         setFieldErrors(r.fieldErrors ?? {});
         return;
       }
-      window.location.href = '/login';
+      window.location.href = '/login?reason=password_changed';
     });
   }
 

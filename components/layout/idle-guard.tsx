@@ -48,7 +48,7 @@ export function IdleGuard({ minutes, children }: { minutes: number; children: Re
       lastHeartbeat = Date.now();
       fetch('/api/internal/session/heartbeat', { method: 'POST', cache: 'no-store' })
         .then((res) => {
-          if (res.status === 401) leave('/login');
+          if (res.status === 401) leave('/login?reason=ended');
         })
         .catch(() => undefined); // offline for a moment: the next activity tries again
     };

@@ -22,7 +22,7 @@ const NEXT_LABEL: Partial<Record<VisitStatusValue, string>> = { waiting: '診察
 async function fetchQueue(): Promise<QueueEntryDto[]> {
   const res = await fetch('/api/internal/reception/queue', { cache: 'no-store', headers: backgroundRequestHeaders });
   if (res.status === 401) {
-    window.location.href = '/login';
+    window.location.href = '/login?reason=ended';
     return [];
   }
   if (!res.ok) throw new Error('受付一覧を取得できませんでした。');
