@@ -7,7 +7,8 @@ if (!chromium) {
   throw new Error('Chromium が見つかりません。`apt-get install -y chromium` でインストールするか、CHROMIUM_PATH にパスを指定してください。');
 }
 
-const PORT = 3100;
+// E2E_PORT / E2E_DB_PORT let several checkouts run their browser tests side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -39,7 +40,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       KARTE_DB_DIR: 'memory',
-      EMBEDDED_DB_PORT: '5544',
+      EMBEDDED_DB_PORT: process.env.E2E_DB_PORT ?? '5544',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

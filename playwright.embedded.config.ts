@@ -5,7 +5,7 @@ import path from 'node:path';
 import base from './playwright.config';
 
 // The newcomer's path: no DATABASE_URL, the embedded PGlite database on disk, demo data, `next start`.
-const PORT = 3200;
+const PORT = Number(process.env.E2E_EMBEDDED_PORT ?? 3200);
 export default defineConfig({
   ...base,
   testDir: 'e2e/embedded',
@@ -18,6 +18,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { PORT: String(PORT), KARTE_DB_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'karte-pglite-')), 'pglite'), EMBEDDED_DB_PORT: '5546', NEXT_TELEMETRY_DISABLED: '1' },
+    env: { PORT: String(PORT), KARTE_DB_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'karte-pglite-')), 'pglite'), EMBEDDED_DB_PORT: process.env.E2E_EMBEDDED_DB_PORT ?? '5546', NEXT_TELEMETRY_DISABLED: '1' },
   },
 });
