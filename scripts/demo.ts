@@ -36,6 +36,11 @@ const { seedDemoClinical } = await import('@/prisma/seed/demo-clinical');
 await seedDemoClinical(db(), (m) => console.log(m));
 await disconnectDb();
 
+// The audit sealer extends each clinic's hash chain over the rows the app appends (docs/decisions/0014). The demo runs
+// it in this process; a deployment runs it in its worker process.
+const { startAuditSealer } = await import('@/lib/audit/audit-sealer');
+const sealer = startAuditSealer();
+
 const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
   stdio: 'inherit',
   env: process.env,
@@ -54,12 +59,16 @@ ${DEMO_STAFF.map((s) => `   ${s.role.padEnd(13)} ${demoLoginId(s.local, b!)}  TO
 
 const shutdown = async () => {
   next.kill('SIGTERM');
+  await sealer.stop();
+  await disconnectDb();
   await stopDb?.();
   process.exit(0);
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 next.on('exit', async (code) => {
+  await sealer.stop();
+  await disconnectDb();
   await stopDb?.();
   process.exit(code ?? 0);
 });

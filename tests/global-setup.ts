@@ -7,7 +7,13 @@ import type { TestProject } from 'vitest/node';
 export default async function setup(_project: TestProject) {
   const { startEmbeddedDb } = await import('../lib/core/embedded-db');
   const { deployMigrations } = await import('../lib/core/migrations');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
   let stop: (() => Promise<void>) | undefined;
+  // the audit sealer's anchors outside the database (lib/audit/audit-anchor.ts): one file for the run, shared by the workers
+  const scratch = mkdtempSync(path.join(tmpdir(), 'karte-test-'));
+  process.env.AUDIT_ANCHOR_FILE ??= path.join(scratch, 'audit-anchors.jsonl');
   if (!process.env.DATABASE_URL) {
     const port = 56000 + (process.pid % 1000);
     const db = await startEmbeddedDb({ port });
@@ -20,5 +26,6 @@ export default async function setup(_project: TestProject) {
   await deployMigrations(process.env.DATABASE_URL);
   return async () => {
     await stop?.();
+    rmSync(scratch, { recursive: true, force: true });
   };
 }

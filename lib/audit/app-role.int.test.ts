@@ -2,8 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runInTransaction, db } from '@/lib/core/db';
 import { clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { sqlAs } from '@/tests/helpers/db-role';
+import { sqlAs, withAppClientAs } from '@/tests/helpers/db-role';
 import { recordAuditEvent, verifyAuditChain } from './audit';
+import { sealAuditEvents } from './audit-sealer';
 
 const APP = 'karte_app';
 const PERMISSION_DENIED = '42501';
@@ -20,7 +21,7 @@ beforeAll(async () => {
 });
 
 describe('karte_app privileges (C3)', () => {
-  it('appends audit events through the app code path, chain intact', async () => {
+  it('appends audit events through the app code path and seals them as karte_app, chain intact', async () => {
     const before = await db().auditEvent.count({ where: { clinicId } });
     const who = await runInTransaction(async (tx) => {
       await tx.$executeRaw`SET LOCAL ROLE karte_app`;
@@ -37,7 +38,10 @@ describe('karte_app privileges (C3)', () => {
     });
     expect(who).toBe(APP);
     expect(await db().auditEvent.count({ where: { clinicId } })).toBe(before + 1);
-    expect((await verifyAuditChain({ clinicId })).breaks).toEqual([]);
+    // the sealer (a worker or the app process) runs as the app role too
+    const pass = await withAppClientAs(APP, () => sealAuditEvents({ clinicId }));
+    expect(pass.sealed).toBe(before + 1);
+    expect(await verifyAuditChain({ clinicId })).toMatchObject({ checked: before + 1, unsealed: 0, breaks: [] });
   });
 
   it('cannot UPDATE, DELETE or TRUNCATE AuditEvent: permission denied before any trigger runs', async () => {

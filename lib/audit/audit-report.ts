@@ -57,7 +57,10 @@ function whereOf(actor: Actor, q: AuditReportQuery) {
 }
 
 export type AuditRowDto = {
-  seq: string;
+  /** append order, unique in the clinic (the row's key) */
+  id: string;
+  /** position in the hash chain; null until the sealer has sealed the row (a few seconds) */
+  seq: string | null;
   occurredAt: string;
   userId: string | null;
   userName: string | null;
@@ -74,13 +77,14 @@ export type AuditRowDto = {
 async function fetchRows(actor: Actor, q: AuditReportQuery, take: number, skip: number) {
   const rows = await db().auditEvent.findMany({
     where: whereOf(actor, q),
-    orderBy: [{ [q.sort]: q.dir }, { seq: q.dir }],
+    orderBy: [{ [q.sort]: q.dir }, { id: q.dir }],
     take,
     skip,
   });
   const names = await staffNames(actor.clinicId, rows.map((r) => r.userId));
   return rows.map<AuditRowDto>((r) => ({
-    seq: String(r.seq),
+    id: String(r.id),
+    seq: r.seq === null ? null : String(r.seq),
     occurredAt: r.occurredAt.toISOString(),
     userId: r.userId,
     userName: r.userId ? (names.get(r.userId) ?? null) : null,

@@ -24,6 +24,10 @@ const schema = z.object({
     .optional()
     .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** where each sealing pass anchors the head of every clinic's audit chain, outside the database (docs/decisions/0014) */
+  AUDIT_ANCHOR_FILE: z.string().min(1).default('data/audit-anchors.jsonl'),
+  /** milliseconds between sealing passes of the audit sealer (startAuditSealer) */
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
 });
 
 export type Env = z.infer<typeof schema>;

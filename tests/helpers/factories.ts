@@ -86,5 +86,5 @@ export async function createPatient(actor: Actor, overrides: Partial<RegisterPat
 }
 
 export async function auditEventsFor(clinicId: string, where: { action?: string; patientId?: string; resourceType?: string; resourceId?: string } = {}) {
-  return db().auditEvent.findMany({ where: { clinicId, ...where }, orderBy: { seq: 'asc' } });
+  return db().auditEvent.findMany({ where: { clinicId, ...where }, orderBy: { id: 'asc' } });
 }

@@ -74,8 +74,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </thead>
           <tbody data-testid="audit-rows">
             {rows.map((r) => (
-              <tr key={r.seq} className="border-t border-slate-100">
-                <td className="px-2 py-1 font-mono">{r.seq}</td>
+              <tr key={r.id} className="border-t border-slate-100">
+                <td className="px-2 py-1 font-mono" title={r.seq ? undefined : '封印待ち（数秒で改ざん検知の連鎖に入ります）'}>{r.seq ?? '封印待ち'}</td>
                 <td className="px-2 py-1 whitespace-nowrap">{formatInTimeZone(new Date(r.occurredAt), 'yyyy/MM/dd HH:mm:ss')}</td>
                 <td className="px-2 py-1">{AUDIT_ACTION_LABELS[r.action] ?? r.action}</td>
                 <td className="px-2 py-1">{r.userName ?? '−'}{r.userRole && r.userRole in ROLE_LABELS ? `（${ROLE_LABELS[r.userRole as keyof typeof ROLE_LABELS]}）` : ''}</td>
