@@ -6,9 +6,12 @@ export const authRepository = {
   findUser: (c: Tx | ReturnType<typeof db>, clinicId: string, userId: string) =>
     c.user.findUnique({ where: { clinicId_id: { clinicId, id: userId } }, include: { clinic: true } }),
   countFailures: (key: string, since: Date) => db().authFailure.count({ where: { key, at: { gte: since } } }),
-  oldestFailure: (key: string, since: Date) =>
-    db().authFailure.findFirst({ where: { key, at: { gte: since } }, orderBy: { at: 'asc' }, select: { at: true } }),
   addFailures: (keys: string[]) => db().authFailure.createMany({ data: keys.map((key) => ({ key })) }),
+  /** Records one attempt per key before the credential is checked (a reservation); returns the row ids. */
+  reserveAttempts: async (keys: string[]) =>
+    (await db().authFailure.createManyAndReturn({ data: keys.map((key) => ({ key })), select: { id: true } })).map((r) => r.id),
+  /** Takes back reservations: the attempt succeeded, or was refused by the throttle before anything was checked. */
+  releaseAttempts: (ids: bigint[]) => db().authFailure.deleteMany({ where: { id: { in: ids } } }),
   clearFailures: (key: string) => db().authFailure.deleteMany({ where: { key } }),
   createChallenge: (data: {
     tokenHash: string;
@@ -19,11 +22,12 @@ export const authRepository = {
     ip: string | null;
   }) => db().loginChallenge.create({ data }),
   findChallenge: (c: Tx | ReturnType<typeof db>, tokenHash: string) => c.loginChallenge.findUnique({ where: { tokenHash } }),
-  updateChallenge: (
-    c: Tx | ReturnType<typeof db>,
-    tokenHash: string,
-    data: { otpFailures?: number; consumedAt?: Date; sessionId?: string },
-  ) => c.loginChallenge.update({ where: { tokenHash }, data }),
+  /** Counts one second-factor attempt atomically (before the code is checked); returns the attempts so far. */
+  countOtpAttempt: async (tokenHash: string) =>
+    (await db().loginChallenge.update({ where: { tokenHash }, data: { otpFailures: { increment: 1 } }, select: { otpFailures: true } })).otpFailures,
+  /** Completes a challenge once: only a challenge without a session and not consumed; returns how many rows changed. */
+  completeChallenge: async (tx: Tx, tokenHash: string, sessionId: string) =>
+    (await tx.loginChallenge.updateMany({ where: { tokenHash, sessionId: null, consumedAt: null }, data: { sessionId } })).count,
   /** Consumes a completed challenge exactly once (the conditional update is the guard). */
   consumeCompletedChallenge: (tokenHash: string, now: Date) =>
     db().loginChallenge.updateMany({
@@ -45,8 +49,22 @@ export const authRepository = {
     c.userSession.updateMany({ where: { clinicId, id, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } }),
   revokeAllSessions: (c: Tx | ReturnType<typeof db>, clinicId: string, userId: string, reason: string) =>
     c.userSession.updateMany({ where: { clinicId, userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } }),
-  setTotp: (tx: Tx, clinicId: string, userId: string, data: { totpSecret?: string; totpEnabledAt?: Date; totpLastStep: bigint }) =>
-    tx.user.update({ where: { clinicId_id: { clinicId, id: userId } }, data }),
+  /**
+   * Accepts a TOTP time step once: only if no later or equal step was accepted (and, for an enrolment, only if the user
+   * has not enrolled meanwhile). Returns how many rows changed (0 = the code was used concurrently).
+   */
+  acceptTotpStep: async (tx: Tx, clinicId: string, userId: string, step: bigint, enrol: { totpSecret: string; totpEnabledAt: Date } | null) =>
+    (
+      await tx.user.updateMany({
+        where: {
+          clinicId,
+          id: userId,
+          ...(enrol ? { totpEnabledAt: null } : { totpEnabledAt: { not: null } }),
+          OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }],
+        },
+        data: { ...(enrol ?? {}), totpLastStep: step },
+      })
+    ).count,
   setPassword: (tx: Tx, clinicId: string, userId: string, passwordHash: string, mustChangePassword: boolean) =>
     tx.user.update({
       where: { clinicId_id: { clinicId, id: userId } },

@@ -32,19 +32,29 @@ export type LoginStep =
   | { next: 'enroll'; token: string; enrollment: { secret: string; uri: string; qrDataUrl: string } }
   | { next: 'done'; token: string };
 
-async function assertNotThrottled(loginId: string, ip: string | null) {
+/**
+ * Reserves this attempt against the per-account and per-IP limits before anything is checked: the attempt is written
+ * first, then the attempts in the window are counted. Every attempt counts all attempts committed before its count,
+ * itself included, so however many run in parallel, at most the limit get past (no check-then-act race). A refused
+ * attempt takes its reservation back; a right password does too; a wrong one leaves it as the failure.
+ */
+async function reserveLoginAttempt(loginId: string, ip: string | null): Promise<bigint[]> {
+  const accountKey = `acct:${loginId.toLowerCase()}`;
+  const ipKey = ip ? `ip:${ip}` : null;
+  const ids = await authRepository.reserveAttempts([accountKey, ...(ipKey ? [ipKey] : [])]);
   const since = new Date(Date.now() - THROTTLE_WINDOW_MS);
   const [byAccount, byIp] = await Promise.all([
-    authRepository.countFailures(`acct:${loginId.toLowerCase()}`, since),
-    ip ? authRepository.countFailures(`ip:${ip}`, since) : Promise.resolve(0),
+    authRepository.countFailures(accountKey, since),
+    ipKey ? authRepository.countFailures(ipKey, since) : Promise.resolve(0),
   ]);
-  if (byAccount >= MAX_FAILURES_PER_ACCOUNT || byIp >= MAX_FAILURES_PER_IP) {
+  if (byAccount > MAX_FAILURES_PER_ACCOUNT || byIp > MAX_FAILURES_PER_IP) {
+    await authRepository.releaseAttempts(ids);
     throw new AppError('RATE_LIMITED', LOGIN_THROTTLED_MESSAGE);
   }
+  return ids;
 }
 
-async function failLogin(loginId: string, ctx: RequestContext, clinicId: string | null, userId: string | null, reason: string) {
-  await authRepository.addFailures([`acct:${loginId.toLowerCase()}`, ...(ctx.ip ? [`ip:${ctx.ip}`] : [])]);
+async function auditLoginFailure(loginId: string, ctx: RequestContext, clinicId: string | null, userId: string | null, reason: string) {
   await recordAuditEventNow({
     clinicId: clinicId ?? SYSTEM_CLINIC,
     actor: userId ? { userId, role: 'unknown', loginId } : null,
@@ -56,23 +66,30 @@ async function failLogin(loginId: string, ctx: RequestContext, clinicId: string 
   });
 }
 
+/** A failure after the password step (a wrong code): counts against the account and IP like a wrong password. */
+async function failLogin(loginId: string, ctx: RequestContext, clinicId: string | null, userId: string | null, reason: string) {
+  await authRepository.addFailures([`acct:${loginId.toLowerCase()}`, ...(ctx.ip ? [`ip:${ctx.ip}`] : [])]);
+  await auditLoginFailure(loginId, ctx, clinicId, userId, reason);
+}
+
 /** Step 1: the password. Never says whether the ID exists. */
 export async function startLogin(input: { loginId: string; password: string }, ctx: RequestContext): Promise<LoginStep> {
   const loginId = input.loginId.trim();
-  await assertNotThrottled(loginId, ctx.ip);
+  const reservation = await reserveLoginAttempt(loginId, ctx.ip);
   const entry = await authRepository.findLogin(loginId.toLowerCase());
   const user = entry ? await authRepository.findUser(db(), entry.clinicId, entry.userId) : null;
   if (!user) {
     dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
     await verifyPassword(await dummyHash, input.password);
-    await failLogin(loginId, ctx, null, null, 'unknown_id');
+    await auditLoginFailure(loginId, ctx, null, null, 'unknown_id');
     throw new AppError('UNAUTHENTICATED', LOGIN_FAILED_MESSAGE);
   }
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
   if (!passwordOk || user.disabledAt) {
-    await failLogin(loginId, ctx, user.clinicId, user.id, user.disabledAt ? 'disabled' : 'bad_password');
+    await auditLoginFailure(loginId, ctx, user.clinicId, user.id, user.disabledAt ? 'disabled' : 'bad_password');
     throw new AppError('UNAUTHENTICATED', LOGIN_FAILED_MESSAGE);
   }
+  await authRepository.releaseAttempts(reservation);
   const token = randomBytes(32).toString('base64url');
   const needsEnrolment = !user.totpEnabledAt && user.clinic.mfaRequired;
   const pendingSecret = needsEnrolment ? newTotpSecret() : null;
@@ -89,13 +106,22 @@ export async function startLogin(input: { loginId: string; password: string }, c
   return { next: 'done', token };
 }
 
-/** Step 2: the second factor (or nothing, for a clinic that does not require it). Creates the session. */
+const CHALLENGE_EXPIRED_MESSAGE = 'ログインの有効期限が切れました。もう一度ログインしてください。';
+
+/**
+ * Step 2: the second factor (or nothing, for a clinic that does not require it). Creates the session.
+ * Each attempt is counted atomically before its code is checked (otpFailures counts attempts), so parallel guesses are
+ * all counted and none is checked after the limit; the code's time step and the challenge are each used once, by
+ * conditional updates in the session's transaction.
+ */
 export async function completeLogin(input: { token: string; code?: string }, ctx: RequestContext): Promise<{ sessionId: string }> {
   const tokenHash = sha256(input.token);
   const challenge = await authRepository.findChallenge(db(), tokenHash);
   if (!challenge || challenge.consumedAt || challenge.sessionId || challenge.expiresAt < new Date() || challenge.otpFailures >= MAX_OTP_FAILURES) {
-    throw new AppError('UNAUTHENTICATED', 'ログインの有効期限が切れました。もう一度ログインしてください。');
+    throw new AppError('UNAUTHENTICATED', CHALLENGE_EXPIRED_MESSAGE);
   }
+  const attempt = await authRepository.countOtpAttempt(tokenHash);
+  if (attempt > MAX_OTP_FAILURES) throw new AppError('UNAUTHENTICATED', CHALLENGE_EXPIRED_MESSAGE);
   const user = await authRepository.findUser(db(), challenge.clinicId, challenge.userId);
   if (!user || user.disabledAt) throw new AppError('UNAUTHENTICATED', LOGIN_FAILED_MESSAGE);
 
@@ -105,10 +131,8 @@ export async function completeLogin(input: { token: string; code?: string }, ctx
   if (secret) {
     acceptedStep = verifyTotp(secret, (input.code ?? '').trim(), user.totpEnabledAt ? user.totpLastStep : null);
     if (acceptedStep === null) {
-      const failures = challenge.otpFailures + 1;
-      await authRepository.updateChallenge(db(), tokenHash, { otpFailures: failures });
       await failLogin(user.loginId, ctx, user.clinicId, user.id, 'bad_otp');
-      if (failures >= MAX_OTP_FAILURES) {
+      if (attempt >= MAX_OTP_FAILURES) {
         throw new AppError('RATE_LIMITED', '認証コードの誤りが続いたため、このログインは無効になりました。最初からやり直してください。');
       }
       throw new AppError('UNAUTHENTICATED', OTP_FAILED_MESSAGE);
@@ -118,11 +142,12 @@ export async function completeLogin(input: { token: string; code?: string }, ctx
   const actor = { userId: user.id, role: user.role, loginId: user.loginId };
   return runInTransaction(async (tx) => {
     if (secret && acceptedStep !== null) {
-      await authRepository.setTotp(tx, user.clinicId, user.id, {
-        ...(user.totpEnabledAt ? {} : { totpSecret: sealed!, totpEnabledAt: new Date() }),
-        totpLastStep: BigInt(acceptedStep),
-      });
-      if (!user.totpEnabledAt) {
+      const enrol = user.totpEnabledAt ? null : { totpSecret: sealed!, totpEnabledAt: new Date() };
+      if ((await authRepository.acceptTotpStep(tx, user.clinicId, user.id, BigInt(acceptedStep), enrol)) !== 1) {
+        // the same code was accepted by a parallel request a moment ago
+        throw new AppError('UNAUTHENTICATED', OTP_FAILED_MESSAGE);
+      }
+      if (enrol) {
         await recordAuditEvent(tx, { clinicId: user.clinicId, actor, action: 'mfa_enrolled', resourceType: 'user', resourceId: user.id, ctx });
       }
     }
@@ -134,7 +159,9 @@ export async function completeLogin(input: { token: string; code?: string }, ctx
       ip: ctx.ip,
       userAgent: ctx.userAgent,
     });
-    await authRepository.updateChallenge(tx, tokenHash, { sessionId: session.id });
+    if ((await authRepository.completeChallenge(tx, tokenHash, session.id)) !== 1) {
+      throw new AppError('UNAUTHENTICATED', CHALLENGE_EXPIRED_MESSAGE);
+    }
     await recordAuditEvent(tx, {
       clinicId: user.clinicId,
       actor,
