@@ -41,9 +41,10 @@ await disconnectDb();
 const { startAuditSealer } = await import('@/lib/audit/audit-sealer');
 const sealer = startAuditSealer();
 
-const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+// the production server (scripts/serve.ts: Next behind the client-address edge), as a child process
+const next = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/serve.ts'], {
   stdio: 'inherit',
-  env: process.env,
+  env: { ...process.env, PORT: String(port), HOSTNAME: '127.0.0.1' },
 });
 
 const [a, b] = DEMO_CLINICS;

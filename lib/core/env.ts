@@ -1,5 +1,6 @@
 /** The only reader of process.env. Validated once; a bad value stops the boot with a clear message. */
 import { z } from 'zod';
+import { parseTrustedProxies } from './client-ip';
 
 export const EMBEDDED_DB_PORT_DEFAULT = 5433;
 
@@ -24,6 +25,22 @@ const schema = z.object({
     .optional()
     .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * Reverse proxies in front of the app whose X-Forwarded-For may be believed: IP addresses and CIDR ranges,
+   * comma-separated (e.g. "10.0.0.0/8,192.168.1.10"). Unset: nobody's; the client is the TCP peer.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+  /** set by scripts/serve.ts for its own process: proves that the client-IP header came from it (not configurable) */
+  KARTE_EDGE_TOKEN: z.string().min(32).optional(),
   /** where each sealing pass anchors the head of every clinic's audit chain, outside the database (docs/decisions/0014) */
   AUDIT_ANCHOR_FILE: z.string().min(1).default('data/audit-anchors.jsonl'),
   /** milliseconds between sealing passes of the audit sealer (startAuditSealer) */
