@@ -7,7 +7,7 @@ import { createStaffAction, resetStaffMfaAction, resetStaffPasswordAction, setSt
 import { ROLE_LABELS, ROLES } from '@/lib/permissions/permissions';
 import { Badge, Button, Card, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 
-export function StaffAdmin({ staff, currentUserId }: { staff: StaffDto[]; currentUserId: string }) {
+export function StaffAdmin({ staff, currentUserId, loginDomain }: { staff: StaffDto[]; currentUserId: string; loginDomain: string }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +39,7 @@ export function StaffAdmin({ staff, currentUserId }: { staff: StaffDto[]; curren
           role: String(form.get('role') ?? '') as 'doctor',
           licenseNumber: String(form.get('licenseNumber') ?? ''),
         }),
-      (r) => `職員を登録しました。仮パスワード: ${r.data.temporaryPassword}（初回ログイン時に変更が必要です。この画面を閉じると再表示できません）`,
+      (r) => `職員を登録しました。ログインID: ${r.data.loginId} 仮パスワード: ${r.data.temporaryPassword}（初回ログイン時に変更が必要です。この画面を閉じると再表示できません）`,
     );
   }
 
@@ -109,8 +109,8 @@ export function StaffAdmin({ staff, currentUserId }: { staff: StaffDto[]; curren
       </Card>
       <Card title="職員の追加">
         <form onSubmit={(e) => { e.preventDefault(); create(new FormData(e.currentTarget)); }} className="grid grid-cols-2 gap-3 md:grid-cols-5">
-          <Field label="ログインID" htmlFor="loginId" required error={fieldErrors.loginId}>
-            <input id="loginId" name="loginId" className={inputClass} placeholder="tanaka@clinic" />
+          <Field label="ログインID" htmlFor="loginId" required error={fieldErrors.loginId} hint={`「名前@${loginDomain}」になります`}>
+            <input id="loginId" name="loginId" className={inputClass} placeholder={`tanaka@${loginDomain}`} />
           </Field>
           <Field label="氏名" htmlFor="displayName" required error={fieldErrors.displayName}>
             <input id="displayName" name="displayName" className={inputClass} />

@@ -33,7 +33,7 @@ export type AuditReportQuery = z.infer<typeof auditReportQuerySchema>;
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   read: '閲覧', search: '検索', create: '作成', update: '更新', delete: '削除', confirm: '確定', approve: '承認',
   print: '印刷', export: '出力', login: 'ログイン', login_failed: 'ログイン失敗', logout: 'ログアウト',
-  mfa_enrolled: '二段階認証の登録', password_changed: 'パスワード変更', permission_denied: '権限なし',
+  mfa_enrolled: '二段階認証の登録', password_changed: 'パスワード変更', password_change_failed: 'パスワード変更の失敗', permission_denied: '権限なし',
   validation_failed: '入力エラー', staff_created: '職員登録', staff_updated: '職員変更', settings_changed: '設定変更', import: 'マスター取込',
 };
 

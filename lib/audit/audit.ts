@@ -27,6 +27,7 @@ export type AuditAction =
   | 'logout'
   | 'mfa_enrolled'
   | 'password_changed'
+  | 'password_change_failed'
   | 'permission_denied'
   | 'validation_failed'
   | 'staff_created'

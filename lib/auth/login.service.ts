@@ -12,6 +12,7 @@ import { authRepository } from './auth.repository';
 import { hashPassword, verifyPassword } from './password';
 import { newTotpSecret, totpEnrollment, verifyTotp } from './totp';
 import { openSecret, sealSecret } from './secret-box';
+import { releaseAttempt, reserveAttempt } from './throttle';
 
 export const LOGIN_FAILED_MESSAGE = 'ログインIDまたはパスワードが正しくありません。';
 export const LOGIN_THROTTLED_MESSAGE = 'ログインの失敗が続いたため、一時的にロックしています。しばらくしてから再度お試しください。';
@@ -32,26 +33,13 @@ export type LoginStep =
   | { next: 'enroll'; token: string; enrollment: { secret: string; uri: string; qrDataUrl: string } }
   | { next: 'done'; token: string };
 
-/**
- * Reserves this attempt against the per-account and per-IP limits before anything is checked: the attempt is written
- * first, then the attempts in the window are counted. Every attempt counts all attempts committed before its count,
- * itself included, so however many run in parallel, at most the limit get past (no check-then-act race). A refused
- * attempt takes its reservation back; a right password does too; a wrong one leaves it as the failure.
- */
-async function reserveLoginAttempt(loginId: string, ip: string | null): Promise<bigint[]> {
-  const accountKey = `acct:${loginId.toLowerCase()}`;
-  const ipKey = ip ? `ip:${ip}` : null;
-  const ids = await authRepository.reserveAttempts([accountKey, ...(ipKey ? [ipKey] : [])]);
-  const since = new Date(Date.now() - THROTTLE_WINDOW_MS);
-  const [byAccount, byIp] = await Promise.all([
-    authRepository.countFailures(accountKey, since),
-    ipKey ? authRepository.countFailures(ipKey, since) : Promise.resolve(0),
-  ]);
-  if (byAccount > MAX_FAILURES_PER_ACCOUNT || byIp > MAX_FAILURES_PER_IP) {
-    await authRepository.releaseAttempts(ids);
-    throw new AppError('RATE_LIMITED', LOGIN_THROTTLED_MESSAGE);
-  }
-  return ids;
+/** Reserves this attempt against the per-account and per-IP limits before anything is checked (throttle.ts). */
+function reserveLoginAttempt(loginId: string, ip: string | null): Promise<bigint[]> {
+  return reserveAttempt(
+    [{ key: `acct:${loginId.toLowerCase()}`, max: MAX_FAILURES_PER_ACCOUNT }, ...(ip ? [{ key: `ip:${ip}`, max: MAX_FAILURES_PER_IP }] : [])],
+    THROTTLE_WINDOW_MS,
+    LOGIN_THROTTLED_MESSAGE,
+  );
 }
 
 async function auditLoginFailure(loginId: string, ctx: RequestContext, clinicId: string | null, userId: string | null, reason: string) {
@@ -89,7 +77,7 @@ export async function startLogin(input: { loginId: string; password: string }, c
     await auditLoginFailure(loginId, ctx, user.clinicId, user.id, user.disabledAt ? 'disabled' : 'bad_password');
     throw new AppError('UNAUTHENTICATED', LOGIN_FAILED_MESSAGE);
   }
-  await authRepository.releaseAttempts(reservation);
+  await releaseAttempt(reservation);
   const token = randomBytes(32).toString('base64url');
   const needsEnrolment = !user.totpEnabledAt && user.clinic.mfaRequired;
   const pendingSecret = needsEnrolment ? newTotpSecret() : null;

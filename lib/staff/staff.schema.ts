@@ -8,7 +8,7 @@ export const createStaffSchema = z
       .string()
       .trim()
       .toLowerCase()
-      .regex(/^[a-z0-9][a-z0-9._@-]{2,63}$/, 'ログインIDは半角英数字と . _ @ - で3〜64文字にしてください。'),
+      .regex(/^[a-z0-9][a-z0-9._-]{1,39}(@[a-z0-9][a-z0-9.-]{0,62})?$/, 'ログインIDは半角英数字と . _ - で2〜40文字にしてください（@より後は自動で付きます）。'),
     displayName: z.string().trim().min(1, '氏名を入力してください。').max(40, '氏名は40文字以内で入力してください。'),
     displayNameKana: z.string().trim().max(40).transform((v) => v || undefined).optional(),
     role,

@@ -2,7 +2,8 @@
 import { randomInt } from 'node:crypto';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { runInTransaction, db } from '@/lib/core/db';
-import { recordAuditEvent } from '@/lib/audit/audit';
+import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
+import { releaseAttempt, reserveAttempt } from '@/lib/auth/throttle';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
 import { authRepository } from '@/lib/auth/auth.repository';
@@ -44,19 +45,60 @@ export async function listStaff(actor: Actor): Promise<StaffDto[]> {
   }));
 }
 
-export async function createStaff(input: CreateStaffInput, actor: Actor): Promise<{ userId: string; temporaryPassword: string }> {
+/** The part after "@" of the login IDs this clinic creates: its own domain, or its institution number. */
+export function clinicLoginDomain(clinic: { loginDomain: string | null; institutionNumber: string }): string {
+  return clinic.loginDomain ?? clinic.institutionNumber;
+}
+
+export async function getStaffLoginDomain(actor: Actor): Promise<string> {
   await requirePermission(actor, 'staff.manage');
+  const clinic = await staffRepository.findClinic(actor.clinicId);
+  if (!clinic) throw notFound();
+  return clinicLoginDomain(clinic);
+}
+
+export const LOGIN_ID_UNAVAILABLE_MESSAGE = 'このログインIDは使用できません。別のIDを指定してください。';
+
+/**
+ * New staff get a login ID in the clinic's own namespace (name@<clinic's domain>; docs/decisions/0015): the admin types
+ * the name (or the whole ID with the clinic's domain). So a login ID can only collide with one of the clinic's own
+ * staff, whom the admin sees anyway; whether an ID exists in another clinic is never part of any answer.
+ */
+export async function createStaff(input: CreateStaffInput, actor: Actor): Promise<{ userId: string; loginId: string; temporaryPassword: string }> {
+  await requirePermission(actor, 'staff.manage');
+  const clinic = await staffRepository.findClinic(actor.clinicId);
+  if (!clinic) throw notFound();
+  const domain = clinicLoginDomain(clinic);
+  const [local, given] = input.loginId.includes('@') ? input.loginId.split('@', 2) : [input.loginId, domain];
+  if (given !== domain || !local) {
+    const message = `ログインIDは「名前@${domain}」の形にしてください（@より後はこの医療機関のものです）。`;
+    throw new AppError('INVALID_INPUT', message, { loginId: message });
+  }
+  const loginId = `${local}@${domain}`;
   const temporaryPassword = generateTemporaryPassword();
   const passwordHash = await hashPassword(temporaryPassword);
   return runInTransaction(async (tx) => {
-    if (await staffRepository.findLogin(tx, input.loginId)) {
-      throw new AppError('CONFLICT', 'このログインIDは既に使われています。別のIDを指定してください。', { loginId: 'このログインIDは既に使われています。' });
+    const existing = await staffRepository.findLogin(tx, loginId);
+    if (existing) {
+      // the same answer whoever holds it (a legacy ID of another clinic could share the domain)
+      const suggestion = await suggestLoginId(tx, local, domain);
+      const message = `${LOGIN_ID_UNAVAILABLE_MESSAGE}${suggestion ? `（例: ${suggestion}）` : ''}`;
+      throw new AppError('CONFLICT', message, { loginId: message });
     }
-    const user = await staffRepository.create(tx, { clinicId: actor.clinicId, ...input, passwordHash, mustChangePassword: true });
-    await staffRepository.addLoginName(tx, { loginId: input.loginId, clinicId: actor.clinicId, userId: user.id });
-    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'staff_created', resourceType: 'user', resourceId: user.id, detail: { loginId: input.loginId, role: input.role }, ctx: actor.ctx });
-    return { userId: user.id, temporaryPassword };
+    const user = await staffRepository.create(tx, { clinicId: actor.clinicId, ...input, loginId, passwordHash, mustChangePassword: true });
+    await staffRepository.addLoginName(tx, { loginId, clinicId: actor.clinicId, userId: user.id });
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'staff_created', resourceType: 'user', resourceId: user.id, detail: { loginId, role: input.role }, ctx: actor.ctx });
+    return { userId: user.id, loginId, temporaryPassword };
   });
+}
+
+async function suggestLoginId(tx: Parameters<typeof staffRepository.findLogin>[0], local: string, domain: string): Promise<string | null> {
+  const base = local.replace(/\d+$/, '');
+  for (let n = 2; n < 10; n++) {
+    const candidate = `${base}${n}@${domain}`;
+    if (!(await staffRepository.findLogin(tx, candidate))) return candidate;
+  }
+  return null;
 }
 
 async function loadStaff(actor: Actor, userId: string) {
@@ -114,13 +156,27 @@ export async function setStaffDisabled(input: { userId: string; disabled: boolea
   });
 }
 
-/** Changing one's password ends every session of the user, this one included. */
+export const MAX_PASSWORD_CHANGE_FAILURES = 5;
+const PASSWORD_CHANGE_WINDOW_MS = 15 * 60_000;
+export const PASSWORD_CHANGE_THROTTLED_MESSAGE = '現在のパスワードの誤りが続いたため、パスワードの変更を一時的に停止しています。しばらくしてから再度お試しください。';
+
+/**
+ * Changing one's password ends every session of the user, this one included. A wrong current password is audited and
+ * counts against a limit (5 in 15 minutes, atomic like the login throttle): a stolen session cannot guess the password.
+ */
 export async function changeOwnPassword(input: ChangePasswordInput, actor: Actor): Promise<void> {
   const user = await staffRepository.find(db(), actor.clinicId, actor.userId);
   if (!user) throw notFound();
+  const reservation = await reserveAttempt(
+    [{ key: `pwchange:${actor.clinicId}:${actor.userId}`, max: MAX_PASSWORD_CHANGE_FAILURES }],
+    PASSWORD_CHANGE_WINDOW_MS,
+    PASSWORD_CHANGE_THROTTLED_MESSAGE,
+  );
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'password_change_failed', resourceType: 'user', resourceId: actor.userId, outcome: 'failure', detail: { reason: 'bad_current_password' }, ctx: actor.ctx });
     throw new AppError('INVALID_INPUT', '現在のパスワードが正しくありません。', { currentPassword: '現在のパスワードが正しくありません。' });
   }
+  await releaseAttempt(reservation);
   const policy = passwordPolicyError(input.newPassword, user.loginId);
   if (policy) throw new AppError('INVALID_INPUT', policy, { newPassword: policy });
   if (await verifyPassword(user.passwordHash, input.newPassword)) {

@@ -122,7 +122,7 @@ export async function seedDemo(prisma: PrismaClient, options: { patientsPerClini
   for (const [index, c] of DEMO_CLINICS.entries()) {
     await prisma.$transaction(async (tx) => {
       const clinic = await tx.clinic.create({
-        data: { institutionNumber: c.institutionNumber, name: c.name, nameKana: c.nameKana, postalCode: c.postalCode, address: c.address, phone: c.phone, mfaRequired: c.mfaRequired },
+        data: { institutionNumber: c.institutionNumber, loginDomain: c.domain, name: c.name, nameKana: c.nameKana, postalCode: c.postalCode, address: c.address, phone: c.phone, mfaRequired: c.mfaRequired },
       });
       for (const [code, name] of c.departments) await tx.department.create({ data: { clinicId: clinic.id, code, name } });
       let adminId = '';
