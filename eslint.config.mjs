@@ -40,6 +40,7 @@ const layers = {
     'client-imports': restrictedImports,
     'no-next-in-domain': restrictedImports,
     'env-import': restrictedImports,
+    'zod-import': restrictedImports,
   },
 };
 
@@ -226,6 +227,21 @@ export default defineConfig(
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: envMessage }],
       'layers/env-import': restrict([{ regex: '^(node:)?process$', importNames: ['env'], message: envMessage }]),
+    },
+  },
+
+  // --- zod only through lib/core/zod (its z.string() refuses control characters, issue 9 item 16) -------------------
+  {
+    files: ['app/**', 'components/**', 'lib/**', 'proxy.ts'],
+    ignores: ['lib/core/**', ...TESTS],
+    rules: {
+      'layers/zod-import': restrict([
+        {
+          regex: '^zod(/|$)',
+          allowTypeImports: true,
+          message: "Import z from '@/lib/core/zod': its z.string() refuses NUL and other control characters in every text field.",
+        },
+      ]),
     },
   },
 

@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { SERVER_ACTION_BODY_LIMIT } from './lib/web/body-limits';
 
 // The Content-Security-Policy carries a per-request nonce, so proxy.ts sets it (lib/web/csp.ts).
 const securityHeaders = [
@@ -12,7 +13,7 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // lab CSV uploads go through server actions
-  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: '5mb' } },
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: SERVER_ACTION_BODY_LIMIT } },
   serverExternalPackages: ['@node-rs/argon2', '@electric-sql/pglite', 'pg', '@prisma/adapter-pg'],
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];

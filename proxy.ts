@@ -3,11 +3,20 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from './lib/core/env';
 import { contentSecurityPolicy, newNonce } from './lib/web/csp';
+import { bodyLimitFor, exceedsBodyLimit } from './lib/web/body-limits';
 
 const PUBLIC = ['/login', '/api/auth', '/api/health', '/_next', '/favicon', '/icon.svg', '/robots.txt'];
 
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
+  // a body over its limit is answered here, before Next reads (and truncates or fails on) it
+  const bodyLimit = bodyLimitFor(req.method, pathname, req.headers);
+  if (bodyLimit && exceedsBodyLimit(bodyLimit, req.headers)) {
+    return NextResponse.json(
+      { error: { code: 'PAYLOAD_TOO_LARGE', message: bodyLimit.message } },
+      { status: 413, headers: { 'Cache-Control': 'no-store', Connection: 'close' } },
+    );
+  }
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, env().NODE_ENV !== 'production');
   const isPublic = PUBLIC.some((p) => pathname.startsWith(p));

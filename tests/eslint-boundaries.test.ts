@@ -46,6 +46,7 @@ const violations: Case[] = [
   ['process.env outside env.ts', 'lib/records/notes/note.service.ts', 'export const u = process.env.DATABASE_URL;', 'no-restricted-properties'],
   ['process.env in the proxy', 'proxy.ts', "export const dev = process.env.NODE_ENV !== 'production';", 'no-restricted-properties'],
   ['env from node:process', 'app/x/page.tsx', "import { env } from 'node:process';", 'layers/env-import'],
+  ['schema imports zod itself', 'lib/records/notes/note.schema.ts', "import { z } from 'zod';", 'layers/zod-import'],
   ['conditional hook', 'components/x.tsx', "import { useState } from 'react';\nexport function X({ a }: { a: boolean }) { if (a) useState(0); return null; }", 'react-hooks/rules-of-hooks'],
 ];
 

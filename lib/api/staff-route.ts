@@ -1,7 +1,6 @@
 /** Route handlers used by the staff UI (session cookie): actor, CSRF check on mutations, errors as JSON. */
-import { ZodError } from 'zod';
 import { AppError, APP_ERROR_STATUS } from '@/lib/core/app-error';
-import { fieldErrorsOf } from '@/lib/core/zod';
+import { fieldErrorsOf, z } from '@/lib/core/zod';
 import { errorFields, log } from '@/lib/core/logger';
 import { requireActor, type Actor } from '@/lib/auth/actor';
 
@@ -34,7 +33,7 @@ export function withStaffRoute(handler: Handler) {
       if (error instanceof AppError) {
         return Response.json({ error: { code: error.code, message: error.message } }, { status: APP_ERROR_STATUS[error.code], headers: { 'Cache-Control': 'no-store' } });
       }
-      if (error instanceof ZodError) {
+      if (error instanceof z.ZodError) {
         return Response.json({ error: { code: 'INVALID_INPUT', message: '入力内容に誤りがあります。', fields: fieldErrorsOf(error) } }, { status: 422 });
       }
       log('error', 'unexpected error in route', { requestId, ...errorFields(error) });

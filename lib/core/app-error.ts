@@ -6,7 +6,9 @@ export type AppErrorCode =
   | 'INVALID_INPUT'
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE';
 
 export const APP_ERROR_STATUS: Record<AppErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -16,6 +18,8 @@ export const APP_ERROR_STATUS: Record<AppErrorCode, number> = {
   CONFLICT: 409,
   PRECONDITION_FAILED: 409,
   RATE_LIMITED: 429,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
 };
 
 export class AppError extends Error {

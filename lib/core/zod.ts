@@ -1,12 +1,18 @@
-/** zod with Japanese default messages; import z from here in schemas. */
-import { z } from 'zod';
+/**
+ * zod with Japanese default messages; import z from here in schemas (ESLint forbids 'zod' itself outside lib/core).
+ * Every `z.string()` made here refuses control characters (plain-text.ts): NUL, which PostgreSQL cannot store in
+ * text, and the other C0/C1 controls, which a レセプト or a printout cannot carry (issue 9 item 16).
+ */
+import { z as zod } from 'zod';
 // only the Japanese locale: `z.locales` would pull every locale into the browser bundle
 import ja from 'zod/v4/locales/ja.js';
 import { AppError } from './app-error';
 
-z.config(ja());
+zod.config(ja());
 
-export { z };
+export * as z from './zod-namespace';
+export { CONTROL_CHARACTER_MESSAGE, isPlainText, plainText } from './plain-text';
+import * as z from './zod-namespace';
 
 /** An optional free-text field: trimmed, length-checked with a Japanese message, '' becomes undefined. */
 export const optionalText = (max: number, label: string) =>

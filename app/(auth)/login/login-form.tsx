@@ -36,9 +36,11 @@ export function LoginForm() {
     });
   }
 
+  // Each step is its own form (key): React must not reuse the password <input> as the code field, which showed the
+  // password in plain text in the 認証コード field (issue 9 item 12).
   if (step && step.next !== 'done') {
     return (
-      <form onSubmit={(e) => { e.preventDefault(); submitCode(new FormData(e.currentTarget)); }} className="flex flex-col gap-4">
+      <form key="code-step" onSubmit={(e) => { e.preventDefault(); submitCode(new FormData(e.currentTarget)); }} className="flex flex-col gap-4">
         {step.next === 'enroll' ? (
           <div className="flex flex-col items-center gap-2 text-sm">
             <p className="font-medium">二段階認証の設定</p>
@@ -52,7 +54,7 @@ export function LoginForm() {
           <p className="text-sm text-slate-700">認証アプリに表示されている6桁の認証コードを入力してください。</p>
         )}
         <Field label="認証コード" htmlFor="code">
-          <input id="code" name="code" className={inputClass} inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" required autoFocus />
+          <input id="code" name="code" type="text" defaultValue="" className={inputClass} inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" required autoFocus />
         </Field>
         {error && <ErrorBanner>{error}</ErrorBanner>}
         <Button type="submit" disabled={pending}>
@@ -66,7 +68,7 @@ export function LoginForm() {
   }
 
   return (
-    <form onSubmit={(e) => { e.preventDefault(); submitPassword(new FormData(e.currentTarget)); }} className="flex flex-col gap-4">
+    <form key="password-step" onSubmit={(e) => { e.preventDefault(); submitPassword(new FormData(e.currentTarget)); }} className="flex flex-col gap-4">
       <Field label="ログインID" htmlFor="loginId">
         <input id="loginId" name="loginId" className={inputClass} autoComplete="username" required autoFocus />
       </Field>

@@ -17,6 +17,15 @@ function toBase64(buf: ArrayBuffer): string {
   return btoa(bin);
 }
 
+/** The action's answer, or an explanation when the request itself failed (e.g. the server refused its size: 413). */
+async function sendOrExplain<T>(send: () => Promise<T>): Promise<T | { ok: false; error: string; fieldErrors?: undefined }> {
+  try {
+    return await send();
+  } catch {
+    return { ok: false, error: '送信できませんでした。ファイルが大きすぎるか、通信が切れた可能性があります。ファイルを分割するか、時間をおいて再度お試しください。' };
+  }
+}
+
 export function LabImportForm({ maxBytes }: { maxBytes: number }) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<{ name: string; content: string } | null>(null);
@@ -44,7 +53,7 @@ export function LabImportForm({ maxBytes }: { maxBytes: number }) {
     const content = toBase64(await f.arrayBuffer());
     setFile({ name: f.name, content });
     startTransition(async () => {
-      const res = await importLabCsvAction({ fileName: f.name, content, contentEncoding: 'base64', mode: 'preview' });
+      const res = await sendOrExplain(() => importLabCsvAction({ fileName: f.name, content, contentEncoding: 'base64', mode: 'preview' }));
       if (!res.ok) {
         setError(Object.values(res.fieldErrors ?? {})[0] ?? res.error);
         return;
@@ -56,7 +65,7 @@ export function LabImportForm({ maxBytes }: { maxBytes: number }) {
   const commit = () => {
     if (!file) return;
     startTransition(async () => {
-      const res = await importLabCsvAction({ fileName: file.name, content: file.content, contentEncoding: 'base64', mode: 'commit' });
+      const res = await sendOrExplain(() => importLabCsvAction({ fileName: file.name, content: file.content, contentEncoding: 'base64', mode: 'commit' }));
       if (!res.ok) {
         setError(res.error);
         return;
