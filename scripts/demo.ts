@@ -6,7 +6,7 @@ ensureLocalSecrets();
 process.env.AUTH_TRUST_HOST ??= 'true';
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 
-const { env } = await import('@/lib/core/env');
+const { env, requireSecret } = await import('@/lib/core/env');
 const { startEmbeddedDb } = await import('@/lib/core/embedded-db');
 const { deployMigrations } = await import('@/lib/core/migrations');
 
@@ -16,7 +16,7 @@ let url = env().DATABASE_URL;
 if (!url) {
   // KARTE_DB_DIR=memory gives a throwaway database (browser tests)
   const dir = process.env.KARTE_DB_DIR ?? 'data/pglite';
-  const db = await startEmbeddedDb({ dataDir: dir === 'memory' ? undefined : dir, port: env().EMBEDDED_DB_PORT });
+  const db = await startEmbeddedDb({ dataDir: dir === 'memory' ? undefined : dir, port: env().EMBEDDED_DB_PORT, password: requireSecret('EMBEDDED_DB_PASSWORD') });
   url = db.url;
   stopDb = db.stop;
   process.env.DATABASE_URL = url;

@@ -10,6 +10,10 @@ import { parseMasterKind } from '@/lib/masters/detect-kind';
 import { importMasterFile } from '@/lib/masters/import-master';
 import { loadDemoMasters } from '@/lib/masters/demo-masters';
 import { normalizeEncoding } from '@/lib/masters/encoding';
+import { ensureLocalSecrets } from './local-secrets';
+
+// the embedded database's password (and the other local secrets) when DATABASE_URL is not set
+if (!process.env.DATABASE_URL) ensureLocalSecrets();
 import { MASTER_KINDS } from '@/lib/masters/types';
 
 function usage(): never {

@@ -1,4 +1,4 @@
-// AUTH_SECRET, AUDIT_HMAC_KEY and DATA_ENCRYPTION_KEY for a local install: generated once, kept in ./data/secrets.json (0600).
+// AUTH_SECRET, AUDIT_HMAC_KEY, DATA_ENCRYPTION_KEY and EMBEDDED_DB_PASSWORD for a local install: generated once, kept in ./data/secrets.json (0600).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -8,7 +8,7 @@ export function ensureLocalSecrets(dir = 'data'): void {
   let secrets: Record<string, string> = {};
   if (existsSync(file)) secrets = JSON.parse(readFileSync(file, 'utf8'));
   let changed = false;
-  for (const key of ['AUTH_SECRET', 'AUDIT_HMAC_KEY', 'DATA_ENCRYPTION_KEY']) {
+  for (const key of ['AUTH_SECRET', 'AUDIT_HMAC_KEY', 'DATA_ENCRYPTION_KEY', 'EMBEDDED_DB_PASSWORD']) {
     if (!secrets[key]) {
       secrets[key] = randomBytes(32).toString('base64url');
       changed = true;

@@ -5,7 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deployMigrations, diffMigrationsToSchema, migrationStatus, MIGRATIONS_DIR } from '@/lib/core/migrations';
 import { databaseUrl } from '@/lib/core/env';
+import { ensureLocalSecrets } from './local-secrets';
 
+// the embedded database's password (and the other local secrets) when DATABASE_URL is not set
+if (!process.env.DATABASE_URL) ensureLocalSecrets();
 const [command = 'deploy', name] = process.argv.slice(2);
 const url = databaseUrl();
 

@@ -16,7 +16,8 @@ export default async function setup(_project: TestProject) {
   process.env.AUDIT_ANCHOR_FILE ??= path.join(scratch, 'audit-anchors.jsonl');
   if (!process.env.DATABASE_URL) {
     const port = 56000 + (process.pid % 1000);
-    const db = await startEmbeddedDb({ port });
+    const { randomBytes } = await import('node:crypto');
+    const db = await startEmbeddedDb({ port, password: randomBytes(24).toString('base64url') });
     process.env.DATABASE_URL = db.url;
     process.env.EMBEDDED_DB = 'true';
     stop = db.stop;

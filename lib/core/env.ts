@@ -8,6 +8,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL').optional(),
   EMBEDDED_DB_PORT: z.coerce.number().int().positive().default(EMBEDDED_DB_PORT_DEFAULT),
+  /** the embedded database's superuser password (generated into ./data/secrets.json) */
+  EMBEDDED_DB_PASSWORD: z.string().min(16).optional(),
   /** set when DATABASE_URL points at the embedded PGlite server (tests, demo) */
   EMBEDDED_DB: z.enum(['true', 'false']).optional(),
   AUTH_SECRET: z.string().min(16).optional(),
@@ -64,7 +66,9 @@ export function env(): Env {
 /** Embedded PGlite (served by scripts/db-server.ts) unless DATABASE_URL points at a real server. */
 export function databaseUrl(): string {
   const e = env();
-  return e.DATABASE_URL ?? `postgresql://postgres@127.0.0.1:${e.EMBEDDED_DB_PORT}/postgres`;
+  if (e.DATABASE_URL) return e.DATABASE_URL;
+  if (!e.EMBEDDED_DB_PASSWORD) throw new Error('EMBEDDED_DB_PASSWORD is not set (npm run demo / db:server generate one under ./data)');
+  return `postgresql://postgres:${encodeURIComponent(e.EMBEDDED_DB_PASSWORD)}@127.0.0.1:${e.EMBEDDED_DB_PORT}/postgres`;
 }
 
 /** The embedded server multiplexes connections onto one PGlite session: clients must use one connection. */
@@ -73,7 +77,7 @@ export function isEmbeddedDb(): boolean {
   return !e.DATABASE_URL || e.EMBEDDED_DB === 'true';
 }
 
-export function requireSecret(name: 'AUTH_SECRET' | 'AUDIT_HMAC_KEY' | 'DATA_ENCRYPTION_KEY'): string {
+export function requireSecret(name: 'AUTH_SECRET' | 'AUDIT_HMAC_KEY' | 'DATA_ENCRYPTION_KEY' | 'EMBEDDED_DB_PASSWORD'): string {
   const value = env()[name];
   if (!value) throw new Error(`${name} is not set (npm run demo generates one under ./data)`);
   return value;
