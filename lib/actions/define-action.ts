@@ -29,27 +29,39 @@ export function defineAction<S extends z.ZodType, T>(
   handler: (input: z.infer<S>, actor: Actor) => Promise<T>,
   options: { allowPasswordChange?: boolean } = {},
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
-  return async (raw) => {
-    let actor: Actor | undefined;
-    try {
-      actor = await requireActor(options);
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        await recordAuditEventNow({
-          clinicId: actor.clinicId,
-          actor,
-          action: 'validation_failed',
-          resourceType: 'input',
-          outcome: 'failure',
-          detail: { fields: parsed.error.issues.map((i) => i.path.join('.')).slice(0, 20) },
-          ctx: actor.ctx,
-        });
-        return { ok: false, code: 'INVALID_INPUT', error: INVALID_INPUT_MESSAGE, fieldErrors: fieldErrorsOf(parsed.error) };
-      }
-      return { ok: true, data: await handler(parsed.data, actor) };
-    } catch (error) {
-      if (isRedirectError(error)) throw error;
-      return toActionError(error, actor?.ctx.requestId ?? 'none');
+  return (raw) => runAction(schema, handler, raw, () => requireActor(options));
+}
+
+/**
+ * The body of every action: the actor, then the schema (a failure is audited as validation_failed and returned with
+ * Japanese field errors), then the handler; an AppError comes back as a value, anything else is logged with the
+ * request id and shown only as a calm message with an inquiry number. Exported so tests can run it with a real actor.
+ */
+export async function runAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.infer<S>, actor: Actor) => Promise<T>,
+  raw: unknown,
+  resolveActor: () => Promise<Actor>,
+): Promise<ActionResult<T>> {
+  let actor: Actor | undefined;
+  try {
+    actor = await resolveActor();
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      await recordAuditEventNow({
+        clinicId: actor.clinicId,
+        actor,
+        action: 'validation_failed',
+        resourceType: 'input',
+        outcome: 'failure',
+        detail: { fields: parsed.error.issues.map((i) => i.path.join('.')).slice(0, 20) },
+        ctx: actor.ctx,
+      });
+      return { ok: false, code: 'INVALID_INPUT', error: INVALID_INPUT_MESSAGE, fieldErrors: fieldErrorsOf(parsed.error) };
     }
-  };
+    return { ok: true, data: await handler(parsed.data, actor) };
+  } catch (error) {
+    if (isRedirectError(error)) throw error;
+    return toActionError(error, actor?.ctx.requestId ?? 'none');
+  }
 }

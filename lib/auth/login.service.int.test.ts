@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { db } from '@/lib/core/db';
 import { AppError } from '@/lib/core/app-error';
-import { completeLogin, exchangeLoginGrant, LOGIN_FAILED_MESSAGE, MAX_FAILURES_PER_ACCOUNT, startLogin } from './login.service';
+import { completeLogin, exchangeLoginGrant, LOGIN_FAILED_MESSAGE, MAX_FAILURES_PER_ACCOUNT, SESSION_ABSOLUTE_MS, startLogin } from './login.service';
 import { checkSession } from './actor';
 import { newTotpSecret, totpCode } from './totp';
 import { actorFor, auditEventsFor, createClinic, createStaffUser, TEST_PASSWORD } from '@/tests/helpers/factories';
@@ -143,6 +143,22 @@ describe('sessions', () => {
     expect(await checkSession(clinic.id, second.sessionId, ctx(), new Date(Date.now() + 12 * 3600_000 + 60_000))).toMatchObject({ ok: false });
     const other = await createClinic();
     expect(await checkSession(other.id, second.sessionId, ctx())).toEqual({ ok: false, reason: 'none' });
+  });
+
+  it('ends at 12 hours even for a user active minutes ago (absolute expiry, not the idle limit)', async () => {
+    const clinic = await createClinic({ idleTimeoutMinutes: 30 });
+    const user = await createStaffUser(clinic.id, 'doctor');
+    const { sessionId } = await loginFully(user.loginId);
+    const row = await db().userSession.findFirstOrThrow({ where: { clinicId: clinic.id, id: sessionId } });
+    expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThanOrEqual(SESSION_ABSOLUTE_MS - 1_000);
+    const at = (ms: number) => new Date(row.createdAt.getTime() + ms);
+    // somebody worked 5 minutes before each check: the idle limit never applies here
+    const activeAt = async (ms: number) =>
+      db().userSession.update({ where: { clinicId_id: { clinicId: clinic.id, id: sessionId } }, data: { lastSeenAt: at(ms - 5 * 60_000) } });
+    await activeAt(SESSION_ABSOLUTE_MS - 60_000);
+    expect((await checkSession(clinic.id, sessionId, ctx(), at(SESSION_ABSOLUTE_MS - 60_000))).ok).toBe(true);
+    await activeAt(SESSION_ABSOLUTE_MS + 60_000);
+    expect(await checkSession(clinic.id, sessionId, ctx(), at(SESSION_ABSOLUTE_MS + 60_000))).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('does not count background polling as activity, and an idle lock ends only that terminal', async () => {

@@ -85,6 +85,15 @@ export async function createPatient(actor: Actor, overrides: Partial<RegisterPat
   return registerPatient(patientInput(overrides), actor);
 }
 
-export async function auditEventsFor(clinicId: string, where: { action?: string; patientId?: string; resourceType?: string; resourceId?: string } = {}) {
-  return db().auditEvent.findMany({ where: { clinicId, ...where }, orderBy: { id: 'asc' } });
+/** The clinic's newest audit row id now: pass it to auditEventsFor to see only what a test wrote after it. */
+export async function auditMark(clinicId: string): Promise<bigint> {
+  return (await db().auditEvent.aggregate({ where: { clinicId }, _max: { id: true } }))._max.id ?? 0n;
+}
+
+export async function auditEventsFor(
+  clinicId: string,
+  where: { action?: string; patientId?: string; resourceType?: string; resourceId?: string } = {},
+  since?: bigint,
+) {
+  return db().auditEvent.findMany({ where: { clinicId, ...where, ...(since !== undefined ? { id: { gt: since } } : {}) }, orderBy: { id: 'asc' } });
 }

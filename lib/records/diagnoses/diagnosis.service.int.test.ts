@@ -3,7 +3,7 @@ import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { todayJst } from '@/lib/core/dates';
 import { loadDemoMasters } from '@/lib/masters/demo-masters';
-import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { recordDiagnosisSchema } from './diagnosis.schema';
 import {
   listDiagnosesForPatient,
@@ -126,12 +126,13 @@ describe('recordDiagnosis', () => {
   });
 
   it('is for doctors only: nurse and receptionist get FORBIDDEN (audited)', async () => {
+    const since = await auditMark(a.clinic.id);
     const p = await createPatient(a.receptionist);
     await expectCode(recordDiagnosis({ patientId: p.id, diseaseCode: HYPERTENSION }, a.nurse), 'FORBIDDEN');
     await expectCode(recordDiagnosis({ patientId: p.id, diseaseCode: HYPERTENSION }, a.receptionist), 'FORBIDDEN');
     await expectCode(listDiagnosesForPatient(p.id, a.receptionist), 'FORBIDDEN');
     expect(await db().diagnosis.count({ where: { clinicId: a.clinic.id, patientId: p.id } })).toBe(0);
-    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' });
+    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' }, since);
     expect(denied.some((e) => e.userId === a.nurse.userId)).toBe(true);
     expect(await listDiagnosesForPatient(p.id, a.nurse)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
-import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { labEntrySchema, type LabEntryInput } from './lab-entry.schema';
 import {
   correctLabResult,
@@ -90,10 +90,11 @@ describe('recordLabResults (manual entry)', () => {
   });
 
   it('is refused to a receptionist and to another clinic', async () => {
+    const since = await auditMark(a.clinic.id);
     const e = entry({ patientId: male.id, items: [{ itemKey: 'AST', value: '20' }] });
     await expectCode(recordLabResults(e, a.receptionist), 'FORBIDDEN');
     await expectCode(recordLabResults(e, b.nurse), 'NOT_FOUND');
-    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' });
+    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' }, since);
     expect(denied.some((d) => d.userId === a.receptionist.userId)).toBe(true);
     expect(await db().labResult.count({ where: { patientId: male.id, itemKey: 'AST' } })).toBe(0);
   });

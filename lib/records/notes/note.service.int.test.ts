@@ -3,7 +3,7 @@ import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { contentHash } from '@/lib/records/record-version';
 import { checkIn } from '@/lib/reception/visit.service';
-import { auditEventsFor, clinicWithStaff, createPatient, createStaffUser, actorFor } from '@/tests/helpers/factories';
+import { auditEventsFor, auditMark, clinicWithStaff, createPatient, createStaffUser, actorFor } from '@/tests/helpers/factories';
 import { createNoteSchema, updateNoteSchema, type CreateNoteInput } from './note.schema';
 import { noteContent } from './note.dto';
 import {
@@ -231,6 +231,7 @@ describe('代行入力 (nurse on behalf of a named doctor)', () => {
 
 describe('access', () => {
   it('receptionist and clinic admin are FORBIDDEN on read and write', async () => {
+    const since = await auditMark(a.clinic.id);
     const patient = await createPatient(a.receptionist);
     const note = await createNote(soap(patient.id), a.doctor);
     for (const actor of [a.receptionist, a.admin]) {
@@ -240,7 +241,7 @@ describe('access', () => {
       await expectCode(getNoteHistory({ patientId: patient.id, lineageId: note.lineageId }, actor), 'FORBIDDEN');
       await expectCode(confirmNote({ noteId: note.id }, actor), 'FORBIDDEN');
     }
-    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' });
+    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' }, since);
     expect(denied.some((e) => e.userId === a.receptionist.userId)).toBe(true);
   });
 

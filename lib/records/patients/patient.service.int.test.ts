@@ -6,7 +6,7 @@ import { createNoteSchema } from '@/lib/records/notes/note.schema';
 import { createNote } from '@/lib/records/notes/note.service';
 import { changeVisitStatus, checkIn } from '@/lib/reception/visit.service';
 import { getPatient, listPatientRevisions, parsePatientQuery, registerPatient, searchPatients, updatePatient, withdrawPatientRegistration } from './patient.service';
-import { auditEventsFor, clinicWithStaff, createPatient, patientInput } from '@/tests/helpers/factories';
+import { auditEventsFor, auditMark, clinicWithStaff, createPatient, patientInput } from '@/tests/helpers/factories';
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
 let a: Staff;
@@ -42,8 +42,9 @@ describe('registerPatient', () => {
   });
 
   it('is refused to a nurse, and the denial is audited', async () => {
+    const since = await auditMark(a.clinic.id);
     await expectCode(createPatient(a.nurse), 'FORBIDDEN');
-    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' });
+    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' }, since);
     expect(denied.some((e) => e.userId === a.nurse.userId)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { loadDemoMasters } from '@/lib/masters/demo-masters';
 import type { Actor } from '@/lib/auth/actor';
-import { actorFor, auditEventsFor, clinicWithStaff, createPatient, createStaffUser } from '@/tests/helpers/factories';
+import { actorFor, auditEventsFor, auditMark, clinicWithStaff, createPatient, createStaffUser } from '@/tests/helpers/factories';
 import type { PrescriptionItemInput, SavePrescriptionInput } from './prescription.schema';
 import {
   approvePrescription,
@@ -373,10 +373,17 @@ describe('真正性: versions, immutability, 取消', () => {
 describe('permissions and tenant isolation', () => {
   it('reception has no access to prescriptions', async () => {
     const patient = await createPatient(a.receptionist);
+    const since = await auditMark(a.clinic.id);
     await expectCode(savePrescription(input(patient.id, [item(GASTER)]), a.receptionist), 'FORBIDDEN');
     await expectCode(getPrescriptionPanel(patient.id, a.receptionist), 'FORBIDDEN');
     await expectCode(prefillPrescription({ patientId: patient.id }, a.admin), 'FORBIDDEN');
-    expect((await auditEventsFor(a.clinic.id, { action: 'permission_denied' })).length).toBeGreaterThan(0);
+    // exactly the three denials of this test (not any an earlier test wrote)
+    const denied = await auditEventsFor(a.clinic.id, { action: 'permission_denied' }, since);
+    expect(denied.map((e) => [e.userId, e.outcome])).toEqual([
+      [a.receptionist.userId, 'denied'],
+      [a.receptionist.userId, 'denied'],
+      [a.admin.userId, 'denied'],
+    ]);
   });
 
   it('another clinic gets NOT_FOUND and changes nothing', async () => {
