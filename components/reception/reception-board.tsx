@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { QueueEntryDto } from '@/lib/reception/visit.service';
+import type { QueueDto } from '@/lib/reception/visit.service';
 import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, type VisitStatusValue } from '@/lib/reception/visit.constants';
 import { changeVisitStatusAction, checkInAction, recheckEligibilityAction } from '@/lib/reception/visit.actions';
 import { ELIGIBILITY_LABELS } from '@/lib/eligibility/eligibility.constants';
@@ -19,17 +19,17 @@ const STATUS_TONE: Record<VisitStatusValue, 'slate' | 'blue' | 'amber' | 'teal' 
 const ELIGIBILITY_TONE: Record<string, 'green' | 'red' | 'amber' | 'slate'> = { valid: 'green', expired: 'red', unknown: 'amber', unavailable: 'amber', not_checked: 'slate' };
 const NEXT_LABEL: Partial<Record<VisitStatusValue, string>> = { waiting: '診察待ちへ', in_consultation: '診察開始', billing: '会計へ', done: '完了' };
 
-async function fetchQueue(): Promise<QueueEntryDto[]> {
+async function fetchQueue(): Promise<QueueDto | undefined> {
   const res = await fetch('/api/internal/reception/queue', { cache: 'no-store', headers: backgroundRequestHeaders });
   if (res.status === 401) {
     window.location.href = '/login?reason=ended';
-    return [];
+    return undefined;
   }
   if (!res.ok) throw new Error('受付一覧を取得できませんでした。');
   return res.json();
 }
 
-export function ReceptionBoard(props: { initialQueue: QueueEntryDto[]; todayLabel: string; canCheckIn: boolean; canRegister: boolean; canOpenChart: boolean; canRecheck: boolean }) {
+export function ReceptionBoard(props: { initialQueue: QueueDto; canCheckIn: boolean; canRegister: boolean; canOpenChart: boolean; canRecheck: boolean }) {
   const queryClient = useQueryClient();
   const queue = useQuery({ queryKey: ['reception-queue'], queryFn: fetchQueue, initialData: props.initialQueue, refetchInterval: 5_000 });
   const [pending, startTransition] = useTransition();
@@ -66,13 +66,13 @@ export function ReceptionBoard(props: { initialQueue: QueueEntryDto[]; todayLabe
       refresh();
     });
 
-  const rows = (queue.data ?? []).filter((v) => showDone || (v.status !== 'done' && v.status !== 'cancelled'));
-  const counts = (queue.data ?? []).reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.status]: (acc[v.status] ?? 0) + 1 }), {});
+  const rows = (queue.data?.entries ?? []).filter((v) => showDone || (v.status !== 'done' && v.status !== 'cancelled'));
+  const counts = (queue.data?.entries ?? []).reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.status]: (acc[v.status] ?? 0) + 1 }), {});
 
   return (
     <div className="mx-auto flex max-w-7xl flex-col gap-4">
       <div className="flex items-center justify-between">
-        <h1 className="text-xl font-bold">受付 <span className="text-base font-normal text-slate-500">{props.todayLabel}</span></h1>
+        <h1 className="text-xl font-bold">受付 <span className="text-base font-normal text-slate-500" data-testid="reception-day">{queue.data?.dateLabel ?? props.initialQueue.dateLabel}</span></h1>
         <div className="flex gap-2 text-xs">
           {(['received', 'waiting', 'in_consultation', 'billing', 'done'] as const).map((s) => (
             <Badge key={s} tone={STATUS_TONE[s]}>{VISIT_STATUS_LABELS[s]} {counts[s] ?? 0}</Badge>
@@ -103,7 +103,10 @@ export function ReceptionBoard(props: { initialQueue: QueueEntryDto[]; todayLabe
               const next = VISIT_TRANSITIONS[v.status].filter((s) => s !== 'cancelled' && NEXT_LABEL[s] && ['received', 'waiting', 'in_consultation', 'billing'].indexOf(s) >= ['received', 'waiting', 'in_consultation', 'billing'].indexOf(v.status));
               return (
                 <tr key={v.visitId} className="border-t border-slate-100" data-status={v.status}>
-                  <td className="py-1.5 font-mono text-base font-bold">{v.receptionNumber}</td>
+                  <td className="py-1.5 font-mono text-base font-bold">
+                    {v.receptionNumber}
+                    {v.carriedOver && <span className="ml-1"><Badge tone="amber">前日 {v.visitDate.slice(5).replace('-', '/')}</Badge></span>}
+                  </td>
                   <td>{new Date(v.arrivedAt).toLocaleTimeString('ja-JP', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo' })}</td>
                   <td>{v.waitingMinutes !== null ? <span className={v.waitingMinutes >= 30 ? 'font-bold text-red-700' : ''}>{v.waitingMinutes}分</span> : '−'}</td>
                   <td>

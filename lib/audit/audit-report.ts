@@ -1,7 +1,7 @@
 /** 監査ログ report for clinic_admin: filter, sort (allow-listed keys), page, CSV. Viewing it is audited too. */
 import { z } from '@/lib/core/zod';
 import { db } from '@/lib/core/db';
-import { isValidIsoDate } from '@/lib/core/dates';
+import { isValidIsoDate, todayJst } from '@/lib/core/dates';
 import { formatInTimeZone } from '@/lib/core/tz';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
@@ -115,6 +115,11 @@ const csvCell = (v: string | null) => {
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
+
+/** The CSV's file name carries the clinic's (JST) date of the export. */
+export function auditCsvFileName(now = new Date()): string {
+  return `audit-${todayJst(now)}.csv`;
+}
 
 export async function exportAuditCsv(q: AuditReportQuery, actor: Actor): Promise<string> {
   await requirePermission(actor, 'audit.read');

@@ -1,13 +1,23 @@
 /** Dates as clinics see them: JST calendar dates, 和暦, ages. Stored timestamps are UTC. */
 import { formatInTimeZone } from './tz';
 
+/** The eras a clinic meets (birth dates from 明治), with the Gregorian year of each one's first year. */
 const ERAS = [
-  { name: '令和', short: 'R', start: new Date(Date.UTC(2019, 4, 1)) },
-  { name: '平成', short: 'H', start: new Date(Date.UTC(1989, 0, 8)) },
-  { name: '昭和', short: 'S', start: new Date(Date.UTC(1926, 11, 25)) },
-  { name: '大正', short: 'T', start: new Date(Date.UTC(1912, 6, 30)) },
-  { name: '明治', short: 'M', start: new Date(Date.UTC(1868, 0, 25)) },
+  { name: '令和', short: 'R', firstYear: 2019 },
+  { name: '平成', short: 'H', firstYear: 1989 },
+  { name: '昭和', short: 'S', firstYear: 1926 },
+  { name: '大正', short: 'T', firstYear: 1912 },
+  { name: '明治', short: 'M', firstYear: 1868 },
 ] as const;
+
+// the platform's Japanese calendar decides which era a day belongs to (a DATE is stored as UTC midnight)
+const JAPANESE_CALENDAR = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'UTC' });
+
+/** The era and year of a calendar date, e.g. { era: '平成', year: 1 } for 1989-01-08. */
+export function japaneseEra(d: Date): { era: string; year: number; month: number; day: number } {
+  const p = Object.fromEntries(JAPANESE_CALENDAR.formatToParts(d).map((x) => [x.type, x.value])) as Record<string, string>;
+  return { era: p.era ?? '', year: Number(p.year), month: Number(p.month), day: Number(p.day) };
+}
 
 /** 'YYYY-MM-DD' of a DATE column (stored as UTC midnight). */
 export function isoDate(d: Date): string {
@@ -21,22 +31,36 @@ export function dateOnly(iso: string): Date {
 
 /** 和暦, e.g. 昭和50年4月1日 (元年 for the first year). */
 export function toWareki(d: Date): string {
-  const era = ERAS.find((e) => d >= e.start);
-  if (!era) return `${d.getUTCFullYear()}年`;
-  const year = d.getUTCFullYear() - era.start.getUTCFullYear() + 1;
-  return `${era.name}${year === 1 ? '元' : year}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+  const { era, year, month, day } = japaneseEra(d);
+  return `${era}${year === 1 ? '元' : year}年${month}月${day}日`;
 }
 
-/** Parses 和暦 like 'S50.4.1', '昭和50年4月1日', 'H1/1/8' to 'YYYY-MM-DD', or null. */
+/**
+ * Parses 和暦 like 'S50.4.1', '昭和50年4月1日', 'H1/1/8' to 'YYYY-MM-DD', or null. A date outside its era is refused
+ * (S65.1.1 is not 1990; H1.1.1 was still 昭和64年): the platform's Japanese calendar must name the same era and year.
+ */
 export function parseWareki(text: string): string | null {
   const t = text.normalize('NFKC').trim();
   const m = /^(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})[.\/年-](\d{1,2})[.\/月-](\d{1,2})日?$/i.exec(t);
   if (!m) return null;
   const era = ERAS.find((e) => e.name === m[1] || e.short === m[1]!.toUpperCase());
   if (!era) return null;
-  const year = era.start.getUTCFullYear() + (m[2] === '元' ? 1 : Number(m[2])) - 1;
-  const iso = `${year}-${m[3]!.padStart(2, '0')}-${m[4]!.padStart(2, '0')}`;
-  return isValidIsoDate(iso) ? iso : null;
+  const eraYear = m[2] === '元' ? 1 : Number(m[2]);
+  if (eraYear < 1) return null;
+  const iso = `${era.firstYear + eraYear - 1}-${m[3]!.padStart(2, '0')}-${m[4]!.padStart(2, '0')}`;
+  if (!isValidIsoDate(iso)) return null;
+  const actual = japaneseEra(dateOnly(iso));
+  return actual.era === era.name && actual.year === eraYear ? iso : null;
+}
+
+/** '2026/12/04（令和8年12月4日）' for a 'YYYY-MM-DD' day: headers and labels. */
+export function dayLabel(iso: string): string {
+  return `${iso.replaceAll('-', '/')}（${toWareki(dateOnly(iso))}）`;
+}
+
+/** The day before a 'YYYY-MM-DD' day. */
+export function previousDay(iso: string): string {
+  return isoDate(new Date(dateOnly(iso).getTime() - 86_400_000));
 }
 
 export function isValidIsoDate(iso: string): boolean {

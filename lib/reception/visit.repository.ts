@@ -20,10 +20,11 @@ export const visitRepository = {
     tx.visit.updateMany({ where: { clinicId, id: visitId, status: from }, data: { status: to, statusChangedAt: new Date() } }),
   setEligibility: (c: Client, clinicId: string, visitId: string, result: EligibilityResult, detail: object) =>
     c.visit.update({ where: { clinicId_id: { clinicId, id: visitId } }, data: { eligibilityResult: result, eligibilityCheckedAt: new Date(), eligibilityDetail: detail } }),
-  listForDate: (clinicId: string, visitDate: Date) =>
+  /** The day's visits, plus the previous day's that were never finished (carried over, not lost at midnight). */
+  listForDate: (clinicId: string, visitDate: Date, previousDay: Date) =>
     db().visit.findMany({
-      where: { clinicId, visitDate },
-      orderBy: { receptionNumber: 'asc' },
+      where: { clinicId, OR: [{ visitDate }, { visitDate: previousDay, status: { notIn: ['done', 'cancelled'] } }] },
+      orderBy: [{ visitDate: 'asc' }, { receptionNumber: 'asc' }],
       include: { patient: { select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true, sex: true, birthDate: true } } },
     }),
   latestForPatient: (clinicId: string, patientId: string) =>

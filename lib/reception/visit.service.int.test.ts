@@ -35,7 +35,7 @@ describe('check-in', () => {
     expect(v1.eligibility?.result).toBe('valid');
     expect(v2.eligibility?.result).toBe('expired');
     expect(await code(checkIn({ patientId: p1.id }, a.receptionist))).toBe('CONFLICT');
-    const queue = await listQueue(a.receptionist);
+    const queue = (await listQueue(a.receptionist)).entries;
     expect(queue.map((q) => q.patient.id)).toEqual(expect.arrayContaining([p1.id, p2.id]));
     expect(queue.find((q) => q.visitId === v2.visitId)?.eligibility).toBe('expired');
     expect((await auditEventsFor(a.clinic.id, { action: 'create', resourceType: 'visit' })).length).toBeGreaterThanOrEqual(2);
@@ -68,7 +68,7 @@ describe('check-in', () => {
     const vB = await checkIn({ patientId: pB.id }, b.receptionist);
     expect(await code(changeVisitStatus({ visitId: vB.visitId, status: 'waiting' }, a.receptionist))).toBe('NOT_FOUND');
     expect(await code(recheckEligibility({ visitId: vB.visitId }, a.receptionist))).toBe('NOT_FOUND');
-    expect((await listQueue(a.receptionist)).map((q) => q.visitId)).not.toContain(vB.visitId);
+    expect((await listQueue(a.receptionist)).entries.map((q) => q.visitId)).not.toContain(vB.visitId);
     expect((await db().visit.findFirst({ where: { id: vB.visitId } }))?.status).toBe('received');
   });
 

@@ -1,7 +1,7 @@
 /** 受付: today's queue, check-in with オンライン資格確認, and the status of each visit through the day. */
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction } from '@/lib/core/db';
-import { ageOn, dateOnly, isoDate, todayJst } from '@/lib/core/dates';
+import { ageOn, dateOnly, dayLabel, isoDate, previousDay, todayJst } from '@/lib/core/dates';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
@@ -13,6 +13,10 @@ import { VISIT_TRANSITIONS, type ChangeVisitStatusInput, type CheckInInput, type
 
 export type QueueEntryDto = {
   visitId: string;
+  /** 'YYYY-MM-DD' (JST) of the visit */
+  visitDate: string;
+  /** an unfinished visit of the previous day, still on today's board */
+  carriedOver: boolean;
   receptionNumber: number;
   status: VisitStatusValue;
   arrivedAt: string;
@@ -93,17 +97,22 @@ export async function changeVisitStatus(input: ChangeVisitStatusInput, actor: Ac
 // The queue is polled every few seconds; one audit row per user per minute is enough to show who looked.
 const lastQueueAudit = new Map<string, number>();
 
-export async function listQueue(actor: Actor, date = todayJst()): Promise<QueueEntryDto[]> {
+/** The board of one JST day: its label (the header follows the day the entries belong to) and the entries. */
+export type QueueDto = { date: string; dateLabel: string; entries: QueueEntryDto[] };
+
+export async function listQueue(actor: Actor, date = todayJst()): Promise<QueueDto> {
   await requirePermission(actor, 'reception.read');
-  const visits = await visitRepository.listForDate(actor.clinicId, dateOnly(date));
+  const visits = await visitRepository.listForDate(actor.clinicId, dateOnly(date), dateOnly(previousDay(date)));
   const now = Date.now();
   const key = `${actor.clinicId}:${actor.userId}`;
   if (now - (lastQueueAudit.get(key) ?? 0) > 60_000) {
     lastQueueAudit.set(key, now);
     await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'reception_queue', detail: { date, patientIds: visits.map((v) => v.patientId) }, ctx: actor.ctx });
   }
-  return visits.map((v) => ({
+  const entries = visits.map((v) => ({
     visitId: v.id,
+    visitDate: isoDate(v.visitDate),
+    carriedOver: isoDate(v.visitDate) !== date,
     receptionNumber: v.receptionNumber,
     status: v.status,
     arrivedAt: v.arrivedAt.toISOString(),
@@ -121,6 +130,7 @@ export async function listQueue(actor: Actor, date = todayJst()): Promise<QueueE
       age: ageOn(v.patient.birthDate, date),
     },
   }));
+  return { date, dateLabel: dayLabel(date), entries };
 }
 
 /** For the chart header: the eligibility of the patient's latest visit. */

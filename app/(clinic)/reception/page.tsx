@@ -4,19 +4,16 @@ import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
 import { listQueue } from '@/lib/reception/visit.service';
 import { ReceptionBoard } from '@/components/reception/reception-board';
-import { todayJst, toWareki, dateOnly } from '@/lib/core/dates';
 
 export const metadata: Metadata = { title: '受付' };
 
 export default async function ReceptionPage() {
   const actor = await requirePageActor('reception.read');
   const queue = await listQueue(actor);
-  const today = todayJst();
   return (
     <QueryProvider>
     <ReceptionBoard
       initialQueue={queue}
-      todayLabel={`${today.replaceAll('-', '/')}（${toWareki(dateOnly(today))}）`}
       canCheckIn={can(actor.role, 'reception.write')}
       canRegister={can(actor.role, 'patient.write')}
       canOpenChart={can(actor.role, 'chart.read')}

@@ -1,7 +1,7 @@
 /** Inputs for registering and editing a patient. Shared by the form, the server actions and tests. */
 import { optionalText, z } from '@/lib/core/zod';
 import { isKana } from '@/lib/core/kana';
-import { isValidIsoDate } from '@/lib/core/dates';
+import { isValidIsoDate, todayJst } from '@/lib/core/dates';
 
 const isoDate = (label: string) =>
   z.string({ error: `${label}を入力してください。` }).refine(isValidIsoDate, `${label}は正しい日付で入力してください。`);
@@ -65,7 +65,7 @@ const patientFields = {
   familyNameKana: kana('氏（カナ）'),
   givenNameKana: kana('名（カナ）'),
   sex: z.enum(['male', 'female', 'other', 'unknown'], { error: '性別を選択してください。' }),
-  birthDate: isoDate('生年月日').refine((v) => v <= new Date().toISOString().slice(0, 10) && v >= '1880-01-01', '生年月日が正しくありません。'),
+  birthDate: isoDate('生年月日').refine((v) => v <= todayJst() && v >= '1880-01-01', '生年月日が正しくありません。'),
   postalCode: z
     .string()
     .trim()

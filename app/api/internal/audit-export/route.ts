@@ -1,4 +1,4 @@
-import { auditReportQuerySchema, exportAuditCsv } from '@/lib/audit/audit-report';
+import { auditCsvFileName, auditReportQuerySchema, exportAuditCsv } from '@/lib/audit/audit-report';
 import { withStaffRoute } from '@/lib/api/staff-route';
 
 export const GET = withStaffRoute(async ({ actor, request }) => {
@@ -7,7 +7,7 @@ export const GET = withStaffRoute(async ({ actor, request }) => {
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+      'Content-Disposition': `attachment; filename="${auditCsvFileName()}"`,
       'Cache-Control': 'no-store',
     },
   });
