@@ -7,12 +7,12 @@ import { z as zod } from 'zod';
 // only the Japanese locale: `z.locales` would pull every locale into the browser bundle
 import ja from 'zod/v4/locales/ja.js';
 import { AppError } from './app-error';
+import * as z from './zod-namespace';
 
 zod.config(ja());
 
 export * as z from './zod-namespace';
 export { CONTROL_CHARACTER_MESSAGE, isPlainText, plainText } from './plain-text';
-import * as z from './zod-namespace';
 
 /** An optional free-text field: trimmed, length-checked with a Japanese message, '' becomes undefined. */
 export const optionalText = (max: number, label: string) =>
