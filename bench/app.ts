@@ -61,8 +61,8 @@ async function insertHistory(c: pg.Client, clinic: GeneratedClinic, patientId: s
     const p = `処方継続。減塩指導。次回 4週後、採血予定。`;
     notes.push([clinic.id, randomUUID(), randomUUID(), patientId, id, 'final', s, o, a, p, 120 + Math.floor(r() * 30), 70 + Math.floor(r() * 20), 60 + Math.floor(r() * 30), (36 + r()).toFixed(1), doctor, doctor, doctor, at, randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, ''), at]);
   });
-  await insertRows(c, 'Visit', [['clinicId', 'text'], ['id', 'text'], ['patientId', 'text'], ['visitDate', 'date'], ['receptionNumber', 'int'], ['arrivedAt', 'timestamptz'], ['status', '"VisitStatus"'], ['statusChangedAt', 'timestamptz'], ['doctorId', 'text'], ['createdById', 'text'], ['createdAt', 'timestamptz']], visits);
-  await insertRows(c, 'ClinicalNote', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['visitId', 'text'], ['status', '"RecordStatus"'], ['subjective', 'text'], ['objective', 'text'], ['assessment', 'text'], ['plan', 'text'], ['systolicBp', 'int'], ['diastolicBp', 'int'], ['pulse', 'int'], ['bodyTempC', 'numeric'], ['authorId', 'text'], ['entererId', 'text'], ['confirmedById', 'text'], ['confirmedAt', 'timestamptz'], ['contentHash', 'text'], ['createdAt', 'timestamptz']], notes);
+  await insertRows(c, 'Visit', [['clinicId', 'text'], ['id', 'text'], ['patientId', 'text'], ['visitDate', 'date'], ['receptionNumber', 'int'], ['arrivedAt', 'timestamptz'], ['status', 'text'], ['statusChangedAt', 'timestamptz'], ['doctorId', 'text'], ['createdById', 'text'], ['createdAt', 'timestamptz']], visits);
+  await insertRows(c, 'ClinicalNote', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['visitId', 'text'], ['status', 'text'], ['subjective', 'text'], ['objective', 'text'], ['assessment', 'text'], ['plan', 'text'], ['systolicBp', 'int'], ['diastolicBp', 'int'], ['pulse', 'int'], ['bodyTempC', 'numeric'], ['authorId', 'text'], ['entererId', 'text'], ['confirmedById', 'text'], ['confirmedAt', 'timestamptz'], ['contentHash', 'text'], ['createdAt', 'timestamptz']], notes);
 
   // lab results: the same panel of items on evenly spaced visits until `labs` rows
   const numeric = LAB_ITEMS.filter((i) => i.valueType === 'numeric' && i.set === 'core').slice(0, 30);
@@ -80,7 +80,7 @@ async function insertHistory(c: pg.Client, clinic: GeneratedClinic, patientId: s
       labs.push([clinic.id, randomUUID(), randomUUID(), patientId, visitIds[vi], 'final', item.key, item.jlac10, `L${item.no}`, item.nameJa, value, item.unitDisplay ?? item.unit, range?.low ?? null, range?.high ?? null, computeLabFlag({ item, value, sex: 'male' }), item.specimen, item.specimenCode, collected, collected, 'csv', doctor, collected]);
     }
   }
-  await insertRows(c, 'LabResult', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['visitId', 'text'], ['status', '"RecordStatus"'], ['itemKey', 'text'], ['jlac10', 'text'], ['localCode', 'text'], ['itemName', 'text'], ['valueNumber', 'numeric'], ['unit', 'text'], ['referenceLow', 'numeric'], ['referenceHigh', 'numeric'], ['flag', 'text'], ['specimen', 'text'], ['specimenCode', 'text'], ['collectedAt', 'timestamptz'], ['reportedAt', 'timestamptz'], ['source', 'text'], ['recordedById', 'text'], ['createdAt', 'timestamptz']], labs);
+  await insertRows(c, 'LabResult', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['visitId', 'text'], ['status', 'text'], ['itemKey', 'text'], ['jlac10', 'text'], ['localCode', 'text'], ['itemName', 'text'], ['valueNumber', 'numeric'], ['unit', 'text'], ['referenceLow', 'numeric'], ['referenceHigh', 'numeric'], ['flag', 'text'], ['specimen', 'text'], ['specimenCode', 'text'], ['collectedAt', 'timestamptz'], ['reportedAt', 'timestamptz'], ['source', 'text'], ['recordedById', 'text'], ['createdAt', 'timestamptz']], labs);
 
   const prescriptions: unknown[][] = [];
   const items: unknown[][] = [];
@@ -94,8 +94,8 @@ async function insertHistory(c: pg.Client, clinic: GeneratedClinic, patientId: s
       items.push([clinic.id, randomUUID(), id, k + 1, k + 1, d.kind, 'yj', d.yj, d.yj, d.receipt, d.name, d.dose, d.unit, d.usage, d.kind === 'internal' ? 28 : null, d.kind === 'as_needed' ? 10 : null]);
     });
   }
-  await insertRows(c, 'Prescription', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['visitId', 'text'], ['status', '"RecordStatus"'], ['issuedDate', 'date'], ['authorId', 'text'], ['entererId', 'text'], ['confirmedById', 'text'], ['confirmedAt', 'timestamptz'], ['contentHash', 'text'], ['createdAt', 'timestamptz']], prescriptions);
-  await insertRows(c, 'PrescriptionItem', [['clinicId', 'text'], ['id', 'text'], ['prescriptionId', 'text'], ['rpNumber', 'int'], ['sortOrder', 'int'], ['kind', '"MedicationKind"'], ['drugCodeSystem', 'text'], ['drugCode', 'text'], ['yjCode', 'text'], ['receiptCode', 'text'], ['drugName', 'text'], ['dose', 'numeric'], ['doseUnit', 'text'], ['usageText', 'text'], ['days', 'int'], ['times', 'int']], items);
+  await insertRows(c, 'Prescription', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['visitId', 'text'], ['status', 'text'], ['issuedDate', 'date'], ['authorId', 'text'], ['entererId', 'text'], ['confirmedById', 'text'], ['confirmedAt', 'timestamptz'], ['contentHash', 'text'], ['createdAt', 'timestamptz']], prescriptions);
+  await insertRows(c, 'PrescriptionItem', [['clinicId', 'text'], ['id', 'text'], ['prescriptionId', 'text'], ['rpNumber', 'int'], ['sortOrder', 'int'], ['kind', 'text'], ['drugCodeSystem', 'text'], ['drugCode', 'text'], ['yjCode', 'text'], ['receiptCode', 'text'], ['drugName', 'text'], ['dose', 'numeric'], ['doseUnit', 'text'], ['usageText', 'text'], ['days', 'int'], ['times', 'int']], items);
 
   const diagnoses = [
     ['8833421', '高血圧症', 'I10', '2016-04-01', null],
@@ -105,13 +105,13 @@ async function insertHistory(c: pg.Client, clinic: GeneratedClinic, patientId: s
     ['5319009', '胃潰瘍', 'K259', '2019-09-02', 'cured'],
     ['7242003', '腰痛症', 'M5456', '2021-11-20', null],
   ].map(([code, name, icd, startDate, outcome], i) => [clinic.id, randomUUID(), randomUUID(), patientId, 'final', code, icd, name, name, i === 0, startDate, outcome, outcome ? '2023-02-01' : null, doctor]);
-  await insertRows(c, 'Diagnosis', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['status', '"RecordStatus"'], ['diseaseCode', 'text'], ['icd10', 'text'], ['baseName', 'text'], ['displayName', 'text'], ['isPrimary', 'bool'], ['startDate', 'date'], ['outcome', '"DiagnosisOutcome"'], ['endDate', 'date'], ['recordedById', 'text']], diagnoses);
+  await insertRows(c, 'Diagnosis', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['status', 'text'], ['diseaseCode', 'text'], ['icd10', 'text'], ['baseName', 'text'], ['displayName', 'text'], ['isPrimary', 'bool'], ['startDate', 'date'], ['outcome', 'text'], ['endDate', 'date'], ['recordedById', 'text']], diagnoses);
   const allergies = [
     ['medication', 'ペニシリン系抗菌薬', '発疹', 'moderate'],
     ['food', 'そば', '蕁麻疹', 'severe'],
     ['environment', 'スギ花粉', '鼻汁・くしゃみ', 'mild'],
   ].map(([cat, name, reaction, sev]) => [clinic.id, randomUUID(), randomUUID(), patientId, 'final', cat, name, reaction, sev, doctor]);
-  await insertRows(c, 'Allergy', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['status', '"RecordStatus"'], ['category', '"AllergyCategory"'], ['substanceName', 'text'], ['reaction', 'text'], ['severity', '"AllergySeverity"'], ['recordedById', 'text']], allergies);
+  await insertRows(c, 'Allergy', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['status', 'text'], ['category', 'text'], ['substanceName', 'text'], ['reaction', 'text'], ['severity', 'text'], ['recordedById', 'text']], allergies);
   await c.query('ANALYZE');
   return { visits: visits.length, notes: notes.length, labResults: labs.length, prescriptions: prescriptions.length, prescriptionItems: items.length, diagnoses: diagnoses.length, allergies: allergies.length };
 }

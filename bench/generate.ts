@@ -41,7 +41,7 @@ async function insertRows(c: pg.Client, table: string, cols: [string, string][],
 
 const PATIENT_COLS: [string, string][] = [
   ['clinicId', 'text'], ['id', 'text'], ['patientNumber', 'int'], ['familyName', 'text'], ['givenName', 'text'],
-  ['familyNameKana', 'text'], ['givenNameKana', 'text'], ['nameSearch', 'text'], ['kanaSearch', 'text'], ['sex', '"Sex"'],
+  ['familyNameKana', 'text'], ['givenNameKana', 'text'], ['nameSearch', 'text'], ['kanaSearch', 'text'], ['sex', 'text'],
   ['birthDate', 'date'], ['postalCode', 'text'], ['address', 'text'], ['phone', 'text'], ['phoneDigits', 'text'],
   ['createdById', 'text'], ['updatedById', 'text'], ['updatedAt', 'timestamptz'],
 ];
@@ -81,7 +81,7 @@ export async function generate(opts: { url: string; clinics: number; patientsPer
       }
       clinics.push({ id, number, name, doctorId: staff.doctor, doctorLoginId: roles[0][2], nurseId: staff.nurse, receptionistId: staff.receptionist, receptionistLoginId: roles[2][2], patients: opts.patientsPerClinic });
     }
-    await insertRows(c, 'User', [['clinicId', 'text'], ['id', 'text'], ['loginId', 'text'], ['displayName', 'text'], ['role', '"StaffRole"'], ['passwordHash', 'text'], ['updatedAt', 'timestamptz']], users);
+    await insertRows(c, 'User', [['clinicId', 'text'], ['id', 'text'], ['loginId', 'text'], ['displayName', 'text'], ['role', 'text'], ['passwordHash', 'text'], ['updatedAt', 'timestamptz']], users);
     await insertRows(c, 'LoginName', [['loginId', 'text'], ['clinicId', 'text'], ['userId', 'text']], logins);
     await c.query('COMMIT');
     const tStaff = performance.now();

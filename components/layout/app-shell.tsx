@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { StaffRole } from '@/lib/generated/prisma/enums';
+import type { StaffRole } from '@/lib/permissions/permissions';
 import { can, ROLE_LABELS, type Permission } from '@/lib/permissions/permissions';
 import { logoutAction } from '@/lib/auth/login.actions';
 import { IdleGuard } from './idle-guard';

@@ -2,7 +2,8 @@
  * The signed-in staff member for this request, from the server-side session row: revoked, expired (12 h),
  * idle (clinic setting, 30 min by default) or disabled users get no actor.
  */
-import type { StaffRole } from '@/lib/generated/prisma/enums';
+import { ROLES, type StaffRole } from '@/lib/permissions/permissions';
+import { oneOf } from '@/lib/core/text-enum';
 import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { currentRequestContext, type RequestContext } from '@/lib/core/request-context';
@@ -48,7 +49,7 @@ export async function checkSession(clinicId: string, sessionId: string, ctx: Req
       userId: user.id,
       clinicId: user.clinicId,
       clinicName: user.clinic.name,
-      role: user.role,
+      role: oneOf(ROLES, user.role),
       loginId: user.loginId,
       displayName: user.displayName,
       sessionId,

@@ -2,7 +2,6 @@
  * The permission matrix (role × action on resource). One vocabulary for staff roles and, later, vendor
  * API scopes. Checked on the server in every service; the UI uses can() only to hide buttons.
  */
-import type { StaffRole } from '@/lib/generated/prisma/enums';
 import { AppError } from '@/lib/core/app-error';
 
 export const PERMISSIONS = [
@@ -31,7 +30,9 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES: readonly StaffRole[] = ['doctor', 'nurse', 'receptionist', 'clinic_admin'];
+/** Staff roles (職種): the values of User.role (TEXT + CHECK, docs/decisions/0011). */
+export const ROLES = ['doctor', 'nurse', 'receptionist', 'clinic_admin'] as const;
+export type StaffRole = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<StaffRole, string> = {
   doctor: '医師',

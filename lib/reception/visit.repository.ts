@@ -1,5 +1,7 @@
 import { db, type Tx } from '@/lib/core/db';
-import type { VisitStatus, EligibilityResult, Prisma } from '@/lib/generated/prisma/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import type { VisitStatusValue as VisitStatus } from './visit.constants';
+import type { EligibilityResult } from '@/lib/eligibility/eligibility.constants';
 
 type Client = Tx | ReturnType<typeof db>;
 

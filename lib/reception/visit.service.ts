@@ -9,7 +9,8 @@ import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { getEligibilityService } from '@/lib/eligibility/get-eligibility-service';
 import type { EligibilityAnswer } from '@/lib/eligibility/eligibility-service';
 import { visitRepository } from './visit.repository';
-import { VISIT_TRANSITIONS, type ChangeVisitStatusInput, type CheckInInput, type VisitStatusValue } from './visit.schema';
+import { VISIT_STATUSES, VISIT_TRANSITIONS, type ChangeVisitStatusInput, type CheckInInput, type VisitStatusValue } from './visit.schema';
+import { oneOf } from '@/lib/core/text-enum';
 
 export type QueueEntryDto = {
   visitId: string;
@@ -83,14 +84,15 @@ export async function changeVisitStatus(input: ChangeVisitStatusInput, actor: Ac
   await requirePermission(actor, 'reception.write');
   const visit = await visitRepository.find(db(), actor.clinicId, input.visitId);
   if (!visit) throw notFound();
-  if (!VISIT_TRANSITIONS[visit.status].includes(input.status)) {
+  const from = oneOf(VISIT_STATUSES, visit.status);
+  if (!VISIT_TRANSITIONS[from].includes(input.status)) {
     throw new AppError('PRECONDITION_FAILED', 'この状態には変更できません。画面を更新してください。');
   }
   await runInTransaction(async (tx) => {
-    const { count } = await visitRepository.updateStatusIf(tx, actor.clinicId, visit.id, visit.status, input.status);
+    const { count } = await visitRepository.updateStatusIf(tx, actor.clinicId, visit.id, from, input.status);
     if (count !== 1) throw new AppError('CONFLICT', '他の端末で状態が変更されました。画面を更新してください。');
-    await visitRepository.addStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: visit.status, toStatus: input.status, changedById: actor.userId });
-    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'visit', resourceId: visit.id, patientId: visit.patientId, detail: { from: visit.status, to: input.status }, ctx: actor.ctx });
+    await visitRepository.addStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: from, toStatus: input.status, changedById: actor.userId });
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'visit', resourceId: visit.id, patientId: visit.patientId, detail: { from, to: input.status }, ctx: actor.ctx });
   });
 }
 
@@ -114,7 +116,7 @@ export async function listQueue(actor: Actor, date = todayJst()): Promise<QueueD
     visitDate: isoDate(v.visitDate),
     carriedOver: isoDate(v.visitDate) !== date,
     receptionNumber: v.receptionNumber,
-    status: v.status,
+    status: oneOf(VISIT_STATUSES, v.status),
     arrivedAt: v.arrivedAt.toISOString(),
     statusChangedAt: v.statusChangedAt.toISOString(),
     waitingMinutes: v.status === 'received' || v.status === 'waiting' ? Math.floor((now - v.arrivedAt.getTime()) / 60_000) : null,

@@ -2,7 +2,8 @@
  * What every version of a coded chart record (傷病名, アレルギー) says about itself: lineage, version, status, who
  * recorded it and why. Only types from the database: client components may import this file.
  */
-import type { RecordStatus } from '@/lib/generated/prisma/enums';
+import { RECORD_STATUSES, type RecordStatus } from '@/lib/records/record-version.constants';
+import { oneOf } from '@/lib/core/text-enum';
 
 /** The version columns of a versioned clinical table. */
 export type VersionedRow = {
@@ -10,7 +11,8 @@ export type VersionedRow = {
   lineageId: string;
   version: number;
   isLatest: boolean;
-  status: RecordStatus;
+  /** one of RECORD_STATUSES (TEXT + CHECK); the DTO narrows it */
+  status: string;
   patientId: string;
   recordedById: string;
   changeReason: string | null;
@@ -19,7 +21,8 @@ export type VersionedRow = {
 };
 
 /** The version columns as they leave the server: times as ISO strings, and who recorded the version by name. */
-export type VersionedRecordDto = Omit<VersionedRow, 'createdAt' | 'supersededAt'> & {
+export type VersionedRecordDto = Omit<VersionedRow, 'status' | 'createdAt' | 'supersededAt'> & {
+  status: RecordStatus;
   recordedByName: string | null;
   createdAt: string;
   supersededAt: string | null;
@@ -34,7 +37,7 @@ export function toVersionedRecordDto(row: VersionedRow, names?: Map<string, stri
     lineageId: row.lineageId,
     version: row.version,
     isLatest: row.isLatest,
-    status: row.status,
+    status: oneOf(RECORD_STATUSES, row.status),
     patientId: row.patientId,
     recordedById: row.recordedById,
     recordedByName: names?.get(row.recordedById) ?? null,

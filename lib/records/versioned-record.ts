@@ -9,7 +9,7 @@ import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
 import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
-import type { RecordStatus } from '@/lib/generated/prisma/enums';
+import type { RecordStatus } from '@/lib/records/record-version.constants';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { changedFieldNames } from './record-version';
 import type { VersionedRecordDto, VersionedRow, VersionHistoryDto } from './versioned-record.dto';

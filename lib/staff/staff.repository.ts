@@ -1,5 +1,5 @@
 import { db, type Tx } from '@/lib/core/db';
-import type { StaffRole } from '@/lib/generated/prisma/enums';
+import type { StaffRole } from '@/lib/permissions/permissions';
 
 type Client = Tx | ReturnType<typeof db>;
 

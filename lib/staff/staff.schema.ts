@@ -1,6 +1,7 @@
 import { z } from '@/lib/core/zod';
+import { ROLES } from '@/lib/permissions/permissions';
 
-const role = z.enum(['doctor', 'nurse', 'receptionist', 'clinic_admin'], { error: '職種を選択してください。' });
+const role = z.enum(ROLES, { error: '職種を選択してください。' });
 
 export const createStaffSchema = z
   .object({

@@ -8,7 +8,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/guards';
 import { authRepository } from '@/lib/auth/auth.repository';
 import { hashPassword, passwordPolicyError, verifyPassword } from '@/lib/auth/password';
-import type { StaffRole } from '@/lib/generated/prisma/enums';
+import { ROLES, type StaffRole } from '@/lib/permissions/permissions';
+import { oneOf } from '@/lib/core/text-enum';
 import { staffRepository } from './staff.repository';
 import type { ChangePasswordInput, ClinicSettingsInput, CreateStaffInput } from './staff.schema';
 
@@ -37,7 +38,7 @@ export async function listStaff(actor: Actor): Promise<StaffDto[]> {
     loginId: u.loginId,
     displayName: u.displayName,
     displayNameKana: u.displayNameKana,
-    role: u.role,
+    role: oneOf(ROLES, u.role),
     mfaEnabled: Boolean(u.totpEnabledAt),
     mustChangePassword: u.mustChangePassword,
     disabled: Boolean(u.disabledAt),

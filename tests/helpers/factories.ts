@@ -4,7 +4,7 @@ import { db } from '@/lib/core/db';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { sealSecret } from '@/lib/auth/secret-box';
-import type { StaffRole } from '@/lib/generated/prisma/enums';
+import type { StaffRole } from '@/lib/permissions/permissions';
 import { registerPatient } from '@/lib/records/patients/patient.service';
 import type { RegisterPatientInput } from '@/lib/records/patients/patient.schema';
 import { neverLogged } from './never-logged';
@@ -40,7 +40,7 @@ export async function createStaffUser(clinicId: string, role: StaffRole, overrid
     },
   });
   await db().loginName.create({ data: { loginId, clinicId, userId: user.id } });
-  return user;
+  return { ...user, role };
 }
 
 export function actorFor(user: { id: string; clinicId: string; role: StaffRole; loginId: string; displayName: string }): Actor {

@@ -1,11 +1,24 @@
 import type { Allergy } from '@/lib/generated/prisma/client';
 import { isoDate } from '@/lib/core/dates';
 import { toVersionedRecordDto, type VersionedRecordDto, type VersionHistoryDto } from '@/lib/records/versioned-record.dto';
-import { CATEGORY_LABELS, CLINICAL_STATUS_LABELS, SEVERITY_LABELS, VERIFICATION_LABELS, type AllergyVerification } from './allergy.constants';
+import { oneOf } from '@/lib/core/text-enum';
+import {
+  ALLERGY_CATEGORIES,
+  ALLERGY_CLINICAL_STATUSES,
+  ALLERGY_SEVERITIES,
+  CATEGORY_LABELS,
+  CLINICAL_STATUS_LABELS,
+  SEVERITY_LABELS,
+  VERIFICATION_LABELS,
+  type AllergyCategory,
+  type AllergyClinicalStatus,
+  type AllergySeverity,
+  type AllergyVerification,
+} from './allergy.constants';
 
 /** One version of an allergy. Carries what JP_AllergyIntolerance_eCS needs (code + system, category, status, dates). */
 export type AllergyDto = VersionedRecordDto & {
-  category: Allergy['category'];
+  category: AllergyCategory;
   categoryLabel: string;
   /** 'yj' | 'receipt' | 'jfagy-food' | 'jfagy-nonfood' | 'jfagy-medication' | null (free text) */
   codeSystem: string | null;
@@ -14,10 +27,10 @@ export type AllergyDto = VersionedRecordDto & {
   substanceName: string;
   yjCode: string | null;
   reaction: string | null;
-  severity: Allergy['severity'];
+  severity: AllergySeverity | null;
   severityLabel: string | null;
   onsetDate: string | null;
-  clinicalStatus: Allergy['clinicalStatus'];
+  clinicalStatus: AllergyClinicalStatus;
   clinicalStatusLabel: string;
   verification: AllergyVerification;
   verificationLabel: string;
@@ -35,7 +48,7 @@ export type MedicationAllergyDto = {
   yjCode: string | null;
   code: string | null;
   codeSystem: string | null;
-  severity: Allergy['severity'];
+  severity: AllergySeverity | null;
   reaction: string | null;
 };
 
@@ -44,21 +57,24 @@ export type { AllergenSearchHit as AllergenOptionDto, DrugSearchHit as DrugOptio
 
 export function toAllergyDto(row: Allergy, names?: Map<string, string>): AllergyDto {
   const verification: AllergyVerification = row.verification === 'unconfirmed' ? 'unconfirmed' : 'confirmed';
+  const category = oneOf(ALLERGY_CATEGORIES, row.category);
+  const severity = oneOf(ALLERGY_SEVERITIES, row.severity);
+  const clinicalStatus = oneOf(ALLERGY_CLINICAL_STATUSES, row.clinicalStatus);
   return {
     ...toVersionedRecordDto(row, names),
-    category: row.category,
-    categoryLabel: CATEGORY_LABELS[row.category],
+    category,
+    categoryLabel: CATEGORY_LABELS[category],
     codeSystem: row.codeSystem,
     code: row.code,
     isCoded: row.code !== null,
     substanceName: row.substanceName,
     yjCode: row.yjCode,
     reaction: row.reaction,
-    severity: row.severity,
-    severityLabel: row.severity ? SEVERITY_LABELS[row.severity] : null,
+    severity,
+    severityLabel: severity ? SEVERITY_LABELS[severity] : null,
     onsetDate: row.onsetDate ? isoDate(row.onsetDate) : null,
-    clinicalStatus: row.clinicalStatus,
-    clinicalStatusLabel: CLINICAL_STATUS_LABELS[row.clinicalStatus],
+    clinicalStatus,
+    clinicalStatusLabel: CLINICAL_STATUS_LABELS[clinicalStatus],
     verification,
     verificationLabel: VERIFICATION_LABELS[verification],
     longTermStorage: row.longTermStorage,

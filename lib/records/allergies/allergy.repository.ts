@@ -1,5 +1,7 @@
 import { db, Prisma, type Tx } from '@/lib/core/db';
 import type { MedicationAllergyDto } from './allergy.dto';
+import { ALLERGY_SEVERITIES } from './allergy.constants';
+import { oneOf } from '@/lib/core/text-enum';
 
 type Client = Tx | ReturnType<typeof db>;
 type Scope = { clinicId: string };
@@ -48,5 +50,5 @@ export async function listActiveMedicationAllergies(tx: Tx, scope: { clinicId: s
     orderBy: { createdAt: 'asc' },
     select: { id: true, lineageId: true, substanceName: true, yjCode: true, code: true, codeSystem: true, severity: true, reaction: true },
   });
-  return rows;
+  return rows.map((r) => ({ ...r, severity: oneOf(ALLERGY_SEVERITIES, r.severity) }));
 }

@@ -1,7 +1,8 @@
 import type { Diagnosis } from '@/lib/generated/prisma/client';
 import { isoDate } from '@/lib/core/dates';
 import { toVersionedRecordDto, type VersionedRecordDto, type VersionHistoryDto } from '@/lib/records/versioned-record.dto';
-import { OUTCOME_LABELS, SUSPECTED_MODIFIER_CODE } from './diagnosis.constants';
+import { oneOf } from '@/lib/core/text-enum';
+import { DIAGNOSIS_OUTCOMES, OUTCOME_LABELS, SUSPECTED_MODIFIER_CODE, type DiagnosisOutcome } from './diagnosis.constants';
 
 /** A 修飾語 as stored with the diagnosis (copied from the master at the time of recording). */
 export type DiagnosisModifierDto = {
@@ -29,7 +30,7 @@ export type DiagnosisDto = VersionedRecordDto & {
   isPrimary: boolean;
   isSuspected: boolean;
   startDate: string;
-  outcome: Diagnosis['outcome'];
+  outcome: DiagnosisOutcome | null;
   outcomeLabel: string | null;
   endDate: string | null;
   isActive: boolean;
@@ -67,6 +68,7 @@ export function composeDisplayName(baseName: string, modifiers: Pick<DiagnosisMo
 export const hasSuspectedModifier = (modifiers: Pick<DiagnosisModifierDto, 'code'>[]) => modifiers.some((m) => m.code === SUSPECTED_MODIFIER_CODE);
 
 export function toDiagnosisDto(row: Diagnosis, names?: Map<string, string>): DiagnosisDto {
+  const outcome = oneOf(DIAGNOSIS_OUTCOMES, row.outcome);
   return {
     ...toVersionedRecordDto(row, names),
     visitId: row.visitId,
@@ -81,8 +83,8 @@ export function toDiagnosisDto(row: Diagnosis, names?: Map<string, string>): Dia
     isPrimary: row.isPrimary,
     isSuspected: row.isSuspected,
     startDate: isoDate(row.startDate),
-    outcome: row.outcome,
-    outcomeLabel: row.outcome ? OUTCOME_LABELS[row.outcome] : null,
+    outcome,
+    outcomeLabel: outcome ? OUTCOME_LABELS[outcome] : null,
     endDate: row.endDate ? isoDate(row.endDate) : null,
     isActive: row.outcome === null && row.status !== 'entered_in_error',
     longTermStorage: row.longTermStorage,

@@ -6,7 +6,8 @@
  */
 import type { LabResult } from '@/lib/generated/prisma/client';
 import { formatInTimeZone } from '@/lib/core/tz';
-import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
+import { RECORD_STATUSES, RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
+import { oneOf } from '@/lib/core/text-enum';
 import {
   JLAC10_CODE_SYSTEM,
   LAB_ITEMS,
@@ -97,13 +98,14 @@ export function toLabResultDto(r: LabResult): LabResultDto {
   const item = LAB_ITEMS_BY_KEY.get(r.itemKey) ?? null;
   const valueNumber = num(r.valueNumber);
   const valueDisplay = r.valueText ?? (valueNumber != null ? formatLabNumber(valueNumber, item) : '');
+  const status = oneOf(RECORD_STATUSES, r.status);
   return {
     id: r.id,
     lineageId: r.lineageId,
     version: r.version,
     isLatest: r.isLatest,
-    status: r.status,
-    statusLabel: RECORD_STATUS_LABELS[r.status],
+    status,
+    statusLabel: RECORD_STATUS_LABELS[status],
     patientId: r.patientId,
     visitId: r.visitId,
     itemKey: r.itemKey,

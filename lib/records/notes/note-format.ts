@@ -1,5 +1,7 @@
 /** Pure display helpers for 診療録, safe for client components (BMI, the vitals line, status badges). */
 
+import type { RecordStatus } from '@/lib/records/record-version.constants';
+
 export type NoteVitals = {
   heightCm: number | null;
   weightKg: number | null;
@@ -31,7 +33,7 @@ export function formatVitalsLine(v: NoteVitals): string {
   return parts.join('　');
 }
 
-export type NoteStatus = 'draft' | 'pending_approval' | 'final' | 'entered_in_error';
+export type NoteStatus = RecordStatus;
 
 /** Short labels for the timeline badges. */
 export const NOTE_STATUS_BADGES: Record<NoteStatus, { label: string; tone: 'amber' | 'blue' | 'green' | 'red' }> = {

@@ -2,7 +2,8 @@ import type { ClinicalNote } from '@/lib/generated/prisma/client';
 import { formatInTimeZone } from '@/lib/core/tz';
 import { isoDate } from '@/lib/core/dates';
 import { contentHash } from '@/lib/records/record-version';
-import { RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
+import { RECORD_STATUSES, RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
+import { oneOf } from '@/lib/core/text-enum';
 import { computeBmi, type NoteStatus, type NoteVitals } from './note-format';
 
 export type StaffRef = { id: string; name: string };
@@ -102,6 +103,7 @@ const ref = (names: Map<string, string>, id: string | null): StaffRef | null => 
 
 export function toNoteDto(row: ClinicalNote, names: Map<string, string>, encounterDate?: string): NoteDto {
   const vitals = vitalsOf(row);
+  const status = oneOf(RECORD_STATUSES, row.status);
   return {
     id: row.id,
     lineageId: row.lineageId,
@@ -110,8 +112,8 @@ export function toNoteDto(row: ClinicalNote, names: Map<string, string>, encount
     patientId: row.patientId,
     visitId: row.visitId,
     encounterDate: encounterDate ?? formatInTimeZone(row.createdAt, 'yyyy-MM-dd'),
-    status: row.status,
-    statusLabel: RECORD_STATUS_LABELS[row.status],
+    status,
+    statusLabel: RECORD_STATUS_LABELS[status],
     subjective: row.subjective,
     objective: row.objective,
     assessment: row.assessment,

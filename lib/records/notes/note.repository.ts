@@ -1,5 +1,6 @@
 import { db, type Tx } from '@/lib/core/db';
-import type { Prisma, RecordStatus } from '@/lib/generated/prisma/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import type { RecordStatus } from '@/lib/records/record-version.constants';
 
 type Client = Tx | ReturnType<typeof db>;
 export type Scope = { clinicId: string };

@@ -1,6 +1,7 @@
 import type { Patient, PatientInsurance, PublicExpense } from '@/lib/generated/prisma/client';
 import { ageOn, isoDate, toWareki } from '@/lib/core/dates';
-import { SEX_LABELS } from './patient.schema';
+import { oneOf } from '@/lib/core/text-enum';
+import { SEXES, SEX_LABELS, type Sex } from './patient.schema';
 
 export type InsuranceDto = {
   insurerNumber: string;
@@ -23,7 +24,7 @@ export type PatientDto = {
   givenNameKana: string;
   fullName: string;
   fullNameKana: string;
-  sex: Patient['sex'];
+  sex: Sex;
   sexLabel: string;
   birthDate: string;
   birthDateWareki: string;
@@ -56,6 +57,7 @@ export function toInsuranceDto(i: PatientInsurance): InsuranceDto {
 export function toPatientDto(p: PatientRow): PatientDto {
   const insurance = p.insurances?.find((i) => !i.endedAt) ?? null;
   const pe = p.publicExpenses?.find((x) => !x.endedAt) ?? null;
+  const sex = oneOf(SEXES, p.sex);
   return {
     id: p.id,
     patientNumber: p.patientNumber,
@@ -65,8 +67,8 @@ export function toPatientDto(p: PatientRow): PatientDto {
     givenNameKana: p.givenNameKana,
     fullName: `${p.familyName} ${p.givenName}`,
     fullNameKana: `${p.familyNameKana} ${p.givenNameKana}`,
-    sex: p.sex,
-    sexLabel: SEX_LABELS[p.sex],
+    sex,
+    sexLabel: SEX_LABELS[sex],
     birthDate: isoDate(p.birthDate),
     birthDateWareki: toWareki(p.birthDate),
     age: ageOn(p.birthDate),

@@ -3,6 +3,10 @@ import { optionalText, z } from '@/lib/core/zod';
 import { isKana } from '@/lib/core/kana';
 import { isValidIsoDate, todayJst } from '@/lib/core/dates';
 
+/** Patient.sex (TEXT + CHECK, docs/decisions/0011). */
+export const SEXES = ['male', 'female', 'other', 'unknown'] as const;
+export type Sex = (typeof SEXES)[number];
+
 const isoDate = (label: string) =>
   z.string({ error: `${label}を入力してください。` }).refine(isValidIsoDate, `${label}は正しい日付で入力してください。`);
 
@@ -64,7 +68,7 @@ const patientFields = {
   givenName: name('名（漢字）'),
   familyNameKana: kana('氏（カナ）'),
   givenNameKana: kana('名（カナ）'),
-  sex: z.enum(['male', 'female', 'other', 'unknown'], { error: '性別を選択してください。' }),
+  sex: z.enum(SEXES, { error: '性別を選択してください。' }),
   birthDate: isoDate('生年月日').refine((v) => v <= todayJst() && v >= '1880-01-01', '生年月日が正しくありません。'),
   postalCode: z
     .string()
@@ -113,5 +117,5 @@ export const searchPatientsSchema = z
   .strict();
 export type SearchPatientsInput = z.infer<typeof searchPatientsSchema>;
 
-export const SEX_LABELS = { male: '男', female: '女', other: 'その他', unknown: '不明' } as const;
+export const SEX_LABELS: Record<Sex, string> = { male: '男', female: '女', other: 'その他', unknown: '不明' };
 export const RELATIONSHIP_LABELS = { self: '本人', family: '家族' } as const;

@@ -7,13 +7,15 @@
 import type { Prescription, PrescriptionItem } from '@/lib/generated/prisma/client';
 import { isoDate } from '@/lib/core/dates';
 import type { ActionResult } from '@/lib/actions/define-action';
-import type { DoseBasis, MedicationKindValue, PrescriptionItemInput } from './prescription.schema';
+import { oneOf } from '@/lib/core/text-enum';
+import { RECORD_STATUSES, type RecordStatus } from '@/lib/records/record-version.constants';
+import { MEDICATION_KINDS, type DoseBasis, type MedicationKindValue, type PrescriptionItemInput } from './prescription.schema';
 import type { SafetyReport } from './safety-check';
 
 /** Master search hits for the drug and 用法 pickers. */
 export type { DrugSearchHit, UsageDto } from '@/lib/masters/master-search.repository';
 
-export type PrescriptionStatus = Prescription['status'];
+export type PrescriptionStatus = RecordStatus;
 export type DrugCodeSystem = 'yj' | 'generic' | 'none';
 
 export const DRUG_CODE_SYSTEM_URIS: Record<Exclude<DrugCodeSystem, 'none'>, string> = {
@@ -84,7 +86,7 @@ export function toPrescriptionItemDto(i: PrescriptionItem): PrescriptionItemDto 
     id: i.id,
     rpNumber: i.rpNumber,
     sortOrder: i.sortOrder,
-    kind: i.kind,
+    kind: oneOf(MEDICATION_KINDS, i.kind),
     drugCodeSystem: (['yj', 'generic', 'none'].includes(i.drugCodeSystem) ? i.drugCodeSystem : 'none') as DrugCodeSystem,
     drugCode: i.drugCode,
     yjCode: i.yjCode,
@@ -128,7 +130,7 @@ export function toPrescriptionDto(p: PrescriptionRow, names: Map<string, string>
     isLatest: p.isLatest,
     patientId: p.patientId,
     visitId: p.visitId,
-    status: p.status,
+    status: oneOf(RECORD_STATUSES, p.status),
     outOfHouse: p.outOfHouse,
     issuedDate,
     authorId: p.authorId,

@@ -1,6 +1,6 @@
 /** Prisma access for 処方. Every query is scoped by clinicId. */
 import { db, Prisma, type Tx } from '@/lib/core/db';
-import type { RecordStatus } from '@/lib/generated/prisma/enums';
+import type { RecordStatus } from '@/lib/records/record-version.constants';
 
 type Client = Tx | ReturnType<typeof db>;
 export type Scope = { clinicId: string };

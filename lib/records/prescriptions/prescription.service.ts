@@ -21,7 +21,8 @@ import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { toPatientDto } from '@/lib/records/patients/patient.dto';
 import { openVisitToday } from '@/lib/reception/visit.service';
 import { staffNames } from '@/lib/staff/staff-names';
-import type { RecordStatus } from '@/lib/generated/prisma/enums';
+import { RECORD_STATUSES, type RecordStatus } from '@/lib/records/record-version.constants';
+import { oneOf } from '@/lib/core/text-enum';
 import { prescriptionRepository, type PrescriptionItemData } from './prescription.repository';
 import {
   itemActiveUntil,
@@ -505,7 +506,8 @@ export async function getPrescriptionForPrint(input: { patientId: string; prescr
     await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'print', resourceType: RESOURCE, resourceId: row.id, patientId: row.patientId, outcome: 'failure', detail: { status: row.status, isLatest: row.isLatest }, ctx: actor.ctx });
     return new AppError('PRECONDITION_FAILED', message);
   };
-  if (row.status !== 'final') throw await refuse(NOT_PRINTABLE[row.status]);
+  const status = oneOf(RECORD_STATUSES, row.status);
+  if (status !== 'final') throw await refuse(NOT_PRINTABLE[status]);
   if (!row.isLatest) throw await refuse('この処方には新しい版があります。最新の版を印刷してください。');
   const clinic = await prescriptionRepository.findClinic(db(), { clinicId: actor.clinicId });
   if (!clinic) throw notFound();
