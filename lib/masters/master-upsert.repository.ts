@@ -117,13 +117,16 @@ export async function upsertMasterRows(table: MasterTable, rows: MasterRow[]): P
     (insertable ? full : partial).push(row);
   }
   const client = db();
+  // The time is a parameter, not now(): Citus refuses non-IMMUTABLE functions in ON CONFLICT DO UPDATE SET on
+  // reference tables (docs/decisions/0011), and one import batch gets one timestamp either way.
+  const importedAt = Prisma.sql`${new Date()}::timestamptz`;
   for (const group of groupBySignature(spec, full)) {
     const columns = ['code', ...group.columns];
     const values = group.rows.map(
       (r) => Prisma.sql`(${Prisma.join(columns.map((c) => param(r.values[c], spec.columns[c])))})`,
     );
     const sets = group.columns.map((c) => Prisma.sql`${ident(c)} = EXCLUDED.${ident(c)}`);
-    if (spec.hasImportedAt) sets.push(Prisma.sql`"importedAt" = now()`);
+    if (spec.hasImportedAt) sets.push(Prisma.sql`"importedAt" = ${importedAt}`);
     const result = await client.$queryRaw<{ inserted: boolean }[]>`
       INSERT INTO ${ident(spec.table)} AS t (${Prisma.join(columns.map(ident))})
       VALUES ${Prisma.join(values)}
@@ -142,7 +145,7 @@ export async function upsertMasterRows(table: MasterTable, rows: MasterRow[]): P
       (r) => Prisma.sql`(${Prisma.join(columns.map((c) => param(r.values[c], spec.columns[c])))})`,
     );
     const sets = group.columns.map((c) => Prisma.sql`${ident(c)} = v.${ident(c)}`);
-    if (spec.hasImportedAt) sets.push(Prisma.sql`"importedAt" = now()`);
+    if (spec.hasImportedAt) sets.push(Prisma.sql`"importedAt" = ${importedAt}`);
     if (sets.length === 0) continue;
     const result = await client.$queryRaw<{ code: string }[]>`
       UPDATE ${ident(spec.table)} AS t SET ${Prisma.join(sets)}
@@ -191,6 +194,7 @@ export async function resolveDiseaseMovesByKeyNumber(moves: { code: string; move
  */
 export async function applyGenericNames(rows: GenericNameRow[]): Promise<number> {
   const client = db();
+  const importedAt = Prisma.sql`${new Date()}::timestamptz`;
   let changed = 0;
   const general = rows.filter((r) => !r.yjCode);
   const exceptions = rows.filter((r) => r.yjCode);
@@ -198,7 +202,7 @@ export async function applyGenericNames(rows: GenericNameRow[]): Promise<number>
     const chunk = general.slice(i, i + 500);
     const values = Prisma.join(chunk.map((r) => Prisma.sql`(${r.genericCode}::text, ${r.genericName}::text)`));
     changed += await client.$executeRaw`
-      UPDATE "DrugMaster" AS d SET "genericName" = v."name", "importedAt" = now()
+      UPDATE "DrugMaster" AS d SET "genericName" = v."name", "importedAt" = ${importedAt}
       FROM (VALUES ${values}) AS v ("code", "name")
       WHERE d."genericCode" = v."code" AND d."genericName" IS DISTINCT FROM v."name"`;
     const standard = chunk.filter((r) => r.genericCode.endsWith('ZZZ'));
@@ -207,7 +211,7 @@ export async function applyGenericNames(rows: GenericNameRow[]): Promise<number>
       standard.map((r) => Prisma.sql`(${r.genericCode.slice(0, 9)}::text, ${r.genericCode}::text, ${r.genericName}::text)`),
     );
     changed += await client.$executeRaw`
-      UPDATE "DrugMaster" AS d SET "genericCode" = v."code", "genericName" = v."name", "importedAt" = now()
+      UPDATE "DrugMaster" AS d SET "genericCode" = v."code", "genericName" = v."name", "importedAt" = ${importedAt}
       FROM (VALUES ${prefixed}) AS v ("prefix", "code", "name")
       WHERE d."genericCode" IS NULL AND d."yjCode" LIKE v."prefix" || '%'`;
   }
@@ -217,7 +221,7 @@ export async function applyGenericNames(rows: GenericNameRow[]): Promise<number>
       chunk.map((r) => Prisma.sql`(${r.yjCode!}::text, ${r.genericCode}::text, ${r.genericName}::text)`),
     );
     changed += await client.$executeRaw`
-      UPDATE "DrugMaster" AS d SET "genericCode" = v."code", "genericName" = v."name", "importedAt" = now()
+      UPDATE "DrugMaster" AS d SET "genericCode" = v."code", "genericName" = v."name", "importedAt" = ${importedAt}
       FROM (VALUES ${values}) AS v ("yj", "code", "name")
       WHERE d."yjCode" = v."yj"
         AND (d."genericCode" IS DISTINCT FROM v."code" OR d."genericName" IS DISTINCT FROM v."name")`;
