@@ -69,10 +69,12 @@ export async function generate(opts: { url: string; clinics: number; patientsPer
       const number = existing + i + 1;
       const id = randomUUID();
       const name = `ベンチ第${number}クリニック`;
+      const institutionNumber = `13${pad(900000 + number, 8)}`.slice(0, 10);
       await c.query(
         `INSERT INTO "Clinic" (id, "institutionNumber", name, "mfaRequired", "nextPatientNumber", "updatedAt") VALUES ($1, $2, $3, false, $4, now())`,
-        [id, `13${pad(900000 + number, 8)}`.slice(0, 10), name, opts.patientsPerClinic + 1],
+        [id, institutionNumber, name, opts.patientsPerClinic + 1],
       );
+      await c.query('INSERT INTO "InstitutionNumber" ("institutionNumber", "clinicId") VALUES ($1, $2)', [institutionNumber, id]);
       const staff = { doctor: randomUUID(), nurse: randomUUID(), receptionist: randomUUID() };
       const roles = [['doctor', staff.doctor, `doctor-${number}@bench.example.jp`, '医師 ベンチ'], ['nurse', staff.nurse, `nurse-${number}@bench.example.jp`, '看護師 ベンチ'], ['receptionist', staff.receptionist, `reception-${number}@bench.example.jp`, '受付 ベンチ']] as const;
       for (const [role, uid, loginId, displayName] of roles) {

@@ -49,7 +49,8 @@ const STORIES: Story[] = [
 
 export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) => void = () => {}) {
   const clinicDef = DEMO_CLINICS[0]!;
-  const clinic = await prisma.clinic.findUnique({ where: { institutionNumber: clinicDef.institutionNumber } });
+  const entry = await prisma.institutionNumber.findUnique({ where: { institutionNumber: clinicDef.institutionNumber } });
+  const clinic = entry && (await prisma.clinic.findUnique({ where: { id: entry.clinicId } }));
   if (!clinic) return;
   const hasRecords = (await prisma.diagnosis.count({ where: { clinicId: clinic.id } })) > 0;
   const doctor = await prisma.user.findFirst({ where: { clinicId: clinic.id, loginId: demoLoginId('doctor', clinicDef) } });

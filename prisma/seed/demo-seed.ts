@@ -113,7 +113,7 @@ function patientRows(clinicId: string, clinicKey: 'a' | 'b', count: number, seed
 
 export async function seedDemo(prisma: PrismaClient, options: { patientsPerClinic?: number; log?: (m: string) => void } = {}) {
   const log = options.log ?? (() => {});
-  const existing = await prisma.clinic.findUnique({ where: { institutionNumber: DEMO_CLINICS[0]!.institutionNumber } });
+  const existing = await prisma.institutionNumber.findUnique({ where: { institutionNumber: DEMO_CLINICS[0]!.institutionNumber } });
   if (existing) {
     log('demo data already present');
     return;
@@ -124,6 +124,7 @@ export async function seedDemo(prisma: PrismaClient, options: { patientsPerClini
       const clinic = await tx.clinic.create({
         data: { institutionNumber: c.institutionNumber, loginDomain: c.domain, name: c.name, nameKana: c.nameKana, postalCode: c.postalCode, address: c.address, phone: c.phone, mfaRequired: c.mfaRequired },
       });
+      await tx.institutionNumber.create({ data: { institutionNumber: c.institutionNumber, clinicId: clinic.id } });
       for (const [code, name] of c.departments) await tx.department.create({ data: { clinicId: clinic.id, code, name } });
       let adminId = '';
       for (const s of DEMO_STAFF) {

@@ -14,13 +14,18 @@ neverLogged(TEST_PASSWORD);
 let passwordHash: Promise<string> | undefined;
 
 export async function createClinic(overrides: { mfaRequired?: boolean; idleTimeoutMinutes?: number; name?: string } = {}) {
-  return db().clinic.create({
-    data: {
-      institutionNumber: String(randomInt(1_000_000_000, 9_999_999_999)),
-      name: overrides.name ?? `テストクリニック${randomInt(1000, 9999)}`,
-      mfaRequired: overrides.mfaRequired ?? false,
-      idleTimeoutMinutes: overrides.idleTimeoutMinutes ?? 30,
-    },
+  const institutionNumber = String(randomInt(1_000_000_000, 9_999_999_999));
+  return db().$transaction(async (tx) => {
+    const clinic = await tx.clinic.create({
+      data: {
+        institutionNumber,
+        name: overrides.name ?? `テストクリニック${randomInt(1000, 9999)}`,
+        mfaRequired: overrides.mfaRequired ?? false,
+        idleTimeoutMinutes: overrides.idleTimeoutMinutes ?? 30,
+      },
+    });
+    await tx.institutionNumber.create({ data: { institutionNumber, clinicId: clinic.id } });
+    return clinic;
   });
 }
 
