@@ -2,17 +2,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runInTransaction, db } from '@/lib/core/db';
 import { clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { sqlAs, withAppClientAs } from '@/tests/helpers/db-role';
+import { APP_ROLE, ensureAppRole, sqlAs, withAppClientAs } from '@/tests/helpers/db-role';
 import { recordAuditEvent, verifyAuditChain } from './audit';
 import { sealAuditEvents } from './audit-sealer';
 
-const APP = 'karte_app';
+const APP = APP_ROLE;
 const PERMISSION_DENIED = '42501';
 
 let clinicId: string;
 let patientId: string;
 
 beforeAll(async () => {
+  await ensureAppRole();
   const staff = await clinicWithStaff();
   clinicId = staff.clinic.id;
   patientId = (await createPatient(staff.doctor)).id;
@@ -24,7 +25,7 @@ describe('karte_app privileges (C3)', () => {
   it('appends audit events through the app code path and seals them as karte_app, chain intact', async () => {
     const before = await db().auditEvent.count({ where: { clinicId } });
     const who = await runInTransaction(async (tx) => {
-      await tx.$executeRaw`SET LOCAL ROLE karte_app`;
+      await tx.$executeRaw`SET LOCAL ROLE karte_test_app`;
       await recordAuditEvent(tx, {
         clinicId,
         actor: { userId: 'u-app-role', role: 'doctor', loginId: 'app-role@test' },
@@ -74,7 +75,7 @@ describe('karte_app privileges (C3)', () => {
   it('can change ordinary tables, but not the schema, TRUNCATE or the migration history', async () => {
     // the same kind of statement that is denied on AuditEvent succeeds on Patient: the grants exist, they are selective
     const updated = await runInTransaction(async (tx) => {
-      await tx.$executeRaw`SET LOCAL ROLE karte_app`;
+      await tx.$executeRaw`SET LOCAL ROLE karte_test_app`;
       return tx.patient.update({ where: { clinicId_id: { clinicId, id: patientId } }, data: { address: '東京都千代田区1-1' } });
     });
     expect(updated.address).toBe('東京都千代田区1-1');

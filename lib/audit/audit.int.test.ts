@@ -9,7 +9,7 @@ import { env } from '@/lib/core/env';
 import { recordAuditEventNow, verifyAuditChain } from './audit';
 import { readLatestAnchors } from './audit-anchor';
 import { sealAuditEvents, startAuditSealer } from './audit-sealer';
-import { sqlAs } from '@/tests/helpers/db-role';
+import { APP_ROLE, ensureAppRole, sqlAs, withTriggersOff } from '@/tests/helpers/db-role';
 
 const ctx = { ip: '10.0.0.1', requestId: 'req-1' };
 
@@ -24,25 +24,6 @@ async function chainOf(n: number, options: { seal?: boolean } = {}) {
   return clinicId;
 }
 
-/**
- * Tampering as a database superuser would: session_replication_role = replica switches the triggers off for this
- * transaction only (other tests running meanwhile keep theirs).
- */
-async function asSuperuserWithoutTriggers(fn: (c: pg.Client) => Promise<void>): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL session_replication_role = replica');
-    await fn(client);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    await client.end();
-  }
-}
 
 const verify = (clinicId: string, anchorFile?: string) => verifyAuditChain({ clinicId, anchorFile });
 
@@ -124,15 +105,16 @@ describe('protection of rows and seals', () => {
   });
 
   it('lets karte_app seal rows but not change their content, nor change or delete seals', async () => {
+    await ensureAppRole();
     const clinicId = await chainOf(1);
     const [row] = await db().auditEvent.findMany({ where: { clinicId } });
-    expect(await sqlAs('karte_app', `UPDATE "AuditEvent" SET "patientId" = 'x' WHERE "clinicId" = $1`, [clinicId])).toMatchObject({ ok: false, code: '42501' });
+    expect(await sqlAs(APP_ROLE, `UPDATE "AuditEvent" SET "patientId" = 'x' WHERE "clinicId" = $1`, [clinicId])).toMatchObject({ ok: false, code: '42501' });
     // the chain columns are granted, and the trigger still refuses to re-seal a sealed row
-    expect(await sqlAs('karte_app', `UPDATE "AuditEvent" SET seq = 5 WHERE "clinicId" = $1 AND id = $2`, [clinicId, row!.id])).toMatchObject({ ok: false, code: 'P0001' });
-    expect(await sqlAs('karte_app', `UPDATE "AuditSeal" SET "toSeq" = 0 WHERE "clinicId" = $1`, [clinicId])).toMatchObject({ ok: false, code: '42501' });
-    expect(await sqlAs('karte_app', `DELETE FROM "AuditSeal" WHERE "clinicId" = $1`, [clinicId])).toMatchObject({ ok: false, code: '42501' });
+    expect(await sqlAs(APP_ROLE, `UPDATE "AuditEvent" SET seq = 5 WHERE "clinicId" = $1 AND id = $2`, [clinicId, row!.id])).toMatchObject({ ok: false, code: 'P0001' });
+    expect(await sqlAs(APP_ROLE, `UPDATE "AuditSeal" SET "toSeq" = 0 WHERE "clinicId" = $1`, [clinicId])).toMatchObject({ ok: false, code: '42501' });
+    expect(await sqlAs(APP_ROLE, `DELETE FROM "AuditSeal" WHERE "clinicId" = $1`, [clinicId])).toMatchObject({ ok: false, code: '42501' });
     expect(await sqlAs(null, `DELETE FROM "AuditSeal" WHERE "clinicId" = $1`, [clinicId])).toMatchObject({ ok: false, code: 'P0001' });
-    expect(await sqlAs('karte_app', 'TRUNCATE "AuditSeal"')).toMatchObject({ ok: false, code: '42501' });
+    expect(await sqlAs(APP_ROLE, 'TRUNCATE "AuditSeal"')).toMatchObject({ ok: false, code: '42501' });
   });
 });
 
@@ -141,7 +123,7 @@ describe('tamper detection (audit:verify)', () => {
     const edited = await chainOf(5);
     const deleted = await chainOf(5);
     const forged = await chainOf(3);
-    await asSuperuserWithoutTriggers(async (c) => {
+    await withTriggersOff(async (c) => {
       await c.query(`UPDATE "AuditEvent" SET "patientId" = 'someone-else' WHERE "clinicId" = $1 AND seq = 3`, [edited]);
       await c.query(`DELETE FROM "AuditEvent" WHERE "clinicId" = $1 AND seq = 2`, [deleted]);
       await c.query(
@@ -159,7 +141,7 @@ describe('tamper detection (audit:verify)', () => {
 
   it('detects the newest rows deleted from the end of the chain (the seal names a head that is gone)', async () => {
     const clinicId = await chainOf(8);
-    await asSuperuserWithoutTriggers(async (c) => {
+    await withTriggersOff(async (c) => {
       await c.query(`DELETE FROM "AuditEvent" WHERE "clinicId" = $1 AND seq > 5`, [clinicId]);
     });
     expect((await verify(clinicId)).breaks).toEqual([{ clinicId, seq: '6', kind: 'tail_missing' }]);
@@ -170,7 +152,7 @@ describe('tamper detection (audit:verify)', () => {
     await Promise.all([write(clinicId, 10), write(clinicId, 11), write(clinicId, 12)]);
     await sealAuditEvents({ clinicId });
     expect(await db().auditSeal.count({ where: { clinicId } })).toBe(2);
-    await asSuperuserWithoutTriggers(async (c) => {
+    await withTriggersOff(async (c) => {
       await c.query(`DELETE FROM "AuditEvent" WHERE "clinicId" = $1 AND seq > 4`, [clinicId]);
       await c.query(`DELETE FROM "AuditSeal" WHERE "clinicId" = $1 AND "sealSeq" = 2`, [clinicId]);
     });
@@ -181,7 +163,7 @@ describe('tamper detection (audit:verify)', () => {
 
     // a clinic whose every row and seal was deleted is still found through its anchor
     const wiped = await chainOf(2);
-    await asSuperuserWithoutTriggers(async (c) => {
+    await withTriggersOff(async (c) => {
       await c.query(`DELETE FROM "AuditEvent" WHERE "clinicId" = $1`, [wiped]);
       await c.query(`DELETE FROM "AuditSeal" WHERE "clinicId" = $1`, [wiped]);
     });
@@ -190,7 +172,7 @@ describe('tamper detection (audit:verify)', () => {
 
   it('detects a changed or forged seal', async () => {
     const changed = await chainOf(3);
-    await asSuperuserWithoutTriggers(async (c) => {
+    await withTriggersOff(async (c) => {
       await c.query(`UPDATE "AuditSeal" SET "toSeq" = 2, "headHash" = (SELECT "rowHash" FROM "AuditEvent" WHERE "clinicId" = $1 AND seq = 2) WHERE "clinicId" = $1`, [changed]);
     });
     expect((await verify(changed)).breaks).toEqual([{ clinicId: changed, seq: '2', kind: 'seal_mismatch' }]);

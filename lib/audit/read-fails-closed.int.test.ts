@@ -15,12 +15,13 @@ import { listLatestLabs } from '@/lib/records/lab-results/lab-result.service';
 import { createNote, listNotesPage } from '@/lib/records/notes/note.service';
 import { createNoteSchema } from '@/lib/records/notes/note.schema';
 import { clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { ensureRoleWithoutAuditInsert, withAppClientAs } from '@/tests/helpers/db-role';
+import { ensureAppRole, ensureRoleWithoutAuditInsert, withAppClientAs } from '@/tests/helpers/db-role';
 
 const MARKER = `ZZ-LEAK-${randomUUID()}`;
 let doctor: Actor;
 let patientId: string;
 let noAuditInsert: string;
+let appRole: string;
 
 /** What the chart page (app/(clinic)/patients/[patientId]/page.tsx and its panels) reads. */
 const chartReads = (): [string, () => Promise<unknown>][] => [
@@ -40,8 +41,9 @@ beforeAll(async () => {
   doctor = staff.doctor;
   patientId = (await createPatient(doctor)).id;
   noAuditInsert = await ensureRoleWithoutAuditInsert();
+  appRole = await ensureAppRole();
   // written through the app as karte_app: the production role can run a write (visit, note, audit) end to end
-  await withAppClientAs('karte_app', () =>
+  await withAppClientAs(appRole, () =>
     createNote(createNoteSchema.parse({ patientId, subjective: MARKER, objective: '所見なし', assessment: '経過観察', plan: '再診' }), doctor),
   );
 });
@@ -49,7 +51,7 @@ beforeAll(async () => {
 describe('chart reads and the audit insert (C1)', () => {
   it('as karte_app every chart read returns data and writes its audit event', async () => {
     const before = await auditCount();
-    const results = await withAppClientAs('karte_app', async () => {
+    const results = await withAppClientAs(appRole, async () => {
       const out: unknown[] = [];
       for (const [, read] of chartReads()) out.push(await read());
       return out;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { createNote, confirmNote } from '@/lib/records/notes/note.service';
 import { clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+import { withTriggersOff } from '@/tests/helpers/db-role';
 import { verifyRecordHashes } from './verify-record-hashes';
 
 describe('真正性 sweep', () => {
@@ -13,15 +13,7 @@ describe('真正性 sweep', () => {
     await confirmNote({ noteId: note.id }, doctor);
     expect(await verifyRecordHashes({ clinicId: clinic.id })).toEqual({ checked: 1, mismatches: [] });
 
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    try {
-      await client.query('ALTER TABLE "ClinicalNote" DISABLE TRIGGER clinical_note_protect');
-      await client.query(`UPDATE "ClinicalNote" SET plan = '改ざん' WHERE "clinicId" = $1`, [clinic.id]);
-    } finally {
-      await client.query('ALTER TABLE "ClinicalNote" ENABLE TRIGGER clinical_note_protect');
-      await client.end();
-    }
+    await withTriggersOff((c) => c.query(`UPDATE "ClinicalNote" SET plan = '改ざん' WHERE "clinicId" = $1`, [clinic.id]));
     const result = await verifyRecordHashes({ clinicId: clinic.id });
     expect(result.mismatches).toEqual([expect.objectContaining({ table: 'ClinicalNote', lineageId: note.lineageId, version: 1 })]);
   });
