@@ -12,6 +12,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { loadModule, parseSync } from 'libpg-query';
 
 const require = createRequire(import.meta.url);
 const ROOT = process.cwd();
@@ -78,11 +79,7 @@ async function openEngine(connectionString: string, log: (msg: string) => void =
     adapterName: main.adapterName,
     connect: async () => {
       const adapter = await main.connect();
-      // PrismaPg splits scripts on ';', which breaks dollar-quoted trigger functions: send the script whole
-      // (the simple query protocol runs several statements; a failure stops at that statement).
-      (adapter as any).executeScript = async (script: string) => {
-        await (adapter as any).client.query(script);
-      };
+      (adapter as any).executeScript = (script: string) => runMigrationScript((adapter as any).client, script);
       return adapter;
     },
     // The shadow database is an in-memory PGlite, never the main server (a PrismaPg shadow would run there).
@@ -102,6 +99,38 @@ async function openEngine(connectionString: string, log: (msg: string) => void =
     bindMigrationAwareSqlAdapterFactory(factory as any),
   );
   return engine;
+}
+
+/**
+ * The statements of a SQL script, split by PostgreSQL's own parser (libpg-query), so dollar-quoted function bodies,
+ * strings and comments holding ';' stay whole. (Its locations are byte offsets into the UTF-8 text.)
+ */
+export async function splitSqlStatements(script: string): Promise<string[]> {
+  await loadModule();
+  const bytes = Buffer.from(script, 'utf8');
+  return (parseSync(script).stmts ?? [])
+    .map((s) => {
+      const start = s.stmt_location ?? 0;
+      return bytes.subarray(start, s.stmt_len ? start + s.stmt_len : bytes.length).toString('utf8').trim();
+    })
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * Runs one migration: a transaction, one statement at a time. PrismaPg's own executeScript splits on ';' (breaking
+ * function bodies), and one multi-statement query string fails on Citus as soon as it holds DDL on a distributed
+ * table ("cannot insert multiple commands into a prepared statement": Citus forwards the whole string to the workers).
+ */
+export async function runMigrationScript(client: { query: (sql: string) => Promise<unknown> }, script: string): Promise<void> {
+  const statements = await splitSqlStatements(script);
+  await client.query('BEGIN');
+  try {
+    for (const statement of statements) await client.query(statement);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  }
 }
 
 /** Applies every pending migration. Returns the names applied. */
