@@ -1,11 +1,9 @@
 import { defineConfig } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { findChromium } from './scripts/chromium';
 
-// Debian's Chromium: Playwright's own browser download is not possible on these machines.
-const chromium = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-if (!chromium) {
-  throw new Error('Chromium が見つかりません。`apt-get install -y chromium` でインストールするか、CHROMIUM_PATH にパスを指定してください。');
-}
+// CHROMIUM_PATH, a system Chromium, Playwright's own download, or the one inside @sparticuz/chromium (scripts/chromium.ts)
+const browser = await findChromium();
+if (process.env.TEST_WORKER_INDEX === undefined) console.log(`browser: ${browser.version} (${browser.source}: ${browser.executablePath})`);
 
 // E2E_PORT / E2E_DB_PORT let several checkouts run their browser tests side by side.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -25,7 +23,8 @@ export default defineConfig({
     timezoneId: 'Asia/Tokyo',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: chromium,
+      executablePath: browser.executablePath,
+      env: { ...process.env, ...browser.env } as Record<string, string>,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
     },
   },

@@ -1,7 +1,7 @@
 /**
  * The app under test for the browser benchmarks: a fixture database (a clinic from bench/generate.ts plus one patient
  * with 10 years of history), `next start` of an existing production build (BENCH_APP_DIR, default the current
- * directory: build it first with `npx next build`), Debian's chromium through playwright-core, and the real login form.
+ * directory: build it first with `npx next build`), the browser scripts/chromium.ts finds (or BENCH_CHROMIUM) through playwright-core, and the real login form.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { findChromium } from '@/scripts/chromium';
 import { LAB_ITEMS, computeLabFlag, referenceRangeFor } from '@/lib/records/lab-results/lab-items';
 import { rng } from '@/prisma/seed/names';
 import { BENCH_PASSWORD, generate, type GeneratedClinic } from './generate';
@@ -179,7 +180,8 @@ export async function startApp(fixture?: AppFixture): Promise<RunningApp> {
     console.error(log);
     throw e;
   }
-  const browser = await chromium.launch({ executablePath: process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const found = process.env.BENCH_CHROMIUM ? { executablePath: process.env.BENCH_CHROMIUM, env: {} } : await findChromium();
+  const browser = await chromium.launch({ executablePath: found.executablePath, env: { ...process.env, ...found.env } as Record<string, string>, args: CHROMIUM_ARGS });
   const login = async (context: BrowserContext) => {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/login`);
