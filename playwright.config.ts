@@ -10,7 +10,7 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 
 export default defineConfig({
   testDir: 'e2e',
-  testIgnore: ['embedded/**'],
+  testIgnore: ['embedded/**', 'scale-out/**'],
   fullyParallel: false,
   workers: 1,
   retries: 0,
