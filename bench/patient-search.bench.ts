@@ -34,8 +34,8 @@ const QUERIES: [Category, string][] = [
   ...(['090-1234', '0312', '080-55', '09012345678', '03-1234-5678', '070'] as const).map((q) => ['電話番号', q] as [Category, string]),
 ];
 
-type CategoryResult = { category: Category | 'all'; sql: Stats; rows: Stats; service: Stats; avgHits: number };
-type ScenarioResult = { label: string; clinics: number; patientsPerClinic: number; totalPatients: number; generateMs: number | null; results: CategoryResult[]; slowest: { q: string; category: string; sqlMs: number }[] };
+export type CategoryResult = { category: Category | 'all'; sql: Stats; rows: Stats; service: Stats; avgHits: number };
+export type ScenarioResult = { label: string; clinics: number; patientsPerClinic: number; totalPatients: number; generateMs: number | null; results: CategoryResult[]; slowest: { q: string; category: string; sqlMs: number }[] };
 
 /** Child process: DATABASE_URL is the scenario's database (lib/core/env reads it once per process). */
 async function measureInThisProcess(clinic: GeneratedClinic): Promise<Omit<ScenarioResult, 'label' | 'clinics' | 'patientsPerClinic' | 'totalPatients' | 'generateMs'>> {
@@ -117,8 +117,8 @@ async function measureInThisProcess(clinic: GeneratedClinic): Promise<Omit<Scena
   return { results, slowest };
 }
 
-async function ensureData(id: string, clinics: number, perClinic: number): Promise<{ url: string; clinic: GeneratedClinic; generateMs: number | null }> {
-  const url = benchDbUrl(`karte_bench_search_${id}`);
+export async function ensureData(id: string, clinics: number, perClinic: number): Promise<{ url: string; clinic: GeneratedClinic; generateMs: number | null }> {
+  const url = benchDbUrl(`${process.env.BENCH_DB_PREFIX ?? 'karte_bench'}_search_${id}`);
   if (!envFlag('BENCH_REGENERATE') && (await databaseExists(url))) {
     try {
       const existing = await loadGeneratedClinics(url);
@@ -133,6 +133,19 @@ async function ensureData(id: string, clinics: number, perClinic: number): Promi
   console.log(`scenario ${id}: generating ${clinics} clinic(s) × ${perClinic} patients into ${url}`);
   const g = await generate({ url, clinics, patientsPerClinic: perClinic, fresh: true });
   return { url, clinic: g.clinics[0]!, generateMs: g.ms.total };
+}
+
+/** Measures the search in a child process whose DATABASE_URL is `url` (lib/core/env reads it once per process). */
+export function measureScenario(url: string, clinic: GeneratedClinic, id: string): Pick<ScenarioResult, 'results' | 'slowest'> {
+  const resultFile = join(RESULTS_DIR, `patient-search-${id}.json`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const script = join(process.cwd(), 'bench', 'patient-search.bench.ts');
+  const child = spawnSync(process.execPath, [...process.execArgv, script], {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: url, EMBEDDED_DB: 'false', BENCH_SEARCH_CHILD: JSON.stringify(clinic), BENCH_SCENARIO_ID: id, BENCH_RESULT_FILE: resultFile, AUDIT_HMAC_KEY: process.env.AUDIT_HMAC_KEY ?? 'bench-audit-hmac-key-0123456789ab' },
+  });
+  if (child.status !== 0) throw new Error(`patient search child failed (${id})`);
+  return JSON.parse(readFileSync(resultFile, 'utf8'));
 }
 
 function table(r: ScenarioResult): string {
@@ -156,14 +169,7 @@ export async function runPatientSearchBench(): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
   for (const s of scenarios) {
     const { url, clinic, generateMs } = await ensureData(s.id, s.clinics, s.perClinic);
-    const resultFile = join(RESULTS_DIR, `patient-search-${s.id}.json`);
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!.endsWith('patient-search.bench.ts') ? process.argv[1]! : join(process.cwd(), 'bench', 'patient-search.bench.ts')], {
-      stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: url, EMBEDDED_DB: 'false', BENCH_SEARCH_CHILD: JSON.stringify(clinic), BENCH_SCENARIO_ID: s.id, BENCH_RESULT_FILE: resultFile, AUDIT_HMAC_KEY: process.env.AUDIT_HMAC_KEY ?? 'bench-audit-hmac-key-0123456789ab' },
-    });
-    if (child.status !== 0) throw new Error(`patient search child failed (${s.id})`);
-    const measured = JSON.parse(readFileSync(resultFile, 'utf8'));
+    const measured = measureScenario(url, clinic, s.id);
     out.push({ label: s.label, clinics: s.clinics, patientsPerClinic: s.perClinic, totalPatients: s.clinics * s.perClinic, generateMs, ...measured });
   }
   const version = await pgVersion(benchDbUrl('postgres'));

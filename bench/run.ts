@@ -18,7 +18,8 @@
  *   BENCH_CHART_VISITS (500), BENCH_CHART_LABS (3000), BENCH_CHART_PRESCRIPTIONS (200), BENCH_CHART_GETS (60),
  *   BENCH_CHART_SAVES (12), BENCH_LOGIN_RUNS (6), BENCH_CHART_CLINIC_PATIENTS (2000)
  *   BENCH_ONLY=search,chart,login,js,masters   run a subset;  BENCH_SKIP=search,…   skip some
- *   BENCH_APP_DIR, BENCH_PORT (3199), BENCH_CHROMIUM (/usr/bin/chromium), BENCH_NO_WRITE=1 (search: print only)
+ *   BENCH_DB_PREFIX (karte_bench: search databases are <prefix>_search_a / _b)
+ *   BENCH_APP_DIR, BENCH_PORT (3199), BENCH_CHROMIUM (default: what scripts/chromium.ts finds), BENCH_NO_WRITE=1 (search: print only)
  *   AUTH_SECRET, AUDIT_HMAC_KEY  passed to the app (bench defaults otherwise)
  */
 import { startApp } from './app';
