@@ -45,11 +45,30 @@ q "$port" "$db" "CREATE EXTENSION IF NOT EXISTS citus" >/dev/null
 
 echo "before: shards per node (port:count): $(shards)"
 rows=$(q 5441 "$db" "SELECT count(*) FROM \"Patient\"")
+mapfile -t clinics < <(q 5441 "$db" 'SELECT id FROM "Clinic" ORDER BY id')
+# one clinic after another writes (an UPDATE of its patient 1), as clinics would; appends "ok ms" lines to $1
+write_loop() {
+  local i=0 c s0 ok
+  while [ ! -f "$1.stop" ] && { [ -z "${2:-}" ] || [ "$i" -lt "$2" ]; }; do
+    c=${clinics[$((i % ${#clinics[@]}))]}; i=$((i + 1))
+    s0=$(date +%s%N)
+    if q 5441 "$db" "UPDATE \"Patient\" SET \"updatedAt\" = now() WHERE \"clinicId\" = '$c' AND \"patientNumber\" = 1" >/dev/null 2>&1; then ok=1; else ok=0; fi
+    echo "$ok $(( ($(date +%s%N) - s0) / 1000000 ))" >> "$1"
+  done
+}
+summary() { awk -v what="$2" '{ n++; if ($1 == 1) ok++; if ($2 > max) max = $2; sum += $2 } END { printf "%s: %d writes, failed %d, max %d ms, mean %.0f ms (each a psql call)\n", what, n, n - ok, max, sum / n }' "$1"; }
+baseline=$(mktemp); writes=$(mktemp)
+write_loop "$baseline" 40
+summary "$baseline" "writes before, for comparison"
 t0=$(date +%s.%N)
 q 5441 "$db" "SELECT citus_add_node('127.0.0.1', $port)" >/dev/null
 t1=$(date +%s.%N)
 q 5441 "$db" "SELECT citus_rebalance_start()" >/dev/null
+write_loop "$writes" & writer=$!
 q 5441 "$db" "SELECT citus_rebalance_wait()" >/dev/null
 t2=$(date +%s.%N)
+touch "$writes.stop"; wait "$writer"
 echo "after:  shards per node (port:count): $(shards)"
 echo "citus_add_node $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s (copies reference tables and metadata), rebalance $(printf '%.1f' "$(echo "$t2 - $t1" | bc)") s, $rows patients in the database"
+summary "$writes" "writes during the rebalance"
+rm -f "$baseline" "$writes" "$writes.stop"
