@@ -1,6 +1,6 @@
 /** Test data through the real database: clinics, staff, actors, patients. Each call makes fresh rows. */
 import { randomInt, randomUUID } from 'node:crypto';
-import { db } from '@/lib/core/db';
+import { db, runInTransaction } from '@/lib/core/db';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { sealSecret } from '@/lib/auth/secret-box';
@@ -15,7 +15,8 @@ let passwordHash: Promise<string> | undefined;
 
 export async function createClinic(overrides: { mfaRequired?: boolean; idleTimeoutMinutes?: number; name?: string } = {}) {
   const institutionNumber = String(randomInt(1_000_000_000, 9_999_999_999));
-  return db().$transaction(async (tx) => {
+  // runInTransaction: the app's own wait for a connection (10 s), not Prisma's 2 s default, which a loaded CI machine exceeds
+  return runInTransaction(async (tx) => {
     const clinic = await tx.clinic.create({
       data: {
         institutionNumber,
