@@ -22,6 +22,7 @@ const GLOBAL_DIRECTORIES = new Set([
   'LoginName', // login ID -> clinic: the sign-in form has no clinic code
   'LoginChallenge', // a login between password and TOTP, looked up by its token
   'InstitutionNumber', // 保険医療機関番号 -> clinic, keeps the number unique
+  'LoginDomain', // login domain -> clinic, keeps the domain unique
 ]);
 /** Prisma's bookkeeping: read and written only by `npm run db:migrate` on the coordinator. */
 const LOCAL_ONLY = new Set(['_prisma_migrations']);

@@ -69,8 +69,11 @@ describe('createStaff login IDs (per-clinic namespace)', () => {
 
   it('answers a clash inside the clinic neutrally with a free suggestion, also for a legacy ID held elsewhere', async () => {
     const clinic = await createClinic();
-    await db().clinic.update({ where: { id: clinic.id }, data: { loginDomain: `c${randomUUID().slice(0, 8)}.example.jp` } });
-    const domain = (await db().clinic.findUniqueOrThrow({ where: { id: clinic.id } })).loginDomain!;
+    const domain = `c${randomUUID().slice(0, 8)}.example.jp`;
+    await db().$transaction([
+      db().clinic.update({ where: { id: clinic.id }, data: { loginDomain: domain } }),
+      db().loginDomain.create({ data: { loginDomain: domain, clinicId: clinic.id } }),
+    ]);
     const admin = actorFor(await createStaffUser(clinic.id, 'clinic_admin'));
     const own = await createStaff({ loginId: 'tanaka', displayName: '田中', role: 'nurse' }, admin);
     expect(own.loginId).toBe(`tanaka@${domain}`);

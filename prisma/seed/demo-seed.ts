@@ -125,6 +125,7 @@ export async function seedDemo(prisma: PrismaClient, options: { patientsPerClini
         data: { institutionNumber: c.institutionNumber, loginDomain: c.domain, name: c.name, nameKana: c.nameKana, postalCode: c.postalCode, address: c.address, phone: c.phone, mfaRequired: c.mfaRequired },
       });
       await tx.institutionNumber.create({ data: { institutionNumber: c.institutionNumber, clinicId: clinic.id } });
+      await tx.loginDomain.create({ data: { loginDomain: c.domain, clinicId: clinic.id } });
       for (const [code, name] of c.departments) await tx.department.create({ data: { clinicId: clinic.id, code, name } });
       let adminId = '';
       for (const s of DEMO_STAFF) {

@@ -23,6 +23,20 @@ CREATE UNIQUE INDEX "InstitutionNumber_clinicId_key" ON "InstitutionNumber"("cli
 
 INSERT INTO "InstitutionNumber" ("institutionNumber", "clinicId") SELECT "institutionNumber", id FROM "Clinic";
 
+-- The clinic's login domain (docs/decisions/0015) stays unique across clinics the same way.
+DROP INDEX "Clinic_loginDomain_key";
+
+CREATE TABLE "LoginDomain" (
+    "loginDomain" TEXT NOT NULL,
+    "clinicId" TEXT NOT NULL,
+
+    CONSTRAINT "LoginDomain_pkey" PRIMARY KEY ("loginDomain")
+);
+
+CREATE UNIQUE INDEX "LoginDomain_clinicId_key" ON "LoginDomain"("clinicId");
+
+INSERT INTO "LoginDomain" ("loginDomain", "clinicId") SELECT "loginDomain", id FROM "Clinic" WHERE "loginDomain" IS NOT NULL;
+
 -- True on Citus for a table not yet distributed or made a reference table (so a call can be repeated safely).
 CREATE FUNCTION karte_citus_unplaced(tbl regclass) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
@@ -63,6 +77,7 @@ END $$;
 SELECT karte_distribute_table('"Clinic"');
 
 SELECT karte_reference_table('"InstitutionNumber"');
+SELECT karte_reference_table('"LoginDomain"');
 SELECT karte_reference_table('"LoginName"');
 SELECT karte_reference_table('"LoginChallenge"');
 SELECT karte_reference_table('"AuthFailure"');
@@ -79,6 +94,7 @@ SELECT karte_distribute_table('"Department"');
 SELECT karte_distribute_table('"User"');
 SELECT karte_distribute_table('"UserSession"');
 SELECT karte_distribute_table('"AuditEvent"');
+SELECT karte_distribute_table('"AuditSeal"');
 SELECT karte_distribute_table('"Patient"');
 SELECT karte_distribute_table('"PatientInsurance"');
 SELECT karte_distribute_table('"PublicExpense"');
