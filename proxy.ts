@@ -35,4 +35,6 @@ export function proxy(req: NextRequest) {
   return res;
 }
 
-export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
+// The master upload route stays outside: running the proxy makes Next buffer a request body for it and cut it at
+// 10 MB (proxyClientMaxBodySize); the route streams the body itself and answers its own 413 (lib/masters).
+export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico|api/internal/masters/imports).*)'] };

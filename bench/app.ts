@@ -14,6 +14,7 @@ import { LAB_ITEMS, computeLabFlag, referenceRangeFor } from '@/lib/records/lab-
 import { rng } from '@/prisma/seed/names';
 import { BENCH_PASSWORD, generate, type GeneratedClinic } from './generate';
 import { benchDbUrl, envInt } from './lib';
+import { benchDrugs } from './bench-drugs';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
@@ -30,14 +31,7 @@ async function insertRows(c: pg.Client, table: string, cols: [string, string][],
   }
 }
 
-const DRUGS = [
-  { name: 'アムロジピンOD錠5mg「サワイ」', yj: '2171022F2209', receipt: '622083001', dose: 1, unit: '錠', usage: '1日1回朝食後', kind: 'internal' },
-  { name: 'テルミサルタン錠40mg「DSEP」', yj: '2149042F2100', receipt: '622266501', dose: 1, unit: '錠', usage: '1日1回朝食後', kind: 'internal' },
-  { name: 'メトホルミン塩酸塩錠250mgMT「DSEP」', yj: '3962002F1130', receipt: '622245401', dose: 3, unit: '錠', usage: '1日3回毎食後', kind: 'internal' },
-  { name: 'ロスバスタチン錠2.5mg「DSEP」', yj: '2189017F1134', receipt: '622297601', dose: 1, unit: '錠', usage: '1日1回夕食後', kind: 'internal' },
-  { name: 'ロキソプロフェンNa錠60mg「サワイ」', yj: '1149019F1560', receipt: '620098801', dose: 1, unit: '錠', usage: '疼痛時', kind: 'as_needed' },
-  { name: 'ヘパリン類似物質油性クリーム0.3%', yj: '3339950N1090', receipt: '620004981', dose: 25, unit: 'g', usage: '1日2回 患部に塗布', kind: 'external' },
-] as const;
+const DRUGS = benchDrugs();
 
 /** One patient with ~10 years of history, inserted as final (確定) records straight into the tables. */
 async function insertHistory(c: pg.Client, clinic: GeneratedClinic, patientId: string, sizes: { visits: number; labs: number; prescriptions: number }) {
@@ -72,16 +66,17 @@ async function insertHistory(c: pg.Client, clinic: GeneratedClinic, patientId: s
   for (let v = 0; v < labVisits && labs.length < sizes.labs; v++) {
     const vi = Math.floor((v * visitIds.length) / labVisits);
     const collected = `${visitDates[vi]}T00:30:00Z`;
+    const reportId = randomUUID();
     for (const item of numeric) {
       if (labs.length >= sizes.labs) break;
       const range = referenceRangeFor(item, 'male');
       const lo = range?.low ?? 1;
       const hi = range?.high ?? lo * 2;
       const value = Number((lo + (hi - lo) * (r() * 1.4 - 0.1)).toFixed(item.decimals ?? 1));
-      labs.push([clinic.id, randomUUID(), randomUUID(), patientId, visitIds[vi], 'final', item.key, item.jlac10, `L${item.no}`, item.nameJa, value, item.unitDisplay ?? item.unit, range?.low ?? null, range?.high ?? null, computeLabFlag({ item, value, sex: 'male' }), item.specimen, item.specimenCode, collected, collected, 'csv', doctor, collected]);
+      labs.push([clinic.id, randomUUID(), randomUUID(), patientId, visitIds[vi], 'final', item.key, item.jlac10, `L${item.no}`, item.nameJa, value, item.unitDisplay ?? item.unit, range?.low ?? null, range?.high ?? null, computeLabFlag({ item, value, sex: 'male' }), item.specimen, item.specimenCode, collected, collected, 'csv', reportId, doctor, collected]);
     }
   }
-  await insertRows(c, 'LabResult', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['visitId', 'text'], ['status', 'text'], ['itemKey', 'text'], ['jlac10', 'text'], ['localCode', 'text'], ['itemName', 'text'], ['valueNumber', 'numeric'], ['unit', 'text'], ['referenceLow', 'numeric'], ['referenceHigh', 'numeric'], ['flag', 'text'], ['specimen', 'text'], ['specimenCode', 'text'], ['collectedAt', 'timestamptz'], ['reportedAt', 'timestamptz'], ['source', 'text'], ['recordedById', 'text'], ['createdAt', 'timestamptz']], labs);
+  await insertRows(c, 'LabResult', [['clinicId', 'text'], ['id', 'text'], ['lineageId', 'text'], ['patientId', 'text'], ['visitId', 'text'], ['status', 'text'], ['itemKey', 'text'], ['jlac10', 'text'], ['localCode', 'text'], ['itemName', 'text'], ['valueNumber', 'numeric'], ['unit', 'text'], ['referenceLow', 'numeric'], ['referenceHigh', 'numeric'], ['flag', 'text'], ['specimen', 'text'], ['specimenCode', 'text'], ['collectedAt', 'timestamptz'], ['reportedAt', 'timestamptz'], ['source', 'text'], ['reportId', 'text'], ['recordedById', 'text'], ['createdAt', 'timestamptz']], labs);
 
   const prescriptions: unknown[][] = [];
   const items: unknown[][] = [];

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { A, login, registerPatientElsewhere, uniquePatient } from './helpers';
 
-const ROUTES = ['/api/internal/reception/queue', '/api/internal/masters/imports', '/api/internal/audit-export'];
+const ROUTES = ['/api/internal/reception/queue', '/api/internal/reception/worklist', '/api/internal/masters/imports', '/api/internal/audit-export'];
 
 test('internal API routes answer 401 without a session and never leak data', async ({ request }) => {
   for (const path of ROUTES) {

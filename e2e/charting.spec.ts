@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { A, B, B_SECRETS, DEMO_PASSWORD, fillPatientForm, login, openNewPatientChart, registerPatientElsewhere, uniquePatient, type NewPatient } from './helpers';
+import { A, B, B_SECRETS, DEMO_PASSWORD, fillPatientForm, login, openNewPatientChart, registerPatientElsewhere, uniquePatient, type NewPatient, pickUsage } from './helpers';
 
 /**
  * A clinic day in the browser: reception checks patients in, the doctor charts (SOAP, 傷病名, 検査, アレルギー, 処方),
@@ -13,7 +13,7 @@ mkdirSync(SHOTS, { recursive: true });
 const isoDaysFromToday = (days: number) => new Date(Date.now() + 9 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Registers a patient on the reception screen (新規患者を登録して受付): one form, and the patient is checked in. */
-async function registerAndCheckIn(page: Page, p: NewPatient, insurance: { insurerNumber: string; number: string; validUntil?: string } = { insurerNumber: '06131234', number: '4455' }) {
+async function registerAndCheckIn(page: Page, p: NewPatient, insurance: { insurerNumber: string; number: string; validUntil?: string } = { insurerNumber: '06131239', number: '4455' }) {
   await page.getByRole('button', { name: '新規患者を登録して受付' }).click();
   await fillPatientForm(page, p, insurance);
   await page.getByRole('button', { name: '登録する' }).click();
@@ -51,7 +51,7 @@ test('reception: check-in from the search box in a few keystrokes, on-the-spot r
 
   // expired insurance card → 資格喪失
   const expired = uniquePatient('期限', 'キゲン');
-  await registerAndCheckIn(page, expired, { insurerNumber: '06131234', number: '7788', validUntil: isoDaysFromToday(-40) });
+  await registerAndCheckIn(page, expired, { insurerNumber: '06131239', number: '7788', validUntil: isoDaysFromToday(-40) });
   await expect(page.getByTestId('reception-notice')).toContainText('資格喪失');
   await expect(queueRow(page, expired.fullName)).toContainText('資格喪失');
 
@@ -159,7 +159,10 @@ test('doctor: live queue, SOAP with vitals, 傷病名, labs with trend, allergy 
   await page.keyboard.type('ロキソニン');
   await rxEditor.getByRole('option').filter({ hasText: 'ロキソニン錠６０ｍｇ' }).click();
   await expect(rxEditor.getByTestId('rx-item')).toHaveCount(1);
-  await rxEditor.getByTestId('rx-item').getByLabel('用法', { exact: true }).selectOption({ index: 1 });
+  // the allergy is named the moment the drug is added, before 確定 or any validation (issue 9 item 5)
+  await expect(rxEditor.getByTestId('rx-item-allergy')).toContainText('ロキソプロフェン');
+  await pickUsage(rxEditor.getByTestId('rx-item'));
+  await rxEditor.getByTestId('rx-item').getByLabel('日数').fill('5');
   await rxEditor.getByRole('button', { name: '確定' }).click();
   const warning = page.getByRole('alertdialog');
   await expect(warning).toContainText('薬剤アレルギー警告');
@@ -173,7 +176,9 @@ test('doctor: live queue, SOAP with vitals, 傷病名, labs with trend, allergy 
   await rxEditor.getByTestId('rx-item').getByRole('button', { name: '削除' }).click();
   await rxEditor.getByRole('combobox', { name: '薬品を追加' }).fill('カロナール');
   await rxEditor.getByRole('option').filter({ hasText: /^カロナール錠２００/ }).first().click();
-  await rxEditor.getByTestId('rx-item').getByLabel('用法', { exact: true }).selectOption({ index: 1 });
+  await expect(rxEditor.getByTestId('rx-item-allergy')).toHaveCount(0);
+  await pickUsage(rxEditor.getByTestId('rx-item'));
+  await rxEditor.getByTestId('rx-item').getByLabel('日数').fill('5');
   await rxEditor.getByRole('button', { name: '確定' }).click();
   await expect(page.getByText('処方を確定しました。')).toBeVisible();
   const rxRow = page.getByTestId('prescription-history').getByRole('listitem').filter({ hasText: 'カロナール' }).first();
@@ -198,6 +203,7 @@ test('doctor: live queue, SOAP with vitals, 傷病名, labs with trend, allergy 
   await expect(hba1c).toContainText('8.4');
   await expect(hba1c.getByLabel('高値')).toHaveCount(2);
   await expect(page.getByTestId('lab-trend-chart').locator('svg.recharts-surface')).toBeVisible();
+  await page.mouse.move(0, 0); // the pointer left over the chart from the click shows recharts' active dot, a third circle
   await expect(page.getByTestId('lab-trend-chart').locator('circle')).toHaveCount(2);
   await page.screenshot({ path: `${SHOTS}/labs.png`, fullPage: true });
 
@@ -256,6 +262,39 @@ test('nurse: 代行入力 for the doctor is 承認待ち until the doctor approv
   await page.reload();
   await expect(page.getByTestId('note-card').first()).toHaveAttribute('data-status', 'final');
   await expect(page.getByTestId('note-card').first()).toContainText('承認: 桜井 誠一');
+
+  // the nurse corrects the 確定 note: her edit waits for the doctor like any 代行入力, and the 確定 version stays the
+  // one shown until then (issue 9 item 9)
+  const shown = page.getByTestId('note-card').first();
+  await shown.getByRole('button', { name: '編集', exact: true }).click();
+  await editor.getByLabel('体温').fill('38.4');
+  await editor.getByLabel(/修正理由/).fill('体温の転記ミス');
+  await editor.getByRole('button', { name: /保存/ }).click();
+  await expect(editor).toContainText('承認待ちとして保存しました。桜井 誠一の承認後に確定されます。');
+  for (const reload of [false, true]) {
+    if (reload) await page.reload();
+    await expect(shown).toHaveAttribute('data-status', 'final');
+    await expect(shown.getByTestId('note-vitals').first()).toContainText('38.2');
+    const revision = shown.getByTestId('note-pending-revision');
+    await expect(revision).toContainText('桜井 誠一の承認待ち');
+    await expect(revision).toContainText('修正理由: 体温の転記ミス');
+    await expect(revision.getByTestId('note-vitals')).toContainText('38.4');
+    await expect(page.getByRole('button', { name: /承認/ })).toHaveCount(0);
+  }
+
+  // the doctor approves the revision from the chart; then it is the note
+  const docCtx2 = await browser.newContext();
+  const doc2 = await docCtx2.newPage();
+  await login(doc2, A.doctor);
+  await doc2.goto(`/patients/${patientId}`);
+  const docCard = doc2.getByTestId('note-card').first();
+  await expect(docCard.getByTestId('note-vitals').first()).toContainText('38.2');
+  await docCard.getByTestId('note-pending-revision').getByRole('button', { name: '修正を承認' }).click();
+  await expect(docCard.getByTestId('note-pending-revision')).toHaveCount(0);
+  await expect(docCard).toHaveAttribute('data-status', 'final');
+  await expect(docCard.getByTestId('note-vitals').first()).toContainText('38.4');
+  await expect(docCard).toContainText('修正理由: 体温の転記ミス');
+  await docCtx2.close();
 });
 
 test('a half-written note is not lost to a stray click or reload: leaving asks first', async ({ page, browser }) => {
@@ -300,7 +339,7 @@ test('an allergy corrected and then retracted keeps every version, and the banne
 
   await page.getByRole('button', { name: /アレルギーを追加/ }).click();
   const add = page.getByRole('form', { name: 'アレルギーの追加' });
-  await add.getByLabel('分類').selectOption('food');
+  await add.locator('#allergy-category').selectOption('food'); // 分類 (the 薬効分類 search's label contains it too)
   await add.getByLabel('原因物質名').fill('そば');
   await add.getByLabel('症状').fill('蕁麻疹');
   await add.getByRole('button', { name: '追加' }).click();
@@ -372,7 +411,11 @@ test("clinic A's doctor gets 404 for clinic B's chart, labs and 処方箋", asyn
   const rx = b.getByTestId('prescription-editor');
   await rx.getByRole('combobox', { name: '薬品を追加' }).fill('カロナール');
   await rx.getByRole('option').filter({ hasText: /^カロナール錠２００/ }).first().click();
-  await rx.getByTestId('rx-item').getByLabel('用法', { exact: true }).selectOption({ index: 1 });
+  // the dose starts from the clinic's last use of the drug, or 1 per 回 with 用法 and 日数 left to the doctor
+  await expect(rx.getByTestId('rx-item')).toContainText(/前回の処方から|用法・日数を入力/);
+  await pickUsage(rx.getByTestId('rx-item'));
+  const days = rx.getByTestId('rx-item').getByLabel('日数');
+  if (await days.isVisible()) await days.fill('5');
   await rx.getByRole('button', { name: '確定' }).click();
   const dialog = b.getByRole('alertdialog');
   const confirmed = b.getByText('処方を確定しました。');

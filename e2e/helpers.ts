@@ -1,9 +1,9 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { generateSync } from 'otplib';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '../prisma/seed/demo-seed';
 
 export { DEMO_PASSWORD };
-export const A = { doctor: 'doctor@sakura.example.jp', nurse: 'nurse@sakura.example.jp', reception: 'reception@sakura.example.jp', admin: 'admin@sakura.example.jp' };
+export const A = { doctor: 'doctor@sakura.example.jp', nurse: 'nurse@sakura.example.jp', reception: 'reception@sakura.example.jp', admin: 'admin@sakura.example.jp', operator: 'operator@sakura.example.jp' };
 export const B = { doctor: 'doctor@minato.example.jp', nurse: 'nurse@minato.example.jp', reception: 'reception@minato.example.jp', admin: 'admin@minato.example.jp' };
 export const B_SECRETS = { [B.doctor]: DEMO_TOTP_SECRETS.doctor!, [B.nurse]: DEMO_TOTP_SECRETS.nurse!, [B.reception]: DEMO_TOTP_SECRETS.receptionist!, [B.admin]: DEMO_TOTP_SECRETS.clinic_admin! };
 
@@ -70,7 +70,7 @@ export async function registerPatientElsewhere(browser: Browser, p: NewPatient):
   const page = await ctx.newPage();
   await login(page, A.reception);
   await page.goto('/patients/new');
-  await fillPatientForm(page, p, { insurerNumber: '06131234', number: '5566' });
+  await fillPatientForm(page, p, { insurerNumber: '06131239', number: '5566' });
   await page.getByRole('button', { name: '登録する' }).click();
   await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}/);
   const id = /\/patients\/([0-9a-f-]{36})/.exec(page.url())![1]!;
@@ -85,4 +85,13 @@ export async function openNewPatientChart(page: Page, browser: Browser, p: NewPa
   await page.goto(`/patients/${patientId}`);
   await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
   return patientId;
+}
+
+/** 用法 of a prescription item: the searchable combobox (issue 13); picks the first usage matching `search` (or the first). */
+export async function pickUsage(item: Locator, search = '') {
+  const box = item.getByRole('combobox', { name: '用法', exact: true });
+  await box.click();
+  if (search) await box.fill(search);
+  await item.getByRole('listbox', { name: '用法の候補' }).getByRole('option').first().click();
+  await expect(item.getByTestId('rx-usage-chosen')).toBeVisible();
 }

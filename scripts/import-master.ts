@@ -15,6 +15,7 @@ import { ensureLocalSecrets } from './local-secrets';
 // the embedded database's password (and the other local secrets) when DATABASE_URL is not set
 if (!process.env.DATABASE_URL) ensureLocalSecrets();
 import { MASTER_KINDS } from '@/lib/masters/types';
+import { MASTER_IMPORT_STATUS_LABELS } from '@/lib/masters/master-import.constants';
 
 function usage(): never {
   console.error(
@@ -62,7 +63,7 @@ async function main() {
   });
   process.stdout.write('\n');
   console.log(
-    `${result.kind}: ${result.status === 'done' ? '完了' : '失敗'} — ${result.processedRows} 行, 新規 ${result.inserted}, ` +
+    `${result.kind}: ${MASTER_IMPORT_STATUS_LABELS[result.status]} — ${result.processedRows} 行, 新規 ${result.inserted}, ` +
       `更新 ${result.updated}, 廃止 ${result.abolished}, 旧版のため未適用 ${result.skippedOlder}, エラー ${result.errorCount} (${result.durationMs} ms, MasterImport ${result.importId})`,
   );
   for (const e of result.errors.slice(0, 20)) console.log(`  ${e.row} 行目: ${e.message}`);

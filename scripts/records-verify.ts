@@ -4,9 +4,12 @@ import { ensureLocalSecrets } from './local-secrets';
 ensureLocalSecrets();
 const { verifyRecordHashes } = await import('@/lib/records/verify-record-hashes');
 const { disconnectDb } = await import('@/lib/core/db');
-const { checked, mismatches } = await verifyRecordHashes({ clinicId: process.argv[2] });
+const { checked, mismatches, lineageBreaks } = await verifyRecordHashes({ clinicId: process.argv[2] });
 await disconnectDb();
-if (mismatches.length === 0) {
+for (const b of lineageBreaks) {
+  console.log(`版の不整合: ${b.table} lineage=${b.lineageId} 最新版の数=${b.latestCount} 最新=${b.latestVersion ?? 'なし'} 最大版=${b.maxVersion} clinic=${b.clinicId}`);
+}
+if (mismatches.length === 0 && lineageBreaks.length === 0) {
   console.log(`確定済みの記録 ${checked}件の内容ハッシュはすべて一致しました。`);
 } else {
   for (const m of mismatches) console.log(`内容ハッシュ不一致: ${m.table} id=${m.id} lineage=${m.lineageId} 第${m.version}版 clinic=${m.clinicId}`);

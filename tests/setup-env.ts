@@ -2,6 +2,8 @@
 process.env.AUTH_SECRET ??= 'test-auth-secret-0123456789abcdef';
 process.env.AUDIT_HMAC_KEY ??= 'test-audit-key-0123456789abcdef';
 process.env.DATA_ENCRYPTION_KEY ??= 'test-data-key-0123456789abcdef';
+// webhook receivers in tests listen on 127.0.0.1 (production allows https only)
+process.env.WEBHOOK_ALLOW_LOOPBACK ??= '1';
 (process.env as Record<string, string>).NODE_ENV = 'test';
 
 // Every log line written while this file's tests run; none may contain a registered secret (SECURITY.md C2).

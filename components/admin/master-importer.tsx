@@ -5,6 +5,30 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { MasterImportRowDto } from '@/lib/masters/master-admin.service';
 import { Badge, Button, Card, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
+import { ACTIVE_MASTER_IMPORT_STATUSES, MASTER_UPLOAD_HEADERS, type MasterImportStatus } from '@/lib/masters/master-import.constants';
+
+const STATUS_TONES: Record<MasterImportStatus, 'blue' | 'green' | 'amber' | 'red' | 'slate'> = {
+  receiving: 'blue',
+  queued: 'slate',
+  running: 'blue',
+  done: 'green',
+  partial: 'amber',
+  failed: 'red',
+};
+
+/** Lines (LF count, plus a last line without LF), counted as the server counts them, to check the file arrived whole. */
+async function countLines(file: File): Promise<number> {
+  let lines = 0;
+  let last = 0x0a;
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (let i = 0; i < value.length; i++) if (value[i] === 0x0a) lines++;
+    if (value.length) last = value[value.length - 1];
+  }
+  return file.size === 0 || last === 0x0a ? lines : lines + 1;
+}
 
 async function fetchImports(): Promise<MasterImportRowDto[]> {
   const res = await fetch('/api/internal/masters/imports', { cache: 'no-store', headers: backgroundRequestHeaders });
@@ -18,7 +42,7 @@ export function MasterImporter({ initial, kinds }: { initial: MasterImportRowDto
     queryKey: ['master-imports'],
     queryFn: fetchImports,
     initialData: initial,
-    refetchInterval: (q) => ((q.state.data ?? []).some((r) => r.status === 'running') ? 1_000 : false),
+    refetchInterval: (q) => ((q.state.data ?? []).some((r) => ACTIVE_MASTER_IMPORT_STATUSES.includes(r.status)) ? 1_000 : false),
   });
   const [file, setFile] = useState<File | null>(null);
   const [kind, setKind] = useState('auto');
@@ -29,23 +53,29 @@ export function MasterImporter({ initial, kinds }: { initial: MasterImportRowDto
   async function upload() {
     if (!file) return setError('ファイルを選択してください。');
     setError(null);
+    setNotice(null);
     setUploading(true);
     try {
       const res = await fetch('/api/internal/masters/imports', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name), 'X-Master-Kind': kind },
+        headers: {
+          'Content-Type': 'application/octet-stream',
+          'X-File-Name': encodeURIComponent(file.name),
+          [MASTER_UPLOAD_HEADERS.kind]: kind,
+          [MASTER_UPLOAD_HEADERS.bytes]: String(file.size),
+          [MASTER_UPLOAD_HEADERS.lines]: String(await countLines(file)),
+        },
         body: file,
-      });
-      if (!res.ok) {
-        const body = await res.json().catch(() => null);
-        setError(body?.error?.message ?? '取り込みを開始できませんでした。');
+      }).catch(() => null);
+      if (!res || !res.ok) {
+        const body = await res?.json().catch(() => null);
+        setError(body?.error?.message ?? 'ファイルを送れませんでした。通信状態を確かめて、もう一度送ってください。');
         return;
       }
-      setNotice(`${file.name} の取り込みを開始しました。`);
-      await new Promise((r) => setTimeout(r, 500));
-      await client.invalidateQueries({ queryKey: ['master-imports'] });
+      setNotice(`${file.name} を受け付けました。取り込みの結果は下の履歴に表示されます。`);
     } finally {
       setUploading(false);
+      await client.invalidateQueries({ queryKey: ['master-imports'] });
     }
   }
 
@@ -73,12 +103,12 @@ export function MasterImporter({ initial, kinds }: { initial: MasterImportRowDto
       <Card title="取り込み履歴">
         <ul className="flex flex-col gap-3" data-testid="master-imports">
           {(imports.data ?? []).map((r) => {
-            const pct = r.totalRows ? Math.min(100, Math.round((r.processedRows / r.totalRows) * 100)) : r.status === 'done' ? 100 : 0;
+            const pct = r.totalRows ? Math.min(100, Math.round((r.processedRows / r.totalRows) * 100)) : r.status === 'done' || r.status === 'partial' ? 100 : 0;
             return (
-              <li key={r.id} className="rounded border border-slate-200 p-3 text-sm">
+              <li key={r.id} className="rounded border border-slate-200 p-3 text-sm" data-testid="master-import-run">
                 <div className="flex items-center justify-between">
                   <span className="font-medium">{r.kindLabel} <span className="text-xs text-slate-500">{r.fileName}</span></span>
-                  {r.status === 'running' ? <Badge tone="blue">取込中</Badge> : r.status === 'done' ? <Badge tone="green">完了</Badge> : <Badge tone="red">失敗</Badge>}
+                  <Badge tone={STATUS_TONES[r.status]}>{r.statusLabel}</Badge>
                 </div>
                 <div className="mt-2 h-2 w-full overflow-hidden rounded bg-slate-100" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label="取り込みの進捗">
                   <div className="h-full bg-teal-600 transition-all" style={{ width: `${pct}%` }} />
@@ -87,10 +117,16 @@ export function MasterImporter({ initial, kinds }: { initial: MasterImportRowDto
                   {r.processedRows.toLocaleString()} / {r.totalRows.toLocaleString()} 行（{pct}%）・追加 {r.inserted.toLocaleString()}・更新 {r.updated.toLocaleString()}・廃止 {r.abolished.toLocaleString()}
                   {r.errorCount > 0 && <span className="text-red-700">・エラー {r.errorCount}件</span>}
                 </p>
+                {r.status === 'partial' && (
+                  <p className="mt-1 text-xs text-amber-800">{r.errorCount.toLocaleString()}行を取り込めませんでした。内容を確かめ、直したファイルを取り込み直してください。</p>
+                )}
                 {r.errors.length > 0 && (
-                  <details className="mt-1 text-xs">
-                    <summary className="cursor-pointer text-red-700">エラーの内容</summary>
-                    <ul className="ml-4 list-disc">{r.errors.map((e, i) => <li key={i}>{e.row}行目: {e.message}</li>)}</ul>
+                  <details className="mt-1 text-xs" open={r.status !== 'done'}>
+                    <summary className="cursor-pointer text-red-700">{r.errors.some((e) => e.row > 0) ? '取り込めなかった行と理由' : 'エラーの内容'}</summary>
+                    <ul className="ml-4 list-disc" data-testid="master-import-errors">
+                      {r.errors.map((e, i) => <li key={i}>{e.row > 0 ? `${e.row}行目: ` : ''}{e.message}</li>)}
+                    </ul>
+                    {r.errorCount > r.errors.length && <p className="text-slate-600">ほか {(r.errorCount - r.errors.length).toLocaleString()}件（最初の{r.errors.length}件を表示）</p>}
                   </details>
                 )}
               </li>

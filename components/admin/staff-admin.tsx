@@ -4,7 +4,8 @@ import { useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import type { StaffDto } from '@/lib/staff/staff.service';
 import { createStaffAction, resetStaffMfaAction, resetStaffPasswordAction, setStaffDisabledAction, setStaffRoleAction } from '@/lib/staff/staff.actions';
-import { ROLE_LABELS, ROLES } from '@/lib/permissions/permissions';
+import { CLINIC_ROLES, ROLE_LABELS } from '@/lib/permissions/permissions';
+import { LICENSE_TYPE_LABELS, LICENSE_TYPES } from '@/lib/staff/staff.constants';
 import { Badge, Button, Card, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 
 export function StaffAdmin({ staff, currentUserId, loginDomain }: { staff: StaffDto[]; currentUserId: string; loginDomain: string }) {
@@ -38,6 +39,7 @@ export function StaffAdmin({ staff, currentUserId, loginDomain }: { staff: Staff
           displayNameKana: String(form.get('displayNameKana') ?? ''),
           role: String(form.get('role') ?? '') as 'doctor',
           licenseNumber: String(form.get('licenseNumber') ?? ''),
+          licenseType: String(form.get('licenseType') ?? ''),
         }),
       (r) => `職員を登録しました。ログインID: ${r.data.loginId} 仮パスワード: ${r.data.temporaryPassword}（初回ログイン時に変更が必要です。この画面を閉じると再表示できません）`,
     );
@@ -64,19 +66,24 @@ export function StaffAdmin({ staff, currentUserId, loginDomain }: { staff: Staff
                 <td className="py-1.5 font-mono text-xs">{s.loginId}</td>
                 <td>{s.displayName}</td>
                 <td>
-                  <select
+                  {s.role === 'operator' ? <span className="text-xs">{ROLE_LABELS.operator}</span> : <select
                     aria-label={`${s.displayName}の職種`}
                     className="rounded border border-slate-300 px-1 py-0.5 text-xs"
                     value={s.role}
                     disabled={pending || s.disabled}
-                    onChange={(e) => run(() => setStaffRoleAction({ userId: s.id, role: e.target.value as 'doctor' }), () => `${s.displayName}さんの職種を変更しました。`)}
+                    onChange={(e) => {
+                      const role = e.target.value as (typeof CLINIC_ROLES)[number];
+                      // a role decides what the person may see and do, and signs them out everywhere: ask first
+                      if (!window.confirm(`${s.displayName}さんの職種を「${ROLE_LABELS[s.role]}」から「${ROLE_LABELS[role]}」に変更しますか？（ログイン中の端末はすべてログアウトされます）`)) return;
+                      run(() => setStaffRoleAction({ userId: s.id, role }), () => `${s.displayName}さんの職種を変更しました。`);
+                    }}
                   >
-                    {ROLES.map((r) => (
+                    {CLINIC_ROLES.map((r) => (
                       <option key={r} value={r}>
                         {ROLE_LABELS[r]}
                       </option>
                     ))}
-                  </select>
+                  </select>}
                 </td>
                 <td className="space-x-1">
                   {s.disabled ? <Badge tone="red">無効</Badge> : <Badge tone="green">有効</Badge>}
@@ -96,7 +103,10 @@ export function StaffAdmin({ staff, currentUserId, loginDomain }: { staff: Staff
                     <Button
                       variant={s.disabled ? 'secondary' : 'danger'}
                       disabled={pending}
-                      onClick={() => run(() => setStaffDisabledAction({ userId: s.id, disabled: !s.disabled }), () => `${s.displayName}さんを${s.disabled ? '有効' : '無効'}にしました。`)}
+                      onClick={() => {
+                        if (!s.disabled && !window.confirm(`${s.displayName}さんを無効にしますか？（ログインできなくなり、ログイン中の端末はすべてログアウトされます。後で有効に戻せます）`)) return;
+                        run(() => setStaffDisabledAction({ userId: s.id, disabled: !s.disabled }), () => `${s.displayName}さんを${s.disabled ? '有効' : '無効'}にしました。`);
+                      }}
                     >
                       {s.disabled ? '有効にする' : '無効にする'}
                     </Button>
@@ -121,7 +131,7 @@ export function StaffAdmin({ staff, currentUserId, loginDomain }: { staff: Staff
           <Field label="職種" htmlFor="role" required error={fieldErrors.role}>
             <select id="role" name="role" className={inputClass} defaultValue="">
               <option value="">選択してください</option>
-              {ROLES.map((r) => (
+              {CLINIC_ROLES.map((r) => (
                 <option key={r} value={r}>
                   {ROLE_LABELS[r]}
                 </option>
@@ -130,6 +140,16 @@ export function StaffAdmin({ staff, currentUserId, loginDomain }: { staff: Staff
           </Field>
           <Field label="医籍登録番号など" htmlFor="licenseNumber" error={fieldErrors.licenseNumber}>
             <input id="licenseNumber" name="licenseNumber" className={inputClass} />
+          </Field>
+          <Field label="番号の種類" htmlFor="licenseType" error={fieldErrors.licenseType}>
+            <select id="licenseType" name="licenseType" className={inputClass} defaultValue="">
+              <option value="">（なし）</option>
+              {LICENSE_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {LICENSE_TYPE_LABELS[t]}
+                </option>
+              ))}
+            </select>
           </Field>
           <div className="col-span-2 flex justify-end md:col-span-5">
             <Button type="submit" disabled={pending}>

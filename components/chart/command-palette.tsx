@@ -4,8 +4,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { CHART_COMMANDS, dispatchChartCommand, type ChartCommandId } from './chart-commands';
 
 const ALT_KEYS: Record<string, ChartCommandId> = {
-  KeyN: 'new-note', KeyD: 'add-diagnosis', KeyA: 'add-allergy', KeyL: 'add-lab',
-  KeyP: 'add-prescription', KeyR: 'do-prescription', KeyS: 'save', KeyK: 'confirm',
+  KeyN: 'new-note', KeyC: 'do-note', KeyV: 'vitals', KeyD: 'add-diagnosis', KeyA: 'add-allergy', KeyL: 'add-lab',
+  KeyP: 'add-prescription', KeyR: 'do-prescription', KeyS: 'save', KeyK: 'confirm', KeyO: 'print-prescription', KeyI: 'new-referral', KeyY: 'book-appointment',
 };
 
 /** Ctrl/Cmd+K palette and Alt shortcuts for the chart; every command also has a button on the page. */
@@ -68,7 +68,12 @@ export function CommandPalette({ available }: { available: ChartCommandId[] }) {
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown') setIndex((i) => Math.min(i + 1, commands.length - 1));
             else if (e.key === 'ArrowUp') setIndex((i) => Math.max(i - 1, 0));
-            else if (e.key === 'Enter' && commands[index]) run(commands[index]!.id);
+            else if (e.key === 'Enter' && commands[index]) {
+              // the command may move focus into a form field: without this the Enter's keypress would reach that
+              // field and submit its form (a 前回カルテDo from the palette saved the note as a draft)
+              e.preventDefault();
+              run(commands[index]!.id);
+            }
             else if (e.key === 'Escape') setOpen(false);
           }}
         />

@@ -36,8 +36,8 @@ export function RecordHistory<D extends VersionedRecordDto>({
       {history.length === 0 && <p className="text-sm text-slate-500">{emptyText}</p>}
       <div className="flex flex-col gap-3">
         {history.map(({ lineageId, latest, versions }) => (
+          <div key={lineageId} id={`record-${lineageId}`} className="scroll-mt-14">
           <Card
-            key={lineageId}
             title={
               <span className="flex flex-wrap items-center gap-2">
                 {lead?.(latest)}
@@ -79,6 +79,7 @@ export function RecordHistory<D extends VersionedRecordDto>({
               </table>
             </div>
           </Card>
+          </div>
         ))}
       </div>
     </div>

@@ -6,14 +6,20 @@ import { IdleGuard } from './idle-guard';
 import { NavLink } from './nav-link';
 
 const NAV: { href: string; label: string; permission: Permission }[] = [
+  { href: '/worklist', label: '診察待ち', permission: 'note.confirm' },
   { href: '/reception', label: '受付', permission: 'reception.read' },
   { href: '/patients', label: '患者', permission: 'patient.read' },
   { href: '/approvals', label: '承認待ち', permission: 'note.approve' },
   { href: '/labs/import', label: '検査取込', permission: 'lab.write' },
+  { href: '/phrases', label: '定型文', permission: 'note.write' },
   { href: '/admin/staff', label: '職員管理', permission: 'staff.manage' },
+  { href: '/admin/sharing', label: '情報共有', permission: 'sharing.manage' },
   { href: '/admin/audit', label: '監査ログ', permission: 'audit.read' },
   { href: '/admin/masters', label: 'マスター', permission: 'master.import' },
+  { href: '/admin/drug-limits', label: '薬品の上限', permission: 'clinic.settings' },
+  { href: '/admin/phrases', label: '定型文', permission: 'clinic.settings' },
   { href: '/admin/settings', label: '設定', permission: 'clinic.settings' },
+  { href: '/admin/api-clients', label: '外部連携', permission: 'clinic.settings' },
 ];
 
 export function AppShell({ user, children }: { user: { displayName: string; role: StaffRole; clinicName: string; idleTimeoutMinutes: number }; children: React.ReactNode }) {

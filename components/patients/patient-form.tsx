@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { registerPatientAction, updatePatientAction } from '@/lib/records/patients/patient.actions';
+import { findLikelyDuplicatesAction, registerPatientAction, updatePatientAction } from '@/lib/records/patients/patient.actions';
 import type { PatientDto } from '@/lib/records/patients/patient.dto';
 import { Button, Card, ErrorBanner, Field, inputClass } from '@/components/ui/ui';
 
@@ -52,14 +52,27 @@ export function PatientForm({ patient, onSaved }: { patient?: PatientDto; onSave
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // likely the same person, already registered: shown before a second chart is opened
+  const [duplicates, setDuplicates] = useState<{ list: PatientDto[]; form: FormData } | null>(null);
 
-  function submit(form: FormData) {
+  function submit(form: FormData, duplicateAcknowledged = false) {
     setMessage(null);
     startTransition(async () => {
       const input = buildInput(form);
+      if (!patient && !duplicateAcknowledged && input.birthDate) {
+        const found = await findLikelyDuplicatesAction({
+          familyName: input.familyName, givenName: input.givenName, familyNameKana: input.familyNameKana,
+          givenNameKana: input.givenNameKana, birthDate: input.birthDate, phone: input.phone,
+        });
+        if (found.ok && found.data.length) {
+          setDuplicates({ list: found.data, form });
+          return;
+        }
+      }
+      setDuplicates(null);
       const result = patient
         ? await updatePatientAction({ ...input, patientId: patient.id, expectedVersion: patient.version, reason: text(form, 'reason') })
-        : await registerPatientAction(input);
+        : await registerPatientAction({ ...input, duplicateAcknowledged });
       if (!result.ok) {
         setErrors(result.fieldErrors ?? {});
         setMessage(result.error);
@@ -94,6 +107,29 @@ export function PatientForm({ patient, onSaved }: { patient?: PatientDto; onSave
   return (
     <form onSubmit={(e) => { e.preventDefault(); submit(new FormData(e.currentTarget)); }} className="flex flex-col gap-4" noValidate>
       {message && <ErrorBanner>{message}</ErrorBanner>}
+      {duplicates && (
+        <div role="alertdialog" aria-label="重複登録の確認" data-testid="duplicate-warning" className="rounded border-2 border-amber-400 bg-amber-50 p-3 text-sm">
+          <p className="font-semibold text-amber-900">同じ人と思われる患者がすでに登録されています。既存の患者ではありませんか？</p>
+          <ul className="my-2 flex flex-col gap-1">
+            {duplicates.list.map((d) => (
+              <li key={d.id} className="flex items-center gap-3">
+                <span className="font-mono">No.{d.patientNumber}</span>
+                <span className="font-medium">{d.fullName}</span>
+                <span className="text-slate-600">{d.fullNameKana}</span>
+                <span>{d.birthDate.replaceAll('-', '/')}</span>
+                <span>{d.phone ?? ''}</span>
+                <Button variant="secondary" onClick={() => (onSaved ? onSaved(d) : router.push(`/patients/${d.id}`))}>
+                  {onSaved ? 'この患者で受付' : 'この患者を開く'}
+                </Button>
+              </li>
+            ))}
+          </ul>
+          <div className="flex gap-2">
+            <Button variant="ghost" onClick={() => setDuplicates(null)}>入力に戻る</Button>
+            <Button onClick={() => submit(duplicates.form, true)} disabled={pending}>別の人として登録する</Button>
+          </div>
+        </div>
+      )}
       <Card title="基本情報">
         <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
           {f('familyName', '氏（漢字）', { required: true, defaultValue: patient?.familyName })}

@@ -1,7 +1,6 @@
 'use client';
 
-import Link from 'next/link';
-import { useState, useTransition } from 'react';
+import { useState, useTransition, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueueDto } from '@/lib/reception/visit.service';
 import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, type VisitStatusValue } from '@/lib/reception/visit.constants';
@@ -10,14 +9,24 @@ import { ELIGIBILITY_LABELS } from '@/lib/eligibility/eligibility.constants';
 import type { PatientDto } from '@/lib/records/patients/patient.dto';
 import { PatientSearch } from '@/components/patients/patient-search';
 import { PatientForm } from '@/components/patients/patient-form';
-import { Badge, Button, Card, ErrorBanner, NoticeBanner } from '@/components/ui/ui';
+import { Badge, Button, Card, ErrorBanner, LinkButton, NoticeBanner } from '@/components/ui/ui';
+import { OrcaBadge } from './orca-badge';
+import { OpenChartLink } from './open-chart-link';
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
 
 const STATUS_TONE: Record<VisitStatusValue, 'slate' | 'blue' | 'amber' | 'teal' | 'green' | 'red'> = {
   received: 'blue', waiting: 'amber', in_consultation: 'teal', billing: 'slate', done: 'green', cancelled: 'red',
 };
 const ELIGIBILITY_TONE: Record<string, 'green' | 'red' | 'amber' | 'slate'> = { valid: 'green', expired: 'red', unknown: 'amber', unavailable: 'amber', not_checked: 'slate' };
-const NEXT_LABEL: Partial<Record<VisitStatusValue, string>> = { waiting: '診察待ちへ', in_consultation: '診察開始', billing: '会計へ', done: '完了' };
+/** The buttons of a row: the next steps of the day (取消 is separate, and asks first). */
+const NEXT_STEPS: Record<VisitStatusValue, { to: VisitStatusValue; label: string }[]> = {
+  received: [{ to: 'waiting', label: '診察待ちへ' }, { to: 'in_consultation', label: '診察開始' }],
+  waiting: [{ to: 'in_consultation', label: '診察開始' }],
+  in_consultation: [{ to: 'billing', label: '会計へ' }],
+  billing: [{ to: 'done', label: '完了' }],
+  done: [],
+  cancelled: [{ to: 'received', label: '取消を元に戻す' }],
+};
 
 async function fetchQueue(): Promise<QueueDto | undefined> {
   const res = await fetch('/api/internal/reception/queue', { cache: 'no-store', headers: backgroundRequestHeaders });
@@ -29,14 +38,34 @@ async function fetchQueue(): Promise<QueueDto | undefined> {
   return res.json();
 }
 
-export function ReceptionBoard(props: { initialQueue: QueueDto; canCheckIn: boolean; canRegister: boolean; canOpenChart: boolean; canRecheck: boolean }) {
+export function ReceptionBoard(props: {
+  initialQueue: QueueDto;
+  canCheckIn: boolean;
+  canRegister: boolean;
+  canOpenChart: boolean;
+  /** a doctor: opening the chart from the queue starts the consultation (診察中) */
+  startsConsultation: boolean;
+  canRecheck: boolean;
+  doctors: { id: string; name: string }[];
+  departments: { id: string; name: string }[];
+  /** 本日の予約 (components/reception/today-appointments.tsx), above the queue */
+  appointments?: ReactNode;
+}) {
   const queryClient = useQueryClient();
   const queue = useQuery({ queryKey: ['reception-queue'], queryFn: fetchQueue, initialData: props.initialQueue, refetchInterval: 5_000 });
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // the visit just cancelled, offered back until the next action
+  const [undo, setUndo] = useState<{ visitId: string; label: string } | null>(null);
   const [registering, setRegistering] = useState(false);
   const [showDone, setShowDone] = useState(false);
+  // 担当医 for the next check-ins; none: the first doctor who writes in the chart becomes the visit's doctor
+  const [doctorId, setDoctorId] = useState('');
+  // 診療科 stays for the next check-ins too; 初診/再診 and the 受付メモ belong to one patient and reset after each
+  const [departmentId, setDepartmentId] = useState(props.departments.length === 1 ? props.departments[0]!.id : '');
+  const [firstVisit, setFirstVisit] = useState<'' | 'first' | 'revisit'>('');
+  const [memo, setMemo] = useState('');
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['reception-queue'] });
 
@@ -44,20 +73,40 @@ export function ReceptionBoard(props: { initialQueue: QueueDto; canCheckIn: bool
     startTransition(async () => {
       setError(null);
       setNotice(null);
-      const r = await checkInAction({ patientId: p.id });
+      setUndo(null);
+      const r = await checkInAction({
+        patientId: p.id,
+        ...(doctorId ? { doctorId } : {}),
+        ...(departmentId ? { departmentId } : {}),
+        ...(firstVisit ? { firstVisit: firstVisit === 'first' } : {}),
+        ...(memo.trim() ? { memo: memo.trim() } : {}),
+      });
       if (!r.ok) return setError(r.error);
       const e = r.data.eligibility;
-      setNotice(`${p.fullName}さんを受付しました（受付番号 ${r.data.receptionNumber}）。資格確認: ${e ? ELIGIBILITY_LABELS[e.result] + ('message' in e ? `（${e.message}）` : '') : '保険情報なし'}`);
+      setFirstVisit('');
+      setMemo('');
+      setNotice(`${p.fullName}さんを受付しました（受付番号 ${r.data.receptionNumber}・${r.data.firstVisit ? '初診' : '再診'}）。資格確認: ${e ? ELIGIBILITY_LABELS[e.result] + ('message' in e ? `（${e.message}）` : '') : '保険情報なし'}`);
       refresh();
     });
 
-  const move = (visitId: string, status: VisitStatusValue) =>
+  const move = (visitId: string, status: VisitStatusValue, onDone?: () => void) =>
     startTransition(async () => {
       setError(null);
+      setUndo(null);
       const r = await changeVisitStatusAction({ visitId, status });
       if (!r.ok) setError(r.error);
+      else onDone?.();
       refresh();
     });
+
+  const cancel = (v: QueueDto['entries'][number]) => {
+    const label = `受付番号 ${v.receptionNumber} ${v.patient.name}さん`;
+    if (!window.confirm(`${label}の受付を取消しますか？（取消した後も元に戻せます）`)) return;
+    move(v.visitId, 'cancelled', () => {
+      setNotice(null);
+      setUndo({ visitId: v.visitId, label });
+    });
+  };
 
   const recheck = (visitId: string) =>
     startTransition(async () => {
@@ -81,6 +130,12 @@ export function ReceptionBoard(props: { initialQueue: QueueDto; canCheckIn: bool
       </div>
       {error && <ErrorBanner>{error}</ErrorBanner>}
       {notice && <NoticeBanner><span data-testid="reception-notice">{notice}</span></NoticeBanner>}
+      {undo && (
+        <NoticeBanner>
+          <span data-testid="reception-undo">{undo.label}の受付を取消しました。</span>{' '}
+          <Button variant="secondary" disabled={pending} onClick={() => move(undo.visitId, 'received', () => setNotice(`${undo.label}の取消を元に戻しました。`))}>元に戻す</Button>
+        </NoticeBanner>
+      )}
       {props.canCheckIn && (
         <Card title="患者を探して受付" actions={props.canRegister && <Button variant="secondary" onClick={() => setRegistering((r) => !r)}>{registering ? '閉じる' : '新規患者を登録して受付'}</Button>}>
           {registering ? (
@@ -88,9 +143,42 @@ export function ReceptionBoard(props: { initialQueue: QueueDto; canCheckIn: bool
           ) : (
             <PatientSearch onPick={checkIn} recentWhenEmpty={false} actions={(p) => <Button disabled={pending} onClick={() => checkIn(p)}>受付</Button>} />
           )}
-          <p className="mt-2 text-xs text-slate-500">名前・カナ・患者番号を入力して Enter で先頭の患者を受付します。</p>
+          <p className="mt-2 text-xs text-slate-500">名前・カナ・患者番号を入力して Enter で受付します（該当が複数のときは一覧から選びます）。</p>
+          <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm" data-testid="reception-details">
+            {props.departments.length > 0 && (
+              <span className="flex items-center gap-2">
+                <label htmlFor="reception-department" className="text-xs font-medium text-slate-700">診療科</label>
+                <select id="reception-department" className="rounded border border-slate-300 px-2 py-1 text-sm" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+                  <option value="">指定なし</option>
+                  {props.departments.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+                </select>
+              </span>
+            )}
+            {props.doctors.length > 0 && (
+              <span className="flex items-center gap-2">
+                <label htmlFor="reception-doctor" className="text-xs font-medium text-slate-700">担当医</label>
+                <select id="reception-doctor" className="rounded border border-slate-300 px-2 py-1 text-sm" value={doctorId} onChange={(e) => setDoctorId(e.target.value)}>
+                  <option value="">指定なし（最初に記載した医師）</option>
+                  {props.doctors.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+                </select>
+              </span>
+            )}
+            <span className="flex items-center gap-2">
+              <label htmlFor="reception-first-visit" className="text-xs font-medium text-slate-700">初診・再診</label>
+              <select id="reception-first-visit" className="rounded border border-slate-300 px-2 py-1 text-sm" value={firstVisit} onChange={(e) => setFirstVisit(e.target.value as typeof firstVisit)}>
+                <option value="">来院歴から判定（初めてなら初診）</option>
+                <option value="first">初診</option>
+                <option value="revisit">再診</option>
+              </select>
+            </span>
+            <span className="flex grow items-center gap-2">
+              <label htmlFor="reception-memo" className="text-xs font-medium text-slate-700">受付メモ</label>
+              <input id="reception-memo" className="min-w-48 grow rounded border border-slate-300 px-2 py-1 text-sm" maxLength={200} value={memo} onChange={(e) => setMemo(e.target.value)} placeholder="例: 発熱あり・別室待機" />
+            </span>
+          </div>
         </Card>
       )}
+      {props.appointments}
       <Card title="本日の受付一覧" actions={<label className="flex items-center gap-1 text-xs"><input type="checkbox" checked={showDone} onChange={(e) => setShowDone(e.target.checked)} />完了・キャンセルも表示</label>}>
         <table className="w-full text-sm">
           <thead className="text-left text-xs text-slate-500">
@@ -100,7 +188,7 @@ export function ReceptionBoard(props: { initialQueue: QueueDto; canCheckIn: bool
           </thead>
           <tbody data-testid="reception-queue">
             {rows.map((v) => {
-              const next = VISIT_TRANSITIONS[v.status].filter((s) => s !== 'cancelled' && NEXT_LABEL[s] && ['received', 'waiting', 'in_consultation', 'billing'].indexOf(s) >= ['received', 'waiting', 'in_consultation', 'billing'].indexOf(v.status));
+              const next = NEXT_STEPS[v.status].filter((s) => VISIT_TRANSITIONS[v.status].includes(s.to));
               return (
                 <tr key={v.visitId} className="border-t border-slate-100" data-status={v.status}>
                   <td className="py-1.5 font-mono text-base font-bold">
@@ -110,17 +198,28 @@ export function ReceptionBoard(props: { initialQueue: QueueDto; canCheckIn: bool
                   <td>{new Date(v.arrivedAt).toLocaleTimeString('ja-JP', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo' })}</td>
                   <td>{v.waitingMinutes !== null ? <span className={v.waitingMinutes >= 30 ? 'font-bold text-red-700' : ''}>{v.waitingMinutes}分</span> : '−'}</td>
                   <td>
-                    <div className="font-medium">{props.canOpenChart ? <Link className="text-teal-800 hover:underline" href={`/patients/${v.patient.id}`}>{v.patient.name}</Link> : v.patient.name}</div>
+                    <div className="font-medium">
+                      {props.canOpenChart ? (
+                        <OpenChartLink className="text-teal-800 hover:underline" visitId={v.visitId} patientId={v.patient.id} starts={props.startsConsultation}>{v.patient.name}</OpenChartLink>
+                      ) : v.patient.name}
+                    </div>
                     <div className="text-xs text-slate-500">{v.patient.kana}・{v.patient.age}歳 {v.patient.sex}・No.{v.patient.patientNumber}</div>
+                    <div className="flex flex-wrap gap-x-2 text-xs text-slate-600">
+                      {v.firstVisit !== null && <span data-testid="visit-first">{v.firstVisit ? '初診' : '再診'}</span>}
+                      {v.departmentName && <span data-testid="visit-department">{v.departmentName}</span>}
+                      {v.doctorName && <span data-testid="visit-doctor">担当医: {v.doctorName}</span>}
+                    </div>
+                    {v.memo && <div className="text-xs text-amber-800" data-testid="visit-memo">メモ: {v.memo}</div>}
                   </td>
-                  <td><Badge tone={STATUS_TONE[v.status]}>{VISIT_STATUS_LABELS[v.status]}</Badge></td>
+                  <td><Badge tone={STATUS_TONE[v.status]}>{VISIT_STATUS_LABELS[v.status]}</Badge>{v.orca && <> <OrcaBadge orca={v.orca} /></>}</td>
                   <td title={v.eligibilityMessage ?? undefined}>
                     <Badge tone={ELIGIBILITY_TONE[v.eligibility] ?? 'slate'}>{ELIGIBILITY_LABELS[v.eligibility as keyof typeof ELIGIBILITY_LABELS]}</Badge>
                     {props.canRecheck && v.eligibility !== 'valid' && <button type="button" className="ml-1 text-xs text-teal-700 underline" onClick={() => recheck(v.visitId)}>再確認</button>}
                   </td>
                   <td className="space-x-1 text-right">
-                    {props.canCheckIn && next.map((s) => <Button key={s} variant="secondary" disabled={pending} onClick={() => move(v.visitId, s)}>{NEXT_LABEL[s]}</Button>)}
-                    {props.canCheckIn && VISIT_TRANSITIONS[v.status].includes('cancelled') && <Button variant="ghost" disabled={pending} onClick={() => move(v.visitId, 'cancelled')}>取消</Button>}
+                    {props.canCheckIn && next.map((s) => <Button key={s.to} variant="secondary" disabled={pending} onClick={() => move(v.visitId, s.to)}>{s.label}</Button>)}
+                    {props.canCheckIn && VISIT_TRANSITIONS[v.status].includes('cancelled') && <Button variant="ghost" disabled={pending} onClick={() => cancel(v)}>取消</Button>}
+                    <LinkButton variant="ghost" href={`/reception/${v.visitId}/slip`} prefetch={false}>受付票</LinkButton>
                   </td>
                 </tr>
               );

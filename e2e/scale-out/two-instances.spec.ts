@@ -20,7 +20,7 @@ test('a patient registered through one instance is found and opened through the 
   const p = uniquePatient('分散', 'ブンサン');
   await login(page, A.reception);
   await page.goto(`${INSTANCE_A}/patients/new`);
-  await fillPatientForm(page, p, { insurerNumber: '06131234', number: '4242' });
+  await fillPatientForm(page, p, { insurerNumber: '06131239', number: '4242' });
   await page.getByRole('button', { name: '登録する' }).click();
   await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}/);
 

@@ -3,9 +3,10 @@ import { z } from '@/lib/core/zod';
 import { db } from '@/lib/core/db';
 import { isValidIsoDate, todayJst } from '@/lib/core/dates';
 import { formatInTimeZone } from '@/lib/core/tz';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { staffNames } from '@/lib/staff/staff-names';
+import { ROLE_LABELS } from '@/lib/permissions/permissions';
+import { toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
 import { recordAuditEventNow } from './audit';
 
 export const AUDIT_SORT_KEYS = ['occurredAt', 'action', 'userId', 'patientId', 'resourceType', 'outcome'] as const;
@@ -22,6 +23,8 @@ export const auditReportQuerySchema = z
     to: optionalDate,
     userId: z.string().uuid().optional().or(z.literal('').transform(() => undefined)),
     patientId: z.string().uuid().optional().or(z.literal('').transform(() => undefined)),
+    /** 患者番号 (digits) or part of the name (kanji or kana): "who opened 患者 X's chart" */
+    patient: z.string().trim().max(40, '患者は40文字以内で入力してください。').optional().transform((v) => v || undefined),
     action: z.string().regex(/^[a-z_]{1,40}$/).optional().or(z.literal('').transform(() => undefined)),
     sort: z.enum(AUDIT_SORT_KEYS).default('occurredAt'),
     dir: z.enum(['asc', 'desc']).default('desc'),
@@ -35,12 +38,51 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   print: '印刷', export: '出力', login: 'ログイン', login_failed: 'ログイン失敗', logout: 'ログアウト',
   mfa_enrolled: '二段階認証の登録', password_changed: 'パスワード変更', password_change_failed: 'パスワード変更の失敗', permission_denied: '権限なし',
   validation_failed: '入力エラー', staff_created: '職員登録', staff_updated: '職員変更', settings_changed: '設定変更', import: 'マスター取込',
+  resend: '再送',
 };
+
+/** 対象 in words (the audit rows keep the code; a code not listed shows as it is). */
+export const AUDIT_RESOURCE_LABELS: Record<string, string> = {
+  patient: '患者情報', patient_history: '患者情報の変更履歴', visit: '受付', visit_slip: '受付票', visit_history: '来院履歴',
+  reception_queue: '受付一覧', eligibility: 'オンライン資格確認', clinical_note: '診療録', diagnosis: '傷病名', allergy: 'アレルギー',
+  lab_result: '検査結果', lab_result_import: '検査結果の取込', lab_import_preview: '検査取込の確認', prescription: '処方',
+  prescription_history: '処方の版歴', diagnosis_history: '傷病名の版歴', allergy_history: 'アレルギーの版歴', lab_result_history: '検査結果の版歴',
+  clinical_document: '診療情報提供書', user: '職員', session: 'ログイン', clinic: '医療機関の設定', audit_report: '監査ログ', master: 'マスター',
+  drug_limit: '薬品の上限', input: '入力', sharing_unit: '情報共有（送信）', sharing_status: '情報共有の状況', sharing_preview: '送信内容の確認',
+  sharing_consent: '閲覧同意', shared_records: '他院の情報', sharing_attention: '情報共有の要対応', fhir_bundle: 'FHIR文書',
+  orca_acceptance: 'ORCA受付', orca_patient: 'ORCA患者', orca_medical: 'ORCA診療行為', orca_income: 'ORCA会計', orca_diseases: 'ORCA病名',
+  orca_simulation: 'ORCA算定', api_client: '外部連携アプリ', api_token: '外部連携のトークン', api_subscription: '外部連携の通知',
+  api_subscription_delivery: '外部連携の通知配信', bulk_export: '一括出力',
+  // a permission denial names the permission's area
+  chart: 'カルテ', reception: '受付', note: '診療録', audit: '監査ログ', staff: '職員管理',
+};
+export const AUDIT_OUTCOME_LABELS: Record<string, string> = { success: '成功', failure: '失敗', denied: '拒否' };
+export const auditResourceLabel = (t: string) => AUDIT_RESOURCE_LABELS[t] ?? t;
+export const auditRoleLabel = (r: string | null) => (r && r in ROLE_LABELS ? ROLE_LABELS[r as keyof typeof ROLE_LABELS] : r === 'api_client' ? '外部連携アプリ' : (r ?? ''));
 
 const PAGE_SIZE = 50;
 
-function whereOf(actor: Actor, q: AuditReportQuery) {
+/** The patients a 患者 filter names: the 患者番号 exactly, else name or kana starting with (or containing) the text. */
+async function patientIdsFor(clinicId: string, text: string): Promise<string[]> {
+  const t = text.normalize('NFKC').trim();
+  if (/^\d+$/.test(t)) {
+    const n = t.length <= 9 ? Number(t) : -1;
+    return (await db().patient.findMany({ where: { clinicId, patientNumber: n }, select: { id: true } })).map((p) => p.id);
+  }
+  const kana = toKanaSearchKey(t.replace(/\s/g, ''));
+  const name = toNameSearchKey(t.replace(/\s/g, ''));
+  const rows = await db().patient.findMany({
+    where: { clinicId, OR: [...(kana ? [{ kanaSearch: { contains: kana } }] : []), ...(name ? [{ nameSearch: { contains: name } }] : [])] },
+    select: { id: true },
+    take: 200,
+  });
+  return rows.map((p) => p.id);
+}
+
+async function whereOf(actor: Principal, q: AuditReportQuery) {
+  const named = q.patient ? await patientIdsFor(actor.clinicId, q.patient) : null;
   return {
+    ...(named ? { AND: [{ patientId: { in: named } }] } : {}),
     clinicId: actor.clinicId,
     ...(q.from || q.to
       ? {
@@ -66,6 +108,9 @@ export type AuditRowDto = {
   userName: string | null;
   userRole: string | null;
   patientId: string | null;
+  /** 患者番号 and 氏名 of the patient (null when none, or when the patient is gone) */
+  patientNumber: number | null;
+  patientName: string | null;
   action: string;
   resourceType: string;
   resourceId: string | null;
@@ -74,14 +119,21 @@ export type AuditRowDto = {
   requestId: string | null;
 };
 
-async function fetchRows(actor: Actor, q: AuditReportQuery, take: number, skip: number) {
+async function fetchRows(actor: Principal, q: AuditReportQuery, take: number, skip: number) {
   const rows = await db().auditEvent.findMany({
-    where: whereOf(actor, q),
+    where: await whereOf(actor, q),
     orderBy: [{ [q.sort]: q.dir }, { id: q.dir }],
     take,
     skip,
   });
-  const names = await staffNames(actor.clinicId, rows.map((r) => r.userId));
+  const patientIds = [...new Set(rows.map((r) => r.patientId).filter((x): x is string => !!x))];
+  const [names, patients] = await Promise.all([
+    staffNames(actor.clinicId, rows.map((r) => r.userId)),
+    patientIds.length
+      ? db().patient.findMany({ where: { clinicId: actor.clinicId, id: { in: patientIds } }, select: { id: true, patientNumber: true, familyName: true, givenName: true } })
+      : Promise.resolve([]),
+  ]);
+  const patientOf = new Map(patients.map((p) => [p.id, p]));
   return rows.map<AuditRowDto>((r) => ({
     id: String(r.id),
     seq: r.seq === null ? null : String(r.seq),
@@ -90,6 +142,8 @@ async function fetchRows(actor: Actor, q: AuditReportQuery, take: number, skip: 
     userName: r.userId ? (names.get(r.userId) ?? null) : null,
     userRole: r.userRole,
     patientId: r.patientId,
+    patientNumber: r.patientId ? (patientOf.get(r.patientId)?.patientNumber ?? null) : null,
+    patientName: r.patientId && patientOf.has(r.patientId) ? `${patientOf.get(r.patientId)!.familyName} ${patientOf.get(r.patientId)!.givenName}` : null,
     action: r.action,
     resourceType: r.resourceType,
     resourceId: r.resourceId,
@@ -99,11 +153,11 @@ async function fetchRows(actor: Actor, q: AuditReportQuery, take: number, skip: 
   }));
 }
 
-export async function getAuditReport(q: AuditReportQuery, actor: Actor) {
+export async function getAuditReport(q: AuditReportQuery, actor: Principal) {
   await requirePermission(actor, 'audit.read');
   const [rows, total] = await Promise.all([
     fetchRows(actor, q, PAGE_SIZE, (q.page - 1) * PAGE_SIZE),
-    db().auditEvent.count({ where: whereOf(actor, q) }),
+    whereOf(actor, q).then((where) => db().auditEvent.count({ where })),
   ]);
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'audit_report', detail: { ...q }, ctx: actor.ctx });
   return { rows, total, pageSize: PAGE_SIZE };
@@ -121,13 +175,28 @@ export function auditCsvFileName(now = new Date()): string {
   return `audit-${todayJst(now)}.csv`;
 }
 
-export async function exportAuditCsv(q: AuditReportQuery, actor: Actor): Promise<string> {
+export async function exportAuditCsv(q: AuditReportQuery, actor: Principal): Promise<string> {
   await requirePermission(actor, 'audit.read');
   const rows = await fetchRows(actor, q, 100_000, 0);
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'export', resourceType: 'audit_report', detail: { ...q, rows: rows.length }, ctx: actor.ctx });
-  const header = ['連番', '日時(JST)', '職員ID', '職員名', '職種', '患者ID', '操作', '対象', '対象ID', '結果', 'IPアドレス', 'リクエストID'];
+  const header = ['連番', '日時(JST)', '職員ID', '職員名', '職種', '患者番号', '氏名', '患者ID', '操作', '対象', '対象ID', '結果', 'IPアドレス', 'リクエストID'];
   const lines = rows.map((r) =>
-    [r.seq, formatInTimeZone(new Date(r.occurredAt), 'yyyy-MM-dd HH:mm:ss'), r.userId, r.userName, r.userRole, r.patientId, AUDIT_ACTION_LABELS[r.action] ?? r.action, r.resourceType, r.resourceId, r.outcome, r.ip, r.requestId]
+    [
+      r.seq,
+      formatInTimeZone(new Date(r.occurredAt), 'yyyy-MM-dd HH:mm:ss'),
+      r.userId,
+      r.userName,
+      auditRoleLabel(r.userRole),
+      r.patientNumber === null ? null : String(r.patientNumber),
+      r.patientName,
+      r.patientId,
+      AUDIT_ACTION_LABELS[r.action] ?? r.action,
+      auditResourceLabel(r.resourceType),
+      r.resourceId,
+      AUDIT_OUTCOME_LABELS[r.outcome] ?? r.outcome,
+      r.ip,
+      r.requestId,
+    ]
       .map(csvCell)
       .join(','),
   );

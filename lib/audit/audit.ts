@@ -33,7 +33,8 @@ export type AuditAction =
   | 'staff_created'
   | 'staff_updated'
   | 'settings_changed'
-  | 'import';
+  | 'import'
+  | 'resend';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 

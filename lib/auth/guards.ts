@@ -1,29 +1,10 @@
-/** Permission checks that also write the denial to the audit trail. Used by pages, actions and routes. */
+/** The web layer's guards: pages redirect to sign-in, a forced password change, or a 403 page. Services use principal.ts. */
 import { forbidden, redirect } from 'next/navigation';
-import { AppError } from '@/lib/core/app-error';
-import { recordAuditEventNow } from '@/lib/audit/audit';
 import { can, type Permission } from '@/lib/permissions/permissions';
 import { getActor, type Actor } from './actor';
+import { auditDenied } from './principal';
 
-export async function auditDenied(actor: Actor, permission: string, detail?: Record<string, unknown>) {
-  await recordAuditEventNow({
-    clinicId: actor.clinicId,
-    actor,
-    action: 'permission_denied',
-    resourceType: permission.split('.')[0] ?? 'unknown',
-    outcome: 'denied',
-    detail: { permission, ...detail },
-    ctx: actor.ctx,
-  });
-}
-
-/** Services call this first: FORBIDDEN (audited) unless the actor's role has the permission. */
-export async function requirePermission(actor: Actor, permission: Permission): Promise<void> {
-  if (!can(actor.role, permission)) {
-    await auditDenied(actor, permission);
-    throw new AppError('FORBIDDEN', 'この操作を行う権限がありません。');
-  }
-}
+export { auditDenied, requirePermission } from './principal';
 
 /** Pages: sign-in redirect, forced password change, then a 403 page for a missing permission. */
 export async function requirePageActor(permission?: Permission): Promise<Actor> {

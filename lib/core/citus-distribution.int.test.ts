@@ -23,6 +23,8 @@ const GLOBAL_DIRECTORIES = new Set([
   'LoginChallenge', // a login between password and TOTP, looked up by its token
   'InstitutionNumber', // 保険医療機関番号 -> clinic, keeps the number unique
   'LoginDomain', // login domain -> clinic, keeps the domain unique
+  'ApiClientDirectory', // OAuth client_id -> clinic: the token endpoint learns the clinic from the client_id (0046)
+  'MasterImport', // a run of a global master import; clinicId only names the operator's tenant that started it (0031)
 ]);
 /** Prisma's bookkeeping: read and written only by `npm run db:migrate` on the coordinator. */
 const LOCAL_ONLY = new Set(['_prisma_migrations']);

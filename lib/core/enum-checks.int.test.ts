@@ -12,6 +12,16 @@ import { DIAGNOSIS_OUTCOMES } from '@/lib/records/diagnoses/diagnosis.constants'
 import { ALLERGY_CATEGORIES, ALLERGY_CLINICAL_STATUSES, ALLERGY_SEVERITIES } from '@/lib/records/allergies/allergy.constants';
 import { MEDICATION_KINDS } from '@/lib/records/prescriptions/prescription.constants';
 import { SEXES } from '@/lib/records/patients/patient.schema';
+import { JOB_STATES } from '@/lib/jobs/job.constants';
+import { ATTEMPT_ACTIONS, ATTEMPT_OUTCOMES, UNIT_KINDS, UNIT_STATES } from '@/lib/sharing/sharing.constants';
+import { ORCA_ACCEPTANCE_STATES, ORCA_BILLING_STATES, ORCA_MEDICAL_STATES, ORCA_NUMBERING_MASTERS, ORCA_PATIENT_LINK_STATES } from '@/lib/orca/orca.constants';
+import { SHARING_OUTBOX_REASONS, SHARING_UNIT_KINDS } from '@/lib/records/sharing-outbox.constants';
+import { LICENSE_TYPES } from '@/lib/staff/staff.constants';
+import { MASTER_IMPORT_STATUSES } from '@/lib/masters/master-import.constants';
+import { API_CLIENT_STATUSES } from '@/lib/vendor-api/api-client.constants';
+import { BULK_EXPORT_LEVELS, BULK_EXPORT_STATUSES } from '@/lib/vendor-api/bulk-export.constants';
+import { SUBSCRIPTION_DELIVERY_STATUSES, SUBSCRIPTION_STATUSES } from '@/lib/vendor-api/subscription.constants';
+import { APPOINTMENT_STATUSES } from '@/lib/reception/appointment.constants';
 import { oneOf } from './text-enum';
 
 /** table.column → the TypeScript list it must allow, exactly. */
@@ -32,6 +42,26 @@ const ENUMERATED: Record<string, readonly string[]> = {
   'LabResult.status': RECORD_STATUSES,
   'Prescription.status': RECORD_STATUSES,
   'PrescriptionItem.kind': MEDICATION_KINDS,
+  'Job.state': JOB_STATES,
+  'SharingUnit.kind': UNIT_KINDS,
+  'SharingUnit.state': UNIT_STATES,
+  'SharingAttempt.action': ATTEMPT_ACTIONS,
+  'SharingAttempt.outcome': ATTEMPT_OUTCOMES,
+  'OrcaSettings.numberingMaster': ORCA_NUMBERING_MASTERS,
+  'OrcaPatientLink.state': ORCA_PATIENT_LINK_STATES,
+  'OrcaVisitLink.acceptanceState': ORCA_ACCEPTANCE_STATES,
+  'OrcaVisitLink.medicalState': ORCA_MEDICAL_STATES,
+  'OrcaVisitLink.billingState': ORCA_BILLING_STATES,
+  'User.licenseType': LICENSE_TYPES,
+  'SharingOutbox.unitKind': SHARING_UNIT_KINDS,
+  'SharingOutbox.reason': SHARING_OUTBOX_REASONS,
+  'MasterImport.status': MASTER_IMPORT_STATUSES,
+  'ApiClient.status': API_CLIENT_STATUSES,
+  'BulkExport.status': BULK_EXPORT_STATUSES,
+  'BulkExport.level': BULK_EXPORT_LEVELS,
+  'ApiSubscription.status': SUBSCRIPTION_STATUSES,
+  'ApiSubscriptionDelivery.status': SUBSCRIPTION_DELIVERY_STATUSES,
+  'Appointment.status': APPOINTMENT_STATUSES,
 };
 
 /** The values a `CHECK (col IN ('a', 'b'))` constraint allows, as PostgreSQL prints it back (`= ANY (ARRAY[…])`). */

@@ -21,6 +21,28 @@ const schema = z.object({
   /** オンライン資格確認 adapter */
   ELIGIBILITY_MODE: z.enum(['sandbox', 'http']).default('sandbox'),
   ELIGIBILITY_URL: z.string().url().optional(),
+  /** レセコン (ORCA) link: off, sandbox (in-process, development) or http (a real ORCA); docs/orca.md */
+  ORCA_MODE: z.enum(['off', 'sandbox', 'http']).default('off'),
+  /** ORCA's base URL, e.g. http://192.168.0.10:8000 (on-premise) or the WebORCA host */
+  ORCA_URL: z.string().url().optional(),
+  /** WebORCA: API paths are under /api */
+  ORCA_WEBORCA: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+  /** the ORCA 職員 (operator) the link signs in as with HTTP Basic; use one dedicated to the EHR */
+  ORCA_USER: z.string().optional(),
+  ORCA_PASSWORD: z.string().optional(),
+  /** PEM files for glserver's SSL client authentication instead of (or with) Basic */
+  ORCA_CLIENT_CERT_FILE: z.string().optional(),
+  ORCA_CLIENT_KEY_FILE: z.string().optional(),
+  ORCA_CA_FILE: z.string().optional(),
+  /** xml (ORCA's xml2, the reference) or json (`?format=json`, where the ORCA version offers it) */
+  ORCA_FORMAT: z.enum(['xml', 'json']).default('xml'),
+  /** port of `npm run sandbox:orca` (the demo starts it and points ORCA_URL at it unless an ORCA is configured) */
+  ORCA_SANDBOX_PORT: z.coerce.number().int().positive().default(8000),
+  /** milliseconds before an ORCA request counts as lost (then the worker reads before it resends) */
+  ORCA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** cookies get Secure only behind HTTPS */
   SECURE_COOKIES: z
     .enum(['true', 'false'])
@@ -47,6 +69,33 @@ const schema = z.object({
   AUDIT_ANCHOR_FILE: z.string().min(1).default('data/audit-anchors.jsonl'),
   /** milliseconds between sealing passes of the audit sealer (startAuditSealer) */
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  /** the address vendors reach this server at, e.g. https://karte.example.jp: the FHIR API's base URL and the `aud` of
+   *  client assertions (unset: taken from each request's Host header, for local use) */
+  PUBLIC_URL: z.string().url().optional(),
+  /** 電子カルテ情報共有サービス adapter (lib/sharing/get-sharing-service.ts): sandbox in process, or http to SHARING_URL */
+  SHARING_MODE: z.enum(['sandbox', 'http']).default('sandbox'),
+  SHARING_URL: z.string().url().optional(),
+  SHARING_TOKEN: z.string().min(1).optional(),
+  SHARING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** port of `npm run sandbox:sharing` (the demo starts it and sets SHARING_URL to it) */
+  SHARING_SANDBOX_PORT: z.coerce.number().int().positive().default(3180),
+  /** job worker (lib/jobs): jobs run at once, pause between idle rounds, how long a claim lasts before another worker may take it */
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  // vendor API: sustained requests per second per app (per app server) and the burst above it (docs/decisions/0056)
+  API_RATE_LIMIT: z.coerce.number().min(1).max(100_000).default(200),
+  API_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(400),
+  // vendor webhooks may go to http://127.0.0.1 / localhost (tests, the demo); otherwise https only (SSRF)
+  WEBHOOK_ALLOW_LOOPBACK: z
+    .enum(['0', '1', 'true', 'false'])
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
+  // a worker dedicated to some clinics (comma-separated clinic ids); unset = every clinic
+  WORKER_CLINIC_IDS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined)),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -83,7 +83,7 @@ describe('client address at the edge', () => {
     const audited = await db().auditEvent.findMany({ where: { clinicId: '_system', ip: { in: [from, '192.0.2.200', '203.0.113.1'] } } });
     expect(audited.length).toBe(MAX_FAILURES_PER_IP);
     expect(new Set(audited.map((a) => a.ip))).toEqual(new Set([from]));
-  });
+  }, 120_000); // 50 sequential password checks: seconds alone, far more on a loaded 2-core machine
 
   it('bounds X-Request-Id: 8,000 characters are replaced by a generated id', async () => {
     const r = await send('/', loopback(), { 'x-request-id': 'x'.repeat(8000) });

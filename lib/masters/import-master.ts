@@ -1,7 +1,8 @@
 /**
  * Single entry point of the national master importers: streams a file (Shift_JIS or UTF-8) through csv-parse,
  * maps each record with the pure parser of its kind and upserts in batches of 500. Idempotent: re-importing a file
- * (or a newer version) updates rows in place; rows are never deleted. Progress goes to a MasterImport row.
+ * (or a newer version) updates rows in place; rows are never deleted. Progress goes to a MasterImport row; a run in
+ * which any row failed ends as 'partial' (never 'done'), with the first MAX_STORED_ERRORS row errors kept.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -11,7 +12,13 @@ import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { detectEncoding, iconvName, normalizeEncoding } from './encoding';
 import { detectMasterKind } from './detect-kind';
-import { createMasterImport, finishMasterImport, updateMasterImportProgress } from './master-import.repository';
+import {
+  createMasterImport,
+  finishMasterImport,
+  markMasterImportRunning,
+  readMasterImportChunks,
+  updateMasterImportProgress,
+} from './master-import.repository';
 import {
   applyGenericNames,
   resolveDiseaseMovesByKeyNumber,
@@ -60,6 +67,8 @@ export interface ImportMasterOptions {
   kind?: MasterKind | 'auto';
   filePath?: string;
   buffer?: Uint8Array;
+  /** a run created by the upload route: the file is read from its MasterImportChunk rows and progress goes to it */
+  uploadId?: string;
   /** required with `buffer`; defaults to the base name of filePath */
   fileName?: string;
   /** default: detected (valid UTF-8 → utf8, otherwise Shift_JIS) */
@@ -73,6 +82,10 @@ export interface ImportMasterOptions {
 
 async function readHead(options: ImportMasterOptions): Promise<Uint8Array> {
   if (options.buffer) return options.buffer.subarray(0, 64 * 1024);
+  if (options.uploadId) {
+    for await (const chunk of readMasterImportChunks(options.uploadId)) return chunk.subarray(0, 64 * 1024);
+    return new Uint8Array();
+  }
   const handle = await open(options.filePath!, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
@@ -84,7 +97,9 @@ async function readHead(options: ImportMasterOptions): Promise<Uint8Array> {
 }
 
 function sourceStream(options: ImportMasterOptions): Readable {
-  return options.buffer ? Readable.from([Buffer.from(options.buffer)]) : createReadStream(options.filePath!);
+  if (options.buffer) return Readable.from([Buffer.from(options.buffer)]);
+  if (options.uploadId) return Readable.from(readMasterImportChunks(options.uploadId));
+  return createReadStream(options.filePath!);
 }
 
 /** Lines in the file (LF count, plus a last line without LF): the progress bar's total. */
@@ -108,7 +123,7 @@ export function sourceLabel(kind: MasterKind, fileName: string): string {
 
 export async function importMasterFile(options: ImportMasterOptions): Promise<ImportResult> {
   const started = Date.now();
-  if (!options.buffer && !options.filePath) throw new Error('filePath か buffer を指定してください');
+  if (!options.buffer && !options.filePath && !options.uploadId) throw new Error('filePath か buffer を指定してください');
   const fileName = options.fileName ?? (options.filePath ? basename(options.filePath) : undefined);
   if (!fileName) throw new Error('buffer には fileName が必要です');
   const head = await readHead(options);
@@ -118,7 +133,8 @@ export async function importMasterFile(options: ImportMasterOptions): Promise<Im
   const spec = PARSERS[kind];
   const lines = await countLines(options);
   const totalRows = Math.max(0, lines - (spec.header ? 1 : 0));
-  const importId = await createMasterImport({ kind, fileName, totalRows, startedById: options.startedById });
+  const importId = options.uploadId ?? (await createMasterImport({ kind, fileName, totalRows, startedById: options.startedById }));
+  if (options.uploadId) await markMasterImportRunning(importId, totalRows, kind);
 
   const ctx: ParseContext = {
     changeFile: options.changeFile ?? defaultChangeFile(kind, fileName),
@@ -140,7 +156,7 @@ export async function importMasterFile(options: ImportMasterOptions): Promise<Im
   const medisMoves: { code: string; movedToKeyNumber: string }[] = [];
 
   const report = async () => {
-    await updateMasterImportProgress(importId, { ...counts, totalRows: Math.max(totalRows, counts.processedRows) });
+    await updateMasterImportProgress(importId, { ...counts, errorCount, totalRows: Math.max(totalRows, counts.processedRows) });
     options.onProgress?.({ processedRows: counts.processedRows, totalRows: Math.max(totalRows, counts.processedRows) });
   };
 
@@ -178,7 +194,7 @@ export async function importMasterFile(options: ImportMasterOptions): Promise<Im
     await report();
   };
 
-  let status: 'done' | 'failed' = 'done';
+  let status: 'done' | 'partial' | 'failed' = 'done';
   try {
     const parser = sourceStream(options)
       .pipe(iconv.decodeStream(iconvName(encoding)))
@@ -213,13 +229,14 @@ export async function importMasterFile(options: ImportMasterOptions): Promise<Im
     if (medisMoves.length) await resolveDiseaseMovesByKeyNumber(medisMoves);
     if (generic.length) counts.updated += await applyGenericNames(generic);
     if (counts.processedRows >= 1000) await analyzeMasterTables([...touchedTables]);
-    if (counts.processedRows > 0 && errorCount === counts.processedRows) status = 'failed';
+    if (counts.processedRows > 0 && errorCount >= counts.processedRows) status = 'failed';
+    else if (errorCount > 0) status = 'partial';
   } catch (e) {
     status = 'failed';
     addError(counts.processedRows, `取り込みを中断しました: ${(e as Error).message}`);
   }
-  const finalTotal = status === 'done' ? counts.processedRows : Math.max(totalRows, counts.processedRows);
-  await finishMasterImport(importId, { status, ...counts, totalRows: finalTotal, errors });
+  const finalTotal = status !== 'failed' ? counts.processedRows : Math.max(totalRows, counts.processedRows);
+  await finishMasterImport(importId, { status, ...counts, totalRows: finalTotal, errors, errorCount });
   return {
     importId,
     kind,

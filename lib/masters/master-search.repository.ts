@@ -50,6 +50,10 @@ export interface DrugSearchHit {
   price: number | null;
   dosageForm: string | null;
   isGeneric: boolean | null;
+  /** 麻毒区分: '0' none, '1' 麻薬, '2' 毒薬, '3' 覚醒剤原料, '5' 向精神薬 */
+  narcoticClass: string | null;
+  /** 薬価基準収載年月日 (YYYY-MM-DD), filled by the master for recent listings only */
+  listedOn: string | null;
   movedTo: string | null;
   abolishedOn: string | null;
 }
@@ -140,7 +144,7 @@ export async function searchDrugs(q: string, limit = 20, options: SearchOptions 
   if (!p) return [];
   return db().$queryRaw<DrugSearchHit[]>`
     SELECT "code", "name", "kana", "yjCode", "genericCode", "genericName", "unit", "price"::float8 AS "price",
-           "dosageForm", "isGeneric", "movedTo", "abolishedOn"::text AS "abolishedOn"
+           "dosageForm", "isGeneric", "narcoticClass", "listedOn"::text AS "listedOn", "movedTo", "abolishedOn"::text AS "abolishedOn"
     FROM "DrugMaster"
     WHERE ${matchWhere(p)} AND ${notAbolished(options.includeAbolished)}
     ORDER BY ${rankOrder(p)}
@@ -192,6 +196,6 @@ export async function getDrugsByCodes(codes: string[], client: Pick<Tx, '$queryR
   if (codes.length === 0) return [];
   return client.$queryRaw<DrugSearchHit[]>`
     SELECT "code", "name", "kana", "yjCode", "genericCode", "genericName", "unit", "price"::float8 AS "price",
-           "dosageForm", "isGeneric", "movedTo", "abolishedOn"::text AS "abolishedOn"
+           "dosageForm", "isGeneric", "narcoticClass", "listedOn"::text AS "listedOn", "movedTo", "abolishedOn"::text AS "abolishedOn"
     FROM "DrugMaster" WHERE "code" IN (${Prisma.join(codes)})`;
 }

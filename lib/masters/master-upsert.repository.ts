@@ -39,7 +39,7 @@ export const TABLES: Record<MasterTable, TableSpec> = {
     table: 'DrugMaster',
     columns: {
       code: 'text', yjCode: 'text', ...searchable, genericName: 'text', genericCode: 'text', unit: 'text', price: 'numeric',
-      dosageForm: 'text', isGeneric: 'bool', ...lifecycle, source: 'text',
+      dosageForm: 'text', isGeneric: 'bool', narcoticClass: 'text', listedOn: 'date', ...lifecycle, source: 'text',
     },
     required: ['name', 'nameSearch', 'kanaSearch', 'source'],
     hasImportedAt: true,

@@ -69,12 +69,13 @@ describe('J-FAGY (Shift_JIS), JAMI 用法, JLAC10', () => {
     const lab = await searchLabCodes('蛋白定性', 5);
     expect(lab.find((l) => l.code === '1A010000000190111')).toMatchObject({ specimen: '尿(含むその他)' });
   });
-  it('reports bad rows without failing the file', async () => {
+  it('imports the good rows and reports the bad ones: the run is partial, not done (issue 9 item 18)', async () => {
     const csv = 'code,display\n1013044400000000,内服・経口・１日３回朝昼夕食後\nBAD,壊れた行\n';
     const result = await importMasterFile({ buffer: Buffer.from(csv), fileName: 'jami_usage_bad.csv', kind: 'jami-usage' });
-    expect(result).toMatchObject({ status: 'done', processedRows: 2, errorCount: 1 });
+    expect(result).toMatchObject({ status: 'partial', processedRows: 2, errorCount: 1 });
     expect(result.errors[0]).toMatchObject({ row: 3 });
     const stored = await db().masterImport.findUniqueOrThrow({ where: { id: result.importId } });
+    expect(stored).toMatchObject({ status: 'partial', errorCount: 1 });
     expect(stored.errors).toHaveLength(1);
   });
 });

@@ -62,7 +62,8 @@ export interface ImportError {
 export interface ImportResult {
   importId: string;
   kind: MasterKind;
-  status: 'done' | 'failed';
+  /** partial: some rows failed (errors says which and why); failed: none applied, or the run broke off */
+  status: 'done' | 'partial' | 'failed';
   totalRows: number;
   processedRows: number;
   inserted: number;

@@ -25,6 +25,12 @@ describe('permission matrix', () => {
     expect(ROLES.filter((r) => can(r, 'audit.read'))).toEqual(['clinic_admin']);
   });
 
+  it('lets doctors and clinic admins preview, resend and oversee sharing, nobody else', () => {
+    for (const p of ['sharing.preview', 'sharing.resend', 'sharing.manage'] as const) {
+      expect(ROLES.filter((r) => can(r, p))).toEqual(['doctor', 'clinic_admin']);
+    }
+  });
+
   it('uses only known permissions, and every permission is granted to someone', () => {
     const granted = new Set(Object.values(ROLE_PERMISSIONS).flat());
     for (const p of granted) expect(PERMISSIONS).toContain(p);

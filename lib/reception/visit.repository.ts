@@ -20,6 +20,9 @@ export const visitRepository = {
   /** Conditional update: only from the status the user saw, so two terminals cannot skip a step. */
   updateStatusIf: (tx: Tx, clinicId: string, visitId: string, from: VisitStatus, to: VisitStatus) =>
     tx.visit.updateMany({ where: { clinicId, id: visitId, status: from }, data: { status: to, statusChangedAt: new Date() } }),
+  /** The visit's doctor, only while none is set (the first doctor who writes in the chart for it). */
+  assignDoctorIfUnset: (tx: Tx, clinicId: string, visitId: string, doctorId: string) =>
+    tx.visit.updateMany({ where: { clinicId, id: visitId, doctorId: null }, data: { doctorId } }),
   setEligibility: (c: Client, clinicId: string, visitId: string, result: EligibilityResult, detail: object) =>
     c.visit.update({ where: { clinicId_id: { clinicId, id: visitId } }, data: { eligibilityResult: result, eligibilityCheckedAt: new Date(), eligibilityDetail: detail } }),
   /** The day's visits, plus the previous day's that were never finished (carried over, not lost at midnight). */
@@ -27,9 +30,19 @@ export const visitRepository = {
     db().visit.findMany({
       where: { clinicId, OR: [{ visitDate }, { visitDate: previousDay, status: { notIn: ['done', 'cancelled'] } }] },
       orderBy: [{ visitDate: 'asc' }, { receptionNumber: 'asc' }],
-      include: { patient: { select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true, sex: true, birthDate: true } } },
+      include: {
+        patient: { select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true, sex: true, birthDate: true } },
+        orcaLink: true,
+      },
     }),
   latestForPatient: (clinicId: string, patientId: string) =>
     db().visit.findFirst({ where: { clinicId, patientId, status: { not: 'cancelled' } }, orderBy: [{ visitDate: 'desc' }, { arrivedAt: 'desc' }] }),
+  /** Whether the patient has an earlier visit (not cancelled) than the given day: 再診 then, else 初診. */
+  hasEarlierVisit: async (c: Client, clinicId: string, patientId: string, before: Date) =>
+    (await c.visit.count({ where: { clinicId, patientId, visitDate: { lt: before }, status: { not: 'cancelled' } } })) > 0,
+  findDepartment: (c: Client, clinicId: string, departmentId: string) => c.department.findUnique({ where: { clinicId_id: { clinicId, id: departmentId } } }),
+  /** A patient's visits, newest first. */
+  listForPatient: (clinicId: string, patientId: string, limit: number) =>
+    db().visit.findMany({ where: { clinicId, patientId }, orderBy: [{ visitDate: 'desc' }, { arrivedAt: 'desc' }], take: limit }),
   departments: (clinicId: string) => db().department.findMany({ where: { clinicId }, orderBy: { code: 'asc' } }),
 };

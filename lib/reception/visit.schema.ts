@@ -6,8 +6,14 @@ export * from './visit.constants';
 export const checkInSchema = z
   .object({
     patientId: z.string().uuid('患者を選択してください。'),
-    departmentId: z.string().uuid().optional(),
-    memo: z.string().trim().max(200, 'メモは200文字以内で入力してください。').optional(),
+    /** 診療科 */
+    departmentId: z.string().uuid('診療科を選び直してください。').optional(),
+    /** 初診 (true) / 再診 (false); left out: suggested from the patient's earlier visits */
+    firstVisit: z.boolean().optional(),
+    /** 担当医, when reception already knows it; else the first doctor who writes in the chart for the visit */
+    doctorId: z.string().uuid('担当医を選び直してください。').optional(),
+    /** 受付メモ */
+    memo: z.string().trim().max(200, '受付メモは200文字以内で入力してください。').optional(),
   })
   .strict();
 export type CheckInInput = z.infer<typeof checkInSchema>;
@@ -21,3 +27,5 @@ export const changeVisitStatusSchema = z
 export type ChangeVisitStatusInput = z.infer<typeof changeVisitStatusSchema>;
 
 export const recheckEligibilitySchema = z.object({ visitId: z.string().uuid() }).strict();
+
+export const startConsultationSchema = z.object({ visitId: z.string().uuid() }).strict();

@@ -3,7 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
-import { changeVisitStatus, checkIn, listQueue, openVisitToday, recheckEligibility } from './visit.service';
+import { changeVisitStatus, checkIn, listDoctorsForReception, listQueue, openVisitToday, recheckEligibility } from './visit.service';
+import { createNote } from '@/lib/records/notes/note.service';
+import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
+import { recordLabResults } from '@/lib/records/lab-results/lab-result.service';
+import { labEntrySchema } from '@/lib/records/lab-results/lab-entry.schema';
+import { loadDemoMasters } from '@/lib/masters/demo-masters';
+import { actorFor, createStaffUser } from '@/tests/helpers/factories';
 import { HttpEligibilityService } from '@/lib/eligibility/adapters/http-eligibility';
 import { sandboxAnswer } from '@/lib/eligibility/adapters/sandbox-eligibility';
 import type { EligibilityQuery } from '@/lib/eligibility/eligibility-service';
@@ -28,7 +34,7 @@ const code = async (p: Promise<unknown>) => {
 describe('check-in', () => {
   it('numbers visits per day, stores the insurance check, and refuses a second active visit', async () => {
     const p1 = await createPatient(a.receptionist);
-    const p2 = await createPatient(a.receptionist, { insurance: { insurerNumber: '06131234', number: '123', relationship: 'self', validUntil: '2020-03-31' } });
+    const p2 = await createPatient(a.receptionist, { insurance: { insurerNumber: '06131239', number: '123', relationship: 'self', validUntil: '2020-03-31' } });
     const v1 = await checkIn({ patientId: p1.id }, a.receptionist);
     const v2 = await checkIn({ patientId: p2.id }, a.receptionist);
     expect(v2.receptionNumber).toBe(v1.receptionNumber + 1);
@@ -77,6 +83,52 @@ describe('check-in', () => {
   });
 });
 
+describe("the visit's doctor (Visit.doctorId)", () => {
+  const soap = { subjective: '頭痛', objective: '', assessment: '', plan: '', heightCm: null, weightKg: null, systolicBp: null, diastolicBp: null, pulse: null, bodyTempC: null, spo2: null };
+  const doctorOf = async (visitId: string) => (await db().visit.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: visitId } } })).doctorId;
+
+  it('is the doctor reception names at check-in (an active doctor of the clinic), and a later writer does not replace it', async () => {
+    await loadDemoMasters();
+    expect((await listDoctorsForReception(a.receptionist)).map((d) => d.id)).toContain(a.doctor.userId);
+    expect(await code(listDoctorsForReception(a.nurse))).toBe('OK');
+    expect(await code(listDoctorsForReception(a.admin))).toBe('FORBIDDEN');
+    const p = await createPatient(a.receptionist);
+    expect(await code(checkIn({ patientId: p.id, doctorId: b.doctor.userId }, a.receptionist))).toBe('INVALID_INPUT');
+    expect(await code(checkIn({ patientId: p.id, doctorId: a.nurse.userId }, a.receptionist))).toBe('INVALID_INPUT');
+    const { visitId } = await checkIn({ patientId: p.id, doctorId: a.doctor.userId }, a.receptionist);
+    expect(await doctorOf(visitId)).toBe(a.doctor.userId);
+    const [event] = await auditEventsFor(a.clinic.id, { resourceType: 'visit', resourceId: visitId, action: 'create' });
+    expect(event!.detail).toMatchObject({ doctorId: a.doctor.userId });
+    const other = actorFor(await createStaffUser(a.clinic.id, 'doctor'));
+    await recordDiagnosis({ patientId: p.id, diseaseCode: '8833421', startDate: '2025-02-01' }, other);
+    expect(await doctorOf(visitId)).toBe(a.doctor.userId);
+  });
+
+  it('else is the first doctor who writes in the chart for the visit: the writer, or the doctor a 代行入力 names', async () => {
+    const p = await createPatient(a.receptionist);
+    const { visitId } = await checkIn({ patientId: p.id }, a.receptionist);
+    expect(await doctorOf(visitId)).toBeNull();
+    const other = actorFor(await createStaffUser(a.clinic.id, 'doctor'));
+    // a nurse's 代行入力 for a doctor: that doctor
+    const note = await createNote({ patientId: p.id, ...soap, authorId: other.userId }, a.nurse);
+    expect(note.visitId).toBe(visitId);
+    expect(await doctorOf(visitId)).toBe(other.userId);
+    const [event] = await auditEventsFor(a.clinic.id, { resourceType: 'clinical_note', resourceId: note.id });
+    expect(event!.detail).toMatchObject({ visitDoctorId: other.userId });
+    // the next doctor to write does not replace the first
+    await createNote({ patientId: p.id, ...soap }, a.doctor);
+    expect(await doctorOf(visitId)).toBe(other.userId);
+
+    const p2 = await createPatient(a.receptionist);
+    const v2 = await checkIn({ patientId: p2.id }, a.receptionist);
+    const [lab] = await recordLabResults(labEntrySchema.parse({ patientId: p2.id, collectedAt: '2025-04-01T09:30', specimen: '血清', items: [{ itemKey: 'AST', value: '30' }] }), a.nurse);
+    expect((await db().labResult.findFirstOrThrow({ where: { clinicId: a.clinic.id, id: lab!.id } })).visitId).toBe(v2.visitId);
+    expect(await doctorOf(v2.visitId)).toBeNull(); // a nurse writing for herself names no doctor
+    await createNote({ patientId: p2.id, ...soap }, a.doctor);
+    expect(await doctorOf(v2.visitId)).toBe(a.doctor.userId);
+  });
+});
+
 describe('オンライン資格確認 adapters', () => {
   let server: http.Server;
   let baseUrl: string;
@@ -99,7 +151,7 @@ describe('オンライン資格確認 adapters', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const q: EligibilityQuery = { insurerNumber: '06131234', symbol: '1', number: '2', branch: '00', birthDate: '1950-01-01', onDate: '2026-11-27' };
+  const q: EligibilityQuery = { insurerNumber: '06131239', symbol: '1', number: '2', branch: '00', birthDate: '1950-01-01', onDate: '2026-11-27' };
 
   it('talks to the service over real HTTP and maps its answers', async () => {
     const service = new HttpEligibilityService({ baseUrl });

@@ -3,7 +3,7 @@
  * The one cross-clinic read of clinical rows: an operator's maintenance job (`npm run records:verify`), optionally
  * narrowed to one clinic; nothing it reads is shown to a user.
  */
-import { db, type Tx } from '@/lib/core/db';
+import { db, Prisma, type Tx } from '@/lib/core/db';
 
 type Client = Tx | ReturnType<typeof db>;
 
@@ -16,4 +16,40 @@ export const recordHashesRepository = {
 
   finalPrescriptions: (c: Client, scope: { clinicId?: string }, skip: number, take: number) =>
     c.prescription.findMany({ where: finalHashed(scope.clinicId), include: { items: true }, ...page(skip, take) }),
+
+  finalDocuments: (c: Client, scope: { clinicId?: string }, skip: number, take: number) =>
+    c.clinicalDocument.findMany({ where: finalHashed(scope.clinicId), ...page(skip, take) }),
+
+  /**
+   * Diagnoses, allergies and lab results whose stored hash (set by the database at insert, migration
+   * 20261205110200) differs from the hash of the row as it is now; and how many hashed rows were checked.
+   */
+  hashedRowMismatches: async (c: Client, table: HashedTable, scope: { clinicId?: string }) => {
+    const t = Prisma.raw(`"${table}"`);
+    const clinic = scope.clinicId ? Prisma.sql`AND t."clinicId" = ${scope.clinicId}` : Prisma.empty;
+    const [count] = await c.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM ${t} t WHERE t."contentHash" IS NOT NULL ${clinic}`;
+    const rows = await c.$queryRaw<{ clinicId: string; id: string; lineageId: string; version: number }[]>`
+      SELECT t."clinicId", t.id, t."lineageId", t.version FROM ${t} t
+      WHERE t."contentHash" IS NOT NULL ${clinic} AND t."contentHash" <> karte_record_content_hash(t)
+      ORDER BY t."clinicId", t.id`;
+    return { checked: Number(count?.n ?? 0), rows };
+  },
+
+  /** Lineages that do not have exactly one latest version, or whose latest is not the highest version. */
+  brokenLineages: (c: Client, table: VersionedTable, scope: { clinicId?: string }) => {
+    const t = Prisma.raw(`"${table}"`);
+    const clinic = scope.clinicId ? Prisma.sql`WHERE "clinicId" = ${scope.clinicId}` : Prisma.empty;
+    return c.$queryRaw<{ clinicId: string; lineageId: string; latestCount: number; maxVersion: number; latestVersion: number | null }[]>`
+      SELECT "clinicId", "lineageId", count(*) FILTER (WHERE "isLatest")::int AS "latestCount", max(version)::int AS "maxVersion",
+             max(version) FILTER (WHERE "isLatest")::int AS "latestVersion"
+      FROM ${t} ${clinic}
+      GROUP BY "clinicId", "lineageId"
+      HAVING count(*) FILTER (WHERE "isLatest") <> 1 OR max(version) FILTER (WHERE "isLatest") IS DISTINCT FROM max(version)
+      ORDER BY "clinicId", "lineageId"`;
+  },
 };
+
+export const HASHED_TABLES = ['Diagnosis', 'Allergy', 'LabResult'] as const;
+export type HashedTable = (typeof HASHED_TABLES)[number];
+export const VERSIONED_TABLES = ['ClinicalNote', 'Diagnosis', 'Allergy', 'LabResult', 'Prescription', 'ClinicalDocument'] as const;
+export type VersionedTable = (typeof VERSIONED_TABLES)[number];

@@ -1,15 +1,19 @@
 /**
- * 真正性 sweep: recomputes the content hash of every 確定 note and prescription and reports the rows whose
- * stored hash no longer matches (a change made behind the application's back). Run by `npm run records:verify`.
+ * 真正性 sweep: recomputes the content hash of every 確定 note, prescription, diagnosis, allergy, lab result and document and
+ * reports the rows whose stored hash no longer matches (a change made behind the application's back), and checks each
+ * lineage: exactly one latest version, the highest. Run by `npm run records:verify`.
  */
 import { db } from '@/lib/core/db';
 import { noteContentHash } from '@/lib/records/notes/note.dto';
 import { prescriptionContentHash } from '@/lib/records/prescriptions/prescription-hash';
-import { recordHashesRepository } from './record-hashes.repository';
+import { documentContentHash } from '@/lib/records/documents/document-hash';
+import { HASHED_TABLES, recordHashesRepository, VERSIONED_TABLES, type VersionedTable } from './record-hashes.repository';
 
-export type HashMismatch = { clinicId: string; table: 'ClinicalNote' | 'Prescription'; id: string; lineageId: string; version: number };
+export type HashMismatch = { clinicId: string; table: VersionedTable; id: string; lineageId: string; version: number };
+/** A lineage without exactly one latest version, or whose latest is not its highest version (isLatest moved behind the app). */
+export type LineageBreak = { clinicId: string; table: VersionedTable; lineageId: string; latestCount: number; maxVersion: number; latestVersion: number | null };
 
-export async function verifyRecordHashes(options: { clinicId?: string; batchSize?: number } = {}): Promise<{ checked: number; mismatches: HashMismatch[] }> {
+export async function verifyRecordHashes(options: { clinicId?: string; batchSize?: number } = {}): Promise<{ checked: number; mismatches: HashMismatch[]; lineageBreaks: LineageBreak[] }> {
   const take = options.batchSize ?? 500;
   const scope = { clinicId: options.clinicId };
   const mismatches: HashMismatch[] = [];
@@ -30,5 +34,22 @@ export async function verifyRecordHashes(options: { clinicId?: string; batchSize
     }
     if (rows.length < take) break;
   }
-  return { checked, mismatches };
+  for (let skip = 0; ; skip += take) {
+    const rows = await recordHashesRepository.finalDocuments(db(), scope, skip, take);
+    for (const d of rows) {
+      checked++;
+      if (documentContentHash(d) !== d.contentHash) mismatches.push({ clinicId: d.clinicId, table: 'ClinicalDocument', id: d.id, lineageId: d.lineageId, version: d.version });
+    }
+    if (rows.length < take) break;
+  }
+  for (const table of HASHED_TABLES) {
+    const { checked: n, rows } = await recordHashesRepository.hashedRowMismatches(db(), table, scope);
+    checked += n;
+    mismatches.push(...rows.map((r) => ({ ...r, table })));
+  }
+  const lineageBreaks: LineageBreak[] = [];
+  for (const table of VERSIONED_TABLES) {
+    lineageBreaks.push(...(await recordHashesRepository.brokenLineages(db(), table, scope)).map((r) => ({ ...r, table })));
+  }
+  return { checked, mismatches, lineageBreaks };
 }

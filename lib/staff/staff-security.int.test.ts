@@ -45,6 +45,17 @@ describe('changeOwnPassword', () => {
   });
 });
 
+describe('createStaff licence', () => {
+  it('stores the licence type next to the number, and refuses a number without its type', async () => {
+    const c = await createClinic();
+    const admin = actorFor(await createStaffUser(c.id, 'clinic_admin'));
+    const created = await createStaff({ loginId: `lic-${randomUUID().slice(0, 6)}`, displayName: '医師', role: 'doctor', licenseNumber: '123456', licenseType: 'medical_registration' }, admin);
+    expect(await db().user.findFirstOrThrow({ where: { clinicId: c.id, id: created.userId } })).toMatchObject({ licenseNumber: '123456', licenseType: 'medical_registration' });
+    const refused = await createStaff({ loginId: `lic-${randomUUID().slice(0, 6)}`, displayName: '医師2', role: 'doctor', licenseNumber: '654321' }, admin).then(() => null, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'INVALID_INPUT', fieldErrors: { licenseType: '登録番号の種類を選択してください。' } });
+  });
+});
+
 describe('createStaff login IDs (per-clinic namespace)', () => {
   it("gives the same answer for another clinic's existing ID and one that never existed", async () => {
     const c1 = await createClinic();

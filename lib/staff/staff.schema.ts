@@ -1,7 +1,8 @@
 import { z } from '@/lib/core/zod';
-import { ROLES } from '@/lib/permissions/permissions';
+import { CLINIC_ROLES } from '@/lib/permissions/permissions';
+import { LICENSE_TYPES } from './staff.constants';
 
-const role = z.enum(ROLES, { error: '職種を選択してください。' });
+const role = z.enum(CLINIC_ROLES, { error: '職種を選択してください。' });
 
 export const createStaffSchema = z
   .object({
@@ -14,8 +15,10 @@ export const createStaffSchema = z
     displayNameKana: z.string().trim().max(40).transform((v) => v || undefined).optional(),
     role,
     licenseNumber: z.string().trim().max(20).transform((v) => v || undefined).optional(),
+    licenseType: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LICENSE_TYPES, { error: '免許の種類を選択してください。' }).optional()),
   })
-  .strict();
+  .strict()
+  .refine((v) => !v.licenseNumber || v.licenseType, { path: ['licenseType'], message: '登録番号の種類を選択してください。' });
 export type CreateStaffInput = z.infer<typeof createStaffSchema>;
 
 export const staffIdSchema = z.object({ userId: z.string().uuid() }).strict();

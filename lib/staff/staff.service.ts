@@ -4,14 +4,14 @@ import { AppError, notFound } from '@/lib/core/app-error';
 import { runInTransaction, db } from '@/lib/core/db';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
 import { releaseAttempt, reserveAttempt } from '@/lib/auth/throttle';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { authRepository } from '@/lib/auth/auth.repository';
 import { hashPassword, passwordPolicyError, verifyPassword } from '@/lib/auth/password';
 import { ROLES, type StaffRole } from '@/lib/permissions/permissions';
 import { oneOf } from '@/lib/core/text-enum';
 import { staffRepository } from './staff.repository';
-import type { ChangePasswordInput, ClinicSettingsInput, CreateStaffInput } from './staff.schema';
+import { createStaffSchema, type ChangePasswordInput, type ClinicSettingsInput, type CreateStaffInput } from './staff.schema';
+import { parseInput } from '@/lib/core/zod';
 
 export type StaffDto = {
   id: string;
@@ -31,7 +31,7 @@ export function generateTemporaryPassword(length = 14): string {
   return Array.from({ length }, () => TEMP_ALPHABET[randomInt(TEMP_ALPHABET.length)]).join('');
 }
 
-export async function listStaff(actor: Actor): Promise<StaffDto[]> {
+export async function listStaff(actor: Principal): Promise<StaffDto[]> {
   await requirePermission(actor, 'staff.manage');
   return (await staffRepository.list(actor.clinicId)).map((u) => ({
     id: u.id,
@@ -51,7 +51,7 @@ export function clinicLoginDomain(clinic: { loginDomain: string | null; institut
   return clinic.loginDomain ?? clinic.institutionNumber;
 }
 
-export async function getStaffLoginDomain(actor: Actor): Promise<string> {
+export async function getStaffLoginDomain(actor: Principal): Promise<string> {
   await requirePermission(actor, 'staff.manage');
   const clinic = await staffRepository.findClinic(actor.clinicId);
   if (!clinic) throw notFound();
@@ -65,8 +65,9 @@ export const LOGIN_ID_UNAVAILABLE_MESSAGE = 'このログインIDは使用でき
  * the name (or the whole ID with the clinic's domain). So a login ID can only collide with one of the clinic's own
  * staff, whom the admin sees anyway; whether an ID exists in another clinic is never part of any answer.
  */
-export async function createStaff(input: CreateStaffInput, actor: Actor): Promise<{ userId: string; loginId: string; temporaryPassword: string }> {
+export async function createStaff(raw: CreateStaffInput, actor: Principal): Promise<{ userId: string; loginId: string; temporaryPassword: string }> {
   await requirePermission(actor, 'staff.manage');
+  const input = parseInput(createStaffSchema, raw);
   const clinic = await staffRepository.findClinic(actor.clinicId);
   if (!clinic) throw notFound();
   const domain = clinicLoginDomain(clinic);
@@ -93,6 +94,28 @@ export async function createStaff(input: CreateStaffInput, actor: Actor): Promis
   });
 }
 
+/**
+ * 運用管理者 accounts exist only by command (npm run operator:add; docs/decisions/0031): whoever runs it already holds the
+ * deployment's database, which is the trust an operator needs. The account lives in the tenant that owns the login
+ * domain (in a shared cloud, the operator's own tenant) and must change its temporary password at first login.
+ */
+export async function createOperatorAccount(input: { loginDomain: string; local: string; displayName: string }): Promise<{ userId: string; loginId: string; temporaryPassword: string }> {
+  if (!/^[a-z0-9][a-z0-9._-]{1,39}$/.test(input.local)) throw new AppError('INVALID_INPUT', 'ログインIDの名前は半角英数字と . _ - で2〜40文字にしてください。');
+  if (!input.displayName.trim()) throw new AppError('INVALID_INPUT', '氏名を指定してください。');
+  const tenant = await staffRepository.findClinicByLoginDomain(input.loginDomain);
+  if (!tenant) throw new AppError('NOT_FOUND', `ログインドメイン ${input.loginDomain} の医療機関（テナント）がありません。`);
+  const loginId = `${input.local}@${input.loginDomain}`;
+  const temporaryPassword = generateTemporaryPassword();
+  const passwordHash = await hashPassword(temporaryPassword);
+  return runInTransaction(async (tx) => {
+    if (await staffRepository.findLogin(tx, loginId)) throw new AppError('CONFLICT', LOGIN_ID_UNAVAILABLE_MESSAGE);
+    const user = await staffRepository.create(tx, { clinicId: tenant.clinicId, loginId, displayName: input.displayName.trim(), role: 'operator', passwordHash, mustChangePassword: true });
+    await staffRepository.addLoginName(tx, { loginId, clinicId: tenant.clinicId, userId: user.id });
+    await recordAuditEvent(tx, { clinicId: tenant.clinicId, actor: null, action: 'staff_created', resourceType: 'user', resourceId: user.id, detail: { loginId, role: 'operator', by: 'command' }, ctx: { ip: null, requestId: 'operator:add' } });
+    return { userId: user.id, loginId, temporaryPassword };
+  });
+}
+
 async function suggestLoginId(tx: Parameters<typeof staffRepository.findLogin>[0], local: string, domain: string): Promise<string | null> {
   const base = local.replace(/\d+$/, '');
   for (let n = 2; n < 10; n++) {
@@ -102,13 +125,15 @@ async function suggestLoginId(tx: Parameters<typeof staffRepository.findLogin>[0
   return null;
 }
 
-async function loadStaff(actor: Actor, userId: string) {
+/** A staff member to change. Operator accounts are managed by command only (docs/decisions/0031), never from a clinic. */
+async function loadStaff(actor: Principal, userId: string) {
   const user = await staffRepository.find(db(), actor.clinicId, userId);
   if (!user) throw notFound();
+  if (user.role === 'operator') throw new AppError('FORBIDDEN', '運用管理者のアカウントは運用事業者がコマンドで管理します。');
   return user;
 }
 
-export async function setStaffRole(input: { userId: string; role: StaffRole }, actor: Actor): Promise<void> {
+export async function setStaffRole(input: { userId: string; role: StaffRole }, actor: Principal): Promise<void> {
   await requirePermission(actor, 'staff.manage');
   const user = await loadStaff(actor, input.userId);
   await runInTransaction(async (tx) => {
@@ -122,7 +147,7 @@ export async function setStaffRole(input: { userId: string; role: StaffRole }, a
   });
 }
 
-export async function resetStaffPassword(input: { userId: string }, actor: Actor): Promise<{ temporaryPassword: string }> {
+export async function resetStaffPassword(input: { userId: string }, actor: Principal): Promise<{ temporaryPassword: string }> {
   await requirePermission(actor, 'staff.manage');
   const user = await loadStaff(actor, input.userId);
   const temporaryPassword = generateTemporaryPassword();
@@ -136,7 +161,7 @@ export async function resetStaffPassword(input: { userId: string }, actor: Actor
 }
 
 /** Clears the user's TOTP so they enrol again at next login (lost phone). */
-export async function resetStaffMfa(input: { userId: string }, actor: Actor): Promise<void> {
+export async function resetStaffMfa(input: { userId: string }, actor: Principal): Promise<void> {
   await requirePermission(actor, 'staff.manage');
   const user = await loadStaff(actor, input.userId);
   await runInTransaction(async (tx) => {
@@ -146,7 +171,7 @@ export async function resetStaffMfa(input: { userId: string }, actor: Actor): Pr
   });
 }
 
-export async function setStaffDisabled(input: { userId: string; disabled: boolean }, actor: Actor): Promise<void> {
+export async function setStaffDisabled(input: { userId: string; disabled: boolean }, actor: Principal): Promise<void> {
   await requirePermission(actor, 'staff.manage');
   const user = await loadStaff(actor, input.userId);
   if (user.id === actor.userId && input.disabled) throw new AppError('PRECONDITION_FAILED', '自分自身のアカウントは無効にできません。');
@@ -165,7 +190,7 @@ export const PASSWORD_CHANGE_THROTTLED_MESSAGE = '現在のパスワードの誤
  * Changing one's password ends every session of the user, this one included. A wrong current password is audited and
  * counts against a limit (5 in 15 minutes, atomic like the login throttle): a stolen session cannot guess the password.
  */
-export async function changeOwnPassword(input: ChangePasswordInput, actor: Actor): Promise<void> {
+export async function changeOwnPassword(input: ChangePasswordInput, actor: Principal): Promise<void> {
   const user = await staffRepository.find(db(), actor.clinicId, actor.userId);
   if (!user) throw notFound();
   const reservation = await reserveAttempt(
@@ -191,8 +216,11 @@ export async function changeOwnPassword(input: ChangePasswordInput, actor: Actor
   });
 }
 
+/** A staff member signed in through a session (logout and the idle lock end it). */
+type SessionPrincipal = Principal & { sessionId: string };
+
 /** Logout ends all of the user's sessions (every terminal). */
-export async function logoutEverywhere(actor: Actor): Promise<void> {
+export async function logoutEverywhere(actor: SessionPrincipal): Promise<void> {
   await runInTransaction(async (tx) => {
     await authRepository.revokeAllSessions(tx, actor.clinicId, actor.userId, 'logout');
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'logout', resourceType: 'session', resourceId: actor.sessionId, ctx: actor.ctx });
@@ -200,21 +228,21 @@ export async function logoutEverywhere(actor: Actor): Promise<void> {
 }
 
 /** An unattended screen locked itself: end this terminal's session only (other terminals stay signed in). */
-export async function endIdleSession(actor: Actor): Promise<void> {
+export async function endIdleSession(actor: SessionPrincipal): Promise<void> {
   await runInTransaction(async (tx) => {
     await authRepository.revokeSession(tx, actor.clinicId, actor.sessionId, 'idle');
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'logout', resourceType: 'session', resourceId: actor.sessionId, detail: { reason: 'idle' }, ctx: actor.ctx });
   });
 }
 
-export async function getClinicSettings(actor: Actor) {
+export async function getClinicSettings(actor: Principal) {
   await requirePermission(actor, 'clinic.settings');
   const clinic = await staffRepository.findClinic(actor.clinicId);
   if (!clinic) throw notFound();
   return { name: clinic.name, institutionNumber: clinic.institutionNumber, mfaRequired: clinic.mfaRequired, idleTimeoutMinutes: clinic.idleTimeoutMinutes };
 }
 
-export async function updateClinicSettings(input: ClinicSettingsInput, actor: Actor): Promise<void> {
+export async function updateClinicSettings(input: ClinicSettingsInput, actor: Principal): Promise<void> {
   await requirePermission(actor, 'clinic.settings');
   await runInTransaction(async (tx) => {
     await staffRepository.updateClinic(tx, actor.clinicId, input);

@@ -1,14 +1,13 @@
 /**
  * How large a request body may be, and the message when it is larger (issue 9 item 16). proxy.ts answers 413 from the
  * Content-Length before Next reads anything, so a large upload gets a clear answer instead of a 500 digest (server
- * actions) or a silently truncated body (Next's proxy passes on at most 10 MB of a body).
+ * actions). Master uploads are not here: their route is outside the proxy (which would cut a body at 10 MB) and
+ * streams and limits the body itself (lib/masters/master-admin.service.ts).
  */
 const MB = 1024 * 1024;
 
 /** next.config.ts serverActions.bodySizeLimit (the lab CSV import sends its file as base64 through an action). */
 export const SERVER_ACTION_BODY_LIMIT = 5 * MB;
-/** Master uploads (raw body): what Next's proxy hands on whole (proxyClientMaxBodySize, 10 MB by default). */
-export const MASTER_UPLOAD_BODY_LIMIT = 10 * MB;
 
 export type BodyLimit = { limit: number; message: string };
 
@@ -17,9 +16,6 @@ const mb = (bytes: number) => `${Math.floor(bytes / MB)}MB`;
 /** The limit for a request, or null when none applies (GET, HEAD, other routes). */
 export function bodyLimitFor(method: string, pathname: string, headers: Pick<Headers, 'get'>): BodyLimit | null {
   if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') return null;
-  if (pathname === '/api/internal/masters/imports') {
-    return { limit: MASTER_UPLOAD_BODY_LIMIT, message: `ファイルが大きすぎます（${mb(MASTER_UPLOAD_BODY_LIMIT)}まで）。分割したファイルか、コマンド（npm run masters:import）で取り込んでください。` };
-  }
   if (headers.get('next-action')) {
     return { limit: SERVER_ACTION_BODY_LIMIT, message: `送信する内容が大きすぎます（${mb(SERVER_ACTION_BODY_LIMIT)}まで）。ファイルは分割して取り込んでください。` };
   }

@@ -94,6 +94,7 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
       // quarterly labs over three years
       for (let q = 12; q >= 0; q--) {
         const collectedAt = new Date(now - q * 91 * 86_400_000 - 2 * 3600_000);
+        const reportId = randomUUID();
         for (const lab of story.labs) {
           const item = LAB_ITEMS_BY_KEY.get(lab.key);
           if (!item) continue;
@@ -107,7 +108,7 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
               itemName: item.nameJa, valueNumber: ordinal ? null : (value as number), valueText: ordinal ? String(value) : null,
               unit: item.unitDisplay ?? item.unit, referenceLow: range?.low ?? null, referenceHigh: range?.high ?? null,
               flag: computeLabFlag({ item, value, sex: patient.sex === 'male' || patient.sex === 'female' ? patient.sex : null }),
-              specimen: item.specimen, specimenCode: item.specimenCode, collectedAt, reportedAt: collectedAt, source: 'csv', performer: 'デモ臨床検査センター',
+              specimen: item.specimen, specimenCode: item.specimenCode, collectedAt, reportedAt: collectedAt, source: 'csv', reportId, performer: 'デモ臨床検査センター',
               recordedById: doctor.id,
             },
           });
@@ -166,6 +167,7 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
       await prisma.visit.create({
         data: {
           clinicId, patientId: patient.id, visitDate, receptionNumber: i + 1, arrivedAt, status: q.status, statusChangedAt: arrivedAt,
+          doctorId: q.status === 'in_consultation' ? doctor.id : null,
           eligibilityResult: 'valid', eligibilityCheckedAt: arrivedAt, eligibilityDetail: { result: 'valid', insurerName: '健康保険組合' }, createdById: receptionist.id,
           statusChanges: { create: [{ fromStatus: null, toStatus: 'received', changedById: receptionist.id, changedAt: arrivedAt }] },
         },

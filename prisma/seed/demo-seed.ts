@@ -59,18 +59,20 @@ export const DEMO_TOTP_SECRETS: Record<string, string> = {
   clinic_admin: 'MFSG22LOMFSG22LOMFSG22LOMFSG22LO',
 };
 
-export const DEMO_STAFF: { role: 'doctor' | 'nurse' | 'receptionist' | 'clinic_admin'; local: string; names: Record<'a' | 'b', [string, string]> }[] = [
+/** Staff of both demo clinics; `only` puts an account in one clinic (the operator lives in さくら's tenant for the demo). */
+export const DEMO_STAFF: { role: 'doctor' | 'nurse' | 'receptionist' | 'clinic_admin' | 'operator'; local: string; names: Partial<Record<'a' | 'b', [string, string]>>; only?: 'a' }[] = [
   { role: 'doctor', local: 'doctor', names: { a: ['桜井 誠一', 'サクライ セイイチ'], b: ['港 健太郎', 'ミナト ケンタロウ'] } },
   { role: 'doctor', local: 'doctor2', names: { a: ['内田 美穂', 'ウチダ ミホ'], b: ['西田 直人', 'ニシダ ナオト'] } },
   { role: 'nurse', local: 'nurse', names: { a: ['看野 優子', 'カンノ ユウコ'], b: ['森本 彩', 'モリモト アヤ'] } },
   { role: 'receptionist', local: 'reception', names: { a: ['受田 花', 'ウケダ ハナ'], b: ['大西 真理', 'オオニシ マリ'] } },
   { role: 'clinic_admin', local: 'admin', names: { a: ['管 理恵', 'カン リエ'], b: ['松井 聡', 'マツイ サトシ'] } },
+  { role: 'operator', local: 'operator', names: { a: ['運用 太郎', 'ウンヨウ タロウ'] }, only: 'a' },
 ];
 
 export const demoLoginId = (local: string, clinic: DemoClinic) => `${local}@${clinic.domain}`;
 
 /** Insurer numbers of real structure: 法別番号 2 + 都道府県 2 + 保険者別 3 + check digit. */
-export const DEMO_INSURERS = ['06131234', '01130012', '31130014', '32131015', '06270013', '01270016', '00138016', '00270017', '39131014'];
+export const DEMO_INSURERS = ['06131239', '01130012', '31130016', '32131013', '06270011', '01270016', '00138016', '00270017', '39131016'];
 
 function patientRows(clinicId: string, clinicKey: 'a' | 'b', count: number, seed: number, createdById: string) {
   const r = rng(seed);
@@ -129,14 +131,15 @@ export async function seedDemo(prisma: PrismaClient, options: { patientsPerClini
       for (const [code, name] of c.departments) await tx.department.create({ data: { clinicId: clinic.id, code, name } });
       let adminId = '';
       for (const s of DEMO_STAFF) {
+        if (s.only && s.only !== c.key) continue;
         const loginId = demoLoginId(s.local, c);
         const secret = c.mfaRequired ? DEMO_TOTP_SECRETS[s.role === 'doctor' && s.local === 'doctor2' ? 'doctor' : s.role] : undefined;
         const user = await tx.user.create({
           data: {
             clinicId: clinic.id,
             loginId,
-            displayName: s.names[c.key][0],
-            displayNameKana: s.names[c.key][1],
+            displayName: s.names[c.key]![0],
+            displayNameKana: s.names[c.key]![1],
             role: s.role,
             licenseNumber: s.role === 'doctor' ? `${400000 + index * 1000 + s.local.length}` : null,
             passwordHash,

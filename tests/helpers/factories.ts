@@ -14,7 +14,8 @@ neverLogged(TEST_PASSWORD);
 let passwordHash: Promise<string> | undefined;
 
 export async function createClinic(overrides: { mfaRequired?: boolean; idleTimeoutMinutes?: number; name?: string } = {}) {
-  const institutionNumber = String(randomInt(1_000_000_000, 9_999_999_999));
+  // a well-formed 保険医療機関番号 (都道府県 2 digits, 点数表 1–3, 7 digits), as JP-CLINS bundle identifiers require
+  const institutionNumber = `${randomInt(10, 48)}${randomInt(1, 4)}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
   // runInTransaction: the app's own wait for a connection (10 s), not Prisma's 2 s default, which a loaded CI machine exceeds
   return runInTransaction(async (tx) => {
     const clinic = await tx.clinic.create({
@@ -82,13 +83,14 @@ export function patientInput(overrides: Partial<RegisterPatientInput> = {}): Reg
     sex: 'male',
     birthDate: '1975-04-01',
     phone: '090-1234-5678',
-    insurance: { insurerNumber: '06131234', symbol: '1234', number: '567890', branch: '00', relationship: 'self' },
+    insurance: { insurerNumber: '06131239', symbol: '1234', number: '567890', branch: '00', relationship: 'self' },
     ...overrides,
   };
 }
 
 export async function createPatient(actor: Actor, overrides: Partial<RegisterPatientInput> = {}) {
-  return registerPatient(patientInput(overrides), actor);
+  // tests register many 山田太郎 born the same day on purpose; the duplicate warning has its own tests
+  return registerPatient({ ...patientInput(overrides), duplicateAcknowledged: overrides.duplicateAcknowledged ?? true }, actor);
 }
 
 /** The clinic's newest audit row id now: pass it to auditEventsFor to see only what a test wrote after it. */

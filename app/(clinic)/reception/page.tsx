@@ -2,22 +2,34 @@ import { QueryProvider } from '@/components/providers/query-provider';
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
-import { listQueue } from '@/lib/reception/visit.service';
+import { listDepartmentsForReception, listDoctorsForReception, listQueue } from '@/lib/reception/visit.service';
 import { ReceptionBoard } from '@/components/reception/reception-board';
+import { TodayAppointments } from '@/components/reception/today-appointments';
+import { listAppointmentsForDay } from '@/lib/reception/appointment.service';
 
 export const metadata: Metadata = { title: '受付' };
 
 export default async function ReceptionPage() {
   const actor = await requirePageActor('reception.read');
-  const queue = await listQueue(actor);
+  const canCheckIn = can(actor.role, 'reception.write');
+  const [queue, doctors, departments, appointments] = await Promise.all([
+    listQueue(actor),
+    canCheckIn ? listDoctorsForReception(actor) : Promise.resolve([]),
+    canCheckIn ? listDepartmentsForReception(actor) : Promise.resolve([]),
+    listAppointmentsForDay({}, actor),
+  ]);
   return (
     <QueryProvider>
     <ReceptionBoard
       initialQueue={queue}
-      canCheckIn={can(actor.role, 'reception.write')}
+      canCheckIn={canCheckIn}
+      doctors={doctors}
+      departments={departments}
       canRegister={can(actor.role, 'patient.write')}
       canOpenChart={can(actor.role, 'chart.read')}
+      startsConsultation={can(actor.role, 'note.confirm') && can(actor.role, 'reception.write')}
       canRecheck={can(actor.role, 'eligibility.check')}
+      appointments={<TodayAppointments initial={appointments} canCheckIn={canCheckIn} />}
     />
     </QueryProvider>
   );

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { recordAllergyAction, reviseAllergyAction, searchAllergenMasterAction, searchDrugMasterAction } from '@/lib/records/allergies/allergy.actions';
+import { recordAllergyAction, reviseAllergyAction, searchAllergenMasterAction, searchDrugClassAction, searchDrugMasterAction } from '@/lib/records/allergies/allergy.actions';
 import type { AllergenOptionDto, AllergyDto, DrugOptionDto } from '@/lib/records/allergies/allergy.dto';
 import {
   ALLERGY_CATEGORIES,
@@ -20,7 +20,7 @@ import { RecordForm, useRecordAction } from '@/components/chart/record-forms';
 import { ingredientLabel } from '@/lib/records/allergies/ingredient-label';
 
 /** The code the user picked in this form session (the server looks it up again). */
-type Picked = { kind: 'drug'; code: string; label: string } | { kind: 'allergen'; code: string; label: string } | { kind: 'kept'; label: string } | null;
+type Picked = { kind: 'drug'; code: string; label: string } | { kind: 'class'; code: string; label: string } | { kind: 'allergen'; code: string; label: string } | { kind: 'kept'; label: string } | null;
 
 const JFAGY_KIND: Record<AllergyCategory, 'food' | 'nonfood' | 'medication'> = { food: 'food', environment: 'nonfood', other: 'nonfood', medication: 'medication' };
 
@@ -34,6 +34,7 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
   const [reaction, setReaction] = useState(initial?.reaction ?? '');
   const [severity, setSeverity] = useState<string>(initial?.severity ?? '');
   const [onsetDate, setOnsetDate] = useState(initial?.onsetDate ?? '');
+  const [endDate, setEndDate] = useState(initial?.endDate ?? '');
   const [clinicalStatus, setClinicalStatus] = useState<string>(initial?.clinicalStatus ?? 'active');
   const [verification, setVerification] = useState<string>(initial?.verification ?? 'confirmed');
   const [note, setNote] = useState(initial?.note ?? '');
@@ -55,10 +56,12 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
       category,
       drugCode: picked?.kind === 'drug' ? picked.code : undefined,
       allergenCode: picked?.kind === 'allergen' ? picked.code : undefined,
+      drugClassCode: picked?.kind === 'class' ? picked.code : undefined,
       substanceName,
       reaction,
       severity: (severity || undefined) as AllergyDto['severity'] & string,
       onsetDate: onsetDate || undefined,
+      endDate: endDate || undefined,
       clinicalStatus: clinicalStatus as AllergyDto['clinicalStatus'],
       verification: verification as AllergyDto['verification'],
       note,
@@ -140,6 +143,25 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
           />
         )}
       </Field>
+      {category === 'medication' && (
+        <Field label="薬効分類で検索（系統のアレルギー）" htmlFor="allergy-class-search" error={errors.drugClassCode}>
+          <MasterCombobox<{ code: string; name: string }>
+            key="class"
+            id="allergy-class-search"
+            queryKey="drug-class"
+            placeholder="例: ペニシリン、セフェム、ピラゾロン"
+            search={(q) => searchDrugClassAction({ q, limit: 20 })}
+            itemKey={(c) => c.code}
+            renderItem={(c) => (
+              <span className="flex items-baseline justify-between gap-2">
+                <span>{c.name}</span>
+                <span className="font-mono text-xs text-slate-500">薬効分類 {c.code}</span>
+              </span>
+            )}
+            onPick={(c) => pick({ kind: 'class', code: c.code, label: `薬効分類 ${c.code}（この分類の薬すべてで警告）` }, c.name)}
+          />
+        </Field>
+      )}
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <Field label="原因物質名" htmlFor="allergy-substance" required error={errors.substanceName} hint={picked ? `コード: ${picked.label}` : 'コードなし（自由入力）'}>
@@ -169,6 +191,9 @@ export function AllergyForm({ patientId, initial, onDone }: { patientId: string;
         </Field>
         <Field label="発症日" htmlFor="allergy-onset" error={errors.onsetDate}>
           <input id="allergy-onset" type="date" className={inputClass} value={onsetDate} onChange={(e) => setOnsetDate(e.target.value)} />
+        </Field>
+        <Field label="終了日" htmlFor="allergy-end" error={errors.endDate}>
+          <input id="allergy-end" type="date" className={inputClass} value={endDate} onChange={(e) => setEndDate(e.target.value)} />
         </Field>
         <Field label="状態" htmlFor="allergy-status" error={errors.clinicalStatus}>
           <select id="allergy-status" className={inputClass} value={clinicalStatus} onChange={(e) => setClinicalStatus(e.target.value)}>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { useChartCommand } from '@/components/chart/chart-commands';
+import { openAndFocus, useChartCommand } from '@/components/chart/chart-commands';
 import { AddRecordButton, RecordRowActions, RetractForm } from '@/components/chart/record-forms';
 import { retractAllergyAction } from '@/lib/records/allergies/allergy.actions';
 import type { AllergyDto } from '@/lib/records/allergies/allergy.dto';
@@ -19,8 +19,7 @@ export function AllergyList({ patientId, allergies, canWrite }: { patientId: str
 
   useChartCommand(['add-allergy'], () => {
     if (!canWrite) return;
-    setMode({ kind: 'add' });
-    setTimeout(() => document.getElementById('allergy-search')?.focus());
+    openAndFocus(() => setMode({ kind: 'add' }), () => document.getElementById('allergy-search'));
   });
 
   return (

@@ -109,12 +109,7 @@ export function DiagnosisForm({ patientId, initial, onDone }: { patientId: strin
                 </span>
               )}
               onPick={(d) => setDisease({ code: d.code, name: d.name, icd10: d.icd10 })}
-              onEnterText={(text) => {
-                setFreeText(text);
-                setFreeMode(true);
-                setTimeout(() => freeRef.current?.focus());
-              }}
-              emptyHint="該当なし。Enterで自由入力（コードなし）にできます。"
+              emptyHint="マスターに該当する病名がありません。下の「マスターにない病名を自由入力する」でコードなしの病名にできます。"
             />
             <button type="button" className="self-start text-xs text-teal-700 hover:underline" onClick={() => { setFreeMode(true); setTimeout(() => freeRef.current?.focus()); }}>
               マスターにない病名を自由入力する

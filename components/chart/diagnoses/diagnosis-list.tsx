@@ -2,11 +2,11 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { useChartCommand } from '@/components/chart/chart-commands';
+import { openAndFocus, useChartCommand } from '@/components/chart/chart-commands';
 import { AddRecordButton, InlineRecordForm, RecordRowActions, RetractForm, useRecordAction } from '@/components/chart/record-forms';
 import { recordDiagnosisOutcomeAction, retractDiagnosisAction, setDiagnosisFlagAction } from '@/lib/records/diagnoses/diagnosis.actions';
 import type { DiagnosisDto } from '@/lib/records/diagnoses/diagnosis.dto';
-import { DIAGNOSIS_OUTCOMES, OUTCOME_LABELS, type DiagnosisFlag } from '@/lib/records/diagnoses/diagnosis.constants';
+import { DIAGNOSIS_OUTCOMES, FLAG_LABELS, OUTCOME_LABELS, type DiagnosisFlag } from '@/lib/records/diagnoses/diagnosis.constants';
 import { formatDateTimeJst, todayJst } from '@/lib/core/dates';
 import { Badge, Button, inputClass } from '@/components/ui/ui';
 import { DiagnosisForm } from './diagnosis-form';
@@ -27,6 +27,7 @@ export function DiagnosisBadges({ d }: { d: DiagnosisDto }) {
         </span>
       )}
       {d.longTermStorage && <Badge tone="blue">長期保存</Badge>}
+      {d.undelivered && <Badge tone="slate">未提供</Badge>}
       {!d.isCoded && <Badge tone="slate">コードなし</Badge>}
     </>
   );
@@ -40,8 +41,7 @@ export function DiagnosisList({ patientId, diagnoses, canWrite, canFlag }: { pat
 
   useChartCommand(['add-diagnosis'], () => {
     if (!canWrite) return;
-    setMode({ kind: 'add' });
-    setTimeout(() => document.getElementById('diagnosis-disease')?.focus());
+    openAndFocus(() => setMode({ kind: 'add' }), () => document.getElementById('diagnosis-disease'));
   });
 
   const row = (d: DiagnosisDto) => (
@@ -102,7 +102,7 @@ export function DiagnosisList({ patientId, diagnoses, canWrite, canFlag }: { pat
 function FlagToggles({ d }: { d: DiagnosisDto }) {
   const { pending, error, run } = useRecordAction(() => undefined);
   const toggle = (flag: DiagnosisFlag, value: boolean) => {
-    const label = flag === 'uninformed' ? '未告知' : '長期保存';
+    const label = FLAG_LABELS[flag];
     if (!window.confirm(`「${d.displayName}」の${label}フラグを${value ? '設定' : '解除'}しますか？（新しい版として記録されます）`)) return;
     run(() => setDiagnosisFlagAction({ diagnosisId: d.id, flag, value }));
   };
@@ -113,6 +113,9 @@ function FlagToggles({ d }: { d: DiagnosisDto }) {
       </label>
       <label className="inline-flex items-center gap-1">
         <input type="checkbox" checked={d.longTermStorage} disabled={pending} onChange={(e) => toggle('longTermStorage', e.target.checked)} /> 長期保存
+      </label>
+      <label className="inline-flex items-center gap-1" title="電子カルテ情報共有サービスに提供しない">
+        <input type="checkbox" checked={d.undelivered} disabled={pending} onChange={(e) => toggle('undelivered', e.target.checked)} /> 未提供
       </label>
       {error && <span className="text-red-700">{error}</span>}
     </div>

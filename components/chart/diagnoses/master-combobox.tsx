@@ -1,6 +1,6 @@
 'use client';
 
-import { useDeferredValue, useId, useState, type ReactNode, type RefObject } from 'react';
+import { useDeferredValue, useEffect, useId, useState, type ReactNode, type RefObject } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { cx, inputClass } from '@/components/ui/ui';
 
@@ -8,7 +8,9 @@ type SearchResult<T> = { ok: true; data: T[] } | { ok: false; error: string };
 
 /**
  * Master search as you type (傷病名・修飾語・医薬品・J-FAGY): ↑↓ to move, Enter to pick, Esc to clear.
- * Enter with nothing highlighted hands the typed text to onEnterText (free text entry), when given.
+ * The first hit of the text now in the box is highlighted and Enter takes the highlighted entry; an Enter pressed
+ * before those hits arrived waits for them. Enter never turns the text into a free-text entry by itself: that is a
+ * deliberate choice (the form's own button, or onEnterText only when the master has nothing for the text).
  */
 export function MasterCombobox<T>({
   id,
@@ -53,8 +55,12 @@ export function MasterCombobox<T>({
     placeholderData: (prev) => prev,
     staleTime: 60_000,
   });
+  // only hits of the text now in the box: the previous text's hits stay visible while loading, but are not pickable
+  const current = deferred === q.trim() && !query.isPlaceholderData && query.isSuccess;
   const items = deferred ? (query.data ?? []) : [];
+  const highlighted = active >= 0 ? active : current && items.length ? 0 : -1;
   const showList = open && q.trim().length > 0;
+  const [enterFor, setEnterFor] = useState<string | null>(null);
 
   const pick = (item: T) => {
     onPick(item);
@@ -62,6 +68,24 @@ export function MasterCombobox<T>({
     setActive(-1);
     setOpen(false);
   };
+
+  const enter = () => {
+    if (!current) return setEnterFor(q.trim());
+    setEnterFor(null);
+    const item = items[highlighted];
+    if (item) pick(item);
+    else if (onEnterText && q.trim() && items.length === 0) {
+      onEnterText(q.trim());
+      setQ('');
+      setOpen(false);
+    }
+  };
+
+  // an Enter that came before the hits of its text: take the highlighted hit once they are here
+  useEffect(() => {
+    if (enterFor !== null && enterFor === q.trim() && current) enter();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [enterFor, current]);
 
   return (
     <div className="relative">
@@ -74,7 +98,7 @@ export function MasterCombobox<T>({
         aria-controls={listId}
         aria-autocomplete="list"
         aria-invalid={invalid || undefined}
-        aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined}
+        aria-activedescendant={highlighted >= 0 ? `${listId}-${highlighted}` : undefined}
         autoComplete="off"
         placeholder={placeholder}
         className={inputClass}
@@ -82,28 +106,23 @@ export function MasterCombobox<T>({
         onChange={(e) => {
           setQ(e.target.value);
           setActive(-1);
+          setEnterFor(null);
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onKeyDown={(e) => {
-          if (e.nativeEvent.isComposing) return; // IME conversion: Enter confirms the kanji, not the pick
+          if (e.nativeEvent.isComposing || e.keyCode === 229) return; // IME conversion: Enter confirms the kanji, not the pick
           if (e.key === 'ArrowDown') {
             e.preventDefault();
             setOpen(true);
-            setActive((i) => Math.min(items.length - 1, i + 1));
+            setActive(Math.min(items.length - 1, highlighted + 1));
           } else if (e.key === 'ArrowUp') {
             e.preventDefault();
-            setActive((i) => Math.max(-1, i - 1));
+            setActive(Math.max(0, highlighted - 1));
           } else if (e.key === 'Enter') {
             e.preventDefault();
-            const item = active >= 0 ? items[active] : items.length === 1 ? items[0] : undefined;
-            if (item) pick(item);
-            else if (onEnterText && q.trim()) {
-              onEnterText(q.trim());
-              setQ('');
-              setOpen(false);
-            }
+            enter();
           } else if (e.key === 'Escape' && q) {
             e.preventDefault();
             e.stopPropagation();
@@ -119,8 +138,8 @@ export function MasterCombobox<T>({
               key={itemKey(item)}
               id={`${listId}-${i}`}
               role="option"
-              aria-selected={i === active}
-              className={cx('cursor-pointer px-2 py-1', i === active ? 'bg-teal-100' : 'hover:bg-teal-50')}
+              aria-selected={i === highlighted}
+              className={cx('cursor-pointer px-2 py-1', i === highlighted ? 'bg-teal-100' : 'hover:bg-teal-50')}
               onMouseDown={(e) => {
                 e.preventDefault();
                 pick(item);

@@ -7,8 +7,8 @@
 import { useMemo, useRef, useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import { recordLabResultsAction } from '@/lib/records/lab-results/lab-result.actions';
-import type { LabItemOption } from '@/lib/records/lab-results/lab-result.dto';
-import { useChartCommand } from '@/components/chart/chart-commands';
+import { rankLabItems, type LabItemOption } from '@/lib/records/lab-results/lab-result.dto';
+import { openAndFocus, useChartCommand } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, Field, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 
 /** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
@@ -22,15 +22,6 @@ type Row = { key: string; value: string; specimen: string };
 /** 'YYYY-MM-DDTHH:mm' of now in JST, for a datetime-local input. */
 function nowJstLocal(): string {
   return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 16);
-}
-
-function searchKey(s: string): string {
-  let out = '';
-  for (const ch of s.normalize('NFKC').toLowerCase()) {
-    const c = ch.codePointAt(0)!;
-    out += c >= 0x3041 && c <= 0x3096 ? String.fromCodePoint(c + 0x60) : ch;
-  }
-  return out.replace(/\s+/g, '');
 }
 
 export function LabQuickEntry({ patientId, items }: { patientId: string; items: LabItemOption[] }) {
@@ -49,27 +40,19 @@ export function LabQuickEntry({ patientId, items }: { patientId: string; items: 
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
 
   const matches = useMemo(() => {
-    const q = searchKey(query);
-    if (!q) return [];
     const chosen = new Set(rows.map((r) => r.key));
-    const scored = items
-      .filter((i) => !chosen.has(i.key))
-      .map((i) => {
-        const hay = searchKey(i.search);
-        const name = searchKey(`${i.key} ${i.nameJa} ${i.display}`);
-        return { i, score: name.startsWith(q) ? 0 : name.includes(q) ? 1 : hay.includes(q) ? 2 : 9 };
-      })
-      .filter((x) => x.score < 9)
-      .sort((a, b) => a.score - b.score);
-    return scored.slice(0, 8).map((x) => x.i);
+    return rankLabItems(query, items.filter((i) => !chosen.has(i.key))).slice(0, 8);
   }, [query, items, rows]);
 
-  const openForm = () => {
-    setOpen(true);
-    setNotice(null);
-    if (!collectedAt) setCollectedAt(nowJstLocal());
-    setTimeout(() => searchRef.current?.focus(), 0);
-  };
+  const openForm = () =>
+    openAndFocus(
+      () => {
+        setOpen(true);
+        setNotice(null);
+        if (!collectedAt) setCollectedAt(nowJstLocal());
+      },
+      () => searchRef.current,
+    );
   useChartCommand(['add-lab'], openForm);
 
   const addItem = (key: string) => {

@@ -1,9 +1,13 @@
 'use client';
 
-import { useEffect, useRef, useState, useTransition } from 'react';
+import { useEffect, useMemo, useRef, useState, useTransition } from 'react';
 import { approveNoteAction, confirmNoteAction, createNoteAction, updateNoteAction } from '@/lib/records/notes/note.actions';
-import type { DoctorOptionDto, NoteDto } from '@/lib/records/notes/note.dto';
-import { computeBmi, SOAP_SECTIONS } from '@/lib/records/notes/note-format';
+import type { DoctorOptionDto, NoteDto, NoteWithHistoryDto } from '@/lib/records/notes/note.dto';
+import { applyNoteDo, previousNoteForDo, type SoapKey } from '@/lib/records/notes/note-timeline';
+import { computeBmi, formatVitalsLine, SOAP_SECTIONS } from '@/lib/records/notes/note-format';
+import { VITAL_KEYS, type VitalKey } from '@/lib/records/notes/note.schema';
+import { parseVitalsLine, VITALS_LINE_EXAMPLE } from '@/lib/records/notes/vitals-line';
+import { expandPhraseAt, phraseMap, type PhraseForExpansion } from '@/lib/phrases/phrase-expand';
 import { useChartCommand } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
@@ -69,6 +73,21 @@ const num = (v: string) => {
   return t && /^\d+(\.\d+)?$/.test(t) ? Number(t) : null;
 };
 
+const VITAL_DIGITS: Record<VitalKey, number | undefined> = { heightCm: 1, weightKg: 1, systolicBp: undefined, diastolicBp: undefined, pulse: undefined, bodyTempC: 1, spo2: undefined };
+
+/** The readback of the vital fields as they stand (the line and the fields agree: the line fills the fields). */
+function vitalsReadback(v: Values): string {
+  return formatVitalsLine({
+    heightCm: num(v.heightCm),
+    weightKg: num(v.weightKg),
+    systolicBp: num(v.systolicBp),
+    diastolicBp: num(v.diastolicBp),
+    pulse: num(v.pulse),
+    bodyTempC: num(v.bodyTempC),
+    spo2: num(v.spo2),
+  });
+}
+
 /**
  * The fast SOAP editor at the top of the timeline. Alt+N new note, Alt+S 保存, Alt+K 確定 (doctors).
  * A doctor's draft stays in the editor after saving (edited in place); a nurse's 代行入力 is handed to the
@@ -80,6 +99,8 @@ export function NoteEditor({
   doctors,
   editing,
   notes,
+  timeline,
+  phrases = [],
   onSaved,
   onDone,
   onDirtyChange,
@@ -91,6 +112,10 @@ export function NoteEditor({
   editing: NoteDto | null;
   /** the timeline as last rendered: keeps the note being edited in step with 確定/承認 done elsewhere */
   notes: NoteDto[];
+  /** the timeline entries, newest first: the source of 前回カルテDo */
+  timeline: NoteWithHistoryDto[];
+  /** 定型文: `.abbr` + Space/Tab in a section expands */
+  phrases?: PhraseForExpansion[];
   /** shows the returned note in the timeline at once (no page re-render) */
   onSaved: NoteSavedHandler;
   onDone: () => void;
@@ -105,6 +130,43 @@ export function NoteEditor({
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const first = useRef<HTMLTextAreaElement>(null);
+  const sectionRefs = useRef<Partial<Record<SoapKey, HTMLTextAreaElement | null>>>({});
+  const vitalsLineRef = useRef<HTMLInputElement>(null);
+  // the one-line vitals entry: what it last filled (cleared again when removed from the line), its error once left
+  const [vitalsLine, setVitalsLine] = useState('');
+  const [vitalsLineError, setVitalsLineError] = useState<string | null>(null);
+  const [vitalsLineTouched, setVitalsLineTouched] = useState(false);
+  const lineKeys = useRef<VitalKey[]>([]);
+
+  const clearVitalsLine = () => {
+    setVitalsLine('');
+    setVitalsLineError(null);
+    setVitalsLineTouched(false);
+    lineKeys.current = [];
+  };
+
+  const onVitalsLine = (text: string) => {
+    setVitalsLine(text);
+    const parsed = parseVitalsLine(text);
+    if (!parsed.ok) {
+      setVitalsLineError(parsed.error);
+      return;
+    }
+    setVitalsLineError(null);
+    const keys = Object.keys(parsed.values) as VitalKey[];
+    // the updater runs later: take the keys the line filled before this change now
+    const before = lineKeys.current;
+    setValues((cur) => {
+      const next = { ...cur };
+      for (const k of before) if (!keys.includes(k)) next[k] = '';
+      for (const k of keys) {
+        const n = parsed.values[k]!;
+        next[k] = VITAL_DIGITS[k] ? n.toFixed(VITAL_DIGITS[k]) : String(n);
+      }
+      return next;
+    });
+    lineKeys.current = keys;
+  };
 
   useEffect(() => {
     if (!editing) return;
@@ -115,6 +177,7 @@ export function NoteEditor({
     setErrors({});
     setMessage(null);
     setNotice(null);
+    clearVitalsLine();
     first.current?.focus();
   }, [editing]);
 
@@ -132,6 +195,8 @@ export function NoteEditor({
   const needsReason = current?.status === 'final';
   const approving = viewer.isDoctor && current?.status === 'pending_approval' && current.author.id === viewer.userId;
   const bmi = computeBmi(num(values.heightCm), num(values.weightKg));
+  // a nurse's vitals without S/O/A/P are her own record, 確定 at once (no doctor, no approval)
+  const vitalsOnly = [values.subjective, values.objective, values.assessment, values.plan].every((t) => t.trim() === '');
 
   const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
 
@@ -142,6 +207,7 @@ export function NoteEditor({
     setSaved(JSON.stringify(v));
     setErrors({});
     setMessage(null);
+    clearVitalsLine();
     onDone();
     if (focus) requestAnimationFrame(() => first.current?.focus());
   }
@@ -163,7 +229,7 @@ export function NoteEditor({
       spo2: values.spo2,
       ...(proxy ? { authorId: values.authorId } : {}),
     };
-    if (proxy && !values.authorId) {
+    if (proxy && !vitalsOnly && !values.authorId) {
       setErrors({ authorId: '担当医を選択してください。' });
       setMessage('代行入力では担当医を選択してください。');
       return null;
@@ -192,7 +258,10 @@ export function NoteEditor({
       const note = await persist();
       if (!note) return;
       onSaved(note, before);
-      if (note.status === 'pending_approval' && proxy) {
+      if (proxy && note.status === 'final') {
+        setNotice(`バイタルを記録しました（確定・第${note.version}版）。`);
+        reset(false);
+      } else if (note.status === 'pending_approval' && proxy) {
         const doctor = doctors.find((d) => d.id === note.author.id)?.name ?? '担当医';
         setNotice(`承認待ちとして保存しました。${doctor}の承認後に確定されます。`);
         reset(false);
@@ -230,7 +299,70 @@ export function NoteEditor({
     });
   }
 
-  useChartCommand(['new-note', 'save', 'confirm'], (id) => {
+  const previous = previousNoteForDo(timeline, current?.lineageId);
+  const previousDate = previous ? previous.encounterDate.replaceAll('-', '/') : '';
+
+  /** 前回カルテDo: the chosen sections of the last 確定 note fill the empty sections of the editor. */
+  function copyPrevious(sections?: SoapKey[]) {
+    if (!previous) {
+      setMessage('コピーできる前回の診療録（確定済み）がありません。');
+      return;
+    }
+    const result = applyNoteDo(values, previous, sections);
+    setValues((v) => ({ ...v, ...result.values }));
+    setMessage(null);
+    const names = (keys: SoapKey[]) => keys.map((k) => SOAP_SECTIONS.find((x) => x.key === k)!.short).join('・');
+    const parts = [result.copied.length ? `前回カルテ（${previousDate}）の${names(result.copied)}をコピーしました。` : `前回カルテ（${previousDate}）にコピーする内容はありません。`];
+    if (result.kept.length) parts.push(`入力済みの${names(result.kept)}はそのままです。`);
+    setNotice(parts.join(''));
+    // the whole-note Do leaves today's measurements to type next (they are never copied): the vitals line while no
+    // vital is filled in; else, and for one section, the end of the last section copied
+    if (!sections && VITAL_KEYS.every((k) => values[k].trim() === '')) {
+      vitalsLineRef.current?.focus();
+      return;
+    }
+    const target = result.copied[result.copied.length - 1] ?? sections?.[0] ?? 'subjective';
+    requestAnimationFrame(() => {
+      const el = sectionRefs.current[target];
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+    });
+  }
+
+  const phraseLookup = useMemo(() => phraseMap(phrases), [phrases]);
+
+  /** 定型文: `.abbr` then Space or Tab (not while the IME composes) becomes the phrase; anything else types as usual. */
+  function expandPhrase(e: React.KeyboardEvent<HTMLTextAreaElement>, key: SoapKey): boolean {
+    if ((e.key !== ' ' && e.key !== 'Tab') || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey || e.nativeEvent.isComposing) return false;
+    const el = e.currentTarget;
+    if (el.selectionStart !== el.selectionEnd) return false;
+    const result = expandPhraseAt(el.value, el.selectionStart, phraseLookup);
+    if (!result) return false;
+    e.preventDefault();
+    setValues((v) => ({ ...v, [key]: result.text }));
+    requestAnimationFrame(() => el.setSelectionRange(result.cursor, result.cursor));
+    return true;
+  }
+
+  /** Alt+↑/↓ in a section moves to the previous/next S/O/A/P section (Tab does too). */
+  function moveSection(e: React.KeyboardEvent<HTMLTextAreaElement>, index: number) {
+    if (!e.altKey || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+    const next = SOAP_SECTIONS[index + (e.key === 'ArrowDown' ? 1 : -1)];
+    if (!next) return;
+    e.preventDefault();
+    sectionRefs.current[next.key]?.focus();
+  }
+
+  useChartCommand(['new-note', 'save', 'confirm', 'do-note', 'vitals'], (id) => {
+    if (id === 'do-note') {
+      copyPrevious();
+      return;
+    }
+    if (id === 'vitals') {
+      vitalsLineRef.current?.focus();
+      return;
+    }
     if (id === 'new-note') {
       if (current || dirty) {
         if (dirty && !window.confirm('保存していない内容があります。破棄して新しい診療録を書きますか？')) return;
@@ -239,7 +371,8 @@ export function NoteEditor({
         first.current?.focus();
       }
     } else if (id === 'save') save();
-    else if (id === 'confirm') confirm();
+    // Alt+K also 確定s an open prescription: an untouched empty editor has nothing to 確定 and says nothing
+    else if (id === 'confirm' && (current || dirty)) confirm();
   });
 
   if (!viewer.canWrite) return null;
@@ -260,6 +393,15 @@ export function NoteEditor({
         {current && <NoteStatusBadge status={current.status} />}
         {dirty && <span className="text-xs text-amber-700">未保存</span>}
         {proxy && <span className="text-xs font-medium text-blue-800">代行入力</span>}
+        <Button
+          variant="secondary"
+          className="ml-auto px-2 py-0.5 text-xs"
+          onClick={() => copyPrevious()}
+          disabled={!previous || pending}
+          title={previous ? `${previousDate}の診療録のS・O・A・Pを空欄にコピーします` : '確定済みの前回の診療録がありません'}
+        >
+          前回カルテDo{previous ? `（${previousDate}）` : ''} <kbd className="text-[10px] opacity-90">Alt+C</kbd>
+        </Button>
       </div>
       {message && <ErrorBanner>{message}</ErrorBanner>}
       {notice && !message && <NoticeBanner>{notice}</NoticeBanner>}
@@ -283,7 +425,7 @@ export function NoteEditor({
               </option>
             ))}
           </select>
-          <span>代行入力した診療録は承認待ちとなり、担当医の承認後に確定されます。</span>
+          <span>代行入力した診療録は承認待ちとなり、担当医の承認後に確定されます。バイタルだけの記録は承認を待たずに確定されます。</span>
           {errors.authorId && <span className="text-red-700">{errors.authorId}</span>}
         </div>
       )}
@@ -291,12 +433,32 @@ export function NoteEditor({
       <div className="grid gap-2 md:grid-cols-2">
         {SOAP_SECTIONS.map((sec, i) => (
           <div key={sec.key} className="flex flex-col gap-0.5">
-            <label htmlFor={`note-${sec.key}`} className="text-xs font-semibold text-teal-800">
-              {sec.label}
-            </label>
+            <div className="flex items-center gap-2">
+              <label htmlFor={`note-${sec.key}`} className="text-xs font-semibold text-teal-800">
+                {sec.label}
+              </label>
+              {previous && previous[sec.key].trim() !== '' && (
+                // off the Tab order: Tab goes S → O → A → P; the whole-note Do has its button and Alt+C
+                <button
+                  type="button"
+                  tabIndex={-1}
+                  onClick={() => copyPrevious([sec.key])}
+                  aria-label={`${sec.short}を前回カルテからコピー`}
+                  className="rounded border border-teal-300 bg-white px-1.5 text-[10px] text-teal-800 hover:bg-teal-50"
+                >
+                  前回{sec.short}
+                </button>
+              )}
+            </div>
             <textarea
               id={`note-${sec.key}`}
-              ref={i === 0 ? first : undefined}
+              ref={(el) => {
+                sectionRefs.current[sec.key] = el;
+                if (i === 0) first.current = el;
+              }}
+              onKeyDown={(e) => {
+                if (!expandPhrase(e, sec.key)) moveSection(e, i);
+              }}
               rows={3}
               value={values[sec.key]}
               onChange={set(sec.key)}
@@ -306,6 +468,42 @@ export function NoteEditor({
             {errors[sec.key] && <p className="text-xs text-red-600">{errors[sec.key]}</p>}
           </div>
         ))}
+      </div>
+      <div className="flex flex-col gap-0.5">
+        <div className="text-xs">
+          <label htmlFor="note-vitals-line" className="font-semibold text-teal-800">
+            バイタル（1行で入力）
+          </label>
+          <span className="ml-2 text-slate-500">例: {VITALS_LINE_EXAMPLE}</span>
+        </div>
+        <input
+          id="note-vitals-line"
+          ref={vitalsLineRef}
+          autoComplete="off"
+          value={vitalsLine}
+          onChange={(e) => onVitalsLine(e.target.value)}
+          onBlur={() => setVitalsLineTouched(true)}
+          onKeyDown={(e) => {
+            // Enter checks the line (and shows what is wrong) instead of submitting the form
+            if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              setVitalsLineTouched(true);
+            }
+          }}
+          aria-invalid={!!vitalsLineError && vitalsLineTouched}
+          aria-describedby="note-vitals-readback"
+          placeholder="128/76 72 36.5 98"
+          className={cx(inputClass, 'py-1')}
+        />
+        {vitalsLineError && vitalsLineTouched ? (
+          <p className="text-xs text-red-600" role="alert" data-testid="vitals-line-error">
+            {vitalsLineError}
+          </p>
+        ) : (
+          <p id="note-vitals-readback" className="text-xs font-medium text-slate-700" data-testid="vitals-readback" aria-live="polite">
+            {vitalsReadback(values) || '—'}
+          </p>
+        )}
       </div>
       <fieldset className="flex flex-wrap items-end gap-x-3 gap-y-1">
         <legend className="sr-only">バイタル</legend>

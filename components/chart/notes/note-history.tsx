@@ -54,8 +54,9 @@ export function NoteHistory({ versions }: { versions: NoteDto[] }) {
                   </span>
                 )}
                 {v.contentHash && (
-                  <span className="font-mono text-[11px] text-slate-500" title="確定時の内容ハッシュ (SHA-256)">
-                    ハッシュ {v.contentHash.slice(0, 16)}… {v.hashVerified ? '（一致）' : '（不一致）'}
+                  // words, not the hash itself (issue 13); the SHA-256 stays in the tooltip for whoever checks it
+                  <span className={v.hashVerified ? 'text-[11px] text-slate-500' : 'text-[11px] font-semibold text-red-700'} title={`確定時の内容ハッシュ (SHA-256): ${v.contentHash}`} data-testid="note-integrity">
+                    {v.hashVerified ? '確定時の内容から変更なし' : '確定時の内容から変更されています'}
                   </span>
                 )}
               </div>

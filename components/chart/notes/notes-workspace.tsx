@@ -8,6 +8,7 @@ import { approveNoteAction, confirmNoteAction, listNotesPageAction, markNoteEnte
 import type { DoctorOptionDto, NoteDto, NotesPageDto, NoteWithHistoryDto } from '@/lib/records/notes/note.dto';
 import { mergeTimeline, withSavedNote } from '@/lib/records/notes/note-timeline';
 import { Button, ErrorBanner, cx, inputClass } from '@/components/ui/ui';
+import type { PhraseForExpansion } from '@/lib/phrases/phrase-expand';
 import { NoteEditor, type NoteViewer } from './note-editor';
 import { NoteBody, NoteSignatures, NoteStatusBadge, fmt } from './note-view';
 
@@ -36,7 +37,20 @@ export type NoteSavedHandler = (saved: NoteDto, before?: NoteDto['status']) => v
  * The chart's 診療録 column: the editor on top, then the latest notes newest first, grouped by visit date, and
  * 「さらに表示」 for older encounters. Keeps its own list: the server's first page, older pages and saved notes merged.
  */
-export function NotesWorkspace({ patientId, page, viewer, doctors }: { patientId: string; page: NotesPageDto; viewer: NoteViewer; doctors: DoctorOptionDto[] }) {
+export function NotesWorkspace({
+  patientId,
+  page,
+  viewer,
+  doctors,
+  phrases = [],
+}: {
+  patientId: string;
+  page: NotesPageDto;
+  viewer: NoteViewer;
+  doctors: DoctorOptionDto[];
+  /** 定型文 the editor expands (the clinic's and the viewer's own) */
+  phrases?: PhraseForExpansion[];
+}) {
   const router = useRouter();
   const [editing, setEditing] = useState<NoteDto | null>(null);
   const [notes, setNotes] = useState<NoteWithHistoryDto[]>(page.notes);
@@ -88,7 +102,9 @@ export function NotesWorkspace({ patientId, page, viewer, doctors }: { patientId
         viewer={viewer}
         doctors={doctors}
         editing={editing}
-        notes={notes}
+        notes={notes.flatMap((n) => (n.pendingRevision ? [n, n.pendingRevision] : [n]))}
+        timeline={notes}
+        phrases={phrases}
         onSaved={onSaved}
         onDone={() => setEditing(null)}
         onDirtyChange={(d) => {
@@ -109,9 +125,9 @@ export function NotesWorkspace({ patientId, page, viewer, doctors }: { patientId
                   patientId={patientId}
                   isEditing={editing?.lineageId === n.lineageId}
                   onSaved={onSaved}
-                  onEdit={() => {
+                  onEdit={(version) => {
                     if (editorDirty.current && !window.confirm('入力中の内容は保存されていません。破棄してこの診療録を編集しますか？')) return;
-                    setEditing(n);
+                    setEditing(version);
                     window.scrollTo({ top: 0, behavior: 'smooth' });
                   }}
                 />
@@ -145,14 +161,14 @@ function NoteCard({
   patientId: string;
   isEditing: boolean;
   onSaved: NoteSavedHandler;
-  onEdit: () => void;
+  onEdit: (version: NoteDto) => void;
 }) {
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
 
-  const run = (fn: () => Promise<ActionResult<NoteDto>>) =>
+  const run = (fn: () => Promise<ActionResult<NoteDto>>, before: NoteDto['status'] = note.status) =>
     startTransition(async () => {
       const result = await fn();
       if (!result.ok) {
@@ -161,11 +177,13 @@ function NoteCard({
       }
       setError(null);
       setCancelling(false);
-      onSaved(result.data, note.status);
+      onSaved(result.data, before);
     });
 
   const mine = note.author.id === viewer.userId;
   const struck = note.status === 'entered_in_error';
+  // a 代行入力 revision of this 確定 note awaits approval: the 確定 version stays shown; the revision is acted on below
+  const revision = note.pendingRevision;
   return (
     <li
       className={cx('rounded border bg-white p-3', isEditing ? 'border-teal-400 ring-1 ring-teal-300' : 'border-slate-200', struck && 'bg-slate-50')}
@@ -179,7 +197,7 @@ function NoteCard({
         <span className="text-xs text-slate-500">{fmt(note.createdAt)}</span>
         <div className="ml-auto flex flex-wrap gap-1">
           {canEdit(note, viewer) && (
-            <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={onEdit} disabled={pending}>
+            <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={() => onEdit(note)} disabled={pending}>
               編集
             </Button>
           )}
@@ -193,7 +211,7 @@ function NoteCard({
               承認
             </Button>
           )}
-          {viewer.isDoctor && !struck && (note.status !== 'draft' || mine) && (
+          {viewer.isDoctor && !struck && !revision && (note.status !== 'draft' || mine) && (
             <Button variant="ghost" className="px-2 py-0.5 text-xs text-red-700" onClick={() => setCancelling((c) => !c)} disabled={pending}>
               取消
             </Button>
@@ -208,6 +226,31 @@ function NoteCard({
       <div className="mt-1">
         <NoteSignatures note={note} />
       </div>
+      {revision && (
+        <section className="mt-2 rounded border border-blue-200 bg-blue-50 p-2" data-testid="note-pending-revision" aria-label="承認待ちの修正">
+          <div className="mb-1 flex flex-wrap items-center gap-2">
+            <NoteStatusBadge status={revision.status} />
+            <span className="text-xs font-medium text-blue-900">
+              修正（第{revision.version}版）は{revision.author.name}の承認待ちです。承認されるまでは上の確定版が診療録です。
+            </span>
+            <div className="ml-auto flex flex-wrap gap-1">
+              {canEdit(revision, viewer) && (
+                <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={() => onEdit(revision)} disabled={pending}>
+                  修正を編集
+                </Button>
+              )}
+              {viewer.isDoctor && revision.author.id === viewer.userId && (
+                <Button className="px-2 py-0.5 text-xs" onClick={() => run(() => approveNoteAction({ noteId: revision.id }), revision.status)} disabled={pending}>
+                  修正を承認
+                </Button>
+              )}
+            </div>
+          </div>
+          {revision.changeReason && <p className="mb-1 text-xs text-slate-600">修正理由: {revision.changeReason}</p>}
+          <NoteBody note={revision} compact />
+          <NoteSignatures note={revision} />
+        </section>
+      )}
       {error && (
         <div className="mt-2">
           <ErrorBanner>{error}</ErrorBanner>

@@ -5,17 +5,30 @@ import { useEffect, useRef, useState } from 'react';
 import { Button, ErrorBanner, Field, inputClass, cx } from '@/components/ui/ui';
 import type { DoctorOptionDto, DrugSearchHit, PrescriptionDto, UsageDto } from '@/lib/records/prescriptions/prescription.dto';
 import { isSafetyBlocked } from '@/lib/records/prescriptions/prescription.dto';
-import { savePrescriptionAction, searchDrugsAction } from '@/lib/records/prescriptions/prescription.actions';
+import { checkDrugOnAddAction, savePrescriptionAction, searchDrugsAction } from '@/lib/records/prescriptions/prescription.actions';
 import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS, type DoseBasis, type MedicationKindValue } from '@/lib/records/prescriptions/prescription.constants';
 import type { PrescriptionItemInput } from '@/lib/records/prescriptions/prescription.schema';
-import type { SafetyReport } from '@/lib/records/prescriptions/safety-check';
+import type { AllergyConflict, SafetyReport } from '@/lib/records/prescriptions/safety-check';
+import { checkItemLimits, type DrugLimitInfo } from '@/lib/records/prescriptions/duration-limits';
 import { SafetyDialog, type SafetyAck } from './safety-dialog';
+import { UsageCombobox } from './usage-combobox';
+import { SEVERITY_LABELS, type AllergySeverity } from '@/lib/records/allergies/allergy.constants';
 import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
+import { useChartCommand } from '@/components/chart/chart-commands';
 
 /** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
 const fixedWidthInput = inputClass.replace('w-full ', '');
 
-export type EditorItem = PrescriptionItemInput & { key: string; genericAvailable: boolean | null };
+export type EditorItem = PrescriptionItemInput & {
+  key: string;
+  genericAvailable: boolean | null;
+  /** allergy matches found the moment the drug was added (never sent: save and 確定 check again) */
+  allergyConflicts?: AllergyConflict[];
+  /** the drug's legal 投与日数 limit and the clinic's maximum, from the add-time check; the item is compared as it changes */
+  limits?: DrugLimitInfo;
+  /** where the dose came from: the clinic's last use of the drug, or nothing (1 per 回, no 用法) */
+  doseOrigin?: 'pending' | 'last_use' | 'none' | 'edited';
+};
 
 export type EditorSeed = {
   /** set when amending an existing prescription (draft in place, final / pending → new version) */
@@ -26,7 +39,10 @@ export type EditorSeed = {
   outOfHouse: boolean;
   note: string | null;
   items: PrescriptionItemInput[];
+  /** 前回Do / copy: the prescriptions the new one continues (replaces); not their 重複投薬 */
+  continues?: string[];
   allergyOverrideReason?: string | null;
+  limitOverrideReason?: string | null;
 };
 
 let keySeq = 0;
@@ -40,6 +56,10 @@ function kindOfDrug(d: DrugSearchHit): MedicationKindValue {
   return d.dosageForm === '6' ? 'external' : 'internal';
 }
 
+/**
+ * A drug just picked: no invented dose (issue 9 item 4). 1 unit per 回 (全量 for 外用) and no 用法 or 日数 until the
+ * clinic's last use of the drug arrives (checkDrugOnAddAction) or the doctor types them.
+ */
 function newItem(d: DrugSearchHit, rpNumber: number): EditorItem {
   const kind = kindOfDrug(d);
   return {
@@ -50,15 +70,16 @@ function newItem(d: DrugSearchHit, rpNumber: number): EditorItem {
     prescribeByGeneric: false,
     genericAvailable: !!d.genericCode,
     drugName: d.name,
-    dose: kind === 'external' ? 1 : 3,
+    dose: 1,
     doseUnit: d.unit ?? '',
-    doseBasis: kind === 'external' ? 'total' : 'per_day',
+    doseBasis: kind === 'external' ? 'total' : 'per_time',
     usageCode: undefined,
     usageText: '',
-    days: kind === 'internal' ? 7 : undefined,
+    days: undefined,
     times: undefined,
     genericSubstitutionAllowed: true,
     comment: undefined,
+    doseOrigin: 'pending',
   };
 }
 
@@ -195,8 +216,14 @@ export function PrescriptionEditor({
     searchRef.current?.focus();
   }, [focusSignal]);
 
-  const update = (key: string, patch: Partial<EditorItem>) => setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...patch } : x)));
+  const update = (key: string, patch: Partial<EditorItem>) =>
+    setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...patch, doseOrigin: x.doseOrigin === 'pending' ? 'edited' : x.doseOrigin } : x)));
   const nextRp = () => (items.length ? Math.max(...items.map((i) => i.rpNumber)) + 1 : 1);
+
+  // Alt+K 確定s what is being written: this prescription too (the note editor 確定s the note on the same key)
+  useChartCommand(['confirm', 'confirm-prescription'], () => {
+    if (!isProxy && canConfirm && !busy && !blocked && items.length > 0) void submit('confirm');
+  });
 
   async function submit(intent: 'draft' | 'confirm', ack: SafetyAck = { duplicateAcknowledged: false }) {
     setBusy(true);
@@ -210,9 +237,11 @@ export function PrescriptionEditor({
       outOfHouse,
       note,
       changeReason: changeReason || undefined,
-      items: items.map(({ key: _k, genericAvailable: _g, ...i }) => i),
+      ...(seed.continues?.length ? { continues: seed.continues } : {}),
+      items: items.map(({ key: _k, genericAvailable: _g, allergyConflicts: _a, doseOrigin: _o, limits: _l, ...i }) => i),
       allergyOverrideReason: ack.allergyOverrideReason,
       duplicateAcknowledged: ack.duplicateAcknowledged,
+      limitOverrideReason: ack.limitOverrideReason,
     });
     setBusy(false);
     if (result.ok) {
@@ -231,6 +260,22 @@ export function PrescriptionEditor({
 
   const itemError = (i: number, field: string) => fieldErrors[`items.${i}.${field}`];
 
+  /** Adds the drug at once, then warns about allergies and takes the clinic's last use of it as the dose. */
+  function addDrug(d: DrugSearchHit) {
+    const item = newItem(d, nextRp());
+    setItems((xs) => [...xs, item]);
+    void checkDrugOnAddAction({ patientId, receiptCode: d.code, drugName: d.name }).then((r) => {
+      if (!r.ok) return;
+      const { allergyConflicts, lastUse, limits } = r.data;
+      // the last use fills the item only if nobody typed a dose in the meantime
+      setItems((xs) => xs.map((x) => {
+        if (x.key !== item.key) return x;
+        if (x.doseOrigin !== 'pending') return { ...x, allergyConflicts, limits };
+        return lastUse ? { ...x, ...lastUse, allergyConflicts, limits, doseOrigin: 'last_use' as const } : { ...x, allergyConflicts, limits, doseOrigin: 'none' as const };
+      }));
+    });
+  }
+
   return (
     <div className="flex flex-col gap-3 rounded border border-teal-200 bg-teal-50/30 p-3" data-testid="prescription-editor">
       <div className="flex items-center justify-between">
@@ -245,7 +290,7 @@ export function PrescriptionEditor({
       </div>
       {error && <ErrorBanner>{error}</ErrorBanner>}
       <Field label="薬品を追加" htmlFor="rx-drug-search" error={fieldErrors.items}>
-        <DrugSearch inputRef={searchRef} onPick={(d) => setItems((xs) => [...xs, newItem(d, nextRp())])} />
+        <DrugSearch inputRef={searchRef} onPick={addDrug} />
       </Field>
       <button
         type="button"
@@ -303,6 +348,16 @@ export function PrescriptionEditor({
                   削除
                 </button>
               </div>
+              {!!it.allergyConflicts?.length && (
+                <div role="alert" data-testid="rx-item-allergy" className="mb-2 rounded border-2 border-red-500 bg-red-50 px-2 py-1 text-sm text-red-900">
+                  <span className="font-bold">薬剤アレルギー:</span>{' '}
+                  {it.allergyConflicts.map((c) => `${c.substanceName}${c.severity || c.reaction ? `（${[c.severity ? SEVERITY_LABELS[c.severity as AllergySeverity] ?? c.severity : null, c.reaction].filter(Boolean).join('・')}）` : ''}`).join('、')}
+                  に該当します。処方する場合は確定時に理由が必要です。
+                </div>
+              )}
+              {it.limits && <LimitNotes findings={checkItemLimits(i, it.drugName, { ...it, timesPerDay: usages.find((u) => u.code === it.usageCode)?.timesPerDay ?? null }, it.limits)} />}
+              {it.doseOrigin === 'last_use' && <p className="mb-1 text-xs text-slate-500">用量・用法は当院での前回の処方から入れました。確認してください。</p>}
+              {it.doseOrigin === 'none' && <p className="mb-1 text-xs text-slate-500">当院での処方歴がないため、用量は1回1単位です。用法・日数を入力してください。</p>}
               {(itemError(i, 'receiptCode') || itemError(i, 'drugName') || itemError(i, 'prescribeByGeneric')) && (
                 <p className="mb-1 text-xs text-red-600">{itemError(i, 'receiptCode') ?? itemError(i, 'drugName') ?? itemError(i, 'prescribeByGeneric')}</p>
               )}
@@ -319,18 +374,13 @@ export function PrescriptionEditor({
                   </select>
                 </Field>
                 <Field label="用法" htmlFor={id('usage')} error={itemError(i, 'usageCode') ?? itemError(i, 'usageText')} className="col-span-2">
-                  <select
+                  <UsageCombobox
                     id={id('usage')}
-                    className={inputClass}
-                    value={it.usageCode ?? ''}
-                    onChange={(e) => {
-                      const u = kindUsages.find((x) => x.code === e.target.value);
-                      update(it.key, { usageCode: u?.code, usageText: u ? u.text : '' });
-                    }}
-                  >
-                    <option value="">（自由入力）</option>
-                    {kindUsages.map((u) => <option key={u.code} value={u.code}>{u.text}</option>)}
-                  </select>
+                    usages={kindUsages}
+                    value={it.usageCode}
+                    invalid={!!(itemError(i, 'usageCode') ?? itemError(i, 'usageText'))}
+                    onPick={(u) => update(it.key, { usageCode: u?.code, usageText: u ? u.text : '' })}
+                  />
                   {!it.usageCode && <input aria-label="用法（自由入力）" className={cx(inputClass, 'mt-1')} placeholder="例: 1日3回 毎食後" value={it.usageText} onChange={(e) => update(it.key, { usageText: e.target.value })} />}
                 </Field>
                 {it.kind === 'as_needed' ? (
@@ -392,11 +442,26 @@ export function PrescriptionEditor({
         <SafetyDialog
           report={blocked.report}
           initialReason={seed.allergyOverrideReason}
+          initialLimitReason={seed.limitOverrideReason}
           busy={busy}
           onCancel={() => setBlocked(null)}
           onAcknowledge={(ack) => submit(blocked.intent, ack)}
         />
       )}
+    </div>
+  );
+}
+
+/** The item's 投与日数・投与量 against the legal limit and the clinic's maximum, as it is typed (docs/decisions/0044, 0045). */
+function LimitNotes({ findings }: { findings: ReturnType<typeof checkItemLimits> }) {
+  if (!findings.length) return null;
+  const exceeds = findings.some((f) => f.kind === 'exceeds');
+  return (
+    <div role={exceeds ? 'alert' : undefined} data-testid="rx-item-limit" className={cx('mb-2 rounded border px-2 py-1 text-sm', exceeds ? 'border-2 border-amber-500 bg-amber-50 text-amber-900' : 'border-slate-300 bg-slate-50 text-slate-700')}>
+      {findings.map((f, i) => (
+        <p key={i}>{f.message}</p>
+      ))}
+      {exceeds && <p className="text-xs">上限を超えて処方する場合は確定時に理由が必要です。</p>}
     </div>
   );
 }

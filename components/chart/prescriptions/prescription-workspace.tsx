@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { useChartCommand } from '@/components/chart/chart-commands';
+import { openAndFocus, useChartCommand } from '@/components/chart/chart-commands';
 import { Badge, Button, ErrorBanner, NoticeBanner, inputClass } from '@/components/ui/ui';
 import { formatDateTimeJst } from '@/lib/core/dates';
 import { isSafetyBlocked, toPrefill, type DoctorOptionDto, type PrescriptionDto, type UsageDto } from '@/lib/records/prescriptions/prescription.dto';
@@ -117,21 +117,38 @@ export function PrescriptionWorkspace({
     const r = await prefillPrescriptionAction({ patientId, sourceId });
     if (!r.ok) return setError(r.error);
     if (!r.data) return setNotice('前回の確定済み処方がありません。');
-    open({ outOfHouse: r.data.outOfHouse, note: r.data.note, items: r.data.items, origin: `${sourceId ? 'コピー元' : '前回Do'}: ${r.data.sourceIssuedDate?.replaceAll('-', '/') ?? ''}` });
+    const from = `${sourceId ? 'コピー元' : '前回Do'}: ${r.data.sourceIssuedDate?.replaceAll('-', '/') ?? ''}`;
+    const count = r.data.continues.length > 1 ? `（${r.data.continues.length}件の処方）` : '';
+    // the copy continues what it was copied from: that one is replaced, not counted as 重複投薬
+    open({ outOfHouse: r.data.outOfHouse, note: r.data.note, items: r.data.items, continues: r.data.continues, origin: `${from}${count}・継続処方（元の処方を置き換えます）` });
   }
+
+  useChartCommand(['confirm-prescription', 'print-prescription'], (id) => {
+    if (id === 'print-prescription') {
+      // the newest 確定 prescription (the list is newest first): its 処方箋, where Enter prints
+      const latest = history.find((p) => p.status === 'final');
+      if (!latest || !perms.canPrint) return setNotice('印刷できる確定済みの処方がありません。');
+      router.push(`/patients/${patientId}/prescriptions/${latest.id}/print?print=1`);
+    } else if (!seed && perms.canConfirm) {
+      // the editor, when open, 確定s itself; else the doctor's newest draft
+      const draft = history.find((p) => p.status === 'draft' && p.authorId === perms.userId);
+      if (!draft) return setNotice('確定する下書きの処方がありません。');
+      void finalise(draft, 'confirm');
+    }
+  });
 
   useChartCommand(['add-prescription', 'do-prescription'], (id) => {
     if (!canEdit) return;
     if (id === 'add-prescription') {
-      if (seed) setFocusSignal((n) => n + 1);
-      else open({ outOfHouse: true, note: null, items: [] });
+      // the drug search takes the keystrokes typed right after Alt+P
+      openAndFocus(() => (seed ? setFocusSignal((n) => n + 1) : open({ outOfHouse: true, note: null, items: [] })), () => document.getElementById('rx-drug-search'));
     } else void doPrescription();
   });
 
-  async function finalise(p: PrescriptionDto, kind: 'confirm' | 'approve', ack?: { allergyOverrideReason?: string; duplicateAcknowledged: boolean }) {
+  async function finalise(p: PrescriptionDto, kind: 'confirm' | 'approve', ack?: { allergyOverrideReason?: string; duplicateAcknowledged: boolean; limitOverrideReason?: string }) {
     setBusy(true);
     setError(null);
-    const input = { prescriptionId: p.id, allergyOverrideReason: ack?.allergyOverrideReason, duplicateAcknowledged: ack?.duplicateAcknowledged ?? false };
+    const input = { prescriptionId: p.id, allergyOverrideReason: ack?.allergyOverrideReason, duplicateAcknowledged: ack?.duplicateAcknowledged ?? false, limitOverrideReason: ack?.limitOverrideReason };
     const r = kind === 'confirm' ? await confirmPrescriptionAction(input) : await approvePrescriptionAction(input);
     setBusy(false);
     if (r.ok) {
@@ -216,6 +233,7 @@ export function PrescriptionWorkspace({
                   {p.entererId !== p.authorId && p.entererName ? `（入力: ${p.entererName}）` : ''}
                 </span>
                 {p.allergyOverrideReason && <Badge tone="red">アレルギー警告を承知で処方</Badge>}
+                {p.limitOverrideReason && <Badge tone="amber">上限超過（理由あり）</Badge>}
                 <span className="ml-auto flex flex-wrap gap-1">
                   {p.status === 'final' && perms.canPrint && (
                     <Link className="rounded px-2 py-0.5 text-xs font-medium text-teal-800 hover:bg-teal-50" href={`/patients/${patientId}/prescriptions/${p.id}/print`}>
@@ -238,7 +256,7 @@ export function PrescriptionWorkspace({
                       className="px-2 py-0.5 text-xs"
                       onClick={() => {
                         const pre = toPrefill(p);
-                        open({ prescriptionId: p.id, sourceStatus: p.status, outOfHouse: pre.outOfHouse, note: pre.note, items: pre.items, allergyOverrideReason: p.allergyOverrideReason });
+                        open({ prescriptionId: p.id, sourceStatus: p.status, outOfHouse: pre.outOfHouse, note: pre.note, items: pre.items, allergyOverrideReason: p.allergyOverrideReason, limitOverrideReason: p.limitOverrideReason });
                       }}
                     >
                       {p.status === 'draft' ? '編集' : '修正'}
@@ -285,6 +303,7 @@ export function PrescriptionWorkspace({
         <SafetyDialog
           report={pendingAck.report}
           initialReason={pendingAck.p.allergyOverrideReason}
+          initialLimitReason={pendingAck.p.limitOverrideReason}
           busy={busy}
           onCancel={() => setPendingAck(null)}
           onAcknowledge={(ack) => finalise(pendingAck.p, pendingAck.kind, ack)}

@@ -1,6 +1,6 @@
 /**
  * Sandbox オンライン資格確認 for the demo and tests. Deterministic answers from the insurance on file:
- * - insurer number 99999999 → the service is unavailable (通信障害)
+ * - insurer number 99999997 (99999999, with a wrong check digit, only from before the check) → the service is unavailable (通信障害)
  * - insurer numbers starting with 9 other than that, or a number ending in 0000 → 該当資格なし
  * - a 有効期限 before the visit date → 資格喪失
  * - otherwise valid, with a copayment rate by age.
@@ -13,7 +13,7 @@ const INSURER_NAMES: Record<string, string> = {
 };
 
 export function sandboxAnswer(q: EligibilityQuery & { validUntil?: string | null }): EligibilityAnswer {
-  if (q.insurerNumber === '99999999') return { result: 'unavailable', message: 'オンライン資格確認サービスに接続できませんでした。' };
+  if (q.insurerNumber === '99999999' || q.insurerNumber === '99999997') return { result: 'unavailable', message: 'オンライン資格確認サービスに接続できませんでした。' };
   if (q.insurerNumber.startsWith('9') || q.number.endsWith('0000')) {
     return { result: 'unknown', message: '該当する資格情報が見つかりません。保険証の記号・番号を確認してください。' };
   }

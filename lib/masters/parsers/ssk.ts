@@ -121,6 +121,9 @@ export function parseSskDrugRow(fields: string[], ctx: ParseContext): ParseResul
         price,
         isGeneric: generic == null ? generic : generic === '1',
         dosageForm: f.text(27),
+        // 麻薬・毒薬・覚醒剤原料・向精神薬 and 薬価基準収載年月日 (the 40/42-column layouts only): the 投与日数 limits
+        narcoticClass: f.text(13),
+        listedOn: hasGenericColumns ? f.date(35) : undefined,
         yjCode: yj && yj.length > 12 ? yj.slice(0, 12) : yj,
         // the 35-column layout has no 一般名 columns: keep what the 一般名処方マスタ import filled in
         genericCode: hasGenericColumns ? f.text(36) : undefined,

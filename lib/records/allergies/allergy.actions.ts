@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
 import { recordAllergySchema, retractAllergySchema, reviseAllergySchema, searchAllergyMasterSchema } from './allergy.schema';
-import { recordAllergy, retractAllergy, reviseAllergy, searchAllergenMaster, searchDrugMaster } from './allergy.service';
+import { recordAllergy, retractAllergy, reviseAllergy, searchAllergenMaster, searchDrugClassMaster, searchDrugMaster } from './allergy.service';
 
 const refresh = (patientId: string) => {
   revalidatePath(`/patients/${patientId}`);
@@ -29,5 +29,7 @@ export const retractAllergyAction = defineAction(retractAllergySchema, async (in
 });
 
 export const searchDrugMasterAction = defineAction(searchAllergyMasterSchema, (input, actor) => searchDrugMaster(input, actor));
+
+export const searchDrugClassAction = defineAction(searchAllergyMasterSchema, (input, actor) => searchDrugClassMaster(input, actor));
 
 export const searchAllergenMasterAction = defineAction(searchAllergyMasterSchema, (input, actor) => searchAllergenMaster(input, actor));

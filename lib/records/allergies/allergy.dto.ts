@@ -30,6 +30,7 @@ export type AllergyDto = VersionedRecordDto & {
   severity: AllergySeverity | null;
   severityLabel: string | null;
   onsetDate: string | null;
+  endDate: string | null;
   clinicalStatus: AllergyClinicalStatus;
   clinicalStatusLabel: string;
   verification: AllergyVerification;
@@ -73,6 +74,7 @@ export function toAllergyDto(row: Allergy, names?: Map<string, string>): Allergy
     severity,
     severityLabel: severity ? SEVERITY_LABELS[severity] : null,
     onsetDate: row.onsetDate ? isoDate(row.onsetDate) : null,
+    endDate: row.endDate ? isoDate(row.endDate) : null,
     clinicalStatus,
     clinicalStatusLabel: CLINICAL_STATUS_LABELS[clinicalStatus],
     verification,

@@ -17,6 +17,8 @@ const allergyContent = z
     category: z.enum(ALLERGY_CATEGORIES, { error: '分類を選択してください。' }),
     /** 医薬品マスターの9桁コード (薬剤). The server looks up the YJ code and name. */
     drugCode: z.preprocess(emptyToUndefined, z.string().regex(/^\d{9}$/, '医薬品コードは9桁の数字です。').optional()),
+    /** 薬効分類 (4 digits, lib/records/allergies/drug-classes.ts): an allergy to a whole class, e.g. 6131 ペニシリン系. */
+    drugClassCode: z.preprocess(emptyToUndefined, z.string().regex(/^\d{4}$/, '薬効分類は4桁の数字です。').optional()),
     /** J-FAGY code (食物・非食物・薬剤). */
     allergenCode: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Z0-9]{12}$/, 'J-FAGYコードは12桁の英数字です。').optional()),
     /** 物質名: shown everywhere; defaults to the master name when a code is chosen. Required for free text. */
@@ -27,6 +29,11 @@ const allergyContent = z
       emptyToUndefined,
       z.string().refine(isValidIsoDate, '発症日は正しい日付で入力してください。').refine((v) => v <= todayJst(), '発症日に未来の日付は入力できません。').optional(),
     ),
+    /** 終了日: when the allergy stopped applying (解消 / 非活動) */
+    endDate: z.preprocess(
+      emptyToUndefined,
+      z.string().refine(isValidIsoDate, '終了日は正しい日付で入力してください。').refine((v) => v <= todayJst(), '終了日に未来の日付は入力できません。').optional(),
+    ),
     clinicalStatus: z.enum(ALLERGY_CLINICAL_STATUSES, { error: '状態を選択してください。' }).default('active'),
     verification: z.enum(ALLERGY_VERIFICATIONS, { error: '確からしさを選択してください。' }).default('confirmed'),
     note: optionalText(500, 'メモ'),
@@ -36,11 +43,17 @@ const allergyContent = z
 type Content = z.infer<typeof allergyContent>;
 
 function checkContent(v: Content & { keepCoding?: boolean }, ctx: z.RefinementCtx) {
-  if (!v.drugCode && !v.allergenCode && !v.substanceName && !v.keepCoding) {
+  if (!v.drugCode && !v.allergenCode && !v.drugClassCode && !v.substanceName && !v.keepCoding) {
     ctx.addIssue({ code: 'custom', path: ['substanceName'], message: '原因物質をマスターから選択するか、自由入力してください。' });
   }
-  if (v.drugCode && v.allergenCode) {
-    ctx.addIssue({ code: 'custom', path: ['drugCode'], message: '医薬品とJ-FAGYのどちらか一方を選択してください。' });
+  if (v.endDate && v.onsetDate && v.endDate < v.onsetDate) {
+    ctx.addIssue({ code: 'custom', path: ['endDate'], message: '終了日は発症日以降の日付を入力してください。' });
+  }
+  if ([v.drugCode, v.allergenCode, v.drugClassCode].filter(Boolean).length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['drugCode'], message: '医薬品・薬効分類・J-FAGYのどれか一つを選択してください。' });
+  }
+  if (v.drugClassCode && v.category !== 'medication') {
+    ctx.addIssue({ code: 'custom', path: ['category'], message: '薬効分類を選んだ場合は分類を「薬剤」にしてください。' });
   }
   if (v.drugCode && v.category !== 'medication') {
     ctx.addIssue({ code: 'custom', path: ['category'], message: '医薬品を選んだ場合は分類を「薬剤」にしてください。' });

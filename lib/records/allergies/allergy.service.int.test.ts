@@ -92,9 +92,11 @@ describe('versions', () => {
     const v2 = await reviseAllergy({ allergyId: v1.id, category: 'medication', keepCoding: true, severity: 'severe', reaction: 'アナフィラキシー', changeReason: '重症度の訂正' }, a.doctor);
     expect(v2).toMatchObject({ lineageId: v1.lineageId, version: 2, code: withYj.yjCode, codeSystem: 'yj', yjCode: withYj.yjCode, substanceName: v1.substanceName, severity: 'severe' });
     await expectCode(reviseAllergy({ allergyId: v1.id, category: 'medication', keepCoding: true, changeReason: '古い画面' }, a.doctor), 'CONFLICT');
-    await expect(db().allergy.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: v2.id } }, data: { severity: 'mild' } })).rejects.toThrow();
+    await expect(db().allergy.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: v2.id } }, data: { severity: 'mild' } })).rejects.toThrow(/is final \(確定\) and cannot be modified/);
 
-    const v3 = await retractAllergy({ allergyId: v2.id, reason: '別の患者の情報' }, a.nurse);
+    // the doctor revised it: a nurse may not take it back (docs/decisions/0022), the doctor may
+    await expectCode(retractAllergy({ allergyId: v2.id, reason: '別の患者の情報' }, a.nurse), 'FORBIDDEN');
+    const v3 = await retractAllergy({ allergyId: v2.id, reason: '別の患者の情報' }, a.doctor);
     expect(v3).toMatchObject({ version: 3, status: 'entered_in_error', changeReason: '別の患者の情報' });
     expect(await listAllergiesForPatient(p.id, a.doctor)).toEqual([]);
     const history = await listAllergyHistory(p.id, a.doctor);
@@ -105,16 +107,16 @@ describe('versions', () => {
     const p = await createPatient(a.receptionist);
     const v1 = await recordAllergy({ patientId: p.id, category: 'food', substanceName: 'そば', severity: 'mild' }, a.nurse);
     const v2 = await reviseAllergy({ allergyId: v1.id, category: 'food', substanceName: 'そば', severity: 'severe', reaction: '喘鳴', changeReason: '重症度の訂正' }, a.doctor);
-    const v3 = await retractAllergy({ allergyId: v2.id, reason: '誤登録' }, a.nurse);
+    const v3 = await retractAllergy({ allergyId: v2.id, reason: '誤登録' }, a.doctor);
     const events = await auditEventsFor(a.clinic.id, { patientId: p.id, resourceType: 'allergy' });
     expect(events.map((e) => [e.action, e.resourceId, e.userId, e.detail])).toEqual([
-      ['create', v1.id, a.nurse.userId, { lineageId: v1.lineageId, version: 1, category: 'food', codeSystem: null }],
-      ['update', v2.id, a.doctor.userId, { lineageId: v1.lineageId, version: 2, previousId: v1.id, changedFields: ['reaction', 'severity'] }],
-      ['delete', v3.id, a.nurse.userId, { lineageId: v1.lineageId, version: 3, previousId: v2.id, enteredInError: true }],
+      ['create', v1.id, a.nurse.userId, { intent: 'create', lineageId: v1.lineageId, version: 1, status: 'final', previousId: null, category: 'food', codeSystem: null }],
+      ['update', v2.id, a.doctor.userId, { intent: 'version', lineageId: v1.lineageId, version: 2, status: 'final', previousId: v1.id, changedFields: ['reaction', 'severity'] }],
+      ['delete', v3.id, a.doctor.userId, { intent: 'cancel', lineageId: v1.lineageId, version: 3, status: 'entered_in_error', previousId: v2.id }],
     ]);
-    expect(v3.recordedById).toBe(a.nurse.userId);
-    await expectCode(retractAllergy({ allergyId: v3.id, reason: 'もう一度' }, a.nurse), 'PRECONDITION_FAILED');
-    await expect(retractAllergy({ allergyId: v2.id, reason: '古い画面' }, a.nurse)).rejects.toThrow('このアレルギー情報は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
+    expect(v3.recordedById).toBe(a.doctor.userId);
+    await expectCode(retractAllergy({ allergyId: v3.id, reason: 'もう一度' }, a.doctor), 'PRECONDITION_FAILED');
+    await expect(retractAllergy({ allergyId: v2.id, reason: '古い画面' }, a.doctor)).rejects.toThrow('このアレルギー情報は他の職員が先に更新しました。画面を再読み込みしてから操作し直してください。');
 
     await listAllergyHistory(p.id, a.doctor);
     const reads = await auditEventsFor(a.clinic.id, { action: 'read', patientId: p.id, resourceType: 'allergy_history' });

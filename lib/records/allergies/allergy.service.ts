@@ -7,9 +7,12 @@ import { parseInput } from '@/lib/core/zod';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { dateOnly } from '@/lib/core/dates';
-import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/guards';
+import { recordAuditEventNow } from '@/lib/audit/audit';
+import { can } from '@/lib/permissions/permissions';
+import { createRecord, type WriteFacts } from '@/lib/records/write-path';
+import { recordDepartmentRepository } from '@/lib/records/record-department.repository';
+import { openVisitToday } from '@/lib/reception/visit.service';
+import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { getDrugsByCodes, searchAllergens, searchDrugs } from '@/lib/masters/master-search.repository';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { staffNames } from '@/lib/staff/staff-names';
@@ -28,14 +31,22 @@ import {
   type SearchAllergyMasterInput,
 } from './allergy.schema';
 
+import { DRUG_CLASS_CODE_SYSTEM, drugClass, searchDrugClasses, type DrugClass } from './drug-classes';
+
 const RESOURCE = 'allergy';
 
-const versions: VersionedStore<Allergy> = { resourceType: RESOURCE, noun: 'アレルギー情報', ...allergyRepository };
+const versions: VersionedStore<Allergy> = { kind: 'allergy', resourceType: RESOURCE, noun: 'アレルギー情報', ...allergyRepository };
 
 type Coding = { codeSystem: string | null; code: string | null; yjCode: string | null; masterName: string | null };
+export type AllergyCoding = Coding;
 
 /** Looks the chosen code up in the masters (never trusting names or YJ codes sent by the client). */
-async function resolveCoding(input: Pick<RecordAllergyData, 'drugCode' | 'allergenCode'>): Promise<Coding | null> {
+async function resolveCoding(input: Pick<RecordAllergyData, 'drugCode' | 'allergenCode' | 'drugClassCode'>): Promise<Coding | null> {
+  if (input.drugClassCode) {
+    const cls = drugClass(input.drugClassCode);
+    if (!cls) throw new AppError('INVALID_INPUT', '薬効分類にないコードです。検索して選択し直してください。', { drugClassCode: '薬効分類にないコードです。' });
+    return { codeSystem: DRUG_CLASS_CODE_SYSTEM, code: cls.code, yjCode: null, masterName: cls.name };
+  }
   if (input.drugCode) {
     const drug = (await getDrugsByCodes([input.drugCode]))[0];
     if (!drug) throw new AppError('INVALID_INPUT', '医薬品マスターにないコードです。検索して選択し直してください。', { drugCode: '医薬品マスターにないコードです。' });
@@ -64,13 +75,14 @@ function contentFields(data: Omit<RecordAllergyData, 'patientId'>, coding: Codin
     reaction: data.reaction ?? null,
     severity: data.severity ?? null,
     onsetDate: data.onsetDate ? dateOnly(data.onsetDate) : null,
+    endDate: data.endDate ? dateOnly(data.endDate) : null,
     clinicalStatus: data.clinicalStatus,
     verification: data.verification,
     note: data.note ?? null,
   };
 }
 
-async function requirePatient(c: Tx | ReturnType<typeof db>, actor: Actor, patientId: string) {
+async function requirePatient(c: Tx | ReturnType<typeof db>, actor: Principal, patientId: string) {
   const patient = await patientRepository.findById(c, { clinicId: actor.clinicId, patientId });
   if (!patient) throw notFound();
 }
@@ -80,26 +92,28 @@ async function withNames(rows: Allergy[], clinicId: string): Promise<AllergyDto[
   return rows.map((r) => toAllergyDto(r, names));
 }
 
-/** Records an allergy (doctor or nurse). */
-export async function recordAllergy(input: RecordAllergyInput, actor: Actor): Promise<AllergyDto> {
+/**
+ * Records an allergy (doctor or nurse). A server-side caller (never a client) may hand over a `coding` it took from a
+ * trusted source, and `facts` for the create's audit detail: the copy of another institution's allergy
+ * (lib/sharing/shared-records) keeps the allergen code that institution sent, and notes where it came from.
+ */
+export async function recordAllergy(input: RecordAllergyInput, actor: Principal, options: { coding?: AllergyCoding; facts?: WriteFacts } = {}): Promise<AllergyDto> {
   await requirePermission(actor, 'allergy.write');
   const data = parseInput(recordAllergySchema, input);
-  const coding = await resolveCoding(data);
+  const coding = options.coding ?? (await resolveCoding(data));
   const fields = contentFields(data, coding);
+  const visit = await openVisitToday(data.patientId, actor);
   const row = await runInTransaction(async (tx) => {
     await requirePatient(tx, actor, data.patientId);
-    const created = await allergyRepository.create(tx, { ...firstVersion(actor, data.patientId), ...fields, longTermStorage: false });
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: 'create', resourceType: RESOURCE, resourceId: created.id, patientId: data.patientId,
-      detail: { lineageId: created.lineageId, version: 1, category: fields.category, codeSystem: fields.codeSystem }, ctx: actor.ctx,
-    });
-    return created;
+    const { clinicId: _c, ...first } = firstVersion(actor, data.patientId);
+    const departmentCode = await recordDepartmentRepository.defaultDepartmentCode(tx, { clinicId: actor.clinicId, visitId: visit?.id ?? null, userId: actor.userId });
+    return createRecord(tx, actor, 'allergy', { ...first, ...fields, departmentCode, longTermStorage: false }, { category: fields.category, codeSystem: fields.codeSystem, ...options.facts });
   });
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
 /** An edit (incl. a change of clinicalStatus to 解消): version n+1 with a reason. */
-export async function reviseAllergy(input: ReviseAllergyInput, actor: Actor): Promise<AllergyDto> {
+export async function reviseAllergy(input: ReviseAllergyInput, actor: Principal): Promise<AllergyDto> {
   await requirePermission(actor, 'allergy.write');
   const data = parseInput(reviseAllergySchema, input);
   const { allergyId, changeReason, ...content } = data;
@@ -108,16 +122,26 @@ export async function reviseAllergy(input: ReviseAllergyInput, actor: Actor): Pr
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
-/** 取消 (entered in error): a new version with the reason; it disappears from the chart and the safety check. */
-export async function retractAllergy(input: RetractAllergyInput, actor: Actor): Promise<AllergyDto> {
+/**
+ * 取消 (entered in error): a new version with the reason; it disappears from the chart and the safety check. A nurse
+ * may 取消 only a version she recorded herself (her own entry error): an allergy a doctor recorded or revised guards
+ * every later prescription, so only a doctor takes it back (docs/decisions/0022).
+ */
+export async function retractAllergy(input: RetractAllergyInput, actor: Principal): Promise<AllergyDto> {
   await requirePermission(actor, 'allergy.write');
   const data = parseInput(retractAllergySchema, input);
+  if (!can(actor.role, 'prescription.confirm')) {
+    const current = await allergyRepository.findById(db(), { clinicId: actor.clinicId, id: data.allergyId });
+    if (current && current.recordedById !== actor.userId) {
+      throw new AppError('FORBIDDEN', '他の職員が記録したアレルギー情報の取消は医師が行います。医師に依頼してください。');
+    }
+  }
   const row = await retractVersion(versions, actor, { id: data.allergyId, reason: data.reason });
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
 /** The patient's current allergies (not entered in error): active first, medication and severe first. */
-export async function listAllergiesForPatient(patientId: string, actor: Actor, purpose: 'chart' | 'banner' = 'chart'): Promise<AllergyDto[]> {
+export async function listAllergiesForPatient(patientId: string, actor: Principal, purpose: 'chart' | 'banner' = 'chart'): Promise<AllergyDto[]> {
   await requirePermission(actor, 'chart.read');
   await requirePatient(db(), actor, patientId);
   const rows = await allergyRepository.listLatest(db(), { clinicId: actor.clinicId, patientId }, { activeOnly: purpose === 'banner' });
@@ -126,19 +150,26 @@ export async function listAllergiesForPatient(patientId: string, actor: Actor, p
 }
 
 /** Every version of every allergy (incl. entered in error), grouped by lineage. */
-export async function listAllergyHistory(patientId: string, actor: Actor): Promise<AllergyHistoryDto[]> {
+export async function listAllergyHistory(patientId: string, actor: Principal): Promise<AllergyHistoryDto[]> {
   return listVersionHistory(versions, actor, patientId, (rows) => withNames(rows, actor.clinicId));
 }
 
 /** 医薬品マスター search for 薬剤アレルギー (a master read: no audit). */
-export async function searchDrugMaster(input: SearchAllergyMasterInput, actor: Actor): Promise<DrugOptionDto[]> {
+export async function searchDrugMaster(input: SearchAllergyMasterInput, actor: Principal): Promise<DrugOptionDto[]> {
   await requirePermission(actor, 'chart.read');
   const { q, limit } = parseInput(searchAllergyMasterSchema, input);
   return q ? searchDrugs(q, limit) : [];
 }
 
+/** 薬効分類 by name or code, for class allergies (ペニシリン系 …). Reference data: no patient data, not audited. */
+export async function searchDrugClassMaster(input: SearchAllergyMasterInput, actor: Principal): Promise<DrugClass[]> {
+  await requirePermission(actor, 'chart.read');
+  const { q, limit } = parseInput(searchAllergyMasterSchema, input);
+  return searchDrugClasses(q, limit);
+}
+
 /** J-FAGY search (食物・非食物・薬剤), optionally one kind only. */
-export async function searchAllergenMaster(input: SearchAllergyMasterInput, actor: Actor): Promise<AllergenOptionDto[]> {
+export async function searchAllergenMaster(input: SearchAllergyMasterInput, actor: Principal): Promise<AllergenOptionDto[]> {
   await requirePermission(actor, 'chart.read');
   const { q, limit, kind } = parseInput(searchAllergyMasterSchema, input);
   if (!q) return [];

@@ -12,6 +12,7 @@ export const OUTCOME_LABELS: Record<DiagnosisOutcome, string> = {
   transferred: '転医',
 };
 
-export const DIAGNOSIS_FLAGS = ['uninformed', 'longTermStorage'] as const;
+/** 未告知 (UNINFORMED), 長期保存 (LTS), 未提供 (UNDELIVERED: not to be shared with the national service). */
+export const DIAGNOSIS_FLAGS = ['uninformed', 'longTermStorage', 'undelivered'] as const;
 export type DiagnosisFlag = (typeof DIAGNOSIS_FLAGS)[number];
-export const FLAG_LABELS: Record<DiagnosisFlag, string> = { uninformed: '未告知', longTermStorage: '長期保存' };
+export const FLAG_LABELS: Record<DiagnosisFlag, string> = { uninformed: '未告知', longTermStorage: '長期保存', undelivered: '未提供' };

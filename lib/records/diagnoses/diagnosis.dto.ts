@@ -36,14 +36,13 @@ export type DiagnosisDto = VersionedRecordDto & {
   isActive: boolean;
   longTermStorage: boolean;
   uninformed: boolean;
+  /** 未提供: kept out of the national sharing service */
+  undelivered: boolean;
   flagsChangedAt: string | null;
   flagsChangedById: string | null;
   departmentCode: string | null;
   note: string | null;
 };
-
-/** What a patient-facing document may show: 未告知 diagnoses never reach this type, and the flag fields are gone. */
-export type PatientFacingDiagnosisDto = Omit<DiagnosisDto, 'uninformed' | 'flagsChangedAt' | 'flagsChangedById' | 'recordedByName'>;
 
 export function parseModifiers(value: unknown): DiagnosisModifierDto[] {
   if (!Array.isArray(value)) return [];
@@ -89,16 +88,12 @@ export function toDiagnosisDto(row: Diagnosis, names?: Map<string, string>): Dia
     isActive: row.outcome === null && row.status !== 'entered_in_error',
     longTermStorage: row.longTermStorage,
     uninformed: row.uninformed,
+    undelivered: row.undelivered,
     flagsChangedAt: row.flagsChangedAt?.toISOString() ?? null,
     flagsChangedById: row.flagsChangedById,
     departmentCode: row.departmentCode,
     note: row.note,
   };
-}
-
-export function toPatientFacingDiagnosisDto(row: Diagnosis): PatientFacingDiagnosisDto {
-  const { uninformed: _u, flagsChangedAt: _a, flagsChangedById: _b, recordedByName: _n, ...rest } = toDiagnosisDto(row);
-  return rest;
 }
 
 /** Problem-list order: active first (主病名 on top, newest start first), then resolved by end date. */

@@ -18,15 +18,9 @@ export const diagnosisRepository = {
     }),
 
   /** Latest versions that were not entered in error. */
-  listLatest: (c: Client, scope: PatientScope, options: { excludeUninformed?: boolean } = {}) =>
+  listLatest: (c: Client, scope: PatientScope) =>
     c.diagnosis.findMany({
-      where: {
-        clinicId: scope.clinicId,
-        patientId: scope.patientId,
-        isLatest: true,
-        status: 'final',
-        ...(options.excludeUninformed ? { uninformed: false } : {}),
-      },
+      where: { clinicId: scope.clinicId, patientId: scope.patientId, isLatest: true, status: 'final' },
       orderBy: [{ startDate: 'desc' }, { createdAt: 'desc' }],
     }),
 

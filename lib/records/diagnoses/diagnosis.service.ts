@@ -8,9 +8,8 @@ import { parseInput } from '@/lib/core/zod';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { dateOnly, todayJst } from '@/lib/core/dates';
-import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/guards';
+import { recordAuditEventNow } from '@/lib/audit/audit';
+import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { getDiseasesByCodes, searchDiseases, searchModifiers, type DiseaseSearchHit } from '@/lib/masters/master-search.repository';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { openVisitToday } from '@/lib/reception/visit.service';
@@ -24,18 +23,18 @@ import {
   reviseVersion,
   type VersionedStore,
 } from '@/lib/records/versioned-record';
+import { createRecord, type WriteFacts } from '@/lib/records/write-path';
+import { recordDepartmentRepository } from '@/lib/records/record-department.repository';
 import { diagnosisRepository } from './diagnosis.repository';
 import {
   compareForProblemList,
   composeDisplayName,
   toDiagnosisDto,
-  toPatientFacingDiagnosisDto,
   type DiagnosisDto,
   type DiagnosisHistoryDto,
   type DiagnosisModifierDto,
   type DiseaseOptionDto,
   type ModifierOptionDto,
-  type PatientFacingDiagnosisDto,
 } from './diagnosis.dto';
 import {
   FLAG_LABELS,
@@ -59,10 +58,10 @@ import {
 const RESOURCE = 'diagnosis';
 
 const versions: VersionedStore<Diagnosis> = {
+  kind: 'diagnosis',
   resourceType: RESOURCE,
   noun: '傷病名',
   ...diagnosisRepository,
-  create: (tx, { modifiers, ...rest }) => diagnosisRepository.create(tx, { ...rest, modifiers: modifiers ?? [] }),
 };
 
 type ResolvedContent = {
@@ -140,7 +139,7 @@ function assertNotAbolished(disease: DiseaseSearchHit | null, previousCode: stri
   }
 }
 
-async function requirePatient(tx: Tx, actor: Actor, patientId: string) {
+async function requirePatient(tx: Tx, actor: Principal, patientId: string) {
   const patient = await patientRepository.findById(tx, { clinicId: actor.clinicId, patientId });
   if (!patient) throw notFound();
   return patient;
@@ -151,8 +150,12 @@ async function withNames(rows: Diagnosis[], clinicId: string): Promise<Diagnosis
   return rows.map((r) => toDiagnosisDto(r, names));
 }
 
-/** Records a diagnosis (doctor only). 未告知 / 長期保存 always start false: only setDiagnosisFlag sets them. */
-export async function recordDiagnosis(input: RecordDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
+/**
+ * Records a diagnosis (doctor only). 未告知 / 長期保存 always start false: only setDiagnosisFlag sets them.
+ * `facts` (from a server-side caller, never a client) go into the create's audit detail, e.g. the provenance of a
+ * diagnosis copied from another institution (lib/sharing/shared-records).
+ */
+export async function recordDiagnosis(input: RecordDiagnosisInput, actor: Principal, options: { facts?: WriteFacts } = {}): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.write');
   const data = parseInput(recordDiagnosisSchema, input);
   const { disease, fields } = await resolveContent(data);
@@ -160,24 +163,21 @@ export async function recordDiagnosis(input: RecordDiagnosisInput, actor: Actor)
   const visit = await openVisitToday(data.patientId, actor);
   const row = await runInTransaction(async (tx) => {
     await requirePatient(tx, actor, data.patientId);
-    const created = await diagnosisRepository.create(tx, {
-      ...firstVersion(actor, data.patientId),
-      visitId: visit?.id ?? null,
-      ...fields,
-      longTermStorage: false,
-      uninformed: false,
-    });
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: 'create', resourceType: RESOURCE, resourceId: created.id, patientId: data.patientId,
-      detail: { lineageId: created.lineageId, version: 1, coded: fields.diseaseCode !== null }, ctx: actor.ctx,
-    });
-    return created;
+    const { clinicId: _c, ...first } = firstVersion(actor, data.patientId);
+    const departmentCode = await recordDepartmentRepository.defaultDepartmentCode(tx, { clinicId: actor.clinicId, visitId: visit?.id ?? null, userId: actor.userId });
+    return createRecord(
+      tx,
+      actor,
+      'diagnosis',
+      { ...first, visitId: visit?.id ?? null, departmentCode, ...fields, modifiers: fields.modifiers, longTermStorage: false, uninformed: false, undelivered: false },
+      { coded: fields.diseaseCode !== null, ...options.facts },
+    );
   });
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
 /** An edit: version n+1 with a reason; the flags carry over unchanged (only setDiagnosisFlag changes them). */
-export async function reviseDiagnosis(input: ReviseDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
+export async function reviseDiagnosis(input: ReviseDiagnosisInput, actor: Principal): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.write');
   const data = parseInput(reviseDiagnosisSchema, input);
   const { diagnosisId, changeReason, ...content } = data;
@@ -190,7 +190,7 @@ export async function reviseDiagnosis(input: ReviseDiagnosisInput, actor: Actor)
 }
 
 /** 転帰 (治癒・死亡・中止・転医) with its date, as a new version. */
-export async function recordDiagnosisOutcome(input: RecordDiagnosisOutcomeInput, actor: Actor): Promise<DiagnosisDto> {
+export async function recordDiagnosisOutcome(input: RecordDiagnosisOutcomeInput, actor: Principal): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.write');
   const data = parseInput(recordDiagnosisOutcomeSchema, input);
   const row = await runInTransaction(async (tx) => {
@@ -199,51 +199,43 @@ export async function recordDiagnosisOutcome(input: RecordDiagnosisOutcomeInput,
     if (endDate < previous.startDate) {
       throw new AppError('INVALID_INPUT', '転帰日は開始日以降の日付を入力してください。', { endDate: '転帰日は開始日以降の日付を入力してください。' });
     }
-    const next = await appendVersion(versions, tx, actor, previous, { content: { outcome: data.outcome, endDate }, changeReason: '転帰の登録' });
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
-      detail: { lineageId: next.lineageId, version: next.version, previousId: previous.id, outcome: data.outcome }, ctx: actor.ctx,
-    });
-    return next;
+    return appendVersion(versions, tx, actor, previous, { content: { outcome: data.outcome, endDate }, changeReason: '転帰の登録', facts: { outcome: data.outcome } });
   });
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
 /** 取消 (entered in error): a new version with status entered_in_error and the reason. Nothing is deleted. */
-export async function retractDiagnosis(input: RetractDiagnosisInput, actor: Actor): Promise<DiagnosisDto> {
+export async function retractDiagnosis(input: RetractDiagnosisInput, actor: Principal): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.write');
   const data = parseInput(retractDiagnosisSchema, input);
   const row = await retractVersion(versions, actor, { id: data.diagnosisId, reason: data.reason });
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
-/** 未告知 / 長期保存: only a doctor ('diagnosis.flag'); each change is a new version and an audit event {flag, value}. */
-export async function setDiagnosisFlag(input: SetDiagnosisFlagInput, actor: Actor): Promise<DiagnosisDto> {
+/** 未告知 / 長期保存 / 未提供: only a doctor ('diagnosis.flag'); each change is a new version and an audit event {flag, value}. */
+export async function setDiagnosisFlag(input: SetDiagnosisFlagInput, actor: Principal): Promise<DiagnosisDto> {
   await requirePermission(actor, 'diagnosis.flag');
   const data = parseInput(setDiagnosisFlagSchema, input);
   const row = await runInTransaction(async (tx) => {
     const previous = await requireCurrentVersion(versions, tx, actor, data.diagnosisId);
     if (previous[data.flag] === data.value) return previous;
-    const next = await appendVersion(versions, tx, actor, previous, {
+    return appendVersion(versions, tx, actor, previous, {
       content: { [data.flag]: data.value, flagsChangedAt: new Date(), flagsChangedById: actor.userId },
       changeReason: `${FLAG_LABELS[data.flag]}フラグを${data.value ? '設定' : '解除'}`,
+      intent: 'flag',
+      facts: { flag: data.flag, value: data.value },
     });
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: 'update', resourceType: RESOURCE, resourceId: next.id, patientId: next.patientId,
-      detail: { flag: data.flag, value: data.value, lineageId: next.lineageId, version: next.version }, ctx: actor.ctx,
-    });
-    return next;
   });
   return (await withNames([row], actor.clinicId))[0]!;
 }
 
-async function requirePatientForRead(actor: Actor, patientId: string) {
+async function requirePatientForRead(actor: Principal, patientId: string) {
   const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId });
   if (!patient) throw notFound();
 }
 
 /** The problem list: current diagnoses (not entered in error), active first with 主病名 on top, then resolved ones. */
-export async function listDiagnosesForPatient(patientId: string, actor: Actor): Promise<DiagnosisDto[]> {
+export async function listDiagnosesForPatient(patientId: string, actor: Principal): Promise<DiagnosisDto[]> {
   await requirePermission(actor, 'chart.read');
   await requirePatientForRead(actor, patientId);
   const rows = await diagnosisRepository.listLatest(db(), { clinicId: actor.clinicId, patientId });
@@ -252,33 +244,19 @@ export async function listDiagnosesForPatient(patientId: string, actor: Actor): 
 }
 
 /** Every version of every diagnosis (incl. entered in error), grouped by lineage, newest activity first. */
-export async function listDiagnosisHistory(patientId: string, actor: Actor): Promise<DiagnosisHistoryDto[]> {
+export async function listDiagnosisHistory(patientId: string, actor: Principal): Promise<DiagnosisHistoryDto[]> {
   return listVersionHistory(versions, actor, patientId, (rows) => withNames(rows, actor.clinicId));
 }
 
-/**
- * Diagnoses for anything the patient will see (printed documents, patient portal). A 未告知 diagnosis is left out
- * entirely (filtered in the query: no row, no count), and the DTO has no flag fields.
- */
-export async function listDiagnosesForPatientFacing(patientId: string, actor: Actor): Promise<PatientFacingDiagnosisDto[]> {
-  await requirePermission(actor, 'chart.read');
-  await requirePatientForRead(actor, patientId);
-  const rows = await diagnosisRepository.listLatest(db(), { clinicId: actor.clinicId, patientId }, { excludeUninformed: true });
-  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, patientId, detail: { purpose: 'patient_facing' }, ctx: actor.ctx });
-  return rows
-    .map(toPatientFacingDiagnosisDto)
-    .sort((a, b) => compareForProblemList(a as DiagnosisDto, b as DiagnosisDto));
-}
-
 /** 傷病名マスター search as you type (kanji or kana). A master read: no patient data, so no audit. */
-export async function searchDiseaseMaster(input: SearchMasterInput, actor: Actor): Promise<DiseaseOptionDto[]> {
+export async function searchDiseaseMaster(input: SearchMasterInput, actor: Principal): Promise<DiseaseOptionDto[]> {
   await requirePermission(actor, 'chart.read');
   const { q, limit } = parseInput(searchMasterSchema, input);
   return q ? searchDiseases(q, limit) : [];
 }
 
 /** 修飾語マスター search as you type (e.g. 急性, 左, の疑い). */
-export async function searchModifierMaster(input: SearchMasterInput, actor: Actor): Promise<ModifierOptionDto[]> {
+export async function searchModifierMaster(input: SearchMasterInput, actor: Principal): Promise<ModifierOptionDto[]> {
   await requirePermission(actor, 'chart.read');
   const { q, limit } = parseInput(searchMasterSchema, input);
   if (!q) return [];

@@ -214,7 +214,35 @@ export type LabItemOption = {
   set: LabItem['set'];
   /** lower-case NFKC name, key, display and aliases, for the search box */
   search: string;
+  /** the same, one search key per name (labSearchKey), for exact and prefix matches */
+  terms: string[];
 };
+
+/** NFKC, lower case, hiragana → katakana, no spaces: how the lab item search compares text. */
+export function labSearchKey(s: string): string {
+  let out = '';
+  for (const ch of s.normalize('NFKC').toLowerCase()) {
+    const c = ch.codePointAt(0)!;
+    out += c >= 0x3041 && c <= 0x3096 ? String.fromCodePoint(c + 0x60) : ch;
+  }
+  return out.replace(/\s+/g, '');
+}
+
+/**
+ * Items for the typed text, best first: an exact abbreviation or name (LDL → LDL-C, whose alias is 「LDL」), then names
+ * that start with it, then names that contain it. Each name is compared on its own, so 「LD」 followed by
+ * 「LD(乳酸脱水素酵素)」 never reads as 「LDLD…」 and matches LDL. Ties keep the code set's order.
+ */
+export function rankLabItems<T extends Pick<LabItemOption, 'terms'>>(query: string, items: T[]): T[] {
+  const q = labSearchKey(query);
+  if (!q) return [];
+  const score = (i: T) => (i.terms.includes(q) ? 0 : i.terms.some((t) => t.startsWith(q)) ? 1 : i.terms.some((t) => t.includes(q)) ? 2 : 9);
+  return items
+    .map((i) => ({ i, s: score(i) }))
+    .filter((x) => x.s < 9)
+    .sort((a, b) => a.s - b.s)
+    .map((x) => x.i);
+}
 
 export function labItemOptions(): LabItemOption[] {
   return LAB_ITEMS.map((i) => ({
@@ -227,5 +255,6 @@ export function labItemOptions(): LabItemOption[] {
     specimen: i.specimen,
     set: i.set,
     search: [i.key, i.nameJa, i.display, i.displays['1.5.2'], ...i.aliases].join(' ').normalize('NFKC').toLowerCase(),
+    terms: [...new Set([i.key, i.nameJa, i.display, i.displays['1.5.2'], ...i.aliases].map(labSearchKey))],
   }));
 }

@@ -51,9 +51,9 @@ describe('recordLabResults (manual entry)', () => {
     expect(Number(stored.valueNumber)).toBe(13);
     const audit = await auditEventsFor(a.clinic.id, { action: 'create', patientId: male.id, resourceType: 'lab_result' });
     expect(audit).toHaveLength(1);
-    expect(audit[0]!.detail).toMatchObject({ count: 1, itemKeys: ['Hb'], source: 'manual' });
+    expect(audit[0]).toMatchObject({ resourceId: m!.id, detail: { intent: 'create', lineageId: m!.id, version: 1, status: 'final', previousId: null, source: 'manual' } });
     // The audit names what was recorded, never the result value itself.
-    expect(Object.keys(audit[0]!.detail as object).sort()).toEqual(['count', 'ids', 'itemKeys', 'source', 'visitId']);
+    expect(Object.keys(audit[0]!.detail as object).sort()).toEqual(['intent', 'lineageId', 'previousId', 'source', 'status', 'version', 'visitId']);
     expect(JSON.stringify(audit[0]!.detail)).not.toContain('13.0');
   });
 
@@ -121,8 +121,8 @@ describe('versions (訂正・取消)', () => {
     expect(await listLatestLabs(p.id, a.doctor)).toEqual([]);
     await expectCode(markLabResultEnteredInError({ id: v3.id, reason: 'x' }, a.nurse), 'PRECONDITION_FAILED');
 
-    await expect(db().labResult.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: v2.id } }, data: { valueNumber: 2 } })).rejects.toThrow();
-    await expect(db().labResult.delete({ where: { clinicId_id: { clinicId: a.clinic.id, id: v2.id } } })).rejects.toThrow();
+    await expect(db().labResult.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: v2.id } }, data: { valueNumber: 2 } })).rejects.toThrow(/is final \(確定\) and cannot be modified/);
+    await expect(db().labResult.delete({ where: { clinicId_id: { clinicId: a.clinic.id, id: v2.id } } })).rejects.toThrow(/is not a draft and cannot be deleted/);
     expect(Number((await db().labResult.findFirstOrThrow({ where: { id: v2.id } })).valueNumber)).toBe(0.95);
 
     const updates = await auditEventsFor(a.clinic.id, { patientId: p.id, resourceType: 'lab_result' });
@@ -233,7 +233,8 @@ describe('importLabCsv', () => {
     expect(imports.at(-1)).toMatchObject({ resourceType: 'lab_result_import', resourceId: committed.importBatchId });
     expect(imports.at(-1)!.detail).toMatchObject({ written: 4, errorRows: 3 });
     const creates = await auditEventsFor(a.clinic.id, { action: 'create', patientId: pa.id, resourceType: 'lab_result' });
-    expect(creates.at(-1)!.detail).toMatchObject({ source: 'csv', count: 4 });
+    expect(creates).toHaveLength(4);
+    expect(creates.at(-1)!.detail).toMatchObject({ intent: 'create', source: 'csv', importBatchId: committed.importBatchId });
 
     // importing the same file again writes nothing new
     const again = await importLabCsv({ fileName: 'result.csv', content, contentEncoding: 'base64', mode: 'preview' }, a.nurse);

@@ -5,12 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '@/lib/core/app-error';
-import { db, runInTransaction, type Prisma } from '@/lib/core/db';
+import { db, runInTransaction, type Prisma, type Tx } from '@/lib/core/db';
 import { fromJstLocal } from '@/lib/core/tz';
 import { formatInTimeZone } from '@/lib/core/tz';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { openVisitToday } from '@/lib/reception/visit.service';
 import { visitRepository } from '@/lib/reception/visit.repository';
@@ -41,6 +40,8 @@ import {
 } from './lab-result.dto';
 import { labResultRepository } from './lab-result.repository';
 import { LAB_CSV_MAX_BYTES, type CorrectLabResultInput, type ImportLabCsvInput, type MarkLabResultEnteredInErrorInput } from './lab-result.schema';
+import { appendRecordVersion, createLabResults, createRecords } from '@/lib/records/write-path';
+import { recordDepartmentRepository } from '@/lib/records/record-department.repository';
 
 /** Decimal(14,4): anything this large is a typing error. */
 const MAX_VALUE = 1e10;
@@ -103,7 +104,7 @@ function flagAgainst(value: number | null, low: number | null, high: number | nu
   return 'N';
 }
 
-async function loadPatient(patientId: string, actor: Actor, resourceType = 'lab_result') {
+async function loadPatient(patientId: string, actor: Principal, resourceType = 'lab_result') {
   const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId });
   if (!patient) {
     await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType, resourceId: patientId, outcome: 'failure', detail: { reason: 'not_found' }, ctx: actor.ctx });
@@ -112,7 +113,7 @@ async function loadPatient(patientId: string, actor: Actor, resourceType = 'lab_
   return patient;
 }
 
-async function resolveVisitId(patientId: string, visitId: string | undefined, actor: Actor): Promise<string | null> {
+async function resolveVisitId(patientId: string, visitId: string | undefined, actor: Principal): Promise<string | null> {
   if (visitId) {
     const visit = await visitRepository.find(db(), actor.clinicId, visitId);
     if (!visit || visit.patientId !== patientId) throw notFound();
@@ -126,7 +127,7 @@ async function resolveVisitId(patientId: string, visitId: string | undefined, ac
  * Flags use the JCCLS range for the patient's sex; the row keeps JLAC10, a local code (the item key) and the range
  * so the result can be sent as JP-CLINS later. Attached to today's open visit unless one is given.
  */
-export async function recordLabResults(input: LabEntry, actor: Actor): Promise<LabResultDto[]> {
+export async function recordLabResults(input: LabEntry, actor: Principal): Promise<LabResultDto[]> {
   await requirePermission(actor, 'lab.write');
   const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId: input.patientId });
   if (!patient) throw notFound();
@@ -134,8 +135,13 @@ export async function recordLabResults(input: LabEntry, actor: Actor): Promise<L
   const now = new Date();
   checkCollectedAt(input.collectedAt, patient.birthDate, now);
   const sex = labSex(patient.sex);
+  // one entry (one collection) is one lab report: the unit JP-CLINS shares
+  const reportId = randomUUID();
   return runInTransaction(async (tx) => {
-    const saved = [];
+    const departmentCode = await recordDepartmentRepository.defaultDepartmentCode(tx, { clinicId: actor.clinicId, visitId, userId: actor.userId });
+    // 依頼医: the doctor entering it, else the visit's doctor (a nurse transcribing a result)
+    const orderingDoctorId = actor.role === 'doctor' ? actor.userId : await visitDoctorId(tx, visitId, actor);
+    const rows: Omit<Prisma.LabResultUncheckedCreateInput, 'clinicId'>[] = [];
     for (const [i, entry] of input.items.entries()) {
       const item = LAB_ITEMS_BY_KEY.get(entry.itemKey);
       if (!item) throw invalid(`検査項目「${entry.itemKey}」は登録されていません`, `items.${i}.itemKey`);
@@ -144,9 +150,7 @@ export async function recordLabResults(input: LabEntry, actor: Actor): Promise<L
       const specimenCode = checkSpecimen(item, specimen, `items.${i}.specimen`);
       const range = referenceRangeFor(item, sex);
       const id = randomUUID();
-      saved.push(
-        await labResultRepository.create(tx, {
-          clinicId: actor.clinicId,
+      rows.push({
           id,
           lineageId: id,
           version: 1,
@@ -169,22 +173,20 @@ export async function recordLabResults(input: LabEntry, actor: Actor): Promise<L
           collectedAt: input.collectedAt,
           reportedAt: now,
           source: 'manual',
+          reportId,
+          departmentCode,
+          orderingDoctorId,
           recordedById: actor.userId,
-        }),
-      );
+      });
     }
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId,
-      actor,
-      action: 'create',
-      resourceType: 'lab_result',
-      resourceId: saved[0]?.id ?? null,
-      patientId: patient.id,
-      detail: { source: 'manual', count: saved.length, itemKeys: saved.map((r) => r.itemKey), ids: saved.map((r) => r.id), visitId },
-      ctx: actor.ctx,
-    });
+    const saved = await createRecords(tx, actor, 'lab_result', rows, { source: 'manual', visitId });
     return saved.map(toLabResultDto);
   });
+}
+
+async function visitDoctorId(tx: Tx, visitId: string | null, actor: Principal): Promise<string | null> {
+  if (!visitId) return null;
+  return (await visitRepository.find(tx, actor.clinicId, visitId))?.doctorId ?? null;
 }
 
 /** 患者番号 as the clinic numbers patients: digits only (leading zeros allowed). */
@@ -201,14 +203,14 @@ function decodeContent(input: ImportLabCsvInput): Buffer | string {
   return Buffer.from(s, 'base64');
 }
 
-type ImportCandidate = { row: LabCsvRow; patient: { id: string; patientNumber: number; familyName: string; givenName: string }; data: Omit<Prisma.LabResultCreateManyInput, 'clinicId' | 'id' | 'lineageId' | 'importBatchId' | 'recordedById' | 'reportedAt'> };
+type ImportCandidate = { row: LabCsvRow; patient: { id: string; patientNumber: number; familyName: string; givenName: string }; data: Omit<Prisma.LabResultCreateManyInput, 'clinicId' | 'id' | 'lineageId' | 'importBatchId' | 'recordedById' | 'reportedAt' | 'reportId'> };
 
 /**
  * 検査会社CSVの取込. Preview (nothing written) or commit (all valid rows in one transaction, source 'csv', one
  * importBatchId). Patients are found by 患者番号 within the actor's clinic only; unknown numbers, rows the parser
  * rejects and results already on file are reported per line and never written.
  */
-export async function importLabCsv(input: ImportLabCsvInput, actor: Actor): Promise<LabImportResultDto> {
+export async function importLabCsv(input: ImportLabCsvInput, actor: Principal): Promise<LabImportResultDto> {
   await requirePermission(actor, 'lab.write');
   const content = decodeContent(input);
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
@@ -331,25 +333,19 @@ export async function importLabCsv(input: ImportLabCsvInput, actor: Actor): Prom
   const importBatchId = randomUUID();
   const written = await runInTransaction(
     async (tx) => {
-      const data: Prisma.LabResultCreateManyInput[] = candidates.map((c) => {
+      // one lab report per patient and collection time within the file
+      const reportIds = new Map<string, string>();
+      const reportIdOf = (c: ImportCandidate) => {
+        const key = `${c.patient.id}\u0000${c.row.collectedAt.getTime()}`;
+        if (!reportIds.has(key)) reportIds.set(key, randomUUID());
+        return reportIds.get(key)!;
+      };
+      const data = candidates.map((c) => {
         const id = randomUUID();
-        return { ...c.data, clinicId: actor.clinicId, id, lineageId: id, importBatchId, recordedById: actor.userId, reportedAt: now };
+        return { ...c.data, id, lineageId: id, importBatchId, reportId: reportIdOf(c), recordedById: actor.userId, reportedAt: now };
       });
-      const { count } = await labResultRepository.createMany(tx, data);
-      const perPatient = new Map<string, string[]>();
-      for (const d of data) perPatient.set(d.patientId, [...(perPatient.get(d.patientId) ?? []), d.itemKey]);
-      for (const [patientId, itemKeys] of perPatient) {
-        await recordAuditEvent(tx, {
-          clinicId: actor.clinicId,
-          actor,
-          action: 'create',
-          resourceType: 'lab_result',
-          resourceId: importBatchId,
-          patientId,
-          detail: { source: 'csv', importBatchId, count: itemKeys.length, itemKeys: [...new Set(itemKeys)] },
-          ctx: actor.ctx,
-        });
-      }
+      const count = await createLabResults(tx, actor, data, { source: 'csv', importBatchId });
+      const perPatient = new Set(data.map((d) => d.patientId));
       await recordAuditEvent(tx, {
         clinicId: actor.clinicId,
         actor,
@@ -366,7 +362,7 @@ export async function importLabCsv(input: ImportLabCsvInput, actor: Actor): Prom
   return { mode: 'commit', ...base, importBatchId, writtenCount: written };
 }
 
-async function loadCurrentForChange(id: string, actor: Actor) {
+async function loadCurrentForChange(id: string, actor: Principal) {
   const cur = await labResultRepository.findById(db(), { clinicId: actor.clinicId, id });
   if (!cur) throw notFound();
   if (!cur.isLatest) throw new AppError('CONFLICT', 'この検査結果は既に訂正されています。画面を再読み込みしてください。');
@@ -377,13 +373,13 @@ async function loadCurrentForChange(id: string, actor: Actor) {
 type LabRow = NonNullable<Awaited<ReturnType<typeof labResultRepository.findById>>>;
 
 /** Version n+1 of a result: everything copied, then `changes`; the previous row is only marked superseded. */
-function nextVersion(cur: LabRow, actor: Actor, changes: Partial<Prisma.LabResultUncheckedCreateInput>): Prisma.LabResultUncheckedCreateInput {
-  const { id: _id, createdAt: _c, supersededAt: _s, ...copy } = cur;
+function nextVersion(cur: LabRow, actor: Principal, changes: Partial<Prisma.LabResultUncheckedCreateInput>): Omit<Prisma.LabResultUncheckedCreateInput, 'clinicId'> {
+  const { id: _id, clinicId: _cl, createdAt: _c, supersededAt: _s, ...copy } = cur;
   return { ...copy, id: randomUUID(), version: cur.version + 1, isLatest: true, recordedById: actor.userId, ...changes };
 }
 
 /** 訂正: a new version with the corrected value (flag recomputed against the stored range) and the reason. */
-export async function correctLabResult(input: CorrectLabResultInput, actor: Actor): Promise<LabResultDto> {
+export async function correctLabResult(input: CorrectLabResultInput, actor: Principal): Promise<LabResultDto> {
   await requirePermission(actor, 'lab.write');
   const cur = await loadCurrentForChange(input.id, actor);
   const item = LAB_ITEMS_BY_KEY.get(cur.itemKey) ?? null;
@@ -407,48 +403,27 @@ export async function correctLabResult(input: CorrectLabResultInput, actor: Acto
   const flag = item ? computeLabFlag({ item, value: valueNumber ?? valueText, referenceLow: low, referenceHigh: high }) : flagAgainst(valueNumber, low, high);
   const now = new Date();
   return runInTransaction(async (tx) => {
-    const { count } = await labResultRepository.supersede(tx, { clinicId: actor.clinicId, id: cur.id }, now);
-    if (count !== 1) throw new AppError('CONFLICT', 'この検査結果は他の職員が先に訂正しました。画面を再読み込みしてください。');
-    const saved = await labResultRepository.create(tx, nextVersion(cur, actor, { valueNumber, valueText, flag, changeReason: input.reason }));
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId,
-      actor,
-      action: 'update',
-      resourceType: 'lab_result',
-      resourceId: saved.id,
-      patientId: cur.patientId,
-      detail: { lineageId: cur.lineageId, version: saved.version, itemKey: cur.itemKey, changedFields: ['value', 'flag'] },
-      ctx: actor.ctx,
+    const saved = await appendRecordVersion(tx, actor, 'lab_result', 'version', cur, nextVersion(cur, actor, { valueNumber, valueText, flag, changeReason: input.reason }), {
+      itemKey: cur.itemKey,
+      changedFields: ['value', 'flag'],
     });
     return toLabResultDto(saved);
   });
 }
 
 /** 取消（入力誤り）: a new version with status entered_in_error; the result disappears from summaries and trends. */
-export async function markLabResultEnteredInError(input: MarkLabResultEnteredInErrorInput, actor: Actor): Promise<LabResultDto> {
+export async function markLabResultEnteredInError(input: MarkLabResultEnteredInErrorInput, actor: Principal): Promise<LabResultDto> {
   await requirePermission(actor, 'lab.write');
   const cur = await loadCurrentForChange(input.id, actor);
   const now = new Date();
   return runInTransaction(async (tx) => {
-    const { count } = await labResultRepository.supersede(tx, { clinicId: actor.clinicId, id: cur.id }, now);
-    if (count !== 1) throw new AppError('CONFLICT', 'この検査結果は他の職員が先に変更しました。画面を再読み込みしてください。');
-    const saved = await labResultRepository.create(tx, nextVersion(cur, actor, { status: 'entered_in_error', changeReason: input.reason }));
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId,
-      actor,
-      action: 'delete',
-      resourceType: 'lab_result',
-      resourceId: saved.id,
-      patientId: cur.patientId,
-      detail: { lineageId: cur.lineageId, version: saved.version, itemKey: cur.itemKey, status: 'entered_in_error' },
-      ctx: actor.ctx,
-    });
+    const saved = await appendRecordVersion(tx, actor, 'lab_result', 'cancel', cur, nextVersion(cur, actor, { status: 'entered_in_error', changeReason: input.reason }), { itemKey: cur.itemKey });
     return toLabResultDto(saved);
   });
 }
 
 /** Every version of one result (履歴), newest first. */
-export async function getLabResultHistory(id: string, actor: Actor): Promise<LabResultDto[]> {
+export async function getLabResultHistory(id: string, actor: Principal): Promise<LabResultDto[]> {
   await requirePermission(actor, 'chart.read');
   const row = await labResultRepository.findById(db(), { clinicId: actor.clinicId, id });
   if (!row) throw notFound();
@@ -458,7 +433,7 @@ export async function getLabResultHistory(id: string, actor: Actor): Promise<Lab
 }
 
 /** カルテの検査サマリ: the latest current value per item, in code-set order. */
-export async function listLatestLabs(patientId: string, actor: Actor): Promise<LabResultDto[]> {
+export async function listLatestLabs(patientId: string, actor: Principal): Promise<LabResultDto[]> {
   await requirePermission(actor, 'chart.read');
   const patient = await loadPatient(patientId, actor);
   const rows = await labResultRepository.latestPerItem(db(), { clinicId: actor.clinicId, patientId: patient.id });
@@ -468,7 +443,7 @@ export async function listLatestLabs(patientId: string, actor: Actor): Promise<L
 }
 
 /** 推移: one series per requested item (oldest first) with the reference range that applies to this patient. */
-export async function getLabTrend(patientId: string, itemKeys: string[], actor: Actor): Promise<LabTrendDto[]> {
+export async function getLabTrend(patientId: string, itemKeys: string[], actor: Principal): Promise<LabTrendDto[]> {
   await requirePermission(actor, 'chart.read');
   const patient = await loadPatient(patientId, actor);
   const keys = [...new Set(itemKeys)].slice(0, 100);
@@ -501,7 +476,7 @@ export async function getLabTrend(patientId: string, itemKeys: string[], actor: 
 }
 
 /** 時系列表: the last `limitDates` collection dates (JST, newest first) × items, the latest result per cell. */
-export async function getLabTable(patientId: string, itemKeys: string[] | undefined, actor: Actor, options: { limitDates?: number } = {}): Promise<LabTableDto> {
+export async function getLabTable(patientId: string, itemKeys: string[] | undefined, actor: Principal, options: { limitDates?: number } = {}): Promise<LabTableDto> {
   await requirePermission(actor, 'chart.read');
   const patient = await loadPatient(patientId, actor);
   const limit = Math.min(Math.max(Math.trunc(options.limitDates ?? 10), 1), 50);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NoteDto, NoteWithHistoryDto } from './note.dto';
-import { mergeTimeline, withSavedNote } from './note-timeline';
+import { applyNoteDo, lineageEntry, mergeTimeline, previousNoteForDo, withSavedNote } from './note-timeline';
 
 const staff = { id: 'd1', name: '医師' };
 function note(over: Partial<NoteDto> = {}): NoteDto {
@@ -15,7 +15,7 @@ function note(over: Partial<NoteDto> = {}): NoteDto {
 }
 const entry = (over: Partial<NoteDto> = {}): NoteWithHistoryDto => {
   const n = note(over);
-  return { ...n, firstCreatedAt: n.createdAt, earlierVersions: [] };
+  return { ...n, firstCreatedAt: n.createdAt, earlierVersions: [], pendingRevision: null };
 };
 
 describe('chart timeline merge', () => {
@@ -44,5 +44,53 @@ describe('chart timeline merge', () => {
     const page1 = [entry({ id: 'b', lineageId: 'B', encounterDate: '2026-11-27' })];
     const page2 = [entry({ id: 'b', lineageId: 'B', encounterDate: '2026-11-27' }), entry({ id: 'a', lineageId: 'A', encounterDate: '2025-01-01' })];
     expect(mergeTimeline(page1, page2).map((n) => n.lineageId)).toEqual(['B', 'A']);
+  });
+
+  it("a nurse's revision of a 確定 note is shown beside it: the 確定 version stays the one shown until it is approved", () => {
+    const nurse = { id: 'n', name: '看護師' };
+    const v1 = note({ id: 'v1', status: 'final', isLatest: false });
+    const v2 = note({ id: 'v2', version: 2, status: 'pending_approval', enterer: nurse, isProxyEntry: true, subjective: '修正後', createdAt: '2026-11-21T01:00:00.000Z' });
+    const e = lineageEntry([v2, v1]);
+    expect([e.id, e.status, e.subjective, e.pendingRevision?.id, e.earlierVersions]).toEqual(['v1', 'final', 'S', 'v2', []]);
+    // a new 代行入力 note (no 確定 version yet) is shown as it is
+    expect(lineageEntry([note({ id: 'p1', status: 'pending_approval' })])).toMatchObject({ id: 'p1', pendingRevision: null });
+    // a doctor's own draft revision replaces the shown version as before
+    expect(lineageEntry([note({ id: 'd2', version: 2 }), v1])).toMatchObject({ id: 'd2', pendingRevision: null, earlierVersions: [{ id: 'v1' }] });
+
+    // in the browser: the nurse saves the revision, then the doctor approves it
+    const saved = withSavedNote([{ ...lineageEntry([{ ...v1, isLatest: true }]) }], v2);
+    expect(saved.map((x) => [x.id, x.pendingRevision?.id])).toEqual([['v1', 'v2']]);
+    const approved = withSavedNote(saved, { ...v2, status: 'final' });
+    expect(approved.map((x) => [x.id, x.status, x.pendingRevision, x.earlierVersions.map((v) => v.id)])).toEqual([['v2', 'final', null, ['v1']]]);
+    // a stale server page (still the revision awaiting approval) does not win over the approval
+    expect(mergeTimeline(approved, [lineageEntry([v2, v1])])[0]!.status).toBe('final');
+  });
+});
+
+describe('前回カルテDo', () => {
+  const empty = { subjective: '', objective: '', assessment: '', plan: '' };
+
+  it('takes the newest 確定 note with S/O/A/P text, skipping drafts, vitals-only records and the note being edited', () => {
+    const timeline = [
+      entry({ id: 'vit', lineageId: 'V', status: 'final', subjective: '', encounterDate: '2026-12-05' }),
+      entry({ id: 'dr', lineageId: 'D', status: 'draft', subjective: '今日の下書き', encounterDate: '2026-12-05' }),
+      entry({ id: 'ed', lineageId: 'E', status: 'final', subjective: '編集中', encounterDate: '2026-12-01' }),
+      entry({ id: 'last', lineageId: 'L', status: 'final', subjective: '前回のS', plan: '前回のP', encounterDate: '2026-11-20' }),
+      entry({ id: 'old', lineageId: 'O', status: 'final', subjective: '古い', encounterDate: '2026-10-01' }),
+    ];
+    expect(previousNoteForDo(timeline, 'E')?.id).toBe('last');
+    expect(previousNoteForDo(timeline)?.id).toBe('ed');
+    expect(previousNoteForDo([entry({ status: 'entered_in_error', subjective: 'x' })])).toBeNull();
+  });
+
+  it('fills empty sections, keeps what was already typed, and copies only the chosen sections', () => {
+    const source = { subjective: '前回のS', objective: '前回のO', assessment: '高血圧症', plan: '' };
+    expect(applyNoteDo(empty, source)).toEqual({ values: { ...source }, copied: ['subjective', 'objective', 'assessment'], kept: [] });
+    expect(applyNoteDo({ ...empty, subjective: '今日の訴え' }, source)).toEqual({
+      values: { subjective: '今日の訴え', objective: '前回のO', assessment: '高血圧症', plan: '' },
+      copied: ['objective', 'assessment'],
+      kept: ['subjective'],
+    });
+    expect(applyNoteDo(empty, source, ['assessment']).values).toEqual({ ...empty, assessment: '高血圧症' });
   });
 });

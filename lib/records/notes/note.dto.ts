@@ -44,8 +44,11 @@ export type NoteDto = {
   supersededAt: string | null;
 };
 
-/** A timeline entry: the latest version, when the note was first written, and its earlier versions (newest first). */
-export type NoteWithHistoryDto = NoteDto & { firstCreatedAt: string; earlierVersions: NoteDto[] };
+/**
+ * A timeline entry: the version shown (the latest, or the last 確定 one while a 代行入力 revision of it awaits approval),
+ * when the note was first written, its other versions (newest first) and that revision.
+ */
+export type NoteWithHistoryDto = NoteDto & { firstCreatedAt: string; earlierVersions: NoteDto[]; pendingRevision: NoteDto | null };
 
 /** Where the next page of the timeline starts: the (createdAt, id) of the last latest-version row of this page. */
 export type NoteCursor = { createdAt: string; id: string };

@@ -96,7 +96,7 @@ export const createNoteSchema = z
   })
   .strict()
   .superRefine(checkContent);
-export type CreateNoteInput = z.infer<typeof createNoteSchema>;
+export type CreateNoteInput = z.input<typeof createNoteSchema>;
 
 export const updateNoteSchema = z
   .object({
@@ -109,10 +109,10 @@ export const updateNoteSchema = z
   })
   .strict()
   .superRefine(checkContent);
-export type UpdateNoteInput = z.infer<typeof updateNoteSchema>;
+export type UpdateNoteInput = z.input<typeof updateNoteSchema>;
 
 export const noteIdSchema = z.object({ noteId: z.string().uuid() }).strict();
-export type NoteIdInput = z.infer<typeof noteIdSchema>;
+export type NoteIdInput = z.input<typeof noteIdSchema>;
 
 export const enteredInErrorSchema = z
   .object({
@@ -120,7 +120,7 @@ export const enteredInErrorSchema = z
     reason: z.string().trim().min(1, '取消の理由を入力してください。').max(500, '理由は500文字以内で入力してください。'),
   })
   .strict();
-export type EnteredInErrorInput = z.infer<typeof enteredInErrorSchema>;
+export type EnteredInErrorInput = z.input<typeof enteredInErrorSchema>;
 
 export type NoteContentInput = Pick<CreateNoteInput, 'subjective' | 'objective' | 'assessment' | 'plan' | VitalKey>;
 

@@ -16,7 +16,6 @@ import {
   listNotesPage,
   listPendingApprovalsForDoctor,
   markNoteEnteredInError,
-  requireFinalNote,
   updateNote,
 } from './note.service';
 import { neverLogged } from '@/tests/helpers/never-logged';
@@ -105,8 +104,8 @@ describe('doctor notes: draft → 確定', () => {
 
     await expect(
       db().clinicalNote.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } }, data: { subjective: '改ざん' } }),
-    ).rejects.toThrow();
-    await expect(db().clinicalNote.delete({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } } })).rejects.toThrow();
+    ).rejects.toThrow(/is final \(確定\) and cannot be modified/);
+    await expect(db().clinicalNote.delete({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } } })).rejects.toThrow(/is not a draft and cannot be deleted/);
 
     // changeReason is required for an edit of a final note
     const missing = await expectCode(updateNote(edit(v1.id), a.doctor), 'INVALID_INPUT');
@@ -154,7 +153,7 @@ describe('doctor notes: draft → 確定', () => {
       [1, 'final', false],
       [2, 'entered_in_error', true],
     ]);
-    await expect(db().clinicalNote.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: cancelled.id } }, data: { changeReason: '変更' } })).rejects.toThrow();
+    await expect(db().clinicalNote.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: cancelled.id } }, data: { changeReason: '変更' } })).rejects.toThrow(/is final \(確定\) and cannot be modified/);
     await expectCode(updateNote(edit(cancelled.id, { changeReason: 'x' }), a.doctor), 'PRECONDITION_FAILED');
     await expectCode(markNoteEnteredInError({ noteId: cancelled.id, reason: 'x' }, a.doctor), 'PRECONDITION_FAILED');
 
@@ -168,7 +167,7 @@ describe('doctor notes: draft → 確定', () => {
 });
 
 describe('代行入力 (nurse on behalf of a named doctor)', () => {
-  it('is pending_approval, cannot be 確定d or printed, and only the named doctor approves', async () => {
+  it('is pending_approval, cannot be 確定d, and only the named doctor approves', async () => {
     const patient = await createPatient(a.receptionist);
     await expectCode(createNote(soap(patient.id), a.nurse), 'INVALID_INPUT'); // no doctor chosen
     await expectCode(createNote(soap(patient.id, { authorId: b.doctor.userId }), a.nurse), 'INVALID_INPUT'); // another clinic's doctor
@@ -182,7 +181,6 @@ describe('代行入力 (nurse on behalf of a named doctor)', () => {
     await expectCode(confirmNote({ noteId: pending.id }, a.doctor), 'PRECONDITION_FAILED');
     await expectCode(confirmNote({ noteId: pending.id }, otherDoctorA), 'PRECONDITION_FAILED');
     await expectCode(confirmNote({ noteId: pending.id }, a.nurse), 'FORBIDDEN');
-    await expectCode(requireFinalNote(pending.id, a.doctor), 'PRECONDITION_FAILED');
 
     await expectCode(approveNote({ noteId: pending.id }, otherDoctorA), 'FORBIDDEN');
     await expectCode(approveNote({ noteId: pending.id }, a.nurse), 'FORBIDDEN');
@@ -197,7 +195,6 @@ describe('代行入力 (nurse on behalf of a named doctor)', () => {
     const approved = await approveNote({ noteId: pending.id }, a.doctor);
     expect(approved).toMatchObject({ status: 'final', approvedBy: { id: a.doctor.userId }, confirmedBy: { id: a.doctor.userId }, enterer: { id: a.nurse.userId }, hashVerified: true });
     expect(approved.approvedAt).not.toBeNull();
-    expect((await requireFinalNote(pending.id, a.doctor)).id).toBe(pending.id);
     expect((await listPendingApprovalsForDoctor(a.doctor)).find((p) => p.noteId === pending.id)).toBeUndefined();
 
     const approvals = await auditEventsFor(a.clinic.id, { action: 'approve', patientId: patient.id });
@@ -229,6 +226,73 @@ describe('代行入力 (nurse on behalf of a named doctor)', () => {
   });
 });
 
+describe("a nurse's vitals are her own record, not 代行入力 (issue 13)", () => {
+  const vitalsOnly = (patientId: string, overrides: Record<string, unknown> = {}) =>
+    createNoteSchema.parse({ patientId, systolicBp: '128', diastolicBp: '76', pulse: '72', bodyTempC: '36.5', spo2: '98', ...overrides });
+
+  it('vitals without S/O/A/P are 確定 at once with the nurse as author, never waiting for approval', async () => {
+    const patient = await createPatient(a.receptionist);
+    const visit = await checkIn({ patientId: patient.id }, a.receptionist);
+    const mark = await auditMark(a.clinic.id);
+    // no doctor is chosen, and none is needed
+    const note = await createNote(vitalsOnly(patient.id), a.nurse);
+    expect(note).toMatchObject({ status: 'final', visitId: visit.visitId, author: { id: a.nurse.userId }, enterer: { id: a.nurse.userId }, confirmedBy: { id: a.nurse.userId }, isProxyEntry: false, hashVerified: true });
+    expect(note.vitals).toMatchObject({ systolicBp: 128, diastolicBp: 76, pulse: 72, bodyTempC: 36.5, spo2: 98 });
+    expect((await listPendingApprovalsForDoctor(a.doctor)).find((p) => p.noteId === note.id)).toBeUndefined();
+    const events = await auditEventsFor(a.clinic.id, { patientId: patient.id, resourceType: 'clinical_note' }, mark);
+    expect(events.map((e) => e.action).sort()).toEqual(['confirm', 'create']);
+    expect(events.every((e) => e.userId === a.nurse.userId)).toBe(true);
+
+    // the doctor and the nurse both see it in the timeline; another clinic cannot touch it
+    expect((await listNotesPage(patient.id, a.doctor)).notes.map((n) => n.id)).toContain(note.id);
+    await expectCode(updateNote(edit(note.id, { changeReason: 'x' }), b.nurse), 'NOT_FOUND');
+    await expectCode(createNote(vitalsOnly(patient.id), b.nurse), 'NOT_FOUND');
+
+    // she corrects her own vitals: a new 確定 version, with a reason, still hers
+    const v2 = await updateNote(updateNoteSchema.parse({ noteId: note.id, bodyTempC: '36.8', systolicBp: '128', diastolicBp: '76', changeReason: '体温の転記ミス' }), a.nurse);
+    expect(v2).toMatchObject({ version: 2, status: 'final', author: { id: a.nurse.userId }, changeReason: '体温の転記ミス', hashVerified: true });
+    expect(v2.vitals).toMatchObject({ bodyTempC: 36.8, pulse: null });
+    // another nurse's correction is 代行入力 like any other edit of a 確定 note
+    const other = actorFor(await createStaffUser(a.clinic.id, 'nurse'));
+    const v3 = await updateNote(updateNoteSchema.parse({ noteId: v2.id, bodyTempC: '36.9', changeReason: '再検', authorId: a.doctor.userId }), other);
+    expect(v3).toMatchObject({ status: 'pending_approval', author: { id: a.doctor.userId } });
+  });
+
+  it('a nurse writing S/O/A/P text is still 代行入力 and needs the doctor', async () => {
+    const patient = await createPatient(a.receptionist);
+    await expectCode(createNote(vitalsOnly(patient.id, { subjective: '咽頭痛 2日前から' }), a.nurse), 'INVALID_INPUT');
+    const pending = await createNote(vitalsOnly(patient.id, { subjective: '咽頭痛 2日前から', authorId: a.doctor.userId }), a.nurse);
+    expect(pending).toMatchObject({ status: 'pending_approval', author: { id: a.doctor.userId } });
+  });
+});
+
+describe("a nurse's edit of a 確定 note (issue 9 item 9)", () => {
+  it('waits for the doctor like any 代行入力: the chart keeps showing the 確定 version, with the revision beside it, until approved', async () => {
+    const patient = await createPatient(a.receptionist);
+    const v1 = await confirmNote({ noteId: (await createNote(soap(patient.id), a.doctor)).id }, a.doctor);
+    const v2 = await updateNote(edit(v1.id, { changeReason: '体温の転記ミス', bodyTempC: '36.9', plan: '看護師の修正案' }), a.nurse);
+    expect(v2).toMatchObject({ version: 2, status: 'pending_approval', author: { id: a.doctor.userId }, enterer: { id: a.nurse.userId } });
+
+    // what the chart shows (the data of the 診療録 panel): the 確定 version, not the nurse's text
+    for (const viewer of [a.doctor, a.nurse]) {
+      const [entry] = (await listNotesPage(patient.id, viewer)).notes;
+      expect(entry).toMatchObject({ id: v1.id, version: 1, status: 'final', plan: '対症療法、3日後再診', vitals: { bodyTempC: 37.2 }, confirmedBy: { id: a.doctor.userId } });
+      expect(entry!.pendingRevision).toMatchObject({ id: v2.id, status: 'pending_approval', plan: '看護師の修正案', changeReason: '体温の転記ミス' });
+      expect(entry!.earlierVersions).toEqual([]);
+    }
+    expect((await listNotesPage(patient.id, a.doctor)).pendingApprovalCount).toBe(1);
+    // nobody 確定s it but the doctor it names; the 確定 version cannot be edited around it
+    await expectCode(confirmNote({ noteId: v2.id }, a.doctor), 'PRECONDITION_FAILED');
+    await expectCode(approveNote({ noteId: v2.id }, otherDoctorA), 'FORBIDDEN');
+    await expectCode(updateNote(edit(v1.id, { changeReason: 'x' }), a.doctor), 'CONFLICT');
+
+    await approveNote({ noteId: v2.id }, a.doctor);
+    const [after] = (await listNotesPage(patient.id, a.nurse)).notes;
+    expect(after).toMatchObject({ id: v2.id, status: 'final', plan: '看護師の修正案', approvedBy: { id: a.doctor.userId }, pendingRevision: null });
+    expect(after!.earlierVersions.map((v) => [v.id, v.status])).toEqual([[v1.id, 'final']]);
+  });
+});
+
 describe('access', () => {
   it('receptionist and clinic admin are FORBIDDEN on read and write', async () => {
     const since = await auditMark(a.clinic.id);
@@ -254,7 +318,6 @@ describe('access', () => {
     await expectCode(confirmNote({ noteId: note.id }, b.doctor), 'NOT_FOUND');
     await expectCode(markNoteEnteredInError({ noteId: note.id, reason: 'x' }, b.doctor), 'NOT_FOUND');
     await expectCode(getNoteHistory({ patientId: patient.id, lineageId: note.lineageId }, b.doctor), 'NOT_FOUND');
-    await expectCode(requireFinalNote(note.id, b.doctor), 'NOT_FOUND');
     const missing = await expectCode(listNotesForChart('00000000-0000-4000-8000-000000000000', b.doctor), 'NOT_FOUND');
     expect(missing.message).toBe('対象が見つかりません。');
 

@@ -4,19 +4,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '@/lib/core/app-error';
-import { db, runInTransaction, type Tx } from '@/lib/core/db';
-import { formatInTimeZone } from '@/lib/core/tz';
-import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/guards';
+import { db, runInTransaction } from '@/lib/core/db';
+import { parseInput } from '@/lib/core/zod';
+import { recordAuditEventNow } from '@/lib/audit/audit';
+import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { can } from '@/lib/permissions/permissions';
 import type { ClinicalNote } from '@/lib/generated/prisma/client';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { openVisitToday } from '@/lib/reception/visit.service';
 import { staffNames } from '@/lib/staff/staff-names';
 import { staffRepository } from '@/lib/staff/staff.repository';
+import { appendRecordVersion, createRecord, finalizeRecord, updateDraftRecord } from '@/lib/records/write-path';
 import { noteRepository } from './note.repository';
-import { compareTimeline } from './note-timeline';
+import { compareTimeline, lineageEntry } from './note-timeline';
 import {
   noteContentHash,
   toNoteDto,
@@ -28,12 +28,21 @@ import {
   type NoteWithHistoryDto,
   type PendingApprovalDto,
 } from './note.dto';
-import type { CreateNoteInput, EnteredInErrorInput, NoteIdInput, UpdateNoteInput } from './note.schema';
+import {
+  createNoteSchema,
+  enteredInErrorSchema,
+  noteIdSchema,
+  updateNoteSchema,
+  type CreateNoteInput,
+  type EnteredInErrorInput,
+  type NoteIdInput,
+  type UpdateNoteInput,
+} from './note.schema';
 
 /** Notes per page of the chart timeline (the latest encounters); 「さらに表示」 loads the next page. */
 export const TIMELINE_PAGE_SIZE = 20;
 
-const isDoctor = (actor: Actor) => can(actor.role, 'note.confirm');
+const isDoctor = (actor: Principal) => can(actor.role, 'note.confirm');
 
 const CONTENT_FIELDS = ['subjective', 'objective', 'assessment', 'plan', 'heightCm', 'weightKg', 'systolicBp', 'diastolicBp', 'pulse', 'bodyTempC', 'spo2'] as const;
 type ContentField = (typeof CONTENT_FIELDS)[number];
@@ -42,18 +51,6 @@ type ContentField = (typeof CONTENT_FIELDS)[number];
 function contentOf<T extends Record<ContentField, unknown>>(source: T): Pick<T, ContentField> {
   return Object.fromEntries(CONTENT_FIELDS.map((f) => [f, source[f]])) as Pick<T, ContentField>;
 }
-
-const audit = (tx: Tx, actor: Actor, action: 'create' | 'update' | 'confirm' | 'approve' | 'delete', note: ClinicalNote, detail?: Record<string, unknown>) =>
-  recordAuditEvent(tx, {
-    clinicId: actor.clinicId,
-    actor,
-    action,
-    resourceType: 'clinical_note',
-    resourceId: note.id,
-    patientId: note.patientId,
-    detail: { lineageId: note.lineageId, version: note.version, status: note.status, ...detail },
-    ctx: actor.ctx,
-  });
 
 async function toDtos(clinicId: string, rows: ClinicalNote[]): Promise<NoteDto[]> {
   const names = await staffNames(
@@ -79,6 +76,20 @@ async function requireDoctor(clinicId: string, authorId: string | undefined) {
   return doctor;
 }
 
+/**
+ * A nurse's vitals with no S/O/A/P text are her own measurement, not 代行入力 of the doctor's assessment: she is
+ * the author and they are 確定 at once, so they never wait for approval (issue 13, docs/decisions/0052).
+ */
+const isVitalsOnly = (input: { subjective: string; objective: string; assessment: string; plan: string }) =>
+  [input.subjective, input.objective, input.assessment, input.plan].every((t) => t.trim() === '');
+
+/** 確定 of a row just written as draft by its own author, in the same transaction (hash over the stored row). */
+async function finalizeOwnDraft(tx: Parameters<typeof finalizeRecord>[0], actor: Principal, row: ClinicalNote): Promise<ClinicalNote> {
+  const data = { confirmedById: actor.userId, confirmedAt: new Date(), contentHash: noteContentHash(row) };
+  await finalizeRecord(tx, actor, 'confirm', { kind: 'note', current: row, from: 'draft', data }, { vitalsOnly: true });
+  return (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: row.id }))!;
+}
+
 /** Loads a note of the actor's clinic that is still the latest of its lineage. */
 async function loadLatest(clinicId: string, noteId: string): Promise<ClinicalNote> {
   const note = await noteRepository.findById(db(), { clinicId, noteId });
@@ -87,31 +98,53 @@ async function loadLatest(clinicId: string, noteId: string): Promise<ClinicalNot
   return note;
 }
 
-const conflict = () => new AppError('CONFLICT', 'この診療録は他の端末で更新されています。画面を更新してください。');
-
-/** New note for today's visit (if any). A doctor's note starts as 下書き; a nurse's is 代行入力 (承認待ち). */
-export async function createNote(input: CreateNoteInput, actor: Actor): Promise<NoteDto> {
+/**
+ * New note for today's visit (if any). A doctor's note starts as 下書き; a nurse's is 代行入力 (承認待ち), except
+ * vitals alone, which she records herself as 確定 (isVitalsOnly).
+ */
+export async function createNote(raw: CreateNoteInput, actor: Principal): Promise<NoteDto> {
   await requirePermission(actor, 'note.write');
+  const input = parseInput(createNoteSchema, raw);
   const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId: input.patientId });
   if (!patient) throw notFound();
+  if (!isDoctor(actor) && isVitalsOnly(input)) {
+    const visit = await openVisitToday(input.patientId, actor);
+    const row = await runInTransaction(async (tx) => {
+      const draft = await createRecord(tx, actor, 'note', {
+        lineageId: randomUUID(),
+        version: 1,
+        patientId: input.patientId,
+        visitId: visit?.id ?? null,
+        status: 'draft',
+        ...contentOf(input),
+        authorId: actor.userId,
+        entererId: actor.userId,
+      }, { vitalsOnly: true });
+      return finalizeOwnDraft(tx, actor, draft);
+    });
+    return toDto(actor.clinicId, row);
+  }
   const proxy = !isDoctor(actor);
   const authorId = proxy ? (await requireDoctor(actor.clinicId, input.authorId)).id : actor.userId;
   const visit = await openVisitToday(input.patientId, actor);
-  const row = await runInTransaction(async (tx) => {
-    const note = await noteRepository.create(tx, {
-      clinicId: actor.clinicId,
-      lineageId: randomUUID(),
-      version: 1,
-      patientId: input.patientId,
-      visitId: visit?.id ?? null,
-      status: proxy ? 'pending_approval' : 'draft',
-      ...contentOf(input),
-      authorId,
-      entererId: actor.userId,
-    });
-    await audit(tx, actor, 'create', note, proxy ? { proxyFor: authorId } : undefined);
-    return note;
-  });
+  const row = await runInTransaction((tx) =>
+    createRecord(
+      tx,
+      actor,
+      'note',
+      {
+        lineageId: randomUUID(),
+        version: 1,
+        patientId: input.patientId,
+        visitId: visit?.id ?? null,
+        status: proxy ? 'pending_approval' : 'draft',
+        ...contentOf(input),
+        authorId,
+        entererId: actor.userId,
+      },
+      proxy ? { proxyFor: authorId } : undefined,
+    ),
+  );
   return toDto(actor.clinicId, row);
 }
 
@@ -119,8 +152,9 @@ export async function createNote(input: CreateNoteInput, actor: Actor): Promise<
  * Edits the latest version. A draft is edited in place (by its author). Anything that left draft gets a new
  * version: a 確定 note needs a changeReason; a doctor's new version is a draft, a nurse's is 承認待ち again.
  */
-export async function updateNote(input: UpdateNoteInput, actor: Actor): Promise<NoteDto> {
+export async function updateNote(raw: UpdateNoteInput, actor: Principal): Promise<NoteDto> {
   await requirePermission(actor, 'note.write');
+  const input = parseInput(updateNoteSchema, raw);
   const current = await loadLatest(actor.clinicId, input.noteId);
   const doctor = isDoctor(actor);
   if (current.status === 'entered_in_error') {
@@ -130,11 +164,8 @@ export async function updateNote(input: UpdateNoteInput, actor: Actor): Promise<
   if (current.status === 'draft') {
     if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは編集できません。');
     const row = await runInTransaction(async (tx) => {
-      const { count } = await noteRepository.updateDraft(tx, { clinicId: actor.clinicId, noteId: current.id }, contentOf(input));
-      if (count !== 1) throw conflict();
-      const updated = (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
-      await audit(tx, actor, 'update', updated, { inPlace: true });
-      return updated;
+      await updateDraftRecord(tx, actor, { kind: 'note', current, data: contentOf(input) });
+      return (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
     });
     return toDto(actor.clinicId, row);
   }
@@ -159,37 +190,59 @@ export async function updateNote(input: UpdateNoteInput, actor: Actor): Promise<
     if (doctor) {
       authorId = actor.userId;
       status = 'draft';
+    } else if (current.authorId === actor.userId && isVitalsOnly(input)) {
+      // a nurse corrects the vitals she recorded herself: a new version, 確定 again by her
+      const row = await runInTransaction(async (tx) => {
+        const draft = await appendRecordVersion(tx, actor, 'note', 'version', current, {
+          lineageId: current.lineageId,
+          version: current.version + 1,
+          patientId: current.patientId,
+          visitId: current.visitId,
+          status: 'draft',
+          ...contentOf(input),
+          authorId: actor.userId,
+          entererId: actor.userId,
+          changeReason: input.changeReason ?? null,
+          supersedesId: current.id,
+        }, { fromStatus: current.status, vitalsOnly: true });
+        return finalizeOwnDraft(tx, actor, draft);
+      });
+      return toDto(actor.clinicId, row);
     } else {
       authorId = (await requireDoctor(actor.clinicId, input.authorId ?? current.authorId)).id;
       status = 'pending_approval';
     }
   }
 
-  const row = await runInTransaction(async (tx) => {
-    const { count } = await noteRepository.supersede(tx, { clinicId: actor.clinicId, noteId: current.id });
-    if (count !== 1) throw conflict();
-    const next = await noteRepository.create(tx, {
-      clinicId: actor.clinicId,
-      lineageId: current.lineageId,
-      version: current.version + 1,
-      patientId: current.patientId,
-      visitId: current.visitId,
-      status,
-      ...contentOf(input),
-      authorId,
-      entererId: actor.userId,
-      changeReason: input.changeReason ?? null,
-      supersedesId: current.id,
-    });
-    await audit(tx, actor, 'update', next, { supersedes: current.id, fromStatus: current.status, ...(status === 'pending_approval' ? { proxyFor: authorId } : {}) });
-    return next;
-  });
+  const row = await runInTransaction((tx) =>
+    appendRecordVersion(
+      tx,
+      actor,
+      'note',
+      'version',
+      current,
+      {
+        lineageId: current.lineageId,
+        version: current.version + 1,
+        patientId: current.patientId,
+        visitId: current.visitId,
+        status,
+        ...contentOf(input),
+        authorId,
+        entererId: actor.userId,
+        changeReason: input.changeReason ?? null,
+        supersedesId: current.id,
+      },
+      { fromStatus: current.status, ...(status === 'pending_approval' ? { proxyFor: authorId } : {}) },
+    ),
+  );
   return toDto(actor.clinicId, row);
 }
 
 /** 確定 of the doctor's own draft: status final, confirmedBy/At (server time) and the content hash. */
-export async function confirmNote(input: NoteIdInput, actor: Actor): Promise<NoteDto> {
+export async function confirmNote(raw: NoteIdInput, actor: Principal): Promise<NoteDto> {
   await requirePermission(actor, 'note.confirm');
+  const input = parseInput(noteIdSchema, raw);
   const current = await loadLatest(actor.clinicId, input.noteId);
   if (current.status === 'pending_approval') {
     throw new AppError('PRECONDITION_FAILED', '代行入力の診療録は、指定された医師の承認で確定されます。');
@@ -197,54 +250,39 @@ export async function confirmNote(input: NoteIdInput, actor: Actor): Promise<Not
   if (current.status !== 'draft') throw new AppError('PRECONDITION_FAILED', 'この診療録はすでに確定または取消されています。');
   if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは確定できません。');
   const row = await runInTransaction(async (tx) => {
-    const { count } = await noteRepository.finalize(tx, { clinicId: actor.clinicId, noteId: current.id, from: 'draft' }, {
-      confirmedById: actor.userId,
-      confirmedAt: new Date(),
-      contentHash: noteContentHash(current),
-    });
-    if (count !== 1) throw conflict();
-    const confirmed = (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
-    await audit(tx, actor, 'confirm', confirmed);
-    return confirmed;
+    const data = { confirmedById: actor.userId, confirmedAt: new Date(), contentHash: noteContentHash(current) };
+    await finalizeRecord(tx, actor, 'confirm', { kind: 'note', current, from: 'draft', data });
+    return (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
   });
   return toDto(actor.clinicId, row);
 }
 
 /** 代行入力の承認 by the named doctor: records the approver and 確定s in the same step (the review is the 確定). */
-export async function approveNote(input: NoteIdInput, actor: Actor): Promise<NoteDto> {
+export async function approveNote(raw: NoteIdInput, actor: Principal): Promise<NoteDto> {
   await requirePermission(actor, 'note.approve');
+  const input = parseInput(noteIdSchema, raw);
   const current = await loadLatest(actor.clinicId, input.noteId);
   if (current.status !== 'pending_approval') throw new AppError('PRECONDITION_FAILED', 'この診療録は承認待ちではありません。');
   if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', 'この診療録は承認者として指定された医師のみ承認できます。');
   const row = await runInTransaction(async (tx) => {
     const now = new Date();
-    const { count } = await noteRepository.finalize(tx, { clinicId: actor.clinicId, noteId: current.id, from: 'pending_approval' }, {
-      approvedById: actor.userId,
-      approvedAt: now,
-      confirmedById: actor.userId,
-      confirmedAt: now,
-      contentHash: noteContentHash(current),
-    });
-    if (count !== 1) throw conflict();
-    const approved = (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
-    await audit(tx, actor, 'approve', approved, { entererId: current.entererId });
-    return approved;
+    const data = { approvedById: actor.userId, approvedAt: now, confirmedById: actor.userId, confirmedAt: now, contentHash: noteContentHash(current) };
+    await finalizeRecord(tx, actor, 'approve', { kind: 'note', current, from: 'pending_approval', data }, { entererId: current.entererId });
+    return (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: current.id }))!;
   });
   return toDto(actor.clinicId, row);
 }
 
 /** 取消 (entered in error): a new version with status entered_in_error and the reason. Doctors only. */
-export async function markNoteEnteredInError(input: EnteredInErrorInput, actor: Actor): Promise<NoteDto> {
+export async function markNoteEnteredInError(raw: EnteredInErrorInput, actor: Principal): Promise<NoteDto> {
   await requirePermission(actor, 'note.confirm');
+  const input = parseInput(enteredInErrorSchema, raw);
   const current = await loadLatest(actor.clinicId, input.noteId);
   if (current.status === 'entered_in_error') throw new AppError('PRECONDITION_FAILED', 'この診療録はすでに取り消されています。');
   if (current.status === 'draft' && current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは取り消せません。');
   const row = await runInTransaction(async (tx) => {
-    const { count } = await noteRepository.supersede(tx, { clinicId: actor.clinicId, noteId: current.id });
-    if (count !== 1) throw conflict();
     const now = new Date();
-    const created = await noteRepository.create(tx, {
-      clinicId: actor.clinicId,
+    return appendRecordVersion(tx, actor, 'note', 'cancel', current, {
       lineageId: current.lineageId,
       version: current.version + 1,
       patientId: current.patientId,
@@ -259,9 +297,7 @@ export async function markNoteEnteredInError(input: EnteredInErrorInput, actor: 
       contentHash: noteContentHash({ ...current, version: current.version + 1 }),
       changeReason: input.reason,
       supersedesId: current.id,
-    });
-    await audit(tx, actor, 'delete', created, { supersedes: current.id, fromStatus: current.status });
-    return created;
+    }, { fromStatus: current.status });
   });
   return toDto(actor.clinicId, row);
 }
@@ -271,7 +307,7 @@ export async function markNoteEnteredInError(input: EnteredInErrorInput, actor: 
  * Without a cursor: the latest TIMELINE_PAGE_SIZE notes and the 承認待ち count; with one: the page after it
  * (「さらに表示」). One read event per page.
  */
-export async function listNotesPage(patientId: string, actor: Actor, options: { cursor?: NoteCursor; limit?: number } = {}): Promise<NotesPageDto> {
+export async function listNotesPage(patientId: string, actor: Principal, options: { cursor?: NoteCursor; limit?: number } = {}): Promise<NotesPageDto> {
   await requirePermission(actor, 'chart.read');
   const scope = { clinicId: actor.clinicId, patientId };
   const patient = await patientRepository.findById(db(), scope);
@@ -288,23 +324,8 @@ export async function listNotesPage(patientId: string, actor: Actor, options: { 
   const earlier = await noteRepository.listEarlierVersions(db(), scope, latest.map((n) => n.lineageId));
   const dtos = await toDtos(actor.clinicId, [...latest, ...earlier]);
   const byLineage = new Map<string, NoteDto[]>();
-  for (const d of dtos.slice(latest.length)) {
-    const list = byLineage.get(d.lineageId) ?? [];
-    list.push(d);
-    byLineage.set(d.lineageId, list);
-  }
-  const notes = dtos.slice(0, latest.length).map((d) => {
-    const earlierVersions = (byLineage.get(d.lineageId) ?? []).sort((a, b) => b.version - a.version);
-    // a note without a visit belongs to the day its first version was written
-    const first = earlierVersions[earlierVersions.length - 1];
-    return {
-      ...d,
-      encounterDate: d.visitId || !first ? d.encounterDate : formatInTimeZone(new Date(first.createdAt), 'yyyy-MM-dd'),
-      firstCreatedAt: first?.createdAt ?? d.createdAt,
-      earlierVersions,
-    };
-  });
-  notes.sort(compareTimeline);
+  for (const d of dtos) byLineage.set(d.lineageId, [...(byLineage.get(d.lineageId) ?? []), d]);
+  const notes = latest.map((n) => lineageEntry(byLineage.get(n.lineageId)!)).sort(compareTimeline);
   await recordAuditEventNow({
     clinicId: actor.clinicId,
     actor,
@@ -318,12 +339,12 @@ export async function listNotesPage(patientId: string, actor: Actor, options: { 
 }
 
 /** The first page of the chart timeline (see listNotesPage). */
-export async function listNotesForChart(patientId: string, actor: Actor): Promise<NoteWithHistoryDto[]> {
+export async function listNotesForChart(patientId: string, actor: Principal): Promise<NoteWithHistoryDto[]> {
   return (await listNotesPage(patientId, actor)).notes;
 }
 
 /** Every version of one note, newest first (the 版歴 page). */
-export async function getNoteHistory(input: { patientId: string; lineageId: string }, actor: Actor): Promise<NoteDto[]> {
+export async function getNoteHistory(input: { patientId: string; lineageId: string }, actor: Principal): Promise<NoteDto[]> {
   await requirePermission(actor, 'chart.read');
   const scope = { clinicId: actor.clinicId, patientId: input.patientId };
   const patient = await patientRepository.findById(db(), scope);
@@ -346,7 +367,7 @@ export async function getNoteHistory(input: { patientId: string; lineageId: stri
 }
 
 /** The signed-in doctor's 代行入力 notes awaiting approval (dashboard). */
-export async function listPendingApprovalsForDoctor(actor: Actor): Promise<PendingApprovalDto[]> {
+export async function listPendingApprovalsForDoctor(actor: Principal): Promise<PendingApprovalDto[]> {
   await requirePermission(actor, 'note.approve');
   const rows = await noteRepository.listPendingForDoctor(db(), { clinicId: actor.clinicId, doctorId: actor.userId });
   const names = await staffNames(actor.clinicId, rows.map((r) => r.entererId));
@@ -380,25 +401,8 @@ export async function listPendingApprovalsForDoctor(actor: Actor): Promise<Pendi
 }
 
 /** Doctors a nurse can choose as the responsible doctor of a 代行入力. */
-export async function listDoctorsForProxy(actor: Actor): Promise<DoctorOptionDto[]> {
+export async function listDoctorsForProxy(actor: Principal): Promise<DoctorOptionDto[]> {
   await requirePermission(actor, 'note.write');
   const rows = await staffRepository.listActiveDoctors(db(), actor.clinicId);
   return rows.map((r) => ({ id: r.id, name: r.displayName }));
-}
-
-/**
- * For print and send (処方箋・紹介状・共有): only a 確定 note may leave the chart; 下書き and
- * 承認待ち (代行入力 not yet approved) are refused.
- */
-export async function requireFinalNote(noteId: string, actor: Actor): Promise<NoteDto> {
-  await requirePermission(actor, 'chart.read');
-  const note = await noteRepository.findById(db(), { clinicId: actor.clinicId, noteId });
-  if (!note) throw notFound();
-  if (note.status !== 'final') {
-    throw new AppError(
-      'PRECONDITION_FAILED',
-      note.status === 'pending_approval' ? '代行入力の診療録は医師の承認後に印刷・送信できます。' : '確定していない診療録は印刷・送信できません。',
-    );
-  }
-  return toDto(actor.clinicId, note);
 }

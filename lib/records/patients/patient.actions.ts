@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
-import { registerPatientSchema, searchPatientsSchema, updatePatientSchema, withdrawPatientSchema } from './patient.schema';
-import { registerPatient, searchPatients, updatePatient, withdrawPatientRegistration } from './patient.service';
+import { findDuplicatesSchema, registerPatientSchema, searchPatientsSchema, updatePatientSchema, withdrawPatientSchema } from './patient.schema';
+import { findLikelyDuplicates, registerPatient, searchPatients, updatePatient, withdrawPatientRegistration } from './patient.service';
 
 export const registerPatientAction = defineAction(registerPatientSchema, async (input, actor) => {
   const patient = await registerPatient(input, actor);
@@ -24,3 +24,5 @@ export const withdrawPatientRegistrationAction = defineAction(withdrawPatientSch
   revalidatePath('/patients');
   return { withdrawn: true };
 });
+
+export const findLikelyDuplicatesAction = defineAction(findDuplicatesSchema, (input, actor) => findLikelyDuplicates(input, actor));

@@ -86,11 +86,30 @@ export const patientRepository = {
     c.patientRevision.findMany({ where: { clinicId: scope.clinicId, patientId: scope.patientId }, orderBy: { version: 'desc' } }),
 
   /**
+   * Likely the same person: the same birth date and either the same kana name, the same kanji name or the same phone
+   * number (registration warns before a second chart is opened for one patient). One clinic, served by the birth date.
+   */
+  findLikelyDuplicates: (c: Client, scope: Scope, key: { birthDate: Date; kanaSearch: string; nameSearch: string; phoneDigits: string | null }) =>
+    c.patient.findMany({
+      where: {
+        clinicId: scope.clinicId,
+        deletedAt: null,
+        birthDate: key.birthDate,
+        OR: [{ kanaSearch: key.kanaSearch }, { nameSearch: key.nameSearch }, ...(key.phoneDigits ? [{ phoneDigits: key.phoneDigits }] : [])],
+      },
+      include: { insurances: withCurrentCoverage.insurances },
+      orderBy: { patientNumber: 'asc' },
+      take: 10,
+    }),
+
+  /**
    * Ids in display order: prefix matches first, then (3+ characters, or 2 kanji) contains matches, each by kana and
    * 患者番号. Two statements instead of one OR: the prefix one is served by the trigram indexes (a prefix gives
    * trigrams even for 1–2 characters) and the contains scan runs only when prefixes do not fill the page.
    */
-  async searchIds(c: Client, scope: Scope, criteria: PatientSearchCriteria, limit: number): Promise<string[]> {
+  async searchIds(c: Client, scope: Scope, criteria: PatientSearchCriteria, pageSize: number, offset = 0): Promise<string[]> {
+    // a later page: the same ordered statements over offset + page, then the page (ids only; a clinic's list is short)
+    const limit = offset + pageSize;
     let rows: { id: string }[];
     if (criteria.kind === 'text') {
       const prefix = `${criteria.key.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -141,6 +160,6 @@ export const patientRepository = {
         SELECT id FROM "Patient" WHERE "clinicId" = ${scope.clinicId} AND "deletedAt" IS NULL
         ORDER BY "updatedAt" DESC LIMIT ${limit}`;
     }
-    return rows.map((r) => r.id);
+    return rows.slice(offset).map((r) => r.id);
   },
 };

@@ -5,7 +5,7 @@ import { registerPatientSchema, withdrawPatientSchema } from './patient.schema';
 import { createNoteSchema } from '@/lib/records/notes/note.schema';
 import { createNote } from '@/lib/records/notes/note.service';
 import { changeVisitStatus, checkIn } from '@/lib/reception/visit.service';
-import { getPatient, listPatientRevisions, parsePatientQuery, registerPatient, searchPatients, updatePatient, withdrawPatientRegistration } from './patient.service';
+import { findLikelyDuplicates, getPatient, listPatientRevisions, parsePatientQuery, registerPatient, searchPatients, updatePatient, withdrawPatientRegistration } from './patient.service';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient, patientInput } from '@/tests/helpers/factories';
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
@@ -27,7 +27,7 @@ describe('registerPatient', () => {
     const p2 = await createPatient(a.receptionist);
     expect(p2.patientNumber).toBe(p1.patientNumber + 1);
     expect(p1.familyNameKana).toBe('スズキ');
-    expect(p1.insurance?.insurerNumber).toBe('06131234');
+    expect(p1.insurance?.insurerNumber).toBe('06131239');
     const revisions = await listPatientRevisions(p1.id, a.receptionist);
     expect(revisions).toHaveLength(1);
     const audit = await auditEventsFor(a.clinic.id, { action: 'create', patientId: p1.id });
@@ -124,7 +124,7 @@ describe('updatePatient', () => {
     expect(updated.insurance?.insurerNumber).toBe('01130012');
     const revisions = await listPatientRevisions(p.id, a.receptionist);
     expect(revisions.map((r) => r.version)).toEqual([2, 1]);
-    expect((revisions[1]!.snapshot as { insurance: { insurerNumber: string } }).insurance.insurerNumber).toBe('06131234');
+    expect((revisions[1]!.snapshot as { insurance: { insurerNumber: string } }).insurance.insurerNumber).toBe('06131239');
     expect(revisions[0]!.reason).toBe('保険証の更新');
     const insurances = await db().patientInsurance.findMany({ where: { clinicId: a.clinic.id, patientId: p.id } });
     expect(insurances).toHaveLength(2);
@@ -147,7 +147,8 @@ describe('registerPatient is all-or-nothing', () => {
   it('leaves no patient behind when a later step fails', async () => {
     const before = await db().patient.count({ where: { clinicId: a.clinic.id } });
     // a 枝番 longer than the column allows fails the insurance insert inside the transaction
-    await expect(registerPatient({ ...patientInput(), insurance: { ...patientInput().insurance!, branch: '123' as string } }, a.receptionist)).rejects.toThrow();
+    const input = patientInput();
+    await expect(registerPatient({ ...input, duplicateAcknowledged: true, insurance: { ...input.insurance!, branch: '123' as string } }, a.receptionist)).rejects.toThrow(/too long/);
     expect(await db().patient.count({ where: { clinicId: a.clinic.id } })).toBe(before);
   });
 });
@@ -194,5 +195,23 @@ describe('withdrawPatientRegistration (登録の取消)', () => {
     expect(withdrawPatientSchema.safeParse({ patientId: p.id, expectedVersion: 2, reason: ' ' }).error?.issues[0]?.message).toBe('取消理由を入力してください。');
     expect((await getPatient(p.id, a.receptionist)).version).toBe(p.version + 1);
     expect(await auditEventsFor(a.clinic.id, { action: 'delete', patientId: p.id })).toEqual([]);
+  });
+});
+
+describe('likely duplicates at registration', () => {
+  const endo = { familyName: '遠藤', givenName: '恵子', familyNameKana: 'エンドウ', givenNameKana: 'ケイコ', sex: 'female' as const, birthDate: '1961-08-20', phone: '03-5555-0101' };
+
+  it('refuses a second 遠藤 恵子 with the same kana and birth date until the desk confirms it is another person', async () => {
+    const clinic = await clinicWithStaff();
+    const first = await createPatient(clinic.receptionist, { ...endo, duplicateAcknowledged: false });
+    await expect(registerPatient({ ...patientInput(endo) }, clinic.receptionist)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`No.${first.patientNumber} 遠藤 恵子`) });
+    // the same birth date and phone under a misspelt name is caught too
+    await expect(registerPatient({ ...patientInput({ ...endo, familyNameKana: 'エントウ', familyName: '遠東' }) }, clinic.receptionist)).rejects.toMatchObject({ code: 'CONFLICT' });
+    const found = await findLikelyDuplicates({ ...endo, familyNameKana: 'えんどう', givenNameKana: 'けいこ' }, clinic.receptionist);
+    expect(found.map((p) => p.id)).toEqual([first.id]);
+    // another birth date is another person; a confirmed second registration goes through
+    expect(await findLikelyDuplicates({ ...endo, birthDate: '1961-08-21', phone: undefined }, clinic.receptionist)).toEqual([]);
+    const second = await registerPatient({ ...patientInput(endo), duplicateAcknowledged: true }, clinic.receptionist);
+    expect(second.patientNumber).toBe(first.patientNumber + 1);
   });
 });

@@ -4,11 +4,11 @@ import { runInTransaction, db } from '@/lib/core/db';
 import { dateOnly, parseWareki, isValidIsoDate } from '@/lib/core/dates';
 import { toKanaSearchKey, toKatakana, toNameSearchKey } from '@/lib/core/kana';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/guards';
+import { requirePermission, requireWritePermission, type Principal, type RecordWriter } from '@/lib/auth/principal';
+import { notifySubscriptions } from '@/lib/vendor-api/subscription.service';
 import { patientRepository, type PatientSearchCriteria } from './patient.repository';
 import { toPatientDto, type PatientDto } from './patient.dto';
-import type { RegisterPatientInput, SearchPatientsInput, UpdatePatientInput, WithdrawPatientInput } from './patient.schema';
+import type { FindDuplicatesInput, RegisterPatientInput, SearchPatientsInput, UpdatePatientInput, WithdrawPatientInput } from './patient.schema';
 
 function demographics(input: RegisterPatientInput) {
   const familyNameKana = toKatakana(input.familyNameKana);
@@ -33,14 +33,49 @@ const optDate = (v?: string) => (v ? dateOnly(v) : null);
 
 /** The snapshot kept for every version: what the record said, not who typed it. */
 function snapshot(input: RegisterPatientInput) {
-  const { insurance, publicExpense, ...rest } = input;
+  const { insurance, publicExpense, duplicateAcknowledged: _ack, ...rest } = input;
   return { ...rest, insurance: insurance ?? null, publicExpense: publicExpense ?? null };
 }
 
-export async function registerPatient(input: RegisterPatientInput, actor: Actor): Promise<PatientDto> {
-  await requirePermission(actor, 'patient.write');
+function duplicateKey(input: Pick<RegisterPatientInput, 'familyName' | 'givenName' | 'familyNameKana' | 'givenNameKana' | 'birthDate' | 'phone'>) {
+  return {
+    birthDate: dateOnly(input.birthDate),
+    kanaSearch: toKanaSearchKey(`${input.familyNameKana}${input.givenNameKana}`),
+    nameSearch: toNameSearchKey(`${input.familyName}${input.givenName}`),
+    phoneDigits: input.phone ? input.phone.replace(/\D/g, '') || null : null,
+  };
+}
+
+/**
+ * Patients of the clinic who are probably the person being registered (same birth date and the same kana name, kanji
+ * name or phone). Shown before saving so the desk opens the existing chart instead of a second one. Audited as a search.
+ */
+export async function findLikelyDuplicates(input: FindDuplicatesInput, actor: Principal): Promise<PatientDto[]> {
+  await requirePermission(actor, 'patient.read');
+  const rows = await patientRepository.findLikelyDuplicates(db(), { clinicId: actor.clinicId }, duplicateKey(input));
+  const patients = rows.map(toPatientDto);
+  await recordAuditEventNow({
+    clinicId: actor.clinicId,
+    actor,
+    action: 'search',
+    resourceType: 'patient',
+    detail: { criteria: 'duplicate_check', resultPatientIds: patients.map((p) => p.id) },
+    ctx: actor.ctx,
+  });
+  return patients;
+}
+
+export async function registerPatient(input: RegisterPatientInput, actor: RecordWriter): Promise<PatientDto> {
+  await requireWritePermission(actor, 'patient.write');
   const scope = { clinicId: actor.clinicId };
   return runInTransaction(async (tx) => {
+    if (!input.duplicateAcknowledged) {
+      const duplicates = await patientRepository.findLikelyDuplicates(tx, scope, duplicateKey(input));
+      if (duplicates.length) {
+        const names = duplicates.map((d) => `No.${d.patientNumber} ${d.familyName} ${d.givenName}`).join('、');
+        throw new AppError('CONFLICT', `同じ人と思われる患者がすでに登録されています（${names}）。別の人であることを確認してから登録してください。`);
+      }
+    }
     const patientNumber = await patientRepository.allocatePatientNumber(tx, scope);
     const patient = await patientRepository.create(tx, {
       clinicId: actor.clinicId,
@@ -68,6 +103,7 @@ export async function registerPatient(input: RegisterPatientInput, actor: Actor)
     }
     await patientRepository.addRevision(tx, { ...ids, version: 1, changeType: 'create', snapshot: snapshot(input), changedById: actor.userId });
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'patient', resourceId: patient.id, patientId: patient.id, ctx: actor.ctx });
+    await notifySubscriptions(tx, actor.clinicId, 'patient', [patient.id]);
     const saved = await patientRepository.findById(tx, { ...scope, patientId: patient.id });
     return toPatientDto(saved!);
   });
@@ -90,9 +126,15 @@ function samePublicExpense(a: PatientDto['publicExpense'], b: RegisterPatientInp
     (a.validFrom ?? undefined) === b.validFrom && (a.validUntil ?? undefined) === b.validUntil;
 }
 
+/** The current version of a registered (not withdrawn) patient, or null; no audit (it reads no patient data). */
+export async function getPatientVersion(clinicId: string, patientId: string): Promise<number | null> {
+  const row = await patientRepository.findById(db(), { clinicId, patientId });
+  return row && !row.deletedAt ? row.version : null;
+}
+
 /** A new version; the previous one stays in PatientRevision. Refuses to overwrite someone else's newer edit. */
-export async function updatePatient(input: UpdatePatientInput, actor: Actor): Promise<PatientDto> {
-  await requirePermission(actor, 'patient.write');
+export async function updatePatient(input: UpdatePatientInput, actor: RecordWriter): Promise<PatientDto> {
+  await requireWritePermission(actor, 'patient.write');
   const { patientId, expectedVersion, reason, ...fields } = input;
   const scope = { clinicId: actor.clinicId, patientId };
   return runInTransaction(async (tx) => {
@@ -128,6 +170,7 @@ export async function updatePatient(input: UpdatePatientInput, actor: Actor): Pr
       return String((before as Record<string, unknown>)[key] ?? '') !== String(fields[key] ?? '');
     });
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'patient', resourceId: patientId, patientId, detail: { version, changedFields: changed }, ctx: actor.ctx });
+    await notifySubscriptions(tx, actor.clinicId, 'patient', [patientId]);
     return toPatientDto((await patientRepository.findById(tx, scope))!);
   });
 }
@@ -137,7 +180,7 @@ export async function updatePatient(input: UpdatePatientInput, actor: Actor): Pr
  * reason in the revision history and the audit trail. Refused once the patient has any clinical record or a visit that
  * was not cancelled: from then on the record is part of the chart and must stay findable.
  */
-export async function withdrawPatientRegistration(input: WithdrawPatientInput, actor: Actor): Promise<void> {
+export async function withdrawPatientRegistration(input: WithdrawPatientInput, actor: Principal): Promise<void> {
   await requirePermission(actor, 'patient.write');
   const scope = { clinicId: actor.clinicId, patientId: input.patientId };
   await runInTransaction(async (tx) => {
@@ -161,7 +204,7 @@ export async function withdrawPatientRegistration(input: WithdrawPatientInput, a
 }
 
 /** One patient of the actor's clinic; another clinic's id is the same 404 as a missing one. */
-export async function getPatient(patientId: string, actor: Actor, purpose: 'view' | 'chart' | 'edit' = 'view'): Promise<PatientDto> {
+export async function getPatient(patientId: string, actor: Principal, purpose: 'view' | 'chart' | 'edit' = 'view'): Promise<PatientDto> {
   await requirePermission(actor, 'patient.read');
   const row = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId });
   if (!row) {
@@ -191,11 +234,11 @@ export function parsePatientQuery(q: string): PatientSearchCriteria {
   return { kind: 'text', key: toKanaSearchKey(t) };
 }
 
-export async function searchPatients(input: SearchPatientsInput, actor: Actor): Promise<PatientDto[]> {
+export async function searchPatients(input: SearchPatientsInput, actor: Principal): Promise<PatientDto[]> {
   await requirePermission(actor, 'patient.read');
   const scope = { clinicId: actor.clinicId };
   const criteria = parsePatientQuery(input.q);
-  const ids = await patientRepository.searchIds(db(), scope, criteria, input.limit);
+  const ids = await patientRepository.searchIds(db(), scope, criteria, input.limit, input.offset);
   const rows = ids.length ? await patientRepository.findManyForList(db(), scope, ids) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const patients = ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toPatientDto);
@@ -204,7 +247,7 @@ export async function searchPatients(input: SearchPatientsInput, actor: Actor): 
     actor,
     action: 'search',
     resourceType: 'patient',
-    detail: { query: input.q, criteria: criteria.kind, resultPatientIds: patients.map((p) => p.id) },
+    detail: { query: input.q, criteria: criteria.kind, ...(input.offset ? { offset: input.offset } : {}), resultPatientIds: patients.map((p) => p.id) },
     ctx: actor.ctx,
   });
   return patients;
@@ -212,7 +255,7 @@ export async function searchPatients(input: SearchPatientsInput, actor: Actor): 
 
 export type PatientRevisionDto = { version: number; changeType: string; changedAt: string; changedById: string; reason: string | null; snapshot: unknown };
 
-export async function listPatientRevisions(patientId: string, actor: Actor): Promise<PatientRevisionDto[]> {
+export async function listPatientRevisions(patientId: string, actor: Principal): Promise<PatientRevisionDto[]> {
   await requirePermission(actor, 'patient.read');
   const scope = { clinicId: actor.clinicId, patientId };
   const patient = await patientRepository.findById(db(), scope);

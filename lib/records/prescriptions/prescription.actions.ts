@@ -3,8 +3,10 @@
 import { revalidatePath } from 'next/cache';
 import { defineAction, type ActionResult } from '@/lib/actions/define-action';
 import type { DrugSearchHit } from '@/lib/masters/master-search.repository';
+import { checkDrugOnAdd } from './drug-check.service';
 import {
   approvePrescriptionSchema,
+  checkDrugOnAddSchema,
   confirmPrescriptionSchema,
   drugSearchSchema,
   enteredInErrorSchema,
@@ -100,3 +102,5 @@ export const searchDrugsAction = defineAction(drugSearchSchema, (input, actor): 
 
 /** Every version of a prescription (newest first), for the 版の履歴 view. */
 export const listPrescriptionVersionsAction = defineAction(prescriptionRefSchema, (input, actor) => listPrescriptionVersions(input.prescriptionId, actor));
+
+export const checkDrugOnAddAction = defineAction(checkDrugOnAddSchema, (input, actor) => checkDrugOnAdd(input, actor));

@@ -65,9 +65,15 @@ export type PrescriptionDto = {
   approvedById: string | null;
   approvedAt: string | null;
   confirmedById: string | null;
+  /** the doctor who 確定d (or approved) this version: the 保険医 the 処方箋 names */
+  confirmedByName: string | null;
   confirmedAt: string | null;
   allergyOverrideReason: string | null;
   duplicateAcknowledged: boolean;
+  /** reason given to exceed a legal 投与日数 limit or the clinic's maximum */
+  limitOverrideReason: string | null;
+  /** 前回Do: lineages of the prescriptions this one continues (replaces) */
+  continuesLineageIds: string[];
   note: string | null;
   contentHash: string | null;
   changeReason: string | null;
@@ -140,9 +146,12 @@ export function toPrescriptionDto(p: PrescriptionRow, names: Map<string, string>
     approvedById: p.approvedById,
     approvedAt: p.approvedAt?.toISOString() ?? null,
     confirmedById: p.confirmedById,
+    confirmedByName: p.confirmedById ? (names.get(p.confirmedById) ?? null) : null,
     confirmedAt: p.confirmedAt?.toISOString() ?? null,
     allergyOverrideReason: p.allergyOverrideReason,
     duplicateAcknowledged: p.duplicateAcknowledged,
+    limitOverrideReason: p.limitOverrideReason,
+    continuesLineageIds: p.continuesLineageIds,
     note: p.note,
     contentHash: p.contentHash,
     changeReason: p.changeReason,
@@ -161,16 +170,29 @@ export type PrescriptionPrefillDto = {
   outOfHouse: boolean;
   note: string | null;
   items: PrescriptionItemInput[];
+  /** the prescriptions copied: the new one continues (replaces) them, so they are not its 重複投薬 */
+  continues: string[];
 };
 
-export function toPrefill(p: PrescriptionDto): PrescriptionPrefillDto {
+/**
+ * The editor content from one or more final prescriptions (前回Do: everything ordered at the last visit, oldest
+ * first): their Rp numbers follow on, the 院外/院内 and 備考 are the last one's.
+ */
+export function toPrefill(sources: PrescriptionDto | PrescriptionDto[]): PrescriptionPrefillDto {
+  const list = Array.isArray(sources) ? sources : [sources];
+  const last = list[list.length - 1]!;
+  let offset = 0;
+  const items = list.flatMap((p) => {
+    const base = offset;
+    offset += Math.max(0, ...p.items.map((i) => i.rpNumber));
+    return p.items.map((i) => prefillItem(i, base));
+  });
+  return { sourceId: last.id, sourceIssuedDate: last.issuedDate, outOfHouse: last.outOfHouse, note: last.note, items, continues: list.map((p) => p.id) };
+}
+
+function prefillItem(i: PrescriptionDto['items'][number], rpOffset: number): PrescriptionItemInput {
   return {
-    sourceId: p.id,
-    sourceIssuedDate: p.issuedDate,
-    outOfHouse: p.outOfHouse,
-    note: p.note,
-    items: p.items.map((i) => ({
-      rpNumber: i.rpNumber,
+      rpNumber: i.rpNumber + rpOffset,
       kind: i.kind,
       receiptCode: i.receiptCode ?? undefined,
       prescribeByGeneric: i.drugCodeSystem === 'generic',
@@ -184,7 +206,6 @@ export function toPrefill(p: PrescriptionDto): PrescriptionPrefillDto {
       times: i.times ?? undefined,
       genericSubstitutionAllowed: i.genericSubstitutionAllowed,
       comment: i.comment ?? undefined,
-    })),
   };
 }
 
@@ -225,3 +246,11 @@ export type PrescriptionActionResult<T> = ActionResult<T> | SafetyBlockedResult;
 export function isSafetyBlocked<T>(r: PrescriptionActionResult<T>): r is SafetyBlockedResult {
   return !r.ok && 'safety' in r;
 }
+
+/** What the editor learns the moment a drug is added: allergy matches, and how the clinic last prescribed it. */
+export type DrugOnAddDto = {
+  allergyConflicts: import('./safety-check').AllergyConflict[];
+  /** the drug's legal 投与日数 limit and the clinic's maximum: the editor checks the item against them as it changes */
+  limits: import('./duration-limits').DrugLimitInfo;
+  lastUse: Pick<import('./prescription.schema').PrescriptionItemInput, 'kind' | 'dose' | 'doseUnit' | 'doseBasis' | 'usageCode' | 'usageText' | 'days' | 'times'> | null;
+};

@@ -47,6 +47,14 @@ export const prescriptionRepository = {
       orderBy: [{ issuedDate: 'desc' }, { confirmedAt: 'desc' }, { createdAt: 'desc' }],
     }),
 
+  /** The final prescriptions of one visit, oldest first (前回Do copies everything ordered at the last visit). */
+  listFinalForVisit: (c: Client, scope: Scope & { patientId: string; visitId: string }) =>
+    c.prescription.findMany({
+      where: { clinicId: scope.clinicId, patientId: scope.patientId, visitId: scope.visitId, isLatest: true, status: 'final' },
+      include: withItems,
+      orderBy: [{ confirmedAt: 'asc' }, { createdAt: 'asc' }],
+    }),
+
   /** Final prescriptions issued on or after `since` (candidates for 「現在の処方」 and the 重複投薬 check). */
   listFinalSince: (c: Client, scope: Scope & { patientId: string; since: Date }) =>
     c.prescription.findMany({

@@ -63,6 +63,8 @@ const acknowledgements = {
   allergyOverrideReason: optionalText(500, 'アレルギー警告を承知で処方する理由'),
   /** the doctor has seen the 重複投薬 warning */
   duplicateAcknowledged: z.boolean().default(false),
+  /** required when an item exceeds a legal 投与日数 limit or the clinic's maximum (docs/decisions/0044, 0045) */
+  limitOverrideReason: optionalText(500, '上限を超えて処方する理由'),
 };
 
 export const savePrescriptionSchema = z
@@ -77,6 +79,8 @@ export const savePrescriptionSchema = z
     outOfHouse: z.boolean().default(true),
     note: optionalText(500, '備考'),
     changeReason: optionalText(200, '修正理由'),
+    /** 前回Do: the prescriptions this one continues (from the prefill); absent on an edit = keep what it continues */
+    continues: z.array(uuid('継続する処方')).max(20, '継続する処方は20件までです。').optional(),
     items: z.array(prescriptionItemSchema).min(1, '薬品を1つ以上入力してください。').max(60, '1回の処方は60品目までです。'),
     ...acknowledgements,
   })
@@ -116,3 +120,13 @@ export const drugSearchSchema = z
   })
   .strict();
 export type DrugSearchInput = z.input<typeof drugSearchSchema>;
+
+/** A drug just added to the editor: its allergy check and the clinic's last use of it (drug-check.service.ts). */
+export const checkDrugOnAddSchema = z
+  .object({
+    patientId: uuid('患者'),
+    receiptCode: z.string().regex(/^\d{9}$/, '医薬品コードが正しくありません。').optional(),
+    drugName: z.string().trim().max(200).default(''),
+  })
+  .strict();
+export type CheckDrugOnAddInput = z.input<typeof checkDrugOnAddSchema>;

@@ -5,6 +5,7 @@ import { db } from '@/lib/core/db';
 import { loadDemoMasters } from '@/lib/masters/demo-masters';
 import type { Actor } from '@/lib/auth/actor';
 import { actorFor, auditEventsFor, auditMark, clinicWithStaff, createPatient, createStaffUser } from '@/tests/helpers/factories';
+import { checkIn } from '@/lib/reception/visit.service';
 import type { PrescriptionItemInput, SavePrescriptionInput } from './prescription.schema';
 import {
   approvePrescription,
@@ -165,7 +166,7 @@ describe('create and 確定', () => {
   it('rejects a usage code of the wrong kind and a missing 日数 for 内服', async () => {
     const patient = await createPatient(a.receptionist);
     await expectCode(savePrescription(input(patient.id, [item(MUCOSTA, { kind: 'external', doseBasis: 'total' })]), a.doctor), 'INVALID_INPUT');
-    await expect(savePrescription(input(patient.id, [item(MUCOSTA, { days: undefined })]), a.doctor)).rejects.toThrow();
+    await expect(savePrescription(input(patient.id, [item(MUCOSTA, { days: undefined })]), a.doctor)).rejects.toThrow('内服は日数を入力してください。');
     expect(await db().prescription.count({ where: { clinicId: a.clinic.id, patientId: patient.id } })).toBe(0);
   });
 });
@@ -184,7 +185,8 @@ describe('safety checks', () => {
 
     const saved = await savePrescription(input(patient.id, [item(MUCOSTA), item(LOXONIN)], { intent: 'confirm', allergyOverrideReason: '過去の反応は軽微で本人同意済み' }), a.doctor);
     expect(saved).toMatchObject({ status: 'final', allergyOverrideReason: '過去の反応は軽微で本人同意済み' });
-    const [created] = await auditEventsFor(a.clinic.id, { patientId: patient.id, action: 'create', resourceType: 'prescription' });
+    // saved with 確定 at once: one event, the 確定 itself (lib/records/write-path.ts)
+    const [created] = await auditEventsFor(a.clinic.id, { patientId: patient.id, action: 'confirm', resourceType: 'prescription' });
     expect(created!.detail).toMatchObject({ allergyOverride: { allergyLineageIds: [allergy.lineageId], reasonGiven: true } });
     expect(JSON.stringify(created!.detail)).not.toContain('本人同意');
   });
@@ -290,6 +292,68 @@ describe('前回Do and copying a previous prescription', () => {
   });
 });
 
+describe('前回Do continues the running prescription (issue 13)', () => {
+  it('copies everything ordered at the last visit; the continuation replaces it and is not 重複投薬, other duplicates still are', async () => {
+    const patient = await createPatient(a.receptionist);
+    // an older prescription still running (another visit: no visit today yet)
+    const older = await savePrescription(input(patient.id, [item(GASTER, { days: 28 })], { intent: 'confirm' }), a.doctor);
+    await checkIn({ patientId: patient.id }, a.receptionist);
+    // the last visit ordered two prescriptions
+    const first = await savePrescription(input(patient.id, [item(MUCOSTA, { days: 14 })], { intent: 'confirm' }), a.doctor);
+    const second = await savePrescription(input(patient.id, [item(LOXONIN_TAPE, { kind: 'external', doseBasis: 'per_time', dose: 1, doseUnit: '枚', usageCode: undefined, usageText: '1日1回 腰部に貼付', days: undefined, times: 14 })], { intent: 'confirm' }), a.doctor);
+    expect(second.visitId).toBe(first.visitId);
+
+    const prefill = (await prefillPrescription({ patientId: patient.id }, a.doctor))!;
+    expect(prefill.continues).toEqual([first.id, second.id]);
+    expect(prefill.items.map((i) => [i.receiptCode, i.rpNumber])).toEqual([[MUCOSTA.receiptCode, 1], [LOXONIN_TAPE.receiptCode, 2]]);
+
+    // the same drugs again, continuing: no 重複投薬 warning, 確定 without acknowledging anything
+    const mark = await auditMark(a.clinic.id);
+    const cont = await savePrescription(input(patient.id, prefill.items, { intent: 'confirm', continues: prefill.continues }), a.doctor);
+    expect(cont).toMatchObject({ status: 'final', duplicateAcknowledged: false, continuesLineageIds: [first.lineageId, second.lineageId] });
+    const [event] = await auditEventsFor(a.clinic.id, { patientId: patient.id, action: 'confirm', resourceType: 'prescription' }, mark);
+    expect(event?.detail).toMatchObject({ continuesLineageIds: [first.lineageId, second.lineageId] });
+    // 「現在の処方」: the continued ones are replaced by it; the older one still runs
+    const panel = await getPrescriptionPanel(patient.id, a.doctor);
+    expect(panel.current.map((p) => p.id).sort()).toEqual([older.id, cont.id].sort());
+
+    // a duplicate of another running prescription is still reported, also with a continuation
+    const again = (await prefillPrescription({ patientId: patient.id }, a.doctor))!;
+    const dup = await safetyError(savePrescription(input(patient.id, [...again.items, item(GASTER, { rpNumber: 9 })], { intent: 'confirm', continues: again.continues }), a.doctor));
+    expect(dup.report.duplicates).toEqual([expect.objectContaining({ source: 'active_prescription', otherPrescriptionId: older.id })]);
+    // and without the continuation, the same drugs are duplicates of the running ones
+    const plain = await safetyError(savePrescription(input(patient.id, again.items, { intent: 'confirm' }), a.doctor));
+    expect(plain.report.duplicates.map((d) => d.otherPrescriptionId)).toContain(cont.id);
+  });
+
+  it('a draft or pending continuation keeps what it continues through 確定 and 承認; only this clinic\'s final prescriptions of this patient can be continued', async () => {
+    const patient = await createPatient(a.receptionist);
+    const running = await savePrescription(input(patient.id, [item(MUCOSTA, { days: 14 })], { intent: 'confirm' }), a.doctor);
+    const draft = await savePrescription(input(patient.id, [item(MUCOSTA)], { continues: [running.id] }), a.doctor);
+    expect(draft.continuesLineageIds).toEqual([running.lineageId]);
+    // edited without naming it again: still continues it
+    const edited = await savePrescription(input(patient.id, [item(MUCOSTA, { days: 10 })], { prescriptionId: draft.id }), a.doctor);
+    expect(edited.continuesLineageIds).toEqual([running.lineageId]);
+    expect(await confirmPrescription({ prescriptionId: draft.id }, a.doctor)).toMatchObject({ status: 'final', duplicateAcknowledged: false });
+
+    const pending = await savePrescription(input(patient.id, [item(MUCOSTA)], { responsibleDoctorId: a.doctor.userId, continues: [draft.id] }), a.nurse);
+    expect(await approvePrescription({ prescriptionId: pending.id }, a.doctor)).toMatchObject({ status: 'final', duplicateAcknowledged: false });
+
+    const other = await createPatient(a.receptionist);
+    const othersRx = await savePrescription(input(other.id, [item(GASTER)], { intent: 'confirm' }), a.doctor);
+    const openDraft = await savePrescription(input(patient.id, [item(GASTER)]), a.doctor);
+    // another clinic (its own: clinic b must stay empty for the tenancy test below)
+    const c = await clinicWithStaff();
+    const bPatient = await createPatient(c.receptionist);
+    const bRx = await savePrescription(input(bPatient.id, [item(MUCOSTA)], { intent: 'confirm' }), c.doctor);
+    for (const id of [othersRx.id, openDraft.id, bRx.id, randomUUID()]) {
+      await expectCode(savePrescription(input(patient.id, [item(MUCOSTA)], { intent: 'confirm', continues: [id] }), a.doctor), 'INVALID_INPUT');
+    }
+    // clinic B cannot continue clinic A's prescription either
+    await expectCode(savePrescription(input(bPatient.id, [item(MUCOSTA)], { continues: [running.id] }), c.doctor), 'INVALID_INPUT');
+  });
+});
+
 describe('代行入力 (nurse proxy)', () => {
   it('is pending for the named doctor: cannot be 確定d or printed; only that doctor approves', async () => {
     const patient = await createPatient(a.receptionist);
@@ -331,9 +395,9 @@ describe('真正性: versions, immutability, 取消', () => {
   it('a final prescription cannot be changed in the database; an edit is version 2 and both stay readable', async () => {
     const patient = await createPatient(a.receptionist);
     const v1 = await savePrescription(input(patient.id, [item(MUCOSTA)], { intent: 'confirm' }), a.doctor);
-    await expect(db().prescription.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } }, data: { note: '改ざん' } })).rejects.toThrow();
-    await expect(db().prescriptionItem.updateMany({ where: { clinicId: a.clinic.id, prescriptionId: v1.id }, data: { days: 99 } })).rejects.toThrow();
-    await expect(db().prescription.delete({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } } })).rejects.toThrow();
+    await expect(db().prescription.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } }, data: { note: '改ざん' } })).rejects.toThrow(/is final \(確定\) and cannot be modified/);
+    await expect(db().prescriptionItem.updateMany({ where: { clinicId: a.clinic.id, prescriptionId: v1.id }, data: { days: 99 } })).rejects.toThrow(/cannot change after it left draft/);
+    await expect(db().prescription.delete({ where: { clinicId_id: { clinicId: a.clinic.id, id: v1.id } } })).rejects.toThrow(/is not a draft and cannot be deleted/);
 
     await expectCode(savePrescription(input(patient.id, [item(MUCOSTA, { days: 14 })], { prescriptionId: v1.id, intent: 'confirm' }), a.doctor), 'INVALID_INPUT');
     await expectCode(savePrescription(input(patient.id, [item(MUCOSTA, { days: 14 })], { prescriptionId: v1.id, changeReason: '日数変更' }), a.doctor), 'PRECONDITION_FAILED');
@@ -359,7 +423,7 @@ describe('真正性: versions, immutability, 取消', () => {
     const panel = await getPrescriptionPanel(patient.id, a.doctor);
     expect(panel.current).toEqual([]);
     expect(panel.history.map((p) => p.status)).toEqual(['entered_in_error']);
-    expect((await auditEventsFor(a.clinic.id, { patientId: patient.id, action: 'delete' }))[0]!.detail).toMatchObject({ enteredInError: true });
+    expect((await auditEventsFor(a.clinic.id, { patientId: patient.id, action: 'delete' }))[0]!.detail).toMatchObject({ intent: 'cancel', status: 'entered_in_error', previousId: v1.id });
   });
 
   it('a draft can be discarded', async () => {
@@ -386,6 +450,17 @@ describe('permissions and tenant isolation', () => {
     ]);
   });
 
+  it("a prescription id saved under another patient of the same clinic is NOT_FOUND and changes nothing (issue 9 item 22)", async () => {
+    const [patient, other] = [await createPatient(a.receptionist), await createPatient(a.receptionist)];
+    const draft = await savePrescription(input(patient.id, [item(GASTER)]), a.doctor);
+    const final = await savePrescription(input(patient.id, [item(MUCOSTA)], { intent: 'confirm' }), a.doctor);
+    await expectCode(savePrescription(input(other.id, [item(GASTER, { days: 14 })], { prescriptionId: draft.id }), a.doctor), 'NOT_FOUND');
+    await expectCode(savePrescription(input(other.id, [item(MUCOSTA, { days: 14 })], { prescriptionId: final.id, intent: 'confirm', changeReason: '日数変更' }), a.doctor), 'NOT_FOUND');
+    expect(await db().prescription.count({ where: { clinicId: a.clinic.id, patientId: other.id } })).toBe(0);
+    const rows = await db().prescription.findMany({ where: { clinicId: a.clinic.id, patientId: patient.id }, include: { items: true } });
+    expect(rows.map((r) => [r.version, r.isLatest, r.items[0]!.days])).toEqual([[1, true, 7], [1, true, 7]]);
+  });
+
   it('another clinic gets NOT_FOUND and changes nothing', async () => {
     const patient = await createPatient(a.receptionist);
     const draft = await savePrescription(input(patient.id, [item(GASTER)]), a.doctor);
@@ -403,6 +478,31 @@ describe('permissions and tenant isolation', () => {
   });
 });
 
+describe('one 代行入力 rule (issue 9 item 8)', () => {
+  it("another doctor can neither 確定 a pending 代行入力 through savePrescription nor edit a colleague's draft; the print names the 確定 doctor", async () => {
+    const patient = await createPatient(a.receptionist);
+    const pending = await savePrescription(input(patient.id, [item(MUCOSTA)], { responsibleDoctorId: a.doctor.userId }), a.nurse);
+    // the bypass: doctor B saving the pending id with intent confirm used to make v2 final with B as 確定者, A as author
+    await expectCode(savePrescription(input(patient.id, [item(MUCOSTA)], { prescriptionId: pending.id, intent: 'confirm' }), doctor2), 'FORBIDDEN');
+    await expectCode(savePrescription(input(patient.id, [item(MUCOSTA)], { prescriptionId: pending.id }), doctor2), 'FORBIDDEN');
+    expect(await db().prescription.count({ where: { clinicId: a.clinic.id, lineageId: pending.lineageId } })).toBe(1);
+
+    const draftOfA = await savePrescription(input(patient.id, [item(REBAMIPIDE)]), a.doctor);
+    await expectCode(savePrescription(input(patient.id, [item(MUCOSTA)], { prescriptionId: draftOfA.id }), doctor2), 'FORBIDDEN');
+    await expectCode(savePrescription(input(patient.id, [item(MUCOSTA)], { prescriptionId: draftOfA.id, intent: 'confirm' }), doctor2), 'FORBIDDEN');
+    expect(await db().prescription.findFirstOrThrow({ where: { clinicId: a.clinic.id, id: draftOfA.id } })).toMatchObject({ status: 'draft', entererId: a.doctor.userId });
+
+    // the named doctor finishes it with a change: the print names the doctor who 確定d, who is also the author
+    const finished = await savePrescription(input(patient.id, [item(MUCOSTA, { days: 14 })], { prescriptionId: pending.id, intent: 'confirm' }), a.doctor);
+    expect(finished).toMatchObject({ status: 'final', authorId: a.doctor.userId, confirmedById: a.doctor.userId, approvedById: a.doctor.userId });
+    const print = await getPrescriptionForPrint({ patientId: patient.id, prescriptionId: finished.id }, a.doctor);
+    expect(print.doctorName).toBe(a.doctor.displayName);
+    expect(print.doctorName).toBe(finished.confirmedByName);
+    // 錠 carries its MERIT-9 unit code next to the free text
+    expect(await db().prescriptionItem.findFirstOrThrow({ where: { clinicId: a.clinic.id, prescriptionId: finished.id } })).toMatchObject({ doseUnit: '錠', doseUnitCode: 'TAB' });
+  });
+});
+
 describe('print', () => {
   it('returns the 院外処方箋 data of a final prescription and audits the print', async () => {
     const patient = await createPatient(a.receptionist);
@@ -411,7 +511,7 @@ describe('print', () => {
     const final = await confirmPrescription({ prescriptionId: draft.id }, a.doctor);
     await expectCode(getPrescriptionForPrint({ patientId: patient.id, prescriptionId: final.id }, a.nurse), 'FORBIDDEN');
     const print = await getPrescriptionForPrint({ patientId: patient.id, prescriptionId: final.id }, a.doctor);
-    expect(print.patient).toMatchObject({ fullName: patient.fullName, insurance: { insurerNumber: '06131234' } });
+    expect(print.patient).toMatchObject({ fullName: patient.fullName, insurance: { insurerNumber: '06131239' } });
     expect(print.clinic.institutionNumber).toBe(a.clinic.institutionNumber);
     expect(print.doctorName).toBe(a.doctor.displayName);
     expect(print.prescription.items[0]!.genericSubstitutionAllowed).toBe(false);

@@ -10,9 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { dateOnly, isoDate, todayJst } from '@/lib/core/dates';
-import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
-import type { Actor } from '@/lib/auth/actor';
-import { requirePermission } from '@/lib/auth/guards';
+import { recordAuditEventNow } from '@/lib/audit/audit';
+import { parseInput } from '@/lib/core/zod';
+import { appendRecordVersion, createRecord, discardDraftPrescription, finalizeRecord, updateDraftRecord } from '@/lib/records/write-path';
+import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { can } from '@/lib/permissions/permissions';
 import { getDrugsByCodes, listUsages, searchDrugs, type DrugSearchHit, type UsageDto } from '@/lib/masters/master-search.repository';
 import { ingredientLabel } from '@/lib/records/allergies/ingredient-label';
@@ -35,6 +36,7 @@ import {
   type PrescriptionRow,
 } from './prescription.dto';
 import { prescriptionContentHash } from './prescription-hash';
+import { merit9UnitCode } from './prescription.constants';
 import { staffRepository } from '@/lib/staff/staff.repository';
 import {
   approvePrescriptionSchema,
@@ -60,6 +62,7 @@ import {
   type CheckedItem,
   type SafetyReport,
 } from './safety-check';
+import { checkPrescriptionLimits, type LimitCheckedItem } from './limit-check';
 
 const RESOURCE = 'prescription';
 /** Final prescriptions issued within this many days are looked at for 「現在の処方」 and 重複投薬 (max 365 days + margin). */
@@ -68,7 +71,7 @@ const ACTIVE_LOOKBACK_DAYS = 400;
 type WriterMode = 'doctor' | 'proxy';
 
 /** prescription.write (doctor) or prescription.proxy (nurse 代行入力); the denial is audited as prescription.proxy. */
-async function requireWriter(actor: Actor): Promise<WriterMode> {
+async function requireWriter(actor: Principal): Promise<WriterMode> {
   if (can(actor.role, 'prescription.write')) return 'doctor';
   await requirePermission(actor, 'prescription.proxy');
   return 'proxy';
@@ -144,6 +147,7 @@ async function resolveItems(items: PrescriptionItemInput[]): Promise<ResolvedIte
       drugName,
       dose: item.dose,
       doseUnit: item.doseUnit,
+      doseUnitCode: merit9UnitCode(item.doseUnit),
       doseBasis: item.doseBasis,
       usageCode: item.usageCode ?? null,
       usageText,
@@ -157,11 +161,11 @@ async function resolveItems(items: PrescriptionItemInput[]): Promise<ResolvedIte
   return out;
 }
 
-/** Runs both checks inside the transaction; throws SafetyCheckError unless acknowledged. */
+/** Runs every check inside the transaction (allergy, 重複投薬, 投与日数 limits); throws SafetyCheckError unless acknowledged. */
 async function runSafetyChecks(
   tx: Tx,
-  scope: { clinicId: string; patientId: string; excludeLineageId?: string },
-  items: { drugName: string; yjCode: string | null; receiptCode: string | null }[],
+  scope: { clinicId: string; patientId: string; excludeLineageId?: string; continuesLineageIds?: readonly string[] },
+  items: (LimitCheckedItem & { yjCode: string | null })[],
   ack: Acknowledgements,
 ) {
   // the ingredient of each item, for the by-name allergy match (the master is global: read on this transaction)
@@ -173,27 +177,49 @@ async function runSafetyChecks(
   const allergies = await listActiveMedicationAllergies(tx, { clinicId: scope.clinicId, patientId: scope.patientId });
   const today = todayJst();
   const finals = await prescriptionRepository.listFinalSince(tx, { ...scope, since: daysAgo(today, ACTIVE_LOOKBACK_DAYS) });
+  // 前回Do: a running prescription continued by this one, or by another 確定 one, is replaced by it, not taken alongside it
+  const replaced = new Set([...(scope.continuesLineageIds ?? []), ...finals.filter((p) => p.lineageId !== scope.excludeLineageId).flatMap((p) => p.continuesLineageIds)]);
   const active: ActiveItem[] = [];
   for (const p of finals) {
-    if (p.lineageId === scope.excludeLineageId) continue;
+    if (p.lineageId === scope.excludeLineageId || replaced.has(p.lineageId)) continue;
     const issued = isoDate(p.issuedDate);
     for (const it of p.items) {
       const until = itemActiveUntil(issued, it);
       if (until >= today) active.push({ prescriptionId: p.id, lineageId: p.lineageId, issuedDate: issued, activeUntil: until, drugName: it.drugName, yjCode: it.yjCode });
     }
   }
-  const report: SafetyReport = { allergyConflicts: checkAllergies(checked, allergies), duplicates: checkDuplicates(checked, active) };
+  const limits = (await checkPrescriptionLimits(tx, scope.clinicId, items, today)).filter((f) => f.kind === 'exceeds');
+  const report: SafetyReport = { allergyConflicts: checkAllergies(checked, allergies), duplicates: checkDuplicates(checked, active), limits };
   const stored = enforceAcknowledgements(report, ack);
   return { report, stored };
 }
 
+/**
+ * The lineages a 前回Do continues, from the prescription ids the prefill named: each must be a 確定 prescription of
+ * this patient in this clinic (anything else is the same INVALID_INPUT, another clinic's id included).
+ */
+async function continuedLineages(tx: Tx, scope: { clinicId: string; patientId: string; ids: string[]; ownLineageId?: string }): Promise<string[]> {
+  const lineages = new Set<string>();
+  for (const id of new Set(scope.ids)) {
+    const row = await prescriptionRepository.findById(tx, { clinicId: scope.clinicId, prescriptionId: id });
+    if (!row || row.patientId !== scope.patientId || row.status !== 'final') {
+      throw invalid({ continues: '継続元の処方が見つかりません。前回Doをやり直してください。' });
+    }
+    if (row.lineageId !== scope.ownLineageId) lineages.add(row.lineageId);
+  }
+  return [...lineages];
+}
+
 /** Audit detail of the checks: ids and counts only, never the free-text reason. */
-function safetyDetail(report: SafetyReport, stored: { allergyOverrideReason: string | null; duplicateAcknowledged: boolean }) {
+function safetyDetail(report: SafetyReport, stored: { allergyOverrideReason: string | null; duplicateAcknowledged: boolean; limitOverrideReason: string | null }) {
   return {
     ...(report.allergyConflicts.length
       ? { allergyOverride: { allergyLineageIds: [...new Set(report.allergyConflicts.map((c) => c.allergyLineageId))], reasonGiven: !!stored.allergyOverrideReason } }
       : {}),
     ...(report.duplicates.length ? { duplicateAcknowledged: stored.duplicateAcknowledged, duplicateCount: report.duplicates.length } : {}),
+    ...(report.limits.length
+      ? { limitOverride: { itemIndexes: [...new Set(report.limits.map((f) => f.itemIndex))], sources: [...new Set(report.limits.map((f) => f.source))], reasonGiven: !!stored.limitOverrideReason } }
+      : {}),
   };
 }
 
@@ -204,13 +230,13 @@ async function withNames(rows: PrescriptionRow[], clinicId: string): Promise<Pre
 const one = async (row: PrescriptionRow, clinicId: string) => (await withNames([row], clinicId))[0]!;
 
 /** Drug search as you type (brand / generic name, kana). Master read: no patient data, not audited. */
-export async function searchDrugsForPrescription(input: DrugSearchInput, actor: Actor): Promise<DrugSearchHit[]> {
+export async function searchDrugsForPrescription(input: DrugSearchInput, actor: Principal): Promise<DrugSearchHit[]> {
   await requirePermission(actor, 'chart.read');
-  const { q, limit } = drugSearchSchema.parse(input);
+  const { q, limit } = parseInput(drugSearchSchema, input);
   return searchDrugs(q, limit);
 }
 
-export async function listUsageOptions(actor: Actor): Promise<UsageDto[]> {
+export async function listUsageOptions(actor: Principal): Promise<UsageDto[]> {
   await requirePermission(actor, 'chart.read');
   return listUsages();
 }
@@ -219,9 +245,9 @@ export async function listUsageOptions(actor: Actor): Promise<UsageDto[]> {
  * 保存 / 確定 / 代行入力. Without prescriptionId: a new prescription. With it: a draft is updated in place; a final or
  * pending one gets version n+1 (an edit of a final one needs a reason and is 確定 at once).
  */
-export async function savePrescription(raw: SavePrescriptionInput, actor: Actor): Promise<PrescriptionDto> {
+export async function savePrescription(raw: SavePrescriptionInput, actor: Principal): Promise<PrescriptionDto> {
   const mode = await requireWriter(actor);
-  const input = savePrescriptionSchema.parse(raw);
+  const input = parseInput(savePrescriptionSchema, raw);
   if (input.intent === 'confirm') await requirePermission(actor, 'prescription.confirm');
   if (mode === 'proxy' && !input.responsibleDoctorId) throw invalid({ responsibleDoctorId: '代行入力では承認する医師を選択してください。' });
   const status: RecordStatus = mode === 'proxy' ? 'pending_approval' : input.intent === 'confirm' ? 'final' : 'draft';
@@ -241,39 +267,40 @@ export async function savePrescription(raw: SavePrescriptionInput, actor: Actor)
     if (existing && !existing.isLatest) throw new AppError('CONFLICT', 'この処方には新しい版があります。画面を再読み込みしてから編集し直してください。');
     if (existing?.status === 'entered_in_error') throw new AppError('CONFLICT', '取消済みの処方は修正できません。');
     if (existing?.status === 'draft' && mode === 'proxy') throw new AppError('FORBIDDEN', '医師の下書きは代行入力で修正できません。');
+    // one rule for every record type (as for notes): a draft belongs to its doctor, a 代行入力 is finished only by the
+    // doctor it names (issue 9 item 8)
+    if (existing?.status === 'draft' && existing.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは編集・確定できません。');
+    if (existing?.status === 'pending_approval' && mode === 'doctor' && existing.authorId !== actor.userId) {
+      throw new AppError('FORBIDDEN', '代行入力の処方は、承認者として指定された医師のみ修正・承認できます。');
+    }
     if (existing?.status === 'final') {
       if (mode === 'proxy') throw new AppError('FORBIDDEN', '確定済みの処方の修正は医師が行います。');
       if (status !== 'final') throw new AppError('PRECONDITION_FAILED', '確定済みの処方の修正は「確定」で保存してください（新しい版になります）。');
       if (!input.changeReason) throw invalid({ changeReason: '確定済みの処方を修正する理由を入力してください。' });
     }
 
-    const { report, stored } = await runSafetyChecks(tx, { ...scope, excludeLineageId: existing?.lineageId }, items, input);
-    const audit = { clinicId: actor.clinicId, actor, resourceType: RESOURCE, patientId: input.patientId, ctx: actor.ctx };
-    const content = { outOfHouse: input.outOfHouse, note: input.note ?? null, ...stored };
+    const continuesLineageIds = input.continues
+      ? await continuedLineages(tx, { ...scope, ids: input.continues, ownLineageId: existing?.lineageId })
+      : existing?.continuesLineageIds ?? [];
+    const { report, stored } = await runSafetyChecks(tx, { ...scope, excludeLineageId: existing?.lineageId, continuesLineageIds }, items, input);
+    const content = { outOfHouse: input.outOfHouse, note: input.note ?? null, continuesLineageIds, ...stored };
+    const facts = { itemCount: items.length, ...(continuesLineageIds.length ? { continuesLineageIds } : {}), ...safetyDetail(report, stored) };
 
     if (existing?.status === 'draft') {
-      const count = await prescriptionRepository.updateDraft(tx, { clinicId: actor.clinicId, prescriptionId: existing.id }, { ...content, issuedDate: today, visitId: existing.visitId ?? visit?.id ?? null }, items);
-      if (count !== 1) throw new AppError('CONFLICT', '他の職員がこの処方を先に更新しました。画面を再読み込みしてください。');
-      await recordAuditEvent(tx, { ...audit, action: 'update', resourceId: existing.id, detail: { version: existing.version, status: 'draft', itemCount: items.length, ...safetyDetail(report, stored) } });
+      const header = { ...content, issuedDate: today, visitId: existing.visitId ?? visit?.id ?? null };
+      await updateDraftRecord(tx, actor, { kind: 'prescription', current: existing, header, items }, facts);
       if (status === 'final') {
-        const hash = prescriptionContentHash({ ...existing, ...content, issuedDate: today }, items);
-        const { count: done } = await prescriptionRepository.transition(tx, { clinicId: actor.clinicId, prescriptionId: existing.id, from: 'draft' }, { status: 'final', confirmedById: actor.userId, confirmedAt: new Date(), contentHash: hash });
-        if (done !== 1) throw new AppError('CONFLICT', '他の職員がこの処方を先に確定しました。');
-        await recordAuditEvent(tx, { ...audit, action: 'confirm', resourceId: existing.id, detail: { version: existing.version, contentHash: hash, ...safetyDetail(report, stored) } });
+        const contentHash = prescriptionContentHash({ ...existing, ...header }, items);
+        const data = { confirmedById: actor.userId, confirmedAt: new Date(), contentHash };
+        await finalizeRecord(tx, actor, 'confirm', { kind: 'prescription', current: existing, from: 'draft', data }, { contentHash, ...facts });
       }
       return (await prescriptionRepository.findById(tx, { clinicId: actor.clinicId, prescriptionId: existing.id }))!;
     }
 
-    const lineageId = existing?.lineageId ?? randomUUID();
-    const version = (existing?.version ?? 0) + 1;
-    if (existing) {
-      const { count } = await prescriptionRepository.markSuperseded(tx, { clinicId: actor.clinicId, prescriptionId: existing.id });
-      if (count !== 1) throw new AppError('CONFLICT', '他の職員がこの処方を先に更新しました。画面を再読み込みしてください。');
-    }
     const header = {
       id: randomUUID(),
-      lineageId,
-      version,
+      lineageId: existing?.lineageId ?? randomUUID(),
+      version: (existing?.version ?? 0) + 1,
       patientId: input.patientId,
       visitId: visit?.id ?? existing?.visitId ?? null,
       status,
@@ -284,33 +311,30 @@ export async function savePrescription(raw: SavePrescriptionInput, actor: Actor)
       changeReason: existing ? input.changeReason ?? '代行入力の修正' : null,
       supersedesId: existing?.id ?? null,
     };
-    const final: { confirmedById?: string; confirmedAt?: Date; contentHash?: string; approvedById?: string; approvedAt?: Date } = status === 'final'
+    const now = new Date();
+    const final = status === 'final'
       ? {
           confirmedById: actor.userId,
-          confirmedAt: new Date(),
+          confirmedAt: now,
           contentHash: prescriptionContentHash(header, items),
           // a doctor finishing a nurse's 代行入力 with changes approves it at the same time
-          ...(existing?.status === 'pending_approval' ? { approvedById: actor.userId, approvedAt: new Date() } : {}),
+          ...(existing?.status === 'pending_approval' ? { approvedById: actor.userId, approvedAt: now } : {}),
         }
       : {};
-    const created = await prescriptionRepository.create(tx, { clinicId: actor.clinicId }, { ...header, ...final }, items);
-    await recordAuditEvent(tx, {
-      ...audit,
-      action: existing ? 'update' : 'create',
-      resourceId: created.id,
-      detail: { lineageId, version, status, itemCount: items.length, ...(existing ? { supersedesId: existing.id } : {}), ...(mode === 'proxy' ? { proxyFor: authorId } : {}), ...safetyDetail(report, stored) },
-    });
-    if (status === 'final') {
-      await recordAuditEvent(tx, { ...audit, action: existing?.status === 'pending_approval' ? 'approve' : 'confirm', resourceId: created.id, detail: { lineageId, version, contentHash: final.contentHash } });
-    }
+    const data = { header: { ...header, ...final }, items };
+    const written = { ...facts, ...(mode === 'proxy' ? { proxyFor: authorId } : {}), ...('contentHash' in final ? { contentHash: final.contentHash } : {}) };
+    // what the doctor did decides the intent: 確定 at once, 承認 of a 代行入力 with changes, or a new version / record
+    const created = !existing
+      ? await createRecord(tx, actor, 'prescription', data, written, status === 'final' ? 'confirm' : 'create')
+      : await appendRecordVersion(tx, actor, 'prescription', existing.status === 'pending_approval' && status === 'final' ? 'approve' : 'version', existing, data, written);
     return (await prescriptionRepository.findById(tx, { clinicId: actor.clinicId, prescriptionId: created.id }))!;
   });
   return one(row, actor.clinicId);
 }
 
 /** Shared by 確定 (draft) and 承認 (pending_approval): checks again, then draft/pending → final. */
-async function finalise(kind: 'confirm' | 'approve', raw: ConfirmPrescriptionInput, actor: Actor): Promise<PrescriptionDto> {
-  const input = (kind === 'confirm' ? confirmPrescriptionSchema : approvePrescriptionSchema).parse(raw);
+async function finalise(kind: 'confirm' | 'approve', raw: ConfirmPrescriptionInput, actor: Principal): Promise<PrescriptionDto> {
+  const input = parseInput(kind === 'confirm' ? confirmPrescriptionSchema : approvePrescriptionSchema, raw);
   const row = await runInTransaction(async (tx) => {
     const scope = { clinicId: actor.clinicId, prescriptionId: input.prescriptionId };
     const existing = await prescriptionRepository.findById(tx, scope);
@@ -323,23 +347,27 @@ async function finalise(kind: 'confirm' | 'approve', raw: ConfirmPrescriptionInp
       if (existing.status !== 'pending_approval') throw new AppError('CONFLICT', 'この処方は承認待ちではありません。');
       if (existing.authorId !== actor.userId) throw new AppError('FORBIDDEN', '承認者として指定された医師のみ承認できます。');
     }
-    const { report, stored } = await runSafetyChecks(tx, { clinicId: actor.clinicId, patientId: existing.patientId, excludeLineageId: existing.lineageId }, existing.items, input);
+    const { report, stored } = await runSafetyChecks(
+      tx,
+      { clinicId: actor.clinicId, patientId: existing.patientId, excludeLineageId: existing.lineageId, continuesLineageIds: existing.continuesLineageIds },
+      existing.items,
+      input,
+    );
     const today = dateOnly(todayJst());
     const hash = prescriptionContentHash({ ...existing, issuedDate: today }, existing.items);
     const now = new Date();
-    const { count } = await prescriptionRepository.transition(tx, { ...scope, from: existing.status }, {
-      status: 'final',
+    const data = {
       issuedDate: today,
       ...stored,
       confirmedById: actor.userId,
       confirmedAt: now,
       contentHash: hash,
       ...(kind === 'approve' ? { approvedById: actor.userId, approvedAt: now } : {}),
-    });
-    if (count !== 1) throw new AppError('CONFLICT', '他の職員がこの処方を先に更新しました。画面を再読み込みしてください。');
-    await recordAuditEvent(tx, {
-      clinicId: actor.clinicId, actor, action: kind, resourceType: RESOURCE, resourceId: existing.id, patientId: existing.patientId, ctx: actor.ctx,
-      detail: { lineageId: existing.lineageId, version: existing.version, contentHash: hash, ...(kind === 'approve' ? { entererId: existing.entererId } : {}), ...safetyDetail(report, stored) },
+    };
+    await finalizeRecord(tx, actor, kind, { kind: 'prescription', current: existing, from: oneOf(RECORD_STATUSES, existing.status), data }, {
+      contentHash: hash,
+      ...(kind === 'approve' ? { entererId: existing.entererId } : {}),
+      ...safetyDetail(report, stored),
     });
     return (await prescriptionRepository.findById(tx, scope))!;
   });
@@ -347,13 +375,13 @@ async function finalise(kind: 'confirm' | 'approve', raw: ConfirmPrescriptionInp
 }
 
 /** 確定 of a doctor's draft. */
-export async function confirmPrescription(input: ConfirmPrescriptionInput, actor: Actor): Promise<PrescriptionDto> {
+export async function confirmPrescription(input: ConfirmPrescriptionInput, actor: Principal): Promise<PrescriptionDto> {
   await requirePermission(actor, 'prescription.confirm');
   return finalise('confirm', input, actor);
 }
 
 /** 承認 of a nurse's 代行入力, by the named doctor only. */
-export async function approvePrescription(input: ApprovePrescriptionInput, actor: Actor): Promise<PrescriptionDto> {
+export async function approvePrescription(input: ApprovePrescriptionInput, actor: Principal): Promise<PrescriptionDto> {
   await requirePermission(actor, 'prescription.confirm');
   return finalise('approve', input, actor);
 }
@@ -362,9 +390,9 @@ export async function approvePrescription(input: ApprovePrescriptionInput, actor
  * 取消 (入力誤り): version n+1 with status entered_in_error and the reason; the items are kept as they were.
  * A draft that never left the doctor's hands is simply discarded.
  */
-export async function markPrescriptionEnteredInError(raw: EnteredInErrorInput, actor: Actor): Promise<PrescriptionDto | null> {
+export async function markPrescriptionEnteredInError(raw: EnteredInErrorInput, actor: Principal): Promise<PrescriptionDto | null> {
   const mode = await requireWriter(actor);
-  const input = enteredInErrorSchema.parse(raw);
+  const input = parseInput(enteredInErrorSchema, raw);
   const row = await runInTransaction(async (tx) => {
     const scope = { clinicId: actor.clinicId, prescriptionId: input.prescriptionId };
     const existing = await prescriptionRepository.findById(tx, scope);
@@ -374,22 +402,15 @@ export async function markPrescriptionEnteredInError(raw: EnteredInErrorInput, a
     if (mode === 'proxy' && (existing.status !== 'pending_approval' || existing.entererId !== actor.userId)) {
       throw new AppError('FORBIDDEN', '代行入力で取消できるのは自分が入力した承認待ちの処方だけです。');
     }
-    const audit = { clinicId: actor.clinicId, actor, action: 'delete' as const, resourceType: RESOURCE, patientId: existing.patientId, ctx: actor.ctx };
     if (existing.status === 'draft') {
-      await prescriptionRepository.deleteDraft(tx, scope);
-      await recordAuditEvent(tx, { ...audit, resourceId: existing.id, detail: { lineageId: existing.lineageId, draftDiscarded: true } });
+      await discardDraftPrescription(tx, actor, existing);
       return null;
     }
-    const { count } = await prescriptionRepository.markSuperseded(tx, scope);
-    if (count !== 1) throw new AppError('CONFLICT', '他の職員がこの処方を先に更新しました。画面を再読み込みしてください。');
     const { id: _id, clinicId: _c, items, createdAt: _ca, supersededAt: _sa, isLatest: _il, ...rest } = existing;
-    const created = await prescriptionRepository.create(
-      tx,
-      { clinicId: actor.clinicId },
-      { ...rest, id: randomUUID(), version: existing.version + 1, status: 'entered_in_error', entererId: actor.userId, changeReason: input.reason, supersedesId: existing.id },
-      items.map(({ id: _i, clinicId: _cc, prescriptionId: _p, ...item }) => item),
-    );
-    await recordAuditEvent(tx, { ...audit, resourceId: created.id, detail: { lineageId: existing.lineageId, version: created.version, enteredInError: true, supersedesId: existing.id } });
+    const created = await appendRecordVersion(tx, actor, 'prescription', 'cancel', existing, {
+      header: { ...rest, id: randomUUID(), version: existing.version + 1, status: 'entered_in_error', entererId: actor.userId, changeReason: input.reason, supersedesId: existing.id },
+      items: items.map(({ id: _i, clinicId: _cc, prescriptionId: _p, ...item }) => item),
+    });
     return (await prescriptionRepository.findById(tx, { clinicId: actor.clinicId, prescriptionId: created.id }))!;
   });
   return row ? one(row, actor.clinicId) : null;
@@ -402,7 +423,7 @@ export const PANEL_HISTORY_LIMIT = 10;
  * The chart panel: current (final, days not run out), the latest PANEL_HISTORY_LIMIT prescriptions (latest version of
  * each, plus every open 下書き/承認待ち) and how many there are in all, doctors for 代行入力.
  */
-export async function getPrescriptionPanel(patientId: string, actor: Actor): Promise<PrescriptionPanelDto & { historyTotal: number }> {
+export async function getPrescriptionPanel(patientId: string, actor: Principal): Promise<PrescriptionPanelDto & { historyTotal: number }> {
   await requirePermission(actor, 'chart.read');
   const scope = { clinicId: actor.clinicId, patientId };
   if (!(await patientRepository.findById(db(), scope))) throw notFound();
@@ -420,14 +441,16 @@ export async function getPrescriptionPanel(patientId: string, actor: Actor): Pro
     (a, b) => b.issuedDate.getTime() - a.issuedDate.getTime() || b.createdAt.getTime() - a.createdAt.getTime(),
   );
   const [history, currentAll] = await Promise.all([withNames(historyRows, actor.clinicId), withNames(finals, actor.clinicId)]);
-  const current = currentAll.filter((p) => p.activeUntil >= today);
+  // a running prescription that a 確定 前回Do continues has been replaced by it
+  const replaced = new Set(currentAll.flatMap((p) => p.continuesLineageIds));
+  const current = currentAll.filter((p) => p.activeUntil >= today && !replaced.has(p.lineageId));
   const shownIds = [...new Set([...history, ...current].map((p) => p.id))];
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, patientId, detail: { view: 'panel', prescriptionIds: shownIds }, ctx: actor.ctx });
   return { current, history, doctors, today, historyTotal };
 }
 
 /** Every prescription of the patient (latest version of each), newest first, for the 処方歴 page. */
-export async function listPrescriptionHistory(patientId: string, actor: Actor, options: { limit?: number } = {}): Promise<PrescriptionDto[]> {
+export async function listPrescriptionHistory(patientId: string, actor: Principal, options: { limit?: number } = {}): Promise<PrescriptionDto[]> {
   await requirePermission(actor, 'chart.read');
   const scope = { clinicId: actor.clinicId, patientId };
   if (!(await patientRepository.findById(db(), scope))) throw notFound();
@@ -437,7 +460,7 @@ export async function listPrescriptionHistory(patientId: string, actor: Actor, o
   return dtos;
 }
 
-export async function getPrescription(prescriptionId: string, actor: Actor): Promise<PrescriptionDto> {
+export async function getPrescription(prescriptionId: string, actor: Principal): Promise<PrescriptionDto> {
   await requirePermission(actor, 'chart.read');
   const row = await prescriptionRepository.findById(db(), { clinicId: actor.clinicId, prescriptionId });
   if (!row) throw notFound();
@@ -446,7 +469,7 @@ export async function getPrescription(prescriptionId: string, actor: Actor): Pro
 }
 
 /** Every version of one prescription's lineage, newest first (真正性: nothing is lost). */
-export async function listPrescriptionVersions(prescriptionId: string, actor: Actor): Promise<PrescriptionDto[]> {
+export async function listPrescriptionVersions(prescriptionId: string, actor: Principal): Promise<PrescriptionDto[]> {
   await requirePermission(actor, 'chart.read');
   const row = await prescriptionRepository.findById(db(), { clinicId: actor.clinicId, prescriptionId });
   if (!row) throw notFound();
@@ -459,9 +482,9 @@ export async function listPrescriptionVersions(prescriptionId: string, actor: Ac
  * Editor content copied from a previous prescription: the patient's last final one (前回Do) or any one chosen
  * ("edit a previous prescription" = a new draft prefilled). Nothing is written; null when there is none.
  */
-export async function prefillPrescription(raw: PrefillInput, actor: Actor): Promise<PrescriptionPrefillDto | null> {
+export async function prefillPrescription(raw: PrefillInput, actor: Principal): Promise<PrescriptionPrefillDto | null> {
   await requireWriter(actor);
-  const input = prefillSchema.parse(raw);
+  const input = parseInput(prefillSchema, raw);
   const scope = { clinicId: actor.clinicId, patientId: input.patientId };
   if (!(await patientRepository.findById(db(), scope))) throw notFound();
   const row = input.sourceId
@@ -469,14 +492,31 @@ export async function prefillPrescription(raw: PrefillInput, actor: Actor): Prom
     : await prescriptionRepository.findLastFinal(db(), scope);
   if (input.sourceId && (!row || row.patientId !== input.patientId)) throw notFound();
   if (!row) return null;
-  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, resourceId: row.id, patientId: row.patientId, detail: { purpose: input.sourceId ? 'copy' : 'do' }, ctx: actor.ctx });
-  return toPrefill(toPrescriptionDto(row));
+  // 前回Do copies everything ordered at the last visit (same 院外/院内 as the last one); a chosen copy is that one only
+  const rows =
+    !input.sourceId && row.visitId
+      ? (await prescriptionRepository.listFinalForVisit(db(), { ...scope, visitId: row.visitId })).filter((r) => r.outOfHouse === row.outOfHouse)
+      : [row];
+  // a prescription of that visit continued by a later one of the same visit was replaced by it: copy the later only
+  const replacedThere = new Set(rows.flatMap((r) => r.continuesLineageIds));
+  const sources = (rows.some((r) => r.id === row.id) ? rows : [...rows, row]).filter((r) => r.id === row.id || !replacedThere.has(r.lineageId));
+  await recordAuditEventNow({
+    clinicId: actor.clinicId,
+    actor,
+    action: 'read',
+    resourceType: RESOURCE,
+    resourceId: row.id,
+    patientId: row.patientId,
+    detail: { purpose: input.sourceId ? 'copy' : 'do', prescriptionIds: sources.map((r) => r.id) },
+    ctx: actor.ctx,
+  });
+  return toPrefill(sources.map((r) => toPrescriptionDto(r)));
 }
 
 export type PendingPrescriptionDto = PrescriptionDto & { patientName: string; patientNumber: number };
 
 /** The 承認待ち list of the signed-in doctor (for app/(clinic)/approvals). */
-export async function listPendingPrescriptionsForDoctor(actor: Actor): Promise<PendingPrescriptionDto[]> {
+export async function listPendingPrescriptionsForDoctor(actor: Principal): Promise<PendingPrescriptionDto[]> {
   await requirePermission(actor, 'prescription.confirm');
   const rows = await prescriptionRepository.listPendingForDoctor(db(), { clinicId: actor.clinicId, doctorId: actor.userId });
   const patients = rows.length ? await patientRepository.findManyByIds(db(), { clinicId: actor.clinicId }, [...new Set(rows.map((r) => r.patientId))]) : [];
@@ -496,7 +536,7 @@ const NOT_PRINTABLE: Record<Exclude<RecordStatus, 'final'>, string> = {
 };
 
 /** 院外処方箋: only the latest final version prints (PRECONDITION_FAILED = 409 otherwise); printing is audited. */
-export async function getPrescriptionForPrint(input: { patientId: string; prescriptionId: string }, actor: Actor): Promise<PrescriptionPrintDto> {
+export async function getPrescriptionForPrint(input: { patientId: string; prescriptionId: string }, actor: Principal): Promise<PrescriptionPrintDto> {
   await requirePermission(actor, 'prescription.print');
   const scope = { clinicId: actor.clinicId, patientId: input.patientId };
   const row = await prescriptionRepository.findById(db(), { clinicId: actor.clinicId, prescriptionId: input.prescriptionId });
@@ -529,7 +569,8 @@ export async function getPrescriptionForPrint(input: { patientId: string; prescr
       publicExpense: p.publicExpense ? { payerNumber: p.publicExpense.payerNumber, recipientNumber: p.publicExpense.recipientNumber } : null,
     },
     clinic,
-    doctorName: prescription.authorName ?? '',
+    // the 保険医 is the doctor who 確定d it, never only the one it was entered for (issue 9 item 8)
+    doctorName: prescription.confirmedByName ?? '',
     validUntil: isoDate(valid),
   };
 }

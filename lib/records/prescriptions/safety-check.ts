@@ -16,10 +16,12 @@
  */
 import { AppError } from '@/lib/core/app-error';
 import type { MedicationAllergyDto } from '@/lib/records/allergies/allergy.dto';
+import { DRUG_CLASS_CODE_SYSTEM } from '@/lib/records/allergies/drug-classes';
+import type { LimitFinding } from './duration-limits';
 
 export const INGREDIENT_PREFIX_LENGTH = 7;
 
-export type MatchType = 'same_drug' | 'same_ingredient' | 'same_ingredient_name';
+export type MatchType = 'same_drug' | 'same_ingredient' | 'same_ingredient_name' | 'same_class';
 
 /** Names shorter than this never match by name (too many false alarms). */
 export const MIN_NAME_MATCH_LENGTH = 3;
@@ -66,9 +68,10 @@ export type DuplicateWarning = {
   otherActiveUntil: string | null;
 };
 
-export type SafetyReport = { allergyConflicts: AllergyConflict[]; duplicates: DuplicateWarning[] };
+/** `limits`: items over a legal 投与日数 limit or the clinic's maximum (duration-limits.ts); a reason is needed. */
+export type SafetyReport = { allergyConflicts: AllergyConflict[]; duplicates: DuplicateWarning[]; limits: LimitFinding[] };
 
-export type Acknowledgements = { allergyOverrideReason?: string | null; duplicateAcknowledged?: boolean };
+export type Acknowledgements = { allergyOverrideReason?: string | null; duplicateAcknowledged?: boolean; limitOverrideReason?: string | null };
 
 const normalise = (code: string | null | undefined) => (code ? code.normalize('NFKC').trim().toUpperCase() : '');
 
@@ -99,11 +102,20 @@ export function ingredientNameMatch(ingredient: string | null | undefined, subst
   return a.includes(b) || b.includes(a);
 }
 
+/** A class allergy (薬効分類, codeSystem yj-class, docs/decisions/0017) matches every drug whose YJ code starts with it. */
+export function classMatch(yjCode: string | null | undefined, allergy: Pick<ActiveMedicationAllergy, 'code' | 'codeSystem'>): boolean {
+  const yj = normalise(yjCode);
+  return allergy.codeSystem === DRUG_CLASS_CODE_SYSTEM && !!allergy.code && /^\d{4}$/.test(allergy.code) && yj.startsWith(allergy.code);
+}
+
 export function checkAllergies(items: CheckedItem[], allergies: ActiveMedicationAllergy[]): AllergyConflict[] {
   const out: AllergyConflict[] = [];
   for (const item of items) {
     for (const allergy of allergies) {
-      const match = yjMatch(item.yjCode, allergyYj(allergy)) ?? (ingredientNameMatch(item.ingredient, allergy.substanceName) ? 'same_ingredient_name' : null);
+      const match =
+        yjMatch(item.yjCode, allergyYj(allergy)) ??
+        (classMatch(item.yjCode, allergy) ? 'same_class' : null) ??
+        (allergy.codeSystem !== DRUG_CLASS_CODE_SYSTEM && ingredientNameMatch(item.ingredient, allergy.substanceName) ? 'same_ingredient_name' : null);
       if (!match) continue;
       out.push({
         itemIndex: item.index,
@@ -173,26 +185,35 @@ function safetyMessage(report: SafetyReport): string {
   const parts: string[] = [];
   if (report.allergyConflicts.length) parts.push('登録されている薬剤アレルギーに該当する薬品があります。処方する場合は理由を入力してください。');
   if (report.duplicates.length) parts.push('重複投薬の可能性がある薬品があります。確認のうえ承知してください。');
+  if (report.limits.length) parts.push('投与日数・投与量の上限を超える薬品があります。処方する場合は理由を入力してください。');
   return parts.join(' ');
 }
 
 /**
  * Throws SafetyCheckError unless every warning is acknowledged: an allergy match needs a reason (text), a duplicate
- * needs duplicateAcknowledged. Returns what to store (the reason only when an allergy actually matched).
+ * needs duplicateAcknowledged, a limit exceeded needs its own reason (docs/decisions/0044). Returns what to store
+ * (each reason only when its warning actually applied).
  */
-export function enforceAcknowledgements(report: SafetyReport, ack: Acknowledgements): { allergyOverrideReason: string | null; duplicateAcknowledged: boolean } {
+export function enforceAcknowledgements(
+  report: SafetyReport,
+  ack: Acknowledgements,
+): { allergyOverrideReason: string | null; duplicateAcknowledged: boolean; limitOverrideReason: string | null } {
   const reason = ack.allergyOverrideReason?.trim() || null;
+  const limitReason = ack.limitOverrideReason?.trim() || null;
   const allergyBlocked = report.allergyConflicts.length > 0 && !reason;
   const duplicateBlocked = report.duplicates.length > 0 && !ack.duplicateAcknowledged;
-  if (allergyBlocked || duplicateBlocked) {
+  const limitBlocked = report.limits.length > 0 && !limitReason;
+  if (allergyBlocked || duplicateBlocked || limitBlocked) {
     // report only what still needs an answer, but keep the allergy list visible while duplicates are asked
     throw new SafetyCheckError({
       allergyConflicts: report.allergyConflicts,
       duplicates: report.duplicates,
+      limits: report.limits,
     });
   }
   return {
     allergyOverrideReason: report.allergyConflicts.length ? reason : null,
     duplicateAcknowledged: report.duplicates.length > 0 && !!ack.duplicateAcknowledged,
+    limitOverrideReason: report.limits.length ? limitReason : null,
   };
 }

@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requirePageActor } from '@/lib/auth/guards';
-import { AUDIT_ACTION_LABELS, AUDIT_SORT_KEYS, auditReportQuerySchema, getAuditReport, type AuditReportQuery } from '@/lib/audit/audit-report';
+import { AUDIT_ACTION_LABELS, AUDIT_SORT_KEYS, auditReportQuerySchema, auditResourceLabel, auditRoleLabel, getAuditReport, type AuditReportQuery } from '@/lib/audit/audit-report';
 import { listStaff } from '@/lib/staff/staff.service';
 import { formatInTimeZone } from '@/lib/core/tz';
-import { ROLE_LABELS } from '@/lib/permissions/permissions';
 import { Badge, Card, DownloadButton, ErrorBanner, LinkButton, PageTitle, inputClass } from '@/components/ui/ui';
 
 export const metadata: Metadata = { title: '監査ログ' };
@@ -45,7 +44,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               {staff.map((s) => <option key={s.id} value={s.id}>{s.displayName}</option>)}
             </select>
           </label>
-          <label className="text-xs">患者ID<input name="patientId" defaultValue={q.patientId} className={inputClass} placeholder="患者ID（UUID）" /></label>
+          <label className="text-xs">患者<input name="patient" defaultValue={q.patient} className={inputClass} placeholder="患者番号・氏名・カナ" /></label>
+          {q.patientId && <input type="hidden" name="patientId" value={q.patientId} />}
           <label className="text-xs">
             操作
             <select name="action" defaultValue={q.action ?? ''} className={inputClass}>
@@ -56,7 +56,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <button type="submit" className="rounded bg-teal-700 px-3 py-1.5 text-sm text-white">絞り込む</button>
         </form>
       </Card>
-      <p className="mb-2 text-xs text-slate-500">{total}件（{q.page}/{pages}ページ）</p>
+      <p className="mb-2 text-xs text-slate-500">
+        {total}件（{q.page}/{pages}ページ）
+        {q.patientId && <> ・ 患者を指定中 <Link href={`/admin/audit?${qs({ ...q, patientId: undefined, page: 1 })}`} className="text-teal-700 underline">指定を外す</Link></>}
+      </p>
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
         <table className="w-full text-xs">
           <thead className="bg-slate-100 text-left">
@@ -78,9 +81,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="px-2 py-1 font-mono" title={r.seq ? undefined : '封印待ち（数秒で改ざん検知の連鎖に入ります）'}>{r.seq ?? '封印待ち'}</td>
                 <td className="px-2 py-1 whitespace-nowrap">{formatInTimeZone(new Date(r.occurredAt), 'yyyy/MM/dd HH:mm:ss')}</td>
                 <td className="px-2 py-1">{AUDIT_ACTION_LABELS[r.action] ?? r.action}</td>
-                <td className="px-2 py-1">{r.userName ?? '−'}{r.userRole && r.userRole in ROLE_LABELS ? `（${ROLE_LABELS[r.userRole as keyof typeof ROLE_LABELS]}）` : ''}</td>
-                <td className="px-2 py-1 font-mono">{r.patientId ? <Link href={`/admin/audit?${qs({ patientId: r.patientId })}`} className="text-teal-700 hover:underline">{r.patientId.slice(0, 8)}</Link> : '−'}</td>
-                <td className="px-2 py-1">{r.resourceType}</td>
+                <td className="px-2 py-1">{r.userName ?? '−'}{r.userRole ? `（${auditRoleLabel(r.userRole)}）` : ''}</td>
+                <td className="px-2 py-1">
+                  {r.patientId ? (
+                    // the period and the other filters stay; only the patient changes
+                    <Link href={`/admin/audit?${qs({ ...q, patient: undefined, patientId: r.patientId, page: 1 })}`} className="text-teal-700 hover:underline" data-testid="audit-patient">
+                      {r.patientNumber !== null ? `${r.patientNumber} ${r.patientName}` : '削除された患者'}
+                    </Link>
+                  ) : '−'}
+                </td>
+                <td className="px-2 py-1">{auditResourceLabel(r.resourceType)}</td>
                 <td className="px-2 py-1">{r.outcome === 'success' ? <Badge tone="green">成功</Badge> : r.outcome === 'denied' ? <Badge tone="red">拒否</Badge> : <Badge tone="amber">失敗</Badge>}</td>
                 <td className="px-2 py-1 font-mono">{r.ip ?? '−'}</td>
               </tr>

@@ -1,5 +1,6 @@
 import { QueryProvider } from '@/components/providers/query-provider';
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import { redirect } from 'next/navigation';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
@@ -14,6 +15,12 @@ import { DiagnosisPanel } from './_panels/diagnosis-panel';
 import { LabSummaryPanel } from './_panels/lab-summary-panel';
 import { NotesTimeline } from './_panels/notes-timeline';
 import { PrescriptionPanel } from './_panels/prescription-panel';
+import { SharingStatusPanel } from './_panels/sharing-status-panel';
+import { DocumentsPanel } from './_panels/documents-panel';
+import { AppointmentPanel } from './_panels/appointment-panel';
+import { OtherInstitutionsPanel } from './_panels/other-institutions-panel';
+import { OrcaChargePreview } from '@/components/chart/orca-charge-preview';
+import { isOrcaLinkedClinic } from '@/lib/orca/orca-link.service';
 
 export const metadata: Metadata = { title: 'カルテ' };
 
@@ -24,13 +31,18 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
   if (!can(actor.role, 'chart.read')) redirect(`/patients/${patientId}/profile`);
   const patient = await loadPatientForPage(patientId, actor, 'chart');
   const eligibility = await latestEligibilityForPatient(patientId, actor);
+  const orcaLinked = await isOrcaLinkedClinic(actor);
   const commands: ChartCommandId[] = [
-    ...(can(actor.role, 'note.write') ? (['new-note', 'save'] as const) : []),
+    ...(can(actor.role, 'note.write') ? (['new-note', 'do-note', 'vitals', 'save'] as const) : []),
     ...(can(actor.role, 'note.confirm') ? (['confirm'] as const) : []),
     ...(can(actor.role, 'diagnosis.write') ? (['add-diagnosis'] as const) : []),
     ...(can(actor.role, 'allergy.write') ? (['add-allergy'] as const) : []),
     ...(can(actor.role, 'lab.write') ? (['add-lab'] as const) : []),
     ...(can(actor.role, 'prescription.write') || can(actor.role, 'prescription.proxy') ? (['add-prescription', 'do-prescription'] as const) : []),
+    ...(can(actor.role, 'document.write') ? (['new-referral'] as const) : []),
+    ...(can(actor.role, 'reception.write') ? (['book-appointment'] as const) : []),
+    ...(can(actor.role, 'prescription.confirm') ? (['confirm-prescription'] as const) : []),
+    ...(can(actor.role, 'prescription.print') ? (['print-prescription'] as const) : []),
   ];
   return (
     <QueryProvider>
@@ -41,7 +53,14 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
           <DiagnosisPanel patientId={patientId} actor={actor} />
           <AllergyPanel patientId={patientId} actor={actor} />
           <PrescriptionPanel patientId={patientId} actor={actor} />
-          <LabSummaryPanel patientId={patientId} actor={actor} />
+          {orcaLinked && <OrcaChargePreview patientId={patientId} />}
+          {can(actor.role, 'reception.read') && <AppointmentPanel patientId={patientId} actor={actor} />}
+          <LabSummaryPanel patientId={patientId} actor={actor} patient={patient} />
+          <DocumentsPanel patientId={patientId} actor={actor} />
+          <SharingStatusPanel patientId={patientId} actor={actor} />
+          <Suspense fallback={<p className="text-sm text-slate-500">他院の情報を照会しています…</p>}>
+            <OtherInstitutionsPanel patientId={patientId} actor={actor} />
+          </Suspense>
         </div>
         <NotesTimeline patientId={patientId} actor={actor} />
       </div>

@@ -2,12 +2,13 @@ import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/permissions/permissions';
 import { listLatestLabs } from '@/lib/records/lab-results/lab-result.service';
 import { labItemOptions } from '@/lib/records/lab-results/lab-result.dto';
+import { EGFR_METHOD, EGFR_UNIT, egfrOnCollection } from '@/lib/records/lab-results/egfr';
 import { Card, LinkButton } from '@/components/ui/ui';
 import { LabValue } from '@/components/chart/labs/lab-flag';
 import { LabQuickEntry } from '@/components/chart/labs/lab-quick-entry';
 
 /** カルテの検査欄: the latest value per item (H/L marked), a link to the lab page, and the nurse's quick entry form. */
-export async function LabSummaryPanel({ patientId, actor }: { patientId: string; actor: Actor }) {
+export async function LabSummaryPanel({ patientId, actor, patient }: { patientId: string; actor: Actor; patient: { birthDate: string; sex: string } }) {
   const latest = await listLatestLabs(patientId, actor);
   const canWrite = can(actor.role, 'lab.write');
   const abnormal = latest.filter((l) => l.flag === 'H' || l.flag === 'L').length;
@@ -33,16 +34,28 @@ export async function LabSummaryPanel({ patientId, actor }: { patientId: string;
             </tr>
           </thead>
           <tbody>
-            {latest.map((l) => (
-              <tr key={l.id} className="border-t border-slate-100">
-                <td className="py-0.5 pr-2">{l.itemName}</td>
-                <td className="py-0.5 text-right">
-                  <LabValue value={l.valueDisplay} flag={l.flag} />
-                </td>
-                <td className="py-0.5 pl-1 text-xs text-slate-500">{l.unitDisplay ?? ''}</td>
-                <td className="py-0.5 text-right text-xs text-slate-500">{l.collectedDate.replaceAll('-', '/')}</td>
-              </tr>
-            ))}
+            {latest.map((l) => {
+              // eGFR next to creatinine (JSN equation, the age on the day of collection); adults only
+              const egfr = l.itemKey === 'CRE' ? egfrOnCollection({ creatinineMgDl: l.valueNumber, birthDate: patient.birthDate, sex: patient.sex, collectedDate: l.collectedDate }) : null;
+              return [
+                <tr key={l.id} className="border-t border-slate-100">
+                  <td className="py-0.5 pr-2">{l.itemName}</td>
+                  <td className="py-0.5 text-right">
+                    <LabValue value={l.valueDisplay} flag={l.flag} />
+                  </td>
+                  <td className="py-0.5 pl-1 text-xs text-slate-500">{l.unitDisplay ?? ''}</td>
+                  <td className="py-0.5 text-right text-xs text-slate-500">{l.collectedDate.replaceAll('-', '/')}</td>
+                </tr>,
+                egfr !== null && (
+                  <tr key={`${l.id}-egfr`} data-testid="lab-egfr" title={EGFR_METHOD}>
+                    <td className="py-0.5 pr-2 pl-3 text-slate-600">eGFR（推算）</td>
+                    <td className="py-0.5 text-right">{egfr.toFixed(1)}</td>
+                    <td className="py-0.5 pl-1 text-xs text-slate-500">{EGFR_UNIT}</td>
+                    <td className="py-0.5 text-right text-xs text-slate-500">Cr・年齢・性別から</td>
+                  </tr>
+                ),
+              ];
+            })}
           </tbody>
         </table>
       )}

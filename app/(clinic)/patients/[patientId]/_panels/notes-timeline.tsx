@@ -1,6 +1,7 @@
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/permissions/permissions';
 import { listDoctorsForProxy, listNotesPage } from '@/lib/records/notes/note.service';
+import { listPhrases } from '@/lib/phrases/phrase.service';
 import { Card } from '@/components/ui/ui';
 import { NotesWorkspace } from '@/components/chart/notes/notes-workspace';
 
@@ -11,7 +12,11 @@ import { NotesWorkspace } from '@/components/chart/notes/notes-workspace';
 export async function NotesTimeline({ patientId, actor }: { patientId: string; actor: Actor }) {
   const canWrite = can(actor.role, 'note.write');
   const isDoctor = can(actor.role, 'note.confirm');
-  const [page, doctors] = await Promise.all([listNotesPage(patientId, actor), canWrite && !isDoctor ? listDoctorsForProxy(actor) : Promise.resolve([])]);
+  const [page, doctors, phrases] = await Promise.all([
+    listNotesPage(patientId, actor),
+    canWrite && !isDoctor ? listDoctorsForProxy(actor) : Promise.resolve([]),
+    canWrite ? listPhrases(actor) : Promise.resolve([]),
+  ]);
   const pending = page.pendingApprovalCount ?? 0;
   return (
     <Card
@@ -22,7 +27,7 @@ export async function NotesTimeline({ patientId, actor }: { patientId: string; a
         </span>
       }
     >
-      <NotesWorkspace patientId={patientId} page={page} viewer={{ userId: actor.userId, isDoctor, canWrite }} doctors={doctors} />
+      <NotesWorkspace patientId={patientId} page={page} viewer={{ userId: actor.userId, isDoctor, canWrite }} doctors={doctors} phrases={phrases.map((p) => ({ abbreviation: p.abbreviation, text: p.text, personal: p.personal }))} />
     </Card>
   );
 }

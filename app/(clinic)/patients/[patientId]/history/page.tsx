@@ -4,20 +4,10 @@ import { formatDateTimeJst } from '@/lib/core/dates';
 import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { listPatientRevisions } from '@/lib/records/patients/patient.service';
 import { staffNames } from '@/lib/staff/staff-names';
+import { formatRevisionValue, REVISION_FIELD_LABELS as LABELS } from '@/lib/records/patients/revision-format';
 import { Card, LinkButton, PageTitle } from '@/components/ui/ui';
 
 export const metadata: Metadata = { title: '患者情報の変更履歴' };
-
-const LABELS: Record<string, string> = {
-  familyName: '氏', givenName: '名', familyNameKana: '氏カナ', givenNameKana: '名カナ', sex: '性別', birthDate: '生年月日',
-  postalCode: '郵便番号', address: '住所', phone: '電話番号', insurance: '保険', publicExpense: '公費',
-};
-
-function display(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '−';
-  if (typeof v === 'object') return Object.values(v as Record<string, unknown>).filter(Boolean).join(' / ');
-  return String(v);
-}
 
 export default async function PatientHistoryPage({ params }: { params: Promise<{ patientId: string }> }) {
   const actor = await requirePageActor('patient.read');
@@ -36,7 +26,7 @@ export default async function PatientHistoryPage({ params }: { params: Promise<{
           const snap = r.snapshot as Record<string, unknown>;
           const changed = Object.keys(LABELS).filter((k) => !prev || JSON.stringify(prev[k] ?? null) !== JSON.stringify(snap[k] ?? null));
           return (
-            <Card key={r.version} title={`第${r.version}版 ${r.changeType === 'create' ? '（新規登録）' : ''}`}>
+            <Card key={r.version} title={`第${r.version}版 ${r.changeType === 'create' ? '（新規登録）' : r.changeType === 'delete' ? '（登録の取消）' : ''}`}>
               <p className="mb-2 text-xs text-slate-500">
                 {formatDateTimeJst(new Date(r.changedAt))} ・ {names.get(r.changedById) ?? '不明な職員'}
                 {r.reason && ` ・ 理由: ${r.reason}`}
@@ -46,8 +36,8 @@ export default async function PatientHistoryPage({ params }: { params: Promise<{
                   {changed.map((k) => (
                     <tr key={k} className="border-t border-slate-100">
                       <th className="w-28 py-1 text-left font-normal text-slate-500">{LABELS[k]}</th>
-                      {prev && <td className="py-1 text-slate-500 line-through">{display(prev[k])}</td>}
-                      <td className="py-1">{display(snap[k])}</td>
+                      {prev && <td className="py-1 text-slate-500 line-through">{formatRevisionValue(k, prev[k])}</td>}
+                      <td className="py-1">{formatRevisionValue(k, snap[k])}</td>
                     </tr>
                   ))}
                 </tbody>

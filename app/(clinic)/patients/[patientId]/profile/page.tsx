@@ -4,6 +4,10 @@ import { can } from '@/lib/permissions/permissions';
 import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { PatientDemographics } from '@/components/patients/patient-demographics';
 import { LinkButton, PageTitle } from '@/components/ui/ui';
+import { OrcaLinkCard } from '@/components/patients/orca-link-card';
+import { getOrcaPatientLink } from '@/lib/orca/orca-link.service';
+import { SharingConsentCard } from './sharing-consent-card';
+import { VisitHistoryCard } from './visit-history-card';
 
 export const metadata: Metadata = { title: '患者情報' };
 
@@ -11,6 +15,7 @@ export default async function PatientProfilePage({ params }: { params: Promise<{
   const actor = await requirePageActor('patient.read');
   const { patientId } = await params;
   const patient = await loadPatientForPage(patientId, actor);
+  const orca = await getOrcaPatientLink(patient.id, actor);
   return (
     <div className="mx-auto max-w-5xl">
       <PageTitle
@@ -29,6 +34,9 @@ export default async function PatientProfilePage({ params }: { params: Promise<{
         {patient.fullName} <span className="text-base font-normal text-slate-500">{patient.fullNameKana}</span>
       </PageTitle>
       <PatientDemographics patient={patient} />
+      {orca && <OrcaLinkCard link={orca} />}
+      <SharingConsentCard patientId={patient.id} actor={actor} />
+      <VisitHistoryCard patientId={patient.id} actor={actor} />
     </div>
   );
 }

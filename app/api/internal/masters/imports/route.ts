@@ -1,21 +1,36 @@
 import { AppError } from '@/lib/core/app-error';
+import { z } from '@/lib/core/zod';
 import { withStaffRoute } from '@/lib/api/staff-route';
 import { decodeFileNameHeader } from '@/lib/web/body-limits';
-import { listRecentMasterImports, startMasterImport } from '@/lib/masters/master-admin.service';
+import { listRecentMasterImports, receiveMasterUpload } from '@/lib/masters/master-admin.service';
+import { MASTER_UPLOAD_HEADERS } from '@/lib/masters/master-import.constants';
 
-/** GET: recent imports with progress. POST: the file as the raw body; name and kind in headers. */
+/**
+ * GET: this tenant's recent imports with progress. POST: the file as the raw body, streamed (this route is outside
+ * proxy.ts, so Next neither buffers nor truncates it); name, kind, size and line count in headers.
+ */
 export const GET = withStaffRoute(async ({ actor }) => Response.json(await listRecentMasterImports(actor), { headers: { 'Cache-Control': 'no-store' } }));
+
+const count = z.string().regex(/^\d{1,15}$/, '数値で指定してください。').transform(Number).nullable();
+const uploadHeaders = z.object({
+  kind: z.string().max(40).nullable().transform((v) => v ?? 'auto'),
+  bytes: count,
+  contentLength: count,
+  lines: count,
+});
 
 export const POST = withStaffRoute(async ({ actor, request }) => {
   const fileName = decodeFileNameHeader(request.headers.get('x-file-name'));
   if (fileName === null) throw new AppError('BAD_REQUEST', 'ファイル名（x-file-name）の形式が正しくありません。UTF-8 をパーセントエンコードして送ってください。');
-  const kind = request.headers.get('x-master-kind') ?? 'auto';
-  const declared = Number(request.headers.get('content-length'));
-  const buffer = new Uint8Array(await request.arrayBuffer());
-  // a body cut short on the way (or a wrong Content-Length) is never imported as if it were the whole file
-  if (Number.isFinite(declared) && declared > 0 && buffer.byteLength !== declared) {
-    throw new AppError('BAD_REQUEST', `ファイルが途中で切れています（${declared}バイト中${buffer.byteLength}バイト受信）。もう一度送ってください。`);
-  }
-  await startMasterImport({ fileName, kind, buffer }, actor);
-  return Response.json({ started: true }, { status: 202 });
+  const headers = uploadHeaders.parse({
+    kind: request.headers.get(MASTER_UPLOAD_HEADERS.kind),
+    bytes: request.headers.get(MASTER_UPLOAD_HEADERS.bytes),
+    contentLength: request.headers.get('content-length'),
+    lines: request.headers.get(MASTER_UPLOAD_HEADERS.lines),
+  });
+  const { importId } = await receiveMasterUpload(
+    { fileName, kind: headers.kind, declaredBytes: headers.bytes ?? headers.contentLength, declaredLines: headers.lines, body: request.body },
+    actor,
+  );
+  return Response.json({ started: true, importId }, { status: 202 });
 });

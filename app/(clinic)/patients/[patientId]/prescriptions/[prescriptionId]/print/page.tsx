@@ -182,11 +182,14 @@ export default async function PrescriptionPrintPage({
   searchParams,
 }: {
   params: Promise<{ patientId: string; prescriptionId: string }>;
-  searchParams: Promise<{ size?: string }>;
+  searchParams: Promise<{ size?: string; print?: string }>;
 }) {
   const actor = await requirePageActor('prescription.print');
   const { patientId, prescriptionId } = await params;
-  const size = (await searchParams).size === 'a4' ? 'A4' : 'A5';
+  const query = await searchParams;
+  const size = query.size === 'a4' ? 'A4' : 'A5';
+  // opened by the chart's 処方箋を印刷 command (Alt+O): the print dialog opens by itself, the key was the request
+  const printNow = query.print === '1';
   let data: PrescriptionPrintDto;
   try {
     data = await getPrescriptionForPrint({ patientId, prescriptionId }, actor);
@@ -225,7 +228,7 @@ export default async function PrescriptionPrintPage({
         <div className="flex items-center gap-2 text-sm">
           <LinkButton variant={size === 'A5' ? 'primary' : 'secondary'} href="?size=a5">A5</LinkButton>
           <LinkButton variant={size === 'A4' ? 'primary' : 'secondary'} href="?size=a4">A4</LinkButton>
-          <PrintButton />
+          <PrintButton printOnOpen={printNow} />
         </div>
       </div>
       <Sheet data={data} />

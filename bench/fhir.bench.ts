@@ -1,0 +1,106 @@
+/**
+ * Build + validate one patient's diagnosis bundle and one lab report bundle (lib/fhir), in process, no database.
+ * Goal (issue 10): p95 ≤ 5 ms each. Reports the uncached validation (every call validates) and the cached one
+ * (validateBundle: the same bundle again, as when the relay re-checks a unit the preview already checked).
+ *
+ *   npx tsx bench/fhir.bench.ts            (BENCH_FHIR_ROUNDS, default 500; BENCH_NO_WRITE=1 prints only)
+ */
+import { execSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { buildUnitBundle } from '@/lib/fhir/bundle';
+import { aContext, aDiagnosis, aLabResult, aPatient } from '@/lib/fhir/test-fixtures';
+import type { FhirUnitInput } from '@/lib/fhir/types';
+import { loadFhirProfiles, validateBundle, validateBundleUncached } from '@/lib/fhir/validate';
+import { writeSection } from './lib';
+
+const ROUNDS = Number(process.env.BENCH_FHIR_ROUNDS ?? 500);
+
+const diagnoses: FhirUnitInput = {
+  kind: 'condition',
+  patient: aPatient(),
+  diagnoses: [
+    aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000001', isPrimary: true, longTermStorage: true }),
+    aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000002', medisKeyNumber: '20054178', baseName: '脂質異常症', displayName: '脂質異常症' }),
+    aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000003', isSuspected: true, displayName: '高血圧症の疑い', modifiers: [{ code: '8002', name: 'の疑い', position: 'suffix' }] }),
+    aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000004', displayName: '左高血圧症', modifiers: [{ code: '2049', name: '左', position: 'prefix', keyNumber: 'QXYZ', exchangeCode: 'HJ8T' }] }),
+    aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000005', outcome: 'cured', endDate: new Date('2024-03-31T00:00:00Z') }),
+    aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000006', uninformed: true }),
+    aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000007', medisKeyNumber: null, displayName: '右足底部痛' }),
+    aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000008', outcome: 'discontinued', endDate: new Date('2023-01-10T00:00:00Z') }),
+  ],
+};
+const ITEMS: [string, string, number, string][] = [
+  ['TP', 'TP01', 7.1, 'g/dL'], ['ALB', 'ALB01', 4.2, 'g/dL'], ['AST', 'AST01', 22, 'U/L'], ['ALT', 'ALT01', 18, 'U/L'],
+  ['GGT', 'GGT01', 30, 'U/L'], ['CRE', 'CRE01', 0.9, 'mg/dL'], ['UA', 'UA01', 5.8, 'mg/dL'], ['BUN', 'BUN01', 14, 'mg/dL'],
+  ['NA', 'NA01', 141, 'mEq/L'], ['K', 'K01', 4.1, 'mEq/L'], ['LDLC', 'LDL01', 128, 'mg/dL'], ['HbA1c', 'A1C01', 6.2, '%'],
+];
+const labs: FhirUnitInput = {
+  kind: 'lab-report',
+  patient: aPatient(),
+  reportKey: 'bench-report',
+  results: [
+    ...ITEMS.map(([itemKey, localCode, valueNumber, unit], i) =>
+      aLabResult({ lineageId: `c0000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`, itemKey, jlac10: null, localCode, itemName: itemKey, valueNumber, unit }),
+    ),
+    aLabResult({ lineageId: 'c0000000-0000-4000-8000-000000000099', itemKey: 'local:KET', jlac10: null, localCode: 'KET_U', itemName: 'ケトン体_尿', valueNumber: null, valueText: '(-)', unit: null, specimen: '尿' }),
+  ],
+};
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+function measure(fn: () => void) {
+  for (let i = 0; i < 100; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times.at(-1)! };
+}
+
+const t0 = performance.now();
+loadFhirProfiles();
+const loadMs = performance.now() - t0;
+const ctx = aContext();
+const rows: string[] = [];
+const summary: Record<string, { p50: number; p95: number; max: number }> = {};
+const typical: FhirUnitInput = { ...diagnoses, diagnoses: diagnoses.diagnoses.slice(0, 3) };
+for (const [name, input] of [['diagnosis bundle (3 diagnoses)', typical], ['diagnosis bundle (8 diagnoses)', diagnoses], ['lab report bundle (13 results)', labs]] as const) {
+  const sample = buildUnitBundle(ctx, input)!;
+  const issues = validateBundleUncached(sample.bundle).filter((i) => i.severity === 'error');
+  if (issues.length) throw new Error(`${name}: not valid: ${JSON.stringify(issues)}`);
+  const build = measure(() => buildUnitBundle(ctx, input));
+  const uncached = measure(() => validateBundleUncached(buildUnitBundle(ctx, input)!.bundle));
+  const cached = measure(() => validateBundle(buildUnitBundle(ctx, input)!.bundle));
+  summary[name] = uncached;
+  const kb = (JSON.stringify(sample.bundle).length / 1024).toFixed(1);
+  for (const [what, m] of [['build only', build], ['build + validate (uncached)', uncached], ['build + validate (cached by content)', cached]] as const) {
+    rows.push(`| ${name}, ${kb} KB | ${what} | ${m.p50.toFixed(2)} | ${m.p95.toFixed(2)} | ${m.max.toFixed(1)} | ${what === 'build only' ? '' : m.p95 <= 5 ? 'yes' : 'no'} |`);
+  }
+}
+
+const commit = execSync('git rev-parse --short HEAD').toString().trim();
+const body = `Run: ${new Date().toISOString().slice(0, 10)}, commit ${commit}, machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (other helpers were building and testing on the same 2 cores).
+
+What: \`buildUnitBundle\` + \`validateBundle\` (lib/fhir) in one process, no database: @medplum/core structure validation on the
+derived JP-CLINS 1.5.2 profiles, the profiles' invariants through its FHIRPath engine, and the IG text rules. ${ROUNDS} rounds after
+100 warm-up rounds; times in ms. "uncached" validates every call (\`validateBundleUncached\`); "cached" is \`validateBundle\`
+on the same bundle again (SHA-256 of the JSON, then the stored issues). Loading the R4 base definitions and the profiles
+once per process: ${loadMs.toFixed(0)} ms. Goal: p95 ≤ 5 ms for build + validate.
+
+| bundle | step | p50 (ms) | p95 (ms) | max (ms) | goal met |
+|---|---|---:|---:|---:|:---:|
+${rows.join('\n')}
+
+Before the rewrite in ADR 0026 (a profile passed to \`validateResource\` is parsed on every call, every invariant re-parsed on every
+element), one Condition took ≈ 14 ms and one lab Observation 80–130 ms.
+
+Reproduce: \`npx tsx bench/fhir.bench.ts\`.`;
+
+console.log(body);
+for (const [name, m] of Object.entries(summary)) console.log(`${name}: uncached p95 ${m.p95.toFixed(2)} ms`);
+if (process.env.BENCH_NO_WRITE !== '1') writeSection('FHIR bundles (build + validate)', body);

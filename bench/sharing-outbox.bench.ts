@@ -1,0 +1,61 @@
+/**
+ * Outbox → sandbox throughput (issue 10 benchmarks): N patients with two diagnoses each are written through the
+ * services (so the write path fills the outbox), relayed into units, then delivered by the job worker over real HTTP
+ * to the sandbox service; units per second of the delivery phase are reported (build + validate + ledger + send).
+ *   DATABASE_URL (a local server database, created and migrated), BENCH_SHARING_UNITS (500), BENCH_SHARING_CONCURRENCY (16)
+ * Run: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/karte_bench_sharing npx tsx bench/sharing-outbox.bench.ts
+ */
+import pg from 'pg';
+
+process.env.AUDIT_HMAC_KEY ??= 'bench-audit-key-0123456789abcdef';
+process.env.AUTH_SECRET ??= 'bench-auth-secret-0123456789abcdef';
+process.env.DATA_ENCRYPTION_KEY ??= 'bench-data-key-0123456789abcdef';
+const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/karte_bench_sharing';
+process.env.DATABASE_URL = url;
+const dbName = new URL(url).pathname.slice(1);
+const admin = new pg.Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
+await admin.connect();
+await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+await admin.query(`CREATE DATABASE "${dbName}"`);
+await admin.end();
+const { deployMigrations } = await import('@/lib/core/migrations');
+await deployMigrations(url);
+
+const N = Number(process.env.BENCH_SHARING_UNITS ?? 500);
+const concurrency = Number(process.env.BENCH_SHARING_CONCURRENCY ?? 16);
+const { db, disconnectDb } = await import('@/lib/core/db');
+const { clinicWithStaff, createPatient } = await import('@/tests/helpers/factories');
+const { recordDiagnosis } = await import('@/lib/records/diagnoses/diagnosis.service');
+const { relaySharingOutbox } = await import('@/lib/sharing/outbox-relay.repository');
+const { drainJobs } = await import('@/lib/jobs/job-worker');
+const { deliverUnit } = await import('@/lib/sharing/deliver-unit.service');
+const { HttpSharingService } = await import('@/lib/sharing/adapters/http-sharing-service');
+const { startSharingSandboxServer } = await import('@/lib/sharing/sandbox/sandbox-server');
+const { DELIVER_QUEUE } = await import('@/lib/sharing/sharing.constants');
+
+const staff = await clinicWithStaff();
+await db().department.create({ data: { clinicId: staff.clinic.id, code: '01', name: '内科' } });
+let t = Date.now();
+for (let i = 0; i < N; i++) {
+  const p = await createPatient(staff.doctor, { postalCode: '160-0023', address: '東京都新宿区西新宿2-8-1', insurance: { insurerNumber: '06131239', symbol: '1234', number: String(100000 + i), branch: '00', relationship: 'self' } });
+  await recordDiagnosis({ patientId: p.id, freeText: '本態性高血圧症', startDate: '2024-04-01', isPrimary: true }, staff.doctor);
+  await recordDiagnosis({ patientId: p.id, freeText: '脂質異常症', startDate: '2025-01-10' }, staff.doctor);
+}
+console.log(`written ${N} patients × 2 diagnoses in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+const sandbox = await startSharingSandboxServer({ port: 61690 });
+const service = new HttpSharingService({ baseUrl: sandbox.url });
+t = Date.now();
+const relayed = await relaySharingOutbox();
+const relayMs = Date.now() - t;
+t = Date.now();
+const result = await drainJobs({ queues: { [DELIVER_QUEUE]: async (job) => void (await deliverUnit(job, { service })) }, concurrency, batchSize: 100 });
+const ms = Date.now() - t;
+const duplicates = [...sandbox.store.deliveriesPerContent().values()].filter((n) => n > 1).length;
+const sent = await db().sharingUnit.count({ where: { clinicId: staff.clinic.id, state: 'sent' } });
+const cpus = (await import('node:os')).cpus().length;
+const load = (await import('node:os')).loadavg()[0]!.toFixed(2);
+console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, concurrency, cpus, load }));
+await sandbox.close();
+await disconnectDb();
+process.exit(0);

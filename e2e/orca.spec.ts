@@ -1,0 +1,82 @@
+import { expect, test, type Page } from '@playwright/test';
+import { A, fillPatientForm, login, uniquePatient, pickUsage } from './helpers';
+
+/**
+ * レセコン連携 (issue 15) in the browser, against the sandbox ORCA the demo runs: the receptionist checks a new patient
+ * in (the 受付 reaches ORCA in the background), the doctor prescribes, previews ORCA's 算定 and 確定s, the visit goes
+ * to 会計, the sandbox's "ORCA staff" confirm the 会計, and the board shows the amount and 会計済.
+ */
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const ORCA = `http://127.0.0.1:${process.env.E2E_ORCA_PORT ?? String(61800 + PORT - 3100)}`;
+
+const queueRow = (page: Page, name: string) => page.getByTestId('reception-queue').getByRole('row').filter({ hasText: name });
+
+test('check-in → ORCA 受付, 算定 preview, 確定 → 中途データ, ORCA staff do the 会計 → the board shows the amount and 会計済', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const p = uniquePatient('連携', 'レンケイ');
+
+  // reception: register and check in; the board shows the 受付 reached ORCA
+  await login(page, A.reception);
+  await page.goto('/reception');
+  await page.getByRole('button', { name: '新規患者を登録して受付' }).click();
+  await fillPatientForm(page, p, { insurerNumber: '06131239', number: '4455' });
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page.getByTestId('reception-notice')).toContainText(`${p.fullName}さんを受付しました`);
+  await expect(queueRow(page, p.fullName).getByTestId('orca-state')).toHaveText('ORCA受付済', { timeout: 30_000 });
+  await queueRow(page, p.fullName).getByRole('button', { name: '診察開始' }).click();
+  await expect(queueRow(page, p.fullName)).toContainText('診察中');
+
+  // doctor: prescribe, preview ORCA's 算定 before 確定, then 確定
+  const doctorCtx = await browser.newContext();
+  const doctor = await doctorCtx.newPage();
+  await login(doctor, A.doctor);
+  await doctor.goto('/reception');
+  await queueRow(doctor, p.fullName).getByRole('link', { name: p.fullName }).click();
+  await expect(doctor).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
+  await doctor.getByRole('button', { name: '新しい処方' }).click();
+  const rx = doctor.getByTestId('prescription-editor');
+  await rx.getByRole('combobox', { name: '薬品を追加' }).fill('カロナール');
+  await rx.getByRole('option').filter({ hasText: /^カロナール錠２００/ }).first().click();
+  await pickUsage(rx.getByTestId('rx-item'));
+  await rx.getByTestId('rx-item').getByLabel('日数').fill('5'); // no default 日数 (ADR 0018)
+  await rx.getByRole('button', { name: '確定' }).click();
+  const dialog = doctor.getByRole('alertdialog');
+  const confirmed = doctor.getByText('処方を確定しました。');
+  await expect(dialog.or(confirmed)).toBeVisible();
+  if (await dialog.isVisible()) {
+    const reason = dialog.getByLabel('それでも処方する理由');
+    if (await reason.isVisible()) await reason.fill('E2E: 確認済み');
+    const dup = dialog.getByRole('checkbox');
+    if (await dup.isVisible()) await dup.check();
+    await dialog.getByRole('button', { name: '承知して続ける' }).click();
+  }
+  await expect(confirmed).toBeVisible();
+
+  // the 算定 preview: ORCA's 請求金額シミュレーション for today's orders, before the visit goes to 会計
+  const preview = doctor.getByTestId('orca-preview');
+  await doctor.getByRole('button', { name: 'ORCAで算定' }).click();
+  await expect(preview.getByTestId('orca-preview-points')).toContainText('点', { timeout: 20_000 });
+  await expect(preview.getByTestId('orca-preview-yen')).toContainText('円');
+  await expect(preview).toContainText('初・再診料');
+  await expect(preview).toContainText('投薬');
+  await doctorCtx.close();
+
+  // reception: 会計へ → the orders go to ORCA as 中途データ; the board shows 会計待ち
+  await queueRow(page, p.fullName).getByRole('button', { name: '会計へ' }).click();
+  await expect(queueRow(page, p.fullName).getByTestId('orca-state')).toContainText('会計待ち', { timeout: 40_000 });
+
+  // the ORCA staff (sandbox control API) 確定 the 中途データ and do the 会計
+  const state = (await (await fetch(`${ORCA}/__sandbox/state`)).json()) as { patients: { patientId: string; name: string }[]; medical: { patientId: string }[] };
+  const orcaPatient = state.patients.find((x) => x.name === `${p.familyName}　${p.givenName}`);
+  expect(orcaPatient, 'the patient was registered in ORCA').toBeDefined();
+  await expect.poll(async () => ((await (await fetch(`${ORCA}/__sandbox/state`)).json()) as typeof state).medical.filter((m) => m.patientId === orcaPatient!.patientId).length, { timeout: 30_000 }).toBe(1);
+  const confirm = await fetch(`${ORCA}/__sandbox/confirm`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ patientId: orcaPatient!.patientId }) });
+  expect(confirm.status).toBe(200);
+  const invoice = (await confirm.json()) as { billedYen: number; totalPoints: number };
+
+  // the board: the amount and 会計済 (the 会計 is read back from ORCA every 15 s)
+  const badge = queueRow(page, p.fullName).getByTestId('orca-state');
+  await expect(badge).toContainText('会計済', { timeout: 60_000 });
+  await expect(badge).toContainText(`${invoice.billedYen.toLocaleString('ja-JP')}円`);
+  await expect(badge).toContainText(`${invoice.totalPoints.toLocaleString('ja-JP')}点`);
+});

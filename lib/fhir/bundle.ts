@@ -1,0 +1,133 @@
+/**
+ * One 報告単位 → one JP_Bundle_CLINS collection bundle: Patient first, then every resource of the unit.
+ * The sharing outbox calls buildUnitBundle with the current records each time a unit changed; the same unit keeps
+ * the same bundle identifier (医療機関コード^年^id), so a resend replaces what the service holds.
+ */
+import { createHash } from 'node:crypto';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { toFhirAllergy } from './allergy';
+import { fhirInstant, jstYear, patientFullUrl, recordFullUrl } from './common';
+import { toFhirCondition } from './condition';
+import { toFhirObservation } from './observation';
+import { memberIdentifier, toFhirPatient } from './patient';
+import { CODE_SYSTEMS, ID_SYSTEMS, PROFILES, fhirTarget } from './profiles';
+import type { DateLike, FhirAllergyInput, FhirBuildContext, FhirDiagnosisInput, FhirUnitInput, FhirUnitKind } from './types';
+
+export interface UnitBundle {
+  bundle: Bundle;
+  /** Bundle.identifier.value: keep it for every resend and for the delete command */
+  identifier: string;
+  /** SHA-256 of the bundle without its build time: equal hashes = nothing new to send */
+  contentHash: string;
+  /** the 被保険者個人識別子 (or 生活保護受給者識別子) the unit is filed under; null when the patient has none */
+  memberId: string | null;
+}
+
+const RESOURCE_TYPES: Record<FhirUnitKind, 'Condition' | 'AllergyIntolerance' | 'Observation'> = {
+  condition: 'Condition',
+  allergy: 'AllergyIntolerance',
+  'lab-report': 'Observation',
+};
+const ID_PREFIX: Record<FhirUnitKind, string> = { condition: 'C', allergy: 'A', 'lab-report': 'L' };
+
+/** A finished record stays in its unit for five years after its end (IG: 終了日等が５年以内のもの). */
+export const RETENTION_YEARS = 5;
+
+function hex32(value: string): string {
+  const compact = value.replace(/-/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(compact) ? compact : createHash('sha256').update(value).digest('hex').slice(0, 32);
+}
+
+/** Stable key of a unit within the clinic: what the outbox and the identifier are keyed by. */
+export function unitKey(input: FhirUnitInput): string {
+  return input.kind === 'lab-report' ? `${input.patient.id}/${input.reportKey}` : input.patient.id;
+}
+
+/** A new bundle identifier for a unit, `医療機関コード^年^id` (id: kind letter + 32 hex digits, stable per unit). */
+export function newBundleIdentifier(institutionNumber: string, now: Date, input: FhirUnitInput): string {
+  return `${institutionNumber}^${jstYear(now)}^${ID_PREFIX[input.kind]}${hex32(unitKey(input))}`;
+}
+
+function toTime(d: DateLike): number {
+  return (typeof d === 'string' ? new Date(d) : d).getTime();
+}
+
+function withinRetention(end: DateLike | null | undefined, now: Date): boolean {
+  if (!end) return true;
+  const limit = new Date(now);
+  limit.setUTCFullYear(limit.getUTCFullYear() - RETENTION_YEARS);
+  return toTime(end) >= limit.getTime();
+}
+
+const sent = (status: string | undefined) => status !== 'entered_in_error' && status !== 'draft';
+
+/** Diagnoses of the unit: current ones and those ended (転帰 / end date) within five years. */
+export function diagnosesInUnit(diagnoses: readonly FhirDiagnosisInput[], now: Date): FhirDiagnosisInput[] {
+  return diagnoses.filter((d) => sent(d.status) && withinRetention(d.endDate ?? (d.outcome ? d.updatedAt : null), now));
+}
+
+/** Allergies of the unit: current ones and those ended (end date, or no longer active) within five years. */
+export function allergiesInUnit(allergies: readonly FhirAllergyInput[], now: Date): FhirAllergyInput[] {
+  return allergies.filter((a) => sent(a.status) && withinRetention(a.endDate ?? (a.clinicalStatus !== 'active' ? a.updatedAt : null), now));
+}
+
+/** Canonical JSON (sorted keys) for hashing. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Hash of what a bundle says, leaving out when it was built (Bundle.timestamp and Bundle.meta.lastUpdated). */
+export function bundleContentHash(bundle: Bundle): string {
+  const { timestamp: _timestamp, meta, ...rest } = bundle;
+  const { lastUpdated: _lastUpdated, ...metaRest } = meta ?? {};
+  return createHash('sha256').update(canonical({ ...rest, meta: metaRest })).digest('hex');
+}
+
+/**
+ * The bundle of one 報告単位, or null when the unit has nothing left to send (the sharing layer then sends a delete
+ * with the identifier it stored). Pure: the same context and input give the same bundle.
+ */
+export function buildUnitBundle(ctx: FhirBuildContext, input: FhirUnitInput): UnitBundle | null {
+  const target = ctx.target ?? fhirTarget();
+  const patientRef = patientFullUrl(input.patient.id);
+  let resources: Resource[];
+  switch (input.kind) {
+    case 'condition':
+      resources = diagnosesInUnit(input.diagnoses, ctx.now).map((d) => toFhirCondition(target, ctx.clinic, d, patientRef));
+      break;
+    case 'allergy':
+      resources = allergiesInUnit(input.allergies, ctx.now).map((a) => toFhirAllergy(target, ctx.clinic, a, patientRef));
+      break;
+    case 'lab-report':
+      resources = input.results.filter((r) => sent(r.status)).map((r) => toFhirObservation(target, ctx.clinic, r, patientRef));
+      break;
+  }
+  if (resources.length === 0) return null;
+  const identifier = ctx.bundleIdentifier || newBundleIdentifier(ctx.clinic.institutionNumber, ctx.now, input);
+  const now = fhirInstant(ctx.now);
+  const entry: BundleEntry[] = [
+    { fullUrl: patientRef, resource: toFhirPatient(target, ctx.clinic, input.patient) },
+    ...resources.map((resource) => ({ fullUrl: recordFullUrl(resource.id!), resource })),
+  ];
+  const bundle: Bundle = {
+    resourceType: 'Bundle',
+    meta: {
+      lastUpdated: now,
+      profile: [target.profile(PROFILES.bundle)],
+      tag: [{ system: CODE_SYSTEMS.bundleResourceType, code: RESOURCE_TYPES[input.kind] }],
+    },
+    identifier: { system: ID_SYSTEMS.bundle, value: identifier },
+    type: 'collection',
+    timestamp: now,
+    entry,
+  };
+  return { bundle, identifier, contentHash: bundleContentHash(bundle), memberId: memberIdentifier(input.patient)?.value ?? null };
+}

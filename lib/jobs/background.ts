@@ -1,0 +1,34 @@
+/**
+ * The background work of a deployment: the job worker over every registered queue (job-queues.ts) and the audit
+ * sealer (docs/decisions/0014). `npm run worker` runs it beside a server database; the embedded demo runs it in its
+ * own process (scripts/demo.ts). Nothing here imports Next.
+ */
+import { startAuditSealer } from '@/lib/audit/audit-sealer';
+import { env } from '@/lib/core/env';
+import { loadJobQueues } from './job-queues';
+import { startJobWorker, type JobWorker } from './job-worker';
+
+export type BackgroundWork = { worker: JobWorker; stop: () => Promise<void> };
+
+export async function startBackgroundWork(options: { sealer?: boolean } = {}): Promise<BackgroundWork> {
+  const e = env();
+  const worker = startJobWorker({
+    queues: await loadJobQueues(),
+    concurrency: e.JOB_CONCURRENCY,
+    pollMs: e.JOB_POLL_INTERVAL_MS,
+    leaseMs: e.JOB_LEASE_MS,
+    clinicIds: e.WORKER_CLINIC_IDS,
+  });
+  const sealer = options.sealer === false ? undefined : startAuditSealer();
+  // the write path's sharing outbox becomes unit deliveries (lib/sharing, docs/decisions/0029)
+  const { startOutboxRelay } = await import('@/lib/sharing/outbox-relay.repository');
+  const relay = startOutboxRelay({ intervalMs: e.JOB_POLL_INTERVAL_MS, onRelayed: () => worker.wake(), clinicIds: e.WORKER_CLINIC_IDS });
+  return {
+    worker,
+    stop: async () => {
+      await relay.stop();
+      await worker.stop();
+      await sealer?.stop();
+    },
+  };
+}

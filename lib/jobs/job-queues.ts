@@ -1,0 +1,28 @@
+/**
+ * Every queue the worker runs and its handler: the one place a domain registers its background work (a worker or the
+ * demo process runs exactly these). A handler takes the claimed job and throws PermanentJobError / RetryJobError
+ * (lib/jobs/job-errors.ts) to say what should happen on failure.
+ */
+import type { JobQueues } from './job-worker';
+
+export async function loadJobQueues(): Promise<JobQueues> {
+  const { orcaJobQueues } = await import('@/lib/orca/orca-jobs');
+  const { DELIVER_QUEUE } = await import('@/lib/sharing/sharing.constants');
+  const { deliverUnit } = await import('@/lib/sharing/deliver-unit.service');
+  const { masterJobQueues } = await import('@/lib/masters/master-jobs');
+  const { EXPORT_QUEUE } = await import('@/lib/vendor-api/bulk-export.constants');
+  const { runExportJob } = await import('@/lib/vendor-api/bulk-export.service');
+  const { NOTIFY_QUEUE } = await import('@/lib/vendor-api/subscription.constants');
+  const { deliverNotification } = await import('@/lib/vendor-api/subscription.service');
+  return {
+    ...orcaJobQueues,
+    // national master imports received from the operator's page (docs/decisions/0032)
+    ...masterJobQueues,
+    // one 報告単位 to the 電子カルテ情報共有サービス (docs/decisions/0029)
+    [DELIVER_QUEUE]: async (job) => void (await deliverUnit(job)),
+    // a vendor app's FHIR Bulk Data export (docs/decisions/0054)
+    [EXPORT_QUEUE]: runExportJob,
+    // a vendor app's Subscription notification (docs/decisions/0055)
+    [NOTIFY_QUEUE]: async (job) => deliverNotification(job),
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The job worker (docs/decisions/0027): finds clinics with due jobs, claims a batch per clinic with FOR UPDATE SKIP
+ * LOCKED (several workers never run the same job), runs each job's handler with bounded concurrency, then completes,
+ * reschedules (exponential backoff with jitter and a cap, or the Retry-After the handler reports) or dead-letters it.
+ * A worker that dies leaves its jobs `running` until their lease passes; then any worker claims them again.
+ *
+ * No Next, no request context: it runs in `npm run worker` (scripts/worker.ts) and in the demo's process.
+ */
+import { hostname } from 'node:os';
+import { errorFields, log } from '@/lib/core/logger';
+import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
+import { PermanentJobError, RetryJobError } from './job-errors';
+import { claimJobs, clinicsWithDueJobs, completeJob, failJob, type JobRow } from './job.repository';
+
+export type JobHandler = (job: JobRow) => Promise<void>;
+export type JobQueues = Record<string, JobHandler>;
+
+export type JobWorkerOptions = {
+  queues: JobQueues;
+  /** jobs run at the same time by this worker */
+  concurrency?: number;
+  /** jobs claimed per clinic per round */
+  batchSize?: number;
+  /** how long a claim lasts before another worker may take the job */
+  leaseMs?: number;
+  /** pause between rounds that found nothing */
+  pollMs?: number;
+  backoff?: BackoffPolicy;
+  clock?: () => Date;
+  /** only these clinics' jobs (a worker dedicated to some clinics; a test that must not take another test's jobs) */
+  clinicIds?: string[];
+};
+
+export type JobRunResult = { claimed: number; done: number; retried: number; dead: number; lost: number };
+
+const emptyResult = (): JobRunResult => ({ claimed: 0, done: 0, retried: 0, dead: 0, lost: 0 });
+
+/** Runs `items` through `fn` with at most `limit` at once. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+/** The backoff's time, but not after the work's deadline (a Retry-After the other side gave wins). */
+function retryTime(now: Date, delayMs: number, deadline: Date | null): Date {
+  const at = now.getTime() + delayMs;
+  return new Date(deadline ? Math.min(at, deadline.getTime()) : at);
+}
+
+async function runJob(job: JobRow, handler: JobHandler, options: Required<Pick<JobWorkerOptions, 'backoff' | 'clock'>>, result: JobRunResult) {
+  try {
+    await handler(job);
+    if (await completeJob(job, options.clock())) result.done++;
+    else result.lost++;
+    return;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const retryAfterMs = error instanceof RetryJobError ? error.retryAfterMs : undefined;
+    const now = options.clock();
+    const deadline = error instanceof RetryJobError && error.deadline && error.deadline > now ? error.deadline : null;
+    const permanent = error instanceof PermanentJobError || (job.attempts >= job.maxAttempts && !deadline);
+    const retryAt = permanent ? null : retryTime(now, retryDelayMs(job.attempts, { policy: options.backoff, retryAfterMs }), retryAfterMs === undefined ? deadline : null);
+    if (!(error instanceof PermanentJobError) && !(error instanceof RetryJobError)) {
+      log('warn', 'job failed unexpectedly', { queue: job.queue, clinicId: job.clinicId, jobId: job.id, attempts: job.attempts, ...errorFields(error) });
+    }
+    if (await failJob(job, { error: message, retryAt }, now)) {
+      if (permanent) result.dead++;
+      else result.retried++;
+    } else {
+      result.lost++;
+    }
+  }
+}
+
+/**
+ * One round: every clinic with due jobs (up to 100 clinics), up to `batchSize` jobs each. Returns what happened;
+ * `claimed` 0 means nothing was due.
+ */
+export async function runDueJobs(options: JobWorkerOptions): Promise<JobRunResult> {
+  const clock = options.clock ?? (() => new Date());
+  const queueNames = Object.keys(options.queues);
+  const result = emptyResult();
+  const clinics = await clinicsWithDueJobs(queueNames, clock(), 100, options.clinicIds);
+  const claimed: JobRow[] = [];
+  for (const clinicId of clinics) {
+    claimed.push(...(await claimJobs(clinicId, queueNames, { now: clock(), limit: options.batchSize ?? 50, leaseMs: options.leaseMs ?? 60_000 })));
+  }
+  result.claimed = claimed.length;
+  await eachLimited(claimed, options.concurrency ?? 8, (job) =>
+    runJob(job, options.queues[job.queue]!, { backoff: options.backoff ?? DEFAULT_BACKOFF, clock }, result),
+  );
+  return result;
+}
+
+/** Rounds until nothing is due (tests, scripts). Jobs scheduled for later stay queued. */
+export async function drainJobs(options: JobWorkerOptions & { maxRounds?: number }): Promise<JobRunResult> {
+  const total = emptyResult();
+  for (let round = 0; round < (options.maxRounds ?? 1000); round++) {
+    const r = await runDueJobs(options);
+    for (const k of Object.keys(total) as (keyof JobRunResult)[]) total[k] += r[k];
+    if (r.claimed === 0) break;
+  }
+  return total;
+}
+
+export type JobWorker = { stop: () => Promise<void>; rounds: () => number; wake: () => void };
+
+/**
+ * Runs rounds until stop(): back to back while there is work, every `pollMs` (default 1 s) when idle. stop() waits for
+ * the running round, so no claimed job is abandoned by a clean shutdown.
+ */
+export function startJobWorker(options: JobWorkerOptions): JobWorker {
+  const pollMs = options.pollMs ?? 1000;
+  let stopped = false;
+  let rounds = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeUp: (() => void) | undefined;
+  const loop = async () => {
+    while (!stopped) {
+      let claimed = 0;
+      try {
+        claimed = (await runDueJobs(options)).claimed;
+      } catch (error) {
+        log('warn', 'job worker: round failed', errorFields(error));
+      }
+      rounds++;
+      if (claimed === 0 && !stopped) {
+        await new Promise<void>((resolve) => {
+          wakeUp = resolve;
+          timer = setTimeout(resolve, pollMs);
+        });
+      }
+    }
+  };
+  log('info', 'job worker started', { host: hostname(), queues: Object.keys(options.queues) });
+  const running = loop();
+  return {
+    rounds: () => rounds,
+    wake: () => wakeUp?.(),
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      wakeUp?.();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The ORCA link's background work on the job queue (lib/jobs, docs/decisions/0027):
+ * - `orca.acceptance` (one job per visit, key = visit id): send or cancel the visit's 受付 (syncOrcaAcceptance);
+ * - `orca.medical` (one job per visit): send the visit's orders as 中途データ, or replace them (syncOrcaMedical);
+ * - `orca.diseases` (one job per patient): send the patient's 病名 of the month and keep ORCA's reconciliation list;
+ * - `orca.billing` (one job per clinic and day, key = date): read the day's 会計 back every ORCA_BILLING_POLL_MS while
+ *   a sent 受付 of that day is not 会計済 yet; it ends with the day.
+ * ORCA down and 90 are retries with the queue's backoff; a refusal dead-letters the job for a person.
+ */
+import { todayJst } from '@/lib/core/dates';
+import { PermanentJobError, RetryJobError } from '@/lib/jobs/job-errors';
+import type { JobQueues } from '@/lib/jobs/job-worker';
+import type { OrcaLink } from './orca-port';
+import { refreshOrcaBilling, syncOrcaAcceptance, syncOrcaDiseases, syncOrcaMedical, type OrcaSyncOutcome } from './orca-sync.service';
+import { ORCA_ACCEPTANCE_QUEUE, ORCA_BILLING_POLL_MS, ORCA_BILLING_QUEUE, ORCA_DISEASE_QUEUE, ORCA_MEDICAL_QUEUE } from './orca-queues';
+
+function throwUnlessDone(outcome: OrcaSyncOutcome): void {
+  if (outcome.kind === 'retry') throw new RetryJobError(outcome.message);
+  if (outcome.kind === 'failed') throw new PermanentJobError(outcome.message);
+}
+
+/** The handlers; `link` replaces the configured ORCA (tests). */
+export function makeOrcaJobQueues(link?: OrcaLink): JobQueues {
+  return {
+    [ORCA_ACCEPTANCE_QUEUE]: async (job) => {
+      const { visitId } = job.payload as { visitId: string };
+      throwUnlessDone(await syncOrcaAcceptance(job.clinicId, visitId, { link }));
+    },
+    [ORCA_MEDICAL_QUEUE]: async (job) => {
+      const { visitId } = job.payload as { visitId: string };
+      throwUnlessDone(await syncOrcaMedical(job.clinicId, visitId, { link }));
+    },
+    [ORCA_DISEASE_QUEUE]: async (job) => {
+      const { patientId, date } = job.payload as { patientId: string; date: string };
+      throwUnlessDone(await syncOrcaDiseases(job.clinicId, patientId, date, { link }));
+    },
+    [ORCA_BILLING_QUEUE]: async (job) => {
+      const { date } = job.payload as { date: string };
+      const outcome = await refreshOrcaBilling(job.clinicId, date, { link });
+      throwUnlessDone(outcome);
+      if (outcome.kind === 'done' && outcome.open && date >= todayJst()) {
+        // not an error: ORCA has not done every 会計 of the day yet; look again later
+        throw new RetryJobError(`会計待ち ${outcome.open}件`, ORCA_BILLING_POLL_MS);
+      }
+    },
+  };
+}
+
+export const orcaJobQueues: JobQueues = makeOrcaJobQueues();

@@ -1,0 +1,73 @@
+/** ORCA link rows: the clinic's settings and ORCA's keys beside our patients and visits. Every query is by clinic. */
+import { db, type Tx } from '@/lib/core/db';
+import type { Prisma } from '@/lib/generated/prisma/client';
+
+type Client = Tx | ReturnType<typeof db>;
+
+export type OrcaVisitLinkData = Omit<Prisma.OrcaVisitLinkUncheckedCreateInput, 'clinicId' | 'visitId' | 'updatedAt'>;
+export type OrcaPatientLinkData = Omit<Prisma.OrcaPatientLinkUncheckedCreateInput, 'clinicId' | 'patientId' | 'updatedAt'>;
+
+export const orcaLinkRepository = {
+  settings: (c: Client, clinicId: string) => c.orcaSettings.findUnique({ where: { clinicId } }),
+  saveSettings: (c: Client, clinicId: string, data: Omit<Prisma.OrcaSettingsUncheckedCreateInput, 'clinicId' | 'updatedAt'>, now: Date) =>
+    c.orcaSettings.upsert({ where: { clinicId }, create: { clinicId, ...data, updatedAt: now }, update: { ...data, updatedAt: now } }),
+
+  patientLink: (c: Client, clinicId: string, patientId: string) => c.orcaPatientLink.findUnique({ where: { clinicId_patientId: { clinicId, patientId } } }),
+  savePatientLink: (c: Client, clinicId: string, patientId: string, data: OrcaPatientLinkData, now: Date) =>
+    c.orcaPatientLink.upsert({
+      where: { clinicId_patientId: { clinicId, patientId } },
+      create: { clinicId, patientId, ...data, updatedAt: now },
+      update: { ...data, updatedAt: now },
+    }),
+
+  visitLink: (c: Client, clinicId: string, visitId: string) => c.orcaVisitLink.findUnique({ where: { clinicId_visitId: { clinicId, visitId } } }),
+  saveVisitLink: (c: Client, clinicId: string, visitId: string, data: OrcaVisitLinkData, now: Date) =>
+    c.orcaVisitLink.upsert({
+      where: { clinicId_visitId: { clinicId, visitId } },
+      create: { clinicId, visitId, ...data, updatedAt: now },
+      update: { ...data, updatedAt: now },
+    }),
+  visitLinksForDate: (c: Client, clinicId: string, acceptanceDate: Date) =>
+    c.orcaVisitLink.findMany({
+      where: { clinicId, acceptanceDate },
+      include: { visit: { select: { patientId: true, status: true } } },
+    }),
+  visitDay: (c: Client, clinicId: string, visitId: string) =>
+    c.visit.findUnique({ where: { clinicId_id: { clinicId, id: visitId } }, select: { patientId: true, visitDate: true } }),
+  openVisitOn: (c: Client, clinicId: string, patientId: string, visitDate: Date) =>
+    c.visit.findFirst({ where: { clinicId, patientId, visitDate, status: { notIn: ['cancelled'] } }, orderBy: { arrivedAt: 'desc' } }),
+  visitLinksByVisit: (c: Client, clinicId: string, visitIds: string[]) => c.orcaVisitLink.findMany({ where: { clinicId, visitId: { in: visitIds } } }),
+
+  /** What a 受付 and a patient registration need: the visit, its patient with the current 保険, 診療科 code. */
+  visitForOrca: (c: Client, clinicId: string, visitId: string) =>
+    c.visit.findUnique({
+      where: { clinicId_id: { clinicId, id: visitId } },
+      include: {
+        patient: {
+          include: { insurances: { where: { endedAt: null }, orderBy: { createdAt: 'desc' }, take: 1 } },
+        },
+      },
+    }),
+  patientForOrca: (c: Client, clinicId: string, patientId: string) =>
+    c.patient.findUnique({
+      where: { clinicId_id: { clinicId, id: patientId } },
+      include: { insurances: { where: { endedAt: null }, orderBy: { createdAt: 'desc' }, take: 1 } },
+    }),
+  departmentCode: async (c: Client, clinicId: string, departmentId: string | null) =>
+    departmentId ? ((await c.department.findUnique({ where: { clinicId_id: { clinicId, id: departmentId } }, select: { code: true } }))?.code ?? null) : null,
+};
+
+/** The day's orders of a visit, read for ORCA: prescriptions issued that day (確定, or also drafts for the preview), and whether it is the first visit. */
+export const orcaOrdersRepository = {
+  prescriptionsOn: (c: Client, clinicId: string, patientId: string, issuedDate: Date, includeDrafts: boolean) =>
+    c.prescription.findMany({
+      where: { clinicId, patientId, issuedDate, isLatest: true, status: { in: includeDrafts ? ['final', 'draft', 'pending_approval'] : ['final'] } },
+      orderBy: { createdAt: 'asc' },
+      include: { items: { orderBy: [{ rpNumber: 'asc' }, { sortOrder: 'asc' }] } },
+    }),
+  /** the patient's 病名 as they stand (latest version of each), 確定 or withdrawn (入力誤り) */
+  latestDiagnoses: (c: Client, clinicId: string, patientId: string) =>
+    c.diagnosis.findMany({ where: { clinicId, patientId, isLatest: true, status: { in: ['final', 'entered_in_error'] } }, orderBy: { startDate: 'asc' } }),
+  hasEarlierVisit: async (c: Client, clinicId: string, patientId: string, before: Date) =>
+    (await c.visit.count({ where: { clinicId, patientId, visitDate: { lt: before }, status: { not: 'cancelled' } } })) > 0,
+};

@@ -1,0 +1,9 @@
+/** Names of the ORCA link's job queues (lib/orca/orca-jobs.ts) and the 会計 polling interval. */
+export const ORCA_ACCEPTANCE_QUEUE = 'orca.acceptance';
+export const ORCA_BILLING_QUEUE = 'orca.billing';
+export const ORCA_MEDICAL_QUEUE = 'orca.medical';
+export const ORCA_DISEASE_QUEUE = 'orca.diseases';
+/** how often the day's 会計 is read back from ORCA while some 受付 is not 会計済 */
+export const ORCA_BILLING_POLL_MS = 15_000;
+/** a day of polling at that interval, with room for outages */
+export const ORCA_BILLING_MAX_ATTEMPTS = 10_000;

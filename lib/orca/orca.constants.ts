@@ -1,0 +1,37 @@
+/** States of the ORCA link (TEXT + CHECK, docs/decisions/0011) and their Japanese labels. Isomorphic, no imports. */
+
+/** Who numbers patients: ORCA (the EHR keeps ORCA's 患者番号 beside its own) or the EHR (registered in ORCA as is). */
+export const ORCA_NUMBERING_MASTERS = ['orca', 'ehr'] as const;
+export type OrcaNumberingMaster = (typeof ORCA_NUMBERING_MASTERS)[number];
+
+export const ORCA_PATIENT_LINK_STATES = ['pending', 'linked', 'needs_review', 'failed'] as const;
+export type OrcaPatientLinkState = (typeof ORCA_PATIENT_LINK_STATES)[number];
+export const ORCA_PATIENT_LINK_LABELS: Record<OrcaPatientLinkState, string> = {
+  pending: 'ORCA未連携（送信待ち）',
+  linked: 'ORCA連携済',
+  needs_review: 'ORCA要確認',
+  failed: 'ORCA連携エラー',
+};
+
+export const ORCA_ACCEPTANCE_STATES = ['queued', 'sending', 'sent', 'cancel_queued', 'cancelled', 'failed'] as const;
+export type OrcaAcceptanceState = (typeof ORCA_ACCEPTANCE_STATES)[number];
+export const ORCA_ACCEPTANCE_LABELS: Record<OrcaAcceptanceState, string> = {
+  queued: 'ORCA受付 送信待ち',
+  sending: 'ORCA受付 確認中',
+  sent: 'ORCA受付済',
+  cancel_queued: 'ORCA取消 送信待ち',
+  cancelled: 'ORCA受付取消済',
+  failed: 'ORCA受付エラー',
+};
+
+export const ORCA_MEDICAL_STATES = ['none', 'queued', 'sending', 'sent', 'failed'] as const;
+export type OrcaMedicalState = (typeof ORCA_MEDICAL_STATES)[number];
+
+export const ORCA_BILLING_STATES = ['none', 'waiting', 'billed', 'paid'] as const;
+export type OrcaBillingState = (typeof ORCA_BILLING_STATES)[number];
+export const ORCA_BILLING_LABELS: Record<OrcaBillingState, string> = {
+  none: '',
+  waiting: '会計待ち',
+  billed: '請求額確定',
+  paid: '会計済',
+};

@@ -1,0 +1,170 @@
+/**
+ * 次回予約 (issue 13, docs/decisions/0057): book the next visit from the chart, see a day's appointments at 受付 and
+ * check a booked patient in with one action (the ordinary check-in, so ORCA and the sharing triggers still run).
+ * 未来院 is derived when the list is read; nothing runs in the background.
+ */
+import { AppError, notFound } from '@/lib/core/app-error';
+import { db, runInTransaction } from '@/lib/core/db';
+import { dayLabel, todayJst } from '@/lib/core/dates';
+import { formatInTimeZone, fromJstLocal } from '@/lib/core/tz';
+import { parseInput } from '@/lib/core/zod';
+import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
+import { requirePermission, type Principal } from '@/lib/auth/principal';
+import { oneOf } from '@/lib/core/text-enum';
+import { patientRepository } from '@/lib/records/patients/patient.repository';
+import { staffRepository } from '@/lib/staff/staff.repository';
+import { staffNames } from '@/lib/staff/staff-names';
+import { appointmentRepository } from './appointment.repository';
+import {
+  APPOINTMENT_STATUSES,
+  appointmentIdSchema,
+  bookAppointmentSchema,
+  displayStatus,
+  listAppointmentsSchema,
+  type AppointmentDisplayStatus,
+  type AppointmentIdInput,
+  type BookAppointmentInput,
+  type ListAppointmentsInput,
+} from './appointment.schema';
+import { checkIn } from './visit.service';
+
+export type AppointmentDto = {
+  appointmentId: string;
+  /** ISO instant */
+  startsAt: string;
+  /** 'HH:mm' JST */
+  time: string;
+  /** 'YYYY-MM-DD' JST */
+  date: string;
+  purpose: string;
+  doctorId: string | null;
+  doctorName: string | null;
+  status: AppointmentDisplayStatus;
+  /** 受付番号 once checked in */
+  receptionNumber: number | null;
+  patient: { id: string; patientNumber: number; name: string; kana: string };
+};
+
+export type AppointmentDayDto = { date: string; dateLabel: string; entries: AppointmentDto[] };
+
+/** [start, end) of a JST day. */
+function jstDay(date: string): { from: Date; to: Date } {
+  const from = fromJstLocal(`${date}T00:00`);
+  return { from, to: new Date(from.getTime() + 86_400_000) };
+}
+
+/** Books an appointment for a patient (from the chart). Any time from now on; the doctor, when named, must be active. */
+export async function bookAppointment(raw: BookAppointmentInput, actor: Principal) {
+  await requirePermission(actor, 'reception.write');
+  const input = parseInput(bookAppointmentSchema, raw);
+  const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId: input.patientId });
+  if (!patient) throw notFound();
+  const startsAt = fromJstLocal(`${input.date}T${input.time}`);
+  if (input.date < todayJst()) {
+    throw new AppError('INVALID_INPUT', '過去の日付には予約できません。', { date: '今日以降の日付を入力してください。' });
+  }
+  if (input.doctorId && !(await staffRepository.findActiveDoctor(db(), actor.clinicId, input.doctorId))) {
+    throw new AppError('INVALID_INPUT', '担当医が見つかりません。選び直してください。', { doctorId: '担当医を選び直してください。' });
+  }
+  return runInTransaction(async (tx) => {
+    const appointment = await appointmentRepository.create(tx, {
+      clinicId: actor.clinicId,
+      patientId: input.patientId,
+      startsAt,
+      purpose: input.purpose,
+      doctorId: input.doctorId ?? null,
+      createdById: actor.userId,
+    });
+    // the purpose is free text: not in the audit detail
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'appointment', resourceId: appointment.id, patientId: input.patientId, detail: { startsAt: startsAt.toISOString(), doctorId: appointment.doctorId }, ctx: actor.ctx });
+    return { appointmentId: appointment.id, date: input.date, time: input.time };
+  });
+}
+
+/** Cancels a booked appointment (the screen asks first). Checked-in or cancelled ones cannot be. */
+export async function cancelAppointment(raw: AppointmentIdInput, actor: Principal) {
+  await requirePermission(actor, 'reception.write');
+  const input = parseInput(appointmentIdSchema, raw);
+  const appointment = await appointmentRepository.find(db(), actor.clinicId, input.appointmentId);
+  if (!appointment) throw notFound();
+  await runInTransaction(async (tx) => {
+    const { count } = await appointmentRepository.cancelIfBooked(tx, actor.clinicId, appointment.id, actor.userId);
+    if (count !== 1) throw new AppError('CONFLICT', 'この予約はすでに受付済みか取消済みです。画面を更新してください。');
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'appointment', resourceId: appointment.id, patientId: appointment.patientId, detail: { status: 'cancelled' }, ctx: actor.ctx });
+  });
+}
+
+/**
+ * 受付 from the appointment, in one action: the ordinary check-in (insurance check, 受付番号, ORCA, sharing) with the
+ * appointment's doctor, and the appointment becomes checked_in with the visit linked, in the same transaction.
+ * Only today's appointments; a late patient (未来院 on the list) can still be checked in.
+ */
+export async function checkInAppointment(raw: AppointmentIdInput, actor: Principal) {
+  await requirePermission(actor, 'reception.write');
+  const input = parseInput(appointmentIdSchema, raw);
+  const appointment = await appointmentRepository.find(db(), actor.clinicId, input.appointmentId);
+  if (!appointment) throw notFound();
+  if (appointment.status !== 'booked') throw new AppError('CONFLICT', 'この予約はすでに受付済みか取消済みです。画面を更新してください。');
+  if (formatInTimeZone(appointment.startsAt, 'yyyy-MM-dd') !== todayJst()) {
+    throw new AppError('PRECONDITION_FAILED', '本日の予約ではありません。通常の受付をしてください。');
+  }
+  const doctorActive = appointment.doctorId ? !!(await staffRepository.findActiveDoctor(db(), actor.clinicId, appointment.doctorId)) : false;
+  return checkIn(
+    { patientId: appointment.patientId, ...(doctorActive && appointment.doctorId ? { doctorId: appointment.doctorId } : {}), memo: `予約 ${formatInTimeZone(appointment.startsAt, 'HH:mm')} ${appointment.purpose}`.slice(0, 200) },
+    actor,
+    async (tx, visit) => {
+      const { count } = await appointmentRepository.checkInIfBooked(tx, actor.clinicId, appointment.id, visit.id);
+      if (count !== 1) throw new AppError('CONFLICT', 'この予約は他の端末で受付または取消されました。画面を更新してください。');
+      await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'appointment', resourceId: appointment.id, patientId: appointment.patientId, detail: { status: 'checked_in', visitId: visit.id }, ctx: actor.ctx });
+    },
+  );
+}
+
+/** A day's appointments (default today, JST) with 未来院 derived; audited as a read with the patients listed. */
+export async function listAppointmentsForDay(raw: ListAppointmentsInput, actor: Principal, now = new Date()): Promise<AppointmentDayDto> {
+  await requirePermission(actor, 'reception.read');
+  const input = parseInput(listAppointmentsSchema, raw);
+  const date = input.date ?? todayJst(now);
+  const { from, to } = jstDay(date);
+  const rows = await appointmentRepository.listBetween(actor.clinicId, from, to);
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'appointment_list', detail: { date, patientIds: [...new Set(rows.map((r) => r.patientId))] }, ctx: actor.ctx });
+  const doctors = await staffNames(actor.clinicId, rows.map((r) => r.doctorId));
+  return {
+    date,
+    dateLabel: dayLabel(date),
+    entries: rows.map((r) => ({
+      appointmentId: r.id,
+      startsAt: r.startsAt.toISOString(),
+      time: formatInTimeZone(r.startsAt, 'HH:mm'),
+      date: formatInTimeZone(r.startsAt, 'yyyy-MM-dd'),
+      purpose: r.purpose,
+      doctorId: r.doctorId,
+      doctorName: r.doctorId ? (doctors.get(r.doctorId) ?? null) : null,
+      status: displayStatus(oneOf(APPOINTMENT_STATUSES, r.status), r.startsAt, now),
+      receptionNumber: r.visit?.receptionNumber ?? null,
+      patient: {
+        id: r.patient.id,
+        patientNumber: r.patient.patientNumber,
+        name: `${r.patient.familyName} ${r.patient.givenName}`,
+        kana: `${r.patient.familyNameKana} ${r.patient.givenNameKana}`,
+      },
+    })),
+  };
+}
+
+/** The patient's upcoming booked appointments, for the chart's 次回予約 panel (audited read). */
+export async function listUpcomingForPatient(patientId: string, actor: Principal, now = new Date()) {
+  await requirePermission(actor, 'reception.read');
+  const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId });
+  if (!patient) throw notFound();
+  const rows = await appointmentRepository.listForPatientFrom(actor.clinicId, patientId, fromJstLocal(`${todayJst(now)}T00:00`));
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'appointment', patientId, detail: { count: rows.length }, ctx: actor.ctx });
+  const doctors = await staffNames(actor.clinicId, rows.map((r) => r.doctorId));
+  return rows.map((r) => ({
+    appointmentId: r.id,
+    date: formatInTimeZone(r.startsAt, 'yyyy-MM-dd'),
+    time: formatInTimeZone(r.startsAt, 'HH:mm'),
+    purpose: r.purpose,
+    doctorName: r.doctorId ? (doctors.get(r.doctorId) ?? null) : null,
+  }));
+}

@@ -1,0 +1,18 @@
+'use server';
+
+import { defineAction } from '@/lib/actions/define-action';
+import { cancelDocumentSchema, documentIdSchema, saveInstitutionSchema, saveReferralSchema, searchInstitutionsSchema } from './referral.schema';
+import { cancelDocument, confirmDocument, saveReferral } from './document.service';
+import { saveInstitution, searchInstitutions } from './referral-institution.service';
+
+/** 診療情報提供書: save (draft, or a new version of a 確定 letter with its reason), 確定, 取消. */
+export const saveReferralAction = defineAction(saveReferralSchema, (input, actor) => saveReferral(input, actor));
+
+export const confirmDocumentAction = defineAction(documentIdSchema, (input, actor) => confirmDocument(input, actor));
+
+export const cancelDocumentAction = defineAction(cancelDocumentSchema, (input, actor) => cancelDocument(input, actor));
+
+/** 紹介先医療機関: search as you type, create or edit an entry. */
+export const searchInstitutionsAction = defineAction(searchInstitutionsSchema, (input, actor) => searchInstitutions(input, actor));
+
+export const saveInstitutionAction = defineAction(saveInstitutionSchema, (input, actor) => saveInstitution(input, actor));

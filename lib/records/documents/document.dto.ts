@@ -1,0 +1,60 @@
+/** What leaves the server about a clinical document. Only types and pure helpers: client components may import this file. */
+import type { RecordStatus } from '@/lib/records/record-version.constants';
+import type { DocumentKind } from './document.constants';
+import type { ReferralContent } from './referral.schema';
+
+export type DocumentDto = {
+  id: string;
+  lineageId: string;
+  version: number;
+  isLatest: boolean;
+  patientId: string;
+  kind: DocumentKind;
+  status: RecordStatus;
+  statusLabel: string;
+  content: ReferralContent;
+  authorId: string;
+  authorName: string | null;
+  confirmedByName: string | null;
+  confirmedAt: string | null;
+  contentHash: string | null;
+  /** the stored hash still matches the content (null while not 確定) */
+  hashVerified: boolean | null;
+  changeReason: string | null;
+  createdAt: string;
+};
+
+/** A record the editor offers to list in the letter (checked = listed). */
+export type ReferralChoiceDto = { id: string; label: string; detail: string | null; checked: boolean };
+
+/** The editor's starting point: a draft pre-filled from the chart, and what may be picked. */
+export type ReferralPrefillDto = {
+  sections: Pick<ReferralContent, 'chiefComplaint' | 'presentIllness' | 'pastHistory' | 'clinicalCourse' | 'medications'>;
+  diagnoses: ReferralChoiceDto[];
+  /** 未告知 diagnoses are never offered: how many were left out, so the editor can say so */
+  uninformedOmitted: number;
+  allergies: ReferralChoiceDto[];
+  labs: ReferralChoiceDto[];
+};
+
+export type InstitutionDto = {
+  id: string;
+  code: string;
+  name: string;
+  nameKana: string | null;
+  address: string | null;
+  phone: string | null;
+  departments: string[];
+  doctors: string[];
+  lastUsedAt: string | null;
+};
+
+/** Everything the printed 診療情報提供書 needs: the 確定 letter, the patient, the clinic (紹介元) and the signing doctor. */
+export type DocumentPrintDto = {
+  document: DocumentDto;
+  patient: { fullName: string; fullNameKana: string; birthDateWareki: string; age: number; sexLabel: string; address: string | null; phone: string | null; patientNumber: number };
+  clinic: { name: string; postalCode: string | null; address: string | null; phone: string | null; institutionNumber: string };
+  doctor: { name: string; licenseNumber: string | null; department: string | null };
+  /** 和暦, the day it was 確定d */
+  dateWareki: string;
+};

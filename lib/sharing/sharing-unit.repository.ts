@@ -1,0 +1,243 @@
+/**
+ * SharingUnit and SharingAttempt queries (docs/decisions/0029). Every statement names the clinic. Times are parameters.
+ */
+import { randomUUID } from 'node:crypto';
+import { db, Prisma, type Tx } from '@/lib/core/db';
+import { oneOf } from '@/lib/core/text-enum';
+import { enqueueJob, runQueuedJobNow } from '@/lib/jobs/job.repository';
+import { ATTEMPT_OUTCOMES, DELIVER_QUEUE, UNIT_KINDS, UNIT_STATES, type AttemptOutcome, type UnitKind, type UnitState } from './sharing.constants';
+import type { SharingIssue } from './sharing-service';
+
+type Client = Tx | ReturnType<typeof db>;
+
+export type SharingUnitRow = {
+  clinicId: string;
+  id: string;
+  patientId: string;
+  kind: UnitKind;
+  labReportId: string;
+  identifier: string | null;
+  memberIdSent: string | null;
+  lastSentHash: string | null;
+  state: UnitState;
+  removed: boolean;
+  reason: string | null;
+  issues: SharingIssue[] | null;
+  changedAt: Date;
+  dueBy: Date | null;
+  lastAttemptAt: Date | null;
+  sentAt: Date | null;
+};
+
+type Raw = Awaited<ReturnType<ReturnType<typeof db>['sharingUnit']['findFirstOrThrow']>>;
+const toUnit = (r: Raw): SharingUnitRow => ({
+  clinicId: r.clinicId,
+  id: r.id,
+  patientId: r.patientId,
+  kind: oneOf(UNIT_KINDS, r.kind),
+  labReportId: r.labReportId,
+  identifier: r.identifier,
+  memberIdSent: r.memberIdSent,
+  lastSentHash: r.lastSentHash,
+  state: oneOf(UNIT_STATES, r.state),
+  removed: r.removed,
+  reason: r.reason,
+  issues: (r.issues as SharingIssue[] | null) ?? null,
+  changedAt: r.changedAt,
+  dueBy: r.dueBy,
+  lastAttemptAt: r.lastAttemptAt,
+  sentAt: r.sentAt,
+});
+
+/** The IG's deadline for a change: by the next morning (06:00 JST of the next day). */
+export function nextMorningJst(now: Date): Date {
+  const jst = new Date(now.getTime() + 9 * 3600_000);
+  const next = Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate() + 1, 6, 0, 0);
+  return new Date(next - 9 * 3600_000);
+}
+
+/**
+ * A unit changed: create or mark its row (未送信, unless a send is running: the job then reruns after it) and enqueue
+ * its delivery, coalesced per unit. `dueBy` is the IG's deadline of the oldest change not yet delivered (a unit that was
+ * sent, or is in エラー, starts a new one); the delivery keeps retrying until then (ADR 0042). Pass the transaction of the change (the outbox relay) to do both atomically.
+ */
+export async function markUnitChanged(
+  client: Client,
+  unit: { clinicId: string; patientId: string; kind: UnitKind; labReportId?: string },
+  now: Date,
+): Promise<{ unitId: string }> {
+  const id = randomUUID();
+  const dueBy = nextMorningJst(now);
+  const rows = await client.$queryRaw<{ id: string }[]>`
+    INSERT INTO "SharingUnit" ("clinicId", id, "patientId", kind, "labReportId", state, "changedAt", "dueBy", "createdAt", "updatedAt")
+    VALUES (${unit.clinicId}, ${id}, ${unit.patientId}, ${unit.kind}, ${unit.labReportId ?? ''}, 'pending', ${now}, ${dueBy}, ${now}, ${now})
+    ON CONFLICT ("clinicId", "patientId", kind, "labReportId") DO UPDATE SET
+      state = CASE WHEN "SharingUnit".state = 'sending' THEN 'sending' ELSE 'pending' END,
+      reason = CASE WHEN "SharingUnit".state = 'sending' THEN "SharingUnit".reason ELSE NULL END,
+      "changedAt" = EXCLUDED."changedAt",
+      "dueBy" = CASE WHEN "SharingUnit".state IN ('sent', 'error') OR "SharingUnit"."dueBy" IS NULL THEN EXCLUDED."dueBy"
+        ELSE LEAST("SharingUnit"."dueBy", EXCLUDED."dueBy") END,
+      "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING id`;
+  const unitId = rows[0]!.id;
+  await enqueueJob(client, { clinicId: unit.clinicId, queue: DELIVER_QUEUE, key: unitId, payload: { unitId }, now, maxAttempts: 30 });
+  return { unitId };
+}
+
+export async function findUnit(clinicId: string, unitId: string, client: Client = db()): Promise<SharingUnitRow | null> {
+  const r = await client.sharingUnit.findUnique({ where: { clinicId_id: { clinicId, id: unitId } } });
+  return r ? toUnit(r) : null;
+}
+
+export async function listUnitsForPatient(clinicId: string, patientId: string): Promise<SharingUnitRow[]> {
+  const rows = await db().sharingUnit.findMany({ where: { clinicId, patientId }, orderBy: [{ kind: 'asc' }, { changedAt: 'desc' }] });
+  return rows.map(toUnit);
+}
+
+export async function countUnitsByState(clinicId: string): Promise<Partial<Record<UnitState, number>>> {
+  const rows = await db().sharingUnit.groupBy({ by: ['state'], where: { clinicId }, _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [oneOf(UNIT_STATES, r.state), r._count._all]));
+}
+
+/** Units that need a person (エラー) or are waiting (再送待ち), oldest change first. */
+export async function listUnitsNeedingAttention(clinicId: string, limit = 100): Promise<SharingUnitRow[]> {
+  const rows = await db().sharingUnit.findMany({ where: { clinicId, state: { in: ['error', 'retry_wait'] } }, orderBy: { changedAt: 'asc' }, take: limit });
+  return rows.map(toUnit);
+}
+
+/** Units not sent although the IG's deadline (dueBy, the next morning) has passed. */
+export async function listOverdueUnits(clinicId: string, now: Date, limit = 100): Promise<SharingUnitRow[]> {
+  const rows = await db().sharingUnit.findMany({ where: { clinicId, state: { in: ['pending', 'sending', 'retry_wait'] }, dueBy: { lt: now } }, orderBy: { dueBy: 'asc' }, take: limit });
+  return rows.map(toUnit);
+}
+
+export type UnitUpdate = Partial<Pick<SharingUnitRow, 'identifier' | 'memberIdSent' | 'lastSentHash' | 'state' | 'removed' | 'reason' | 'lastAttemptAt' | 'sentAt'>> & {
+  issues?: SharingIssue[] | null;
+};
+
+export async function updateUnit(client: Client, clinicId: string, unitId: string, update: UnitUpdate, now: Date) {
+  const { issues, ...rest } = update;
+  await client.sharingUnit.update({
+    where: { clinicId_id: { clinicId, id: unitId } },
+    data: { ...rest, ...(issues === undefined ? {} : { issues: issues === null ? Prisma.DbNull : issues }), updatedAt: now },
+  });
+}
+
+export type AttemptRow = {
+  id: string;
+  at: Date;
+  action: 'register' | 'delete';
+  identifier: string;
+  memberId: string;
+  payloadHash: string;
+  outcome: AttemptOutcome;
+  answer: unknown;
+  settles: string | null;
+};
+
+export async function insertAttempt(
+  client: Client,
+  clinicId: string,
+  unitId: string,
+  attempt: Omit<AttemptRow, 'id'>,
+): Promise<string> {
+  const id = randomUUID();
+  await client.sharingAttempt.create({
+    data: {
+      clinicId,
+      id,
+      unitId,
+      at: attempt.at,
+      action: attempt.action,
+      identifier: attempt.identifier,
+      memberId: attempt.memberId,
+      payloadHash: attempt.payloadHash,
+      outcome: attempt.outcome,
+      answer: (attempt.answer ?? undefined) as never,
+      settles: attempt.settles,
+    },
+  });
+  return id;
+}
+
+/** The ledger of a unit, newest first. */
+export async function listAttempts(clinicId: string, unitId: string, limit = 50): Promise<AttemptRow[]> {
+  const rows = await db().sharingAttempt.findMany({ where: { clinicId, unitId }, orderBy: { at: 'desc' }, take: limit });
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    action: r.action === 'delete' ? 'delete' : 'register',
+    identifier: r.identifier,
+    memberId: r.memberId,
+    payloadHash: r.payloadHash,
+    outcome: oneOf(ATTEMPT_OUTCOMES, r.outcome),
+    answer: r.answer,
+    settles: r.settles,
+  }));
+}
+
+/** A pending attempt nobody settled (its worker died between the request and the answer), if the newest one is. */
+export async function unsettledAttempt(clinicId: string, unitId: string): Promise<AttemptRow | null> {
+  const pending = await db().sharingAttempt.findFirst({ where: { clinicId, unitId, outcome: 'pending' }, orderBy: { at: 'desc' } });
+  if (!pending) return null;
+  const settled = await db().sharingAttempt.count({ where: { clinicId, unitId, settles: pending.id } });
+  if (settled > 0) return null;
+  return (await listAttempts(clinicId, unitId, 50)).find((a) => a.id === pending.id) ?? null;
+}
+
+/**
+ * A person asked for the unit to be sent again (再送, after fixing its cause): 未送信 unless a send is running, and its
+ * delivery job queued to run now — a dead-lettered job is revived with fresh attempts, one waiting in backoff is due at
+ * once. Same delivery path as a change; the caller passes its transaction (with the audit event).
+ */
+export async function requestUnitResend(tx: Tx, unit: Pick<SharingUnitRow, 'clinicId' | 'id'>, now: Date): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "SharingUnit" SET
+      state = CASE WHEN state = 'sending' THEN 'sending' ELSE 'pending' END,
+      reason = CASE WHEN state = 'sending' THEN reason ELSE NULL END,
+      "updatedAt" = ${now}
+    WHERE "clinicId" = ${unit.clinicId} AND id = ${unit.id}`;
+  await enqueueJob(tx, { clinicId: unit.clinicId, queue: DELIVER_QUEUE, key: unit.id, payload: { unitId: unit.id }, now, maxAttempts: 30 });
+  await runQueuedJobNow(tx, { clinicId: unit.clinicId, queue: DELIVER_QUEUE, key: unit.id }, now);
+}
+
+/** The kinds (and lab reports) of a patient with changes the relay has not turned into units yet (未送信). */
+export async function listUnrelayedChanges(clinicId: string, patientId: string): Promise<{ kind: UnitKind; labReportId: string }[]> {
+  const rows = await db().$queryRaw<{ unitKind: string; labReportId: string | null }[]>`
+    SELECT DISTINCT "unitKind", "labReportId" FROM "SharingOutbox"
+    WHERE "clinicId" = ${clinicId} AND "patientId" = ${patientId} AND "processedAt" IS NULL`;
+  return rows.flatMap((r) => {
+    const kind = UNIT_KINDS.find((k) => k === r.unitKind);
+    return kind ? [{ kind, labReportId: kind === 'lab_report' ? (r.labReportId ?? '') : '' }] : [];
+  });
+}
+
+export type LabReportSummary = { reportId: string; collectedAt: Date; items: number; names: string[] };
+
+/** How staff recognise a lab report: its collection date and items (latest versions). */
+export async function labReportSummaries(clinicId: string, reportIds: string[]): Promise<Map<string, LabReportSummary>> {
+  if (reportIds.length === 0) return new Map();
+  const rows = await db().labResult.findMany({
+    where: { clinicId, reportId: { in: reportIds }, isLatest: true },
+    select: { reportId: true, collectedAt: true, itemName: true },
+    orderBy: [{ collectedAt: 'asc' }, { itemKey: 'asc' }],
+  });
+  const out = new Map<string, LabReportSummary>();
+  for (const r of rows) {
+    const s = out.get(r.reportId) ?? { reportId: r.reportId, collectedAt: r.collectedAt, items: 0, names: [] };
+    s.items++;
+    if (s.names.length < 3) s.names.push(r.itemName);
+    out.set(r.reportId, s);
+  }
+  return out;
+}
+
+/** The number and name of the clinic's patients, for the attention list. */
+export async function patientsOfUnits(clinicId: string, patientIds: string[]): Promise<Map<string, { patientNumber: number; name: string; kana: string }>> {
+  if (patientIds.length === 0) return new Map();
+  const rows = await db().patient.findMany({
+    where: { clinicId, id: { in: [...new Set(patientIds)] } },
+    select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true },
+  });
+  return new Map(rows.map((p) => [p.id, { patientNumber: p.patientNumber, name: `${p.familyName} ${p.givenName}`, kana: `${p.familyNameKana} ${p.givenNameKana}` }]));
+}

@@ -1,0 +1,111 @@
+/**
+ * The vendor API as a vendor's code meets it: a real FHIR client library (@medplum/core's MedplumClient) over real
+ * HTTP (a node:http server in front of the route table, as Next's catch-all route is) with a SMART Backend Services
+ * token: search and page, read, vread, history, create an Observation with an Idempotency-Key, and an
+ * OperationOutcome turned into the client's error.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MedplumClient, OperationOutcomeError } from '@medplum/core';
+import type { Condition, Observation, Patient } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemoMasters } from '@/lib/masters/demo-masters';
+import { recordDiagnosis, retractDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
+import { clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+import { register, token } from '@/tests/helpers/vendor-app';
+import { FHIR_BASE_PATH, handleFhirRequest } from './fhir-routes';
+
+let server: Server;
+let baseUrl: string;
+let medplum: MedplumClient;
+let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
+let other: Awaited<ReturnType<typeof clinicWithStaff>>;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
+      const segments = url.pathname.startsWith(`${FHIR_BASE_PATH}/`) ? url.pathname.slice(FHIR_BASE_PATH.length + 1).split('/').map(decodeURIComponent) : [];
+      const response = await handleFhirRequest(new Request(url, { method: req.method, headers, body }), segments);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  await loadDemoMasters();
+  staff = await clinicWithStaff();
+  other = await clinicWithStaff();
+  const app = await register(staff, ['system/Patient.rs', 'system/Condition.rs', 'system/Observation.crs']);
+  medplum = new MedplumClient({ baseUrl, fhirUrlPath: FHIR_BASE_PATH.slice(1), cacheTime: 0, fetch: (url: string | URL | Request, init?: RequestInit) => fetch(url, init) });
+  medplum.setAccessToken(await token(app, 'system/Patient.rs system/Condition.rs system/Observation.crs'));
+}, 300_000);
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('a vendor app with a FHIR client library', () => {
+  it('searches and pages patients by kana, reads, and gets another clinic\'s patient as a not-found OperationOutcome', async () => {
+    const family = `クライアント${Date.now() % 100000}`;
+    const ids: string[] = [];
+    for (const given of ['イチ', 'ニ', 'サン']) ids.push((await createPatient(staff.receptionist, { familyName: '田中', givenName: '一', familyNameKana: family, givenNameKana: given })).id);
+    const foreign = await createPatient(other.receptionist, { familyNameKana: family });
+
+    const seen: string[] = [];
+    for await (const page of medplum.searchResourcePages('Patient', { name: family, _count: '2' })) seen.push(...page.map((p) => p.id!));
+    expect(seen.sort()).toEqual([...ids].sort());
+
+    const patient = await medplum.readResource('Patient', ids[0]!);
+    expect(patient).toMatchObject({ resourceType: 'Patient', id: ids[0], meta: { versionId: '1' } });
+    const error = await medplum.readResource('Patient', foreign.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationOutcomeError);
+    expect((error as OperationOutcomeError).outcome.issue[0]).toMatchObject({ code: 'not-found' });
+  });
+
+  it('reads a diagnosis\'s history and an earlier version after it was withdrawn', async () => {
+    const patient = await createPatient(staff.doctor);
+    const diagnosis = await recordDiagnosis({ patientId: patient.id, freeText: '急性上気道炎', startDate: '2026-12-01' }, staff.doctor);
+    await retractDiagnosis({ diagnosisId: diagnosis.id, reason: '別の患者に入力した' }, staff.doctor);
+    const history = await medplum.readHistory('Condition', diagnosis.lineageId);
+    expect(history.entry!.map((e) => (e.resource as Condition).meta!.versionId)).toEqual(['2', '1']);
+    const current = await medplum.readResource('Condition', diagnosis.lineageId);
+    expect(current.verificationStatus!.coding![0]!.code).toBe('entered-in-error');
+    const first = await medplum.readVersion('Condition', diagnosis.lineageId, '1');
+    expect(first.verificationStatus?.coding?.[0]?.code).not.toBe('entered-in-error');
+    const found = await medplum.searchResources('Condition', { patient: `Patient/${patient.id}` });
+    expect(found.map((c) => c.id)).toEqual([diagnosis.lineageId]);
+  });
+
+  it('creates an Observation once however often the client retries it with one Idempotency-Key', async () => {
+    const patient = await createPatient(staff.receptionist);
+    const observation: Observation = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://medis.or.jp/CodeSystem/master-JLAC10-17digits', code: '3D046000001906202', display: 'HbA1c' }] },
+      subject: { reference: `Patient/${patient.id}` },
+      effectiveDateTime: '2026-12-01T09:30:00+09:00',
+      valueQuantity: { value: 7.2, unit: '%' },
+    };
+    const key = `client-test-${patient.id}`;
+    const a = await medplum.createResource(observation, { headers: { 'Idempotency-Key': key } });
+    const b = await medplum.createResource(observation, { headers: { 'Idempotency-Key': key } });
+    expect(a.id).toBeTruthy();
+    expect(b.id).toBe(a.id);
+    const results = await medplum.searchResources('Observation', { patient: patient.id });
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ id: a.id, valueQuantity: { value: 7.2 } });
+
+    const invalid = await medplum.createResource({ ...observation, subject: { reference: 'Patient/unknown' } } as Observation).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(OperationOutcomeError);
+    expect((invalid as OperationOutcomeError).outcome.issue[0]!.details!.text).toMatch(/[ぁ-んァ-ン一-龥]/);
+    // the patient as a client reads it back, typed
+    const read: Patient = await medplum.readResource('Patient', patient.id);
+    expect(read.id).toBe(patient.id);
+  });
+});

@@ -1,0 +1,51 @@
+/** FHIR over HTTP: JSON responses with the FHIR media type, and every failure as an OperationOutcome. */
+import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+
+export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+
+type IssueCode = OperationOutcomeIssue['code'];
+
+/**
+ * A failure the API answers with an OperationOutcome: `text` in Japanese for the clinic's and vendor's staff,
+ * `diagnostics` in English for the vendor's engineer, `expression` the FHIRPath (or search parameter) at fault.
+ */
+export class FhirError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: IssueCode,
+    readonly text: string,
+    readonly diagnostics: string,
+    readonly expression?: string[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(diagnostics);
+  }
+}
+
+export const fhirErrors = {
+  notFound: (type: string, id: string) => new FhirError(404, 'not-found', '対象が見つかりません。', `${type}/${id} is not known`),
+  unauthorized: (diagnostics: string) =>
+    new FhirError(401, 'login', '認証が必要です。アクセストークンを取得し直してください。', diagnostics, undefined, { 'WWW-Authenticate': 'Bearer realm="karte", error="invalid_token"' }),
+  forbidden: (scope: string) => new FhirError(403, 'forbidden', 'このアプリにはこの操作の権限（スコープ）がありません。', `the access token lacks the scope ${scope}`),
+  invalidParam: (name: string, diagnostics: string) => new FhirError(400, 'invalid', `検索条件「${name}」が正しくありません。`, diagnostics, [name]),
+  unsupported: (diagnostics: string) => new FhirError(400, 'not-supported', 'この操作には対応していません。', diagnostics),
+  invalid: (text: string, diagnostics: string, expression?: string[]) => new FhirError(400, 'invalid', text, diagnostics, expression),
+  unprocessable: (text: string, diagnostics: string, expression?: string[]) => new FhirError(422, 'processing', text, diagnostics, expression),
+};
+
+export function operationOutcome(error: FhirError): OperationOutcome {
+  const issue: OperationOutcomeIssue = { severity: 'error', code: error.code, details: { text: error.text }, diagnostics: error.diagnostics };
+  if (error.expression?.length) issue.expression = error.expression;
+  return { resourceType: 'OperationOutcome', issue: [issue] };
+}
+
+export function fhirResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status: init.status ?? 200,
+    headers: { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...init.headers },
+  });
+}
+
+export function errorResponse(error: FhirError): Response {
+  return fhirResponse(operationOutcome(error), { status: error.status, headers: error.headers });
+}

@@ -1,0 +1,174 @@
+/**
+ * SMART Backend Services (https://hl7.org/fhir/smart-app-launch/backend-services.html): the token endpoint takes a
+ * client_credentials grant with a private_key_jwt client assertion (RFC 7523; RS384/ES384, exp at most five minutes
+ * ahead, jti never reused) and issues a short-lived access token bound to the app's clinic, the app and the granted
+ * scopes. Every API request verifies the token and checks that the app is still active, so revocation is effective on
+ * the next request. JOSE by `jose`; the access token is a JWT signed with a key derived from AUTH_SECRET.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import { requireSecret } from '@/lib/core/env';
+import { db } from '@/lib/core/db';
+import type { RequestContext } from '@/lib/core/request-context';
+import { recordAuditEventNow } from '@/lib/audit/audit';
+import type { ApiClientPrincipal } from '@/lib/auth/principal';
+import { apiClientRepository } from './api-client.repository';
+import { ACCESS_TOKEN_LIFETIME_S, ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME_S } from './api-client.constants';
+import { grantScopes } from './scopes';
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const TOKEN_ISSUER = 'karte';
+const CLOCK_TOLERANCE_S = 30;
+
+/** An OAuth 2.0 error answer (RFC 6749 §5.2): the token endpoint answers these as JSON, not as OperationOutcome. */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: 400 | 401,
+    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+/** Why a bearer token was refused (the API answers 401 with an OperationOutcome). */
+export class InvalidTokenError extends Error {}
+
+export type TokenResponse = { access_token: string; token_type: 'bearer'; expires_in: number; scope: string };
+
+let accessKey: Uint8Array | null = null;
+function accessTokenKey(): Uint8Array {
+  accessKey ??= createHmac('sha256', requireSecret('AUTH_SECRET')).update('karte vendor api access token v1').digest();
+  return accessKey;
+}
+
+const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+function keySetOf(app: { jwks: unknown; jwksUrl: string | null }): JWTVerifyGetKey {
+  if (app.jwksUrl) {
+    let set = remoteKeySets.get(app.jwksUrl);
+    if (!set) {
+      set = createRemoteJWKSet(new URL(app.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+      remoteKeySets.set(app.jwksUrl, set);
+    }
+    return set;
+  }
+  return createLocalJWKSet(app.jwks as { keys: JWK[] });
+}
+
+const bad = (description: string) => new OAuthError(400, 'invalid_request', description);
+const unknownClient = (description: string) => new OAuthError(401, 'invalid_client', description);
+
+/**
+ * Exchanges a client assertion for an access token. `tokenUrl` is this endpoint's absolute URL (the assertion's `aud`).
+ * Failures after the clinic is known are audited as login_failed naming the app.
+ */
+export async function issueAccessToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date()): Promise<TokenResponse> {
+  if (form.get('grant_type') !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+  if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) throw bad(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
+  const assertion = form.get('client_assertion');
+  if (!assertion) throw bad('client_assertion is missing');
+  let clientId: string | undefined;
+  try {
+    const claims = decodeJwt(assertion);
+    clientId = claims.iss;
+    if (!clientId || claims.sub !== clientId) throw unknownClient('iss and sub of the client assertion must both be the client_id');
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
+    throw bad('client_assertion is not a JWT');
+  }
+  if (form.get('client_id') && form.get('client_id') !== clientId) throw unknownClient('client_id does not match the client assertion');
+  if (!/^[0-9a-f-]{36}$/.test(clientId)) throw unknownClient('unknown client');
+  const clinicId = await apiClientRepository.clinicOf(db(), clientId);
+  const app = clinicId ? await apiClientRepository.find(db(), clinicId, clientId) : null;
+  if (!clinicId || !app) throw unknownClient('unknown client');
+  const fail = async (error: OAuthError) => {
+    await recordAuditEventNow({
+      clinicId,
+      actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
+      action: 'login_failed',
+      resourceType: 'api_token',
+      resourceId: app.id,
+      outcome: 'failure',
+      detail: { reason: error.description },
+      ctx,
+    });
+    return error;
+  };
+  if (app.status !== 'active') throw await fail(unknownClient('the client has been revoked'));
+
+  let exp: number;
+  let jti: string;
+  try {
+    const { payload } = await jwtVerify(assertion, keySetOf(app), {
+      algorithms: [...ASSERTION_ALGORITHMS],
+      issuer: clientId,
+      subject: clientId,
+      audience: tokenUrl,
+      requiredClaims: ['exp', 'jti'],
+      clockTolerance: CLOCK_TOLERANCE_S,
+      currentDate: now,
+    });
+    exp = payload.exp!;
+    jti = String(payload.jti);
+  } catch (error) {
+    const reason = error instanceof joseErrors.JOSEError ? `client assertion refused: ${error.code}${error instanceof joseErrors.JWTClaimValidationFailed ? ` (${error.claim})` : ''}` : 'client assertion refused';
+    throw await fail(unknownClient(reason));
+  }
+  const nowS = Math.floor(now.getTime() / 1000);
+  if (exp - nowS > MAX_ASSERTION_LIFETIME_S + CLOCK_TOLERANCE_S) throw await fail(unknownClient('the client assertion must expire within five minutes'));
+  if (!jti || jti.length > 200) throw await fail(unknownClient('jti is missing or too long'));
+  if (!(await apiClientRepository.useAssertionId(db(), clinicId, clientId, jti, new Date((exp + CLOCK_TOLERANCE_S) * 1000)))) {
+    throw await fail(unknownClient('the client assertion was already used (jti replay)'));
+  }
+
+  const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
+  const scopes = grantScopes(requested, app.scopes);
+  if (!scopes.length) throw await fail(new OAuthError(400, 'invalid_scope', 'none of the requested scopes is allowed for this client'));
+  const scope = scopes.join(' ');
+  const accessToken = await new SignJWT({ scope, clinic: clinicId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+    .setIssuer(TOKEN_ISSUER)
+    .setSubject(clientId)
+    .setIssuedAt(nowS)
+    .setExpirationTime(nowS + ACCESS_TOKEN_LIFETIME_S)
+    .setJti(randomUUID())
+    .sign(accessTokenKey());
+  await apiClientRepository.touch(db(), clinicId, clientId, now);
+  await apiClientRepository.pruneAssertionIds(db(), clinicId, new Date(now.getTime() - 60_000));
+  await recordAuditEventNow({
+    clinicId,
+    actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
+    action: 'login',
+    resourceType: 'api_token',
+    resourceId: app.id,
+    detail: { scope },
+    ctx,
+  });
+  return { access_token: accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, scope };
+}
+
+/** The principal of a request's `Authorization: Bearer` token; InvalidTokenError when absent, expired, forged or revoked. */
+export async function principalFromBearer(authorization: string | null, ctx: RequestContext): Promise<ApiClientPrincipal> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) throw new InvalidTokenError('no bearer token');
+  let claims: { sub?: string; clinic?: unknown; scope?: unknown };
+  try {
+    ({ payload: claims } = await jwtVerify(token, accessTokenKey(), { algorithms: ['HS256'], issuer: TOKEN_ISSUER, typ: 'at+jwt', requiredClaims: ['exp', 'sub'] }));
+  } catch {
+    throw new InvalidTokenError('the access token is invalid or expired');
+  }
+  if (typeof claims.clinic !== 'string' || typeof claims.scope !== 'string' || !claims.sub) throw new InvalidTokenError('the access token is invalid');
+  const app = await apiClientRepository.find(db(), claims.clinic, claims.sub);
+  if (!app || app.status !== 'active') throw new InvalidTokenError('the client has been revoked');
+  return {
+    kind: 'api_client',
+    clinicId: app.clinicId,
+    clientId: app.id,
+    appName: app.name,
+    scopes: claims.scope.split(' '),
+    userId: app.id,
+    role: 'api_client',
+    loginId: `app:${app.name}`,
+    ctx,
+  };
+}

@@ -1,0 +1,380 @@
+/**
+ * The vendor API's reads: Patient, Condition, AllergyIntolerance and Observation as REST resources, built by the SAME
+ * lib/fhir mapping as the national sharing bundles (docs/decisions/0047). The logical id is the record's lineage id
+ * (the patient's id for Patient) and meta.versionId its version; entered-in-error versions come back with that status.
+ * Every read, vread, history and search writes one audit event naming the app before any data leaves (fails closed).
+ */
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { db } from '@/lib/core/db';
+import { recordAuditEventNow } from '@/lib/audit/audit';
+import type { ApiClientPrincipal } from '@/lib/auth/principal';
+import { toFhirAllergy } from '@/lib/fhir/allergy';
+import { toFhirCondition } from '@/lib/fhir/condition';
+import { toFhirObservation } from '@/lib/fhir/observation';
+import { toFhirPatient } from '@/lib/fhir/patient';
+import { fhirTarget } from '@/lib/fhir/profiles';
+import { allergyInputs, diagnosisInputs, labResultInputs, patientInputs } from '@/lib/fhir/source.repository';
+import type { FhirClinicInput, FhirPatientInput } from '@/lib/fhir/types';
+import { FhirError, fhirErrors } from './fhir-http';
+import {
+  ALLERGY_SEARCH,
+  buildWhere,
+  CONDITION_SEARCH,
+  fhirSearchRepository as repo,
+  OBSERVATION_SEARCH,
+  PATIENT_SEARCH,
+  type Page,
+  type SearchParamDef,
+  type SortOrder,
+} from './fhir-search.repository';
+import { scopesAllow, type ApiResourceType } from './scopes';
+
+type Mapped = { resource: Resource; patientId: string };
+
+/** What the API does for one resource type: its search parameters, the audit name, and loaders that map. */
+type ResourceProvider = {
+  /** the audit trail's resourceType for this record kind */
+  auditType: string;
+  /** each provider has its own Prisma where type */
+  searchParams: readonly SearchParamDef<object>[];
+  search(clinicId: string, clinic: FhirClinicInput, and: object[], page: Page, sort?: SortOrder): Promise<Mapped[]>;
+  count(clinicId: string, and: object[]): Promise<number>;
+  /** the condition "changed after `since`" (Bulk Data _since) in this type's where */
+  changedAfter(since: Date): object;
+  /** every version of one logical resource, newest first (empty: unknown in this clinic) */
+  versions(clinicId: string, clinic: FhirClinicInput, id: string): Promise<Mapped[]>;
+};
+
+const target = () => fhirTarget();
+const patientRef = (patientId: string) => `Patient/${patientId}`;
+
+function withVersion<R extends Resource>(resource: R, version: number): R {
+  return { ...resource, meta: { versionId: String(version), ...resource.meta } };
+}
+
+/** A record withdrawn as 入力誤り keeps its id and reads with the FHIR entered-in-error status. */
+function enteredInError<R extends Resource>(resource: R, status: string | undefined): R {
+  if (status !== 'entered_in_error') return resource;
+  const code = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'entered-in-error', display: 'Entered in Error' }] };
+  if (resource.resourceType === 'Condition') return { ...resource, verificationStatus: code };
+  if (resource.resourceType === 'AllergyIntolerance') {
+    return { ...resource, verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'entered-in-error', display: 'Entered in Error' }] } };
+  }
+  if (resource.resourceType === 'Observation') return { ...resource, status: 'entered-in-error' };
+  return resource;
+}
+
+type PatientSnapshot = Partial<{
+  familyName: string;
+  givenName: string;
+  familyNameKana: string;
+  givenNameKana: string;
+  sex: string;
+  birthDate: string;
+  postalCode: string;
+  address: string;
+  phone: string;
+  insurance: { insurerNumber: string; symbol?: string; number: string; branch?: string } | null;
+  publicExpense: { payerNumber: string; recipientNumber?: string } | null;
+}>;
+
+/** An earlier version of a patient: the revision's snapshot over the patient's identity (id, 患者番号). */
+function patientFromSnapshot(current: FhirPatientInput, raw: unknown, changedAt: Date): FhirPatientInput {
+  const s = (raw ?? {}) as PatientSnapshot;
+  return {
+    id: current.id,
+    patientNumber: current.patientNumber,
+    familyName: s.familyName ?? current.familyName,
+    givenName: s.givenName ?? current.givenName,
+    familyNameKana: s.familyNameKana ?? current.familyNameKana,
+    givenNameKana: s.givenNameKana ?? current.givenNameKana,
+    sex: s.sex ?? current.sex,
+    birthDate: s.birthDate ?? current.birthDate,
+    postalCode: s.postalCode ?? null,
+    address: s.address ?? null,
+    phone: s.phone ?? null,
+    updatedAt: changedAt,
+    insurance: s.insurance ? { insurerNumber: s.insurance.insurerNumber, symbol: s.insurance.symbol ?? null, number: s.insurance.number, branch: s.insurance.branch ?? null } : null,
+    publicExpenses: s.publicExpense ? [{ payerNumber: s.publicExpense.payerNumber, recipientNumber: s.publicExpense.recipientNumber ?? null }] : [],
+  };
+}
+
+const providers: Record<ApiResourceType, ResourceProvider> = {
+  Patient: {
+    auditType: 'patient',
+    searchParams: PATIENT_SEARCH,
+    async search(clinicId, clinic, and, page, sort) {
+      const rows = await repo.searchPatients(db(), clinicId, and, page, sort);
+      const inputs = await patientInputs(db(), clinicId, rows);
+      return inputs.map((p, i) => ({ resource: withVersion(toFhirPatient(target(), clinic, p), rows[i]!.version), patientId: p.id }));
+    },
+    count: (clinicId, and) => repo.countPatients(db(), clinicId, and),
+    changedAfter: (since) => ({ updatedAt: { gt: since } }),
+    async versions(clinicId, clinic, id) {
+      const row = await repo.patient(db(), clinicId, id);
+      if (!row) return [];
+      if (row.deletedAt) throw new FhirError(410, 'deleted', 'この患者の登録は取り消されています。', `Patient/${id} was withdrawn`);
+      const [input] = await patientInputs(db(), clinicId, [row]);
+      const current = { resource: withVersion(toFhirPatient(target(), clinic, input!), row.version), patientId: row.id };
+      // earlier versions from the registration's revisions (the snapshot of what each version said)
+      const earlier = (await repo.patientRevisions(db(), clinicId, id))
+        .filter((r) => r.version < row.version && r.changeType !== 'delete')
+        .map((r) => ({ resource: withVersion(toFhirPatient(target(), clinic, patientFromSnapshot(input!, r.snapshot, r.changedAt)), r.version), patientId: row.id }));
+      return [current, ...earlier];
+    },
+  },
+  Condition: {
+    auditType: 'diagnosis',
+    searchParams: CONDITION_SEARCH,
+    async search(clinicId, clinic, and, page, sort) {
+      return mapDiagnoses(clinicId, clinic, await repo.searchDiagnoses(db(), clinicId, and, page, sort));
+    },
+    count: (clinicId, and) => repo.countDiagnoses(db(), clinicId, and),
+    changedAfter: (since) => ({ createdAt: { gt: since } }),
+    async versions(clinicId, clinic, id) {
+      return mapDiagnoses(clinicId, clinic, await repo.diagnosisVersions(db(), clinicId, id));
+    },
+  },
+  AllergyIntolerance: {
+    auditType: 'allergy',
+    searchParams: ALLERGY_SEARCH,
+    async search(clinicId, clinic, and, page, sort) {
+      return mapAllergies(clinicId, clinic, await repo.searchAllergies(db(), clinicId, and, page, sort));
+    },
+    count: (clinicId, and) => repo.countAllergies(db(), clinicId, and),
+    changedAfter: (since) => ({ createdAt: { gt: since } }),
+    async versions(clinicId, clinic, id) {
+      return mapAllergies(clinicId, clinic, await repo.allergyVersions(db(), clinicId, id));
+    },
+  },
+  Observation: {
+    auditType: 'lab_result',
+    searchParams: OBSERVATION_SEARCH,
+    async search(clinicId, clinic, and, page, sort) {
+      return mapLabResults(clinicId, clinic, await repo.searchLabResults(db(), clinicId, and, page, sort));
+    },
+    count: (clinicId, and) => repo.countLabResults(db(), clinicId, and),
+    changedAfter: (since) => ({ createdAt: { gt: since } }),
+    async versions(clinicId, clinic, id) {
+      return mapLabResults(clinicId, clinic, await repo.labResultVersions(db(), clinicId, id));
+    },
+  },
+};
+
+async function mapDiagnoses(clinicId: string, clinic: FhirClinicInput, rows: Awaited<ReturnType<typeof repo.searchDiagnoses>>): Promise<Mapped[]> {
+  const inputs = await diagnosisInputs(db(), clinicId, rows);
+  return inputs.map((d, i) => ({
+    resource: enteredInError(withVersion(toFhirCondition(target(), clinic, d, patientRef(rows[i]!.patientId)), d.version), d.status),
+    patientId: rows[i]!.patientId,
+  }));
+}
+
+async function mapAllergies(clinicId: string, clinic: FhirClinicInput, rows: Awaited<ReturnType<typeof repo.searchAllergies>>): Promise<Mapped[]> {
+  const inputs = await allergyInputs(db(), clinicId, rows);
+  return inputs.map((a, i) => ({
+    resource: enteredInError(withVersion(toFhirAllergy(target(), clinic, a, patientRef(rows[i]!.patientId)), a.version), a.status),
+    patientId: rows[i]!.patientId,
+  }));
+}
+
+async function mapLabResults(clinicId: string, clinic: FhirClinicInput, rows: Awaited<ReturnType<typeof repo.searchLabResults>>): Promise<Mapped[]> {
+  const inputs = await labResultInputs(db(), clinicId, rows);
+  return inputs.map((r, i) => ({
+    resource: enteredInError(withVersion(toFhirObservation(target(), clinic, r, patientRef(rows[i]!.patientId)), r.version), r.status),
+    patientId: rows[i]!.patientId,
+  }));
+}
+
+/**
+ * Every current resource of a type in the clinic (changed after `since` when given), page by page, mapped by the same
+ * lib/fhir mapping as reads: what a Bulk Data export writes. No audit here: the export's kick-off and each file
+ * fetched are audited (bulk-export.service.ts).
+ */
+export async function* exportResources(clinicId: string, type: ApiResourceType, since: Date | null, pageSize: number): AsyncGenerator<Mapped[]> {
+  const provider = providers[type];
+  const clinic = await clinicInput(clinicId);
+  const and = since ? [provider.changedAfter(since)] : [];
+  for (let skip = 0; ; skip += pageSize) {
+    const page = await provider.search(clinicId, clinic, and, { skip, take: pageSize });
+    if (page.length) yield page;
+    if (page.length < pageSize) return;
+  }
+}
+
+/** Subscription criteria: throws the search's 400 for a parameter the type does not support. */
+export async function checkCriteria(clinicId: string, type: ApiResourceType, params: readonly (readonly [string, string])[]): Promise<void> {
+  const provider = providers[type];
+  const known = new Set(provider.searchParams.map((p) => p.name));
+  const unknown = params.find(([name]) => !known.has(name));
+  if (unknown) throw fhirErrors.invalidParam(unknown[0], `unknown or unsupported search parameter '${unknown[0]}' for ${type}`);
+  const clinic = await clinicInput(clinicId);
+  buildWhere(provider.searchParams, params, { institutionNumber: clinic.institutionNumber });
+}
+
+/** The resource `id` as the read API serves it, if it matches the criteria `params` now; else null. No audit here. */
+export async function findMatching(clinicId: string, type: ApiResourceType, params: readonly (readonly [string, string])[], id: string): Promise<Resource | null> {
+  const provider = providers[type];
+  const clinic = await clinicInput(clinicId);
+  const and = buildWhere(provider.searchParams, [...params, ['_id', id]], { institutionNumber: clinic.institutionNumber });
+  const [found] = await provider.search(clinicId, clinic, and, { skip: 0, take: 1 });
+  return found?.resource ?? null;
+}
+
+/** Ids of the clinic's patients matching Patient search parameters (conditional create), at most `limit`. No audit. */
+export async function findPatientIds(clinicId: string, params: readonly (readonly [string, string])[], limit: number): Promise<string[]> {
+  const provider = providers.Patient;
+  const known = new Set(provider.searchParams.map((p) => p.name));
+  const unknown = params.find(([name]) => !known.has(name));
+  if (unknown) throw fhirErrors.invalidParam(unknown[0], `unknown or unsupported search parameter '${unknown[0]}' for Patient`);
+  const clinic = await clinicInput(clinicId);
+  const and = buildWhere(provider.searchParams, params, { institutionNumber: clinic.institutionNumber });
+  return (await repo.searchPatients(db(), clinicId, and, { skip: 0, take: limit })).map((r) => r.id);
+}
+
+/** The search parameters of a type (what the CapabilityStatement lists). */
+export function searchParamsOf(type: ApiResourceType): readonly { name: string; type: string; documentation: string; sortColumn?: string }[] {
+  return providers[type].searchParams;
+}
+
+const clinicCache = new Map<string, { value: FhirClinicInput; until: number }>();
+async function clinicInput(clinicId: string): Promise<FhirClinicInput> {
+  const hit = clinicCache.get(clinicId);
+  if (hit && hit.until > Date.now()) return hit.value;
+  const clinic = await repo.clinic(db(), clinicId);
+  if (!clinic) throw fhirErrors.unauthorized('the clinic of this token no longer exists');
+  clinicCache.set(clinicId, { value: clinic, until: Date.now() + 60_000 });
+  return clinic;
+}
+
+async function audit(principal: ApiClientPrincipal, type: ApiResourceType, action: 'read' | 'search', detail: Record<string, unknown>, patientId: string | null, resourceId: string | null) {
+  await recordAuditEventNow({
+    clinicId: principal.clinicId,
+    actor: principal,
+    action,
+    resourceType: providers[type].auditType,
+    resourceId,
+    patientId,
+    detail: { via: 'fhir_api', fhirType: type, ...detail },
+    ctx: principal.ctx,
+  });
+}
+
+/** read: the current version; vread: one version; history: every version (a Bundle of type history). */
+export async function readResource(principal: ApiClientPrincipal, type: ApiResourceType, id: string, versionId?: string): Promise<Resource> {
+  const clinic = await clinicInput(principal.clinicId);
+  const all = await providers[type].versions(principal.clinicId, clinic, id);
+  const found = versionId === undefined ? all[0] : all.find((m) => m.resource.meta?.versionId === versionId);
+  if (!found) throw versionId === undefined ? fhirErrors.notFound(type, id) : fhirErrors.notFound(type, `${id}/_history/${versionId}`);
+  await audit(principal, type, 'read', { interaction: versionId === undefined ? 'read' : 'vread', versionId: found.resource.meta?.versionId }, found.patientId, id);
+  return found.resource;
+}
+
+export async function historyBundle(principal: ApiClientPrincipal, type: ApiResourceType, id: string, baseUrl: string): Promise<Bundle> {
+  const clinic = await clinicInput(principal.clinicId);
+  const all = await providers[type].versions(principal.clinicId, clinic, id);
+  if (!all.length) throw fhirErrors.notFound(type, id);
+  await audit(principal, type, 'read', { interaction: 'history-instance', versions: all.length }, all[0]!.patientId, id);
+  return {
+    resourceType: 'Bundle',
+    type: 'history',
+    total: all.length,
+    link: [{ relation: 'self', url: `${baseUrl}/${type}/${id}/_history` }],
+    entry: all.map(({ resource }) => ({
+      fullUrl: `${baseUrl}/${type}/${id}`,
+      resource,
+      request: { method: resource.meta?.versionId === '1' ? 'POST' : 'PUT', url: `${type}/${id}` },
+      response: { status: '200', lastModified: resource.meta?.lastUpdated },
+    })),
+  };
+}
+
+export const DEFAULT_COUNT = 20;
+export const MAX_COUNT = 100;
+
+/**
+ * search-type: a searchset Bundle of the current versions matching every parameter, `_count` per page (≤ 100) with
+ * `next`/`previous` links carrying `_offset`; `_summary=count` answers the total only. Unknown parameters are refused
+ * (400) rather than ignored, so a client never takes an unfiltered answer for a filtered one.
+ */
+export async function searchBundle(principal: ApiClientPrincipal, type: ApiResourceType, query: URLSearchParams, baseUrl: string): Promise<Bundle> {
+  const provider = providers[type];
+  const known = new Set(provider.searchParams.map((p) => p.name));
+  const params: [string, string][] = [];
+  let count = DEFAULT_COUNT;
+  let offset = 0;
+  let summaryCount = false;
+  let sort: SortOrder | undefined;
+  let includePatients = false;
+  for (const [name, value] of query) {
+    if (name === '_include') {
+      const [source, path] = value.split(':');
+      if (source !== type || type === 'Patient' || !['subject', 'patient'].includes(path ?? '') || value.split(':').length > 2) {
+        throw fhirErrors.invalidParam('_include', type === 'Patient' ? 'Patient has no _include' : `_include takes ${type}:patient (or ${type}:subject)`);
+      }
+      if (!scopesAllow(principal.scopes, 'Patient', 'r')) throw fhirErrors.forbidden('system/Patient.r');
+      includePatients = true;
+      params.push([name, value]);
+      continue;
+    }
+    if (name === '_sort') {
+      const key = value.replace(/^-/, '');
+      const column = provider.searchParams.find((p) => p.name === key)?.sortColumn;
+      if (!column || value.includes(',')) {
+        const allowed = provider.searchParams.filter((p) => p.sortColumn).map((p) => p.name);
+        throw fhirErrors.invalidParam('_sort', `_sort takes one of ${allowed.join(', ')} (with - for descending)`);
+      }
+      sort = { column, direction: value.startsWith('-') ? 'desc' : 'asc' };
+      params.push([name, value]);
+      continue;
+    }
+    if (name === '_count') {
+      if (!/^\d{1,4}$/.test(value) || Number(value) < 1) throw fhirErrors.invalidParam('_count', '_count must be a whole number from 1');
+      count = Math.min(Number(value), MAX_COUNT);
+    } else if (name === '_offset') {
+      if (!/^\d{1,7}$/.test(value)) throw fhirErrors.invalidParam('_offset', '_offset must be a whole number');
+      offset = Number(value);
+    } else if (name === '_summary') {
+      if (value !== 'count') throw fhirErrors.invalidParam('_summary', 'only _summary=count is supported');
+      summaryCount = true;
+    } else if (known.has(name)) {
+      params.push([name, value]);
+    } else {
+      throw fhirErrors.invalidParam(name, `unknown or unsupported search parameter '${name}' for ${type}`);
+    }
+  }
+  const clinic = await clinicInput(principal.clinicId);
+  const and = buildWhere(provider.searchParams, params.filter(([n]) => n !== '_sort' && n !== '_include'), { institutionNumber: clinic.institutionNumber });
+  const selfQuery = new URLSearchParams(params);
+  const pageUrl = (o: number) => {
+    const q = new URLSearchParams(selfQuery);
+    q.set('_count', String(count));
+    if (o) q.set('_offset', String(o));
+    return `${baseUrl}/${type}?${q.toString()}`;
+  };
+  if (summaryCount) {
+    const total = await provider.count(principal.clinicId, and);
+    await audit(principal, type, 'search', { interaction: 'search-type', params: params.map(([n]) => n), summary: 'count', total }, null, null);
+    return { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: `${pageUrl(0)}&_summary=count` }] };
+  }
+  const found = await provider.search(principal.clinicId, clinic, and, { skip: offset, take: count + 1 }, sort);
+  const page = found.slice(0, count);
+  const patientIds = [...new Set(page.map((m) => m.patientId))];
+  // _include: the page's patients, once each, after the matches (search.mode include)
+  const included = includePatients && patientIds.length ? await providers.Patient.search(principal.clinicId, clinic, [{ id: { in: patientIds } }], { skip: 0, take: patientIds.length }) : [];
+  await audit(
+    principal,
+    type,
+    'search',
+    { interaction: 'search-type', params: params.map(([n]) => n), returned: page.length, ids: page.map((m) => m.resource.id), patientIds, included: included.length },
+    patientIds.length === 1 ? patientIds[0]! : null,
+    null,
+  );
+  const link: Bundle['link'] = [{ relation: 'self', url: pageUrl(offset) }];
+  if (found.length > count) link.push({ relation: 'next', url: pageUrl(offset + count) });
+  if (offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
+  const entry: BundleEntry[] = [
+    ...page.map(({ resource }) => ({ fullUrl: `${baseUrl}/${type}/${resource.id}`, resource, search: { mode: 'match' as const } })),
+    ...included.map(({ resource }) => ({ fullUrl: `${baseUrl}/Patient/${resource.id}`, resource, search: { mode: 'include' as const } })),
+  ];
+  return { resourceType: 'Bundle', type: 'searchset', link, entry };
+}
