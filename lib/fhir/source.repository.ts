@@ -9,6 +9,7 @@
  * A lab report unit is keyed by LabResult.reportId (`reportKey`), as the sharing outbox names it.
  */
 import type { db, Tx } from '@/lib/core/db';
+import { dateOnly, todayJst } from '@/lib/core/dates';
 import { findDepartment } from '@/lib/reference/departments';
 import type {
   FhirAllergyInput,
@@ -45,7 +46,7 @@ type PatientRow = NonNullable<Awaited<ReturnType<Client['patient']['findFirst']>
 export async function patientInputs(c: Client, clinicId: string, patients: readonly PatientRow[]): Promise<FhirPatientInput[]> {
   if (!patients.length) return [];
   const ids = patients.map((p) => p.id);
-  const today = new Date(new Date().toISOString().slice(0, 10));
+  const today = dateOnly(todayJst()); // the clinic's calendar day, not UTC's (they differ 00:00–09:00 JST)
   const current = <T extends { validUntil: Date | null; endedAt: Date | null }>(r: T) => !r.endedAt && (!r.validUntil || r.validUntil >= today);
   const insurances = await c.patientInsurance.findMany({ where: { clinicId, patientId: { in: ids } }, orderBy: { createdAt: 'desc' } });
   const expenses = await c.publicExpense.findMany({ where: { clinicId, patientId: { in: ids } }, orderBy: { createdAt: 'desc' } });
