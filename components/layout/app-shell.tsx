@@ -8,6 +8,7 @@ import { NavLink } from './nav-link';
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/worklist', label: '診察待ち', permission: 'note.confirm' },
   { href: '/reception', label: '受付', permission: 'reception.read' },
+  { href: '/reception/appointments', label: '予約表', permission: 'reception.read' },
   { href: '/patients', label: '患者', permission: 'patient.read' },
   { href: '/approvals', label: '承認待ち', permission: 'note.approve' },
   { href: '/labs/import', label: '検査取込', permission: 'lab.write' },
@@ -18,6 +19,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/admin/masters', label: 'マスター', permission: 'master.import' },
   { href: '/admin/drug-limits', label: '薬品の上限', permission: 'clinic.settings' },
   { href: '/admin/phrases', label: '定型文', permission: 'clinic.settings' },
+  { href: '/admin/appointment-slots', label: '予約枠', permission: 'clinic.settings' },
   { href: '/admin/settings', label: '設定', permission: 'clinic.settings' },
   { href: '/admin/api-clients', label: '外部連携', permission: 'clinic.settings' },
 ];

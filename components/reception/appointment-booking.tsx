@@ -1,8 +1,10 @@
 'use client';
 
-import { useRef, useState, useTransition } from 'react';
+import { useEffect, useRef, useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import { bookAppointmentAction, cancelAppointmentAction } from '@/lib/reception/appointment.actions';
+import { listDaySlotsAction } from '@/lib/reception/appointment-slot.actions';
+import type { DaySlotsDto } from '@/lib/reception/appointment-slot.constants';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 import { openAndFocus, useChartCommand } from '@/components/chart/chart-commands';
 
@@ -33,6 +35,24 @@ export function AppointmentBooking(props: {
   const [purpose, setPurpose] = useState('再診');
   const [doctorId, setDoctorId] = useState(props.defaultDoctorId ?? '');
   const dateRef = useRef<HTMLInputElement>(null);
+  // 予約枠 of the chosen day and doctor (0060): null while loading or when the day has none
+  const [slots, setSlots] = useState<DaySlotsDto | null>(null);
+
+  useEffect(() => {
+    if (!open || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return;
+    let current = true;
+    void listDaySlotsAction({ date, ...(doctorId ? { doctorId } : {}) }).then((r) => {
+      if (!current) return;
+      const day = r.ok && r.data.hasSlots ? r.data : null;
+      setSlots(day);
+      // keep the time when it is a free slot, else take the first free one
+      if (day && !day.slots.some((s) => s.time === time && !s.full && !s.past)) setTime(day.slots.find((s) => !s.full && !s.past)?.time ?? '');
+    });
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the time follows the day, not the other way round
+  }, [open, date, doctorId]);
 
   useChartCommand(['book-appointment'], () => openAndFocus(() => setOpen(true), () => dateRef.current));
 
@@ -98,9 +118,22 @@ export function AppointmentBooking(props: {
           <Field label="予約日" htmlFor="appointment-date" error={fieldErrors.date} required>
             <input ref={dateRef} id="appointment-date" type="date" className={inputClass} value={date} min={jstDate(0)} onChange={(e) => setDate(e.target.value)} aria-invalid={!!fieldErrors.date} />
           </Field>
-          <Field label="時刻" htmlFor="appointment-time" error={fieldErrors.time} required>
-            <input id="appointment-time" type="time" className={inputClass} value={time} onChange={(e) => setTime(e.target.value)} aria-invalid={!!fieldErrors.time} />
-          </Field>
+          {slots ? (
+            <Field label="予約枠" htmlFor="appointment-slot" error={fieldErrors.time} required>
+              <select id="appointment-slot" className={inputClass} value={time} onChange={(e) => setTime(e.target.value)} aria-invalid={!!fieldErrors.time}>
+                {!slots.slots.some((s) => s.time === time) && <option value="">枠を選んでください</option>}
+                {slots.slots.map((s) => (
+                  <option key={s.time} value={s.time} disabled={s.full || s.past}>
+                    {s.time}（{s.full ? '満員' : s.past ? '受付終了' : `空き ${s.capacity - s.booked}`}）
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ) : (
+            <Field label="時刻" htmlFor="appointment-time" error={fieldErrors.time} required>
+              <input id="appointment-time" type="time" className={inputClass} value={time} onChange={(e) => setTime(e.target.value)} aria-invalid={!!fieldErrors.time} />
+            </Field>
+          )}
           <Field label="目的" htmlFor="appointment-purpose" error={fieldErrors.purpose} required>
             <input id="appointment-purpose" className={inputClass} maxLength={100} value={purpose} onChange={(e) => setPurpose(e.target.value)} aria-invalid={!!fieldErrors.purpose} placeholder="例: 再診・採血" />
           </Field>

@@ -48,7 +48,7 @@ export const AUDIT_RESOURCE_LABELS: Record<string, string> = {
   lab_result: '検査結果', lab_result_import: '検査結果の取込', lab_import_preview: '検査取込の確認', prescription: '処方',
   prescription_history: '処方の版歴', diagnosis_history: '傷病名の版歴', allergy_history: 'アレルギーの版歴', lab_result_history: '検査結果の版歴',
   clinical_document: '診療情報提供書', user: '職員', session: 'ログイン', clinic: '医療機関の設定', audit_report: '監査ログ', master: 'マスター',
-  drug_limit: '薬品の上限', input: '入力', sharing_unit: '情報共有（送信）', sharing_status: '情報共有の状況', sharing_preview: '送信内容の確認',
+  drug_limit: '薬品の上限', appointment: '予約', appointment_list: '予約表', appointment_slot: '予約枠', input: '入力', sharing_unit: '情報共有（送信）', sharing_status: '情報共有の状況', sharing_preview: '送信内容の確認',
   sharing_consent: '閲覧同意', shared_records: '他院の情報', sharing_attention: '情報共有の要対応', fhir_bundle: 'FHIR文書',
   orca_acceptance: 'ORCA受付', orca_patient: 'ORCA患者', orca_medical: 'ORCA診療行為', orca_income: 'ORCA会計', orca_diseases: 'ORCA病名',
   orca_simulation: 'ORCA算定', api_client: '外部連携アプリ', api_token: '外部連携のトークン', api_subscription: '外部連携の通知',

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { todayJst } from '@/lib/core/dates';
 import { formatInTimeZone, fromJstLocal } from '@/lib/core/tz';
+import { errorCode } from '@/tests/helpers/error-code';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { bookAppointment, cancelAppointment, checkInAppointment, listAppointmentsForDay, listUpcomingForPatient } from './appointment.service';
 import { listQueue } from './visit.service';
@@ -14,14 +14,7 @@ beforeAll(async () => {
   [a, b] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
 });
 
-const code = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    return (e as AppError).code;
-  }
-  return 'OK';
-};
+const code = errorCode;
 /** A day a week from today (JST), 'YYYY-MM-DD'. */
 const nextWeek = () => formatInTimeZone(new Date(Date.now() + 7 * 86_400_000), 'yyyy-MM-dd');
 const nowTime = () => formatInTimeZone(new Date(), 'HH:mm');

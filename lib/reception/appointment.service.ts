@@ -27,6 +27,7 @@ import {
   type ListAppointmentsInput,
 } from './appointment.schema';
 import { checkIn } from './visit.service';
+import { jstDayRange, takeSlotPlace } from './appointment-slot.service';
 
 export type AppointmentDto = {
   appointmentId: string;
@@ -47,13 +48,10 @@ export type AppointmentDto = {
 
 export type AppointmentDayDto = { date: string; dateLabel: string; entries: AppointmentDto[] };
 
-/** [start, end) of a JST day. */
-function jstDay(date: string): { from: Date; to: Date } {
-  const from = fromJstLocal(`${date}T00:00`);
-  return { from, to: new Date(from.getTime() + 86_400_000) };
-}
-
-/** Books an appointment for a patient (from the chart). Any time from now on; the doctor, when named, must be active. */
+/**
+ * Books an appointment for a patient (from the chart). The doctor, when named, must be active. When the clinic has
+ * 予約枠 for that day and doctor the time must be a slot with a free place (0060); otherwise any time from today on.
+ */
 export async function bookAppointment(raw: BookAppointmentInput, actor: Principal) {
   await requirePermission(actor, 'reception.write');
   const input = parseInput(bookAppointmentSchema, raw);
@@ -67,6 +65,7 @@ export async function bookAppointment(raw: BookAppointmentInput, actor: Principa
     throw new AppError('INVALID_INPUT', '担当医が見つかりません。選び直してください。', { doctorId: '担当医を選び直してください。' });
   }
   return runInTransaction(async (tx) => {
+    await takeSlotPlace(tx, actor.clinicId, input.date, input.time, input.doctorId ?? null);
     const appointment = await appointmentRepository.create(tx, {
       clinicId: actor.clinicId,
       patientId: input.patientId,
@@ -125,7 +124,7 @@ export async function listAppointmentsForDay(raw: ListAppointmentsInput, actor: 
   await requirePermission(actor, 'reception.read');
   const input = parseInput(listAppointmentsSchema, raw);
   const date = input.date ?? todayJst(now);
-  const { from, to } = jstDay(date);
+  const { from, to } = jstDayRange(date);
   const rows = await appointmentRepository.listBetween(actor.clinicId, from, to);
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'appointment_list', detail: { date, patientIds: [...new Set(rows.map((r) => r.patientId))] }, ctx: actor.ctx });
   const doctors = await staffNames(actor.clinicId, rows.map((r) => r.doctorId));
