@@ -13,7 +13,8 @@ import {
   normalizeLabText,
   resourceMeta,
 } from './common';
-import { CODE_SYSTEMS, EXTENSIONS, PROFILES, UNCODED_LAB_CODE, UNCODED_LAB_DISPLAY, practitionerIdSystem, type FhirTarget } from './profiles';
+import { CODE_SYSTEMS, PROFILES, UNCODED_LAB_CODE, UNCODED_LAB_DISPLAY, type FhirTarget } from './profiles';
+import { practitionerIdentifier, practitionerName } from './practitioner';
 import type { FhirClinicInput, FhirLabResultInput } from './types';
 
 /** The 43+5 item of a result: by its item key, else by its JLAC10 code. */
@@ -93,8 +94,8 @@ function performer(clinic: FhirClinicInput, doctor: NonNullable<FhirLabResultInp
     resourceType: 'Practitioner',
     id: CONTAINED_PERFORMER_ID,
     meta: { profile: [PROFILES.practitioner] },
-    identifier: [{ system: practitionerIdSystem(clinic.institutionNumber), value: doctor.id }],
-    name: [{ extension: [{ url: EXTENSIONS.nameRepresentation, valueCode: 'IDE' }], text: doctor.name.replace(/\u3000/g, ' ').trim() }],
+    identifier: practitionerIdentifier(clinic, doctor.id),
+    name: practitionerName(doctor.name),
   };
   return practitioner;
 }

@@ -21,6 +21,10 @@ export const PROFILES = {
   /** contained Encounter: the bundle invariants look for exactly this JP Core profile */
   encounter: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Encounter',
   practitioner: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Practitioner',
+  /** vendor API resources (JP Core 1.1.2) */
+  organization: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Organization',
+  encounterCore: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Encounter',
+  medicationRequest: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_MedicationRequest',
 } as const;
 
 export const EXTENSIONS = {
@@ -40,6 +44,9 @@ export const ID_SYSTEMS = {
   insuranceMember: 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID',
   /** 生活保護受給者識別子 (IG text; the 1.5.2 Patient invariant does not accept it alone, see ADR 0025) */
   publicPayerMember: 'http://jpfhir.jp/fhir/clins/Idsystem/JP_PublicPayer_memberID',
+  /** Rp番号 and the drug's position in it (JP Core MedicationRequest.identifier) */
+  rpGroupNumber: 'http://jpfhir.jp/fhir/core/mhlw/IdSystem/Medication-RPGroupNumber',
+  administrationIndex: 'http://jpfhir.jp/fhir/core/mhlw/IdSystem/MedicationAdministrationIndex',
 } as const;
 
 /** 患者番号 at an institution: this OID prefix + '1' + the 10-digit 医療機関コード. */
@@ -87,6 +94,14 @@ export const CODE_SYSTEMS = {
   dataAbsentReason: 'http://terminology.hl7.org/CodeSystem/data-absent-reason',
   ucum: 'http://unitsofmeasure.org',
   merit9Unit: 'http://jpfhir.jp/fhir/core/mhlw/CodeSystem/MedicationUnitMERIT9Code',
+  // 処方
+  yjCode: 'http://capstandard.jp/iyaku.info/CodeSystem/YJ-code',
+  genericDrug: 'http://jpfhir.jp/fhir/core/mhlw/CodeSystem/MedicationGeneralOrderCode',
+  uncodedDrug: 'http://jpfhir.jp/fhir/eCS/CodeSystem/MedicationCodeNocoded_CS',
+  usageEPrescription: 'http://jpfhir.jp/fhir/core/mhlw/CodeSystem/MedicationUsage_ePrescription',
+  medicationCategory: 'http://jpfhir.jp/fhir/core/CodeSystem/JP_MedicationCategoryMERIT9_CS',
+  substitutionProhibited: 'http://jpfhir.jp/fhir/core/mhlw/CodeSystem/MedicationSubstitutionProhibittedCategory',
+  encounterStatus: 'http://hl7.org/fhir/encounter-status',
 } as const;
 
 /** 病名管理番号 of a diagnosis that cannot be coded: as many 9s as a 管理番号 has digits (8). */

@@ -11,6 +11,7 @@ import { buildUnitBundle, bundleContentHash, type UnitBundle } from './bundle';
 import { fhirDate, fhirInstant, jstYear, patientFullUrl } from './common';
 import { ID_SYSTEMS, fhirTarget } from './profiles';
 import { toFhirPatient } from './patient';
+import { practitionerQualification, toFhirOrganization } from './practitioner';
 import type { FhirTarget } from './profiles';
 import type { FhirAllergyInput, FhirClinicInput, FhirDiagnosisInput, FhirLabResultInput, FhirPatientInput } from './types';
 
@@ -25,8 +26,6 @@ export const DOCUMENT_SECTION_SYSTEM = 'http://jpfhir.jp/fhir/clins/CodeSystem/d
 const DOC_TYPE_SYSTEM = 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-typecodes';
 const DOC_SUBTYPE_SYSTEM = 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-subtypecodes';
 const VERSION_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber';
-const MEDICAL_REGISTRATION = 'http://jpfhir.jp/fhir/core/mhlw/IdSystem/medicalRegistrationNumber';
-const CERTIFICATE_CATEGORY = 'http://jpfhir.jp/fhir/core/CodeSystem/practitioner-certificate-category';
 const EMPTY_REASON = 'http://terminology.hl7.org/CodeSystem/list-empty-reason';
 
 /** The sections this product writes: code → title (the profile's fixed / pattern title) and section display. */
@@ -96,15 +95,7 @@ function section(code: ReferralSectionCode, text: string, entries: readonly stri
 }
 
 function organization(target: FhirTarget, id: string, code: string | null, name: string, address: string | null | undefined, at: Date): Organization {
-  const org: Organization = {
-    resourceType: 'Organization',
-    id,
-    meta: { lastUpdated: fhirInstant(at), profile: [target.profile(REFERRAL_PROFILES.organization)] },
-    name,
-  };
-  if (code) org.identifier = [{ system: ID_SYSTEMS.institutionNumber, value: code }];
-  if (address) org.address = [{ text: address }];
-  return org;
+  return toFhirOrganization(target, { id, institutionNumber: code, name, address, updatedAt: at }, REFERRAL_PROFILES.organization);
 }
 
 /** The resources of one 6情報 unit, from the same builder the sharing service uses (Patient left out: it is entry 2). */
@@ -138,11 +129,8 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
     meta: { lastUpdated: fhirInstant(now), profile: [target.profile(REFERRAL_PROFILES.practitioner)] },
     name: [{ text: input.author.name }],
   };
-  if (input.author.licenseNumber) {
-    practitioner.qualification = [
-      { identifier: [{ system: MEDICAL_REGISTRATION, value: input.author.licenseNumber }], code: { coding: [{ system: CERTIFICATE_CATEGORY, code: 'MedicalDoctorLicense', display: '医師' }] } },
-    ];
-  }
+  const qualification = practitionerQualification(input.author.licenseNumber);
+  if (qualification.length) practitioner.qualification = qualification;
   const toDoctor: Practitioner | null = input.destination.doctor
     ? { resourceType: 'Practitioner', id: toDoctorUrl.slice(9), meta: { lastUpdated: fhirInstant(now), profile: [target.profile(REFERRAL_PROFILES.practitioner)] }, name: [{ text: input.destination.doctor }] }
     : null;

@@ -202,3 +202,71 @@ export interface FhirBuildContext {
   /** the identifier this unit was first sent with (keep it for every resend); unset: a new one is made */
   bundleIdentifier?: string | null;
 }
+
+/** One drug line (PrescriptionItem) of a prescription version: one MedicationRequest. */
+export interface FhirMedicationInput {
+  /** the prescription's lineage and version (the MedicationRequest is versioned with its prescription) */
+  lineageId: string;
+  version: number;
+  /** final | entered_in_error */
+  status?: string;
+  /** when this version was written */
+  updatedAt: DateLike;
+  /** 処方日 (DATE) */
+  issuedDate: DateLike;
+  outOfHouse: boolean;
+  /** the prescribing doctor */
+  author?: FhirPractitionerInput | null;
+  /** the visit the prescription was written in */
+  visitId?: string | null;
+  rpNumber: number;
+  /** position within the Rp (1-based) */
+  sortOrder: number;
+  /** internal | as_needed | external */
+  kind: string;
+  /** 'yj' | 'generic' | 'none' */
+  drugCodeSystem: string;
+  drugCode?: string | null;
+  yjCode?: string | null;
+  drugName: string;
+  dose: number | string;
+  doseUnit: string;
+  /** MERIT-9 unit code when known */
+  doseUnitCode?: string | null;
+  /** per_day | per_time | total */
+  doseBasis: string;
+  /** 電子処方箋用法コード (16 chars) */
+  usageCode?: string | null;
+  usageText: string;
+  days?: number | null;
+  times?: number | null;
+  genericSubstitutionAllowed: boolean;
+  comment?: string | null;
+}
+
+/** A visit (受付): one Encounter. */
+export interface FhirVisitInput {
+  id: string;
+  visitDate: DateLike;
+  arrivedAt: DateLike;
+  /** VISIT_STATUSES */
+  status: string;
+  statusChangedAt: DateLike;
+  /** AMB | IMP */
+  encounterClass: string;
+  department?: FhirDepartmentInput | null;
+  doctor?: FhirPractitionerInput | null;
+  firstVisit?: boolean | null;
+}
+
+/** A clinic as an Organization (医療機関コード and its contact details). */
+export interface FhirOrganizationInput {
+  id: string;
+  /** 医療機関コード (10 digits), or null for an institution without one */
+  institutionNumber: string | null;
+  name: string;
+  postalCode?: string | null;
+  address?: string | null;
+  phone?: string | null;
+  updatedAt?: DateLike | null;
+}

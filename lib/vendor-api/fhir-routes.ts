@@ -11,9 +11,9 @@ import { recordAuditEventNow } from '@/lib/audit/audit';
 import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { ASSERTION_ALGORITHMS } from './api-client.constants';
 import { errorResponse, FhirError, fhirErrors, fhirResponse } from './fhir-http';
-import { API_RESOURCE_TYPES, scopesAllow, type ApiResourceType, type ScopeInteraction } from './scopes';
+import { API_RESOURCE_TYPES, scopesAllow, VERSIONED_TYPES, type ApiResourceType, type ScopeInteraction } from './scopes';
 import { InvalidTokenError, issueAccessToken, OAuthError, principalFromBearer } from './token.service';
-import { historyBundle, readResource, searchBundle, searchParamsOf } from './vendor-fhir.service';
+import { historyBundle, readResource, searchBundle, searchParamsOf, typeHasPatient } from './vendor-fhir.service';
 import { createObservation } from './vendor-observation.service';
 import { createPatientFromFhir, updatePatientFromFhir } from './vendor-patient.service';
 import { RateLimiter } from './rate-limit';
@@ -65,7 +65,7 @@ export const FHIR_ROUTES: readonly Route[] = [
     path: [':id', '_history'],
     interaction: 'history-instance',
     scope: 'r',
-    types: API_RESOURCE_TYPES,
+    types: VERSIONED_TYPES,
     handle: async ({ principal, type, id, baseUrl }) => fhirResponse(await historyBundle(principal, type, id, baseUrl)),
   },
   {
@@ -73,7 +73,7 @@ export const FHIR_ROUTES: readonly Route[] = [
     path: [':id', '_history', ':vid'],
     interaction: 'vread',
     scope: 'r',
-    types: API_RESOURCE_TYPES,
+    types: VERSIONED_TYPES,
     handle: async ({ principal, type, id, vid }) => {
       const resource = await readResource(principal, type, id, vid);
       return fhirResponse(resource, { headers: etag(resource) });
@@ -144,7 +144,7 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
     const routes = FHIR_ROUTES.filter((r) => r.types.includes(type));
     const entry: CapabilityStatementRestResource = {
       type,
-      versioning: 'versioned',
+      versioning: routes.some((r) => r.interaction === 'vread') ? 'versioned' : 'no-version',
       readHistory: routes.some((r) => r.interaction === 'vread'),
       interaction: routes.map((r) => ({ code: r.interaction })),
       ...(type === 'Patient' ? { operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' }] } : {}),
@@ -154,7 +154,7 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
         ...searchParamsOf(type).map((p) => ({ name: p.name, type: p.type as 'token', documentation: p.documentation })),
         { name: '_count', type: 'number', documentation: '1ページの件数（既定20、最大100）' },
         { name: '_sort', type: 'special', documentation: `並べ替え: ${searchParamsOf(type).filter((p) => p.sortColumn).map((p) => p.name).join(', ')}（先頭に - で降順）` },
-        ...(type === 'Patient' ? [] : [{ name: '_include', type: 'special' as const, documentation: `${type}:patient で患者も含める（Patient の読み取り権限が必要）` }]),
+        ...(typeHasPatient(type) ? [{ name: '_include', type: 'special' as const, documentation: `${type}:patient で患者も含める（Patient の読み取り権限が必要）` }] : []),
       ];
     }
     return entry;

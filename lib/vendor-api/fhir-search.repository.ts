@@ -7,7 +7,10 @@
 import { db, type Tx } from '@/lib/core/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
-import { CODE_SYSTEMS, ID_SYSTEMS, patientIdSystem } from '@/lib/fhir/profiles';
+import { CODE_SYSTEMS, ID_SYSTEMS, patientIdSystem, practitionerIdSystem } from '@/lib/fhir/profiles';
+import { parseMedicationRequestId } from '@/lib/fhir/medication-request';
+import { visitStatusesOf } from '@/lib/fhir/encounter';
+import { MEDICAL_REGISTRATION_SYSTEM } from '@/lib/fhir/practitioner';
 import { alternatives, parseDateParam, parseReference, parseToken, type DateRange } from './fhir-search';
 
 type Client = Tx | ReturnType<typeof db>;
@@ -26,7 +29,9 @@ export type SearchParamDef<W> = {
 
 /** `_sort`: the column and direction, then the id so pages are stable. */
 export type SortOrder = { column: string; direction: 'asc' | 'desc' };
-const orderOf = (sort: SortOrder | undefined, fallback: object[]) => (sort ? [{ [sort.column]: sort.direction }, { id: 'asc' as const }] : fallback);
+/** `column` may name a field of a related row (`prescription.issuedDate`). */
+const orderBy = (column: string, direction: 'asc' | 'desc'): object => column.split('.').reduceRight<object | string>((inner, key) => ({ [key]: inner }), direction) as object;
+const orderOf = (sort: SortOrder | undefined, fallback: object[]) => (sort ? [orderBy(sort.column, sort.direction), { id: 'asc' as const }] : fallback);
 
 const CLINIC_RECORD_STATUSES = ['final', 'entered_in_error'];
 const NOTHING = '\u0000none';
@@ -219,6 +224,141 @@ export const OBSERVATION_SEARCH: readonly SearchParamDef<ObservationWhere>[] = [
   dateParam('_lastUpdated', '最終更新日時（この版の記録日時）', 'createdAt'),
 ];
 
+// ---- MedicationRequest (処方: one per drug line) --------------------------------------------------------------------
+
+type MedicationWhere = Prisma.PrescriptionItemWhereInput;
+const rx = (where: Prisma.PrescriptionWhereInput): MedicationWhere => ({ prescription: where });
+
+export const MEDICATION_SEARCH: readonly SearchParamDef<MedicationWhere>[] = [
+  {
+    name: '_id',
+    type: 'token',
+    documentation: '処方の各薬剤のID（{処方ID}-{Rp番号}-{順番}、版をまたいで同じ）',
+    where: (v) => {
+      const id = parseMedicationRequestId(v);
+      return id ? { rpNumber: id.rpNumber, sortOrder: id.sortOrder, prescription: { lineageId: id.lineageId } } : { id: NOTHING };
+    },
+  },
+  { name: 'patient', type: 'reference', documentation: '患者（Patient/{id}）', where: (v) => rx({ patientId: parseReference(v, 'Patient') ?? NOTHING }) },
+  {
+    name: 'authoredon',
+    type: 'date',
+    documentation: '処方日（接頭辞 eq, ne, lt, le, gt, ge）',
+    where: (v) => rx({ issuedDate: dateWhere(parseDateParam('authoredon', v, true)) }),
+    sortColumn: 'prescription.issuedDate',
+  },
+  {
+    name: 'status',
+    type: 'token',
+    documentation: 'completed（確定した処方）| entered-in-error（入力誤りで取消）',
+    where: (v) => {
+      const code = parseToken(v).code;
+      return code === 'completed' ? rx({ status: 'final' }) : code === 'entered-in-error' ? rx({ status: 'entered_in_error' }) : { id: NOTHING };
+    },
+  },
+  {
+    name: 'code',
+    type: 'token',
+    documentation: 'YJコード、一般名処方マスタのコード、またはレセプト電算の医薬品コード（system 省略時はいずれか）',
+    where: (v) => {
+      const { system, code } = parseToken(v);
+      if (!code) return { id: NOTHING };
+      if (system === CODE_SYSTEMS.yjCode) return { OR: [{ drugCodeSystem: 'yj', drugCode: code }, { yjCode: code }] };
+      if (system === CODE_SYSTEMS.genericDrug) return { drugCodeSystem: 'generic', drugCode: code };
+      if (system) return { id: NOTHING };
+      return { OR: [{ drugCode: code }, { yjCode: code }, { receiptCode: code }] };
+    },
+  },
+  { name: 'requester', type: 'reference', documentation: '処方医（Practitioner/{id}）', where: (v) => rx({ authorId: parseReference(v, 'Practitioner') ?? NOTHING }) },
+  { name: 'encounter', type: 'reference', documentation: '受診（Encounter/{受付ID}）', where: (v) => rx({ visitId: parseReference(v, 'Encounter') ?? NOTHING }) },
+  {
+    name: '_lastUpdated',
+    type: 'date',
+    documentation: '最終更新日時（この版の記録日時）',
+    where: (v) => rx({ createdAt: dateWhere(parseDateParam('_lastUpdated', v)) }),
+    sortColumn: 'prescription.createdAt',
+  },
+];
+
+// ---- Encounter (受付・来院) -----------------------------------------------------------------------------------------
+
+type EncounterWhere = Prisma.VisitWhereInput;
+
+export const ENCOUNTER_SEARCH: readonly SearchParamDef<EncounterWhere>[] = [
+  { name: '_id', type: 'token', documentation: '受付ID', where: (v) => ({ id: v }) },
+  patientParam(),
+  dateParam('date', '来院日（接頭辞 eq, ne, lt, le, gt, ge）', 'visitDate', true),
+  {
+    name: 'status',
+    type: 'token',
+    documentation: 'arrived（受付済・診察待ち）| in-progress（診察中）| finished（会計待ち・完了）| cancelled（キャンセル）',
+    where: (v) => {
+      const statuses = visitStatusesOf(parseToken(v).code ?? '');
+      return statuses.length ? { status: { in: statuses } } : { id: NOTHING };
+    },
+  },
+  { name: 'class', type: 'token', documentation: 'AMB（外来）| IMP（入院）', where: (v) => ({ encounterClass: parseToken(v).code ?? NOTHING }) },
+  { name: 'practitioner', type: 'reference', documentation: '担当医（Practitioner/{id}）', where: (v) => ({ doctorId: parseReference(v, 'Practitioner') ?? NOTHING }) },
+  dateParam('_lastUpdated', '最終更新日時（状態が変わった日時）', 'statusChangedAt'),
+];
+
+// ---- Practitioner (the clinic's doctors) --------------------------------------------------------------------------
+
+type PractitionerWhere = Prisma.UserWhereInput;
+
+export const PRACTITIONER_SEARCH: readonly SearchParamDef<PractitionerWhere>[] = [
+  { name: '_id', type: 'token', documentation: '医師のID', where: (v) => ({ id: v }) },
+  {
+    name: 'identifier',
+    type: 'token',
+    documentation: '医籍登録番号（system: medicalRegistrationNumber）または職員ID（system: 医療機関の職員 OID）',
+    where: (v, ctx) => {
+      const { system, code } = parseToken(v);
+      if (!code) return { id: NOTHING };
+      if (system === MEDICAL_REGISTRATION_SYSTEM) return { licenseNumber: code, licenseType: { in: ['medical_registration', 'dental_registration'] } };
+      if (system === practitionerIdSystem(ctx.institutionNumber)) return { id: code };
+      if (system) return { id: NOTHING };
+      return { OR: [{ licenseNumber: code }, { id: code }] };
+    },
+  },
+  {
+    name: 'name',
+    type: 'string',
+    documentation: '氏名（漢字またはカナの部分一致）',
+    where: (v) => ({ OR: [{ displayName: { contains: v.trim() } }, { displayNameKana: { contains: v.trim() } }] }),
+  },
+  {
+    name: 'active',
+    type: 'token',
+    documentation: 'true（在籍）| false（無効化済み）',
+    where: (v) => {
+      const code = parseToken(v).code;
+      return code === 'true' ? { disabledAt: null } : code === 'false' ? { disabledAt: { not: null } } : { id: NOTHING };
+    },
+  },
+  dateParam('_lastUpdated', '最終更新日時', 'updatedAt'),
+];
+
+// ---- Organization (the clinic itself) ------------------------------------------------------------------------------
+
+type OrganizationWhere = Prisma.ClinicWhereInput;
+
+export const ORGANIZATION_SEARCH: readonly SearchParamDef<OrganizationWhere>[] = [
+  { name: '_id', type: 'token', documentation: '医療機関のID', where: (v) => ({ id: v }) },
+  {
+    name: 'identifier',
+    type: 'token',
+    documentation: '医療機関コード（10桁、system: insurance-medical-institution-no）',
+    where: (v) => {
+      const { system, code } = parseToken(v);
+      if (!code || (system && system !== ID_SYSTEMS.institutionNumber)) return { id: NOTHING };
+      return { institutionNumber: code };
+    },
+  },
+  { name: 'name', type: 'string', documentation: '名称の部分一致', where: (v) => ({ name: { contains: v.trim() } }) },
+  dateParam('_lastUpdated', '最終更新日時', 'updatedAt'),
+];
+
 // ---- queries -----------------------------------------------------------------------------------------------------
 
 export type Page = { skip: number; take: number };
@@ -252,4 +392,44 @@ export const fhirSearchRepository = {
     c.labResult.findMany({ where: { ...latestRecords(clinicId), patient: { deletedAt: null }, AND: and }, orderBy: orderOf(sort, [{ collectedAt: 'desc' }, { id: 'asc' }]), ...page }),
   countLabResults: (c: Client, clinicId: string, and: ObservationWhere[]) => c.labResult.count({ where: { ...latestRecords(clinicId), patient: { deletedAt: null }, AND: and } }),
   labResultVersions: (c: Client, clinicId: string, lineageId: string) => c.labResult.findMany({ where: versions(clinicId, lineageId), orderBy: { version: 'desc' } }),
+
+  searchMedications: (c: Client, clinicId: string, and: MedicationWhere[], page: Page, sort?: SortOrder) =>
+    c.prescriptionItem.findMany({
+      where: { clinicId, prescription: { ...latestRecords(clinicId), patient: { deletedAt: null } }, AND: and },
+      include: { prescription: true },
+      orderBy: orderOf(sort, [{ prescription: { issuedDate: 'desc' } }, { prescriptionId: 'asc' }, { rpNumber: 'asc' }, { sortOrder: 'asc' }]),
+      ...page,
+    }),
+  countMedications: (c: Client, clinicId: string, and: MedicationWhere[]) =>
+    c.prescriptionItem.count({ where: { clinicId, prescription: { ...latestRecords(clinicId), patient: { deletedAt: null } }, AND: and } }),
+  /** One drug line in every version of its prescription, newest first. */
+  medicationVersions: (c: Client, clinicId: string, lineageId: string, rpNumber: number, sortOrder: number) =>
+    c.prescriptionItem.findMany({
+      where: { clinicId, rpNumber, sortOrder, prescription: versions(clinicId, lineageId) },
+      include: { prescription: true },
+      orderBy: { prescription: { version: 'desc' } },
+    }),
+
+  searchVisits: (c: Client, clinicId: string, and: EncounterWhere[], page: Page, sort?: SortOrder) =>
+    c.visit.findMany({ where: { clinicId, patient: { deletedAt: null }, AND: and }, orderBy: orderOf(sort, [{ visitDate: 'desc' }, { receptionNumber: 'asc' }]), ...page }),
+  countVisits: (c: Client, clinicId: string, and: EncounterWhere[]) => c.visit.count({ where: { clinicId, patient: { deletedAt: null }, AND: and } }),
+
+  /** The clinic's doctors (Practitioner): other roles are not served. */
+  searchDoctors: (c: Client, clinicId: string, and: PractitionerWhere[], page: Page, sort?: SortOrder) =>
+    c.user.findMany({
+      where: { clinicId, role: 'doctor', AND: and },
+      select: { id: true, displayName: true, licenseNumber: true, licenseType: true, disabledAt: true, updatedAt: true },
+      orderBy: orderOf(sort, [{ displayNameKana: 'asc' }, { id: 'asc' }]),
+      ...page,
+    }),
+  countDoctors: (c: Client, clinicId: string, and: PractitionerWhere[]) => c.user.count({ where: { clinicId, role: 'doctor', AND: and } }),
+  /** Users by id (a prescription's author, a visit's doctor): name and licence only. */
+  usersByIds: (c: Client, clinicId: string, ids: string[]) =>
+    ids.length ? c.user.findMany({ where: { clinicId, id: { in: ids } }, select: { id: true, displayName: true, licenseNumber: true, licenseType: true } }) : Promise.resolve([]),
+  departments: (c: Client, clinicId: string) => c.department.findMany({ where: { clinicId }, select: { id: true, code: true, name: true } }),
+
+  /** The clinic itself (Organization): one row at most. */
+  searchClinic: (c: Client, clinicId: string, and: OrganizationWhere[], page: Page) =>
+    c.clinic.findMany({ where: { id: clinicId, AND: and }, select: { id: true, institutionNumber: true, name: true, postalCode: true, address: true, phone: true, updatedAt: true }, ...page }),
+  countClinic: (c: Client, clinicId: string, and: OrganizationWhere[]) => c.clinic.count({ where: { id: clinicId, AND: and } }),
 };

@@ -4,7 +4,7 @@
  * description names their type and points at the FHIR R4 specification instead of repeating its schemas.
  */
 import { API_RESOURCE_TYPES } from './scopes';
-import { searchParamsOf } from './vendor-fhir.service';
+import { searchParamsOf, typeHasPatient } from './vendor-fhir.service';
 
 type Operation = Record<string, unknown>;
 type RouteInfo = { method: 'GET' | 'POST' | 'PUT'; path: readonly string[]; interaction: string; scope: string; types: readonly string[] };
@@ -39,7 +39,7 @@ function operation(route: RouteInfo, type: string): Operation {
           { name: '_offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
           { name: '_summary', in: 'query', required: false, schema: { type: 'string', enum: ['count'] } },
           { name: '_sort', in: 'query', required: false, description: '日付の検索条件名で並べ替え（- で降順）', schema: { type: 'string' } },
-          ...(type === 'Patient' ? [] : [{ name: '_include', in: 'query', required: false, description: `${type}:patient`, schema: { type: 'string' } }]),
+          ...(typeHasPatient(type as (typeof API_RESOURCE_TYPES)[number]) ? [{ name: '_include', in: 'query', required: false, description: `${type}:patient`, schema: { type: 'string' } }] : []),
         ],
         responses: { '200': resourceBody('Bundle', 'searchset'), ...errors },
       };

@@ -4,7 +4,7 @@
  * OperationOutcome shapes, the audit trail naming the app, and create Observation through the write path.
  */
 import { randomUUID } from 'node:crypto';
-import type { Bundle, CapabilityStatement, Condition, Observation, OperationOutcome, Patient } from '@medplum/fhirtypes';
+import type { Bundle, CapabilityStatement, Condition, Encounter, MedicationRequest, Observation, OperationOutcome, Organization, Patient, Practitioner } from '@medplum/fhirtypes';
 import { exportJWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/core/db';
@@ -15,6 +15,8 @@ import { loadFhirProfiles, validateBundleUncached } from '@/lib/fhir/validate';
 import { recordDiagnosis, retractDiagnosis, setDiagnosisFlag } from '@/lib/records/diagnoses/diagnosis.service';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient, patientInput } from '@/tests/helpers/factories';
 import { searchPatients, updatePatient } from '@/lib/records/patients/patient.service';
+import { markPrescriptionEnteredInError, savePrescription } from '@/lib/records/prescriptions/prescription.service';
+import { checkIn } from '@/lib/reception/visit.service';
 import { assertion, BASE, call, TOKEN_URL, get, keyPair, register, token, tokenResponse, type App } from '@/tests/helpers/vendor-app';
 import { listApiClients, registerApiClient, revokeApiClient, rotateApiClientKeys } from './api-client.service';
 import { resetApiRateLimit } from './fhir-routes';
@@ -117,7 +119,7 @@ describe('token endpoint (SMART Backend Services)', () => {
     expect(smart).toMatchObject({ token_endpoint: TOKEN_URL, token_endpoint_auth_methods_supported: ['private_key_jwt'], grant_types_supported: ['client_credentials'] });
     const cap = (await (await get('metadata')).json()) as CapabilityStatement;
     const byType = new Map(cap.rest![0]!.resource!.map((r) => [r.type, r]));
-    expect([...byType.keys()]).toEqual(['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'Subscription']);
+    expect([...byType.keys()]).toEqual(['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter', 'Practitioner', 'Organization', 'Subscription']);
     expect(byType.get('Subscription')!.interaction!.map((i) => i.code).sort()).toEqual(['create', 'delete', 'read', 'search-type']);
     expect(byType.get('Observation')!.interaction!.map((i) => i.code).sort()).toEqual(['create', 'history-instance', 'read', 'search-type', 'vread']);
     expect(byType.get('Patient')!.interaction!.map((i) => i.code)).toEqual(expect.arrayContaining(['create', 'update']));
@@ -491,5 +493,139 @@ describe('create Observation (a lab system pushes a result)', () => {
     const readOnly = await token(reader, 'system/Observation.rs');
     const denied = await call('Observation', { method: 'POST', headers: { authorization: `Bearer ${readOnly}` }, body: JSON.stringify(observation(patient.id, 1)) });
     expect(denied.status).toBe(403);
+  });
+});
+
+describe('MedicationRequest, Encounter, Practitioner and Organization', () => {
+  // demo master drugs: ロキソニン錠 and ムコスタ錠; 1日3回毎食後 (電子処方箋用法コード)
+  const LOXONIN = { receiptCode: '620098801', yj: '1149019F1560' };
+  const MUCOSTA = { receiptCode: '620452801', yj: '2329021F1102' };
+  const AFTER_MEALS_3 = '1013044400000000';
+  const line = (drug: { receiptCode: string }, rpNumber: number) => ({
+    rpNumber,
+    kind: 'internal' as const,
+    receiptCode: drug.receiptCode,
+    prescribeByGeneric: false,
+    drugName: '',
+    dose: 3,
+    doseUnit: '錠',
+    doseBasis: 'per_day' as const,
+    usageCode: AFTER_MEALS_3,
+    usageText: '',
+    days: 14,
+    genericSubstitutionAllowed: true,
+  });
+  const ALL = 'system/Patient.rs system/MedicationRequest.rs system/Encounter.rs system/Practitioner.rs system/Organization.rs';
+  let clinical: App;
+
+  beforeAll(async () => {
+    clinical = await register(staff, ALL.split(' '));
+  });
+
+  async function visitWithPrescription(s: typeof staff) {
+    const patient = await createPatient(s.receptionist);
+    const { visitId } = await checkIn({ patientId: patient.id, doctorId: s.doctor.userId, firstVisit: true }, s.receptionist);
+    const prescription = await savePrescription({ patientId: patient.id, intent: 'confirm', outOfHouse: true, items: [line(LOXONIN, 1), line(MUCOSTA, 2)], duplicateAcknowledged: false }, s.doctor);
+    return { patient, visitId, prescription };
+  }
+
+  it('serves a 確定 prescription as one JP Core MedicationRequest per drug: read, vread, history, search by patient, code, authoredon, status; audited', async () => {
+    const { patient, visitId, prescription } = await visitWithPrescription(staff);
+    const at = await token(clinical, ALL);
+    const mark = await auditMark(staff.clinic.id);
+    const bundle = (await (await get(`MedicationRequest?patient=Patient/${patient.id}`, at)).json()) as Bundle;
+    const found = bundle.entry!.map((e) => e.resource as MedicationRequest);
+    expect(found.map((m) => m.id).sort()).toEqual([`${prescription.lineageId}-1-1`, `${prescription.lineageId}-2-1`]);
+    const loxonin = found.find((m) => m.id === `${prescription.lineageId}-1-1`)!;
+    expect(loxonin).toMatchObject({
+      meta: { versionId: '1', profile: ['http://jpfhir.jp/fhir/core/StructureDefinition/JP_MedicationRequest'] },
+      status: 'completed',
+      intent: 'order',
+      subject: { reference: `Patient/${patient.id}` },
+      encounter: { reference: `Encounter/${visitId}` },
+      requester: { reference: `Practitioner/${staff.doctor.userId}` },
+      authoredOn: prescription.issuedDate,
+      dispenseRequest: { expectedSupplyDuration: { value: 14, code: 'd' } },
+    });
+    expect(loxonin.medicationCodeableConcept!.coding).toEqual([expect.objectContaining({ system: 'http://capstandard.jp/iyaku.info/CodeSystem/YJ-code', code: LOXONIN.yj })]);
+    expect(loxonin.dosageInstruction![0]!.timing!.code!.coding![0]).toMatchObject({ code: AFTER_MEALS_3 });
+    expect(loxonin.identifier).toEqual(expect.arrayContaining([{ system: 'http://jpfhir.jp/fhir/core/mhlw/IdSystem/Medication-RPGroupNumber', value: '1' }]));
+    const events = await auditEventsFor(staff.clinic.id, { action: 'search', patientId: patient.id }, mark);
+    expect(events[0]).toMatchObject({ userId: clinical.clientId, resourceType: 'prescription' });
+
+    const ids = async (query: string) => ((await (await get(`MedicationRequest?patient=${patient.id}&${query}`, at)).json()) as Bundle).entry?.map((e) => e.resource!.id) ?? [];
+    expect(await ids(`code=http://capstandard.jp/iyaku.info/CodeSystem/YJ-code|${MUCOSTA.yj}`)).toEqual([`${prescription.lineageId}-2-1`]);
+    expect(await ids(`code=${LOXONIN.receiptCode}`)).toEqual([`${prescription.lineageId}-1-1`]);
+    expect(await ids(`authoredon=${prescription.issuedDate}`)).toHaveLength(2);
+    expect(await ids(`authoredon=lt${prescription.issuedDate}`)).toEqual([]);
+    expect(await ids('status=entered-in-error')).toEqual([]);
+    expect(await ids(`requester=Practitioner/${staff.doctor.userId}&encounter=Encounter/${visitId}`)).toHaveLength(2);
+
+    const read = await get(`MedicationRequest/${loxonin.id}`, at);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBe('W/"1"');
+    await markPrescriptionEnteredInError({ prescriptionId: prescription.id, reason: '別の患者に入力した' }, staff.doctor);
+    const withdrawn = (await (await get(`MedicationRequest/${loxonin.id}`, at)).json()) as MedicationRequest;
+    expect(withdrawn).toMatchObject({ status: 'entered-in-error', meta: { versionId: '2' } });
+    expect(((await (await get(`MedicationRequest/${loxonin.id}/_history/1`, at)).json()) as MedicationRequest).status).toBe('completed');
+    const history = (await (await get(`MedicationRequest/${loxonin.id}/_history`, at)).json()) as Bundle;
+    expect(history.entry!.map((e) => e.resource!.meta!.versionId)).toEqual(['2', '1']);
+    expect(await ids('status=entered-in-error')).toHaveLength(2);
+  });
+
+  it('serves the visit as an Encounter (class AMB, status, doctor) and the clinic\'s doctors and the clinic itself', async () => {
+    const { patient, visitId } = await visitWithPrescription(staff);
+    await db().user.update({ where: { clinicId_id: { clinicId: staff.clinic.id, id: staff.doctor.userId } }, data: { licenseNumber: '123456', licenseType: 'medical_registration' } });
+    const at = await token(clinical, ALL);
+    const encounter = (await (await get(`Encounter/${visitId}`, at)).json()) as Encounter;
+    expect(encounter).toMatchObject({
+      resourceType: 'Encounter',
+      id: visitId,
+      status: 'arrived',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      subject: { reference: `Patient/${patient.id}` },
+      participant: [{ individual: { reference: `Practitioner/${staff.doctor.userId}` } }],
+    });
+    const encounters = async (query: string) => ((await (await get(`Encounter?patient=${patient.id}&${query}`, at)).json()) as Bundle).entry?.map((e) => e.resource!.id) ?? [];
+    expect(await encounters('status=arrived&class=AMB')).toEqual([visitId]);
+    expect(await encounters('status=finished')).toEqual([]);
+    expect(await encounters(`date=${encounter.period!.start!.slice(0, 10)}`)).toEqual([visitId]);
+    expect((await get(`Encounter/${visitId}/_history`, at)).status).toBe(400);
+
+    const doctor = (await (await get(`Practitioner/${staff.doctor.userId}`, at)).json()) as Practitioner;
+    expect(doctor).toMatchObject({ resourceType: 'Practitioner', id: staff.doctor.userId, active: true });
+    expect(doctor.qualification![0]!.identifier![0]).toEqual({ system: 'http://jpfhir.jp/fhir/core/mhlw/IdSystem/medicalRegistrationNumber', value: '123456' });
+    const byLicence = (await (await get('Practitioner?identifier=http://jpfhir.jp/fhir/core/mhlw/IdSystem/medicalRegistrationNumber|123456', at)).json()) as Bundle;
+    expect(byLicence.entry!.map((e) => e.resource!.id)).toEqual([staff.doctor.userId]);
+    // staff who are not doctors are not Practitioners here
+    expect((await get(`Practitioner/${staff.receptionist.userId}`, at)).status).toBe(404);
+
+    const clinic = (await (await get(`Organization/${staff.clinic.id}`, at)).json()) as Organization;
+    expect(clinic).toMatchObject({ resourceType: 'Organization', id: staff.clinic.id, identifier: [{ system: 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no', value: staff.clinic.institutionNumber }] });
+    const orgs = (await (await get('Organization', at)).json()) as Bundle;
+    expect(orgs.entry!.map((e) => e.resource!.id)).toEqual([staff.clinic.id]);
+    const cap = (await (await get('metadata')).json()) as CapabilityStatement;
+    const encounterCap = cap.rest![0]!.resource!.find((r) => r.type === 'Encounter')!;
+    expect(encounterCap).toMatchObject({ versioning: 'no-version', readHistory: false });
+    expect(encounterCap.interaction!.map((i) => i.code).sort()).toEqual(['read', 'search-type']);
+  });
+
+  it('never serves another clinic\'s prescription, visit, doctor or clinic (the same 404), and refuses a token without the scope (403)', async () => {
+    const theirs = await visitWithPrescription(other);
+    const at = await token(clinical, ALL);
+    for (const path of [`MedicationRequest/${theirs.prescription.lineageId}-1-1`, `Encounter/${theirs.visitId}`, `Practitioner/${other.doctor.userId}`, `Organization/${other.clinic.id}`]) {
+      const res = await get(path, at);
+      expect(res.status, path).toBe(404);
+      expectOutcome(await res.json(), 'not-found');
+    }
+    for (const query of [`MedicationRequest?patient=${theirs.patient.id}`, `Encounter?patient=${theirs.patient.id}`, `Encounter?_id=${theirs.visitId}`, `Practitioner?_id=${other.doctor.userId}`, `Organization?identifier=${other.clinic.institutionNumber}`]) {
+      expect(((await (await get(query, at)).json()) as Bundle).entry ?? [], query).toEqual([]);
+    }
+    const readerToken = await token(reader, 'system/Patient.rs system/Condition.rs');
+    for (const path of ['MedicationRequest', 'Encounter', 'Practitioner', 'Organization']) {
+      const res = await get(path, readerToken);
+      expect(res.status, path).toBe(403);
+      expectOutcome(await res.json(), 'forbidden');
+    }
   });
 });

@@ -12,29 +12,39 @@ import { toFhirAllergy } from '@/lib/fhir/allergy';
 import { toFhirCondition } from '@/lib/fhir/condition';
 import { toFhirObservation } from '@/lib/fhir/observation';
 import { toFhirPatient } from '@/lib/fhir/patient';
+import { toFhirEncounter } from '@/lib/fhir/encounter';
+import { parseMedicationRequestId, toFhirMedicationRequest } from '@/lib/fhir/medication-request';
+import { toFhirOrganization, toFhirPractitioner } from '@/lib/fhir/practitioner';
 import { fhirTarget } from '@/lib/fhir/profiles';
 import { allergyInputs, diagnosisInputs, labResultInputs, patientInputs } from '@/lib/fhir/source.repository';
-import type { FhirClinicInput, FhirPatientInput } from '@/lib/fhir/types';
+import type { FhirClinicInput, FhirMedicationInput, FhirPatientInput, FhirVisitInput } from '@/lib/fhir/types';
 import { FhirError, fhirErrors } from './fhir-http';
 import {
   ALLERGY_SEARCH,
   buildWhere,
   CONDITION_SEARCH,
+  ENCOUNTER_SEARCH,
   fhirSearchRepository as repo,
+  MEDICATION_SEARCH,
   OBSERVATION_SEARCH,
+  ORGANIZATION_SEARCH,
   PATIENT_SEARCH,
+  PRACTITIONER_SEARCH,
   type Page,
   type SearchParamDef,
   type SortOrder,
 } from './fhir-search.repository';
 import { scopesAllow, type ApiResourceType } from './scopes';
 
-type Mapped = { resource: Resource; patientId: string };
+/** A mapped resource and the patient whose data it is (null: not patient data, e.g. Practitioner). */
+type Mapped = { resource: Resource; patientId: string | null };
 
 /** What the API does for one resource type: its search parameters, the audit name, and loaders that map. */
 type ResourceProvider = {
   /** the audit trail's resourceType for this record kind */
   auditType: string;
+  /** the type has a patient (search `patient`, `_include=<type>:patient`, `_revinclude` from Patient) */
+  hasPatient: boolean;
   /** each provider has its own Prisma where type */
   searchParams: readonly SearchParamDef<object>[];
   search(clinicId: string, clinic: FhirClinicInput, and: object[], page: Page, sort?: SortOrder): Promise<Mapped[]>;
@@ -102,6 +112,7 @@ function patientFromSnapshot(current: FhirPatientInput, raw: unknown, changedAt:
 const providers: Record<ApiResourceType, ResourceProvider> = {
   Patient: {
     auditType: 'patient',
+    hasPatient: false,
     searchParams: PATIENT_SEARCH,
     async search(clinicId, clinic, and, page, sort) {
       const rows = await repo.searchPatients(db(), clinicId, and, page, sort);
@@ -125,6 +136,7 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
   },
   Condition: {
     auditType: 'diagnosis',
+    hasPatient: true,
     searchParams: CONDITION_SEARCH,
     async search(clinicId, clinic, and, page, sort) {
       return mapDiagnoses(clinicId, clinic, await repo.searchDiagnoses(db(), clinicId, and, page, sort));
@@ -137,6 +149,7 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
   },
   AllergyIntolerance: {
     auditType: 'allergy',
+    hasPatient: true,
     searchParams: ALLERGY_SEARCH,
     async search(clinicId, clinic, and, page, sort) {
       return mapAllergies(clinicId, clinic, await repo.searchAllergies(db(), clinicId, and, page, sort));
@@ -149,6 +162,7 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
   },
   Observation: {
     auditType: 'lab_result',
+    hasPatient: true,
     searchParams: OBSERVATION_SEARCH,
     async search(clinicId, clinic, and, page, sort) {
       return mapLabResults(clinicId, clinic, await repo.searchLabResults(db(), clinicId, and, page, sort));
@@ -159,7 +173,108 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
       return mapLabResults(clinicId, clinic, await repo.labResultVersions(db(), clinicId, id));
     },
   },
+  MedicationRequest: {
+    auditType: 'prescription',
+    hasPatient: true,
+    searchParams: MEDICATION_SEARCH,
+    async search(clinicId, clinic, and, page, sort) {
+      return mapMedications(clinicId, clinic, await repo.searchMedications(db(), clinicId, and, page, sort));
+    },
+    count: (clinicId, and) => repo.countMedications(db(), clinicId, and),
+    changedAfter: (since) => ({ prescription: { createdAt: { gt: since } } }),
+    async versions(clinicId, clinic, id) {
+      const key = parseMedicationRequestId(id);
+      return key ? mapMedications(clinicId, clinic, await repo.medicationVersions(db(), clinicId, key.lineageId, key.rpNumber, key.sortOrder)) : [];
+    },
+  },
+  Encounter: {
+    auditType: 'visit',
+    hasPatient: true,
+    searchParams: ENCOUNTER_SEARCH,
+    async search(clinicId, _clinic, and, page, sort) {
+      return mapVisits(clinicId, await repo.searchVisits(db(), clinicId, and, page, sort));
+    },
+    count: (clinicId, and) => repo.countVisits(db(), clinicId, and),
+    changedAfter: (since) => ({ statusChangedAt: { gt: since } }),
+    async versions(clinicId, _clinic, id) {
+      return mapVisits(clinicId, await repo.searchVisits(db(), clinicId, [{ id }], { skip: 0, take: 1 }));
+    },
+  },
+  Practitioner: {
+    auditType: 'user',
+    hasPatient: false,
+    searchParams: PRACTITIONER_SEARCH,
+    async search(clinicId, clinic, and, page, sort) {
+      return mapDoctors(clinic, await repo.searchDoctors(db(), clinicId, and, page, sort));
+    },
+    count: (clinicId, and) => repo.countDoctors(db(), clinicId, and),
+    changedAfter: (since) => ({ updatedAt: { gt: since } }),
+    async versions(clinicId, clinic, id) {
+      return mapDoctors(clinic, await repo.searchDoctors(db(), clinicId, [{ id }], { skip: 0, take: 1 }));
+    },
+  },
+  Organization: {
+    auditType: 'clinic',
+    hasPatient: false,
+    searchParams: ORGANIZATION_SEARCH,
+    async search(clinicId, _clinic, and, page) {
+      return mapClinic(await repo.searchClinic(db(), clinicId, and, page));
+    },
+    count: (clinicId, and) => repo.countClinic(db(), clinicId, and),
+    changedAfter: (since) => ({ updatedAt: { gt: since } }),
+    async versions(clinicId, _clinic, id) {
+      return mapClinic(await repo.searchClinic(db(), clinicId, [{ id }], { skip: 0, take: 1 }));
+    },
+  },
 };
+
+async function mapMedications(clinicId: string, clinic: FhirClinicInput, rows: Awaited<ReturnType<typeof repo.searchMedications>>): Promise<Mapped[]> {
+  const authors = new Map((await repo.usersByIds(db(), clinicId, [...new Set(rows.map((r) => r.prescription.authorId))])).map((u) => [u.id, u]));
+  return rows.map((item) => {
+    const p = item.prescription;
+    const author = authors.get(p.authorId);
+    const input: FhirMedicationInput = {
+      ...item,
+      dose: item.dose.toString(),
+      lineageId: p.lineageId,
+      version: p.version,
+      status: p.status,
+      updatedAt: p.createdAt,
+      issuedDate: p.issuedDate,
+      outOfHouse: p.outOfHouse,
+      visitId: p.visitId,
+      author: author ? { id: author.id, name: author.displayName, licenseNumber: author.licenseNumber, licenseType: author.licenseType } : null,
+    };
+    return { resource: withVersion(toFhirMedicationRequest(target(), clinic, input, patientRef(p.patientId)), p.version), patientId: p.patientId };
+  });
+}
+
+async function mapVisits(clinicId: string, rows: Awaited<ReturnType<typeof repo.searchVisits>>): Promise<Mapped[]> {
+  if (!rows.length) return [];
+  const doctors = new Map((await repo.usersByIds(db(), clinicId, [...new Set(rows.map((v) => v.doctorId).filter((id): id is string => !!id))])).map((u) => [u.id, u]));
+  const departments = new Map((await repo.departments(db(), clinicId)).map((d) => [d.id, d]));
+  return rows.map((v) => {
+    const doctor = v.doctorId ? doctors.get(v.doctorId) : undefined;
+    const department = v.departmentId ? departments.get(v.departmentId) : undefined;
+    const input: FhirVisitInput = {
+      ...v,
+      department: department ? { code: department.code, name: department.name } : null,
+      doctor: doctor ? { id: doctor.id, name: doctor.displayName } : null,
+    };
+    return { resource: toFhirEncounter(target(), input, patientRef(v.patientId)), patientId: v.patientId };
+  });
+}
+
+function mapDoctors(clinic: FhirClinicInput, rows: Awaited<ReturnType<typeof repo.searchDoctors>>): Mapped[] {
+  return rows.map((u) => ({
+    resource: toFhirPractitioner(target(), clinic, { id: u.id, name: u.displayName, licenseNumber: u.licenseNumber, licenseType: u.licenseType, active: !u.disabledAt, updatedAt: u.updatedAt }),
+    patientId: null,
+  }));
+}
+
+function mapClinic(rows: Awaited<ReturnType<typeof repo.searchClinic>>): Mapped[] {
+  return rows.map((c) => ({ resource: toFhirOrganization(target(), { ...c }, undefined, { coreExtensions: true }), patientId: null }));
+}
 
 async function mapDiagnoses(clinicId: string, clinic: FhirClinicInput, rows: Awaited<ReturnType<typeof repo.searchDiagnoses>>): Promise<Mapped[]> {
   const inputs = await diagnosisInputs(db(), clinicId, rows);
@@ -229,6 +344,11 @@ export async function findPatientIds(clinicId: string, params: readonly (readonl
   const clinic = await clinicInput(clinicId);
   const and = buildWhere(provider.searchParams, params, { institutionNumber: clinic.institutionNumber });
   return (await repo.searchPatients(db(), clinicId, and, { skip: 0, take: limit })).map((r) => r.id);
+}
+
+/** True when the type's resources belong to a patient (`_include=<type>:patient`, `_revinclude` from Patient). */
+export function typeHasPatient(type: ApiResourceType): boolean {
+  return providers[type].hasPatient;
 }
 
 /** The search parameters of a type (what the CapabilityStatement lists). */
@@ -308,8 +428,8 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   for (const [name, value] of query) {
     if (name === '_include') {
       const [source, path] = value.split(':');
-      if (source !== type || type === 'Patient' || !['subject', 'patient'].includes(path ?? '') || value.split(':').length > 2) {
-        throw fhirErrors.invalidParam('_include', type === 'Patient' ? 'Patient has no _include' : `_include takes ${type}:patient (or ${type}:subject)`);
+      if (source !== type || !provider.hasPatient || !['subject', 'patient'].includes(path ?? '') || value.split(':').length > 2) {
+        throw fhirErrors.invalidParam('_include', !provider.hasPatient ? `${type} has no _include` : `_include takes ${type}:patient (or ${type}:subject)`);
       }
       if (!scopesAllow(principal.scopes, 'Patient', 'r')) throw fhirErrors.forbidden('system/Patient.r');
       includePatients = true;
@@ -358,7 +478,7 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   }
   const found = await provider.search(principal.clinicId, clinic, and, { skip: offset, take: count + 1 }, sort);
   const page = found.slice(0, count);
-  const patientIds = [...new Set(page.map((m) => m.patientId))];
+  const patientIds = [...new Set(page.map((m) => m.patientId).filter((id): id is string => id !== null))];
   // _include: the page's patients, once each, after the matches (search.mode include)
   const included = includePatients && patientIds.length ? await providers.Patient.search(principal.clinicId, clinic, [{ id: { in: patientIds } }], { skip: 0, take: patientIds.length }) : [];
   await audit(
