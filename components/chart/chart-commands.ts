@@ -24,6 +24,7 @@ export const CHART_COMMANDS = [
   { id: 'print-prescription', label: '処方箋を印刷（最新の確定処方）', keys: 'Alt+O' },
   { id: 'new-referral', label: '診療情報提供書（紹介状）を作成', keys: 'Alt+I' },
   { id: 'book-appointment', label: '次回予約を入れる', keys: 'Alt+Y' },
+  { id: 'make-set', label: 'この受診からセットを作成', keys: '' },
 ] as const;
 
 export type ChartCommandId = (typeof CHART_COMMANDS)[number]['id'];
@@ -54,5 +55,42 @@ export function useChartCommand(ids: ChartCommandId[], handler: (id: ChartComman
     };
     window.addEventListener(EVENT, listener);
     return () => window.removeEventListener(EVENT, listener);
+  });
+}
+
+/** The S/O/A/P text of a note, as セット carry it and the note editor holds it. */
+export type NoteSections = { subjective: string; objective: string; assessment: string; plan: string };
+
+const NOTE_INSERT = 'karte:note-insert';
+const NOTE_SNAPSHOT = 'karte:note-snapshot';
+
+/** セットの適用: the note editor appends these sections to the open note (nothing is saved). */
+export function insertNoteText(note: NoteSections, source: string) {
+  window.dispatchEvent(new CustomEvent(NOTE_INSERT, { detail: { note, source } }));
+}
+
+export function useNoteInsert(handler: (note: NoteSections, source: string) => void) {
+  useEffect(() => {
+    const listener = (e: Event) => {
+      const { note, source } = (e as CustomEvent<{ note: NoteSections; source: string }>).detail;
+      handler(note, source);
+    };
+    window.addEventListener(NOTE_INSERT, listener);
+    return () => window.removeEventListener(NOTE_INSERT, listener);
+  });
+}
+
+/** What the open note editor holds right now (unsaved text included), or null without an editor. */
+export function requestNoteSnapshot(): NoteSections | null {
+  let snapshot: NoteSections | null = null;
+  window.dispatchEvent(new CustomEvent(NOTE_SNAPSHOT, { detail: (n: NoteSections) => { snapshot = n; } }));
+  return snapshot;
+}
+
+export function useNoteSnapshot(get: () => NoteSections) {
+  useEffect(() => {
+    const listener = (e: Event) => (e as CustomEvent<(n: NoteSections) => void>).detail(get());
+    window.addEventListener(NOTE_SNAPSHOT, listener);
+    return () => window.removeEventListener(NOTE_SNAPSHOT, listener);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NoteDto, NoteWithHistoryDto } from './note.dto';
-import { applyNoteDo, lineageEntry, mergeTimeline, previousNoteForDo, withSavedNote } from './note-timeline';
+import { appendNoteSections, applyNoteDo, lineageEntry, mergeTimeline, previousNoteForDo, withSavedNote } from './note-timeline';
 
 const staff = { id: 'd1', name: '医師' };
 function note(over: Partial<NoteDto> = {}): NoteDto {
@@ -92,5 +92,16 @@ describe('前回カルテDo', () => {
       kept: ['subjective'],
     });
     expect(applyNoteDo(empty, source, ['assessment']).values).toEqual({ ...empty, assessment: '高血圧症' });
+  });
+});
+
+describe('appendNoteSections (セットの適用)', () => {
+  it('appends the set text after what is typed, on a new line, and leaves sections without set text alone', () => {
+    const current = { subjective: '今日の訴え  ', objective: '', assessment: 'A', plan: '' };
+    const text = { subjective: '咽頭痛', objective: '咽頭発赤', assessment: '', plan: ' ' };
+    expect(appendNoteSections(current, text)).toEqual({
+      values: { subjective: '今日の訴え\n咽頭痛', objective: '咽頭発赤', assessment: 'A', plan: '' },
+      added: ['subjective', 'objective'],
+    });
   });
 });

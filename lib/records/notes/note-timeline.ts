@@ -115,3 +115,19 @@ export function applyNoteDo(
   }
   return { values, copied, kept };
 }
+
+/**
+ * セットの適用 (docs/decisions/0059): the set's text goes at the end of each section, after a line break when the
+ * section already has text, so nothing typed is lost. `added` lists the sections that received text.
+ */
+export function appendNoteSections(current: Record<SoapKey, string>, text: Record<SoapKey, string>): { values: Record<SoapKey, string>; added: SoapKey[] } {
+  const values = { ...current };
+  const added: SoapKey[] = [];
+  for (const k of SOAP_KEYS) {
+    const add = text[k].trim() === '' ? '' : text[k];
+    if (!add) continue;
+    values[k] = current[k].trim() === '' ? add : `${current[k].replace(/\s+$/, '')}\n${add}`;
+    added.push(k);
+  }
+  return { values, added };
+}

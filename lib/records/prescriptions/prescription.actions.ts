@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { defineAction, type ActionResult } from '@/lib/actions/define-action';
+import { defineAction } from '@/lib/actions/define-action';
 import type { DrugSearchHit } from '@/lib/masters/master-search.repository';
 import { checkDrugOnAdd } from './drug-check.service';
 import {
@@ -27,25 +27,7 @@ import {
   searchDrugsForPrescription,
 } from './prescription.service';
 import type { PrescriptionActionResult, PrescriptionDto } from './prescription.dto';
-import { SafetyCheckError, type SafetyReport } from './safety-check';
-
-type Guarded<T> = { done: T } | { blocked: { error: string; safety: SafetyReport } };
-
-/** Turns a SafetyCheckError into a value inside defineAction, then into a PRECONDITION_FAILED result with the report. */
-async function guard<T>(run: () => Promise<T>): Promise<Guarded<T>> {
-  try {
-    return { done: await run() };
-  } catch (e) {
-    if (e instanceof SafetyCheckError) return { blocked: { error: e.message, safety: e.report } };
-    throw e;
-  }
-}
-
-function unwrap<T>(result: ActionResult<Guarded<T>>): PrescriptionActionResult<T> {
-  if (!result.ok) return result;
-  if ('blocked' in result.data) return { ok: false, code: 'PRECONDITION_FAILED', ...result.data.blocked };
-  return { ok: true, data: result.data.done };
-}
+import { guardSafety as guard, unwrapSafety as unwrap } from './safety-guard';
 
 const revalidate = (p: PrescriptionDto | null) => {
   if (p) revalidatePath(`/patients/${p.patientId}`);
