@@ -106,14 +106,15 @@ function documentRules(bundle: Bundle): FhirIssue[] {
   return out;
 }
 
+/** The document as received (no unit bundles at hand): the document rules and the Composition against its profile. */
+export function validateReferralDocument(bundle: Bundle): FhirIssue[] {
+  loadReferralProfiles();
+  const composition = bundle.entry?.[0]?.resource;
+  return [...documentRules(bundle), ...(composition?.resourceType === 'Composition' ? compositionStructure(composition) : [])];
+}
+
 /** Issues of a referral bundle (errors first); empty = valid. */
 export function validateReferralBundle(built: Pick<ReferralBundle, 'bundle' | 'units'>): FhirIssue[] {
-  loadReferralProfiles();
-  const composition = built.bundle.entry?.[0]?.resource;
-  const issues = [
-    ...documentRules(built.bundle),
-    ...(composition?.resourceType === 'Composition' ? compositionStructure(composition) : []),
-    ...built.units.flatMap((u) => validateBundle(u.bundle)),
-  ];
+  const issues = [...validateReferralDocument(built.bundle), ...built.units.flatMap((u) => validateBundle(u.bundle))];
   return issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }

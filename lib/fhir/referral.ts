@@ -106,7 +106,8 @@ function unitResources<T extends Resource>(units: UnitBundle[], target: FhirTarg
   return (unit.bundle.entry ?? []).map((e) => e.resource!).filter((r) => r.resourceType !== 'Patient') as T[];
 }
 
-export function buildReferralBundle(input: ReferralDocumentInput, options: { target?: FhirTarget; now?: Date } = {}): ReferralBundle {
+/** `bundleIdentifier`: the identifier the letter was first sent under (差替 keeps it, even in a later year). */
+export function buildReferralBundle(input: ReferralDocumentInput, options: { target?: FhirTarget; now?: Date; bundleIdentifier?: string | null } = {}): ReferralBundle {
   const target = options.target ?? fhirTarget();
   const now = options.now ?? input.confirmedAt;
   const { clinic, patient } = input;
@@ -182,7 +183,7 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
     { fullUrl: toUrl, resource: to },
     ...[...conditions, ...allergies, ...observations].map((resource) => ({ fullUrl: urlOf(resource), resource })),
   ];
-  const identifier = `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^R${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
+  const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^R${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
   const bundle: Bundle = {
     resourceType: 'Bundle',
     meta: { lastUpdated: fhirInstant(now), profile: [target.profile(REFERRAL_PROFILES.bundle)] },

@@ -16,15 +16,45 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { PermanentJobError, RetryJobError } from '@/lib/jobs/job-errors';
 import type { JobRow } from '@/lib/jobs/job.repository';
 import { getSharingService } from './get-sharing-service';
-import { SharingRejectedError, SharingUnavailableError, type SharingIssue, type SharingService } from './sharing-service';
+import { SharingRejectedError, SharingUnavailableError, type DeleteUnitRequest, type RegisterUnitRequest, type SharingIssue, type SharingService, type UnitStatus } from './sharing-service';
+import { referralToSend } from '@/lib/records/documents/document-fhir.service';
 import { findUnit, insertAttempt, unsettledAttempt, updateUnit, type SharingUnitRow } from './sharing-unit.repository';
 import type { UnitKind } from './sharing.constants';
 
-const FHIR_KIND = { diagnoses: 'condition', allergies: 'allergy', lab_report: 'lab-report' } as const satisfies Record<UnitKind, UnitRef['kind']>;
+const FHIR_KIND = { diagnoses: 'condition', allergies: 'allergy', lab_report: 'lab-report' } as const satisfies Record<Exclude<UnitKind, 'document'>, UnitRef['kind']>;
 
-/** lib/fhir's reference to the unit: a lab report is named by its report key. */
-export function fhirUnitRef(unit: Pick<SharingUnitRow, 'patientId' | 'kind' | 'labReportId'>): UnitRef {
+/** lib/fhir's reference to a 6情報 unit: a lab report is named by its report key. */
+export function fhirUnitRef(unit: Pick<SharingUnitRow, 'patientId' | 'kind' | 'labReportId'> & { kind: Exclude<UnitKind, 'document'> }): UnitRef {
   return unit.kind === 'lab_report' ? { kind: 'lab-report', patientId: unit.patientId, reportKey: unit.labReportId } : { kind: FHIR_KIND[unit.kind], patientId: unit.patientId };
+}
+
+type Built = { bundle: Bundle; identifier: string; contentHash: string };
+/** What a unit is now: its bundle (null: nothing to hold, delete what is held), the member ID and the findings. */
+type Prepared = { built: Built | null; member: string | null; issues: () => FhirIssue[]; version?: number };
+
+/** The service's operations for the unit's kind: a document is registered with its version (差替 by a higher one). */
+function operationsFor(unit: SharingUnitRow, service: SharingService, version?: number) {
+  if (unit.kind !== 'document') {
+    return { register: (r: RegisterUnitRequest) => service.registerUnit(r), delete: (r: DeleteUnitRequest) => service.deleteUnit(r), status: (id: string) => service.unitStatus(id) };
+  }
+  return {
+    register: (r: RegisterUnitRequest) => service.registerDocument({ ...r, version: version ?? 1 }),
+    delete: (r: DeleteUnitRequest) => service.deleteDocument(r),
+    status: (id: string): Promise<UnitStatus> => service.documentStatus(id),
+  };
+}
+
+async function prepare(unit: SharingUnitRow, now: Date, options: DeliverOptions): Promise<Prepared | null> {
+  if (unit.kind === 'document') {
+    const doc = await referralToSend(unit.clinicId, unit.patientId, unit.labReportId, unit.identifier);
+    if (doc.state !== 'final') return { built: null, member: null, issues: () => [] };
+    return { built: doc.built, member: doc.member, issues: () => doc.issues, version: doc.version };
+  }
+  const clinic = await loadClinicInput(db(), unit.clinicId);
+  const input = clinic && (await loadUnitInput(db(), unit.clinicId, fhirUnitRef({ ...unit, kind: unit.kind })));
+  if (!clinic || !input) return null;
+  const built = buildUnitBundle({ clinic, now, bundleIdentifier: unit.identifier }, input);
+  return { built, member: memberIdentifier(input.patient)?.value ?? null, issues: () => (built ? (options.validate ?? validateBundle)(built.bundle) : []) };
 }
 
 /** A validator finding as the ledger and the chart keep it: the rule, the Japanese message, the record and field. */
@@ -106,17 +136,16 @@ export async function deliverUnit(job: Pick<JobRow, 'clinicId' | 'payload' | 'at
   const ex = { clock, attempts: job.attempts, maxAttempts: job.maxAttempts };
   const now = clock();
 
-  const clinic = await loadClinicInput(db(), unit.clinicId);
-  const input = clinic && (await loadUnitInput(db(), unit.clinicId, fhirUnitRef(unit)));
-  if (!clinic || !input) return fail(unit, [{ code: 'E-PATIENT', message: '患者が見つかりません' }], now);
-  const built = buildUnitBundle({ clinic, now, bundleIdentifier: unit.identifier }, input);
-  const member = memberIdentifier(input.patient)?.value ?? null;
+  const prepared = await prepare(unit, now, options);
+  if (!prepared) return fail(unit, [{ code: 'E-PATIENT', message: '患者が見つかりません' }], now);
+  const { built, member } = prepared;
+  const ops = operationsFor(unit, service, prepared.version);
 
   // a previous exchange ended without a clear answer (a worker killed mid-request, a timeout, an outage): ask the
   // service what it holds before sending, so content it already has is never delivered twice
   const open = await unsettledAttempt(unit.clinicId, unit.id);
   if (unit.identifier && (open || unit.state === 'sending' || unit.state === 'retry_wait')) {
-    const status = await service.unitStatus(unit.identifier).catch((error: unknown) => unreachable(unit!, error, clock(), ex));
+    const status = await ops.status(unit.identifier).catch((error: unknown) => unreachable(unit!, error, clock(), ex));
     const at = clock();
     await runInTransaction(async (tx) => {
       if (open) {
@@ -134,7 +163,7 @@ export async function deliverUnit(job: Pick<JobRow, 'clinicId' | 'payload' | 'at
 
   const held = Boolean(unit.identifier && unit.memberIdSent && !unit.removed);
   const deleteHeld = async (memberId: string) => {
-    const { result, pendingId } = await exchange(unit!, { action: 'delete', identifier: unit!.identifier!, memberId, payloadHash: unit!.lastSentHash ?? '' }, () => service.deleteUnit({ identifier: unit!.identifier!, memberId }), ex);
+    const { result, pendingId } = await exchange(unit!, { action: 'delete', identifier: unit!.identifier!, memberId, payloadHash: unit!.lastSentHash ?? '' }, () => ops.delete({ identifier: unit!.identifier!, memberId }), ex);
     const at = clock();
     await runInTransaction(async (tx) => {
       await insertAttempt(tx, unit!.clinicId, unit!.id, { action: 'delete', identifier: unit!.identifier!, memberId, payloadHash: unit!.lastSentHash ?? '', at, outcome: 'accepted', answer: result, settles: pendingId });
@@ -153,7 +182,7 @@ export async function deliverUnit(job: Pick<JobRow, 'clinicId' | 'payload' | 'at
     return fail(unit, [{ code: 'E-MEMBER', message: '被保険者個人識別子がありません', expression: 'Patient.identifier' }], now,
       '被保険者個人識別子（保険証の記号・番号）がないため送信できません。保険情報を登録すると自動で再送されます。');
   }
-  const issues = (options.validate ?? validateBundle)(built.bundle);
+  const issues = prepared.issues();
   if (!isSendable(issues)) {
     const errors = issues.filter((i) => i.severity === 'error');
     return fail(unit, errors.map(toSharingIssue), now, `送信前の検証でエラーがあります: ${errors.map((i) => `${i.field}: ${i.message.replace(/。$/, '')}`).join(' / ')}。記録を修正すると自動で再送されます。`);
@@ -171,7 +200,7 @@ export async function deliverUnit(job: Pick<JobRow, 'clinicId' | 'payload' | 'at
 
   const identifier = unit.identifier!;
   const { result: receipt, pendingId } = await exchange(unit, { action: 'register', identifier, memberId: member, payloadHash: built.contentHash },
-    () => service.registerUnit({ identifier, memberId: member, bundle: built.bundle, contentHash: built.contentHash }), ex);
+    () => ops.register({ identifier, memberId: member, bundle: built.bundle, contentHash: built.contentHash }), ex);
   const at = clock();
   await runInTransaction(async (tx) => {
     await insertAttempt(tx, unit!.clinicId, unit!.id, { action: 'register', identifier, memberId: member, payloadHash: built.contentHash, at, outcome: 'accepted', answer: receipt, settles: pendingId });

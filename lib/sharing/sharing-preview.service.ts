@@ -12,7 +12,7 @@ import { buildUnitBundle, renderBundle, validateBundle } from '@/lib/fhir';
 import { memberIdentifier } from '@/lib/fhir/patient';
 import { listPatientUnits, loadClinicInput, loadUnitInput, type UnitRef } from '@/lib/fhir/source.repository';
 import { fhirIssueDto, unitTitle } from './sharing-status.service';
-import { labReportSummaries, listUnitsForPatient, patientsOfUnits, type SharingUnitRow } from './sharing-unit.repository';
+import { labReportSummaries, isInfoUnit, listUnitsForPatient, patientsOfUnits, type SharingUnitRow } from './sharing-unit.repository';
 import { UNIT_STATE_LABELS, type UnitKind } from './sharing.constants';
 import type { PreviewAction, SharingPreviewDto, SharingPreviewUnitDto } from './sharing.dto';
 import { fhirUnitRef } from './deliver-unit.service';
@@ -34,7 +34,7 @@ export async function previewPatientSharing(patientId: string, actor: Principal,
   const now = clock();
   const clinic = await loadClinicInput(db(), actor.clinicId);
   if (!clinic) throw notFound();
-  const stored = await listUnitsForPatient(actor.clinicId, patientId);
+  const stored = (await listUnitsForPatient(actor.clinicId, patientId)).filter(isInfoUnit);
   const storedByRef = new Map(stored.map((u) => [refKey(fhirUnitRef(u)), u]));
   const refs = await listPatientUnits(db(), actor.clinicId, patientId);
   // a unit the service still holds although its records are gone would be deleted: show it too

@@ -42,12 +42,42 @@ export type FetchPatientRecordsRequest = { memberId: string; consent: SharingCon
 /** A problem the service found in a bundle: a code, a message, and where (FHIRPath) when it knows. */
 export type SharingIssue = { code: string; message: string; expression?: string; recordId?: string | null; field?: string };
 
+/**
+ * A clinical document (診療情報提供書, JP_Bundle_eReferral) under its identifier and version: a register with a higher
+ * version replaces what is held (差替); the same version with the same content is accepted again without change.
+ */
+export type RegisterDocumentRequest = RegisterUnitRequest & { version: number };
+
+export type DocumentStatus = { held: false } | { held: true; version: number; contentHash: string; memberId: string; registeredAt: string };
+
+/**
+ * One entry of a clinic's document inbox at the service: a letter addressed to its 医療機関コード (a register, with
+ * the bundle) or its withdrawal (取消 at the sender: `deleted`, no bundle). `seq` orders the feed; ask for more after it.
+ */
+export type InboxEntry = {
+  seq: number;
+  identifier: string;
+  version: number;
+  senderInstitution: string;
+  registeredAt: string;
+  deleted: boolean;
+  bundle: unknown;
+};
+
+export type FetchInboxRequest = { institutionNumber: string; after: number; limit?: number };
+
 export interface SharingService {
   registerUnit(request: RegisterUnitRequest): Promise<RegisterUnitReceipt>;
   /** Removes what the service holds under the identifier; `deleted` false when it held nothing (already gone). */
   deleteUnit(request: DeleteUnitRequest): Promise<{ deleted: boolean }>;
   unitStatus(identifier: string): Promise<UnitStatus>;
   fetchPatientRecords(request: FetchPatientRecordsRequest): Promise<SharedBundle[]>;
+  /** Documents (3文書): register (a higher version replaces: 差替), delete (取消), what is held. */
+  registerDocument(request: RegisterDocumentRequest): Promise<RegisterUnitReceipt>;
+  deleteDocument(request: DeleteUnitRequest): Promise<{ deleted: boolean }>;
+  documentStatus(identifier: string): Promise<DocumentStatus>;
+  /** Letters addressed to the institution after `after` in its feed (oldest first). */
+  fetchInbox(request: FetchInboxRequest): Promise<InboxEntry[]>;
 }
 
 /** The service understood the request and refused it: sending the same again fails again; the clinic must fix the data. */

@@ -30,7 +30,7 @@ import { DELIVER_QUEUE, UNIT_KIND_LABELS, UNIT_STATE_LABELS, type UnitKind, type
 import type { PatientSharingStatusDto, SharingAttentionDto, SharingAttentionRowDto, SharingIssueDto, SharingUnitStatusDto } from './sharing.dto';
 
 const RESENDABLE: readonly UnitState[] = ['error', 'retry_wait', 'pending'];
-const KIND_ORDER: Record<UnitKind, number> = { diagnoses: 0, allergies: 1, lab_report: 2 };
+const KIND_ORDER: Record<UnitKind, number> = { diagnoses: 0, allergies: 1, lab_report: 2, document: 3 };
 const RESOURCE_OF_PATH: Record<string, string> = { Patient: 'Patient', Condition: 'Condition', AllergyIntolerance: 'AllergyIntolerance', Observation: 'Observation', Bundle: 'Bundle' };
 
 /** Where staff fix what an issue points at: the record's history page (anchored), or the patient's edit page. */

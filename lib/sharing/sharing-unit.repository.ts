@@ -89,6 +89,22 @@ export async function findUnit(clinicId: string, unitId: string, client: Client 
   return r ? toUnit(r) : null;
 }
 
+/** A 6情報 unit (not a clinical document's). */
+export const isInfoUnit = (u: SharingUnitRow): u is SharingUnitRow & { kind: Exclude<UnitKind, 'document'> } => u.kind !== 'document';
+
+/** The delivery unit of a clinical document's lineage (kind document; the lineage is its key), if it was ever sent. */
+export async function findDocumentUnit(clinicId: string, patientId: string, lineageId: string, client: Client = db()): Promise<SharingUnitRow | null> {
+  const r = await client.sharingUnit.findUnique({ where: { clinicId_patientId_kind_labReportId: { clinicId, patientId, kind: 'document', labReportId: lineageId } } });
+  return r ? toUnit(r) : null;
+}
+
+/** The delivery units of these documents' lineages. */
+export async function listDocumentUnits(clinicId: string, lineageIds: string[]): Promise<SharingUnitRow[]> {
+  if (lineageIds.length === 0) return [];
+  const rows = await db().sharingUnit.findMany({ where: { clinicId, kind: 'document', labReportId: { in: lineageIds } } });
+  return rows.map(toUnit);
+}
+
 export async function listUnitsForPatient(clinicId: string, patientId: string): Promise<SharingUnitRow[]> {
   const rows = await db().sharingUnit.findMany({ where: { clinicId, patientId }, orderBy: [{ kind: 'asc' }, { changedAt: 'desc' }] });
   return rows.map(toUnit);

@@ -1,8 +1,9 @@
 /** Sharing units, their states and Japanese labels (TEXT + CHECK, docs/decisions/0011). Isomorphic. */
-export const UNIT_KINDS = ['diagnoses', 'allergies', 'lab_report'] as const;
+/** The 6情報 units, and `document`: one clinical document's lineage (its key in `labReportId`; issue 11, ADR 0058). */
+export const UNIT_KINDS = ['diagnoses', 'allergies', 'lab_report', 'document'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
-export const UNIT_KIND_LABELS: Record<UnitKind, string> = { diagnoses: '傷病名', allergies: 'アレルギー', lab_report: '検査結果' };
+export const UNIT_KIND_LABELS: Record<UnitKind, string> = { diagnoses: '傷病名', allergies: 'アレルギー', lab_report: '検査結果', document: '診療情報提供書' };
 
 export const UNIT_STATES = ['pending', 'sending', 'sent', 'retry_wait', 'error'] as const;
 export type UnitState = (typeof UNIT_STATES)[number];

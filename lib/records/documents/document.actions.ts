@@ -4,6 +4,7 @@ import { defineAction } from '@/lib/actions/define-action';
 import { cancelDocumentSchema, documentIdSchema, saveInstitutionSchema, saveReferralSchema, searchInstitutionsSchema } from './referral.schema';
 import { cancelDocument, confirmDocument, saveReferral } from './document.service';
 import { saveInstitution, searchInstitutions } from './referral-institution.service';
+import { sendDocument } from './document-send.service';
 
 /** 診療情報提供書: save (draft, or a new version of a 確定 letter with its reason), 確定, 取消. */
 export const saveReferralAction = defineAction(saveReferralSchema, (input, actor) => saveReferral(input, actor));
@@ -16,3 +17,6 @@ export const cancelDocumentAction = defineAction(cancelDocumentSchema, (input, a
 export const searchInstitutionsAction = defineAction(searchInstitutionsSchema, (input, actor) => searchInstitutions(input, actor));
 
 export const saveInstitutionAction = defineAction(saveInstitutionSchema, (input, actor) => saveInstitution(input, actor));
+
+/** 送信: the 確定 letter to the 電子カルテ情報共有サービス (through the sharing outbox and its delivery). */
+export const sendDocumentAction = defineAction(documentIdSchema, (input, actor) => sendDocument(input, actor));

@@ -1,6 +1,7 @@
 /** What leaves the server about a clinical document. Only types and pure helpers: client components may import this file. */
 import type { RecordStatus } from '@/lib/records/record-version.constants';
 import type { DocumentKind } from './document.constants';
+import type { UnitState } from '@/lib/sharing/sharing.constants';
 import type { ReferralContent } from './referral.schema';
 
 export type DocumentDto = {
@@ -22,7 +23,20 @@ export type DocumentDto = {
   hashVerified: boolean | null;
   changeReason: string | null;
   createdAt: string;
+  /** the delivery to the sharing service, once the letter was sent (null: never sent) */
+  sending: DocumentSendingDto | null;
 };
+
+/** A sent letter's delivery as the clinic sees it: 送信待ち / 送信済 / 再送待ち / エラー (and 取消済 once deleted). */
+export type DocumentSendingDto = { state: UnitState; label: string; tone: 'green' | 'amber' | 'red' | 'slate'; reason: string | null; sentAt: string | null };
+
+const SENDING_LABELS: Record<UnitState, string> = { pending: '送信待ち', sending: '送信中', sent: '送信済', retry_wait: '再送待ち', error: '送信エラー' };
+
+export function documentSendingDto(u: { state: UnitState; removed: boolean; cancelled: boolean; reason: string | null; sentAt: string | null }): DocumentSendingDto {
+  const label = u.state === 'sent' && u.removed && u.cancelled ? '取消送信済' : SENDING_LABELS[u.state];
+  const tone = u.state === 'sent' ? (u.removed ? 'slate' : 'green') : u.state === 'error' ? 'red' : 'amber';
+  return { state: u.state, label, tone, reason: u.reason, sentAt: u.sentAt };
+}
 
 /** A record the editor offers to list in the letter (checked = listed). */
 export type ReferralChoiceDto = { id: string; label: string; detail: string | null; checked: boolean };

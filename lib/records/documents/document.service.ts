@@ -29,6 +29,7 @@ import type { PrescriptionDto } from '@/lib/records/prescriptions/prescription.d
 import { staffNames } from '@/lib/staff/staff-names';
 import { COURSE_NOTES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS } from './document.constants';
 import { documentRepository } from './document.repository';
+import { queueDocumentResend, sendingStates } from './document-send.service';
 import { referralInstitutionRepository } from './referral-institution.repository';
 import type { DocumentDto, DocumentPrintDto, ReferralPrefillDto } from './document.dto';
 import { toPatientDto } from '@/lib/records/patients/patient.dto';
@@ -55,7 +56,10 @@ function contentOf(row: ClinicalDocument): ReferralContent {
 export { documentContentHash };
 
 async function toDtos(clinicId: string, rows: ClinicalDocument[]): Promise<DocumentDto[]> {
-  const names = await staffNames(clinicId, rows.flatMap((r) => [r.authorId, r.confirmedById]));
+  const [names, sending] = await Promise.all([
+    staffNames(clinicId, rows.flatMap((r) => [r.authorId, r.confirmedById])),
+    sendingStates(clinicId, [...new Set(rows.map((r) => r.lineageId))], new Set(rows.filter((r) => r.isLatest && r.status === 'entered_in_error').map((r) => r.lineageId))),
+  ]);
   return rows.map((r) => {
     const status = oneOf(RECORD_STATUSES, r.status);
     return {
@@ -76,6 +80,7 @@ async function toDtos(clinicId: string, rows: ClinicalDocument[]): Promise<Docum
       hashVerified: r.contentHash ? r.contentHash === documentContentHash(r) : null,
       changeReason: r.changeReason,
       createdAt: r.createdAt.toISOString(),
+      sending: r.isLatest ? (sending.get(r.lineageId) ?? null) : null,
     };
   });
 }
@@ -264,6 +269,8 @@ export async function confirmDocument(raw: DocumentIdInput, actor: Principal): P
       from: 'draft',
       data: { confirmedById: actor.userId, confirmedAt: new Date(), contentHash: documentContentHash(current) },
     }, { kind: current.kind });
+    // a sent letter's new version replaces it at the service (差替)
+    await queueDocumentResend(tx, current, new Date());
     return (await documentRepository.findById(tx, { clinicId: actor.clinicId, documentId: current.id }))!;
   });
   return (await toDtos(actor.clinicId, [row]))[0]!;
@@ -276,8 +283,8 @@ export async function cancelDocument(raw: CancelDocumentInput, actor: Principal)
   const current = await loadLatest(actor.clinicId, input.documentId);
   if (current.status === 'entered_in_error') throw new AppError('PRECONDITION_FAILED', 'この文書はすでに取り消されています。');
   if (current.status === 'draft' && current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは取り消せません。');
-  const row = await runInTransaction((tx) =>
-    appendRecordVersion(
+  const row = await runInTransaction(async (tx) => {
+    const cancelled = await appendRecordVersion(
       tx,
       actor,
       'document',
@@ -298,8 +305,11 @@ export async function cancelDocument(raw: CancelDocumentInput, actor: Principal)
         supersedesId: current.id,
       },
       { kind: current.kind, fromStatus: current.status },
-    ),
-  );
+    );
+    // a sent letter is deleted at the service (the delete command)
+    await queueDocumentResend(tx, current, new Date());
+    return cancelled;
+  });
   return (await toDtos(actor.clinicId, [row]))[0]!;
 }
 

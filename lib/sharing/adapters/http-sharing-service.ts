@@ -8,6 +8,10 @@ import {
   SharingRejectedError,
   SharingUnavailableError,
   type DeleteUnitRequest,
+  type DocumentStatus,
+  type FetchInboxRequest,
+  type InboxEntry,
+  type RegisterDocumentRequest,
   type FetchPatientRecordsRequest,
   type RegisterUnitReceipt,
   type RegisterUnitRequest,
@@ -99,5 +103,24 @@ export class HttpSharingService implements SharingService {
 
   async fetchPatientRecords(request: FetchPatientRecordsRequest): Promise<SharedBundle[]> {
     return (await this.call<{ bundles: SharedBundle[] }>('POST', '/v1/patient-records', request)).bundles;
+  }
+
+  async registerDocument(request: RegisterDocumentRequest): Promise<RegisterUnitReceipt> {
+    const r = await this.call<{ receiptId: string; acceptedAt: string; replaced: boolean }>('POST', '/v1/documents', request);
+    return { receiptId: r.receiptId, acceptedAt: r.acceptedAt, replaced: r.replaced };
+  }
+
+  async deleteDocument(request: DeleteUnitRequest): Promise<{ deleted: boolean }> {
+    const r = await this.call<{ deleted: boolean }>('DELETE', `/v1/documents/${encodeURIComponent(request.identifier)}?memberId=${encodeURIComponent(request.memberId)}`);
+    return { deleted: r.deleted };
+  }
+
+  documentStatus(identifier: string): Promise<DocumentStatus> {
+    return this.call<DocumentStatus>('GET', `/v1/documents/${encodeURIComponent(identifier)}`);
+  }
+
+  async fetchInbox(request: FetchInboxRequest): Promise<InboxEntry[]> {
+    const q = `after=${request.after}${request.limit ? `&limit=${request.limit}` : ''}`;
+    return (await this.call<{ entries: InboxEntry[] }>('GET', `/v1/inbox/${encodeURIComponent(request.institutionNumber)}?${q}`)).entries;
   }
 }

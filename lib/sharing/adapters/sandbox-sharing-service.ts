@@ -7,6 +7,10 @@ import {
   SharingRejectedError,
   SharingUnavailableError,
   type DeleteUnitRequest,
+  type DocumentStatus,
+  type FetchInboxRequest,
+  type InboxEntry,
+  type RegisterDocumentRequest,
   type FetchPatientRecordsRequest,
   type RegisterUnitReceipt,
   type RegisterUnitRequest,
@@ -50,5 +54,29 @@ export class SandboxSharingService implements SharingService {
       throw new SharingRejectedError([{ code: 'E-CONSENT', message: '患者の同意が確認できません' }]);
     }
     return this.store.fetchPatientRecords({ memberId: request.memberId, scope: request.consent.scope, excludeInstitution: request.excludeInstitution });
+  }
+
+  async registerDocument(request: RegisterDocumentRequest): Promise<RegisterUnitReceipt> {
+    await this.gate();
+    const r = this.store.registerDocument(request);
+    if (!r.ok) throw new SharingRejectedError(r.issues);
+    return { receiptId: r.receiptId, acceptedAt: r.acceptedAt, replaced: r.replaced };
+  }
+
+  async deleteDocument(request: DeleteUnitRequest): Promise<{ deleted: boolean }> {
+    await this.gate();
+    const r = this.store.deleteDocument(request);
+    if (!r.ok) throw new SharingRejectedError(r.issues);
+    return { deleted: r.deleted };
+  }
+
+  async documentStatus(identifier: string): Promise<DocumentStatus> {
+    await this.gate();
+    return this.store.documentStatus(identifier);
+  }
+
+  async fetchInbox(request: FetchInboxRequest): Promise<InboxEntry[]> {
+    await this.gate();
+    return this.store.inbox(request.institutionNumber, request.after, request.limit);
   }
 }

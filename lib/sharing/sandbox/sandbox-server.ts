@@ -5,6 +5,10 @@
  *   POST   /v1/units                         {identifier, memberId, bundle, contentHash} → 201 accepted | 422 rejected
  *   DELETE /v1/units/{identifier}?memberId=  → 200 {deleted} | 422 rejected
  *   GET    /v1/units/{identifier}            → 200 {held, contentHash, memberId, registeredAt}
+ *   POST   /v1/documents                     {identifier, version, memberId, bundle, contentHash} → 201 | 200 replaced | 422
+ *   DELETE /v1/documents/{identifier}?memberId= → 200 {deleted} | 422
+ *   GET    /v1/documents/{identifier}        → 200 {held, version, contentHash, memberId, registeredAt}
+ *   GET    /v1/inbox/{医療機関コード}?after=&limit= → 200 {entries} (letters addressed to it, and their withdrawals)
  *   POST   /v1/patient-records               {memberId, consent, excludeInstitution} → 200 {bundles} | 403 without consent
  *
  * and a control API for tests and the demo (never behind down/slow/failure):
@@ -61,6 +65,7 @@ export async function startSharingSandboxServer(
         return send(res, 200, { control: store.control, units: store.units.size, receipts: store.receipts.length, duplicates });
       }
       if (req.method === 'GET' && path === '/__sandbox/units') return send(res, 200, { units: [...store.units.values()] });
+      if (req.method === 'GET' && path === '/__sandbox/documents') return send(res, 200, { documents: [...store.documents.values()] });
       if (req.method === 'POST' && path === '/__sandbox/other-institutions') {
         const seed = (await readJson(req)) as { memberIds?: unknown; memberId?: unknown; bundles?: unknown };
         if (typeof seed.memberId === 'string' && Array.isArray(seed.bundles)) {
@@ -88,19 +93,32 @@ export async function startSharingSandboxServer(
     }
 
     const unitMatch = /^\/v1\/units\/([^/]+)$/.exec(path);
-    if (req.method === 'POST' && path === '/v1/units') {
-      const unit = body as { identifier?: unknown; memberId?: unknown; bundle?: unknown; contentHash?: unknown };
-      if (typeof unit.identifier !== 'string' || typeof unit.memberId !== 'string' || typeof unit.contentHash !== 'string') {
-        return send(res, 400, { result: 'rejected', issues: [{ code: 'E-REQUEST', message: 'identifier, memberId, contentHash が必要です' }] });
+    const documentMatch = /^\/v1\/documents\/([^/]+)$/.exec(path);
+    const inboxMatch = /^\/v1\/inbox\/(\d{10})$/.exec(path);
+    // units (6情報) and documents (3文書) share the protocol; a document also names its version
+    const isDocument = path === '/v1/documents' || Boolean(documentMatch);
+    const itemMatch = unitMatch ?? documentMatch;
+    if (req.method === 'POST' && (path === '/v1/units' || path === '/v1/documents')) {
+      const item = body as { identifier?: unknown; version?: unknown; memberId?: unknown; bundle?: unknown; contentHash?: unknown };
+      if (typeof item.identifier !== 'string' || typeof item.memberId !== 'string' || typeof item.contentHash !== 'string' || (isDocument && typeof item.version !== 'number')) {
+        return send(res, 400, { result: 'rejected', issues: [{ code: 'E-REQUEST', message: `identifier, ${isDocument ? 'version, ' : ''}memberId, contentHash が必要です` }] });
       }
-      const r = store.register({ identifier: unit.identifier, memberId: unit.memberId, bundle: unit.bundle, contentHash: unit.contentHash });
+      const request = { identifier: item.identifier, memberId: item.memberId, bundle: item.bundle, contentHash: item.contentHash };
+      const r = isDocument ? store.registerDocument({ ...request, version: item.version as number }) : store.register(request);
       return r.ok
         ? send(res, r.replaced ? 200 : 201, { result: 'accepted', receiptId: r.receiptId, acceptedAt: r.acceptedAt, replaced: r.replaced })
         : send(res, 422, { result: 'rejected', issues: r.issues });
     }
-    if (unitMatch && req.method === 'DELETE') {
-      const r = store.delete({ identifier: decodeURIComponent(unitMatch[1]!), memberId: url.searchParams.get('memberId') ?? '' });
+    if (itemMatch && req.method === 'DELETE') {
+      const request = { identifier: decodeURIComponent(itemMatch[1]!), memberId: url.searchParams.get('memberId') ?? '' };
+      const r = isDocument ? store.deleteDocument(request) : store.delete(request);
       return r.ok ? send(res, 200, { result: 'accepted', deleted: r.deleted }) : send(res, 422, { result: 'rejected', issues: r.issues });
+    }
+    if (documentMatch && req.method === 'GET') return send(res, 200, store.documentStatus(decodeURIComponent(documentMatch[1]!)));
+    if (inboxMatch && req.method === 'GET') {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      return send(res, 200, { result: 'ok', entries: store.inbox(inboxMatch[1]!, Number.isFinite(after) ? after : 0, Number.isFinite(limit) ? limit : 100) });
     }
     if (unitMatch && req.method === 'GET') return send(res, 200, store.status(decodeURIComponent(unitMatch[1]!)));
     if (req.method === 'POST' && path === '/v1/patient-records') {

@@ -23,6 +23,7 @@ export async function DocumentsPanel({ patientId, actor }: { patientId: string; 
               {d.content.destination.name ? `（${d.content.destination.name}）` : ''}
             </Link>
             <Badge tone={TONES[d.status]}>{d.statusLabel}</Badge>
+            {d.sending ? <Badge tone={d.sending.tone}>{d.sending.label}</Badge> : null}
             <span className="ml-auto text-xs text-slate-500">
               第{d.version}版 {formatInTimeZone(new Date(d.confirmedAt ?? d.createdAt), 'yyyy/MM/dd')}
             </span>

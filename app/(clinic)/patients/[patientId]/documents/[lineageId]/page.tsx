@@ -38,6 +38,11 @@ export default async function DocumentPage({ params, searchParams }: { params: P
       <Badge tone={latest.status === 'final' ? 'green' : latest.status === 'draft' ? 'amber' : 'slate'}>
         {latest.statusLabel}（第{latest.version}版）
       </Badge>
+      {latest.sending ? (
+        <Badge tone={latest.sending.tone}>
+          <span data-testid="document-sending-badge">{latest.sending.label}</span>
+        </Badge>
+      ) : null}
     </>
   );
   if (editing) {
@@ -98,7 +103,7 @@ export default async function DocumentPage({ params, searchParams }: { params: P
         </p>
         <ReferralBody content={latest.content} />
       </Card>
-      {latest.status === 'final' && can(actor.role, 'sharing.preview') ? <ReferralFhirCard patientId={patientId} lineageId={lineageId} actor={actor} /> : null}
+      {latest.status === 'final' && can(actor.role, 'sharing.preview') ? <ReferralFhirCard patientId={patientId} lineageId={lineageId} documentId={latest.id} sending={latest.sending} actor={actor} /> : null}
       {versions.length > 1 ? (
         <Card title="版歴">
           <ul className="text-sm">

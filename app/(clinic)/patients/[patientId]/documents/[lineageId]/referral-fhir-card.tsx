@@ -1,12 +1,17 @@
 import type { Actor } from '@/lib/auth/actor';
 import { getReferralFhir } from '@/lib/records/documents/document-fhir.service';
 import { Badge, Card } from '@/components/ui/ui';
+import { can } from '@/lib/permissions/permissions';
+import type { DocumentSendingDto } from '@/lib/records/documents/document.dto';
+import { SendDocumentButton } from '@/components/documents/send-document-button';
+import { formatInTimeZone } from '@/lib/core/tz';
 
 /**
  * The letter as the JP-CLINS document it becomes (JP_Bundle_eReferral): validated against the profiles, issues in
- * Japanese naming what to fix, and the JSON (audited read). Sending it is not offered yet.
+ * Japanese naming what to fix, and the JSON (audited read): exactly what 送信 sends to the 電子カルテ情報共有サービス,
+ * with the delivery's state once sent (送信待ち / 送信済 / 再送待ち / エラー, ADR 0058).
  */
-export async function ReferralFhirCard({ patientId, lineageId, actor }: { patientId: string; lineageId: string; actor: Actor }) {
+export async function ReferralFhirCard({ patientId, lineageId, documentId, sending, actor }: { patientId: string; lineageId: string; documentId: string; sending: DocumentSendingDto | null; actor: Actor }) {
   const fhir = await getReferralFhir({ patientId, lineageId }, actor);
   const errors = fhir.issues.filter((i) => i.severity === 'error');
   const warnings = fhir.issues.filter((i) => i.severity !== 'error');
@@ -21,8 +26,20 @@ export async function ReferralFhirCard({ patientId, lineageId, actor }: { patien
     >
       <div data-testid="referral-fhir" className="space-y-2 text-sm">
         <p className="text-xs text-slate-600">
-          文書ID <span className="font-mono">{fhir.identifier}</span>（第{fhir.version}版）。電子カルテ情報共有サービスへの送信は未対応です。
+          文書ID <span className="font-mono">{fhir.identifier}</span>（第{fhir.version}版）。送信すると電子カルテ情報共有サービスを通じて紹介先に届きます。
         </p>
+        <div className="flex items-center gap-2" data-testid="document-sending">
+          {sending ? (
+            <>
+              <Badge tone={sending.tone}>{sending.label}</Badge>
+              {sending.sentAt ? <span className="text-xs text-slate-600">最終送信 {formatInTimeZone(new Date(sending.sentAt), 'yyyy/MM/dd HH:mm')}</span> : null}
+              {sending.reason ? <span className="text-xs text-red-800">{sending.reason}</span> : null}
+            </>
+          ) : (
+            <span className="text-xs text-slate-600">未送信</span>
+          )}
+          {fhir.sendable && can(actor.role, 'document.confirm') ? <SendDocumentButton documentId={documentId} again={Boolean(sending)} /> : null}
+        </div>
         {fhir.issues.length ? (
           <ul className="space-y-0.5">
             {[...errors, ...warnings].map((i, n) => (
