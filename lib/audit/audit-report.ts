@@ -1,6 +1,6 @@
 /** 監査ログ report for clinic_admin: filter, sort (allow-listed keys), page, CSV. Viewing it is audited too. */
 import { z } from '@/lib/core/zod';
-import { db } from '@/lib/core/db';
+import { db, Prisma } from '@/lib/core/db';
 import { isValidIsoDate, todayJst } from '@/lib/core/dates';
 import { formatInTimeZone } from '@/lib/core/tz';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
@@ -117,7 +117,95 @@ export type AuditRowDto = {
   outcome: string;
   ip: string | null;
   requestId: string | null;
+  /**
+   * The screen shows what one request read of one patient as one event (a chart open reads a dozen records, each audited
+   * on its own row): the record kinds in the order they were read, and how many rows the event stands for. The CSV keeps
+   * one line per row.
+   */
+  resourceTypes: string[];
+  rowCount: number;
 };
+
+/** 患者番号 and 氏名 of the patients some rows name (one query). */
+async function patientsOf(clinicId: string, patientIds: (string | null)[]) {
+  const ids = [...new Set(patientIds.filter((x): x is string => !!x))];
+  const rows = ids.length ? await db().patient.findMany({ where: { clinicId, id: { in: ids } }, select: { id: true, patientNumber: true, familyName: true, givenName: true } }) : [];
+  return new Map(rows.map((p) => [p.id, { patientNumber: p.patientNumber, patientName: `${p.familyName} ${p.givenName}` }]));
+}
+
+/** The report's filters as SQL (the same as whereOf's, for the grouped query). */
+async function sqlWhereOf(actor: Principal, q: AuditReportQuery): Promise<Prisma.Sql> {
+  const named = q.patient ? await patientIdsFor(actor.clinicId, q.patient) : null;
+  const conds: Prisma.Sql[] = [Prisma.sql`"clinicId" = ${actor.clinicId}`];
+  if (named) conds.push(named.length ? Prisma.sql`"patientId" IN (${Prisma.join(named)})` : Prisma.sql`FALSE`);
+  if (q.from) conds.push(Prisma.sql`"occurredAt" >= ${new Date(`${q.from}T00:00:00+09:00`)}`);
+  if (q.to) conds.push(Prisma.sql`"occurredAt" < ${new Date(new Date(`${q.to}T00:00:00+09:00`).getTime() + 86_400_000)}`);
+  if (q.userId) conds.push(Prisma.sql`"userId" = ${q.userId}`);
+  if (q.patientId) conds.push(Prisma.sql`"patientId" = ${q.patientId}`);
+  if (q.action) conds.push(Prisma.sql`action = ${q.action}`);
+  return Prisma.join(conds, ' AND ');
+}
+
+// the reads of one request on one patient by one user are one event; every other row is an event of its own
+const EVENT_GROUP = Prisma.sql`GROUP BY "userId", "patientId", action, outcome, "requestId",
+  CASE WHEN action = 'read' AND "requestId" IS NOT NULL AND "patientId" IS NOT NULL THEN NULL ELSE id END`;
+const SORT_SQL: Record<(typeof AUDIT_SORT_KEYS)[number], Prisma.Sql> = {
+  occurredAt: Prisma.sql`min("occurredAt")`, action: Prisma.sql`action`, userId: Prisma.sql`"userId"`,
+  patientId: Prisma.sql`"patientId"`, resourceType: Prisma.sql`min("resourceType")`, outcome: Prisma.sql`outcome`,
+};
+
+type EventRow = {
+  id: bigint; seq: bigint | null; occurredAt: Date; userId: string | null; userRole: string | null; patientId: string | null;
+  action: string; resourceTypes: string[]; resourceId: string | null; outcome: string; ip: string | null; requestId: string | null; rowCount: number;
+};
+
+async function fetchEvents(actor: Principal, q: AuditReportQuery, take: number, skip: number): Promise<{ rows: AuditRowDto[]; total: number }> {
+  const where = await sqlWhereOf(actor, q);
+  const dir = q.dir === 'asc' ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const [events, [count]] = await Promise.all([
+    db().$queryRaw<EventRow[]>`
+      SELECT min(id) AS id, min(seq) AS seq, min("occurredAt") AS "occurredAt", "userId", min("userRole") AS "userRole", "patientId", action,
+             array_agg("resourceType" ORDER BY id) AS "resourceTypes", CASE WHEN count(*) = 1 THEN min("resourceId") END AS "resourceId",
+             outcome, min(ip) AS ip, "requestId", count(*)::int AS "rowCount"
+      FROM "AuditEvent" WHERE ${where}
+      ${EVENT_GROUP}
+      ORDER BY ${SORT_SQL[q.sort]} ${dir}, min(id) ${dir}
+      LIMIT ${take} OFFSET ${skip}`,
+    db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM "AuditEvent" WHERE ${where} ${EVENT_GROUP}) AS events`,
+  ]);
+  const [names, patients] = await Promise.all([staffNames(actor.clinicId, events.map((r) => r.userId)), patientsOf(actor.clinicId, events.map((r) => r.patientId))]);
+  const rows = events.map<AuditRowDto>((r) => {
+    const types = [...new Set(r.resourceTypes)];
+    const patient = r.patientId ? patients.get(r.patientId) : undefined;
+    return {
+      id: String(r.id),
+      seq: r.seq === null ? null : String(r.seq),
+      occurredAt: r.occurredAt.toISOString(),
+      userId: r.userId,
+      userName: r.userId ? (names.get(r.userId) ?? null) : null,
+      userRole: r.userRole,
+      patientId: r.patientId,
+      patientNumber: patient?.patientNumber ?? null,
+      patientName: patient?.patientName ?? null,
+      action: r.action,
+      resourceType: types[0]!,
+      resourceId: r.resourceId,
+      outcome: r.outcome,
+      ip: r.ip,
+      requestId: r.requestId,
+      resourceTypes: types,
+      rowCount: r.rowCount,
+    };
+  });
+  return { rows, total: count?.n ?? 0 };
+}
+
+/** 対象 of an event in words: a chart open (the notes among what one request read) is 「カルテ」 with what it showed. */
+export function auditEventTargetLabel(types: readonly string[]): string {
+  if (types.length <= 1) return auditResourceLabel(types[0] ?? '');
+  const labels = types.map(auditResourceLabel);
+  return types.includes('clinical_note') ? `カルテ（${labels.join('・')}）` : labels.join('・');
+}
 
 async function fetchRows(actor: Principal, q: AuditReportQuery, take: number, skip: number) {
   const rows = await db().auditEvent.findMany({
@@ -126,14 +214,7 @@ async function fetchRows(actor: Principal, q: AuditReportQuery, take: number, sk
     take,
     skip,
   });
-  const patientIds = [...new Set(rows.map((r) => r.patientId).filter((x): x is string => !!x))];
-  const [names, patients] = await Promise.all([
-    staffNames(actor.clinicId, rows.map((r) => r.userId)),
-    patientIds.length
-      ? db().patient.findMany({ where: { clinicId: actor.clinicId, id: { in: patientIds } }, select: { id: true, patientNumber: true, familyName: true, givenName: true } })
-      : Promise.resolve([]),
-  ]);
-  const patientOf = new Map(patients.map((p) => [p.id, p]));
+  const [names, patientOf] = await Promise.all([staffNames(actor.clinicId, rows.map((r) => r.userId)), patientsOf(actor.clinicId, rows.map((r) => r.patientId))]);
   return rows.map<AuditRowDto>((r) => ({
     id: String(r.id),
     seq: r.seq === null ? null : String(r.seq),
@@ -143,22 +224,21 @@ async function fetchRows(actor: Principal, q: AuditReportQuery, take: number, sk
     userRole: r.userRole,
     patientId: r.patientId,
     patientNumber: r.patientId ? (patientOf.get(r.patientId)?.patientNumber ?? null) : null,
-    patientName: r.patientId && patientOf.has(r.patientId) ? `${patientOf.get(r.patientId)!.familyName} ${patientOf.get(r.patientId)!.givenName}` : null,
+    patientName: r.patientId ? (patientOf.get(r.patientId)?.patientName ?? null) : null,
     action: r.action,
     resourceType: r.resourceType,
     resourceId: r.resourceId,
     outcome: r.outcome,
     ip: r.ip,
     requestId: r.requestId,
+    resourceTypes: [r.resourceType],
+    rowCount: 1,
   }));
 }
 
 export async function getAuditReport(q: AuditReportQuery, actor: Principal) {
   await requirePermission(actor, 'audit.read');
-  const [rows, total] = await Promise.all([
-    fetchRows(actor, q, PAGE_SIZE, (q.page - 1) * PAGE_SIZE),
-    whereOf(actor, q).then((where) => db().auditEvent.count({ where })),
-  ]);
+  const { rows, total } = await fetchEvents(actor, q, PAGE_SIZE, (q.page - 1) * PAGE_SIZE);
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'audit_report', detail: { ...q }, ctx: actor.ctx });
   return { rows, total, pageSize: PAGE_SIZE };
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requirePageActor } from '@/lib/auth/guards';
-import { AUDIT_ACTION_LABELS, AUDIT_SORT_KEYS, auditReportQuerySchema, auditResourceLabel, auditRoleLabel, getAuditReport, type AuditReportQuery } from '@/lib/audit/audit-report';
+import { AUDIT_ACTION_LABELS, AUDIT_SORT_KEYS, auditReportQuerySchema, auditEventTargetLabel, auditRoleLabel, getAuditReport, type AuditReportQuery } from '@/lib/audit/audit-report';
 import { listStaff } from '@/lib/staff/staff.service';
 import { formatInTimeZone } from '@/lib/core/tz';
 import { Badge, Card, DownloadButton, ErrorBanner, LinkButton, PageTitle, inputClass } from '@/components/ui/ui';
@@ -90,7 +90,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     </Link>
                   ) : '−'}
                 </td>
-                <td className="px-2 py-1">{auditResourceLabel(r.resourceType)}</td>
+                <td className="px-2 py-1" title={r.rowCount > 1 ? `${r.rowCount}件の記録をまとめて表示しています（CSVでは1件ずつ出力されます）` : undefined}>{auditEventTargetLabel(r.resourceTypes)}</td>
                 <td className="px-2 py-1">{r.outcome === 'success' ? <Badge tone="green">成功</Badge> : r.outcome === 'denied' ? <Badge tone="red">拒否</Badge> : <Badge tone="amber">失敗</Badge>}</td>
                 <td className="px-2 py-1 font-mono">{r.ip ?? '−'}</td>
               </tr>
