@@ -77,6 +77,8 @@ const schema = z.object({
   SHARING_URL: z.string().url().optional(),
   SHARING_TOKEN: z.string().min(1).optional(),
   SHARING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** how often the worker queues each clinic's document inbox fetch (受信した紹介状) */
+  DOCUMENT_INBOX_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** port of `npm run sandbox:sharing` (the demo starts it and sets SHARING_URL to it) */
   SHARING_SANDBOX_PORT: z.coerce.number().int().positive().default(3180),
   /** job worker (lib/jobs): jobs run at once, pause between idle rounds, how long a claim lasts before another worker may take it */

@@ -23,9 +23,13 @@ export async function startBackgroundWork(options: { sealer?: boolean } = {}): P
   // the write path's sharing outbox becomes unit deliveries (lib/sharing, docs/decisions/0029)
   const { startOutboxRelay } = await import('@/lib/sharing/outbox-relay.repository');
   const relay = startOutboxRelay({ intervalMs: e.JOB_POLL_INTERVAL_MS, onRelayed: () => worker.wake(), clinicIds: e.WORKER_CLINIC_IDS });
+  // each clinic's received letters are fetched by a job queued on this interval (docs/decisions/0058)
+  const { startInboxPolling } = await import('@/lib/sharing/received-documents/received-document.service');
+  const inbox = startInboxPolling({ intervalMs: e.DOCUMENT_INBOX_INTERVAL_MS, clinicIds: e.WORKER_CLINIC_IDS, onQueued: () => worker.wake() });
   return {
     worker,
     stop: async () => {
+      inbox.stop();
       await relay.stop();
       await worker.stop();
       await sealer?.stop();

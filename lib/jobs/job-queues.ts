@@ -14,6 +14,8 @@ export async function loadJobQueues(): Promise<JobQueues> {
   const { runExportJob } = await import('@/lib/vendor-api/bulk-export.service');
   const { NOTIFY_QUEUE } = await import('@/lib/vendor-api/subscription.constants');
   const { deliverNotification } = await import('@/lib/vendor-api/subscription.service');
+  const { INBOX_QUEUE } = await import('@/lib/sharing/received-documents/received-document.constants');
+  const { runInboxJob } = await import('@/lib/sharing/received-documents/received-document.service');
   return {
     ...orcaJobQueues,
     // national master imports received from the operator's page (docs/decisions/0032)
@@ -24,5 +26,7 @@ export async function loadJobQueues(): Promise<JobQueues> {
     [EXPORT_QUEUE]: runExportJob,
     // a vendor app's Subscription notification (docs/decisions/0055)
     [NOTIFY_QUEUE]: async (job) => deliverNotification(job),
+    // letters addressed to the clinic's 医療機関コード (受信した紹介状, docs/decisions/0058)
+    [INBOX_QUEUE]: async (job) => runInboxJob(job),
   };
 }

@@ -8,33 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { drainJobs } from '@/lib/jobs/job-worker';
-import { loadDemoMasters } from '@/lib/masters/demo-masters';
-import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
-import { recordAllergy } from '@/lib/records/allergies/allergy.service';
 import { cancelDocument, confirmDocument, getDocument, saveReferral } from '@/lib/records/documents/document.service';
 import { sendDocument } from '@/lib/records/documents/document-send.service';
-import { saveInstitution } from '@/lib/records/documents/referral-institution.service';
-import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { HttpSharingService } from './adapters/http-sharing-service';
+import { auditEventsFor, clinicWithStaff } from '@/tests/helpers/factories';
+import { confirmedLetterTo, documentSharingSetup } from '@/tests/helpers/documents';
 import { deliverUnit } from './deliver-unit.service';
-import { startSharingSandboxServer, type SandboxSharingServer } from './sandbox/sandbox-server';
-import { profileValidator } from './sandbox/fhir-validator';
 import { DELIVER_QUEUE } from './sharing.constants';
 import { findDocumentUnit } from './sharing-unit.repository';
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
-let sandbox: SandboxSharingServer;
-let service: HttpSharingService;
+let sandbox: Awaited<ReturnType<typeof documentSharingSetup>>['sandbox'];
+let service: Awaited<ReturnType<typeof documentSharingSetup>>['service'];
 let a: Staff;
 let b: Staff;
 
 beforeAll(async () => {
-  await loadDemoMasters();
-  sandbox = await startSharingSandboxServer({ port: 61750 + (process.pid % 40), validate: profileValidator });
-  service = new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 2000 });
-  [a, b] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
-  // JP-CLINS wants the 診療科 on every record
-  await db().department.create({ data: { clinicId: a.clinic.id, code: '01', name: '内科' } });
+  ({ sandbox, service, a, b } = await documentSharingSetup(61750));
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -54,34 +43,9 @@ const expectCode = async (p: Promise<unknown>, code: string) => {
   return err as AppError;
 };
 
-/** A 確定 letter from clinic A to clinic B's 医療機関コード, listing a diagnosis and an allergy. */
-export async function confirmedLetterToB(staff: Staff, to: Staff) {
-  const p = await createPatient(staff.receptionist, { address: '東京都新宿区西新宿2-8-1' });
-  const dx = await recordDiagnosis({ patientId: p.id, diseaseCode: '8833421', startDate: '2025-02-01', isPrimary: true }, staff.doctor);
-  const al = await recordAllergy({ patientId: p.id, category: 'food', substanceName: 'そば', reaction: '蕁麻疹' }, staff.doctor);
-  const inst = await saveInstitution({ code: to.clinic.institutionNumber, name: '受信側クリニック', departments: ['内科'] }, staff.doctor).catch(async () => {
-    const { searchInstitutions } = await import('@/lib/records/documents/referral-institution.service');
-    return (await searchInstitutions({ query: to.clinic.institutionNumber }, staff.doctor))[0]!;
-  });
-  const draft = await saveReferral(
-    {
-      patientId: p.id,
-      destination: { institutionId: inst.id, name: '', department: '内科', doctor: '鈴木 花子' },
-      purpose: '精査加療のお願い',
-      chiefComplaint: '労作時胸痛',
-      presentIllness: '2週間前から労作時の胸痛',
-      diagnosisIds: [dx.lineageId],
-      allergyIds: [al.lineageId],
-    },
-    staff.doctor,
-  );
-  const confirmed = await confirmDocument({ documentId: draft.id }, staff.doctor);
-  return { patient: p, letter: confirmed };
-}
-
 describe('sending a 確定 診療情報提供書', () => {
   it('送信 → 送信済; unchanged is not resent; 差替 replaces under the same identifier; an outage is retried; 取消 deletes', async () => {
-    const { patient, letter } = await confirmedLetterToB(a, b);
+    const { patient, letter } = await confirmedLetterTo(a, b);
     const clinicId = a.clinic.id;
     // who may, what may be sent
     await expectCode(sendDocument({ documentId: letter.id }, a.nurse), 'FORBIDDEN');

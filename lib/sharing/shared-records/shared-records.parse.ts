@@ -113,6 +113,22 @@ function toLab(r: Obj, ref: { source: SharedSource; identifier: string; index: n
   };
 }
 
+/**
+ * One clinical entry of any JP-CLINS bundle (a Condition, AllergyIntolerance or Observation), parsed with the same care;
+ * null when it is another type or cannot be read. Received documents (受信した紹介状) list their entries with it.
+ */
+export function parseClinicalEntry(resource: unknown, ref: { source: SharedSource; identifier: string; index: number }): SharedDiagnosisDto | SharedAllergyDto | SharedLabDto | null {
+  if (!isObj(resource)) return null;
+  try {
+    if (resource.resourceType === 'Condition') return toDiagnosis(resource, ref);
+    if (resource.resourceType === 'AllergyIntolerance') return toAllergy(resource, ref);
+    if (resource.resourceType === 'Observation') return toLab(resource, ref);
+  } catch {
+    return null;
+  }
+  return null;
+}
+
 const RESOURCE_OF: Record<SharedInfoKind, string> = { diagnoses: 'Condition', allergies: 'AllergyIntolerance', labs: 'Observation' };
 const KIND_LABELS: Record<SharedInfoKind, string> = { diagnoses: '傷病名', allergies: 'アレルギー', labs: '検査' };
 

@@ -19,9 +19,8 @@ const sourceRef = {
   index: z.number({ error: '転記元の情報が正しくありません。' }).int().min(0).max(10_000),
 };
 
-export const copySharedDiagnosisSchema = z
-  .object({
-    ...sourceRef,
+/** The reviewed diagnosis (copied from 他院の情報 or imported from a received letter). */
+export const reviewedDiagnosisFields = {
     /** the institution's 傷病名コード, kept when the doctor keeps it (looked up in our master) */
     diseaseCode: z.preprocess(emptyToUndefined, z.string().regex(/^\d{7}$/, '傷病名コードは7桁の数字です。').optional()),
     /** the name as reviewed (used when no code is kept) */
@@ -30,16 +29,19 @@ export const copySharedDiagnosisSchema = z
     startDate: pastDate('開始日'),
     /** the doctor's own remark; the provenance line is added by the server */
     note: optionalText(300, 'メモ'),
-  })
+};
+export const diagnosisNamed = (v: { diseaseCode?: string; freeText?: string }, ctx: z.RefinementCtx) => {
+  if (!v.diseaseCode && !v.freeText) ctx.addIssue({ code: 'custom', path: ['freeText'], message: '傷病名を入力してください。' });
+};
+
+export const copySharedDiagnosisSchema = z
+  .object({ ...sourceRef, ...reviewedDiagnosisFields })
   .strict()
-  .superRefine((v, ctx) => {
-    if (!v.diseaseCode && !v.freeText) ctx.addIssue({ code: 'custom', path: ['freeText'], message: '傷病名を入力してください。' });
-  });
+  .superRefine(diagnosisNamed);
 export type CopySharedDiagnosisInput = z.input<typeof copySharedDiagnosisSchema>;
 
-export const copySharedAllergySchema = z
-  .object({
-    ...sourceRef,
+/** The reviewed allergy (copied from 他院の情報 or imported from a received letter). */
+export const reviewedAllergyFields = {
     category: z.enum(ALLERGY_CATEGORIES, { error: '分類を選択してください。' }),
     substanceName: z.string({ error: '原因物質名を入力してください。' }).trim().min(1, '原因物質名を入力してください。').max(100, '原因物質名は100文字以内で入力してください。'),
     /** keep the allergen code the institution sent (YJ / J-FAGY); off: recorded as free text */
@@ -48,6 +50,7 @@ export const copySharedAllergySchema = z
     severity: z.preprocess(emptyToUndefined, z.enum(ALLERGY_SEVERITIES, { error: '重症度を選択してください。' }).optional()),
     onsetDate: pastDate('発症日'),
     note: optionalText(300, 'メモ'),
-  })
-  .strict();
+};
+
+export const copySharedAllergySchema = z.object({ ...sourceRef, ...reviewedAllergyFields }).strict();
 export type CopySharedAllergyInput = z.input<typeof copySharedAllergySchema>;

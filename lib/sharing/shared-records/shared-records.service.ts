@@ -23,7 +23,7 @@ import { consentInForce, listSharingConsents } from '../consent/consent.service'
 import type { SharingConsentDto } from '../consent/consent.dto';
 import { getSharingService } from '../get-sharing-service';
 import { SharingRejectedError, SharingUnavailableError, type SharedInfoKind, type SharingService } from '../sharing-service';
-import type { OtherInstitutionsView, SharedAllergyDto, SharedDiagnosisDto, SharedSource } from './shared-records.dto';
+import type { OtherInstitutionsView, SharedAllergyDto, SharedDiagnosisDto, SharedLabDto, SharedSource } from './shared-records.dto';
 import { findSharedEntry, parseSharedBundles } from './shared-records.parse';
 import { copySharedAllergySchema, copySharedDiagnosisSchema, type CopySharedAllergyInput, type CopySharedDiagnosisInput } from './shared-records.schema';
 
@@ -120,11 +120,22 @@ export async function copySharedDiagnosis(input: CopySharedDiagnosisInput, actor
   await requirePermission(actor, 'shared.copy');
   const data = parseInput(copySharedDiagnosisSchema, input);
   const entry = await requireSourceEntry(data.patientId, data, 'diagnoses', actor, deps);
+  return recordReviewedDiagnosis(data.patientId, entry, data, actor);
+}
+
+/** Writes a reviewed diagnosis from outside (他院の情報, a received letter) through the diagnosis service, with its provenance. */
+export async function recordReviewedDiagnosis(
+  patientId: string,
+  entry: SharedDiagnosisDto | SharedAllergyDto | SharedLabDto,
+  data: { diseaseCode?: string; freeText?: string; isSuspected: boolean; startDate?: string; note?: string },
+  actor: Principal,
+  extraFacts: Record<string, unknown> = {},
+): Promise<DiagnosisDto> {
   if (entry.kind !== 'diagnosis') throw new AppError('INVALID_INPUT', '転記元が傷病名ではありません。');
   return recordDiagnosis(
-    { patientId: data.patientId, diseaseCode: data.diseaseCode, freeText: data.freeText, isSuspected: data.isSuspected, startDate: data.startDate, note: provenanceNote(entry.source, data.note) },
+    { patientId, diseaseCode: data.diseaseCode, freeText: data.freeText, isSuspected: data.isSuspected, startDate: data.startDate, note: provenanceNote(entry.source, data.note) },
     actor,
-    { facts: provenanceFacts(entry) },
+    { facts: { ...provenanceFacts(entry), ...extraFacts } },
   );
 }
 
@@ -146,6 +157,17 @@ export async function copySharedAllergy(input: CopySharedAllergyInput, actor: Pr
   await requirePermission(actor, 'shared.copy');
   const data = parseInput(copySharedAllergySchema, input);
   const entry = await requireSourceEntry(data.patientId, data, 'allergies', actor, deps);
+  return recordReviewedAllergy(data.patientId, entry, data, actor);
+}
+
+/** Writes a reviewed allergy from outside (他院の情報, a received letter) through the allergy service, with its provenance. */
+export async function recordReviewedAllergy(
+  patientId: string,
+  entry: SharedDiagnosisDto | SharedAllergyDto | SharedLabDto,
+  data: ReturnType<typeof copySharedAllergySchema.parse> extends infer T ? Omit<T, 'patientId' | 'identifier' | 'index'> : never,
+  actor: Principal,
+  extraFacts: Record<string, unknown> = {},
+): Promise<AllergyDto> {
   if (entry.kind !== 'allergy') throw new AppError('INVALID_INPUT', '転記元がアレルギー情報ではありません。');
   const coding = data.keepSourceCode ? sourceCoding(entry, data.category) : null;
   if (data.keepSourceCode && !coding && entry.code && !/^D9[MFN]/.test(entry.code)) {
@@ -153,7 +175,7 @@ export async function copySharedAllergy(input: CopySharedAllergyInput, actor: Pr
   }
   return recordAllergy(
     {
-      patientId: data.patientId,
+      patientId,
       category: data.category,
       substanceName: data.substanceName,
       reaction: data.reaction,
@@ -164,6 +186,6 @@ export async function copySharedAllergy(input: CopySharedAllergyInput, actor: Pr
       note: provenanceNote(entry.source, data.note),
     },
     actor,
-    { coding: coding ?? { codeSystem: null, code: null, yjCode: null, masterName: null }, facts: { ...provenanceFacts(entry), sourceCodeKept: Boolean(coding) } },
+    { coding: coding ?? { codeSystem: null, code: null, yjCode: null, masterName: null }, facts: { ...provenanceFacts(entry), sourceCodeKept: Boolean(coding), ...extraFacts } },
   );
 }

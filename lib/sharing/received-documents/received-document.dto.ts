@@ -1,0 +1,42 @@
+/** What the inbox (受信した紹介状) shows. Types only: client components may import this file. */
+import type { SharedAllergyDto, SharedDiagnosisDto, SharedLabDto } from '../shared-records/shared-records.dto';
+
+export type ReceivedReferralView = {
+  title: string;
+  /** Composition.date as sent */
+  date: string | null;
+  sender: { name: string | null; code: string; doctor: string | null };
+  destination: { name: string | null; code: string | null; doctor: string | null };
+  patient: { name: string | null; kana: string | null; birthDate: string | null; sexLabel: string | null; memberId: string | null };
+  /** the sections in order (920/910 shown in the header); depth 1 = under 300 構造情報 */
+  sections: { code: string | null; title: string; text: string; depth: number }[];
+  diagnoses: SharedDiagnosisDto[];
+  allergies: SharedAllergyDto[];
+  labs: SharedLabDto[];
+  /** MedicationRequest entries when the sender structured them (ours writes 投薬 as section text) */
+  medications: { name: string; dosage: string | null }[];
+  problems: string[];
+};
+
+export type ReceivedDocumentSummaryDto = {
+  id: string;
+  identifier: string;
+  version: number;
+  senderName: string | null;
+  senderInstitution: string;
+  patientName: string | null;
+  patientBirthDate: string | null;
+  receivedAt: string;
+  withdrawn: boolean;
+  linkedPatient: { id: string; name: string; patientNumber: number } | null;
+};
+
+export type PatientCandidateDto = { id: string; patientNumber: number; name: string; kana: string; birthDate: string; matches: string[] };
+
+export type ReceivedDocumentDto = ReceivedDocumentSummaryDto & {
+  view: ReceivedReferralView;
+  /** later versions of the same letter received since (this one was replaced: 差替) */
+  supersededBy: number | null;
+  candidates: PatientCandidateDto[];
+  importedEntries: string[];
+};

@@ -1,0 +1,147 @@
+/**
+ * A received 診療情報提供書 (any valid JP-CLINS JP_Bundle_eReferral, not only ours) read back into what the inbox shows
+ * in Japanese: the letter's header (sender, author, destination, date), the patient as written in it, each section's
+ * title and text (narratives stripped to plain text), and its clinical entries through the 6情報 entry parser. It comes
+ * from outside: every field is checked, nothing here throws, what cannot be read is counted as a problem. Pure.
+ */
+import { ID_SYSTEMS } from '@/lib/fhir/profiles';
+import { parseClinicalEntry } from '../shared-records/shared-records.parse';
+import type { ReceivedReferralView } from './received-document.dto';
+import type { SharedAllergyDto, SharedDiagnosisDto, SharedLabDto, SharedSource } from '../shared-records/shared-records.dto';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown, max = 200): string | null => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+const SECTION_SYSTEM = 'http://jpfhir.jp/fhir/clins/CodeSystem/document-section';
+const NAME_REPRESENTATION = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
+
+/** XHTML narrative → plain text with its line breaks (no markup survives). */
+export function narrativeText(div: unknown): string {
+  const html = str(div, 20_000);
+  if (!html) return '';
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+const sectionCode = (s: Obj) => arr(isObj(s.code) ? s.code.coding : []).filter(isObj).find((c) => c.system === SECTION_SYSTEM)?.code;
+
+function humanName(r: Obj | undefined, representation: 'IDE' | 'SYL'): string | null {
+  if (!r) return null;
+  const names = arr(r.name).filter(isObj);
+  const pick = names.find((n) => arr(n.extension).some((e) => isObj(e) && e.url === NAME_REPRESENTATION && e.valueCode === representation)) ?? (representation === 'IDE' ? names[0] : undefined);
+  if (!pick) return null;
+  return str(pick.text, 100) ?? ([str(pick.family, 50), ...arr(pick.given).map((g) => str(g, 50))].filter(Boolean).join(' ') || null);
+}
+
+const GENDER_LABELS: Record<string, string> = { male: '男', female: '女', other: 'その他', unknown: '不明' };
+
+export function parseReceivedReferral(bundle: unknown, meta: { identifier: string; senderInstitution: string; receivedAt: string }): ReceivedReferralView {
+  const problems: string[] = [];
+  const view: ReceivedReferralView = {
+    title: '診療情報提供書',
+    date: null,
+    sender: { name: null, code: meta.senderInstitution, doctor: null },
+    destination: { name: null, code: null, doctor: null },
+    patient: { name: null, kana: null, birthDate: null, sexLabel: null, memberId: null },
+    sections: [],
+    diagnoses: [],
+    allergies: [],
+    labs: [],
+    medications: [],
+    problems,
+  };
+  if (!isObj(bundle) || bundle.resourceType !== 'Bundle' || bundle.type !== 'document') {
+    problems.push('受信した文書の形式が正しくないため表示できません。');
+    return view;
+  }
+  const entries = arr(bundle.entry).slice(0, 2000).filter(isObj);
+  const byUrl = new Map(entries.map((e) => [str(e.fullUrl, 300), isObj(e.resource) ? e.resource : undefined]));
+  const composition = entries[0] && isObj(entries[0].resource) && entries[0].resource.resourceType === 'Composition' ? entries[0].resource : undefined;
+  if (!composition) {
+    problems.push('文書の構成（Composition）がないため表示できません。');
+    return view;
+  }
+  view.title = str(composition.title, 100) ?? view.title;
+  view.date = str(composition.date, 40);
+  const ref = (r: unknown) => (isObj(r) ? byUrl.get(str(r.reference, 300)) : undefined);
+  const patient = ref(composition.subject);
+  if (patient?.resourceType === 'Patient') {
+    view.patient = {
+      name: humanName(patient, 'IDE'),
+      kana: humanName(patient, 'SYL'),
+      birthDate: str(patient.birthDate, 10),
+      sexLabel: GENDER_LABELS[str(patient.gender, 10) ?? ''] ?? null,
+      memberId: str(arr(patient.identifier).filter(isObj).find((i) => i.system === ID_SYSTEMS.insuranceMember)?.value, 100),
+    };
+  } else problems.push('文書の患者情報を読み取れませんでした。');
+
+  const sections = arr(composition.section).filter(isObj);
+  const party = (code: string) => {
+    const refs = arr(sections.find((s) => sectionCode(s) === code)?.entry).map(ref);
+    const org = refs.find((r) => r?.resourceType === 'Organization');
+    const doctor = refs.find((r) => r?.resourceType === 'Practitioner');
+    return {
+      name: org ? str(org.name, 200) : null,
+      code: org ? str(arr(org.identifier).filter(isObj).find((i) => i.system === ID_SYSTEMS.institutionNumber)?.value, 10) : null,
+      doctor: humanName(doctor, 'IDE'),
+    };
+  };
+  const from = party('920');
+  view.sender = { name: from.name, code: from.code ?? meta.senderInstitution, doctor: from.doctor };
+  view.destination = party('910');
+
+  const source: SharedSource = { institutionNumber: view.sender.code, institutionName: view.sender.name ?? `医療機関 ${view.sender.code}`, registeredAt: meta.receivedAt, identifier: meta.identifier };
+  const entryIndex = new Map(entries.map((e, i) => [str(e.fullUrl, 300), i]));
+  let unreadable = 0;
+  const walk = (list: Obj[], depth: number) => {
+    for (const s of list.slice(0, 50)) {
+      const code = str(sectionCode(s), 10);
+      if (code === '920' || code === '910') continue;
+      const title = str(s.title, 100) ?? '（表題なし）';
+      const text = isObj(s.text) ? narrativeText(s.text.div) : '';
+      const sub = arr(s.section).filter(isObj);
+      if (code !== '300' || text) view.sections.push({ code, title, text, depth });
+      for (const r of arr(s.entry)) {
+        const url = isObj(r) ? str(r.reference, 300) : null;
+        const index = entryIndex.get(url);
+        const resource = index === undefined ? undefined : entries[index]!.resource;
+        if (!isObj(resource) || index === undefined) continue;
+        if (resource.resourceType === 'MedicationRequest') {
+          const med = isObj(resource.medicationCodeableConcept) ? resource.medicationCodeableConcept : {};
+          const name = str(med.text) ?? str(arr(med.coding).filter(isObj).find((c) => c.display)?.display);
+          const dosage = arr(resource.dosageInstruction).filter(isObj)[0];
+          if (name) view.medications.push({ name, dosage: dosage ? str(dosage.text, 200) : null });
+          else unreadable++;
+          continue;
+        }
+        const item = parseClinicalEntry(resource, { source, identifier: meta.identifier, index });
+        if (!item) {
+          if (['Condition', 'AllergyIntolerance', 'Observation'].includes(String(resource.resourceType))) unreadable++;
+          continue;
+        }
+        if (item.kind === 'diagnosis') pushOnce(view.diagnoses, item);
+        else if (item.kind === 'allergy') pushOnce(view.allergies, item);
+        else pushOnce(view.labs, item);
+      }
+      if (depth < 3) walk(sub, depth + 1);
+    }
+  };
+  walk(sections, 0);
+  if (unreadable) problems.push(`記載された情報のうち${unreadable}件は形式が正しくないため表示できません。`);
+  return view;
+}
+
+function pushOnce<T extends SharedDiagnosisDto | SharedAllergyDto | SharedLabDto>(list: T[], item: T) {
+  if (!list.some((x) => x.index === item.index)) list.push(item);
+}

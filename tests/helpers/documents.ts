@@ -1,0 +1,50 @@
+/** Test data for clinical documents: a 確定 referral letter addressed to another test clinic. */
+import { recordAllergy } from '@/lib/records/allergies/allergy.service';
+import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
+import { confirmDocument, saveReferral } from '@/lib/records/documents/document.service';
+import { saveInstitution, searchInstitutions } from '@/lib/records/documents/referral-institution.service';
+import { db } from '@/lib/core/db';
+import { loadDemoMasters } from '@/lib/masters/demo-masters';
+import { HttpSharingService } from '@/lib/sharing/adapters/http-sharing-service';
+import { profileValidator } from '@/lib/sharing/sandbox/fhir-validator';
+import { startSharingSandboxServer } from '@/lib/sharing/sandbox/sandbox-server';
+import { clinicWithStaff, createPatient } from './factories';
+
+type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
+
+/**
+ * Two test clinics (A with the 診療科 JP-CLINS wants on every record) and the sandbox sharing service over real HTTP
+ * on its own port, with the profile validator; the caller closes the sandbox.
+ */
+export async function documentSharingSetup(portBase: number) {
+  await loadDemoMasters();
+  const sandbox = await startSharingSandboxServer({ port: portBase + (process.pid % 40), validate: profileValidator });
+  const service = new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 2000 });
+  const [a, b] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
+  await db().department.create({ data: { clinicId: a.clinic.id, code: '01', name: '内科' } });
+  return { sandbox, service, a, b };
+}
+
+/** A 確定 診療情報提供書 from one test clinic to another's 医療機関コード, listing a diagnosis and an allergy (needs the demo masters). */
+export async function confirmedLetterTo(staff: Staff, to: Staff) {
+  const p = await createPatient(staff.receptionist, { address: '東京都新宿区西新宿2-8-1' });
+  const dx = await recordDiagnosis({ patientId: p.id, diseaseCode: '8833421', startDate: '2025-02-01', isPrimary: true }, staff.doctor);
+  const al = await recordAllergy({ patientId: p.id, category: 'food', substanceName: 'そば', reaction: '蕁麻疹' }, staff.doctor);
+  const inst =
+    (await searchInstitutions({ query: to.clinic.institutionNumber }, staff.doctor))[0] ??
+    (await saveInstitution({ code: to.clinic.institutionNumber, name: '受信側クリニック', departments: ['内科'] }, staff.doctor));
+  const draft = await saveReferral(
+    {
+      patientId: p.id,
+      destination: { institutionId: inst.id, name: '', department: '内科', doctor: '鈴木 花子' },
+      purpose: '精査加療のお願い',
+      chiefComplaint: '労作時胸痛',
+      presentIllness: '2週間前から労作時の胸痛',
+      diagnosisIds: [dx.lineageId],
+      allergyIds: [al.lineageId],
+    },
+    staff.doctor,
+  );
+  const confirmed = await confirmDocument({ documentId: draft.id }, staff.doctor);
+  return { patient: p, letter: confirmed };
+}
