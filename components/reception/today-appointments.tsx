@@ -6,7 +6,7 @@ import type { AppointmentDayDto, AppointmentDto } from '@/lib/reception/appointm
 import { APPOINTMENT_STATUS_LABELS, NO_SHOW_AFTER_MINUTES, type AppointmentDisplayStatus } from '@/lib/reception/appointment.constants';
 import { cancelAppointmentAction, checkInAppointmentAction } from '@/lib/reception/appointment.actions';
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
-import { Badge, Button, Card, ErrorBanner, NoticeBanner } from '@/components/ui/ui';
+import { Badge, Button, Card, ErrorBanner, LinkButton, NoticeBanner } from '@/components/ui/ui';
 
 const TONE: Record<AppointmentDisplayStatus, 'blue' | 'green' | 'slate' | 'red'> = { booked: 'blue', checked_in: 'green', cancelled: 'slate', no_show: 'red' };
 
@@ -58,7 +58,10 @@ export function TodayAppointments({ initial, canCheckIn }: { initial: Appointmen
   const entries = day.data?.entries ?? [];
   const waiting = entries.filter((e) => e.status === 'booked').length;
   return (
-    <Card title={<>本日の予約 <span className="text-xs font-normal text-slate-500">予約 {waiting}件・{NO_SHOW_AFTER_MINUTES}分過ぎて未受付は未来院</span></>}>
+    <Card
+      title={<>本日の予約 <span className="text-xs font-normal text-slate-500">予約 {waiting}件・{NO_SHOW_AFTER_MINUTES}分過ぎて未受付は未来院</span></>}
+      actions={<LinkButton href="/reception/appointments" className="px-2 py-1 text-xs">予約表</LinkButton>}
+    >
       {error && <ErrorBanner>{error}</ErrorBanner>}
       {notice && <NoticeBanner><span data-testid="appointment-notice">{notice}</span></NoticeBanner>}
       <table className="w-full text-sm">

@@ -25,3 +25,15 @@ export const listAppointmentsSchema = z
   .object({ date: z.string().refine(isValidIsoDate, '日付を正しく入力してください。').optional() })
   .strict();
 export type ListAppointmentsInput = z.infer<typeof listAppointmentsSchema>;
+
+export const SCHEDULE_VIEWS = ['day', 'week'] as const;
+export type ScheduleView = (typeof SCHEDULE_VIEWS)[number];
+
+/** 予約表: a day, or the week (月曜から) holding the date. */
+export const scheduleSchema = z
+  .object({
+    date: z.string().refine(isValidIsoDate, '日付を正しく入力してください。').optional(),
+    view: z.enum(SCHEDULE_VIEWS, { error: '表示を選び直してください。' }).optional(),
+  })
+  .strict();
+export type ScheduleInput = z.infer<typeof scheduleSchema>;

@@ -5,7 +5,7 @@
  */
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db, runInTransaction } from '@/lib/core/db';
-import { dayLabel, todayJst } from '@/lib/core/dates';
+import { dateOnly, dayLabel, isoDate, todayJst } from '@/lib/core/dates';
 import { formatInTimeZone, fromJstLocal } from '@/lib/core/tz';
 import { parseInput } from '@/lib/core/zod';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
@@ -21,13 +21,17 @@ import {
   bookAppointmentSchema,
   displayStatus,
   listAppointmentsSchema,
+  scheduleSchema,
   type AppointmentDisplayStatus,
+  type ScheduleInput,
+  type ScheduleView,
   type AppointmentIdInput,
   type BookAppointmentInput,
   type ListAppointmentsInput,
 } from './appointment.schema';
 import { checkIn } from './visit.service';
-import { jstDayRange, takeSlotPlace } from './appointment-slot.service';
+import { jstDayRange, slotsForDays, takeSlotPlace, weekdayOf } from './appointment-slot.service';
+import { WEEKDAY_LABELS, type DaySlotDto } from './appointment-slot.constants';
 
 export type AppointmentDto = {
   appointmentId: string;
@@ -119,6 +123,28 @@ export async function checkInAppointment(raw: AppointmentIdInput, actor: Princip
   );
 }
 
+type AppointmentRow = Awaited<ReturnType<typeof appointmentRepository.listBetween>>[number];
+
+function toAppointmentDto(r: AppointmentRow, doctors: Map<string, string>, now: Date): AppointmentDto {
+  return {
+    appointmentId: r.id,
+    startsAt: r.startsAt.toISOString(),
+    time: formatInTimeZone(r.startsAt, 'HH:mm'),
+    date: formatInTimeZone(r.startsAt, 'yyyy-MM-dd'),
+    purpose: r.purpose,
+    doctorId: r.doctorId,
+    doctorName: r.doctorId ? (doctors.get(r.doctorId) ?? null) : null,
+    status: displayStatus(oneOf(APPOINTMENT_STATUSES, r.status), r.startsAt, now),
+    receptionNumber: r.visit?.receptionNumber ?? null,
+    patient: {
+      id: r.patient.id,
+      patientNumber: r.patient.patientNumber,
+      name: `${r.patient.familyName} ${r.patient.givenName}`,
+      kana: `${r.patient.familyNameKana} ${r.patient.givenNameKana}`,
+    },
+  };
+}
+
 /** A day's appointments (default today, JST) with 未来院 derived; audited as a read with the patients listed. */
 export async function listAppointmentsForDay(raw: ListAppointmentsInput, actor: Principal, now = new Date()): Promise<AppointmentDayDto> {
   await requirePermission(actor, 'reception.read');
@@ -128,26 +154,87 @@ export async function listAppointmentsForDay(raw: ListAppointmentsInput, actor: 
   const rows = await appointmentRepository.listBetween(actor.clinicId, from, to);
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'appointment_list', detail: { date, patientIds: [...new Set(rows.map((r) => r.patientId))] }, ctx: actor.ctx });
   const doctors = await staffNames(actor.clinicId, rows.map((r) => r.doctorId));
+  return { date, dateLabel: dayLabel(date), entries: rows.map((r) => toAppointmentDto(r, doctors, now)) };
+}
+
+/** One doctor's column of one day in the 予約表 (doctorId null: 医師指定なし). */
+export type ScheduleColumnDto = {
+  doctorId: string | null;
+  doctorName: string;
+  entries: AppointmentDto[];
+  slots: DaySlotDto[];
+  /** appointments not cancelled */
+  booked: number;
+  /** free places in the slots that have not begun; null when the column has no slots */
+  free: number | null;
+  noShow: number;
+};
+export type ScheduleDayDto = { date: string; label: string; weekday: number; isToday: boolean; columns: ScheduleColumnDto[] };
+export type ScheduleDto = {
+  view: ScheduleView;
+  date: string;
+  /** label of the range: the day, or the week's first and last day */
+  label: string;
+  today: string;
+  previous: string;
+  next: string;
+  days: ScheduleDayDto[];
+};
+
+const addDays = (date: string, n: number) => isoDate(new Date(dateOnly(date).getTime() + n * 86_400_000));
+
+/**
+ * 予約表: the appointments of a day or of a week (月曜から日曜) in a column per doctor, with the 予約枠 of each
+ * column (booked / free places) and 未来院 derived. Audited as one read with the patients listed.
+ */
+export async function listAppointmentSchedule(raw: ScheduleInput, actor: Principal, now = new Date()): Promise<ScheduleDto> {
+  await requirePermission(actor, 'reception.read');
+  const input = parseInput(scheduleSchema, raw);
+  const view = input.view ?? 'day';
+  const today = todayJst(now);
+  const date = input.date ?? today;
+  const first = view === 'day' ? date : addDays(date, -((weekdayOf(date) + 6) % 7));
+  const dates = Array.from({ length: view === 'day' ? 1 : 7 }, (_, i) => addDays(first, i));
+  const from = jstDayRange(dates[0]!).from;
+  const to = jstDayRange(dates[dates.length - 1]!).to;
+  const rows = await appointmentRepository.listBetween(actor.clinicId, from, to);
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'appointment_list', detail: { from: dates[0], to: dates[dates.length - 1], view, patientIds: [...new Set(rows.map((r) => r.patientId))] }, ctx: actor.ctx });
+  const [active, slotsByDay] = await Promise.all([
+    staffRepository.listActiveDoctors(db(), actor.clinicId),
+    slotsForDays(actor.clinicId, dates, rows.filter((r) => r.status !== 'cancelled'), now),
+  ]);
+  const names = await staffNames(actor.clinicId, rows.map((r) => r.doctorId));
+  for (const d of active) names.set(d.id, d.displayName);
+  // every active doctor, then a doctor who left but still has appointments here, then 医師指定なし
+  const doctorIds: (string | null)[] = [...new Set([...active.map((d) => d.id), ...rows.map((r) => r.doctorId).filter((x): x is string => !!x)]), null];
+  const entries = rows.map((r) => toAppointmentDto(r, names, now));
+  const days = dates.map((d) => ({
+    date: d,
+    label: `${d.slice(5).replace('-', '/')}（${WEEKDAY_LABELS[weekdayOf(d)]}）`,
+    weekday: weekdayOf(d),
+    isToday: d === today,
+    columns: doctorIds.map((doctorId) => {
+      const mine = entries.filter((e) => e.date === d && e.doctorId === doctorId);
+      const slots = (slotsByDay.get(d) ?? []).filter((s) => s.doctorId === doctorId);
+      return {
+        doctorId,
+        doctorName: doctorId ? (names.get(doctorId) ?? '（退職した医師）') : '医師指定なし',
+        entries: mine,
+        slots,
+        booked: mine.filter((e) => e.status !== 'cancelled').length,
+        free: slots.length ? slots.filter((s) => !s.past).reduce((n, s) => n + Math.max(0, s.capacity - s.booked), 0) : null,
+        noShow: mine.filter((e) => e.status === 'no_show').length,
+      };
+    }),
+  }));
   return {
+    view,
     date,
-    dateLabel: dayLabel(date),
-    entries: rows.map((r) => ({
-      appointmentId: r.id,
-      startsAt: r.startsAt.toISOString(),
-      time: formatInTimeZone(r.startsAt, 'HH:mm'),
-      date: formatInTimeZone(r.startsAt, 'yyyy-MM-dd'),
-      purpose: r.purpose,
-      doctorId: r.doctorId,
-      doctorName: r.doctorId ? (doctors.get(r.doctorId) ?? null) : null,
-      status: displayStatus(oneOf(APPOINTMENT_STATUSES, r.status), r.startsAt, now),
-      receptionNumber: r.visit?.receptionNumber ?? null,
-      patient: {
-        id: r.patient.id,
-        patientNumber: r.patient.patientNumber,
-        name: `${r.patient.familyName} ${r.patient.givenName}`,
-        kana: `${r.patient.familyNameKana} ${r.patient.givenNameKana}`,
-      },
-    })),
+    label: view === 'day' ? dayLabel(date) : `${dates[0]!.replaceAll('-', '/')}〜${dates[6]!.slice(5).replace('-', '/')}`,
+    today,
+    previous: addDays(date, view === 'day' ? -1 : -7),
+    next: addDays(date, view === 'day' ? 1 : 7),
+    days,
   };
 }
 

@@ -8,6 +8,7 @@ import { OrcaLinkCard } from '@/components/patients/orca-link-card';
 import { getOrcaPatientLink } from '@/lib/orca/orca-link.service';
 import { SharingConsentCard } from './sharing-consent-card';
 import { VisitHistoryCard } from './visit-history-card';
+import { AppointmentPanel } from '../_panels/appointment-panel';
 
 export const metadata: Metadata = { title: '患者情報' };
 
@@ -36,6 +37,8 @@ export default async function PatientProfilePage({ params }: { params: Promise<{
       <PatientDemographics patient={patient} />
       {orca && <OrcaLinkCard link={orca} />}
       <SharingConsentCard patientId={patient.id} actor={actor} />
+      {/* 次回予約 for reception too (the 予約表 opens a booking here) */}
+      {can(actor.role, 'reception.read') && <AppointmentPanel patientId={patient.id} actor={actor} />}
       <VisitHistoryCard patientId={patient.id} actor={actor} />
     </div>
   );
