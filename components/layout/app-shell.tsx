@@ -11,6 +11,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/reception/appointments', label: '予約表', permission: 'reception.read' },
   { href: '/patients', label: '患者', permission: 'patient.read' },
   { href: '/approvals', label: '承認待ち', permission: 'note.approve' },
+  { href: '/inbox', label: '受信紹介状', permission: 'document.write' },
   { href: '/labs/import', label: '検査取込', permission: 'lab.write' },
   { href: '/phrases', label: '定型文', permission: 'note.write' },
   { href: '/admin/staff', label: '職員管理', permission: 'staff.manage' },

@@ -15,7 +15,7 @@ import type { SharedAllergyDto, SharedDiagnosisDto, SharedLabDto, SharedProblem,
 const day = (iso: string | null) => (iso ? iso.slice(0, 10).replaceAll('-', '/') : '');
 const jstDay = (iso: string) => new Date(iso).toLocaleDateString('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-function SourceTag({ source }: { source: SharedSource }) {
+export function SourceTag({ source }: { source: SharedSource }) {
   return (
     <span className="text-xs text-indigo-800" data-testid="shared-source">
       {source.institutionName}・{jstDay(source.registeredAt)}登録
@@ -59,7 +59,11 @@ function CopyReviewForm({
   );
 }
 
-function DiagnosisCopyForm({ patientId, entry, onDone }: { patientId: string; entry: SharedDiagnosisDto; onDone: () => void }) {
+type DiagnosisReview = { diseaseCode: string; freeText: string; isSuspected: boolean; startDate: string; note: string };
+type AllergyReview = { category: AllergyCategory; substanceName: string; keepSourceCode: boolean; reaction: string; severity: AllergySeverity | undefined; onsetDate: string; note: string };
+
+/** The reviewed diagnosis, sent by `send` (a copy from 他院の情報, an import from a received letter). */
+export function DiagnosisCopyForm({ entry, onDone, send }: { entry: SharedDiagnosisDto; onDone: () => void; send: (review: DiagnosisReview) => ReturnType<typeof copySharedDiagnosisAction> }) {
   const action = useRecordAction(onDone);
   const [name, setName] = useState(entry.name);
   const [keepCode, setKeepCode] = useState(Boolean(entry.diseaseCode));
@@ -76,7 +80,7 @@ function DiagnosisCopyForm({ patientId, entry, onDone }: { patientId: string; en
       onDone={onDone}
       onSave={(note) =>
         action.run(() =>
-          copySharedDiagnosisAction({ patientId, identifier: entry.identifier, index: entry.index, diseaseCode: keepCode ? (entry.diseaseCode ?? '') : '', freeText: keepCode ? '' : name, isSuspected: suspected, startDate, note }),
+          send({ diseaseCode: keepCode ? (entry.diseaseCode ?? '') : '', freeText: keepCode ? '' : name, isSuspected: suspected, startDate, note }),
         )
       }
     >
@@ -102,7 +106,8 @@ function DiagnosisCopyForm({ patientId, entry, onDone }: { patientId: string; en
   );
 }
 
-function AllergyCopyForm({ patientId, entry, onDone }: { patientId: string; entry: SharedAllergyDto; onDone: () => void }) {
+/** The reviewed allergy, sent by `send` (a copy from 他院の情報, an import from a received letter). */
+export function AllergyCopyForm({ entry, onDone, send }: { entry: SharedAllergyDto; onDone: () => void; send: (review: AllergyReview) => ReturnType<typeof copySharedAllergyAction> }) {
   const action = useRecordAction(onDone);
   const coded = Boolean(entry.code && !/^D9[MFN]/.test(entry.code));
   const [category, setCategory] = useState<AllergyCategory>((ALLERGY_CATEGORIES as readonly string[]).includes(entry.category) ? (entry.category as AllergyCategory) : 'other');
@@ -122,7 +127,7 @@ function AllergyCopyForm({ patientId, entry, onDone }: { patientId: string; entr
       onDone={onDone}
       onSave={(note) =>
         action.run(() =>
-          copySharedAllergyAction({ patientId, identifier: entry.identifier, index: entry.index, category, substanceName, keepSourceCode, reaction, severity: severity || undefined, onsetDate, note }),
+          send({ category, substanceName, keepSourceCode, reaction, severity: severity || undefined, onsetDate, note }),
         )
       }
     >
@@ -168,7 +173,7 @@ function AllergyCopyForm({ patientId, entry, onDone }: { patientId: string; entr
   );
 }
 
-function CopyButton({ onClick, label }: { onClick: () => void; label: string }) {
+export function CopyButton({ onClick, label }: { onClick: () => void; label: string }) {
   return (
     <button type="button" className="ml-auto rounded px-1.5 py-0.5 text-xs text-teal-800 hover:bg-teal-50" onClick={onClick} aria-label={label}>
       確認して転記
@@ -211,7 +216,7 @@ export function OtherInstitutionsRecords({ patientId, records, canCopy }: { pati
                   <SourceTag source={d.source} />
                   {canCopy && copying !== keyOf(d) && <CopyButton label={`${d.name}を確認して転記`} onClick={() => setCopying(keyOf(d))} />}
                 </div>
-                {copying === keyOf(d) && <DiagnosisCopyForm patientId={patientId} entry={d} onDone={() => setCopying(null)} />}
+                {copying === keyOf(d) && <DiagnosisCopyForm entry={d} onDone={() => setCopying(null)} send={(r) => copySharedDiagnosisAction({ patientId, identifier: d.identifier, index: d.index, ...r })} />}
               </li>
             ))}
           </ul>
@@ -231,7 +236,7 @@ export function OtherInstitutionsRecords({ patientId, records, canCopy }: { pati
                   <SourceTag source={a.source} />
                   {canCopy && copying !== keyOf(a) && <CopyButton label={`${a.substanceName}を確認して転記`} onClick={() => setCopying(keyOf(a))} />}
                 </div>
-                {copying === keyOf(a) && <AllergyCopyForm patientId={patientId} entry={a} onDone={() => setCopying(null)} />}
+                {copying === keyOf(a) && <AllergyCopyForm entry={a} onDone={() => setCopying(null)} send={(r) => copySharedAllergyAction({ patientId, identifier: a.identifier, index: a.index, ...r })} />}
               </li>
             ))}
           </ul>
