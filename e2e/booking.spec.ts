@@ -90,7 +90,7 @@ test('予約枠 from the settings are offered when booking, a full slot is disab
   await desk.close();
 });
 
-test('受付 from the 予約表 is the ordinary check-in: the visit is on the board and the appointment shows 来院済', async ({ browser }) => {
+test('受付 from the 予約表 is the ordinary check-in: the visit is on the board, the appointment shows 来院済, and its details can be changed', async ({ browser }) => {
   test.setTimeout(150_000);
   const p = uniquePatient('予約表受付', 'ヨヤクヒョウウケツケ');
   const patientId = await registerPatientElsewhere(browser, p);
@@ -118,5 +118,15 @@ test('受付 from the 予約表 is the ordinary check-in: the visit is on the bo
   const visit = desk.page.getByTestId('reception-queue').getByRole('row').filter({ hasText: p.fullName });
   await expect(visit).toContainText('受付済');
   await expect(visit.getByTestId('visit-memo')).toContainText('予約表から受付');
+
+  // 受付の詳細 are changed after check-in (0060)
+  await visit.getByRole('button', { name: '変更' }).click();
+  const details = desk.page.getByRole('form', { name: /の受付内容$/ });
+  await details.getByLabel('初診・再診').selectOption({ label: '初診' });
+  await details.getByLabel('受付メモ').fill('予約表から受付・車椅子');
+  await details.getByRole('button', { name: '保存' }).click();
+  await expect(desk.page.getByTestId('reception-notice')).toContainText(`${p.fullName}さんの受付内容を変更しました`);
+  await expect(visit.getByTestId('visit-memo')).toContainText('車椅子');
+  await expect(visit.getByTestId('visit-first')).toHaveText('初診');
   await desk.close();
 });

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, useTransition, type ReactNode } from 'react';
+import { Fragment, useState, useTransition, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueueDto } from '@/lib/reception/visit.service';
 import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, type VisitStatusValue } from '@/lib/reception/visit.constants';
@@ -12,6 +12,7 @@ import { PatientForm } from '@/components/patients/patient-form';
 import { Badge, Button, Card, ErrorBanner, LinkButton, NoticeBanner } from '@/components/ui/ui';
 import { OrcaBadge } from './orca-badge';
 import { OpenChartLink } from './open-chart-link';
+import { VisitDetailsEditor } from './visit-details-editor';
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
 
 const STATUS_TONE: Record<VisitStatusValue, 'slate' | 'blue' | 'amber' | 'teal' | 'green' | 'red'> = {
@@ -66,6 +67,8 @@ export function ReceptionBoard(props: {
   const [departmentId, setDepartmentId] = useState(props.departments.length === 1 ? props.departments[0]!.id : '');
   const [firstVisit, setFirstVisit] = useState<'' | 'first' | 'revisit'>('');
   const [memo, setMemo] = useState('');
+  // the visit whose 受付の詳細 are being changed (0060)
+  const [editing, setEditing] = useState<string | null>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['reception-queue'] });
 
@@ -189,8 +192,10 @@ export function ReceptionBoard(props: {
           <tbody data-testid="reception-queue">
             {rows.map((v) => {
               const next = NEXT_STEPS[v.status].filter((s) => VISIT_TRANSITIONS[v.status].includes(s.to));
+              const editable = props.canCheckIn && v.status !== 'done' && v.status !== 'cancelled';
               return (
-                <tr key={v.visitId} className="border-t border-slate-100" data-status={v.status}>
+                <Fragment key={v.visitId}>
+                <tr className="border-t border-slate-100" data-status={v.status}>
                   <td className="py-1.5 font-mono text-base font-bold">
                     {v.receptionNumber}
                     {v.carriedOver && <span className="ml-1"><Badge tone="amber">前日 {v.visitDate.slice(5).replace('-', '/')}</Badge></span>}
@@ -219,9 +224,27 @@ export function ReceptionBoard(props: {
                   <td className="space-x-1 text-right">
                     {props.canCheckIn && next.map((s) => <Button key={s.to} variant="secondary" disabled={pending} onClick={() => move(v.visitId, s.to)}>{s.label}</Button>)}
                     {props.canCheckIn && VISIT_TRANSITIONS[v.status].includes('cancelled') && <Button variant="ghost" disabled={pending} onClick={() => cancel(v)}>取消</Button>}
+                    {editable && editing !== v.visitId && <Button variant="ghost" disabled={pending} onClick={() => setEditing(v.visitId)}>変更</Button>}
                     <LinkButton variant="ghost" href={`/reception/${v.visitId}/slip`} prefetch={false}>受付票</LinkButton>
                   </td>
                 </tr>
+                {editable && editing === v.visitId && (
+                  <tr>
+                    <td colSpan={7}>
+                      <VisitDetailsEditor
+                        visit={v}
+                        doctors={props.doctors}
+                        departments={props.departments}
+                        onDone={(message) => {
+                          setEditing(null);
+                          if (message) setNotice(message);
+                          refresh();
+                        }}
+                      />
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
               );
             })}
             {rows.length === 0 && <tr><td colSpan={7} className="py-6 text-center text-slate-500">受付中の患者はいません。</td></tr>}

@@ -20,6 +20,9 @@ export const visitRepository = {
   /** Conditional update: only from the status the user saw, so two terminals cannot skip a step. */
   updateStatusIf: (tx: Tx, clinicId: string, visitId: string, from: VisitStatus, to: VisitStatus) =>
     tx.visit.updateMany({ where: { clinicId, id: visitId, status: from }, data: { status: to, statusChangedAt: new Date() } }),
+  /** 受付の詳細, only while the visit is still open (not 完了/取消): a conditional update, like the status. */
+  updateDetailsIfOpen: (tx: Tx, clinicId: string, visitId: string, data: { departmentId: string | null; doctorId: string | null; firstVisit: boolean; memo: string | null }) =>
+    tx.visit.updateMany({ where: { clinicId, id: visitId, status: { notIn: ['done', 'cancelled'] } }, data }),
   /** The visit's doctor, only while none is set (the first doctor who writes in the chart for it). */
   assignDoctorIfUnset: (tx: Tx, clinicId: string, visitId: string, doctorId: string) =>
     tx.visit.updateMany({ where: { clinicId, id: visitId, doctorId: null }, data: { doctorId } }),

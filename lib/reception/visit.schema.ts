@@ -18,6 +18,18 @@ export const checkInSchema = z
   .strict();
 export type CheckInInput = z.infer<typeof checkInSchema>;
 
+/** 受付の詳細 after check-in (while not 完了/取消): the four details as they should be now (null: 指定なし). */
+export const updateVisitDetailsSchema = z
+  .object({
+    visitId: z.string().uuid(),
+    departmentId: z.string().uuid('診療科を選び直してください。').nullable(),
+    doctorId: z.string().uuid('担当医を選び直してください。').nullable(),
+    firstVisit: z.boolean({ error: '初診か再診かを選んでください。' }),
+    memo: z.string().trim().max(200, '受付メモは200文字以内で入力してください。'),
+  })
+  .strict();
+export type UpdateVisitDetailsInput = z.infer<typeof updateVisitDetailsSchema>;
+
 export const changeVisitStatusSchema = z
   .object({
     visitId: z.string().uuid(),

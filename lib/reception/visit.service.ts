@@ -12,7 +12,8 @@ import type { EligibilityAnswer } from '@/lib/eligibility/eligibility-service';
 import { staffRepository } from '@/lib/staff/staff.repository';
 import { staffNames } from '@/lib/staff/staff-names';
 import { visitRepository } from './visit.repository';
-import { VISIT_STATUSES, VISIT_TRANSITIONS, type ChangeVisitStatusInput, type CheckInInput, type VisitStatusValue } from './visit.schema';
+import { VISIT_STATUSES, VISIT_TRANSITIONS, updateVisitDetailsSchema, type ChangeVisitStatusInput, type CheckInInput, type UpdateVisitDetailsInput, type VisitStatusValue } from './visit.schema';
+import { parseInput } from '@/lib/core/zod';
 import { oneOf } from '@/lib/core/text-enum';
 import { recordVisitForSharing } from '@/lib/records/write-path';
 
@@ -34,6 +35,7 @@ export type QueueEntryDto = {
   doctorName: string | null;
   doctorId: string | null;
   /** 診療科 */
+  departmentId: string | null;
   departmentName: string | null;
   /** 初診 / 再診 as stated at check-in; null for visits from before it was asked */
   firstVisit: boolean | null;
@@ -60,6 +62,16 @@ async function checkEligibility(clinicId: string, patientId: string, onDate: str
   return service.check({ insurerNumber: ins.insurerNumber, symbol: ins.symbol, number: ins.number, branch: ins.branch, birthDate: isoDate(patient.birthDate), onDate });
 }
 
+/** 担当医 and 診療科 of a visit: only the clinic's own active doctors and its own 診療科. */
+async function assertDetails(clinicId: string, input: { doctorId?: string | null; departmentId?: string | null }) {
+  if (input.doctorId && !(await staffRepository.findActiveDoctor(db(), clinicId, input.doctorId))) {
+    throw new AppError('INVALID_INPUT', '担当医が見つかりません。選び直してください。', { doctorId: '担当医を選び直してください。' });
+  }
+  if (input.departmentId && !(await visitRepository.findDepartment(db(), clinicId, input.departmentId))) {
+    throw new AppError('INVALID_INPUT', '診療科が見つかりません。選び直してください。', { departmentId: '診療科を選び直してください。' });
+  }
+}
+
 /**
  * Checks a patient in for today. The insurance check runs first and never blocks the check-in.
  * `withinTransaction` runs in the check-in's transaction after the visit is created (e.g. the 予約 it comes from is
@@ -71,12 +83,7 @@ export async function checkIn(input: CheckInInput, actor: Principal, withinTrans
   const visitDate = dateOnly(today);
   const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId: input.patientId });
   if (!patient) throw notFound();
-  if (input.doctorId && !(await staffRepository.findActiveDoctor(db(), actor.clinicId, input.doctorId))) {
-    throw new AppError('INVALID_INPUT', '担当医が見つかりません。選び直してください。', { doctorId: '担当医を選び直してください。' });
-  }
-  if (input.departmentId && !(await visitRepository.findDepartment(db(), actor.clinicId, input.departmentId))) {
-    throw new AppError('INVALID_INPUT', '診療科が見つかりません。選び直してください。', { departmentId: '診療科を選び直してください。' });
-  }
+  await assertDetails(actor.clinicId, input);
   // 初診/再診: reception's choice, else suggested from the history (no earlier visit → 初診)
   const firstVisit = input.firstVisit ?? !(await visitRepository.hasEarlierVisit(db(), actor.clinicId, input.patientId, visitDate));
   const answer = await checkEligibility(actor.clinicId, input.patientId, today);
@@ -131,6 +138,32 @@ export async function recheckEligibility(input: { visitId: string }, actor: Prin
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'eligibility', resourceId: visit.id, patientId: visit.patientId, detail: { result: answer?.result ?? 'not_checked' }, ctx: actor.ctx });
   });
   return answer;
+}
+
+/**
+ * 受付の詳細 after check-in (診療科, 担当医, 初診/再診, 受付メモ), while the visit is not 完了 or 取消. The audit event
+ * names what changed, before and after (the memo only as given or not, never its text). Nothing changed: nothing written.
+ */
+export async function updateVisitDetails(raw: UpdateVisitDetailsInput, actor: Principal): Promise<{ changed: string[] }> {
+  await requirePermission(actor, 'reception.write');
+  const input = parseInput(updateVisitDetailsSchema, raw);
+  const visit = await visitRepository.find(db(), actor.clinicId, input.visitId);
+  if (!visit) throw notFound();
+  if (visit.status === 'done' || visit.status === 'cancelled') {
+    throw new AppError('PRECONDITION_FAILED', '完了または取消の受付は変更できません。');
+  }
+  await assertDetails(actor.clinicId, input);
+  const after = { departmentId: input.departmentId, doctorId: input.doctorId, firstVisit: input.firstVisit, memo: input.memo || null };
+  const before = { departmentId: visit.departmentId, doctorId: visit.doctorId, firstVisit: visit.firstVisit, memo: visit.memo };
+  const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => after[k] !== before[k]);
+  if (!changed.length) return { changed };
+  const facts = (v: typeof before) => ({ departmentId: v.departmentId, doctorId: v.doctorId, firstVisit: v.firstVisit, memo: !!v.memo });
+  await runInTransaction(async (tx) => {
+    const { count } = await visitRepository.updateDetailsIfOpen(tx, actor.clinicId, visit.id, after);
+    if (count !== 1) throw new AppError('CONFLICT', 'この受付は他の端末で完了または取消されました。画面を更新してください。');
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'visit', resourceId: visit.id, patientId: visit.patientId, detail: { intent: 'details', changed, before: facts(before), after: facts(after) }, ctx: actor.ctx });
+  });
+  return { changed };
 }
 
 export async function changeVisitStatus(input: ChangeVisitStatusInput, actor: Principal) {
@@ -224,6 +257,7 @@ export async function listQueue(actor: Principal, date = todayJst()): Promise<Qu
     memo: v.memo,
     doctorName: v.doctorId ? (doctors.get(v.doctorId) ?? null) : null,
     doctorId: v.doctorId,
+    departmentId: v.departmentId,
     departmentName: v.departmentId ? (departmentName.get(v.departmentId) ?? null) : null,
     firstVisit: v.firstVisit,
     patient: {

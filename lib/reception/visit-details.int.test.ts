@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/lib/core/db';
+import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+import { errorCode } from '@/tests/helpers/error-code';
+import { changeVisitStatus, checkIn, listQueue, updateVisitDetails } from './visit.service';
+
+type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
+let a: Staff;
+let b: Staff;
+let naika: string;
+let geka: string;
+beforeAll(async () => {
+  [a, b] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
+  naika = (await db().department.create({ data: { clinicId: a.clinic.id, code: '01', name: '内科' } })).id;
+  geka = (await db().department.create({ data: { clinicId: b.clinic.id, code: '02', name: '外科' } })).id;
+});
+
+describe('受付の詳細の変更', () => {
+  it('changes 診療科, 担当医, 初診/再診 and the memo after check-in; the board shows them; the audit names what changed, never the memo text', async () => {
+    const p = await createPatient(a.receptionist);
+    const visit = await checkIn({ patientId: p.id, firstVisit: true, memo: '発熱あり' }, a.receptionist);
+    const r = await updateVisitDetails({ visitId: visit.visitId, departmentId: naika, doctorId: a.doctor.userId, firstVisit: false, memo: '別室で待機' }, a.receptionist);
+    expect(r.changed.sort()).toEqual(['departmentId', 'doctorId', 'firstVisit', 'memo']);
+    const row = (await listQueue(a.receptionist)).entries.find((e) => e.visitId === visit.visitId);
+    expect(row).toMatchObject({ departmentId: naika, departmentName: '内科', doctorId: a.doctor.userId, firstVisit: false, memo: '別室で待機' });
+    const event = (await auditEventsFor(a.clinic.id, { action: 'update', resourceType: 'visit', resourceId: visit.visitId })).at(-1);
+    expect(event?.detail).toMatchObject({ intent: 'details', before: { departmentId: null, doctorId: null, firstVisit: true, memo: true }, after: { departmentId: naika, doctorId: a.doctor.userId, firstVisit: false, memo: true } });
+    expect(JSON.stringify(event?.detail)).not.toContain('別室');
+    expect(JSON.stringify(event?.detail)).not.toContain('発熱');
+
+    // clearing back to 指定なし and an empty memo; the same values again write nothing
+    const cleared = await updateVisitDetails({ visitId: visit.visitId, departmentId: null, doctorId: null, firstVisit: false, memo: ' ' }, a.nurse);
+    expect(cleared.changed.sort()).toEqual(['departmentId', 'doctorId', 'memo']);
+    const count = (await auditEventsFor(a.clinic.id, { action: 'update', resourceType: 'visit', resourceId: visit.visitId })).length;
+    expect(await updateVisitDetails({ visitId: visit.visitId, departmentId: null, doctorId: null, firstVisit: false, memo: '' }, a.receptionist)).toEqual({ changed: [] });
+    expect((await auditEventsFor(a.clinic.id, { action: 'update', resourceType: 'visit', resourceId: visit.visitId })).length).toBe(count);
+    expect((await db().visit.findUnique({ where: { clinicId_id: { clinicId: a.clinic.id, id: visit.visitId } } }))).toMatchObject({ departmentId: null, doctorId: null, memo: null });
+  });
+
+  it('is refused once the visit is 完了 or 取消, and for another clinic’s 診療科 or doctor', async () => {
+    const [p1, p2, p3] = await Promise.all([createPatient(a.receptionist), createPatient(a.receptionist), createPatient(a.receptionist)]);
+    const done = await checkIn({ patientId: p1.id }, a.receptionist);
+    for (const s of ['in_consultation', 'billing', 'done'] as const) await changeVisitStatus({ visitId: done.visitId, status: s }, a.receptionist);
+    expect(await errorCode(updateVisitDetails({ visitId: done.visitId, departmentId: null, doctorId: null, firstVisit: true, memo: '' }, a.receptionist))).toBe('PRECONDITION_FAILED');
+    const cancelled = await checkIn({ patientId: p2.id }, a.receptionist);
+    await changeVisitStatus({ visitId: cancelled.visitId, status: 'cancelled' }, a.receptionist);
+    expect(await errorCode(updateVisitDetails({ visitId: cancelled.visitId, departmentId: null, doctorId: null, firstVisit: true, memo: '' }, a.receptionist))).toBe('PRECONDITION_FAILED');
+
+    const open = await checkIn({ patientId: p3.id }, a.receptionist);
+    // 診察中 may still be changed (the doctor is named late, the memo grows)
+    await changeVisitStatus({ visitId: open.visitId, status: 'in_consultation' }, a.receptionist);
+    expect(await errorCode(updateVisitDetails({ visitId: open.visitId, departmentId: null, doctorId: a.doctor.userId, firstVisit: true, memo: '' }, a.receptionist))).toBe('OK');
+    expect(await errorCode(updateVisitDetails({ visitId: open.visitId, departmentId: geka, doctorId: null, firstVisit: true, memo: '' }, a.receptionist))).toBe('INVALID_INPUT');
+    expect(await errorCode(updateVisitDetails({ visitId: open.visitId, departmentId: null, doctorId: b.doctor.userId, firstVisit: true, memo: '' }, a.receptionist))).toBe('INVALID_INPUT');
+    await expect(updateVisitDetails({ visitId: open.visitId, departmentId: null, doctorId: null, firstVisit: true, memo: 'あ'.repeat(201) }, a.receptionist)).rejects.toMatchObject({ code: 'INVALID_INPUT', fieldErrors: { memo: '受付メモは200文字以内で入力してください。' } });
+    expect(await errorCode(updateVisitDetails({ visitId: open.visitId, departmentId: null, doctorId: null, firstVisit: true, memo: '' }, a.admin))).toBe('FORBIDDEN');
+  });
+
+  it('another clinic gets NOT_FOUND and changes nothing', async () => {
+    const p = await createPatient(a.receptionist);
+    const visit = await checkIn({ patientId: p.id, memo: 'そのまま' }, a.receptionist);
+    expect(await errorCode(updateVisitDetails({ visitId: visit.visitId, departmentId: null, doctorId: null, firstVisit: true, memo: '' }, b.receptionist))).toBe('NOT_FOUND');
+    expect((await db().visit.findUnique({ where: { clinicId_id: { clinicId: a.clinic.id, id: visit.visitId } } }))?.memo).toBe('そのまま');
+  });
+});
