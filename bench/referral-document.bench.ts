@@ -1,0 +1,76 @@
+/**
+ * 診療情報提供書 in process, no database (issue 11 benchmarks): build + validate one JP_Bundle_eReferral (goal p95 ≤ 5 ms),
+ * and parse a received one into what the 受信した紹介状 page renders (part of the goal "render the received referral
+ * page: p95 ≤ 150 ms server time"; the page's database reads and audit insert are not in this number).
+ *
+ *   npx tsx bench/referral-document.bench.ts      (BENCH_REFERRAL_ROUNDS, default 300; BENCH_NO_WRITE=1 prints only)
+ */
+import { execSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { buildReferralBundle, type ReferralDocumentInput } from '@/lib/fhir/referral';
+import { loadReferralProfiles, validateReferralBundle } from '@/lib/fhir/referral-validate';
+import { NOW, aContext, aDiagnosis, aLabResult, aPatient, anAllergy } from '@/lib/fhir/test-fixtures';
+import { parseReceivedReferral } from '@/lib/sharing/received-documents/received-document.parse';
+import { writeSection } from './lib';
+
+const ROUNDS = Number(process.env.BENCH_REFERRAL_ROUNDS ?? 300);
+
+const letter: ReferralDocumentInput = {
+  lineageId: '7d1f3c2a-1111-4222-8333-444455556666',
+  version: 1,
+  confirmedAt: NOW,
+  clinic: { ...aContext().clinic, address: '東京都千代田区1-1' },
+  author: { id: 'doctor-1', name: '山田 医師', licenseNumber: '123456' },
+  destination: { code: '0019990011', name: '青葉台総合病院', department: '循環器内科', doctor: '佐藤 一郎' },
+  patient: aPatient(),
+  sections: { purpose: '精査加療のお願い', chiefComplaint: '労作時胸痛', presentIllness: '1か月前から労作時に胸痛', pastHistory: '虫垂炎（1990年）', familyHistory: '父 心筋梗塞', clinicalCourse: '2026/11/01 血圧 150/90、降圧薬開始', medications: 'アムロジピン 5mg 1日1回', remarks: '', diagnosesNote: '', allergiesNote: '', labsNote: '' },
+  diagnoses: [aDiagnosis({ isPrimary: true }), aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000002', displayName: '脂質異常症', baseName: '脂質異常症', medisKeyNumber: '20054178' })],
+  allergies: [anAllergy()],
+  labReports: [{ reportKey: 'r1', results: [aLabResult()] }],
+};
+
+function measure(fn: () => void) {
+  for (let i = 0; i < 50; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))]!;
+  return { p50: at(0.5), p95: at(0.95), max: times.at(-1)! };
+}
+
+loadReferralProfiles();
+const sample = buildReferralBundle(letter);
+const errors = validateReferralBundle(sample).filter((i) => i.severity === 'error');
+if (errors.length) throw new Error(`not valid: ${JSON.stringify(errors)}`);
+const meta = { identifier: sample.identifier, senderInstitution: '1311234567', receivedAt: NOW.toISOString() };
+const parsed = parseReceivedReferral(sample.bundle, meta);
+if (parsed.problems.length || parsed.diagnoses.length !== 2) throw new Error(`parse: ${JSON.stringify(parsed.problems)}`);
+
+const build = measure(() => buildReferralBundle(letter));
+const buildValidate = measure(() => validateReferralBundle(buildReferralBundle(letter)));
+const json = JSON.stringify(sample.bundle);
+const parse = measure(() => parseReceivedReferral(JSON.parse(json), meta));
+const row = (what: string, m: ReturnType<typeof measure>, goal: string) => `| ${what} | ${m.p50.toFixed(2)} | ${m.p95.toFixed(2)} | ${m.max.toFixed(1)} | ${goal} |`;
+const body = `Run: ${new Date().toISOString().slice(0, 10)}, commit ${execSync('git rev-parse --short HEAD').toString().trim()}, ${cpus().length} cores, Node ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (shared with other helpers).
+
+What: one 診療情報提供書 (2 diagnoses, 1 allergy, 1 lab result; ${(json.length / 1024).toFixed(1)} KB) in one process, no database;
+${ROUNDS} rounds after 50 warm-up rounds; ms. "build + validate" is what 送信 and the delivery run (\`validateReferralBundle\`:
+the 6情報 unit bundles through \`validateBundle\`, which caches by content, so after the first round the units' checks
+are cache hits — a first send of new content costs more, see the FHIR bundles section; the Composition against its
+profile and the document rules run every round). "parse received" is the
+受信した紹介状 page's reading of the stored bundle (JSON.parse + \`parseReceivedReferral\`); the page's row read, candidate
+query and audit insert are not included.
+
+| step | p50 | p95 | max | goal |
+|---|---:|---:|---:|---|
+${row('build', build, '')}
+${row('build + validate', buildValidate, buildValidate.p95 <= 5 ? 'p95 ≤ 5 ms: met (units cached)' : 'p95 ≤ 5 ms: not met')}
+${row('parse received', parse, 'part of ≤ 150 ms page')}
+
+Reproduce: \`npx tsx bench/referral-document.bench.ts\`.`;
+console.log(body);
+if (process.env.BENCH_NO_WRITE !== '1') writeSection('診療情報提供書 (build + validate, parse received)', body);
