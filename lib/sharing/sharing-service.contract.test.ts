@@ -26,6 +26,26 @@ function bundle(identifier = IDENTIFIER, text = '高血圧症') {
   };
 }
 
+const DOC_ID = '1311234567^2026^R0123456789abcdef0123456789abcdef';
+const SECTION = 'http://jpfhir.jp/fhir/clins/CodeSystem/document-section';
+const INSTITUTION = 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no';
+
+/** The envelope of a referral document the service reads itself: Composition first with its version, both institutions. */
+function documentBundle(version: number, to = '2719876543') {
+  const org = (url: string, code: string) => ({ fullUrl: url, resource: { resourceType: 'Organization', identifier: [{ system: INSTITUTION, value: code }] } });
+  const section = (code: string, ref: string) => ({ code: { coding: [{ system: SECTION, code }] }, entry: [{ reference: ref }] });
+  return {
+    resourceType: 'Bundle',
+    identifier: { value: DOC_ID },
+    type: 'document',
+    entry: [
+      { fullUrl: 'urn:uuid:comp', resource: { resourceType: 'Composition', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber', valueString: String(version) }], section: [section('920', 'urn:uuid:from'), section('910', 'urn:uuid:to')] } },
+      org('urn:uuid:from', '1311234567'),
+      org('urn:uuid:to', to),
+    ],
+  };
+}
+
 type Subject = {
   name: string;
   service: () => SharingService;
@@ -73,6 +93,25 @@ describe.each(subjects)('sharing port: $name', ({ service, control, reset, seed 
     const second = await service().registerUnit({ identifier: IDENTIFIER, memberId: MEMBER, bundle: bundle(IDENTIFIER, '本態性高血圧症'), contentHash: 'h2' });
     expect(second.replaced).toBe(true);
     expect(await service().unitStatus(IDENTIFIER)).toMatchObject({ held: true, contentHash: 'h2' });
+  });
+
+  it('documents: register by version (差替 by a higher one, a retry of the same accepted, a lower refused), delete, and the addressee\'s inbox', async () => {
+    const send = (version: number, contentHash: string) => service().registerDocument({ identifier: DOC_ID, version, memberId: MEMBER, bundle: documentBundle(version), contentHash });
+    expect(await send(1, 'd1')).toMatchObject({ replaced: false });
+    expect(await send(1, 'd1')).toMatchObject({ replaced: false });
+    await expect(send(1, 'other')).rejects.toMatchObject({ name: 'SharingRejectedError', issues: [expect.objectContaining({ code: 'E-VERSION' })] });
+    expect(await send(2, 'd2')).toMatchObject({ replaced: true });
+    await expect(send(1, 'd1')).rejects.toMatchObject({ issues: [expect.objectContaining({ code: 'E-VERSION' })] });
+    expect(await service().documentStatus(DOC_ID)).toMatchObject({ held: true, version: 2, contentHash: 'd2', memberId: MEMBER });
+    await expect(service().registerDocument({ identifier: DOC_ID, version: 3, memberId: MEMBER, bundle: bundle(DOC_ID), contentHash: 'x' })).rejects.toMatchObject({
+      issues: expect.arrayContaining([expect.objectContaining({ code: 'E-STRUCTURE', expression: 'Bundle.type' })]),
+    });
+    expect(await service().deleteDocument({ identifier: DOC_ID, memberId: MEMBER })).toEqual({ deleted: true });
+    expect(await service().documentStatus(DOC_ID)).toEqual({ held: false });
+    const inbox = await service().fetchInbox({ institutionNumber: '2719876543', after: 0 });
+    expect(inbox.map((e) => [e.version, e.deleted, e.senderInstitution])).toEqual([[1, false, '1311234567'], [2, false, '1311234567'], [2, true, '1311234567']]);
+    expect(await service().fetchInbox({ institutionNumber: '2719876543', after: inbox[1]!.seq })).toHaveLength(1);
+    expect(await service().fetchInbox({ institutionNumber: '1311234567', after: 0 })).toEqual([]);
   });
 
   it('deletes with the identifier and the member ID used at send; a wrong member ID is refused', async () => {
