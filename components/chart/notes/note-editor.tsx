@@ -3,12 +3,12 @@
 import { useEffect, useMemo, useRef, useState, useTransition } from 'react';
 import { approveNoteAction, confirmNoteAction, createNoteAction, updateNoteAction } from '@/lib/records/notes/note.actions';
 import type { DoctorOptionDto, NoteDto, NoteWithHistoryDto } from '@/lib/records/notes/note.dto';
-import { applyNoteDo, previousNoteForDo, type SoapKey } from '@/lib/records/notes/note-timeline';
+import { appendNoteSections, applyNoteDo, previousNoteForDo, type SoapKey } from '@/lib/records/notes/note-timeline';
 import { computeBmi, formatVitalsLine, SOAP_SECTIONS } from '@/lib/records/notes/note-format';
 import { VITAL_KEYS, type VitalKey } from '@/lib/records/notes/note.schema';
 import { parseVitalsLine, VITALS_LINE_EXAMPLE } from '@/lib/records/notes/vitals-line';
 import { expandPhraseAt, phraseMap, type PhraseForExpansion } from '@/lib/phrases/phrase-expand';
-import { useChartCommand } from '@/components/chart/chart-commands';
+import { useChartCommand, useNoteInsert, useNoteSnapshot } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
 import { NoteStatusBadge } from './note-view';
@@ -353,6 +353,17 @@ export function NoteEditor({
     e.preventDefault();
     sectionRefs.current[next.key]?.focus();
   }
+
+  // セットの適用: the set's text goes at the end of each section of the open note (nothing is saved)
+  useNoteInsert((text, source) => {
+    const result = appendNoteSections(values, text);
+    if (!result.added.length) return;
+    setValues((v) => ({ ...v, ...result.values }));
+    const names = result.added.map((k) => SOAP_SECTIONS.find((x) => x.key === k)!.short).join('・');
+    setNotice(`セット「${source}」の文を${names}に挿入しました（未保存）。`);
+  });
+  // 「この受診からセットを作成」 takes the note being written, saved or not
+  useNoteSnapshot(() => ({ subjective: values.subjective, objective: values.objective, assessment: values.assessment, plan: values.plan }));
 
   useChartCommand(['new-note', 'save', 'confirm', 'do-note', 'vitals'], (id) => {
     if (id === 'do-note') {

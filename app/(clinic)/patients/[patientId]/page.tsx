@@ -21,6 +21,7 @@ import { AppointmentPanel } from './_panels/appointment-panel';
 import { OtherInstitutionsPanel } from './_panels/other-institutions-panel';
 import { OrcaChargePreview } from '@/components/chart/orca-charge-preview';
 import { isOrcaLinkedClinic } from '@/lib/orca/orca-link.service';
+import { listOrderSetOptions } from '@/lib/sets/order-set.service';
 
 export const metadata: Metadata = { title: 'カルテ' };
 
@@ -32,6 +33,7 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
   const patient = await loadPatientForPage(patientId, actor, 'chart');
   const eligibility = await latestEligibilityForPatient(patientId, actor);
   const orcaLinked = await isOrcaLinkedClinic(actor);
+  const sets = await listOrderSetOptions(actor);
   const commands: ChartCommandId[] = [
     ...(can(actor.role, 'note.write') ? (['new-note', 'do-note', 'vitals', 'save'] as const) : []),
     ...(can(actor.role, 'note.confirm') ? (['confirm'] as const) : []),
@@ -43,11 +45,12 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
     ...(can(actor.role, 'reception.write') ? (['book-appointment'] as const) : []),
     ...(can(actor.role, 'prescription.confirm') ? (['confirm-prescription'] as const) : []),
     ...(can(actor.role, 'prescription.print') ? (['print-prescription'] as const) : []),
+    ...(can(actor.role, 'prescription.write') ? (['make-set'] as const) : []),
   ];
   return (
     <QueryProvider>
     <div className="mx-auto max-w-[1400px]">
-      <ChartHeader patient={patient} eligibility={eligibility} allergyBanner={<AllergyBanner patientId={patientId} actor={actor} />} actions={<CommandPalette available={commands} />} />
+      <ChartHeader patient={patient} eligibility={eligibility} allergyBanner={<AllergyBanner patientId={patientId} actor={actor} />} actions={<CommandPalette available={commands} patientId={patientId} sets={sets} />} />
       <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
         <div className="flex flex-col gap-4">
           <DiagnosisPanel patientId={patientId} actor={actor} />
