@@ -118,6 +118,8 @@ test('受付 from the 予約表 is the ordinary check-in: the visit is on the bo
   const visit = desk.page.getByTestId('reception-queue').getByRole('row').filter({ hasText: p.fullName });
   await expect(visit).toContainText('受付済');
   await expect(visit.getByTestId('visit-memo')).toContainText('予約表から受付');
+  // 保険者名 and 負担割合 from the オンライン資格確認 (the sandbox: 06… 健康保険組合, 3割 under 70)
+  await expect(visit.getByTestId('visit-insurance')).toHaveText('健康保険組合・負担 3割');
 
   // 受付の詳細 are changed after check-in (0060)
   await visit.getByRole('button', { name: '変更' }).click();

@@ -213,6 +213,12 @@ export function ReceptionBoard(props: {
                       {v.firstVisit !== null && <span data-testid="visit-first">{v.firstVisit ? '初診' : '再診'}</span>}
                       {v.departmentName && <span data-testid="visit-department">{v.departmentName}</span>}
                       {v.doctorName && <span data-testid="visit-doctor">担当医: {v.doctorName}</span>}
+                      {v.insurance && (
+                        <span data-testid="visit-insurance">
+                          {v.insurance.insurerName ?? '保険者名不明'}
+                          {v.insurance.copaymentRate !== null && <>・負担 {v.insurance.copaymentRate / 10}割</>}
+                        </span>
+                      )}
                     </div>
                     {v.memo && <div className="text-xs text-amber-800" data-testid="visit-memo">メモ: {v.memo}</div>}
                   </td>

@@ -62,4 +62,15 @@ describe('受付の詳細の変更', () => {
     expect(await errorCode(updateVisitDetails({ visitId: visit.visitId, departmentId: null, doctorId: null, firstVisit: true, memo: '' }, b.receptionist))).toBe('NOT_FOUND');
     expect((await db().visit.findUnique({ where: { clinicId_id: { clinicId: a.clinic.id, id: visit.visitId } } }))?.memo).toBe('そのまま');
   });
+
+  it('the board shows 保険者名 and 負担割合 as the オンライン資格確認 answered, and nothing when it found no 資格', async () => {
+    const insured = await createPatient(a.receptionist);
+    const unknown = await createPatient(a.receptionist, { insurance: { insurerNumber: '06131239', symbol: '1234', number: '560000', branch: '00', relationship: 'self' } });
+    const v1 = await checkIn({ patientId: insured.id }, a.receptionist);
+    const v2 = await checkIn({ patientId: unknown.id }, a.receptionist);
+    const board = (await listQueue(a.receptionist)).entries;
+    // the sandbox: 06… is a 健康保険組合, a 50-year-old pays 3割
+    expect(board.find((e) => e.visitId === v1.visitId)?.insurance).toEqual({ insurerName: '健康保険組合', copaymentRate: 30 });
+    expect(board.find((e) => e.visitId === v2.visitId)).toMatchObject({ eligibility: 'unknown', insurance: null });
+  });
 });

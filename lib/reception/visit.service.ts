@@ -30,6 +30,8 @@ export type QueueEntryDto = {
   waitingMinutes: number | null;
   eligibility: string;
   eligibilityMessage: string | null;
+  /** 保険者名 and 負担割合 (percent) as the オンライン資格確認 answered at check-in; null unless it answered 有効 */
+  insurance: { insurerName: string | null; copaymentRate: number | null } | null;
   memo: string | null;
   /** 担当医: named at check-in, else the first doctor who wrote in the chart for the visit */
   doctorName: string | null;
@@ -43,6 +45,16 @@ export type QueueEntryDto = {
   /** the レセコン (ORCA) side of the visit; null when the clinic has no ORCA link (lib/orca, docs/orca.md) */
   orca: QueueOrcaDto | null;
 };
+
+/** 保険者名・負担割合 from a stored 有効 answer (the detail is JSON: only well-typed values are taken). */
+function insuranceFromAnswer(result: string, detail: unknown): QueueEntryDto['insurance'] {
+  if (result !== 'valid' || !detail || typeof detail !== 'object') return null;
+  const d = detail as { insurerName?: unknown; copaymentRate?: unknown };
+  return {
+    insurerName: typeof d.insurerName === 'string' ? d.insurerName : null,
+    copaymentRate: typeof d.copaymentRate === 'number' ? d.copaymentRate : null,
+  };
+}
 
 export type QueueOrcaDto = {
   acceptance: OrcaAcceptanceState;
@@ -254,6 +266,7 @@ export async function listQueue(actor: Principal, date = todayJst()): Promise<Qu
     waitingMinutes: v.status === 'received' || v.status === 'waiting' ? Math.floor((now - v.arrivedAt.getTime()) / 60_000) : null,
     eligibility: v.eligibilityResult,
     eligibilityMessage: (v.eligibilityDetail as { message?: string } | null)?.message ?? null,
+    insurance: insuranceFromAnswer(v.eligibilityResult, v.eligibilityDetail),
     memo: v.memo,
     doctorName: v.doctorId ? (doctors.get(v.doctorId) ?? null) : null,
     doctorId: v.doctorId,
