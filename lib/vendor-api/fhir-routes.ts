@@ -155,6 +155,9 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
         { name: '_count', type: 'number', documentation: '1ページの件数（既定20、最大100）' },
         { name: '_sort', type: 'special', documentation: `並べ替え: ${searchParamsOf(type).filter((p) => p.sortColumn).map((p) => p.name).join(', ')}（先頭に - で降順）` },
         ...(typeHasPatient(type) ? [{ name: '_include', type: 'special' as const, documentation: `${type}:patient で患者も含める（Patient の読み取り権限が必要）` }] : []),
+        ...(type === 'Patient'
+          ? [{ name: '_revinclude', type: 'special' as const, documentation: `${API_RESOURCE_TYPES.filter(typeHasPatient).map((t) => `${t}:patient`).join(', ')} でその患者の記録も含める（各種類の読み取り・検索権限が必要、1種類につき最大500件）` }]
+          : []),
       ];
     }
     return entry;

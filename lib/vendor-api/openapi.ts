@@ -40,6 +40,7 @@ function operation(route: RouteInfo, type: string): Operation {
           { name: '_summary', in: 'query', required: false, schema: { type: 'string', enum: ['count'] } },
           { name: '_sort', in: 'query', required: false, description: '日付の検索条件名で並べ替え（- で降順）', schema: { type: 'string' } },
           ...(typeHasPatient(type as (typeof API_RESOURCE_TYPES)[number]) ? [{ name: '_include', in: 'query', required: false, description: `${type}:patient`, schema: { type: 'string' } }] : []),
+          ...(type === 'Patient' ? [{ name: '_revinclude', in: 'query', required: false, description: API_RESOURCE_TYPES.filter(typeHasPatient).map((t) => `${t}:patient`).join(' | '), schema: { type: 'string' } }] : []),
         ],
         responses: { '200': resourceBody('Bundle', 'searchset'), ...errors },
       };

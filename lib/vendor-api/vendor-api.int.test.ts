@@ -610,6 +610,37 @@ describe('MedicationRequest, Encounter, Practitioner and Organization', () => {
     expect(encounterCap.interaction!.map((i) => i.code).sort()).toEqual(['read', 'search-type']);
   });
 
+  it('_revinclude: a patient with its prescriptions, visits and diagnoses in one Bundle, within the scopes', async () => {
+    const { patient, visitId, prescription } = await visitWithPrescription(staff);
+    const diagnosis = await recordDiagnosis({ patientId: patient.id, freeText: '高血圧症', startDate: '2026-11-01' }, staff.doctor);
+    const app = await register(staff, [...ALL.split(' '), 'system/Condition.rs']);
+    const at = await token(app, `${ALL} system/Condition.rs`);
+    const mark = await auditMark(staff.clinic.id);
+    const res = await get(`Patient?_id=${patient.id}&_revinclude=MedicationRequest:patient&_revinclude=Condition:patient&_revinclude=Encounter:patient`, at);
+    expect(res.status).toBe(200);
+    const bundle = (await res.json()) as Bundle;
+    const seen = bundle.entry!.map((e) => `${e.search!.mode} ${e.resource!.resourceType}/${e.resource!.id}`);
+    expect(seen.sort()).toEqual(
+      [
+        `include Condition/${diagnosis.lineageId}`,
+        `include Encounter/${visitId}`,
+        `include MedicationRequest/${prescription.lineageId}-1-1`,
+        `include MedicationRequest/${prescription.lineageId}-2-1`,
+        `match Patient/${patient.id}`,
+      ].sort(),
+    );
+    const [event] = await auditEventsFor(staff.clinic.id, { action: 'search', patientId: patient.id }, mark);
+    expect((event!.detail as { revIncluded: string[] }).revIncluded).toHaveLength(4);
+    // a type outside the token's scopes is refused, not silently left out; a pair that does not exist is a 400
+    const narrow = await token(clinical, 'system/Patient.rs');
+    expect((await get(`Patient?_id=${patient.id}&_revinclude=MedicationRequest:patient`, narrow)).status).toBe(403);
+    expect((await get(`Patient?_id=${patient.id}&_revinclude=Condition:patient`, at.replace(/.$/, ''))).status).toBe(401);
+    const wrong = await get(`Patient?_id=${patient.id}&_revinclude=Practitioner:patient`, at);
+    expect(wrong.status).toBe(400);
+    expectOutcome(await wrong.json(), 'invalid');
+    expect((await get(`Condition?_revinclude=Observation:patient`, at)).status).toBe(400);
+  });
+
   it('never serves another clinic\'s prescription, visit, doctor or clinic (the same 404), and refuses a token without the scope (403)', async () => {
     const theirs = await visitWithPrescription(other);
     const at = await token(clinical, ALL);

@@ -34,7 +34,7 @@ import {
   type SearchParamDef,
   type SortOrder,
 } from './fhir-search.repository';
-import { scopesAllow, type ApiResourceType } from './scopes';
+import { API_RESOURCE_TYPES, scopesAllow, type ApiResourceType } from './scopes';
 
 /** A mapped resource and the patient whose data it is (null: not patient data, e.g. Practitioner). */
 type Mapped = { resource: Resource; patientId: string | null };
@@ -410,6 +410,8 @@ export async function historyBundle(principal: ApiClientPrincipal, type: ApiReso
 
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 100;
+/** At most this many resources of each `_revinclude` type per page. */
+export const MAX_REVINCLUDE = 500;
 
 /**
  * search-type: a searchset Bundle of the current versions matching every parameter, `_count` per page (≤ 100) with
@@ -425,7 +427,20 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   let summaryCount = false;
   let sort: SortOrder | undefined;
   let includePatients = false;
+  const revIncludes: ApiResourceType[] = [];
   for (const [name, value] of query) {
+    if (name === '_revinclude') {
+      const [source, path, extra] = value.split(':');
+      const from = API_RESOURCE_TYPES.find((t) => t === source);
+      if (type !== 'Patient' || !from || !providers[from].hasPatient || !['patient', 'subject'].includes(path ?? '') || extra !== undefined) {
+        const pairs = API_RESOURCE_TYPES.filter((t) => providers[t].hasPatient).map((t) => `${t}:patient`);
+        throw fhirErrors.invalidParam('_revinclude', type !== 'Patient' ? `${type} has no _revinclude` : `_revinclude takes one of ${pairs.join(', ')}`);
+      }
+      if (!scopesAllow(principal.scopes, from, 'r') || !scopesAllow(principal.scopes, from, 's')) throw fhirErrors.forbidden(`system/${from}.rs`);
+      if (!revIncludes.includes(from)) revIncludes.push(from);
+      params.push([name, value]);
+      continue;
+    }
     if (name === '_include') {
       const [source, path] = value.split(':');
       if (source !== type || !provider.hasPatient || !['subject', 'patient'].includes(path ?? '') || value.split(':').length > 2) {
@@ -463,7 +478,7 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
     }
   }
   const clinic = await clinicInput(principal.clinicId);
-  const and = buildWhere(provider.searchParams, params.filter(([n]) => n !== '_sort' && n !== '_include'), { institutionNumber: clinic.institutionNumber });
+  const and = buildWhere(provider.searchParams, params.filter(([n]) => n !== '_sort' && n !== '_include' && n !== '_revinclude'), { institutionNumber: clinic.institutionNumber });
   const selfQuery = new URLSearchParams(params);
   const pageUrl = (o: number) => {
     const q = new URLSearchParams(selfQuery);
@@ -481,11 +496,27 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   const patientIds = [...new Set(page.map((m) => m.patientId).filter((id): id is string => id !== null))];
   // _include: the page's patients, once each, after the matches (search.mode include)
   const included = includePatients && patientIds.length ? await providers.Patient.search(principal.clinicId, clinic, [{ id: { in: patientIds } }], { skip: 0, take: patientIds.length }) : [];
+  // _revinclude (Patient only): the current records of each named type that point at the page's patients, up to
+  // MAX_REVINCLUDE per type (search.mode include), through the type's own `patient` search parameter
+  const revIncluded: Mapped[] = [];
+  for (const from of patientIds.length ? revIncludes : []) {
+    const p = providers[from];
+    const where = buildWhere(p.searchParams, [['patient', patientIds.join(',')]], { institutionNumber: clinic.institutionNumber });
+    revIncluded.push(...(await p.search(principal.clinicId, clinic, where, { skip: 0, take: MAX_REVINCLUDE })));
+  }
   await audit(
     principal,
     type,
     'search',
-    { interaction: 'search-type', params: params.map(([n]) => n), returned: page.length, ids: page.map((m) => m.resource.id), patientIds, included: included.length },
+    {
+      interaction: 'search-type',
+      params: params.map(([n]) => n),
+      returned: page.length,
+      ids: page.map((m) => m.resource.id),
+      patientIds,
+      included: included.length,
+      ...(revIncludes.length ? { revIncluded: revIncluded.map((m) => `${m.resource.resourceType}/${m.resource.id}`) } : {}),
+    },
     patientIds.length === 1 ? patientIds[0]! : null,
     null,
   );
@@ -495,6 +526,7 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   const entry: BundleEntry[] = [
     ...page.map(({ resource }) => ({ fullUrl: `${baseUrl}/${type}/${resource.id}`, resource, search: { mode: 'match' as const } })),
     ...included.map(({ resource }) => ({ fullUrl: `${baseUrl}/Patient/${resource.id}`, resource, search: { mode: 'include' as const } })),
+    ...revIncluded.map(({ resource }) => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'include' as const } })),
   ];
   return { resourceType: 'Bundle', type: 'searchset', link, entry };
 }
