@@ -84,7 +84,7 @@ test('make a set from the visit, then apply it from the palette in a few keystro
   const history = page.getByTestId('prescription-history');
   await expect(history).toContainText('ロキソニン');
   await expect(history).toContainText('下書き');
-  await expect(history).not.toContainText('確定');
+  await expect(history.getByRole('button', { name: '確定', exact: true })).toBeVisible(); // still to be 確定d by the doctor
 
   // セット一覧: rename (a new version), shown with its versions
   await page.goto('/sets');
