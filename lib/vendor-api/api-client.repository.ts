@@ -24,6 +24,12 @@ export const apiClientRepository = {
   },
   pruneAssertionIds: (c: Client, clinicId: string, before: Date) => c.apiAssertionJti.deleteMany({ where: { clinicId, expiresAt: { lt: before } } }),
 
+  /** Records a revoked access token (RFC 7009); revoking it twice is harmless. */
+  revokeToken: (c: Client, data: { clinicId: string; jti: string; clientId: string; expiresAt: Date; revokedAt: Date }) =>
+    c.apiRevokedToken.createMany({ data: [data], skipDuplicates: true }),
+  isTokenRevoked: async (c: Client, clinicId: string, jti: string) => (await c.apiRevokedToken.count({ where: { clinicId, jti } })) > 0,
+  pruneRevokedTokens: (c: Client, clinicId: string, before: Date) => c.apiRevokedToken.deleteMany({ where: { clinicId, expiresAt: { lt: before } } }),
+
   findIdempotencyKey: (c: Client, clinicId: string, clientId: string, key: string) =>
     c.apiIdempotencyKey.findUnique({ where: { clinicId_clientId_key: { clinicId, clientId, key } } }),
   /** A unique-key violation (a concurrent insert of the same key won). */

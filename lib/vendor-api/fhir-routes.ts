@@ -12,7 +12,7 @@ import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { ASSERTION_ALGORITHMS } from './api-client.constants';
 import { errorResponse, FhirError, fhirErrors, fhirResponse } from './fhir-http';
 import { API_RESOURCE_TYPES, scopesAllow, VERSIONED_TYPES, type ApiResourceType, type ScopeInteraction } from './scopes';
-import { InvalidTokenError, issueAccessToken, OAuthError, principalFromBearer } from './token.service';
+import { introspectToken, InvalidTokenError, issueAccessToken, OAuthError, principalFromBearer, revokeToken } from './token.service';
 import { historyBundle, readResource, searchBundle, searchParamsOf, typeHasPatient } from './vendor-fhir.service';
 import { createObservation } from './vendor-observation.service';
 import { createPatientFromFhir, updatePatientFromFhir } from './vendor-patient.service';
@@ -185,7 +185,11 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
           extension: [
             {
               url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
-              extension: [{ url: 'token', valueUri: `${baseUrl}/token` }],
+              extension: [
+                { url: 'token', valueUri: `${baseUrl}/token` },
+                { url: 'introspect', valueUri: `${baseUrl}/introspect` },
+                { url: 'revoke', valueUri: `${baseUrl}/revoke` },
+              ],
             },
           ],
         },
@@ -202,6 +206,8 @@ export function smartConfiguration(baseUrl: string) {
     issuer: baseUrl,
     token_endpoint: `${baseUrl}/token`,
     token_endpoint_auth_methods_supported: ['private_key_jwt'],
+    introspection_endpoint: `${baseUrl}/introspect`,
+    revocation_endpoint: `${baseUrl}/revoke`,
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
     grant_types_supported: ['client_credentials'],
     scopes_supported: API_RESOURCE_TYPES.flatMap((t) => [
@@ -234,14 +240,23 @@ async function auditScopeDenied(principal: ApiClientPrincipal, type: string, sco
   });
 }
 
-async function tokenEndpoint(request: Request, ctx: RequestContext): Promise<Response> {
+type OAuthEndpoint = 'token' | 'introspect' | 'revoke';
+
+/** The OAuth endpoints: token (client_credentials), introspection (RFC 7662) and revocation (RFC 7009), all form posts. */
+async function oauthEndpoint(endpoint: OAuthEndpoint, request: Request, ctx: RequestContext): Promise<Response> {
   const headers = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
   try {
     if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
-      throw new OAuthError(400, 'invalid_request', 'the token request must be application/x-www-form-urlencoded');
+      throw new OAuthError(400, 'invalid_request', `the ${endpoint} request must be application/x-www-form-urlencoded`);
     }
     const form = new URLSearchParams(await request.text());
-    return Response.json(await issueAccessToken(form, `${baseUrlOf(request)}/token`, ctx), { headers });
+    const tokenUrl = `${baseUrlOf(request)}/token`;
+    if (endpoint === 'introspect') return Response.json(await introspectToken(form, tokenUrl, ctx), { headers });
+    if (endpoint === 'revoke') {
+      await revokeToken(form, tokenUrl, ctx);
+      return new Response(null, { status: 200, headers });
+    }
+    return Response.json(await issueAccessToken(form, tokenUrl, ctx), { headers });
   } catch (error) {
     if (error instanceof OAuthError) return Response.json({ error: error.error, error_description: error.description }, { status: error.status, headers });
     throw error;
@@ -350,7 +365,7 @@ export async function handleFhirRequest(request: Request, segments: readonly str
     const [first, ...rest] = segments;
     if (method === 'GET' && first === 'metadata' && !rest.length) return fhirResponse(capabilityStatement(baseUrl));
     if (method === 'GET' && first === '.well-known' && rest.join('/') === 'smart-configuration') return Response.json(smartConfiguration(baseUrl));
-    if (method === 'POST' && first === 'token' && !rest.length) return await tokenEndpoint(request, ctx);
+    if (method === 'POST' && (first === 'token' || first === 'introspect' || first === 'revoke') && !rest.length) return await oauthEndpoint(first, request, ctx);
     if (method === 'GET' && first === 'openapi.json' && !rest.length) return Response.json(openApiDocument(baseUrl, FHIR_ROUTES));
     if (first === 'Subscription') return await subscriptionRoute(method, rest, await authenticate(request, ctx), request, baseUrl);
     const bulk = bulkDataRoute(method, first, rest);

@@ -94,6 +94,21 @@ export function openApiDocument(baseUrl: string, routes: readonly RouteInfo[]): 
     },
     responses: { '200': { description: '{ access_token, token_type, expires_in, scope }' }, '400': { description: 'OAuth error' }, '401': { description: 'invalid_client' } },
   });
+  const clientAuth = { client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' }, client_assertion: { type: 'string', description: 'aud はトークンエンドポイントの URL' } };
+  add('/introspect', 'POST', {
+    tags: ['auth'],
+    summary: 'アクセストークンの状態確認（RFC 7662、自分のアプリのトークンのみ）',
+    security: [],
+    requestBody: { required: true, content: form({ token: { type: 'string' }, ...clientAuth }, ['token', 'client_assertion_type', 'client_assertion']) },
+    responses: { '200': { description: '{ active, scope, client_id, exp, … } または { active: false }' }, '400': { description: 'OAuth error' }, '401': { description: 'invalid_client' } },
+  });
+  add('/revoke', 'POST', {
+    tags: ['auth'],
+    summary: 'アクセストークンの失効（RFC 7009、次のリクエストから使えない）',
+    security: [],
+    requestBody: { required: true, content: form({ token: { type: 'string' }, token_type_hint: { type: 'string', enum: ['access_token'] }, ...clientAuth }, ['token', 'client_assertion_type', 'client_assertion']) },
+    responses: { '200': { description: '失効しました（不明なトークンも 200）' }, '400': { description: 'OAuth error（他のアプリのトークン）' }, '401': { description: 'invalid_client' } },
+  });
   add('/metadata', 'GET', { tags: ['conformance'], summary: 'CapabilityStatement', security: [], responses: { '200': resourceBody('CapabilityStatement', '実装している操作の一覧') } });
   const prefer = { name: 'Prefer', in: 'header', required: true, schema: { const: 'respond-async' } };
   const exportParams = [

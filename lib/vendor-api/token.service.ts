@@ -24,7 +24,7 @@ const CLOCK_TOLERANCE_S = 30;
 export class OAuthError extends Error {
   constructor(
     readonly status: 400 | 401,
-    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope' | 'unsupported_token_type',
     readonly description: string,
   ) {
     super(description);
@@ -64,6 +64,41 @@ const unknownClient = (description: string) => new OAuthError(401, 'invalid_clie
  */
 export async function issueAccessToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date()): Promise<TokenResponse> {
   if (form.get('grant_type') !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+  const { clinicId, clientId, app, fail } = await authenticateClient(form, tokenUrl, ctx, now);
+  const nowS = Math.floor(now.getTime() / 1000);
+
+  const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
+  const scopes = grantScopes(requested, app.scopes);
+  if (!scopes.length) throw await fail(new OAuthError(400, 'invalid_scope', 'none of the requested scopes is allowed for this client'));
+  const scope = scopes.join(' ');
+  const accessToken = await new SignJWT({ scope, clinic: clinicId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+    .setIssuer(TOKEN_ISSUER)
+    .setSubject(clientId)
+    .setIssuedAt(nowS)
+    .setExpirationTime(nowS + ACCESS_TOKEN_LIFETIME_S)
+    .setJti(randomUUID())
+    .sign(accessTokenKey());
+  await apiClientRepository.touch(db(), clinicId, clientId, now);
+  await apiClientRepository.pruneAssertionIds(db(), clinicId, new Date(now.getTime() - 60_000));
+  await recordAuditEventNow({
+    clinicId,
+    actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
+    action: 'login',
+    resourceType: 'api_token',
+    resourceId: app.id,
+    detail: { scope },
+    ctx,
+  });
+  return { access_token: accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, scope };
+}
+
+/**
+ * Authenticates the calling app by its private_key_jwt client assertion (RFC 7523; `aud` = the token endpoint, as
+ * SMART Backend Services clients sign it), for the token, introspection and revocation endpoints alike. Failures after
+ * the clinic is known are audited as login_failed naming the app.
+ */
+async function authenticateClient(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now: Date) {
   if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) throw bad(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
   const assertion = form.get('client_assertion');
   if (!assertion) throw bad('client_assertion is missing');
@@ -121,45 +156,18 @@ export async function issueAccessToken(form: URLSearchParams, tokenUrl: string, 
     throw await fail(unknownClient('the client assertion was already used (jti replay)'));
   }
 
-  const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
-  const scopes = grantScopes(requested, app.scopes);
-  if (!scopes.length) throw await fail(new OAuthError(400, 'invalid_scope', 'none of the requested scopes is allowed for this client'));
-  const scope = scopes.join(' ');
-  const accessToken = await new SignJWT({ scope, clinic: clinicId })
-    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-    .setIssuer(TOKEN_ISSUER)
-    .setSubject(clientId)
-    .setIssuedAt(nowS)
-    .setExpirationTime(nowS + ACCESS_TOKEN_LIFETIME_S)
-    .setJti(randomUUID())
-    .sign(accessTokenKey());
-  await apiClientRepository.touch(db(), clinicId, clientId, now);
-  await apiClientRepository.pruneAssertionIds(db(), clinicId, new Date(now.getTime() - 60_000));
-  await recordAuditEventNow({
-    clinicId,
-    actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
-    action: 'login',
-    resourceType: 'api_token',
-    resourceId: app.id,
-    detail: { scope },
-    ctx,
-  });
-  return { access_token: accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, scope };
+  return { clinicId, clientId, app, fail };
 }
 
 /** The principal of a request's `Authorization: Bearer` token; InvalidTokenError when absent, expired, forged or revoked. */
 export async function principalFromBearer(authorization: string | null, ctx: RequestContext): Promise<ApiClientPrincipal> {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (!token) throw new InvalidTokenError('no bearer token');
-  let claims: { sub?: string; clinic?: unknown; scope?: unknown };
-  try {
-    ({ payload: claims } = await jwtVerify(token, accessTokenKey(), { algorithms: ['HS256'], issuer: TOKEN_ISSUER, typ: 'at+jwt', requiredClaims: ['exp', 'sub'] }));
-  } catch {
-    throw new InvalidTokenError('the access token is invalid or expired');
-  }
-  if (typeof claims.clinic !== 'string' || typeof claims.scope !== 'string' || !claims.sub) throw new InvalidTokenError('the access token is invalid');
+  const claims = await verifiedClaims(token);
+  if (!claims) throw new InvalidTokenError('the access token is invalid or expired');
   const app = await apiClientRepository.find(db(), claims.clinic, claims.sub);
   if (!app || app.status !== 'active') throw new InvalidTokenError('the client has been revoked');
+  if (await apiClientRepository.isTokenRevoked(db(), claims.clinic, claims.jti)) throw new InvalidTokenError('the access token has been revoked');
   return {
     kind: 'api_client',
     clinicId: app.clinicId,
@@ -171,4 +179,76 @@ export async function principalFromBearer(authorization: string | null, ctx: Req
     loginId: `app:${app.name}`,
     ctx,
   };
+}
+
+type AccessClaims = { sub: string; clinic: string; scope: string; jti: string; exp: number; iat?: number };
+
+/** The claims of one of our access tokens, signature and expiry checked; null for anything else. */
+async function verifiedClaims(token: string, now?: Date): Promise<AccessClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, accessTokenKey(), { algorithms: ['HS256'], issuer: TOKEN_ISSUER, typ: 'at+jwt', requiredClaims: ['exp', 'sub', 'jti'], ...(now ? { currentDate: now } : {}) });
+    const { sub, clinic, scope, jti, exp, iat } = payload as Partial<AccessClaims>;
+    if (typeof clinic !== 'string' || typeof scope !== 'string' || !sub || !jti || !exp) return null;
+    return { sub, clinic, scope, jti, exp, iat };
+  } catch {
+    return null;
+  }
+}
+
+/** RFC 7662 answer: `active: false` alone for anything not a live token of the asking app. */
+export type IntrospectionResponse =
+  | { active: false }
+  | { active: true; scope: string; client_id: string; sub: string; token_type: 'bearer'; exp: number; iat?: number; iss: string; jti: string };
+
+/**
+ * Token introspection (RFC 7662) for the app's own access tokens: the caller authenticates with a client assertion
+ * like at the token endpoint. Another app's token, an expired, revoked or forged one, or a token of an app revoked
+ * since, is `{ active: false }` (the RFC's answer for every token the caller may not learn about).
+ */
+export async function introspectToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date()): Promise<IntrospectionResponse> {
+  const token = form.get('token');
+  if (!token) throw bad('token is missing');
+  const { clinicId, clientId, app } = await authenticateClient(form, tokenUrl, ctx, now);
+  const claims = await verifiedClaims(token, now);
+  const own = !!claims && claims.clinic === clinicId && claims.sub === clientId;
+  const active = own && app.status === 'active' && !(await apiClientRepository.isTokenRevoked(db(), clinicId, claims.jti));
+  await recordAuditEventNow({
+    clinicId,
+    actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
+    action: 'read',
+    resourceType: 'api_token',
+    resourceId: app.id,
+    detail: { interaction: 'introspect', active, ...(own ? { jti: claims.jti } : {}) },
+    ctx,
+  });
+  if (!active || !claims) return { active: false };
+  return { active: true, scope: claims.scope, client_id: clientId, sub: clientId, token_type: 'bearer', exp: claims.exp, ...(claims.iat ? { iat: claims.iat } : {}), iss: TOKEN_ISSUER, jti: claims.jti };
+}
+
+/**
+ * Token revocation (RFC 7009): the app revokes one of its own access tokens, effective on the next request (the API
+ * checks every token's jti). An unknown, expired or malformed token is answered like a revoked one (200), as the RFC
+ * asks; another app's token is refused and not revoked. `token_type_hint` is accepted and not needed (there are only
+ * access tokens).
+ */
+export async function revokeToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date()): Promise<void> {
+  const token = form.get('token');
+  if (!token) throw bad('token is missing');
+  const hint = form.get('token_type_hint');
+  if (hint && hint !== 'access_token' && hint !== 'refresh_token') throw new OAuthError(400, 'unsupported_token_type', 'token_type_hint must be access_token');
+  const { clinicId, clientId, app, fail } = await authenticateClient(form, tokenUrl, ctx, now);
+  const claims = await verifiedClaims(token, now);
+  if (!claims) return;
+  if (claims.clinic !== clinicId || claims.sub !== clientId) throw await fail(new OAuthError(400, 'invalid_request', 'the token was not issued to this client'));
+  await apiClientRepository.revokeToken(db(), { clinicId, jti: claims.jti, clientId, expiresAt: new Date(claims.exp * 1000), revokedAt: now });
+  await apiClientRepository.pruneRevokedTokens(db(), clinicId, now);
+  await recordAuditEventNow({
+    clinicId,
+    actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
+    action: 'logout',
+    resourceType: 'api_token',
+    resourceId: app.id,
+    detail: { jti: claims.jti },
+    ctx,
+  });
 }

@@ -18,6 +18,7 @@ import { searchPatients, updatePatient } from '@/lib/records/patients/patient.se
 import { markPrescriptionEnteredInError, savePrescription } from '@/lib/records/prescriptions/prescription.service';
 import { checkIn } from '@/lib/reception/visit.service';
 import { assertion, BASE, call, TOKEN_URL, get, keyPair, register, token, tokenResponse, type App } from '@/tests/helpers/vendor-app';
+import { CLIENT_ASSERTION_TYPE } from './token.service';
 import { listApiClients, registerApiClient, revokeApiClient, rotateApiClientKeys } from './api-client.service';
 import { resetApiRateLimit } from './fhir-routes';
 
@@ -125,6 +126,60 @@ describe('token endpoint (SMART Backend Services)', () => {
     expect(byType.get('Patient')!.interaction!.map((i) => i.code)).toEqual(expect.arrayContaining(['create', 'update']));
     expect(byType.get('Condition')!.interaction!.map((i) => i.code)).not.toContain('create');
     expect(byType.get('Patient')!.searchParam!.map((p) => p.name)).toEqual(expect.arrayContaining(['identifier', 'name', 'birthdate', 'gender', 'phone', '_lastUpdated', '_count']));
+  });
+});
+
+describe('token introspection (RFC 7662) and revocation (RFC 7009)', () => {
+  const post = async (endpoint: 'introspect' | 'revoke', app: App, fields: Record<string, string>) =>
+    call(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: await assertion(app) }),
+    });
+
+  it('introspects the app\'s own token, revokes it so that the very next request is refused, and keeps other tokens working', async () => {
+    const patient = await createPatient(staff.receptionist);
+    const app = await register(staff, ['system/Patient.rs']);
+    const [first, second] = [await token(app, 'system/Patient.rs'), await token(app, 'system/Patient.rs')];
+    const live = await post('introspect', app, { token: first });
+    expect(live.status).toBe(200);
+    expect(live.headers.get('cache-control')).toBe('no-store');
+    expect(await live.json()).toMatchObject({ active: true, scope: 'system/Patient.rs', client_id: app.clientId, token_type: 'bearer', exp: expect.any(Number) });
+
+    const mark = await auditMark(staff.clinic.id);
+    expect((await get(`Patient/${patient.id}`, first)).status).toBe(200);
+    const revoked = await post('revoke', app, { token: first, token_type_hint: 'access_token' });
+    expect(revoked.status).toBe(200);
+    const refused = await get(`Patient/${patient.id}`, first);
+    expect(refused.status).toBe(401);
+    expectOutcome(await refused.json(), 'login');
+    expect(await (await post('introspect', app, { token: first })).json()).toEqual({ active: false });
+    // the app's other token is untouched; revoking twice or revoking garbage is a quiet 200 (RFC 7009 §2.2)
+    expect((await get(`Patient/${patient.id}`, second)).status).toBe(200);
+    expect((await post('revoke', app, { token: first })).status).toBe(200);
+    expect((await post('revoke', app, { token: 'not-a-token' })).status).toBe(200);
+    const [event] = await auditEventsFor(staff.clinic.id, { action: 'logout', resourceType: 'api_token' }, mark);
+    expect(event).toMatchObject({ userId: app.clientId, userRole: 'api_client' });
+  });
+
+  it('tells an app nothing about another app\'s token and refuses to revoke it; needs a valid client assertion', async () => {
+    const patient = await createPatient(staff.receptionist);
+    const mine = await register(staff, ['system/Patient.rs']);
+    const theirs = await register(other, ['system/Patient.rs']);
+    const sibling = await register(staff, ['system/Patient.rs']);
+    const theirToken = await token(theirs, 'system/Patient.rs');
+    const siblingToken = await token(sibling, 'system/Patient.rs');
+    expect(await (await post('introspect', mine, { token: theirToken })).json()).toEqual({ active: false });
+    expect(await (await post('introspect', mine, { token: siblingToken })).json()).toEqual({ active: false });
+    const refused = await post('revoke', mine, { token: siblingToken });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_request' });
+    expect((await get(`Patient/${patient.id}`, siblingToken)).status).toBe(200);
+    const forged = { ...mine, privateKey: (await keyPair()).privateKey };
+    expect((await post('introspect', forged, { token: siblingToken })).status).toBe(401);
+    expect((await post('revoke', mine, {})).status).toBe(400);
+    const smart = (await (await get('.well-known/smart-configuration')).json()) as Record<string, unknown>;
+    expect(smart).toMatchObject({ introspection_endpoint: `${BASE}/introspect`, revocation_endpoint: `${BASE}/revoke` });
   });
 });
 
