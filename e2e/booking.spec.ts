@@ -120,6 +120,16 @@ test('受付 from the 予約表 is the ordinary check-in: the visit is on the bo
   await expect(visit.getByTestId('visit-memo')).toContainText('予約表から受付');
   // 保険者名 and 負担割合 from the オンライン資格確認 (the sandbox: 06… 健康保険組合, 3割 under 70)
   await expect(visit.getByTestId('visit-insurance')).toHaveText('健康保険組合・負担 3割');
+  // the answer differs from the stored insurance (never taken over): a person confirms, then it is the patient's
+  const differs = visit.getByTestId('visit-insurance-differs');
+  await expect(differs).toContainText('資格確認の内容が登録と異なります');
+  desk.page.once('dialog', (d) => d.dismiss());
+  await differs.getByRole('button', { name: '登録に反映' }).click();
+  await expect(differs).toBeVisible();
+  desk.page.once('dialog', (d) => d.accept());
+  await differs.getByRole('button', { name: '登録に反映' }).click();
+  await expect(desk.page.getByTestId('reception-notice')).toContainText(`${p.fullName}さんの保険情報に資格確認の結果を反映しました`);
+  await expect(differs).toHaveCount(0);
 
   // 受付の詳細 are changed after check-in (0060)
   await visit.getByRole('button', { name: '変更' }).click();

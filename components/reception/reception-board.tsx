@@ -4,7 +4,7 @@ import { Fragment, useState, useTransition, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueueDto } from '@/lib/reception/visit.service';
 import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, type VisitStatusValue } from '@/lib/reception/visit.constants';
-import { changeVisitStatusAction, checkInAction, recheckEligibilityAction } from '@/lib/reception/visit.actions';
+import { adoptEligibilityInsuranceAction, changeVisitStatusAction, checkInAction, recheckEligibilityAction } from '@/lib/reception/visit.actions';
 import { ELIGIBILITY_LABELS } from '@/lib/eligibility/eligibility.constants';
 import type { PatientDto } from '@/lib/records/patients/patient.dto';
 import { PatientSearch } from '@/components/patients/patient-search';
@@ -108,6 +108,20 @@ export function ReceptionBoard(props: {
     move(v.visitId, 'cancelled', () => {
       setNotice(null);
       setUndo({ visitId: v.visitId, label });
+    });
+  };
+
+  // オンライン資格確認 → the patient's insurance: a person confirms, then a new version of the patient (0060)
+  const adopt = (v: QueueDto['entries'][number]) => {
+    const ins = v.insurance!;
+    const what = [ins.insurerName && `保険者名「${ins.insurerName}」`, ins.copaymentRate !== null && `負担 ${ins.copaymentRate / 10}割`, ins.validUntil && `有効期限 ${ins.validUntil.replaceAll('-', '/')}`].filter(Boolean).join('・');
+    if (!window.confirm(`${v.patient.name}さんの保険情報に、資格確認の結果（${what}）を反映しますか？`)) return;
+    startTransition(async () => {
+      setError(null);
+      const r = await adoptEligibilityInsuranceAction({ visitId: v.visitId });
+      if (!r.ok) setError(r.error);
+      else setNotice(`${v.patient.name}さんの保険情報に資格確認の結果を反映しました。`);
+      refresh();
     });
   };
 
@@ -217,6 +231,12 @@ export function ReceptionBoard(props: {
                         <span data-testid="visit-insurance">
                           {v.insurance.insurerName ?? '保険者名不明'}
                           {v.insurance.copaymentRate !== null && <>・負担 {v.insurance.copaymentRate / 10}割</>}
+                        </span>
+                      )}
+                      {v.insurance?.differs && props.canRegister && (
+                        <span className="text-amber-800" data-testid="visit-insurance-differs">
+                          資格確認の内容が登録と異なります
+                          <button type="button" className="ml-1 text-teal-700 underline" disabled={pending} onClick={() => adopt(v)}>登録に反映</button>
                         </span>
                       )}
                     </div>

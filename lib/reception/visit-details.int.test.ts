@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/core/db';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { errorCode } from '@/tests/helpers/error-code';
-import { changeVisitStatus, checkIn, listQueue, updateVisitDetails } from './visit.service';
+import { adoptEligibilityInsurance, changeVisitStatus, checkIn, listQueue, updateVisitDetails } from './visit.service';
+import { getPatient, updatePatient } from '@/lib/records/patients/patient.service';
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
 let a: Staff;
@@ -70,7 +71,39 @@ describe('受付の詳細の変更', () => {
     const v2 = await checkIn({ patientId: unknown.id }, a.receptionist);
     const board = (await listQueue(a.receptionist)).entries;
     // the sandbox: 06… is a 健康保険組合, a 50-year-old pays 3割
-    expect(board.find((e) => e.visitId === v1.visitId)?.insurance).toEqual({ insurerName: '健康保険組合', copaymentRate: 30 });
+    expect(board.find((e) => e.visitId === v1.visitId)?.insurance).toEqual({ insurerName: '健康保険組合', copaymentRate: 30, validUntil: null, differs: true });
     expect(board.find((e) => e.visitId === v2.visitId)).toMatchObject({ eligibility: 'unknown', insurance: null });
+  });
+
+  it('takes the answer over into the patient’s insurance once confirmed: a new version with a revision and an audit event', async () => {
+    const p = await createPatient(a.receptionist);
+    const visit = await checkIn({ patientId: p.id }, a.receptionist);
+    expect(await adoptEligibilityInsurance({ visitId: visit.visitId }, a.receptionist)).toEqual({ changed: true });
+    const patient = await getPatient(p.id, a.receptionist);
+    expect(patient.version).toBe(p.version + 1);
+    expect(patient.insurance).toMatchObject({ insurerNumber: '06131239', number: '567890', insurerName: '健康保険組合', copaymentRate: 30 });
+    const revisions = await db().patientRevision.findMany({ where: { clinicId: a.clinic.id, patientId: p.id }, orderBy: { version: 'asc' } });
+    expect(revisions.map((r) => [r.version, r.reason])).toEqual([[1, null], [2, 'オンライン資格確認の結果を反映']]);
+    expect((revisions[1]!.snapshot as { familyName: string; insurance: { copaymentRate: number } })).toMatchObject({ familyName: p.familyName, insurance: { copaymentRate: 30 } });
+    expect((await auditEventsFor(a.clinic.id, { action: 'update', resourceType: 'patient', resourceId: p.id })).at(-1)?.detail).toMatchObject({ version: 2, changedFields: ['insurance'], source: 'eligibility' });
+    // now the same: nothing to take over, nothing written
+    expect((await listQueue(a.receptionist)).entries.find((e) => e.visitId === visit.visitId)?.insurance?.differs).toBe(false);
+    expect(await adoptEligibilityInsurance({ visitId: visit.visitId }, a.receptionist)).toEqual({ changed: false });
+    expect((await getPatient(p.id, a.receptionist)).version).toBe(p.version + 1);
+    // an unrelated edit of the patient keeps what was taken over
+    const { id: _i, version, insurance, publicExpense: _pe, ...rest } = await getPatient(p.id, a.receptionist, 'edit');
+    await updatePatient({ patientId: p.id, expectedVersion: version, familyName: rest.familyName, givenName: rest.givenName, familyNameKana: rest.familyNameKana, givenNameKana: rest.givenNameKana, sex: rest.sex, birthDate: rest.birthDate, phone: '090-0000-1111', insurance: { insurerNumber: insurance!.insurerNumber, symbol: insurance!.symbol ?? undefined, number: insurance!.number, branch: insurance!.branch ?? undefined, relationship: insurance!.relationship } }, a.receptionist);
+    expect((await getPatient(p.id, a.receptionist)).insurance).toMatchObject({ insurerName: '健康保険組合', copaymentRate: 30 });
+  });
+
+  it('refuses a visit whose answer was not 有効, a role without patient.write and another clinic', async () => {
+    const unknown = await createPatient(a.receptionist, { insurance: { insurerNumber: '06131239', symbol: '1234', number: '770000', branch: '00', relationship: 'self' } });
+    const v = await checkIn({ patientId: unknown.id }, a.receptionist);
+    expect(await errorCode(adoptEligibilityInsurance({ visitId: v.visitId }, a.receptionist))).toBe('PRECONDITION_FAILED');
+    const p = await createPatient(a.receptionist);
+    const visit = await checkIn({ patientId: p.id }, a.receptionist);
+    expect(await errorCode(adoptEligibilityInsurance({ visitId: visit.visitId }, a.nurse))).toBe('FORBIDDEN');
+    expect(await errorCode(adoptEligibilityInsurance({ visitId: visit.visitId }, b.receptionist))).toBe('NOT_FOUND');
+    expect((await getPatient(p.id, a.receptionist)).insurance).toMatchObject({ insurerName: null, copaymentRate: null });
   });
 });

@@ -34,7 +34,13 @@ export const visitRepository = {
       where: { clinicId, OR: [{ visitDate }, { visitDate: previousDay, status: { notIn: ['done', 'cancelled'] } }] },
       orderBy: [{ visitDate: 'asc' }, { receptionNumber: 'asc' }],
       include: {
-        patient: { select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true, sex: true, birthDate: true } },
+        patient: {
+          select: {
+            id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true, sex: true, birthDate: true,
+            // the current insurance's 保険者名・負担割合・有効期限, to compare with the オンライン資格確認 (0060)
+            insurances: { where: { endedAt: null }, orderBy: { createdAt: 'desc' }, take: 1, select: { insurerName: true, copaymentRate: true, validUntil: true } },
+          },
+        },
         orcaLink: true,
       },
     }),

@@ -39,5 +39,7 @@ export const changeVisitStatusSchema = z
 export type ChangeVisitStatusInput = z.infer<typeof changeVisitStatusSchema>;
 
 export const recheckEligibilitySchema = z.object({ visitId: z.string().uuid() }).strict();
+/** One visit by id (e.g. taking its オンライン資格確認 answer over into the insurance). */
+export const visitIdSchema = z.object({ visitId: z.string().uuid() }).strict();
 
 export const startConsultationSchema = z.object({ visitId: z.string().uuid() }).strict();

@@ -7,12 +7,13 @@ import { queueOrcaAcceptance, queueOrcaCancel, queueOrcaMedical } from '@/lib/or
 import { ORCA_ACCEPTANCE_STATES, ORCA_BILLING_STATES, type OrcaAcceptanceState, type OrcaBillingState } from '@/lib/orca/orca.constants';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
+import { adoptInsuranceFromEligibility } from '@/lib/records/patients/patient.service';
 import { getEligibilityService } from '@/lib/eligibility/get-eligibility-service';
 import type { EligibilityAnswer } from '@/lib/eligibility/eligibility-service';
 import { staffRepository } from '@/lib/staff/staff.repository';
 import { staffNames } from '@/lib/staff/staff-names';
 import { visitRepository } from './visit.repository';
-import { VISIT_STATUSES, VISIT_TRANSITIONS, updateVisitDetailsSchema, type ChangeVisitStatusInput, type CheckInInput, type UpdateVisitDetailsInput, type VisitStatusValue } from './visit.schema';
+import { VISIT_STATUSES, VISIT_TRANSITIONS, updateVisitDetailsSchema, type ChangeVisitStatusInput, type CheckInInput, type UpdateVisitDetailsInput, type VisitStatusValue, visitIdSchema } from './visit.schema';
 import { parseInput } from '@/lib/core/zod';
 import { oneOf } from '@/lib/core/text-enum';
 import { recordVisitForSharing } from '@/lib/records/write-path';
@@ -30,8 +31,11 @@ export type QueueEntryDto = {
   waitingMinutes: number | null;
   eligibility: string;
   eligibilityMessage: string | null;
-  /** 保険者名 and 負担割合 (percent) as the オンライン資格確認 answered at check-in; null unless it answered 有効 */
-  insurance: { insurerName: string | null; copaymentRate: number | null } | null;
+  /**
+   * 保険者名 and 負担割合 (percent) as the オンライン資格確認 answered at check-in; null unless it answered 有効.
+   * `differs`: the answer is not what the patient's insurance says (reception may take it over, 0060).
+   */
+  insurance: { insurerName: string | null; copaymentRate: number | null; validUntil: string | null; differs: boolean } | null;
   memo: string | null;
   /** 担当医: named at check-in, else the first doctor who wrote in the chart for the visit */
   doctorName: string | null;
@@ -46,14 +50,41 @@ export type QueueEntryDto = {
   orca: QueueOrcaDto | null;
 };
 
-/** 保険者名・負担割合 from a stored 有効 answer (the detail is JSON: only well-typed values are taken). */
-function insuranceFromAnswer(result: string, detail: unknown): QueueEntryDto['insurance'] {
+type StoredInsurance = { insurerName: string | null; copaymentRate: number | null; validUntil: Date | null } | undefined;
+
+/** 保険者名・負担割合・有効期限 from a stored 有効 answer (the detail is JSON: only well-typed values are taken). */
+function insuranceFromAnswer(result: string, detail: unknown, stored: StoredInsurance): QueueEntryDto['insurance'] {
   if (result !== 'valid' || !detail || typeof detail !== 'object') return null;
-  const d = detail as { insurerName?: unknown; copaymentRate?: unknown };
-  return {
+  const d = detail as { insurerName?: unknown; copaymentRate?: unknown; validUntil?: unknown };
+  const answer = {
     insurerName: typeof d.insurerName === 'string' ? d.insurerName : null,
     copaymentRate: typeof d.copaymentRate === 'number' ? d.copaymentRate : null,
+    validUntil: typeof d.validUntil === 'string' ? d.validUntil : null,
   };
+  const differs =
+    !!stored &&
+    ((answer.insurerName !== null && answer.insurerName !== stored.insurerName) ||
+      (answer.copaymentRate !== null && answer.copaymentRate !== stored.copaymentRate) ||
+      (answer.validUntil !== null && answer.validUntil !== (stored.validUntil ? isoDate(stored.validUntil) : null)));
+  return { ...answer, differs };
+}
+
+/**
+ * Takes the オンライン資格確認's answer of a visit over into the patient's insurance, after a person confirmed it on
+ * screen: 保険者名, 負担割合, 有効期限 (a new version of the patient, audited; patient.service.ts).
+ */
+export async function adoptEligibilityInsurance(raw: { visitId: string }, actor: Principal) {
+  await requirePermission(actor, 'reception.write');
+  const input = parseInput(visitIdSchema, raw);
+  const visit = await visitRepository.find(db(), actor.clinicId, input.visitId);
+  if (!visit) throw notFound();
+  const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId: visit.patientId });
+  if (!patient || patient.deletedAt) throw notFound();
+  const answer = insuranceFromAnswer(visit.eligibilityResult, visit.eligibilityDetail, patient.insurances[0]);
+  if (!answer) throw new AppError('PRECONDITION_FAILED', '資格確認で有効と確認された受付ではありません。資格確認をやり直してください。');
+  if (!answer.differs) return { changed: false };
+  await adoptInsuranceFromEligibility({ patientId: patient.id, expectedVersion: patient.version, insurerName: answer.insurerName, copaymentRate: answer.copaymentRate, validUntil: answer.validUntil }, actor);
+  return { changed: true };
 }
 
 export type QueueOrcaDto = {
@@ -266,7 +297,7 @@ export async function listQueue(actor: Principal, date = todayJst()): Promise<Qu
     waitingMinutes: v.status === 'received' || v.status === 'waiting' ? Math.floor((now - v.arrivedAt.getTime()) / 60_000) : null,
     eligibility: v.eligibilityResult,
     eligibilityMessage: (v.eligibilityDetail as { message?: string } | null)?.message ?? null,
-    insurance: insuranceFromAnswer(v.eligibilityResult, v.eligibilityDetail),
+    insurance: insuranceFromAnswer(v.eligibilityResult, v.eligibilityDetail, v.patient.insurances[0]),
     memo: v.memo,
     doctorName: v.doctorId ? (doctors.get(v.doctorId) ?? null) : null,
     doctorId: v.doctorId,

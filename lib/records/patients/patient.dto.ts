@@ -11,6 +11,9 @@ export type InsuranceDto = {
   relationship: 'self' | 'family';
   validFrom: string | null;
   validUntil: string | null;
+  /** 保険者名 and 負担割合 (percent) taken over from the オンライン資格確認 (0060); null until then */
+  insurerName: string | null;
+  copaymentRate: number | null;
 };
 
 export type PublicExpenseDto = { payerNumber: string; recipientNumber: string | null; validFrom: string | null; validUntil: string | null };
@@ -51,6 +54,8 @@ export function toInsuranceDto(i: PatientInsurance): InsuranceDto {
     relationship: i.relationship === 'family' ? 'family' : 'self',
     validFrom: d(i.validFrom),
     validUntil: d(i.validUntil),
+    insurerName: i.insurerName,
+    copaymentRate: i.copaymentRate,
   };
 }
 

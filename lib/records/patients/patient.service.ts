@@ -176,6 +176,38 @@ export async function updatePatient(input: UpdatePatientInput, actor: RecordWrit
 }
 
 /**
+ * オンライン資格確認 → the patient's insurance (0060): after a person at reception confirmed it, 保険者名, 負担割合 and
+ * the 有効期限 the check answered replace those of the current insurance, as a new version of the patient (the
+ * insurance row is ended and a new one written; the revision keeps the previous snapshot with the new insurance).
+ */
+export async function adoptInsuranceFromEligibility(
+  input: { patientId: string; expectedVersion: number; insurerName: string | null; copaymentRate: number | null; validUntil: string | null },
+  actor: Principal,
+): Promise<PatientDto> {
+  await requirePermission(actor, 'patient.write');
+  const scope = { clinicId: actor.clinicId, patientId: input.patientId };
+  return runInTransaction(async (tx) => {
+    const current = await patientRepository.findById(tx, scope);
+    if (!current || current.deletedAt) throw notFound();
+    const ins = current.insurances[0];
+    if (!ins) throw new AppError('PRECONDITION_FAILED', '保険情報が登録されていません。患者情報の編集から登録してください。');
+    const { count } = await patientRepository.updateIfVersion(tx, { ...scope, expectedVersion: input.expectedVersion }, { updatedAt: new Date(), updatedById: actor.userId });
+    if (count !== 1) throw new AppError('CONFLICT', '他の職員がこの患者情報を先に更新しました。画面を更新してください。');
+    await patientRepository.endCurrentInsurance(tx, scope);
+    const { id: _id, createdAt: _c, endedAt: _e, ...kept } = ins;
+    await patientRepository.addInsurance(tx, { ...kept, insurerName: input.insurerName, copaymentRate: input.copaymentRate, validUntil: input.validUntil ? dateOnly(input.validUntil) : kept.validUntil });
+    const saved = toPatientDto((await patientRepository.findById(tx, scope))!);
+    const previous = (await patientRepository.listRevisions(tx, scope))[0];
+    const base = previous && typeof previous.snapshot === 'object' && previous.snapshot ? (previous.snapshot as Record<string, unknown>) : {};
+    const version = input.expectedVersion + 1;
+    await patientRepository.addRevision(tx, { ...scope, version, changeType: 'update', snapshot: { ...base, insurance: saved.insurance }, changedById: actor.userId, reason: 'オンライン資格確認の結果を反映' });
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'patient', resourceId: input.patientId, patientId: input.patientId, detail: { version, changedFields: ['insurance'], source: 'eligibility' }, ctx: actor.ctx });
+    await notifySubscriptions(tx, actor.clinicId, 'patient', [input.patientId]);
+    return saved;
+  });
+}
+
+/**
  * 登録の取消: a registration made in error (typically a duplicate at reception) is withdrawn — soft-deleted, with the
  * reason in the revision history and the audit trail. Refused once the patient has any clinical record or a visit that
  * was not cancelled: from then on the record is part of the chart and must stay findable.
