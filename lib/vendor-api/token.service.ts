@@ -10,7 +10,7 @@ import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors,
 import { requireSecret } from '@/lib/core/env';
 import { db } from '@/lib/core/db';
 import type { RequestContext } from '@/lib/core/request-context';
-import { recordAuditEventNow } from '@/lib/audit/audit';
+import { recordAuditEventNow, type AuditAction } from '@/lib/audit/audit';
 import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { apiClientRepository } from './api-client.repository';
 import { ACCESS_TOKEN_LIFETIME_S, ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME_S } from './api-client.constants';
@@ -29,6 +29,11 @@ export class OAuthError extends Error {
   ) {
     super(description);
   }
+}
+
+/** One audit event of the OAuth endpoints, naming the app. */
+async function auditToken(clinicId: string, app: { id: string; name: string }, action: AuditAction, detail: Record<string, unknown>, ctx: RequestContext, outcome?: 'failure') {
+  await recordAuditEventNow({ clinicId, actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` }, action, resourceType: 'api_token', resourceId: app.id, detail, ctx, ...(outcome ? { outcome } : {}) });
 }
 
 /** Why a bearer token was refused (the API answers 401 with an OperationOutcome). */
@@ -81,15 +86,7 @@ export async function issueAccessToken(form: URLSearchParams, tokenUrl: string, 
     .sign(accessTokenKey());
   await apiClientRepository.touch(db(), clinicId, clientId, now);
   await apiClientRepository.pruneAssertionIds(db(), clinicId, new Date(now.getTime() - 60_000));
-  await recordAuditEventNow({
-    clinicId,
-    actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
-    action: 'login',
-    resourceType: 'api_token',
-    resourceId: app.id,
-    detail: { scope },
-    ctx,
-  });
+  await auditToken(clinicId, app, 'login', { scope }, ctx);
   return { access_token: accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, scope };
 }
 
@@ -117,16 +114,7 @@ async function authenticateClient(form: URLSearchParams, tokenUrl: string, ctx: 
   const app = clinicId ? await apiClientRepository.find(db(), clinicId, clientId) : null;
   if (!clinicId || !app) throw unknownClient('unknown client');
   const fail = async (error: OAuthError) => {
-    await recordAuditEventNow({
-      clinicId,
-      actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
-      action: 'login_failed',
-      resourceType: 'api_token',
-      resourceId: app.id,
-      outcome: 'failure',
-      detail: { reason: error.description },
-      ctx,
-    });
+    await auditToken(clinicId, app, 'login_failed', { reason: error.description }, ctx, 'failure');
     return error;
   };
   if (app.status !== 'active') throw await fail(unknownClient('the client has been revoked'));
@@ -212,15 +200,7 @@ export async function introspectToken(form: URLSearchParams, tokenUrl: string, c
   const claims = await verifiedClaims(token, now);
   const own = !!claims && claims.clinic === clinicId && claims.sub === clientId;
   const active = own && app.status === 'active' && !(await apiClientRepository.isTokenRevoked(db(), clinicId, claims.jti));
-  await recordAuditEventNow({
-    clinicId,
-    actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
-    action: 'read',
-    resourceType: 'api_token',
-    resourceId: app.id,
-    detail: { interaction: 'introspect', active, ...(own ? { jti: claims.jti } : {}) },
-    ctx,
-  });
+  await auditToken(clinicId, app, 'read', { interaction: 'introspect', active, ...(own ? { jti: claims.jti } : {}) }, ctx);
   if (!active || !claims) return { active: false };
   return { active: true, scope: claims.scope, client_id: clientId, sub: clientId, token_type: 'bearer', exp: claims.exp, ...(claims.iat ? { iat: claims.iat } : {}), iss: TOKEN_ISSUER, jti: claims.jti };
 }
@@ -242,13 +222,5 @@ export async function revokeToken(form: URLSearchParams, tokenUrl: string, ctx: 
   if (claims.clinic !== clinicId || claims.sub !== clientId) throw await fail(new OAuthError(400, 'invalid_request', 'the token was not issued to this client'));
   await apiClientRepository.revokeToken(db(), { clinicId, jti: claims.jti, clientId, expiresAt: new Date(claims.exp * 1000), revokedAt: now });
   await apiClientRepository.pruneRevokedTokens(db(), clinicId, now);
-  await recordAuditEventNow({
-    clinicId,
-    actor: { userId: app.id, role: 'api_client', loginId: `app:${app.name}` },
-    action: 'logout',
-    resourceType: 'api_token',
-    resourceId: app.id,
-    detail: { jti: claims.jti },
-    ctx,
-  });
+  await auditToken(clinicId, app, 'logout', { jti: claims.jti }, ctx);
 }
