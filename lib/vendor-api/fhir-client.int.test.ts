@@ -7,12 +7,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MedplumClient, OperationOutcomeError } from '@medplum/core';
-import type { Condition, Observation, Patient } from '@medplum/fhirtypes';
+import type { Bundle, Condition, MedicationRequest, Observation, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoMasters } from '@/lib/masters/demo-masters';
 import { recordDiagnosis, retractDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
 import { clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { register, token } from '@/tests/helpers/vendor-app';
+import { savePrescription } from '@/lib/records/prescriptions/prescription.service';
+import { assertion, register, token } from '@/tests/helpers/vendor-app';
+import { CLIENT_ASSERTION_TYPE } from './token.service';
 import { FHIR_BASE_PATH, handleFhirRequest } from './fhir-routes';
 
 let server: Server;
@@ -107,5 +109,37 @@ describe('a vendor app with a FHIR client library', () => {
     // the patient as a client reads it back, typed
     const read: Patient = await medplum.readResource('Patient', patient.id);
     expect(read.id).toBe(patient.id);
+  });
+
+  it('reads a prescription as MedicationRequests with the patient by _revinclude, then revokes its token over HTTP', async () => {
+    const patient = await createPatient(staff.receptionist);
+    const prescription = await savePrescription(
+      {
+        patientId: patient.id,
+        intent: 'confirm',
+        outOfHouse: true,
+        duplicateAcknowledged: false,
+        items: [{ rpNumber: 1, kind: 'internal', receiptCode: '620098801', prescribeByGeneric: false, drugName: '', dose: 3, doseUnit: '錠', doseBasis: 'per_day', usageCode: '1013044400000000', usageText: '', days: 7, genericSubstitutionAllowed: true }],
+      },
+      staff.doctor,
+    );
+    const app = await register(staff, ['system/Patient.rs', 'system/MedicationRequest.rs']);
+    const client = new MedplumClient({ baseUrl, fhirUrlPath: FHIR_BASE_PATH.slice(1), cacheTime: 0, fetch: (url: string | URL | Request, init?: RequestInit) => fetch(url, init) });
+    const accessToken = await token(app, 'system/Patient.rs system/MedicationRequest.rs');
+    client.setAccessToken(accessToken);
+    const bundle: Bundle = await client.search('Patient', { _id: patient.id, _revinclude: 'MedicationRequest:patient' });
+    const included = bundle.entry!.filter((e) => e.search?.mode === 'include').map((e) => e.resource as MedicationRequest);
+    expect(included.map((m) => m.id)).toEqual([`${prescription.lineageId}-1-1`]);
+    const read = await client.readResource('MedicationRequest', `${prescription.lineageId}-1-1`);
+    expect(read.medicationCodeableConcept!.coding![0]!.code).toBe('1149019F1560');
+
+    const form = async (fields: Record<string, string>) => new URLSearchParams({ ...fields, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: await assertion(app, { aud: `${baseUrl}${FHIR_BASE_PATH.slice(1)}/token` }) });
+    const revoked = await fetch(`${baseUrl}${FHIR_BASE_PATH.slice(1)}/revoke`, { method: 'POST', body: await form({ token: accessToken }) });
+    expect(revoked.status).toBe(200);
+    const error = await client.readResource('MedicationRequest', `${prescription.lineageId}-1-1`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationOutcomeError);
+    expect((error as OperationOutcomeError).outcome.issue[0]).toMatchObject({ code: 'login' });
+    const introspected = await fetch(`${baseUrl}${FHIR_BASE_PATH.slice(1)}/introspect`, { method: 'POST', body: await form({ token: accessToken }) });
+    expect(await introspected.json()).toEqual({ active: false });
   });
 });
