@@ -153,9 +153,10 @@ export async function principalFromBearer(authorization: string | null, ctx: Req
   if (!token) throw new InvalidTokenError('no bearer token');
   const claims = await verifiedClaims(token);
   if (!claims) throw new InvalidTokenError('the access token is invalid or expired');
-  const app = await apiClientRepository.find(db(), claims.clinic, claims.sub);
+  // the app's status and the token's revocation, looked up side by side (two primary-key reads on the clinic's shard)
+  const [app, revoked] = await Promise.all([apiClientRepository.find(db(), claims.clinic, claims.sub), apiClientRepository.isTokenRevoked(db(), claims.clinic, claims.jti)]);
   if (!app || app.status !== 'active') throw new InvalidTokenError('the client has been revoked');
-  if (await apiClientRepository.isTokenRevoked(db(), claims.clinic, claims.jti)) throw new InvalidTokenError('the access token has been revoked');
+  if (revoked) throw new InvalidTokenError('the access token has been revoked');
   return {
     kind: 'api_client',
     clinicId: app.clinicId,
