@@ -68,6 +68,10 @@ test('予約枠 from the settings are offered when booking, a full slot is disab
 
   // 予約表, day: the doctor's column, the entry in its slot, the counts
   await desk.page.goto(`/reception/appointments?date=${day}&view=day`);
+  // the menu marks 予約表, not 受付, as the current page
+  const menu = desk.page.getByRole('navigation', { name: 'メインメニュー' });
+  await expect(menu.getByRole('link', { name: '予約表' })).toHaveAttribute('aria-current', 'page');
+  await expect(menu.getByRole('link', { name: '受付', exact: true })).not.toHaveAttribute('aria-current', 'page');
   const cell = desk.page.locator(`[data-testid="schedule-cell"][data-time="09:00"][data-doctor="${doctorName}"]`);
   await expect(cell).toContainText(p1.fullName);
   await expect(cell).toContainText('枠の再診');

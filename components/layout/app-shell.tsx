@@ -37,7 +37,7 @@ export function AppShell({ user, children }: { user: { displayName: string; role
         <span className="hidden text-xs text-teal-100 md:inline">{user.clinicName}</span>
         <nav aria-label="メインメニュー" className="flex gap-1">
           {NAV.filter((n) => can(user.role, n.permission)).map((n) => (
-            <NavLink key={n.href} href={n.href}>
+            <NavLink key={n.href} href={n.href} others={NAV.map((o) => o.href)}>
               {n.label}
             </NavLink>
           ))}
