@@ -16,7 +16,7 @@ test('the daily list screens meet WCAG 2.1 AA as axe checks it', async ({ page }
   await page.goto('/login');
   found.push(...(await violations(page, 'login')));
   await login(page, A.doctor);
-  for (const path of ['/worklist', '/reception', '/patients', '/patients/new', '/approvals', '/labs/import', '/account/password']) {
+  for (const path of ['/worklist', '/reception', '/reception/appointments', '/reception/appointments?view=week', '/patients', '/patients/new', '/approvals', '/labs/import', '/account/password']) {
     await page.goto(path);
     found.push(...(await violations(page, path)));
   }
@@ -61,7 +61,7 @@ test('the chart sub-pages and the admin screens meet WCAG 2.1 AA as axe checks i
   }
   const admin = await (await browser.newContext()).newPage();
   await login(admin, A.admin);
-  for (const path of ['/admin/staff', '/admin/audit', '/admin/settings']) {
+  for (const path of ['/admin/staff', '/admin/audit', '/admin/settings', '/admin/appointment-slots']) {
     await admin.goto(path);
     found.push(...(await violations(admin, path)));
   }
