@@ -18,4 +18,8 @@ export const SCOPE_CHOICES = [
   { scope: 'system/AllergyIntolerance.rs', label: 'アレルギー（参照・検索）' },
   { scope: 'system/Observation.rs', label: '検査結果（参照・検索）' },
   { scope: 'system/Observation.c', label: '検査結果（登録）' },
+  { scope: 'system/MedicationRequest.rs', label: '処方（参照・検索）' },
+  { scope: 'system/Encounter.rs', label: '受診・来院（参照・検索）' },
+  { scope: 'system/Practitioner.rs', label: '医師（参照・検索）' },
+  { scope: 'system/Organization.rs', label: '医療機関（参照・検索）' },
 ] as const;

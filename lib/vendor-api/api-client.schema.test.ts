@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { registerApiClientSchema, rotateApiClientKeysSchema } from './api-client.schema';
+import { SCOPE_CHOICES } from './api-client.constants';
+import { API_RESOURCE_TYPES, normalizeScopes } from './scopes';
 
 describe('api client schemas', () => {
   it('rotation takes exactly one of the new JWKS and a JWKS URL, like registration', () => {
@@ -9,5 +11,11 @@ describe('api client schemas', () => {
     expect(rotateApiClientKeysSchema.safeParse({ clientId }).success).toBe(false);
     expect(rotateApiClientKeysSchema.safeParse({ clientId, jwksUrl: 'http://vendor.example.jp/jwks.json' }).success).toBe(false);
     expect(registerApiClientSchema.safeParse({ name: 'x', scopes: ['system/Patient.rs'], jwks: '{"keys":[]}' }).success).toBe(true);
+  });
+
+  it('offers a read scope for every resource type the API serves, each one a scope the server grants', () => {
+    const offered = SCOPE_CHOICES.map((c) => c.scope);
+    expect(normalizeScopes(offered)).toEqual(offered);
+    for (const type of API_RESOURCE_TYPES) expect(offered).toContain(`system/${type}.rs`);
   });
 });
