@@ -29,18 +29,16 @@ async function clinicsWithUnsealedRows(): Promise<string[]> {
 }
 
 /**
- * Every clinic that has audit rows but no seal yet (chains written before the sealer existed): a loose index scan of
- * the primary key, one probe per clinic.
+ * Every clinic that has audit rows but no seal yet (chains written before the sealer existed): one index probe per
+ * clinic into each table. Driven by "Clinic" and joined on the clinic id, so Citus runs it on the colocated shards (a
+ * recursive loose index scan of "AuditEvent" is not supported on a distributed table). Rows of a clinic id that has no
+ * Clinic row are still sealed by the ordinary pass (clinicsWithUnsealedRows).
  */
 async function clinicsWithoutSeal(): Promise<string[]> {
   const rows = await db().$queryRaw<{ clinicId: string }[]>`
-    WITH RECURSIVE c AS (
-      (SELECT "clinicId" FROM "AuditEvent" ORDER BY "clinicId" LIMIT 1)
-      UNION ALL
-      SELECT (SELECT e."clinicId" FROM "AuditEvent" e WHERE e."clinicId" > c."clinicId" ORDER BY e."clinicId" LIMIT 1) FROM c WHERE c."clinicId" IS NOT NULL
-    )
-    SELECT c."clinicId" FROM c
-    WHERE c."clinicId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "AuditSeal" s WHERE s."clinicId" = c."clinicId")`;
+    SELECT c.id AS "clinicId" FROM "Clinic" c
+    WHERE EXISTS (SELECT 1 FROM "AuditEvent" e WHERE e."clinicId" = c.id)
+      AND NOT EXISTS (SELECT 1 FROM "AuditSeal" s WHERE s."clinicId" = c.id)`;
   return rows.map((r) => r.clinicId);
 }
 
