@@ -4,13 +4,18 @@ import { useState, useTransition } from 'react';
 import { updateClinicSettingsAction } from '@/lib/staff/staff.actions';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 
-export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: number }) {
+export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: number; autoPrintPrescription: boolean; prescribeByGenericDefault: boolean }) {
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   function submit(form: FormData) {
     startTransition(async () => {
-      const r = await updateClinicSettingsAction({ mfaRequired: form.get('mfaRequired') === 'on', idleTimeoutMinutes: Number(form.get('idleTimeoutMinutes')) });
+      const r = await updateClinicSettingsAction({
+        mfaRequired: form.get('mfaRequired') === 'on',
+        idleTimeoutMinutes: Number(form.get('idleTimeoutMinutes')),
+        autoPrintPrescription: form.get('autoPrintPrescription') === 'on',
+        prescribeByGenericDefault: form.get('prescribeByGenericDefault') === 'on',
+      });
       setSaved(r.ok);
       setError(r.ok ? null : (Object.values(r.fieldErrors ?? {})[0] ?? r.error));
     });
@@ -25,6 +30,15 @@ export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: 
       <Field label="無操作でログアウトするまでの時間（分、5〜30）" htmlFor="idleTimeoutMinutes">
         <input id="idleTimeoutMinutes" name="idleTimeoutMinutes" type="number" min={5} max={30} defaultValue={props.idleTimeoutMinutes} className={`${inputClass} w-32`} />
       </Field>
+      <fieldset className="flex flex-col gap-2">
+        <legend className="mb-1 text-sm font-semibold">処方</legend>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="autoPrintPrescription" defaultChecked={props.autoPrintPrescription} /> 処方確定後に処方箋の印刷を自動で開く
+        </label>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="prescribeByGenericDefault" defaultChecked={props.prescribeByGenericDefault} /> 一般名処方コードのある薬品は一般名で処方する（既定）
+        </label>
+      </fieldset>
       <div>
         <Button type="submit" disabled={pending}>保存</Button>
       </div>

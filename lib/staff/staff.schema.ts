@@ -38,6 +38,8 @@ export const clinicSettingsSchema = z
   .object({
     mfaRequired: z.boolean(),
     idleTimeoutMinutes: z.number().int().min(5, '5分以上にしてください。').max(30, '30分以内にしてください（安全管理ガイドライン）。'),
+    autoPrintPrescription: z.boolean(),
+    prescribeByGenericDefault: z.boolean(),
   })
   .strict();
 export type ClinicSettingsInput = z.infer<typeof clinicSettingsSchema>;

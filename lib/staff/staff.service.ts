@@ -239,7 +239,21 @@ export async function getClinicSettings(actor: Principal) {
   await requirePermission(actor, 'clinic.settings');
   const clinic = await staffRepository.findClinic(actor.clinicId);
   if (!clinic) throw notFound();
-  return { name: clinic.name, institutionNumber: clinic.institutionNumber, mfaRequired: clinic.mfaRequired, idleTimeoutMinutes: clinic.idleTimeoutMinutes };
+  return {
+    name: clinic.name,
+    institutionNumber: clinic.institutionNumber,
+    mfaRequired: clinic.mfaRequired,
+    idleTimeoutMinutes: clinic.idleTimeoutMinutes,
+    autoPrintPrescription: clinic.autoPrintPrescription,
+    prescribeByGenericDefault: clinic.prescribeByGenericDefault,
+  };
+}
+
+/** The clinic's prescription preferences every prescriber's editor follows (no patient data, so no audit event). */
+export async function getPrescriptionPreferences(actor: Principal): Promise<{ autoPrintPrescription: boolean; prescribeByGenericDefault: boolean }> {
+  const clinic = await staffRepository.findClinic(actor.clinicId);
+  if (!clinic) throw notFound();
+  return { autoPrintPrescription: clinic.autoPrintPrescription, prescribeByGenericDefault: clinic.prescribeByGenericDefault };
 }
 
 export async function updateClinicSettings(input: ClinicSettingsInput, actor: Principal): Promise<void> {

@@ -60,14 +60,15 @@ function kindOfDrug(d: DrugSearchHit): MedicationKindValue {
  * A drug just picked: no invented dose (issue 9 item 4). 1 unit per 回 (全量 for 外用) and no 用法 or 日数 until the
  * clinic's last use of the drug arrives (checkDrugOnAddAction) or the doctor types them.
  */
-function newItem(d: DrugSearchHit, rpNumber: number): EditorItem {
+function newItem(d: DrugSearchHit, rpNumber: number, byGeneric: boolean): EditorItem {
   const kind = kindOfDrug(d);
   return {
     key: nextKey(),
     rpNumber,
     kind,
     receiptCode: d.code,
-    prescribeByGeneric: false,
+    // the clinic setting 一般名で処方（既定）: only a drug that has a 一般名処方コード
+    prescribeByGeneric: byGeneric && !!d.genericCode,
     genericAvailable: !!d.genericCode,
     drugName: d.name,
     dose: 1,
@@ -183,6 +184,7 @@ export function PrescriptionEditor({
   canConfirm,
   userId,
   focusSignal,
+  prescribeByGenericDefault = false,
   onDone,
   onCancel,
 }: {
@@ -194,6 +196,8 @@ export function PrescriptionEditor({
   canConfirm: boolean;
   userId: string;
   focusSignal: number;
+  /** clinic setting: a drug added starts as 一般名で処方 when it can */
+  prescribeByGenericDefault?: boolean;
   onDone: (p: PrescriptionDto) => void;
   onCancel: () => void;
 }) {
@@ -262,7 +266,7 @@ export function PrescriptionEditor({
 
   /** Adds the drug at once, then warns about allergies and takes the clinic's last use of it as the dose. */
   function addDrug(d: DrugSearchHit) {
-    const item = newItem(d, nextRp());
+    const item = newItem(d, nextRp(), prescribeByGenericDefault);
     setItems((xs) => [...xs, item]);
     void checkDrugOnAddAction({ patientId, receiptCode: d.code, drugName: d.name }).then((r) => {
       if (!r.ok) return;

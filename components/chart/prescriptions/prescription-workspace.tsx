@@ -83,6 +83,7 @@ export function PrescriptionWorkspace({
   usages,
   doctors,
   perms,
+  prefs = { autoPrintPrescription: false, prescribeByGenericDefault: false },
 }: {
   patientId: string;
   history: PrescriptionDto[];
@@ -91,6 +92,8 @@ export function PrescriptionWorkspace({
   usages: UsageDto[];
   doctors: DoctorOptionDto[];
   perms: PrescriptionPermissions;
+  /** clinic settings: open the 処方箋 print right after 確定; new drugs start as 一般名で処方 */
+  prefs?: { autoPrintPrescription: boolean; prescribeByGenericDefault: boolean };
 }) {
   const router = useRouter();
   const [seed, setSeed] = useState<EditorSeed | null>(null);
@@ -111,6 +114,12 @@ export function PrescriptionWorkspace({
     setNotice(null);
     setError(null);
   };
+
+  /** After a 確定: the clinic may have the 処方箋 print open by itself (the same page as Alt+O). */
+  function afterConfirm(p: PrescriptionDto) {
+    if (p.status === 'final' && prefs.autoPrintPrescription && perms.canPrint) router.push(`/patients/${patientId}/prescriptions/${p.id}/print?print=1`);
+    else router.refresh();
+  }
 
   async function doPrescription(sourceId?: string) {
     setError(null);
@@ -154,7 +163,8 @@ export function PrescriptionWorkspace({
     if (r.ok) {
       setPendingAck(null);
       setNotice(kind === 'confirm' ? '処方を確定しました。' : '代行入力の処方を承認しました。');
-      router.refresh();
+      if (kind === 'confirm') afterConfirm(r.data);
+      else router.refresh();
     } else if (isSafetyBlocked(r)) setPendingAck({ p, kind, report: r.safety });
     else {
       setPendingAck(null);
@@ -198,11 +208,12 @@ export function PrescriptionWorkspace({
           canConfirm={perms.canConfirm}
           userId={perms.userId}
           focusSignal={focusSignal}
+          prescribeByGenericDefault={prefs.prescribeByGenericDefault}
           onCancel={() => setSeed(null)}
           onDone={(p) => {
             setSeed(null);
             setNotice(p.status === 'final' ? '処方を確定しました。' : p.status === 'pending_approval' ? '代行入力の処方を保存しました（医師の承認待ち）。' : '処方を下書き保存しました。');
-            router.refresh();
+            afterConfirm(p);
           }}
         />
       )}

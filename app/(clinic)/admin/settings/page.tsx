@@ -13,7 +13,12 @@ export default async function SettingsPage() {
     <div className="mx-auto max-w-2xl">
       <PageTitle>医療機関の設定</PageTitle>
       <Card title={`${settings.name}（医療機関番号 ${settings.institutionNumber}）`}>
-        <SettingsForm mfaRequired={settings.mfaRequired} idleTimeoutMinutes={settings.idleTimeoutMinutes} />
+        <SettingsForm
+          mfaRequired={settings.mfaRequired}
+          idleTimeoutMinutes={settings.idleTimeoutMinutes}
+          autoPrintPrescription={settings.autoPrintPrescription}
+          prescribeByGenericDefault={settings.prescribeByGenericDefault}
+        />
       </Card>
     </div>
   );
