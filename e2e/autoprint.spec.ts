@@ -21,23 +21,29 @@ async function setPrescriptionSettings(browser: Browser, on: boolean) {
   await ctx.close();
 }
 
-async function writePrescription(page: Page) {
-  await page.keyboard.press('Alt+p');
-  await page.keyboard.type('メトホ');
-  const rxEditor = page.getByTestId('prescription-editor');
-  await rxEditor.getByRole('option').first().click();
-  await pickUsage(rxEditor.getByTestId('rx-item'), '3回 夕食後');
-  await rxEditor.getByTestId('rx-item').getByLabel('日数').fill('14');
-  return rxEditor;
-}
-
-test('with the setting on, 確定 opens the 処方箋 print by itself (一般名 by default); off, the chart stays', async ({ page, browser }) => {
+/** window.print counts instead of opening the dialog. */
+async function countPrints(page: Page) {
   await page.addInitScript(() => {
     (window as unknown as { printed: number }).printed = 0;
     window.print = () => {
       (window as unknown as { printed: number }).printed++;
     };
   });
+}
+
+async function writePrescription(page: Page) {
+  await page.keyboard.press('Alt+p');
+  await page.keyboard.type('ロキソニン');
+  const rxEditor = page.getByTestId('prescription-editor');
+  // a drug with a 一般名処方コード (【般】ロキソプロフェンＮａ錠６０ｍｇ)
+  await rxEditor.getByRole('option').filter({ hasText: 'ロキソニン錠６０ｍｇ' }).click();
+  await pickUsage(rxEditor.getByTestId('rx-item'), '3回 毎食後');
+  await rxEditor.getByTestId('rx-item').getByLabel('日数').fill('14');
+  return rxEditor;
+}
+
+test('with the setting on, 確定 opens the 処方箋 print by itself (一般名 by default); off, the chart stays', async ({ page, browser }) => {
+  await countPrints(page);
   try {
     await setPrescriptionSettings(browser, true);
     await openNewPatientChart(page, browser, uniquePatient('自動印刷', 'ジドウインサツ'));
@@ -45,18 +51,22 @@ test('with the setting on, 確定 opens the 処方箋 print by itself (一般名
     await expect(rxEditor.getByTestId('rx-item').getByLabel('一般名で処方')).toBeChecked();
     await rxEditor.getByRole('button', { name: '確定', exact: true }).click();
     await expect(page).toHaveURL(/\/prescriptions\/[0-9a-f-]{36}\/print\?print=1$/);
-    await expect(page.locator('body')).toContainText('【般】メトホルミン');
+    await expect(page.locator('body')).toContainText('【般】ロキソプロフェン');
     await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
   } finally {
     await setPrescriptionSettings(browser, false);
   }
 
-  // off (the default): 確定 stays on the chart, and the drug is not 一般名 unless ticked
-  await openNewPatientChart(page, browser, uniquePatient('手動印刷', 'シュドウインサツ'));
-  const rxEditor = await writePrescription(page);
+  // off (the default): 確定 stays on the chart, and the drug is not 一般名 unless ticked (a fresh sign-in)
+  const ctx = await browser.newContext();
+  const again = await ctx.newPage();
+  await countPrints(again);
+  await openNewPatientChart(again, browser, uniquePatient('手動印刷', 'シュドウインサツ'));
+  const rxEditor = await writePrescription(again);
   await expect(rxEditor.getByTestId('rx-item').getByLabel('一般名で処方')).not.toBeChecked();
   await rxEditor.getByRole('button', { name: '確定', exact: true }).click();
-  await expect(page.getByText('処方を確定しました。')).toBeVisible();
-  await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
-  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(0);
+  await expect(again.getByText('処方を確定しました。')).toBeVisible();
+  await expect(again).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
+  expect(await again.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(0);
+  await ctx.close();
 });
