@@ -125,10 +125,17 @@ test('login issues a fresh HttpOnly session cookie, and logging out on one termi
   await first.addCookies([{ name: 'karte.session', value: 'planted-by-someone-else', url: baseURL! }]);
   const page = await first.newPage();
   const setCookies: string[] = [];
-  page.on('response', async (r) => {
-    for (const h of await r.headersArray()) if (h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('karte.session=')) setCookies.push(h.value);
+  // the headers arrive asynchronously: keep each read, and wait for all of them after the login
+  const reads: Promise<void>[] = [];
+  page.on('response', (r) => {
+    reads.push(
+      r.headersArray().then((headers) => {
+        for (const h of headers) if (h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('karte.session=')) setCookies.push(h.value);
+      }),
+    );
   });
   await login(page, A.nurse);
+  await Promise.all(reads);
   const issued = setCookies.find((c) => !c.startsWith('karte.session=;'))!;
   expect(issued).toMatch(/HttpOnly/i);
   expect(issued).toMatch(/SameSite=Lax/i);
