@@ -33,10 +33,11 @@ async function countPrints(page: Page) {
 
 async function writePrescription(page: Page) {
   await page.keyboard.press('Alt+p');
-  await page.keyboard.type('ロキソニン');
+  await page.keyboard.type('ガスター');
   const rxEditor = page.getByTestId('prescription-editor');
-  // a drug with a 一般名処方コード (【般】ロキソプロフェンＮａ錠６０ｍｇ)
-  await rxEditor.getByRole('option').filter({ hasText: 'ロキソニン錠６０ｍｇ' }).click();
+  // a drug with a 一般名処方コード (【般】ファモチジン錠２０ｍｇ) that no other browser test prescribes: a 確定 here becomes
+  // the clinic's history of the drug, which changes its defaults for later specs (prescribing-safety relies on ロキソニン having none)
+  await rxEditor.getByRole('option').filter({ hasText: 'ガスター錠２０ｍｇ' }).first().click();
   await pickUsage(rxEditor.getByTestId('rx-item'), '3回 毎食後');
   await rxEditor.getByTestId('rx-item').getByLabel('日数').fill('14');
   return rxEditor;
@@ -51,7 +52,7 @@ test('with the setting on, 確定 opens the 処方箋 print by itself (一般名
     await expect(rxEditor.getByTestId('rx-item').getByLabel('一般名で処方')).toBeChecked();
     await rxEditor.getByRole('button', { name: '確定', exact: true }).click();
     await expect(page).toHaveURL(/\/prescriptions\/[0-9a-f-]{36}\/print\?print=1$/);
-    await expect(page.locator('body')).toContainText('【般】ロキソプロフェン');
+    await expect(page.locator('body')).toContainText('【般】ファモチジン');
     await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
   } finally {
     await setPrescriptionSettings(browser, false);
