@@ -88,6 +88,7 @@ const CLIENT_SAFE_LIB = [
   'core/app-error',
   'core/dates', // date formatting and 和暦 (date-fns); no I/O
   'web/request-headers', // the x-karte-background header constant used by polling fetches
+  'web/session-exit', // leaving for the login page once per page (the idle lock's reason wins over a poll's 401)
   'records/notes/note-format', // SOAP labels, vitals line, BMI, line diff: pure functions
   'phrases/phrase-expand', // 定型文 expansion at the cursor: pure functions
   'records/notes/vitals-line', // the one-line vitals parser: a pure function over the note schema's vital rules

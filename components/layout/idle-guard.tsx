@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { idleLogoutAction } from '@/lib/auth/login.actions';
+import { leaveForLogin, markLeaving } from '@/lib/web/session-exit';
 
 const ACTIVITY_EVENTS = ['mousemove', 'keydown', 'pointerdown', 'wheel', 'scroll', 'touchstart'] as const;
 const CHECK_EVERY_MS = 10_000;
@@ -29,26 +30,31 @@ export function IdleGuard({ minutes, children }: { minutes: number; children: Re
     let locking = false;
     const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
 
-    const leave = (url: string) => {
+    const leave = (reason: 'idle' | 'ended') => {
       if (done) return;
       done = true;
       setLocked(true);
       // after React has unmounted the page (and with it any unsaved-changes prompt)
-      setTimeout(() => window.location.replace(url), 0);
+      setTimeout(() => leaveForLogin(reason), 0);
     };
     const lock = () => {
       if (done || locking) return;
       locking = true;
       setLocked(true);
+      // from here a poll's 401 is this lock's doing: the login page must say 'idle', not 'ended'
+      markLeaving();
       idleLogoutAction()
         .catch(() => undefined)
-        .finally(() => leave('/login?reason=idle'));
+        .finally(() => {
+          done = true;
+          setTimeout(() => window.location.replace('/login?reason=idle'), 0);
+        });
     };
     const heartbeat = () => {
       lastHeartbeat = Date.now();
       fetch('/api/internal/session/heartbeat', { method: 'POST', cache: 'no-store' })
         .then((res) => {
-          if (res.status === 401) leave('/login?reason=ended');
+          if (res.status === 401) leave('ended');
         })
         .catch(() => undefined); // offline for a moment: the next activity tries again
     };

@@ -14,6 +14,7 @@ import { OrcaBadge } from './orca-badge';
 import { OpenChartLink } from './open-chart-link';
 import { VisitDetailsEditor } from './visit-details-editor';
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
+import { sessionEnded } from '@/lib/web/session-exit';
 
 const STATUS_TONE: Record<VisitStatusValue, 'slate' | 'blue' | 'amber' | 'teal' | 'green' | 'red'> = {
   received: 'blue', waiting: 'amber', in_consultation: 'teal', billing: 'slate', done: 'green', cancelled: 'red',
@@ -32,7 +33,7 @@ const NEXT_STEPS: Record<VisitStatusValue, { to: VisitStatusValue; label: string
 async function fetchQueue(): Promise<QueueDto | undefined> {
   const res = await fetch('/api/internal/reception/queue', { cache: 'no-store', headers: backgroundRequestHeaders });
   if (res.status === 401) {
-    window.location.href = '/login?reason=ended';
+    sessionEnded();
     return undefined;
   }
   if (!res.ok) throw new Error('受付一覧を取得できませんでした。');

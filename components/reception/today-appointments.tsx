@@ -6,6 +6,7 @@ import type { AppointmentDayDto, AppointmentDto } from '@/lib/reception/appointm
 import { APPOINTMENT_STATUS_LABELS, NO_SHOW_AFTER_MINUTES, type AppointmentDisplayStatus } from '@/lib/reception/appointment.constants';
 import { cancelAppointmentAction, checkInAppointmentAction } from '@/lib/reception/appointment.actions';
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
+import { sessionEnded } from '@/lib/web/session-exit';
 import { Badge, Button, Card, ErrorBanner, LinkButton, NoticeBanner } from '@/components/ui/ui';
 
 const TONE: Record<AppointmentDisplayStatus, 'blue' | 'green' | 'slate' | 'red'> = { booked: 'blue', checked_in: 'green', cancelled: 'slate', no_show: 'red' };
@@ -18,7 +19,7 @@ export function TodayAppointments({ initial, canCheckIn }: { initial: Appointmen
     queryFn: async (): Promise<AppointmentDayDto | undefined> => {
       const res = await fetch('/api/internal/reception/appointments', { cache: 'no-store', headers: backgroundRequestHeaders });
       if (res.status === 401) {
-        window.location.href = '/login?reason=ended';
+        sessionEnded();
         return undefined;
       }
       if (!res.ok) throw new Error('本日の予約を取得できませんでした。');

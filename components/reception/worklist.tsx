@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
+import { sessionEnded } from '@/lib/web/session-exit';
 import type { QueueDto } from '@/lib/reception/visit.service';
 import { VISIT_STATUS_LABELS } from '@/lib/reception/visit.constants';
 import { Badge, Card, LinkButton } from '@/components/ui/ui';
@@ -12,7 +13,7 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString('ja-JP', { hour: 
 async function fetchWorklist(): Promise<QueueDto | undefined> {
   const res = await fetch('/api/internal/reception/worklist', { cache: 'no-store', headers: backgroundRequestHeaders });
   if (res.status === 401) {
-    window.location.href = '/login?reason=ended';
+    sessionEnded();
     return undefined;
   }
   if (!res.ok) throw new Error('診察待ちの一覧を取得できませんでした。');

@@ -7,6 +7,7 @@ import { resendSharingUnitAction } from '@/lib/sharing/sharing.actions';
 import type { UnitState } from '@/lib/sharing/sharing.constants';
 import type { PatientSharingStatusDto, SharingIssueDto, SharingUnitStatusDto } from '@/lib/sharing/sharing.dto';
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
+import { sessionEnded } from '@/lib/web/session-exit';
 import { Badge, ErrorBanner } from '@/components/ui/ui';
 import { STATE_TONE } from './sharing-tones';
 
@@ -68,7 +69,7 @@ export function ResendButton({ unit, onDone, label = '再送' }: { unit: Pick<Sh
 async function fetchStatus(patientId: string): Promise<PatientSharingStatusDto | undefined> {
   const res = await fetch(`/api/internal/patients/${patientId}/sharing`, { cache: 'no-store', headers: backgroundRequestHeaders });
   if (res.status === 401) {
-    window.location.href = '/login?reason=ended';
+    sessionEnded();
     return undefined;
   }
   if (!res.ok) throw new Error('共有状況を取得できませんでした。');
