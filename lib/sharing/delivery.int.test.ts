@@ -199,12 +199,17 @@ describe('a worker killed in the middle of a send', () => {
     });
     try {
       const deadline = Date.now() + 40_000;
-      const before = sandbox.store.received;
-      // the worker's register has reached the service, which answers only after 1.5 s
-      while ((await findUnit(clinicId, unitId))!.state !== 'sending' || sandbox.store.received === before) {
+      const before = sandbox.store.receivedFor.length;
+      // the worker's register of THIS unit has reached the service, which answers only after 1.5 s (another unit's
+      // request arriving while this one is only marked 'sending' does not count: the worker may send several at once)
+      const arrived = async () => {
+        const unit = (await findUnit(clinicId, unitId))!;
+        return unit.state === 'sending' && unit.identifier !== null && sandbox.store.receivedFor.slice(before).includes(unit.identifier);
+      };
+      while (!(await arrived())) {
         if (Date.now() > deadline) {
           const job = await findJobByKey(clinicId, DELIVER_QUEUE, unitId);
-          throw new Error(`the worker never started sending: unit ${(await findUnit(clinicId, unitId))!.state}, job ${job?.state}/${job?.attempts}, received ${sandbox.store.received - before}`);
+          throw new Error(`the worker never started sending: unit ${(await findUnit(clinicId, unitId))!.state}, job ${job?.state}/${job?.attempts}, received ${sandbox.store.receivedFor.length - before}`);
         }
         await new Promise((r) => setTimeout(r, 20));
       }

@@ -86,6 +86,8 @@ export async function startSharingSandboxServer(
     // delivered it, as with a real service
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     store.received++;
+    const named = (body as { identifier?: unknown } | undefined)?.identifier ?? /^\/v1\/(?:units|documents)\/([^/]+)$/.exec(path)?.[1];
+    if (typeof named === 'string') store.receivedFor.push(decodeURIComponent(named));
     if (store.control.latencyMs > 0) await new Promise((r) => setTimeout(r, store.control.latencyMs));
     const failure = store.takeFailure();
     if (failure) {

@@ -108,6 +108,8 @@ export class SandboxStore {
   readonly others = new Map<string, SharedBundle[]>();
   /** requests of the service API read so far (the server counts them; tests wait for one to arrive) */
   received = 0;
+  /** the unit/document identifiers those requests named, in order (a test waits for its own unit's request) */
+  readonly receivedFor: string[] = [];
   /** requests answered with a failure status since the control was set */
   private failed = 0;
 
