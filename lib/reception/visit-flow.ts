@@ -11,6 +11,16 @@ import { queueOrcaMedical } from '@/lib/orca/orca-sync.service';
 import { visitRepository } from './visit.repository';
 import { VISIT_STATUSES, type VisitStatusValue } from './visit.constants';
 import { oneOf } from '@/lib/core/text-enum';
+import { notifySubscriptions } from '@/lib/vendor-api/subscription.service';
+
+/**
+ * Every step of a visit's status (受付, 診察中, 会計待ち, 完了, 取消 and back) writes its history row here, and tells the
+ * vendor apps subscribed to Encounter in the same transaction (docs/decisions/0067): committed together or not at all.
+ */
+export async function recordVisitStatusChange(tx: Tx, data: Parameters<typeof visitRepository.addStatusChange>[1]): Promise<void> {
+  await visitRepository.addStatusChange(tx, data);
+  await notifySubscriptions(tx, data.clinicId, 'visit', [data.visitId]);
+}
 
 /** Statuses a visit leaves for 会計待ち when its note is 確定. */
 const BEFORE_BILLING: readonly VisitStatusValue[] = ['received', 'waiting', 'in_consultation'];
@@ -30,7 +40,7 @@ export async function followRecordFinal(tx: Tx, principal: RecordWriter, kind: '
   if (!BEFORE_BILLING.includes(from)) return null;
   const { count } = await visitRepository.updateStatusIf(tx, principal.clinicId, visit.id, from, 'billing');
   if (count !== 1) return null; // another terminal moved it at the same moment: its move stands
-  await visitRepository.addStatusChange(tx, { clinicId: principal.clinicId, visitId: visit.id, fromStatus: from, toStatus: 'billing', changedById: principal.userId });
+  await recordVisitStatusChange(tx, { clinicId: principal.clinicId, visitId: visit.id, fromStatus: from, toStatus: 'billing', changedById: principal.userId });
   await queueOrcaMedical(tx, principal.clinicId, visit.id);
   await recordAuditEvent(tx, {
     clinicId: principal.clinicId,

@@ -13,6 +13,7 @@ import type { EligibilityAnswer } from '@/lib/eligibility/eligibility-service';
 import { staffRepository } from '@/lib/staff/staff.repository';
 import { staffNames } from '@/lib/staff/staff-names';
 import { visitRepository } from './visit.repository';
+import { recordVisitStatusChange } from './visit-flow';
 import { VISIT_STATUSES, VISIT_TRANSITIONS, updateVisitDetailsSchema, type ChangeVisitStatusInput, type CheckInInput, type UpdateVisitDetailsInput, type VisitStatusValue, visitIdSchema } from './visit.schema';
 import { parseInput } from '@/lib/core/zod';
 import { oneOf } from '@/lib/core/text-enum';
@@ -148,7 +149,7 @@ export async function checkIn(input: CheckInInput, actor: Principal, withinTrans
       eligibilityCheckedAt: answer ? new Date() : null,
       eligibilityDetail: answer ? (answer as object) : undefined,
     });
-    await visitRepository.addStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: null, toStatus: 'received', changedById: actor.userId });
+    await recordVisitStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: null, toStatus: 'received', changedById: actor.userId });
     // レセコン: the 受付 goes to ORCA in the background; ORCA being down never blocks check-in (docs/orca.md)
     await queueOrcaAcceptance(tx, actor.clinicId, visit.id);
     // 電子カルテ情報共有サービス: the patient's diagnoses and allergies are sent on the day of the visit (ADR 0042)
@@ -225,7 +226,7 @@ export async function changeVisitStatus(input: ChangeVisitStatusInput, actor: Pr
     }
     const { count } = await visitRepository.updateStatusIf(tx, actor.clinicId, visit.id, from, input.status);
     if (count !== 1) throw new AppError('CONFLICT', '他の端末で状態が変更されました。画面を更新してください。');
-    await visitRepository.addStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: from, toStatus: input.status, changedById: actor.userId });
+    await recordVisitStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: from, toStatus: input.status, changedById: actor.userId });
     if (input.status === 'cancelled') await queueOrcaCancel(tx, actor.clinicId, visit.id);
     // 会計待ち after the doctor's 確定: the visit's orders go to ORCA as 中途データ (again: replaced)
     if (input.status === 'billing') await queueOrcaMedical(tx, actor.clinicId, visit.id);
@@ -249,7 +250,7 @@ export async function startConsultation(input: { visitId: string }, actor: Princ
     const { count } = await visitRepository.updateStatusIf(tx, actor.clinicId, visit.id, from, 'in_consultation');
     // another terminal moved it first: open the chart anyway, its status stands
     if (count !== 1) return { patientId: visit.patientId, status: oneOf(VISIT_STATUSES, (await visitRepository.find(tx, actor.clinicId, visit.id))?.status ?? from) };
-    await visitRepository.addStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: from, toStatus: 'in_consultation', changedById: actor.userId });
+    await recordVisitStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: from, toStatus: 'in_consultation', changedById: actor.userId });
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'visit', resourceId: visit.id, patientId: visit.patientId, detail: { from, to: 'in_consultation', via: 'chart_open' }, ctx: actor.ctx });
     return { patientId: visit.patientId, status: 'in_consultation' as const };
   });

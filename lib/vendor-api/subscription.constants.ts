@@ -12,6 +12,9 @@ export const NOTIFY_TIMEOUT_MS = 10_000;
 /** the extension that carries the app's HMAC key when it creates a Subscription (write-only) */
 export const SUBSCRIPTION_SECRET_EXTENSION = 'urn:karte:fhir:subscription-secret';
 export const SIGNATURE_HEADER = 'X-Karte-Signature';
-/** what a subscription can watch: the record kinds of lib/records/write-path.ts and the patient registration */
-export const SUBSCRIBABLE_TYPES = ['Patient', 'Condition', 'AllergyIntolerance', 'Observation'] as const;
+/**
+ * what a subscription can watch: the record kinds of lib/records/write-path.ts (a prescription as its drug lines), the
+ * patient registration and the visit's status changes (受付・診察中・会計待ち・完了・取消: Encounter)
+ */
+export const SUBSCRIBABLE_TYPES = ['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter'] as const;
 export type SubscribableType = (typeof SUBSCRIBABLE_TYPES)[number];

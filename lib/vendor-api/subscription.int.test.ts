@@ -2,17 +2,20 @@
  * FHIR Subscriptions (rest-hook) end to end: an app creates one through the route table, a diagnosis written by a
  * doctor reaches a real HTTP receiver as the API's Condition, signed with the app's key; a receiver that fails first
  * is retried by the job queue; criteria that do not match leave nothing; another clinic's writes never reach it;
- * the admin's delivery log shows it and 再送 sends it again.
+ * the admin's delivery log shows it and 再送 sends it again. A visit's status changes reach Encounter subscriptions and
+ * a 確定 (or withdrawn) prescription reaches MedicationRequest subscriptions, one notification per drug line.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Condition, OperationOutcome, Subscription } from '@medplum/fhirtypes';
+import type { Condition, Encounter, MedicationRequest, OperationOutcome, Subscription } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/core/db';
 import { drainJobs } from '@/lib/jobs/job-worker';
 import { loadDemoMasters } from '@/lib/masters/demo-masters';
 import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
+import { markPrescriptionEnteredInError, savePrescription } from '@/lib/records/prescriptions/prescription.service';
+import { changeVisitStatus, checkIn, startConsultation } from '@/lib/reception/visit.service';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { call, get, register, token, type App } from '@/tests/helpers/vendor-app';
 import { NOTIFY_QUEUE, SUBSCRIPTION_SECRET_EXTENSION } from './subscription.constants';
@@ -28,6 +31,7 @@ let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
 let other: Awaited<ReturnType<typeof clinicWithStaff>>;
 let app: App;
 let patientOnly: App;
+let clinical: App;
 const SECRET = 'whsec-0123456789abcdef0123456789abcdef';
 
 const runJobs = () =>
@@ -74,6 +78,7 @@ beforeAll(async () => {
   other = await clinicWithStaff();
   app = await register(staff, ['system/Condition.rs', 'system/Patient.rs']);
   patientOnly = await register(staff, ['system/Patient.rs']);
+  clinical = await register(staff, ['system/Encounter.rs', 'system/MedicationRequest.rs']);
 }, 300_000);
 afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));
@@ -158,7 +163,9 @@ describe('Subscription (rest-hook)', () => {
       if (expression) expect(outcome.issue[0]!.expression).toEqual([expression]);
     };
     await bad(subscribe(t2, 'Condition?colour=red'), 400, 'colour');
-    await bad(subscribe(t2, 'Encounter?status=finished'), 400, 'Subscription.criteria');
+    await bad(subscribe(t2, 'Practitioner?name=山田'), 400, 'Subscription.criteria');
+    expect((await subscribe(t2, 'Encounter?status=finished')).status).toBe(403);
+    expect((await subscribe(t2, 'MedicationRequest?status=completed')).status).toBe(403);
     await bad(subscribe(t2, 'Condition', { channel: { type: 'rest-hook', endpoint: 'http://example.com/hook' } }), 400, 'Subscription.channel.endpoint');
     await bad(subscribe(t2, 'Condition', { extension: [{ url: SUBSCRIPTION_SECRET_EXTENSION, valueString: 'short' }] }), 400, 'Subscription.extension');
     await bad(subscribe(t2, 'Condition', { channel: { type: 'websocket' } }), 400, 'Subscription.channel.type');
@@ -179,5 +186,101 @@ describe('Subscription (rest-hook)', () => {
     const row = await db().apiSubscription.findFirst({ where: { clinicId: staff.clinic.id, id: created.id } });
     expect(row!.secretSealed).toMatch(/^v2:/);
     expect(row!.secretSealed).not.toContain(SECRET);
+  });
+
+  it('tells an Encounter subscription about each status change of a visit: 受付, 診察中, 会計待ち, 完了, 取消 and back', async () => {
+    const patient = await createPatient(staff.receptionist, { familyName: '来院' });
+    const bystander = await createPatient(staff.receptionist, { familyName: '別患者' });
+    const t = await token(clinical, 'system/Encounter.rs');
+    const created = await subscribe(t, `Encounter?patient=Patient/${patient.id}`);
+    expect(created.status, await created.clone().text()).toBe(201);
+    const sub = (await created.json()) as Subscription;
+    received.length = 0;
+    const seen = () => received.map((r) => JSON.parse(r.body) as Encounter).map((e) => `${e.id}:${e.status}`);
+
+    const { visitId } = await checkIn({ patientId: patient.id, doctorId: staff.doctor.userId, firstVisit: true }, staff.receptionist);
+    await checkIn({ patientId: bystander.id, firstVisit: true }, staff.receptionist);
+    await runJobs();
+    expect(seen()).toEqual([`${visitId}:arrived`]);
+    expect(received[0]!.headers['x-karte-resource']).toBe(`Encounter/${visitId}`);
+    const [, t1, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(received[0]!.headers['x-karte-signature']))!;
+    expect(createHmac('sha256', SECRET).update(`${t1}.${received[0]!.body}`).digest('hex')).toBe(v1);
+
+    await startConsultation({ visitId }, staff.doctor);
+    await runJobs();
+    await changeVisitStatus({ visitId, status: 'billing' }, staff.receptionist);
+    await runJobs();
+    await changeVisitStatus({ visitId, status: 'done' }, staff.receptionist);
+    await runJobs();
+    await changeVisitStatus({ visitId, status: 'billing' }, staff.receptionist);
+    await changeVisitStatus({ visitId, status: 'cancelled' }, staff.receptionist);
+    await runJobs();
+    // each change is one notification; the body is the Encounter as GET serves it when the job runs (so the two
+    // changes before the last run both read 取消)
+    expect(seen()).toEqual([`${visitId}:arrived`, `${visitId}:in-progress`, `${visitId}:finished`, `${visitId}:finished`, `${visitId}:cancelled`, `${visitId}:cancelled`]);
+    const log = (await listSubscriptionDeliveries(staff.admin)).filter((d) => d.criteria === sub.criteria);
+    expect(log).toHaveLength(6);
+    expect(log.every((d) => d.status === 'delivered' && d.resource === `Encounter/${visitId}`)).toBe(true);
+
+    // a status criterion: only the changes that leave the visit in that status when the job runs
+    await call(`Subscription/${sub.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${t}` } });
+    const cancelledOnly = (await (await subscribe(t, 'Encounter?status=cancelled')).json()) as Subscription;
+    received.length = 0;
+    const again = await createPatient(staff.receptionist, { familyName: '再来' });
+    const second = await checkIn({ patientId: again.id, firstVisit: false }, staff.receptionist);
+    await runJobs();
+    expect(received).toHaveLength(0);
+    await changeVisitStatus({ visitId: second.visitId, status: 'cancelled' }, staff.receptionist);
+    await runJobs();
+    expect(seen()).toEqual([`${second.visitId}:cancelled`]);
+    await call(`Subscription/${cancelledOnly.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${t}` } });
+  });
+
+  it('tells a MedicationRequest subscription about a 確定 prescription, one notification per drug line, and about its withdrawal; not about a draft', async () => {
+    const LOXONIN = '620098801';
+    const MUCOSTA = '620452801';
+    const line = (receiptCode: string, rpNumber: number) => ({
+      rpNumber,
+      kind: 'internal' as const,
+      receiptCode,
+      prescribeByGeneric: false,
+      drugName: '',
+      dose: 3,
+      doseUnit: '錠',
+      doseBasis: 'per_day' as const,
+      usageCode: '1013044400000000',
+      usageText: '',
+      days: 7,
+      genericSubstitutionAllowed: true,
+    });
+    const patient = await createPatient(staff.receptionist, { familyName: '処方' });
+    const other = await createPatient(staff.receptionist, { familyName: '処方外' });
+    const t = await token(clinical, 'system/MedicationRequest.rs');
+    const created = await subscribe(t, `MedicationRequest?patient=Patient/${patient.id}`);
+    expect(created.status, await created.clone().text()).toBe(201);
+    const sub = (await created.json()) as Subscription;
+    received.length = 0;
+    const seen = () => received.map((r) => JSON.parse(r.body) as MedicationRequest).map((m) => `${m.id}:${m.status}:${m.meta?.versionId}`);
+
+    const draft = await savePrescription({ patientId: patient.id, intent: 'draft', outOfHouse: true, items: [line(LOXONIN, 1)], duplicateAcknowledged: false }, staff.doctor);
+    await savePrescription({ patientId: other.id, intent: 'confirm', outOfHouse: true, items: [line(LOXONIN, 1)], duplicateAcknowledged: false }, staff.doctor);
+    await runJobs();
+    expect(received).toHaveLength(0);
+    expect(draft.lineageId).toBeTruthy();
+
+    const rx = await savePrescription({ patientId: patient.id, intent: 'confirm', outOfHouse: true, items: [line(LOXONIN, 1), line(MUCOSTA, 2)], duplicateAcknowledged: true }, staff.doctor);
+    await runJobs();
+    expect(seen().sort()).toEqual([`${rx.lineageId}-1-1:completed:1`, `${rx.lineageId}-2-1:completed:1`]);
+    const lox = received.find((r) => (JSON.parse(r.body) as MedicationRequest).id === `${rx.lineageId}-1-1`)!;
+    expect(lox.headers['x-karte-resource']).toBe(`MedicationRequest/${rx.lineageId}-1-1/_history/1`);
+    expect(JSON.parse(lox.body)).toMatchObject({ subject: { reference: `Patient/${patient.id}` }, requester: { reference: `Practitioner/${staff.doctor.userId}` } });
+
+    received.length = 0;
+    await markPrescriptionEnteredInError({ prescriptionId: rx.id, reason: '別の患者に入力した' }, staff.doctor);
+    await runJobs();
+    expect(seen().sort()).toEqual([`${rx.lineageId}-1-1:entered-in-error:2`, `${rx.lineageId}-2-1:entered-in-error:2`]);
+    const log = (await listSubscriptionDeliveries(staff.admin)).filter((d) => d.criteria === sub.criteria);
+    expect(log).toHaveLength(4);
+    await call(`Subscription/${sub.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${t}` } });
   });
 });

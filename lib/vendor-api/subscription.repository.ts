@@ -1,6 +1,7 @@
 /** Vendor apps' FHIR Subscriptions and their delivery log; every query is by clinic. */
 import { db, type Tx } from '@/lib/core/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
+import { medicationRequestId } from '@/lib/fhir/medication-request';
 
 type Client = Tx | ReturnType<typeof db>;
 const key = (clinicId: string, id: string) => ({ clinicId_id: { clinicId, id } });
@@ -20,6 +21,15 @@ export const subscriptionRepository = {
   swapSecret: async (clinicId: string, id: string, from: string, to: string) =>
     (await db().apiSubscription.updateMany({ where: { clinicId, id, secretSealed: from }, data: { secretSealed: to } })).count,
 
+  /** The MedicationRequest ids (one per drug line) of the latest versions of these prescriptions. */
+  drugLineIds: async (tx: Tx, clinicId: string, lineageIds: string[]) =>
+    (
+      await tx.prescriptionItem.findMany({
+        where: { clinicId, prescription: { clinicId, lineageId: { in: lineageIds }, isLatest: true } },
+        select: { rpNumber: true, sortOrder: true, prescription: { select: { lineageId: true } } },
+        orderBy: [{ prescriptionId: 'asc' }, { rpNumber: 'asc' }, { sortOrder: 'asc' }],
+      })
+    ).map((i) => medicationRequestId(i.prescription.lineageId, i.rpNumber, i.sortOrder)),
   addDeliveries: (tx: Tx, rows: Prisma.ApiSubscriptionDeliveryCreateManyInput[]) => tx.apiSubscriptionDelivery.createMany({ data: rows }),
   delivery: (c: Client, clinicId: string, id: string) => c.apiSubscriptionDelivery.findUnique({ where: key(clinicId, id), include: { subscription: true } }),
   updateDelivery: (c: Client, clinicId: string, id: string, data: Prisma.ApiSubscriptionDeliveryUncheckedUpdateInput) =>

@@ -139,20 +139,31 @@ export async function deleteSubscription(principal: ApiClientPrincipal, id: stri
   });
 }
 
-/** Record types of the write path and the FHIR type a subscription names them by. */
-const FHIR_TYPE_OF = { patient: 'Patient', diagnosis: 'Condition', allergy: 'AllergyIntolerance', lab_result: 'Observation' } as const;
+/** Record types of the write path (and the patient, the visit) and the FHIR type a subscription names them by. */
+const FHIR_TYPE_OF = {
+  patient: 'Patient',
+  diagnosis: 'Condition',
+  allergy: 'AllergyIntolerance',
+  lab_result: 'Observation',
+  prescription: 'MedicationRequest',
+  visit: 'Encounter',
+} as const satisfies Record<string, SubscribableType>;
 export type SubscribedRecordKind = keyof typeof FHIR_TYPE_OF;
 
 /**
- * Called by the write path (and the patient service) inside its transaction: one delivery row and one job per active subscription of each
- * written record's type (nothing when the clinic has none: one indexed query).
+ * Called by the write path, the patient service and the visit's status changes (lib/reception/visit-flow.ts) inside
+ * the write's transaction: one delivery row and one job per active subscription of the written record's type and
+ * per resource (nothing when the clinic has none: one indexed query). A prescription is its drug lines: one
+ * MedicationRequest each, as the read API serves them (docs/decisions/0061).
  */
 export async function notifySubscriptions(tx: Tx, clinicId: string, kind: string, lineageIds: readonly string[]): Promise<void> {
   const type = FHIR_TYPE_OF[kind as SubscribedRecordKind];
   if (!type || !lineageIds.length) return;
   const subs = await repo.activeFor(tx, clinicId, [type]);
   if (!subs.length) return;
-  const rows = subs.flatMap((s) => [...new Set(lineageIds)].map((resourceId) => ({ clinicId, id: randomUUID(), subscriptionId: s.id, resourceType: type, resourceId })));
+  const resourceIds = type === 'MedicationRequest' ? await repo.drugLineIds(tx, clinicId, [...new Set(lineageIds)]) : [...new Set(lineageIds)];
+  const rows = subs.flatMap((s) => resourceIds.map((resourceId) => ({ clinicId, id: randomUUID(), subscriptionId: s.id, resourceType: type, resourceId })));
+  if (!rows.length) return;
   await repo.addDeliveries(tx, rows);
   for (const r of rows) await enqueueJob(tx, { clinicId, queue: NOTIFY_QUEUE, key: r.id, payload: { deliveryId: r.id }, maxAttempts: NOTIFY_MAX_ATTEMPTS });
 }
@@ -189,7 +200,8 @@ export async function deliverNotification(job: Pick<JobRow, 'clinicId' | 'payloa
         [SIGNATURE_HEADER]: signNotification(openSecret(sub.secretSealed), body, now),
         'X-Karte-Subscription': sub.id,
         'X-Karte-Delivery': deliveryId,
-        'X-Karte-Resource': `${(resource as Resource).resourceType}/${resource.id}/_history/${resource.meta?.versionId ?? '1'}`,
+        // the version read (an unversioned type such as Encounter: its id only)
+        'X-Karte-Resource': `${(resource as Resource).resourceType}/${resource.id}${resource.meta?.versionId ? `/_history/${resource.meta.versionId}` : ''}`,
       },
       body,
       signal: AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
