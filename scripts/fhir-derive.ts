@@ -14,6 +14,8 @@
  *   fixed values: @medplum/core applies the slices of nested elements (each section's entry slices and the 300
  *   section's sub-section slices) to the top level and reports false errors, so those are dropped here and checked in
  *   lib/fhir/referral-validate.ts (docs/decisions/0049).
+ * - JP_Composition_eDischargeSummary (the 退院時サマリー), reduced the same way; its nested rules are checked in
+ *   lib/fhir/discharge-summary-validate.ts (docs/decisions/0065).
  *
  * Usage: npx tsx scripts/fhir-derive.ts [path to clins-1.5.2/package]   (default ../shared/fhir/clins-1.5.2/package)
  */
@@ -129,10 +131,14 @@ function labSlices(all: Json[], observation: Json) {
   return slices;
 }
 
-const REFERRAL_COMPOSITION = 'http://jpfhir.jp/fhir/eReferral/StructureDefinition/JP_Composition_eReferral';
+/** The document Compositions derived, and the file each goes to. */
+const DOCUMENT_COMPOSITIONS = [
+  ['http://jpfhir.jp/fhir/eReferral/StructureDefinition/JP_Composition_eReferral', 'clins-1.5.2-ereferral-composition.json'],
+  ['http://jpfhir.jp/fhir/eDischargeSummary/StructureDefinition/JP_Composition_eDischargeSummary', 'clins-1.5.2-edischargesummary-composition.json'],
+] as const;
 
-/** JP_Composition_eReferral without the slices of nested elements (see the header). */
-function reduceReferralComposition(sd: Json): Json {
+/** A document Composition without the slices of nested elements (see the header). */
+function reduceDocumentComposition(sd: Json): Json {
   const nested = (id: string) => /:[^.]+\..*:/.test(id) || /^Composition\.section:[^.]+\.section/.test(id);
   const element = (sd.snapshot as { element: Element[] }).element.filter((e) => !nested(e.id));
   const reduced = reduce({ ...sd, snapshot: { element } });
@@ -162,9 +168,11 @@ function main() {
     path.join(OUT, 'clins-1.5.2-lab-slices.json'),
     `${JSON.stringify({ source: profiles.source, slices }, null, 1)}\n`,
   );
-  const composition = all.find((r) => r.url === REFERRAL_COMPOSITION);
-  if (!composition) throw new Error(`${REFERRAL_COMPOSITION} not in ${PACKAGE}`);
-  writeFileSync(path.join(OUT, 'clins-1.5.2-ereferral-composition.json'), `${JSON.stringify({ source: profiles.source, structureDefinition: reduceReferralComposition(composition) })}\n`);
+  for (const [url, file] of DOCUMENT_COMPOSITIONS) {
+    const composition = all.find((r) => r.url === url);
+    if (!composition) throw new Error(`${url} not in ${PACKAGE}`);
+    writeFileSync(path.join(OUT, file), `${JSON.stringify({ source: profiles.source, structureDefinition: reduceDocumentComposition(composition) })}\n`);
+  }
   console.log(`${sds.length} profiles, ${slices.length} lab slices (${slices.reduce((n, s) => n + s.codes.length, 0)} codes) → ${OUT}`);
 }
 

@@ -16,7 +16,7 @@ const SECTION_FIELDS: { key: keyof Sections; label: string; rows: number; requir
   { key: 'familyHistory', label: '家族歴', rows: 2 },
 ];
 
-function Choices({ legend, name, choices, chosen, onChange, empty }: { legend: string; name: string; choices: ReferralChoiceDto[]; chosen: string[]; onChange: (ids: string[]) => void; empty: string }) {
+export function Choices({ legend, name, choices, chosen, onChange, empty }: { legend: string; name: string; choices: ReferralChoiceDto[]; chosen: string[]; onChange: (ids: string[]) => void; empty: string }) {
   return (
     <fieldset className="rounded border border-slate-200 p-2">
       <legend className="px-1 text-sm font-medium">{legend}</legend>

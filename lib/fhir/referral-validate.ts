@@ -22,13 +22,32 @@ let loaded = false;
 export function loadReferralProfiles(): void {
   loadFhirProfiles();
   if (loaded) return;
-  const sd = derived.structureDefinition as unknown as StructureDefinition;
-  const element = (sd.snapshot?.element ?? []).map(({ constraint: _c, ...e }) => e);
-  loadDataType({ ...sd, url: 'http://hl7.org/fhir/StructureDefinition/Composition', snapshot: { element } } as Parameters<typeof loadDataType>[0]);
+  registerComposition(derived.structureDefinition as unknown as StructureDefinition);
   loaded = true;
 }
 
-const issue = (message: string, field: string, expression: string, rule: string, resourceType = 'Composition', recordId: string | null = null): FhirIssue => ({
+/** Registers a derived document Composition profile as @medplum/core's `Composition` type (its nested elements too). */
+export function registerComposition(sd: StructureDefinition): void {
+  const element = (sd.snapshot?.element ?? []).map(({ constraint: _c, ...e }) => e);
+  loadDataType({ ...sd, url: 'http://hl7.org/fhir/StructureDefinition/Composition', snapshot: { element } } as Parameters<typeof loadDataType>[0]);
+}
+
+/**
+ * Validates a Composition of another document kind against its derived profile: @medplum/core resolves nested
+ * elements (Composition.event …) through the registered `Composition` type, so that profile is registered for the
+ * call (synchronous) and the eReferral one restored after.
+ */
+export function withCompositionProfile<T>(sd: StructureDefinition, run: () => T): T {
+  loadReferralProfiles();
+  registerComposition(sd);
+  try {
+    return run();
+  } finally {
+    registerComposition(derived.structureDefinition as unknown as StructureDefinition);
+  }
+}
+
+export const issue = (message: string, field: string, expression: string, rule: string, resourceType = 'Composition', recordId: string | null = null): FhirIssue => ({
   severity: 'error',
   message,
   resourceType,
@@ -38,9 +57,10 @@ const issue = (message: string, field: string, expression: string, rule: string,
   rule,
 });
 
-const codeOf = (s: CompositionSection) => s.code?.coding?.find((c) => c.system === DOCUMENT_SECTION_SYSTEM)?.code;
+export const codeOf = (s: CompositionSection) => s.code?.coding?.find((c) => c.system === DOCUMENT_SECTION_SYSTEM)?.code;
 
-function compositionStructure(composition: Composition): FhirIssue[] {
+/** The Composition against the registered `Composition` type (eReferral; see withCompositionProfile for the others). */
+export function compositionStructure(composition: Composition): FhirIssue[] {
   let found: OperationOutcomeIssue[];
   try {
     found = validateResource(composition as Parameters<typeof validateResource>[0]) as OperationOutcomeIssue[];

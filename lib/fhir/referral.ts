@@ -23,10 +23,10 @@ export const REFERRAL_PROFILES = {
 } as const;
 
 export const DOCUMENT_SECTION_SYSTEM = 'http://jpfhir.jp/fhir/clins/CodeSystem/document-section';
-const DOC_TYPE_SYSTEM = 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-typecodes';
-const DOC_SUBTYPE_SYSTEM = 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-subtypecodes';
-const VERSION_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber';
-const EMPTY_REASON = 'http://terminology.hl7.org/CodeSystem/list-empty-reason';
+export const DOC_TYPE_SYSTEM = 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-typecodes';
+export const DOC_SUBTYPE_SYSTEM = 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-subtypecodes';
+export const VERSION_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber';
+export const EMPTY_REASON = 'http://terminology.hl7.org/CodeSystem/list-empty-reason';
 
 /** The sections this product writes: code → title (the profile's fixed / pattern title) and section display. */
 export const REFERRAL_SECTIONS = {
@@ -73,7 +73,7 @@ export interface ReferralBundle {
   units: UnitBundle[];
 }
 
-const uuidUrl = (seed: string) => {
+export const uuidUrl = (seed: string) => {
   const h = createHash('sha256').update(seed).digest('hex');
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
@@ -94,12 +94,12 @@ function section(code: ReferralSectionCode, text: string, entries: readonly stri
   return s;
 }
 
-function organization(target: FhirTarget, id: string, code: string | null, name: string, address: string | null | undefined, at: Date): Organization {
+export function organization(target: FhirTarget, id: string, code: string | null, name: string, address: string | null | undefined, at: Date): Organization {
   return toFhirOrganization(target, { id, institutionNumber: code, name, address, updatedAt: at }, REFERRAL_PROFILES.organization);
 }
 
 /** The resources of one 6情報 unit, from the same builder the sharing service uses (Patient left out: it is entry 2). */
-function unitResources<T extends Resource>(units: UnitBundle[], target: FhirTarget, clinic: FhirClinicInput, now: Date, input: Parameters<typeof buildUnitBundle>[1]): T[] {
+export function unitResources<T extends Resource>(units: UnitBundle[], target: FhirTarget, clinic: FhirClinicInput, now: Date, input: Parameters<typeof buildUnitBundle>[1]): T[] {
   const unit = buildUnitBundle({ clinic, now, target }, input);
   if (!unit) return [];
   units.push(unit);

@@ -17,6 +17,7 @@ import * as prescriptionService from './prescriptions/prescription.service';
 import * as diagnosisService from './diagnoses/diagnosis.service';
 import * as allergyService from './allergies/allergy.service';
 import * as labResultService from './lab-results/lab-result.service';
+import * as dischargeSummaryService from './documents/discharge-summary.service';
 import * as documentService from './documents/document.service';
 import { approveNote, confirmNote, createNote, markNoteEnteredInError, updateNote } from './notes/note.service';
 import { approvePrescription, confirmPrescription, markPrescriptionEnteredInError, savePrescription } from './prescriptions/prescription.service';
@@ -72,9 +73,13 @@ const SERVICES = {
     other: ['getLabResultHistory', 'listLatestLabs', 'getLabTrend', 'getLabTable'],
   },
   document: {
-    module: documentService,
-    writes: ['saveReferral', 'confirmDocument', 'cancelDocument'],
-    other: ['documentContentHash', 'prefillReferral', 'getDocument', 'listDocumentsForPatient', 'getDocumentForPrint'],
+    // the 退院時サマリー's service saves through document.service's writeDocumentVersion (ADR 0065)
+    module: { ...documentService, ...dischargeSummaryService },
+    writes: ['saveReferral', 'saveDischargeSummary', 'writeDocumentVersion', 'confirmDocument', 'cancelDocument'],
+    other: [
+      'documentContentHash', 'contentOf', 'loadForSave', 'pickChosen', 'diagnosisSnapshot', 'allergySnapshot', 'listable',
+      'prefillReferral', 'prefillDischargeSummary', 'getDocument', 'listDocumentsForPatient', 'getDocumentForPrint',
+    ],
   },
 } as const;
 

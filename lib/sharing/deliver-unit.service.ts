@@ -17,7 +17,7 @@ import { PermanentJobError, RetryJobError } from '@/lib/jobs/job-errors';
 import type { JobRow } from '@/lib/jobs/job.repository';
 import { getSharingService } from './get-sharing-service';
 import { SharingRejectedError, SharingUnavailableError, type DeleteUnitRequest, type RegisterUnitRequest, type SharingIssue, type SharingService, type UnitStatus } from './sharing-service';
-import { referralToSend } from '@/lib/records/documents/document-fhir.service';
+import { documentToSend } from '@/lib/records/documents/document-fhir.service';
 import { findUnit, insertAttempt, unsettledAttempt, updateUnit, type SharingUnitRow } from './sharing-unit.repository';
 import type { UnitKind } from './sharing.constants';
 
@@ -46,7 +46,7 @@ function operationsFor(unit: SharingUnitRow, service: SharingService, version?: 
 
 async function prepare(unit: SharingUnitRow, now: Date, options: DeliverOptions): Promise<Prepared | null> {
   if (unit.kind === 'document') {
-    const doc = await referralToSend(unit.clinicId, unit.patientId, unit.labReportId, unit.identifier);
+    const doc = await documentToSend(unit.clinicId, unit.patientId, unit.labReportId, unit.identifier);
     if (doc.state !== 'final') return { built: null, member: null, issues: () => [] };
     return { built: doc.built, member: doc.member, issues: () => doc.issues, version: doc.version };
   }

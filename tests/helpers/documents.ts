@@ -2,6 +2,7 @@
 import { recordAllergy } from '@/lib/records/allergies/allergy.service';
 import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
 import { confirmDocument, saveReferral } from '@/lib/records/documents/document.service';
+import { asReferral } from '@/lib/records/documents/document.dto';
 import { saveInstitution, searchInstitutions } from '@/lib/records/documents/referral-institution.service';
 import { db } from '@/lib/core/db';
 import { loadDemoMasters } from '@/lib/masters/demo-masters';
@@ -46,5 +47,5 @@ export async function confirmedLetterTo(staff: Staff, to: Staff) {
     staff.doctor,
   );
   const confirmed = await confirmDocument({ documentId: draft.id }, staff.doctor);
-  return { patient: p, letter: confirmed };
+  return { patient: p, letter: asReferral(confirmed) };
 }

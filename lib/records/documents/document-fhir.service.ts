@@ -1,27 +1,93 @@
 /**
- * The FHIR document of a 確定 診療情報提供書 (JP_Bundle_eReferral, docs/decisions/0049): built from the stored letter
- * (its sections and destination) and the records it lists as they stood at 確定, through lib/fhir's 6情報 mapping,
- * and validated. What staff see before sending is exactly what the sharing delivery sends (referralToSend).
+ * The FHIR document of a 確定 clinical document — 診療情報提供書 (JP_Bundle_eReferral, docs/decisions/0049) or
+ * 退院時サマリー (JP_Bundle_eDischargeSummary, 0065): built from the stored version (its sections) and the records it
+ * lists as they stood at 確定, through lib/fhir's 6情報 mapping, and validated by the kind's validator. What staff see
+ * before sending is exactly what the sharing delivery sends (documentToSend).
  */
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { recordAuditEventNow } from '@/lib/audit/audit';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { loadClinicInput, loadPatientInput, loadReferralRecordInputs } from '@/lib/fhir/source.repository';
-import { buildReferralBundle, type ReferralBundle } from '@/lib/fhir/referral';
+import { buildReferralBundle } from '@/lib/fhir/referral';
 import { memberIdentifier } from '@/lib/fhir/patient';
 import { findDocumentUnit } from '@/lib/sharing/sharing-unit.repository';
 import { validateReferralBundle } from '@/lib/fhir/referral-validate';
 import type { FhirIssue } from '@/lib/fhir/issues';
 import { documentRepository } from './document.repository';
 import { referralContentSchema } from './referral.schema';
+import { dischargeSummaryContentSchema } from './discharge-summary.schema';
+import { DISCHARGE_OUTCOMES } from './document.constants';
+import { buildDischargeSummaryBundle } from '@/lib/fhir/discharge-summary';
+import { validateDischargeSummaryBundle } from '@/lib/fhir/discharge-summary-validate';
+import type { Bundle } from '@medplum/fhirtypes';
+import type { UnitBundle } from '@/lib/fhir/bundle';
 
-export type ReferralFhirDto = { identifier: string; version: number; issues: FhirIssue[]; sendable: boolean; json: string };
+/** A built document bundle of any kind. */
+export type BuiltDocument = { bundle: Bundle; identifier: string; contentHash: string; units: UnitBundle[] };
+
+export type DocumentFhirDto = { identifier: string; version: number; issues: FhirIssue[]; sendable: boolean; json: string };
 
 type DocumentRow = NonNullable<Awaited<ReturnType<typeof documentRepository.findById>>>;
+type Built = { built: BuiltDocument; issues: FhirIssue[]; member: string | null };
+
+/** The bundle of one 確定 version of any kind and its validation. */
+function buildDocumentOfRow(clinicId: string, row: DocumentRow & { confirmedAt: Date }, bundleIdentifier?: string | null): Promise<Built | null> {
+  return row.kind === 'discharge_summary' ? buildDischargeOfRow(clinicId, row, bundleIdentifier) : buildReferralOfRow(clinicId, row, bundleIdentifier);
+}
+
+/** The JP_Bundle_eDischargeSummary of one 確定 version: the stay, the sections and the records as they stood at 確定. */
+async function buildDischargeOfRow(clinicId: string, row: DocumentRow & { confirmedAt: Date }, bundleIdentifier?: string | null): Promise<Built | null> {
+  const content = dischargeSummaryContentSchema.parse(row.content);
+  const admissionDiagnosisIds = content.admissionDiagnoses.map((d) => d.lineageId);
+  const dischargeDiagnosisIds = content.dischargeDiagnoses.map((d) => d.lineageId);
+  const [clinicInput, clinic, patient, author, records] = await Promise.all([
+    loadClinicInput(db(), clinicId),
+    documentRepository.findClinic(db(), { clinicId }),
+    loadPatientInput(db(), clinicId, row.patientId),
+    documentRepository.findAuthor(db(), { clinicId, userId: row.confirmedById ?? row.authorId }),
+    loadReferralRecordInputs(db(), clinicId, row.patientId, {
+      diagnosisLineageIds: [...new Set([...admissionDiagnosisIds, ...dischargeDiagnosisIds])],
+      allergyLineageIds: content.allergies.map((a) => a.lineageId),
+      labResultIds: [],
+      asOf: row.confirmedAt,
+    }),
+  ]);
+  if (!clinicInput || !clinic || !patient || !author) return null;
+  const outcome = content.outcome ? { code: content.outcome, display: DISCHARGE_OUTCOMES[content.outcome] } : { code: '', display: '' };
+  const built = buildDischargeSummaryBundle(
+    {
+      lineageId: row.lineageId,
+      version: row.version,
+      confirmedAt: row.confirmedAt,
+      clinic: { ...clinicInput, address: clinic.address },
+      author: { id: author.id, name: author.displayName, licenseNumber: author.licenseNumber },
+      patient,
+      stay: { admissionDate: content.admissionDate, dischargeDate: content.dischargeDate, outcome, destination: content.destination },
+      sections: {
+        reasonForAdmission: content.reasonForAdmission,
+        chiefComplaint: content.chiefComplaint,
+        presentIllness: content.presentIllness,
+        pastHistory: content.pastHistory,
+        hospitalCourse: content.hospitalCourse,
+        medications: content.medications,
+        dischargeCondition: content.dischargeCondition,
+        instructions: content.instructions,
+        diagnosesNote: content.diagnosesNote,
+        allergiesNote: content.allergiesNote,
+      },
+      diagnoses: records.diagnoses,
+      admissionDiagnosisIds,
+      dischargeDiagnosisIds,
+      allergies: records.allergies,
+    },
+    { bundleIdentifier },
+  );
+  return { built, issues: validateDischargeSummaryBundle(built), member: memberIdentifier(patient)?.value ?? null };
+}
 
 /** The JP_Bundle_eReferral of one 確定 version and its validation: the one builder of the preview and of sending. */
-async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirmedAt: Date }, bundleIdentifier?: string | null) {
+async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirmedAt: Date }, bundleIdentifier?: string | null): Promise<Built | null> {
   const content = referralContentSchema.parse(row.content);
   const [clinicInput, clinic, patient, author, records] = await Promise.all([
     loadClinicInput(db(), clinicId),
@@ -59,29 +125,29 @@ async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirm
  * `cancelled` when the latest version is 取消 (the service must delete it), or `none` (only drafts, or gone). A draft
  * of a new version leaves the sent 確定 one as it is until it is 確定d.
  */
-export async function referralToSend(
+export async function documentToSend(
   clinicId: string,
   patientId: string,
   lineageId: string,
   bundleIdentifier: string | null,
-): Promise<{ state: 'final'; version: number; built: ReferralBundle; issues: FhirIssue[]; member: string | null } | { state: 'cancelled' } | { state: 'none' }> {
+): Promise<{ state: 'final'; version: number; built: BuiltDocument; issues: FhirIssue[]; member: string | null } | { state: 'cancelled' } | { state: 'none' }> {
   const rows = await documentRepository.listLineage(db(), { clinicId, patientId, lineageId });
   const latest = rows.find((r) => r.status !== 'draft' && r.status !== 'pending_approval');
   if (!latest) return { state: 'none' };
   if (latest.status === 'entered_in_error') return { state: 'cancelled' };
   if (!latest.confirmedAt) return { state: 'none' };
-  const r = await buildReferralOfRow(clinicId, { ...latest, confirmedAt: latest.confirmedAt }, bundleIdentifier);
+  const r = await buildDocumentOfRow(clinicId, { ...latest, confirmedAt: latest.confirmedAt }, bundleIdentifier);
   return r ? { state: 'final', version: latest.version, ...r } : { state: 'none' };
 }
 
-export async function getReferralFhir(input: { patientId: string; lineageId: string }, actor: Principal): Promise<ReferralFhirDto> {
+export async function getDocumentFhir(input: { patientId: string; lineageId: string }, actor: Principal): Promise<DocumentFhirDto> {
   await requirePermission(actor, 'sharing.preview');
   const scope = { clinicId: actor.clinicId, patientId: input.patientId };
   const row = await documentRepository.findLatestOfLineage(db(), { ...scope, lineageId: input.lineageId });
   if (!row) throw notFound();
   if (row.status !== 'final' || !row.confirmedAt) throw new AppError('PRECONDITION_FAILED', '確定した文書だけがFHIR文書になります。');
   const unit = await findDocumentUnit(actor.clinicId, row.patientId, row.lineageId);
-  const r = await buildReferralOfRow(actor.clinicId, { ...row, confirmedAt: row.confirmedAt }, unit?.identifier);
+  const r = await buildDocumentOfRow(actor.clinicId, { ...row, confirmedAt: row.confirmedAt }, unit?.identifier);
   if (!r) throw notFound();
   const { built, issues } = r;
   await recordAuditEventNow({

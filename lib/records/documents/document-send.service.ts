@@ -12,7 +12,7 @@ import { parseInput } from '@/lib/core/zod';
 import { recordAuditEvent } from '@/lib/audit/audit';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { findDocumentUnit, listDocumentUnits, markUnitChanged, type SharingUnitRow } from '@/lib/sharing/sharing-unit.repository';
-import { referralToSend } from './document-fhir.service';
+import { documentToSend } from './document-fhir.service';
 import { documentRepository } from './document.repository';
 import { documentSendingDto, type DocumentSendingDto } from './document.dto';
 import { documentIdSchema, type DocumentIdInput } from './referral.schema';
@@ -36,7 +36,7 @@ export async function sendDocument(raw: DocumentIdInput, actor: Principal): Prom
   if (!row.isLatest) throw new AppError('CONFLICT', 'この文書は他の端末で更新されています。画面を更新してください。');
   if (row.status !== 'final') throw new AppError('PRECONDITION_FAILED', row.status === 'entered_in_error' ? '取り消された文書は送信できません。' : '確定した文書だけを送信できます。確定してから送信してください。');
   const unit = await findDocumentUnit(actor.clinicId, row.patientId, row.lineageId);
-  const doc = await referralToSend(actor.clinicId, row.patientId, row.lineageId, unit?.identifier ?? null);
+  const doc = await documentToSend(actor.clinicId, row.patientId, row.lineageId, unit?.identifier ?? null);
   if (doc.state !== 'final') throw new AppError('PRECONDITION_FAILED', '確定した文書だけを送信できます。');
   const errors = doc.issues.filter((i) => i.severity === 'error');
   if (errors.length) {

@@ -5,6 +5,8 @@ import { cancelDocumentSchema, documentIdSchema, saveInstitutionSchema, saveRefe
 import { cancelDocument, confirmDocument, saveReferral } from './document.service';
 import { saveInstitution, searchInstitutions } from './referral-institution.service';
 import { sendDocument } from './document-send.service';
+import { saveDischargeSummarySchema } from './discharge-summary.schema';
+import { saveDischargeSummary } from './discharge-summary.service';
 
 /** 診療情報提供書: save (draft, or a new version of a 確定 letter with its reason), 確定, 取消. */
 export const saveReferralAction = defineAction(saveReferralSchema, (input, actor) => saveReferral(input, actor));
@@ -20,3 +22,6 @@ export const saveInstitutionAction = defineAction(saveInstitutionSchema, (input,
 
 /** 送信: the 確定 letter to the 電子カルテ情報共有サービス (through the sharing outbox and its delivery). */
 export const sendDocumentAction = defineAction(documentIdSchema, (input, actor) => sendDocument(input, actor));
+
+/** 退院時サマリー: save (draft, or a new version of a 確定 one with its reason); 確定 and 取消 are the shared actions above. */
+export const saveDischargeSummaryAction = defineAction(saveDischargeSummarySchema, (input, actor) => saveDischargeSummary(input, actor));

@@ -1,19 +1,20 @@
 /** What leaves the server about a clinical document. Only types and pure helpers: client components may import this file. */
 import type { RecordStatus } from '@/lib/records/record-version.constants';
-import type { DocumentKind } from './document.constants';
 import type { UnitState } from '@/lib/sharing/sharing.constants';
 import type { ReferralContent } from './referral.schema';
+import type { DischargeSummaryContent } from './discharge-summary.schema';
 
-export type DocumentDto = {
+/** A version's content with its kind (narrow on `kind`). */
+export type DocumentContent = { kind: 'referral'; content: ReferralContent } | { kind: 'discharge_summary'; content: DischargeSummaryContent };
+
+export type DocumentDto = DocumentContent & {
   id: string;
   lineageId: string;
   version: number;
   isLatest: boolean;
   patientId: string;
-  kind: DocumentKind;
   status: RecordStatus;
   statusLabel: string;
-  content: ReferralContent;
   authorId: string;
   authorName: string | null;
   confirmedByName: string | null;
@@ -26,6 +27,21 @@ export type DocumentDto = {
   /** the delivery to the sharing service, once the letter was sent (null: never sent) */
   sending: DocumentSendingDto | null;
 };
+
+export type ReferralDocumentDto = Extract<DocumentDto, { kind: 'referral' }>;
+export type DischargeSummaryDocumentDto = Extract<DocumentDto, { kind: 'discharge_summary' }>;
+
+/** The DTO as a 診療情報提供書 (a caller that knows the kind; anything else is a bug). */
+export function asReferral(d: DocumentDto): ReferralDocumentDto {
+  if (d.kind !== 'referral') throw new Error(`document ${d.id} is a ${d.kind}, not a referral`);
+  return d;
+}
+
+/** The DTO as a 退院時サマリー. */
+export function asDischargeSummary(d: DocumentDto): DischargeSummaryDocumentDto {
+  if (d.kind !== 'discharge_summary') throw new Error(`document ${d.id} is a ${d.kind}, not a discharge summary`);
+  return d;
+}
 
 /** A sent letter's delivery as the clinic sees it: 送信待ち / 送信済 / 再送待ち / エラー (and 取消済 once deleted). */
 export type DocumentSendingDto = { state: UnitState; label: string; tone: 'green' | 'amber' | 'red' | 'slate'; reason: string | null; sentAt: string | null };

@@ -10,7 +10,7 @@ import { auditEventsFor, auditMark, clinicWithStaff, createPatient, createStaffU
 import { neverLogged } from '@/tests/helpers/never-logged';
 import { cancelDocument, confirmDocument, documentContentHash, getDocument, getDocumentForPrint, listDocumentsForPatient, prefillReferral, saveReferral } from './document.service';
 import { saveInstitution, searchInstitutions } from './referral-institution.service';
-import { getReferralFhir } from './document-fhir.service';
+import { getDocumentFhir } from './document-fhir.service';
 import type { SaveReferralInput } from './referral.schema';
 import { DOCUMENT_KINDS } from './document.constants';
 import { RECORD_STATUSES } from '@/lib/records/record-version.constants';
@@ -168,9 +168,9 @@ describe('診療情報提供書', () => {
     const al = await recordAllergy({ patientId: p.id, category: 'food', substanceName: 'そば', reaction: '蕁麻疹' }, a.doctor);
     const inst = await saveInstitution({ code: '0019990037', name: '港南大学病院', departments: ['腎臓内科'] }, a.doctor);
     const draft = await saveReferral(letter(p.id, { destination: { institutionId: inst.id, name: '', department: '腎臓内科', doctor: '' }, diagnosisIds: [dx.lineageId], allergyIds: [al.lineageId] }), a.doctor);
-    await expectCode(getReferralFhir({ patientId: p.id, lineageId: draft.lineageId }, a.doctor), 'PRECONDITION_FAILED');
+    await expectCode(getDocumentFhir({ patientId: p.id, lineageId: draft.lineageId }, a.doctor), 'PRECONDITION_FAILED');
     await confirmDocument({ documentId: draft.id }, a.doctor);
-    const fhir = await getReferralFhir({ patientId: p.id, lineageId: draft.lineageId }, a.doctor);
+    const fhir = await getDocumentFhir({ patientId: p.id, lineageId: draft.lineageId }, a.doctor);
     expect(fhir.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(fhir.sendable).toBe(true);
     const bundle = JSON.parse(fhir.json) as { type: string; entry: { resource: { resourceType: string; identifier?: { value: string }[] } }[] };
@@ -179,12 +179,12 @@ describe('診療情報提供書', () => {
     expect(orgCodes).toEqual([a.clinic.institutionNumber, '0019990037']);
     expect(bundle.entry.filter((e) => e.resource.resourceType === 'Condition')).toHaveLength(1);
     // nurses and other clinics do not get it
-    await expectCode(getReferralFhir({ patientId: p.id, lineageId: draft.lineageId }, a.nurse), 'FORBIDDEN');
-    await expectCode(getReferralFhir({ patientId: p.id, lineageId: draft.lineageId }, b.doctor), 'NOT_FOUND');
+    await expectCode(getDocumentFhir({ patientId: p.id, lineageId: draft.lineageId }, a.nurse), 'FORBIDDEN');
+    await expectCode(getDocumentFhir({ patientId: p.id, lineageId: draft.lineageId }, b.doctor), 'NOT_FOUND');
 
     const typed = await saveReferral(letter(p.id), a.doctor);
     await confirmDocument({ documentId: typed.id }, a.doctor);
-    const gaps = await getReferralFhir({ patientId: p.id, lineageId: typed.lineageId }, a.doctor);
+    const gaps = await getDocumentFhir({ patientId: p.id, lineageId: typed.lineageId }, a.doctor);
     expect(gaps.sendable).toBe(false);
     expect(gaps.issues.map((i) => i.message)).toEqual(expect.arrayContaining(['傷病名を1つ以上記載してください（傷病名・主訴セクションは必須）。', expect.stringContaining('紹介先の医療機関コード（10桁）がありません。')]));
   });

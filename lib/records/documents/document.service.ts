@@ -27,11 +27,12 @@ import type { AllergyDto } from '@/lib/records/allergies/allergy.dto';
 import type { LabResultDto } from '@/lib/records/lab-results/lab-result.dto';
 import type { PrescriptionDto } from '@/lib/records/prescriptions/prescription.dto';
 import { staffNames } from '@/lib/staff/staff-names';
-import { COURSE_NOTES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS } from './document.constants';
+import { COURSE_NOTES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentKind } from './document.constants';
 import { documentRepository } from './document.repository';
 import { queueDocumentResend, sendingStates } from './document-send.service';
 import { referralInstitutionRepository } from './referral-institution.repository';
-import type { DocumentDto, DocumentPrintDto, ReferralPrefillDto } from './document.dto';
+import { asReferral, type DocumentContent, type DocumentDto, type DocumentPrintDto, type ReferralDocumentDto, type ReferralPrefillDto } from './document.dto';
+import { dischargeSummaryCompleteSchema, dischargeSummaryContentSchema } from './discharge-summary.schema';
 import { toPatientDto } from '@/lib/records/patients/patient.dto';
 import { toWareki } from '@/lib/core/dates';
 import {
@@ -48,9 +49,15 @@ import {
 
 const RESOURCE = 'clinical_document';
 
-/** The content of a stored version, parsed with the kind's schema (a row that fails it was written around the app). */
-function contentOf(row: ClinicalDocument): ReferralContent {
-  return referralContentSchema.parse(row.content);
+/**
+ * The content of a stored version, parsed with its kind's schema (a row that fails it was written around the app),
+ * tagged with the kind so callers narrow on it.
+ */
+export function contentOf(row: Pick<ClinicalDocument, 'kind' | 'content'>): DocumentContent {
+  const kind = oneOf(DOCUMENT_KINDS, row.kind);
+  return kind === 'discharge_summary'
+    ? { kind, content: dischargeSummaryContentSchema.parse(row.content) }
+    : { kind, content: referralContentSchema.parse(row.content) };
 }
 
 export { documentContentHash };
@@ -68,10 +75,9 @@ async function toDtos(clinicId: string, rows: ClinicalDocument[]): Promise<Docum
       version: r.version,
       isLatest: r.isLatest,
       patientId: r.patientId,
-      kind: oneOf(DOCUMENT_KINDS, r.kind),
+      ...contentOf(r),
       status,
       statusLabel: DOCUMENT_STATUS_LABELS[status],
-      content: contentOf(r),
       authorId: r.authorId,
       authorName: names.get(r.authorId) ?? null,
       confirmedByName: r.confirmedById ? (names.get(r.confirmedById) ?? null) : null,
@@ -161,6 +167,20 @@ export async function prefillReferral(patientId: string, actor: Principal): Prom
   };
 }
 
+/** The chosen records, in the order chosen; an id not among `rows` is refused in Japanese. */
+export function pickChosen<T>(ids: string[], rows: T[], key: (r: T) => string, what: string, field: string): T[] {
+  return ids.map((id) => {
+    const row = rows.find((r) => key(r) === id);
+    if (!row) throw new AppError('INVALID_INPUT', `選択された${what}が見つかりません。画面を更新してください。`, { [field]: `${what}を選択し直してください。` });
+    return row;
+  });
+}
+
+/** A 傷病名 / アレルギー as a document stores it (the snapshot at save). */
+export const diagnosisSnapshot = (d: DiagnosisDto) => ({ lineageId: d.lineageId, name: d.displayName, primary: d.isPrimary, suspected: d.isSuspected, startDate: d.startDate, outcome: d.outcomeLabel });
+export const allergySnapshot = (a: AllergyDto) => ({ lineageId: a.lineageId, category: a.categoryLabel, name: a.substanceName, reaction: a.reaction, severity: a.severityLabel });
+export { listable };
+
 /** The stored content of a save: the typed sections, the directory's details, and a snapshot of each chosen record. */
 async function buildContent(input: ReturnType<typeof saveReferralSchema.parse>, actor: Principal): Promise<ReferralContent> {
   let destination: ReferralContent['destination'] = { institutionId: null, code: null, name: input.destination.name, address: null, phone: null, department: input.destination.department, doctor: input.destination.doctor };
@@ -177,26 +197,18 @@ async function buildContent(input: ReturnType<typeof saveReferralSchema.parse>, 
         input.labResultIds.length ? listLatestLabs(input.patientId, actor) : [],
       ])
     : [[], [], []];
-  const pick = <T,>(ids: string[], rows: T[], key: (r: T) => string, what: string, field: string): T[] =>
-    ids.map((id) => {
-      const row = rows.find((r) => key(r) === id);
-      if (!row) throw new AppError('INVALID_INPUT', `選択された${what}が見つかりません。画面を更新してください。`, { [field]: `${what}を選択し直してください。` });
-      return row;
-    });
-  const chosenDiagnoses = pick(input.diagnosisIds, listable(diagnoses), (d) => d.lineageId, '傷病名', 'diagnosisIds');
+  const chosenDiagnoses = pickChosen(input.diagnosisIds, listable(diagnoses), (d) => d.lineageId, '傷病名', 'diagnosisIds');
   if (chosenDiagnoses.some((d) => d.uninformed)) {
     throw new AppError('INVALID_INPUT', '未告知の傷病名は診療情報提供書に記載できません。', { diagnosisIds: '未告知の傷病名を外してください。' });
   }
-  const chosenAllergies = pick(input.allergyIds, listable(allergies), (a) => a.lineageId, 'アレルギー', 'allergyIds');
-  const chosenLabs = pick(input.labResultIds, labs.filter((l) => l.status === 'final'), (l) => l.id, '検査結果', 'labResultIds');
+  const chosenAllergies = pickChosen(input.allergyIds, listable(allergies), (a) => a.lineageId, 'アレルギー', 'allergyIds');
+  const chosenLabs = pickChosen(input.labResultIds, labs.filter((l) => l.status === 'final'), (l) => l.id, '検査結果', 'labResultIds');
   const { patientId: _p, documentId: _d, destination: _dest, diagnosisIds: _di, allergyIds: _a, labResultIds: _l, changeReason: _c, ...sections } = input;
   return referralContentSchema.parse({
     destination,
     ...sections,
-    diagnoses: chosenDiagnoses
-      .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary))
-      .map((d) => ({ lineageId: d.lineageId, name: d.displayName, primary: d.isPrimary, suspected: d.isSuspected, startDate: d.startDate, outcome: d.outcomeLabel })),
-    allergies: chosenAllergies.map((a) => ({ lineageId: a.lineageId, category: a.categoryLabel, name: a.substanceName, reaction: a.reaction, severity: a.severityLabel })),
+    diagnoses: chosenDiagnoses.sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary)).map(diagnosisSnapshot),
+    allergies: chosenAllergies.map(allergySnapshot),
     labs: chosenLabs.map((l) => ({ id: l.id, name: l.itemName, value: l.valueDisplay, unit: l.unitDisplay, date: l.collectedDate, abnormal: l.flag && l.flag !== 'N' ? l.flag : null })),
   });
 }
@@ -205,24 +217,51 @@ async function buildContent(input: ReturnType<typeof saveReferralSchema.parse>, 
  * Saves the letter: a new one is draft version 1; the author's draft is edited in place; a 確定 letter gets a new draft
  * version, which needs a reason. A 取消 letter cannot be edited.
  */
-export async function saveReferral(raw: SaveReferralInput, actor: Principal): Promise<DocumentDto> {
+export async function saveReferral(raw: SaveReferralInput, actor: Principal): Promise<ReferralDocumentDto> {
   await requirePermission(actor, 'document.write');
   const input = parseInput(saveReferralSchema, raw);
+  const { patient, current } = await loadForSave(actor, { patientId: input.patientId, documentId: input.documentId, changeReason: input.changeReason, kind: 'referral' });
+  const content = await buildContent(input, actor);
+  const institutionId = content.destination.institutionId;
+  const saved = await writeDocumentVersion(actor, {
+    kind: 'referral',
+    patientId: patient.id,
+    current,
+    content,
+    institutionId,
+    changeReason: input.changeReason,
+    facts: { kind: 'referral', institutionId, diagnoses: content.diagnoses.length, allergies: content.allergies.length, labs: content.labs.length },
+    touchInstitution: true,
+  });
+  return asReferral(saved);
+}
+
+/** The checks every save of a document makes: the patient exists, and the latest version may be edited by this actor. */
+export async function loadForSave(actor: Principal, input: { patientId: string; documentId?: string; changeReason?: string; kind: DocumentKind }) {
   const patient = await loadPatient(actor.clinicId, input.patientId);
   const current = input.documentId ? await loadLatest(actor.clinicId, input.documentId) : null;
-  if (current && (current.patientId !== patient.id || current.kind !== 'referral')) throw notFound();
+  if (current && (current.patientId !== patient.id || current.kind !== input.kind)) throw notFound();
   if (current?.status === 'entered_in_error') throw new AppError('PRECONDITION_FAILED', '取り消された文書は編集できません。新しく作成してください。');
   if (current?.status === 'draft' && current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは編集できません。');
   if (current?.status === 'final' && !input.changeReason) {
     throw new AppError('INVALID_INPUT', '確定済みの文書を修正するには修正理由を入力してください。', { changeReason: '修正理由を入力してください。' });
   }
-  const content = await buildContent(input, actor);
-  const institutionId = content.destination.institutionId;
+  return { patient, current };
+}
+
+/**
+ * Writes a save of any kind through the write path: a new document is draft version 1; the author's draft is edited
+ * in place; a 確定 document gets a new draft version with the reason.
+ */
+export async function writeDocumentVersion(
+  actor: Principal,
+  w: { kind: DocumentKind; patientId: string; current: ClinicalDocument | null; content: object; institutionId: string | null; changeReason?: string; facts: Record<string, unknown>; touchInstitution?: boolean },
+): Promise<DocumentDto> {
+  const { current, content, institutionId, facts } = w;
   const row = await runInTransaction(async (tx) => {
-    if (institutionId) await referralInstitutionRepository.touch(tx, actor.clinicId, institutionId, new Date());
-    const facts = { kind: 'referral', institutionId, diagnoses: content.diagnoses.length, allergies: content.allergies.length, labs: content.labs.length };
+    if (w.touchInstitution && institutionId) await referralInstitutionRepository.touch(tx, actor.clinicId, institutionId, new Date());
     if (!current) {
-      return createRecord(tx, actor, 'document', { lineageId: randomUUID(), version: 1, patientId: patient.id, kind: 'referral', status: 'draft', institutionId, content, authorId: actor.userId, entererId: actor.userId }, facts);
+      return createRecord(tx, actor, 'document', { lineageId: randomUUID(), version: 1, patientId: w.patientId, kind: w.kind, status: 'draft', institutionId, content, authorId: actor.userId, entererId: actor.userId }, facts);
     }
     if (current.status === 'draft') {
       await updateDraftRecord(tx, actor, { kind: 'document', current, data: { content, institutionId } }, facts);
@@ -245,7 +284,7 @@ export async function saveReferral(raw: SaveReferralInput, actor: Principal): Pr
         content,
         authorId: actor.userId,
         entererId: actor.userId,
-        changeReason: input.changeReason ?? null,
+        changeReason: w.changeReason ?? null,
         supersedesId: current.id,
       },
       { ...facts, fromStatus: current.status },
@@ -261,7 +300,9 @@ export async function confirmDocument(raw: DocumentIdInput, actor: Principal): P
   const current = await loadLatest(actor.clinicId, input.documentId);
   if (current.status !== 'draft') throw new AppError('PRECONDITION_FAILED', 'この文書はすでに確定または取消されています。');
   if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは確定できません。');
-  parseInput(referralCompleteSchema, contentOf(current));
+  const doc = contentOf(current);
+  if (doc.kind === 'discharge_summary') parseInput(dischargeSummaryCompleteSchema, doc.content);
+  else parseInput(referralCompleteSchema, doc.content);
   const row = await runInTransaction(async (tx) => {
     await finalizeRecord(tx, actor, 'confirm', {
       kind: 'document',

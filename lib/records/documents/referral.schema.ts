@@ -5,16 +5,16 @@
  */
 import { z } from '@/lib/core/zod';
 
-const section = (label: string, max = 4000) =>
+export const section = (label: string, max = 4000) =>
   z
     .string()
     .max(max, `${label}は${max}文字以内で入力してください。`)
     .transform((v) => v.replace(/\r\n/g, '\n').replace(/\s+$/, ''))
     .default('');
 
-const line = (label: string, max = 100) => z.string().trim().max(max, `${label}は${max}文字以内で入力してください。`).default('');
+export const line = (label: string, max = 100) => z.string().trim().max(max, `${label}は${max}文字以内で入力してください。`).default('');
 
-const id = z.string().uuid('IDの形式が正しくありません。');
+export const id = z.string().uuid('IDの形式が正しくありません。');
 
 /** 紹介先: chosen from the directory (institutionId) and/or typed; the directory's details are copied in at save. */
 export const referralDestinationSchema = z
@@ -41,7 +41,7 @@ export const referralSectionsSchema = {
   remarks: section('備考', 2000),
 };
 
-const chosen = (label: string) => z.array(id).max(100, `${label}は100件までです。`).default([]);
+export const chosen = (label: string) => z.array(id).max(100, `${label}は100件までです。`).default([]);
 
 export const saveReferralSchema = z
   .object({
@@ -73,7 +73,7 @@ export type CancelDocumentInput = z.input<typeof cancelDocumentSchema>;
 export const prefillReferralSchema = z.object({ patientId: id }).strict();
 
 /** A 傷病名 as the letter lists it (snapshot at save). */
-const diagnosisItem = z.object({
+export const diagnosisItem = z.object({
   lineageId: z.string(),
   name: z.string(),
   primary: z.boolean(),
@@ -81,7 +81,7 @@ const diagnosisItem = z.object({
   startDate: z.string(),
   outcome: z.string().nullable(),
 });
-const allergyItem = z.object({ lineageId: z.string(), category: z.string(), name: z.string(), reaction: z.string().nullable(), severity: z.string().nullable() });
+export const allergyItem = z.object({ lineageId: z.string(), category: z.string(), name: z.string(), reaction: z.string().nullable(), severity: z.string().nullable() });
 const labItem = z.object({ id: z.string(), name: z.string(), value: z.string(), unit: z.string().nullable(), date: z.string(), abnormal: z.string().nullable() });
 
 /** What one version of a 診療情報提供書 stores in ClinicalDocument.content. */

@@ -3,24 +3,37 @@ import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/permissions/permissions';
 import { listDocumentsForPatient } from '@/lib/records/documents/document.service';
 import { DOCUMENT_KIND_LABELS } from '@/lib/records/documents/document.constants';
-import { Badge, Card } from '@/components/ui/ui';
+import { Badge, Card, LinkButton } from '@/components/ui/ui';
 import { ReferralLauncher } from '@/components/documents/referral-launcher';
 import { formatInTimeZone } from '@/lib/core/tz';
 
 const TONES = { draft: 'amber', pending_approval: 'amber', final: 'green', entered_in_error: 'slate' } as const;
 
-/** 文書 panel of the chart: the patient's letters (latest version each, read audited by the service). */
+/** 文書 panel of the chart: the patient's documents (latest version each, read audited by the service); 紹介状 and 退院時サマリー start one. */
 export async function DocumentsPanel({ patientId, actor }: { patientId: string; actor: Actor }) {
   const docs = await listDocumentsForPatient(patientId, actor);
   return (
-    <Card title="文書（診療情報提供書）" actions={can(actor.role, 'document.write') ? <ReferralLauncher patientId={patientId} /> : null}>
+    <Card
+      title="文書（診療情報提供書・退院時サマリー）"
+      actions={
+        can(actor.role, 'document.write') ? (
+          <span className="flex gap-1">
+            <ReferralLauncher patientId={patientId} />
+            <LinkButton href={`/patients/${patientId}/documents/new?kind=discharge_summary`} className="no-print px-2 py-1 text-xs">
+              退院時サマリー
+            </LinkButton>
+          </span>
+        ) : null
+      }
+    >
       {docs.length === 0 ? <p className="text-sm text-slate-500">文書はありません。</p> : null}
       <ul className="divide-y divide-slate-100 text-sm" data-testid="documents-list">
         {docs.map((d) => (
           <li key={d.id} className="flex items-center gap-2 py-1">
             <Link href={`/patients/${patientId}/documents/${d.lineageId}`} className="text-teal-800 hover:underline">
               {DOCUMENT_KIND_LABELS[d.kind]}
-              {d.content.destination.name ? `（${d.content.destination.name}）` : ''}
+              {d.kind === 'referral' && d.content.destination.name ? `（${d.content.destination.name}）` : ''}
+              {d.kind === 'discharge_summary' && d.content.dischargeDate ? `（${d.content.dischargeDate.replaceAll('-', '/')} 退院）` : ''}
             </Link>
             <Badge tone={TONES[d.status]}>{d.statusLabel}</Badge>
             {d.sending ? <Badge tone={d.sending.tone}>{d.sending.label}</Badge> : null}

@@ -11,12 +11,17 @@ import { ReferralBody } from '@/components/documents/referral-body';
 import { CancelDocumentButton } from '@/components/documents/cancel-document-button';
 import { formatInTimeZone } from '@/lib/core/tz';
 import { ReferralFhirCard } from './referral-fhir-card';
+import { DOCUMENT_KIND_LABELS } from '@/lib/records/documents/document.constants';
+import { prefillDischargeSummary } from '@/lib/records/documents/discharge-summary.service';
+import { DischargeSummaryEditor } from '@/components/documents/discharge-summary-editor';
+import { dischargeSeedFromContent } from '@/components/documents/discharge-summary-seed';
+import { DischargeSummaryBody } from '@/components/documents/discharge-summary-body';
 
-export const metadata: Metadata = { title: '診療情報提供書' };
+export const metadata: Metadata = { title: '文書' };
 
 const jst = (iso: string) => formatInTimeZone(new Date(iso), 'yyyy/MM/dd HH:mm');
 
-/** One 診療情報提供書: the latest version (editable by its author while a draft; ?edit=1 on a 確定 one makes a new version), and its history. */
+/** One document (診療情報提供書 or 退院時サマリー): the latest version (editable by its author while a draft; ?edit=1 on a 確定 one makes a new version), and its history. */
 export default async function DocumentPage({ params, searchParams }: { params: Promise<{ patientId: string; lineageId: string }>; searchParams: Promise<{ edit?: string }> }) {
   const actor = await requirePageActor('chart.read');
   const { patientId, lineageId } = await params;
@@ -34,7 +39,7 @@ export default async function DocumentPage({ params, searchParams }: { params: P
   const editing = mayWrite && ((latest.status === 'draft' && latest.authorId === actor.userId) || (editRequested && latest.status === 'final'));
   const title = (
     <>
-      診療情報提供書 <span className="text-base font-normal text-slate-600">{patient.fullName}（{patient.fullNameKana}）</span>{' '}
+      {DOCUMENT_KIND_LABELS[latest.kind]} <span className="text-base font-normal text-slate-600">{patient.fullName}（{patient.fullNameKana}）</span>{' '}
       <Badge tone={latest.status === 'final' ? 'green' : latest.status === 'draft' ? 'amber' : 'slate'}>
         {latest.statusLabel}（第{latest.version}版）
       </Badge>
@@ -45,7 +50,23 @@ export default async function DocumentPage({ params, searchParams }: { params: P
       ) : null}
     </>
   );
-  if (editing) {
+  if (editing && latest.kind === 'discharge_summary') {
+    const prefill = await prefillDischargeSummary(patientId, actor);
+    const c = latest.content;
+    const listed = [...c.admissionDiagnoses, ...c.dischargeDiagnoses];
+    const withListed = {
+      ...prefill,
+      diagnoses: [...prefill.diagnoses, ...listed.filter((d, i) => listed.findIndex((x) => x.lineageId === d.lineageId) === i && !prefill.diagnoses.some((p) => p.id === d.lineageId)).map((d) => ({ id: d.lineageId, label: d.name, detail: '（記載済み）', checked: true }))],
+      allergies: [...prefill.allergies, ...c.allergies.filter((a) => !prefill.allergies.some((p) => p.id === a.lineageId)).map((a) => ({ id: a.lineageId, label: a.name, detail: '（記載済み）', checked: true }))],
+    };
+    return (
+      <div className="mx-auto max-w-5xl">
+        <PageTitle actions={<LinkButton href={`/patients/${patientId}`}>カルテに戻る</LinkButton>}>{title}</PageTitle>
+        <DischargeSummaryEditor patientId={patientId} prefill={withListed} seed={dischargeSeedFromContent(latest)} />
+      </div>
+    );
+  }
+  if (editing && latest.kind === 'referral') {
     const prefill = await prefillReferral(patientId, actor);
     const c = latest.content;
     // records listed in the letter stay offered even if the chart changed since
@@ -101,9 +122,9 @@ export default async function DocumentPage({ params, searchParams }: { params: P
           {latest.hashVerified === false ? <span className="ml-2 font-semibold text-red-700">内容が確定時から変更されています</span> : null}
           {latest.changeReason ? ` ・ ${latest.status === 'entered_in_error' ? '取消理由' : '修正理由'}: ${latest.changeReason}` : ''}
         </p>
-        <ReferralBody content={latest.content} />
+        {latest.kind === 'discharge_summary' ? <DischargeSummaryBody content={latest.content} /> : <ReferralBody content={latest.content} />}
       </Card>
-      {latest.status === 'final' && can(actor.role, 'sharing.preview') ? <ReferralFhirCard patientId={patientId} lineageId={lineageId} documentId={latest.id} sending={latest.sending} actor={actor} /> : null}
+      {latest.status === 'final' && can(actor.role, 'sharing.preview') ? <ReferralFhirCard patientId={patientId} lineageId={lineageId} documentId={latest.id} sending={latest.sending} actor={actor} kind={latest.kind} /> : null}
       {versions.length > 1 ? (
         <Card title="版歴">
           <ul className="text-sm">

@@ -5,14 +5,28 @@ import { prefillReferral } from '@/lib/records/documents/document.service';
 import { LinkButton, PageTitle } from '@/components/ui/ui';
 import { ReferralEditor } from '@/components/documents/referral-editor';
 import { seedFromPrefill } from '@/components/documents/referral-seed';
+import { prefillDischargeSummary } from '@/lib/records/documents/discharge-summary.service';
+import { DischargeSummaryEditor } from '@/components/documents/discharge-summary-editor';
+import { dischargeSeedFromPrefill } from '@/components/documents/discharge-summary-seed';
 
-export const metadata: Metadata = { title: '診療情報提供書の作成' };
+export const metadata: Metadata = { title: '文書の作成' };
 
-/** A new 診療情報提供書, pre-filled from the chart (each read audited by its slice). */
-export default async function NewReferralPage({ params }: { params: Promise<{ patientId: string }> }) {
+/** A new 診療情報提供書 (or 退院時サマリー with ?kind=discharge_summary), pre-filled from the chart (each read audited by its slice). */
+export default async function NewDocumentPage({ params, searchParams }: { params: Promise<{ patientId: string }>; searchParams: Promise<{ kind?: string }> }) {
   const actor = await requirePageActor('document.write');
   const { patientId } = await params;
   const patient = await loadPatientForPage(patientId, actor, 'chart');
+  if ((await searchParams).kind === 'discharge_summary') {
+    const prefill = await prefillDischargeSummary(patientId, actor);
+    return (
+      <div className="mx-auto max-w-5xl">
+        <PageTitle actions={<LinkButton href={`/patients/${patientId}`}>カルテに戻る</LinkButton>}>
+          退院時サマリー <span className="text-base font-normal text-slate-600">{patient.fullName}（{patient.fullNameKana}）</span>
+        </PageTitle>
+        <DischargeSummaryEditor patientId={patientId} prefill={prefill} seed={dischargeSeedFromPrefill(prefill)} />
+      </div>
+    );
+  }
   const prefill = await prefillReferral(patientId, actor);
   return (
     <div className="mx-auto max-w-5xl">

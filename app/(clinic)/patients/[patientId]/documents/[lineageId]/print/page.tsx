@@ -3,19 +3,20 @@ import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/core/app-error';
 import { requirePageActor } from '@/lib/auth/guards';
 import { getDocumentForPrint } from '@/lib/records/documents/document.service';
-import type { DocumentPrintDto } from '@/lib/records/documents/document.dto';
+import type { DocumentPrintDto, ReferralDocumentDto } from '@/lib/records/documents/document.dto';
+import { DischargeSummarySheet } from '@/components/documents/discharge-summary-sheet';
 import { Card, LinkButton } from '@/components/ui/ui';
 import { PrintButton } from '@/components/chart/prescriptions/print-button';
 
-export const metadata: Metadata = { title: '診療情報提供書（印刷）' };
+export const metadata: Metadata = { title: '文書の印刷' };
 
 function Text({ value }: { value: string }) {
   return <div className="whitespace-pre-wrap">{value}</div>;
 }
 
 /** 診療情報提供書 in the layout of 別紙様式11: 紹介先 and 紹介元 at the top, the patient, then the sections in boxes. */
-function Sheet({ data }: { data: DocumentPrintDto }) {
-  const { document: d, patient, clinic, doctor } = data;
+function Sheet({ data, doc: d }: { data: DocumentPrintDto; doc: ReferralDocumentDto }) {
+  const { patient, clinic, doctor } = data;
   const c = d.content;
   const dest = c.destination;
   return (
@@ -161,7 +162,7 @@ function Sheet({ data }: { data: DocumentPrintDto }) {
   );
 }
 
-/** The printed 診療情報提供書 (A4, the app's shipped Noto Sans JP). Only the latest 確定 version prints. */
+/** The printed 診療情報提供書 or 退院時サマリー (A4, the app's shipped Noto Sans JP). Only the latest 確定 version prints. */
 export default async function DocumentPrintPage({ params }: { params: Promise<{ patientId: string; lineageId: string }> }) {
   const actor = await requirePageActor('chart.read');
   const { patientId, lineageId } = await params;
@@ -202,7 +203,7 @@ export default async function DocumentPrintPage({ params }: { params: Promise<{ 
         <LinkButton href={`/patients/${patientId}/documents/${lineageId}`}>文書に戻る</LinkButton>
         <PrintButton />
       </div>
-      <Sheet data={data} />
+      {data.document.kind === 'discharge_summary' ? <DischargeSummarySheet data={data} doc={data.document} /> : <Sheet data={data} doc={data.document} />}
     </div>
   );
 }
