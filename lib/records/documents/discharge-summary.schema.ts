@@ -91,7 +91,7 @@ export const dischargeSummaryCompleteSchema = z.object({
   admissionDate: z.string().min(1, '入院日を入力してください。'),
   dischargeDate: z.string().min(1, '退院日を入力してください。'),
   outcome: z.string().min(1, '退院時転帰を選択してください。'),
-  dischargeDiagnoses: z.array(z.unknown()).min(1, '退院時診断を1つ以上選んでください。'),
+  dischargeDiagnoses: z.array(z.object({ lineageId: z.string() })).min(1, '退院時診断を1つ以上選んでください。'),
   hospitalCourse: z.string().min(1, '入院中の経過を入力してください。'),
 });
 
