@@ -80,3 +80,22 @@ test('check-in → ORCA 受付, 算定 preview, 確定 → 中途データ, ORCA
   await expect(badge).toContainText(`${invoice.billedYen.toLocaleString('ja-JP')}円`);
   await expect(badge).toContainText(`${invoice.totalPoints.toLocaleString('ja-JP')}点`);
 });
+
+test('the clinic admin checks the ORCA connection, sees ORCA\'s ドクター for the mapping, and saves the settings', async ({ page }) => {
+  await login(page, A.admin);
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'レセコン連携' }).click();
+  await expect(page.getByRole('heading', { name: 'レセコン連携（ORCA）' })).toBeVisible();
+  await page.getByRole('button', { name: '接続確認' }).click();
+  await expect(page.getByTestId('orca-connection-ok')).toContainText('ORCAに接続できました', { timeout: 20_000 });
+  await expect(page.getByTestId('orca-connection-ok')).toContainText('10001 桜井');
+  // the demo's mapping is shown as saved: the doctor of さくら is ORCA's 10001
+  const form = page.getByRole('form', { name: 'ORCA連携の設定' });
+  await expect(form.getByLabel('担当医が未設定・未対応のとき')).toHaveValue('10001');
+  await form.getByLabel('担当医が未設定・未対応のとき').fill('12');
+  await form.getByRole('button', { name: '保存' }).click();
+  await expect(form).toContainText('5桁の数字');
+  await form.getByLabel('担当医が未設定・未対応のとき').fill('10001');
+  await form.getByRole('button', { name: '保存' }).click();
+  await expect(form.getByText('保存しました。')).toBeVisible();
+  await expect(page.getByText('対応が必要な送信はありません。').or(page.getByTestId('orca-attention'))).toBeVisible();
+});

@@ -24,6 +24,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/sets#clinic', label: 'セット', permission: 'clinic.settings' },
   { href: '/admin/appointment-slots', label: '予約枠', permission: 'clinic.settings' },
   { href: '/admin/settings', label: '設定', permission: 'clinic.settings' },
+  { href: '/admin/orca', label: 'レセコン連携', permission: 'clinic.settings' },
   { href: '/admin/api-clients', label: '外部連携', permission: 'clinic.settings' },
 ];
 

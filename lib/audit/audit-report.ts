@@ -51,7 +51,7 @@ export const AUDIT_RESOURCE_LABELS: Record<string, string> = {
   drug_limit: '薬品の上限', appointment: '予約', appointment_list: '予約表', appointment_slot: '予約枠', input: '入力', sharing_unit: '情報共有（送信）', sharing_status: '情報共有の状況', sharing_preview: '送信内容の確認',
   sharing_consent: '閲覧同意', shared_records: '他院の情報', sharing_attention: '情報共有の要対応', fhir_bundle: 'FHIR文書',
   orca_acceptance: 'ORCA受付', orca_patient: 'ORCA患者', orca_medical: 'ORCA診療行為', orca_income: 'ORCA会計', orca_diseases: 'ORCA病名',
-  orca_simulation: 'ORCA算定', api_client: '外部連携アプリ', api_token: '外部連携のトークン', api_subscription: '外部連携の通知',
+  orca_simulation: 'ORCA算定', orca_link: 'レセコン連携', orca_settings: 'レセコン連携の設定', api_client: '外部連携アプリ', api_token: '外部連携のトークン', api_subscription: '外部連携の通知',
   api_subscription_delivery: '外部連携の通知配信', bulk_export: '一括出力',
   // a permission denial names the permission's area
   chart: 'カルテ', reception: '受付', note: '診療録', audit: '監査ログ', staff: '職員管理',

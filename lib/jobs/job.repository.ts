@@ -148,8 +148,8 @@ export async function failJob(
 }
 
 /** A dead-lettered job queued again (after the cause was fixed), attempts reset. False if it is not dead. */
-export async function requeueDeadJob(clinicId: string, id: string, now: Date): Promise<boolean> {
-  const n = await db().$executeRaw`
+export async function requeueDeadJob(clinicId: string, id: string, now: Date, client: Client = db()): Promise<boolean> {
+  const n = await client.$executeRaw`
     UPDATE "Job" SET state = 'queued', attempts = 0, "runAt" = ${now}, "finishedAt" = NULL, "updatedAt" = ${now}
     WHERE "clinicId" = ${clinicId} AND id = ${id} AND state = 'dead'`;
   return n === 1;
@@ -192,5 +192,13 @@ export async function runQueuedJobNow(client: Client, job: { clinicId: string; q
   const n = await client.$executeRaw`
     UPDATE "Job" SET "runAt" = ${now}, "updatedAt" = ${now}
     WHERE "clinicId" = ${job.clinicId} AND queue = ${job.queue} AND key = ${job.key} AND state = 'queued' AND "runAt" > ${now}`;
+  return n === 1;
+}
+
+/** A queued job (waiting in backoff after a failure) made due now, by id: a person asked for it. False if not queued. */
+export async function runJobNow(client: Client, clinicId: string, id: string, now: Date): Promise<boolean> {
+  const n = await client.$executeRaw`
+    UPDATE "Job" SET "runAt" = ${now}, "updatedAt" = ${now}
+    WHERE "clinicId" = ${clinicId} AND id = ${id} AND state = 'queued'`;
   return n === 1;
 }

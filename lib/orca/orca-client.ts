@@ -19,6 +19,7 @@ import {
   type MedicalSendInput,
   type MedicalSendResult,
   type OrcaBundle,
+  type OrcaCodeEntry,
   type OrcaDisease,
   type OrcaInsuranceCombination,
   type OrcaLink,
@@ -467,6 +468,21 @@ export class OrcaClient implements OrcaLink {
       };
     });
     return { invoices, unpaidTotalYen: orcaNumber(a.res.Unpaid_Money_Total) };
+  }
+
+  async listDepartments(baseDate: string): Promise<OrcaCodeEntry[]> {
+    const a = await this.systemList('01', baseDate);
+    return arr(a.res.Department_Information).map((d) => ({ code: str(d.Code).trim(), name: str(d.WholeName).trim() }));
+  }
+
+  async listPhysicians(baseDate: string): Promise<OrcaCodeEntry[]> {
+    const a = await this.systemList('02', baseDate);
+    return arr(a.res.Physician_Information).map((d) => ({ code: str(d.Code).trim(), name: str(d.WholeName).trim() }));
+  }
+
+  /** system01lstv2 with Request_Number (ORCA's recommended selector) and the date the entries must be valid on */
+  private systemList(requestNumber: '01' | '02', baseDate: string): Promise<Answer> {
+    return this.call('POST', '/api01rv2/system01lstv2', {}, { root: 'system01_managereq', body: { Request_Number: requestNumber, Base_Date: baseDate } });
   }
 }
 

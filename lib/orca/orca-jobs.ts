@@ -12,7 +12,7 @@ import { PermanentJobError, RetryJobError } from '@/lib/jobs/job-errors';
 import type { JobQueues } from '@/lib/jobs/job-worker';
 import type { OrcaLink } from './orca-port';
 import { refreshOrcaBilling, syncOrcaAcceptance, syncOrcaDiseases, syncOrcaMedical, type OrcaSyncOutcome } from './orca-sync.service';
-import { ORCA_ACCEPTANCE_QUEUE, ORCA_BILLING_POLL_MS, ORCA_BILLING_QUEUE, ORCA_DISEASE_QUEUE, ORCA_MEDICAL_QUEUE } from './orca-queues';
+import { billingOpenMessage, ORCA_ACCEPTANCE_QUEUE, ORCA_BILLING_POLL_MS, ORCA_BILLING_QUEUE, ORCA_DISEASE_QUEUE, ORCA_MEDICAL_QUEUE } from './orca-queues';
 
 function throwUnlessDone(outcome: OrcaSyncOutcome): void {
   if (outcome.kind === 'retry') throw new RetryJobError(outcome.message);
@@ -40,7 +40,7 @@ export function makeOrcaJobQueues(link?: OrcaLink): JobQueues {
       throwUnlessDone(outcome);
       if (outcome.kind === 'done' && outcome.open && date >= todayJst()) {
         // not an error: ORCA has not done every 会計 of the day yet; look again later
-        throw new RetryJobError(`会計待ち ${outcome.open}件`, ORCA_BILLING_POLL_MS);
+        throw new RetryJobError(billingOpenMessage(outcome.open), ORCA_BILLING_POLL_MS);
       }
     },
   };

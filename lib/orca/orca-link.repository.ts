@@ -36,6 +36,11 @@ export const orcaLinkRepository = {
     c.visit.findUnique({ where: { clinicId_id: { clinicId, id: visitId } }, select: { patientId: true, visitDate: true } }),
   openVisitOn: (c: Client, clinicId: string, patientId: string, visitDate: Date) =>
     c.visit.findFirst({ where: { clinicId, patientId, visitDate, status: { notIn: ['cancelled'] } }, orderBy: { arrivedAt: 'desc' } }),
+  /** the visits and patients named by ORCA jobs (the admin's list of sends that need a person) */
+  visitsByIds: (c: Client, clinicId: string, visitIds: string[]) =>
+    c.visit.findMany({ where: { clinicId, id: { in: visitIds } }, select: { id: true, patientId: true, visitDate: true } }),
+  patientNames: (c: Client, clinicId: string, patientIds: string[]) =>
+    c.patient.findMany({ where: { clinicId, id: { in: patientIds } }, select: { id: true, patientNumber: true, familyName: true, givenName: true } }),
   visitLinksByVisit: (c: Client, clinicId: string, visitIds: string[]) => c.orcaVisitLink.findMany({ where: { clinicId, visitId: { in: visitIds } } }),
 
   /** What a 受付 and a patient registration need: the visit, its patient with the current 保険, 診療科 code. */

@@ -219,6 +219,9 @@ export type Invoice = {
 
 export type IncomeInfo = { invoices: Invoice[]; unpaidTotalYen: number };
 
+/** An entry of ORCA's system management lists (診療科, ドクター): its code and name. */
+export type OrcaCodeEntry = { code: string; name: string };
+
 export interface OrcaLink {
   getPatient(patientId: string): Promise<OrcaPatient | null>;
   /** 氏名検索 (prefix match, optionally one birth date): duplicates before registering */
@@ -242,4 +245,8 @@ export interface OrcaLink {
 
   simulateCharge(input: ChargeSimulationInput): Promise<ChargeSimulation>;
   getIncome(query: { patientId: string; performDate: string }): Promise<IncomeInfo>;
+
+  /** system01lstv2 01 / 02: ORCA's 診療科 and ドクター valid on the date (the mapping tables; no patient data) */
+  listDepartments(baseDate: string): Promise<OrcaCodeEntry[]>;
+  listPhysicians(baseDate: string): Promise<OrcaCodeEntry[]>;
 }

@@ -7,3 +7,6 @@ export const ORCA_DISEASE_QUEUE = 'orca.diseases';
 export const ORCA_BILLING_POLL_MS = 15_000;
 /** a day of polling at that interval, with room for outages */
 export const ORCA_BILLING_MAX_ATTEMPTS = 10_000;
+/** the billing poll's retry while ORCA has not done every 会計 of the day: polling by design, not a failure */
+export const billingOpenMessage = (open: number) => `会計待ち ${open}件`;
+export const isBillingOpenMessage = (message: string | null) => message !== null && /^会計待ち \d+件$/.test(message);

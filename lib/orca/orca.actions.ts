@@ -1,8 +1,26 @@
 'use server';
 
+import { revalidatePath } from 'next/cache';
+import { z } from '@/lib/core/zod';
 import { defineAction } from '@/lib/actions/define-action';
-import { previewOrcaChargeSchema } from './orca.schema';
+import { orcaSettingsSchema, previewOrcaChargeSchema, resendOrcaJobSchema } from './orca.schema';
 import { previewOrcaCharge } from './orca-link.service';
+import { checkOrcaConnection, resendOrcaJob, saveOrcaSettings } from './orca-admin.service';
 
 /** 算定 preview: ORCA's 請求金額シミュレーション for today's orders of the patient. */
 export const previewOrcaChargeAction = defineAction(previewOrcaChargeSchema, (input, actor) => previewOrcaCharge(input.patientId, actor));
+
+/** レセコン連携の設定 (admin). */
+export const saveOrcaSettingsAction = defineAction(orcaSettingsSchema, async (input, actor) => {
+  await saveOrcaSettings(input, actor);
+  revalidatePath('/admin/orca');
+});
+
+/** 接続確認: ORCA's ドクター and 診療科 lists. */
+export const checkOrcaConnectionAction = defineAction(z.object({}).strict(), (_input, actor) => checkOrcaConnection(actor));
+
+/** 再送 of a stopped or waiting ORCA send. */
+export const resendOrcaJobAction = defineAction(resendOrcaJobSchema, async (input, actor) => {
+  await resendOrcaJob(input.jobId, actor);
+  revalidatePath('/admin/orca');
+});

@@ -35,3 +35,29 @@ export const ORCA_BILLING_LABELS: Record<OrcaBillingState, string> = {
   billed: '請求額確定',
   paid: '会計済',
 };
+
+/** 診療内容区分 sent with a 受付 (ORCA acceptmodv2 Medical_Information). */
+export const ORCA_MEDICAL_INFORMATION_CODES = ['01', '02', '03', '04', '05', '06', '07', '99'] as const;
+export const ORCA_MEDICAL_INFORMATION_LABELS: Record<(typeof ORCA_MEDICAL_INFORMATION_CODES)[number], string> = {
+  '01': '01 診察１',
+  '02': '02 薬のみ',
+  '03': '03 注射のみ',
+  '04': '04 検査のみ',
+  '05': '05 リハビリテーション',
+  '06': '06 健康診断',
+  '07': '07 予防注射',
+  '99': '99 該当なし',
+};
+
+export const ORCA_NUMBERING_LABELS: Record<OrcaNumberingMaster, string> = {
+  orca: 'ORCAが患者番号を付ける（電子カルテはORCAの患者番号を併せて保持）',
+  ehr: '電子カルテの患者番号をそのままORCAに登録する',
+};
+
+/** The ORCA link's job queues as the admin reads them (names in lib/orca/orca-queues.ts). */
+export const ORCA_QUEUE_LABELS: Record<string, string> = {
+  'orca.acceptance': '受付の送信・取消',
+  'orca.medical': '診療行為（中途データ）の送信',
+  'orca.diseases': '病名の送信',
+  'orca.billing': '会計の取得',
+};

@@ -1,0 +1,32 @@
+/** What the レセコン連携 admin page gets (lib/orca/orca-admin.service.ts). */
+import type { OrcaNumberingMaster } from './orca.constants';
+import type { OrcaCodeEntry } from './orca-port';
+
+export type OrcaAttentionRowDto = {
+  jobId: string;
+  queueLabel: string;
+  /** 停止 (dead-lettered: ORCA refused it, a person must act) or 再送待ち (waiting in backoff) */
+  stopped: boolean;
+  attempts: number;
+  lastError: string | null;
+  nextRunAt: string | null;
+  updatedAt: string;
+  visitDate: string | null;
+  patient: { id: string; patientNumber: number; name: string } | null;
+};
+
+export type OrcaAdminDto = {
+  mode: 'off' | 'sandbox' | 'http';
+  /** ORCA_URL without credentials (http), for the admin to recognise the server */
+  server: string | null;
+  weborca: boolean;
+  format: 'xml' | 'json';
+  settings: { linked: boolean; numberingMaster: OrcaNumberingMaster; medicalInformation: string; defaultPhysicianCode: string; physicianCodes: Record<string, string> };
+  doctors: { id: string; displayName: string }[];
+  attention: OrcaAttentionRowDto[];
+};
+
+export type OrcaConnectionCheckDto =
+  | { ok: true; physicians: OrcaCodeEntry[]; departments: OrcaCodeEntry[] }
+  | { ok: false; message: string };
+
