@@ -72,7 +72,7 @@ describe('reading other institutions\' 6情報', () => {
       expect(item.source.registeredAt).toMatch(/^2026-/);
     }
     const reads = await auditEventsFor(staff.clinic.id, { action: 'read', resourceType: 'shared_records', patientId: patient.id }, mark);
-    expect(reads.map((r) => (r.detail as { state: string }).state)).toEqual(['no_consent', 'ok']);
+    expect(reads.map((r) => [(r.detail as { state: string }).state, r.outcome])).toEqual([['no_consent', 'success'], ['ok', 'success']]);
     expect((reads[1]!.detail as { institutions: string[] }).institutions.sort()).toEqual([...new Set(expected.map((b) => b.institutionNumber))].sort());
 
     // a nurse may read but not copy
@@ -171,6 +171,9 @@ describe('reading other institutions\' 6情報', () => {
     await fetch(`${sandbox.url}/__sandbox/control`, { method: 'POST', body: JSON.stringify({ down: true }) });
     try {
       expect(await loadOtherInstitutionsView(patient.id, doctor, deps)).toMatchObject({ state: 'unavailable', message: expect.stringContaining('共有サービス') });
+      // the service not answering is the one outcome the audit report shows as 失敗
+      const [last] = (await auditEventsFor(staff.clinic.id, { action: 'read', resourceType: 'shared_records', patientId: patient.id })).slice(-1);
+      expect(last).toMatchObject({ outcome: 'failure', detail: { state: 'unavailable' } });
     } finally {
       await fetch(`${sandbox.url}/__sandbox/control`, { method: 'POST', body: JSON.stringify({ down: false }) });
     }

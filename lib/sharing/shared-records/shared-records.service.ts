@@ -75,7 +75,9 @@ export async function loadOtherInstitutionsView(patientId: string, actor: Princi
     action: 'read',
     resourceType: RESOURCE,
     patientId,
-    outcome: view.state === 'ok' ? 'success' : 'failure',
+    // no consent / no 被保険者個人識別子 is the panel working as it should (it says so, nothing was fetched): only a
+    // service that could not answer is a failure in the audit report
+    outcome: view.state === 'unavailable' ? 'failure' : 'success',
     detail:
       view.state === 'ok'
         ? {
