@@ -99,3 +99,28 @@ test('the clinic admin checks the ORCA connection, sees ORCA\'s ドクター for
   await expect(form.getByText('保存しました。')).toBeVisible();
   await expect(page.getByText('対応が必要な送信はありません。').or(page.getByTestId('orca-attention'))).toBeVisible();
 });
+
+test('a patient registered at the ORCA counter is brought into the EHR by the receptionist with one click', async ({ page }) => {
+  const p = uniquePatient('窓口', 'マドグチ');
+  const added = await fetch(`${ORCA}/__sandbox/patients`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ patientId: '*', name: `${p.familyName}　${p.givenName}`, kana: `${p.familyKana}　${p.givenKana}`, birthDate: '1988-08-08', sex: '1', insurances: [] }),
+  });
+  const { patientId: orcaId } = (await added.json()) as { patientId: string };
+
+  await login(page, A.reception);
+  await page.goto('/patients');
+  await page.getByRole('link', { name: 'ORCAで登録された患者' }).click();
+  const row = page.getByTestId('orca-registered-row').filter({ hasText: orcaId });
+  await expect(row).toContainText(p.givenName);
+  await row.getByRole('button', { name: '電子カルテに登録' }).click();
+  await expect(row.getByRole('status')).toContainText('電子カルテに登録しました。');
+  await row.getByRole('link', { name: '患者情報を開く' }).click();
+  await expect(page.getByText(p.fullName).first()).toBeVisible();
+  await expect(page.getByTestId('orca-link')).toContainText('ORCA連携済');
+  await expect(page.getByTestId('orca-link')).toContainText(orcaId);
+  // it is no longer offered
+  await page.goto('/patients/orca');
+  await expect(page.getByTestId('orca-registered-row').filter({ hasText: orcaId })).toHaveCount(0);
+});

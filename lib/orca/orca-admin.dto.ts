@@ -30,3 +30,20 @@ export type OrcaConnectionCheckDto =
   | { ok: true; physicians: OrcaCodeEntry[]; departments: OrcaCodeEntry[] }
   | { ok: false; message: string };
 
+
+/** A patient ORCA has that the EHR has not linked yet, with the EHR patients that could be the same person. */
+export type OrcaRegisteredPatientDto = {
+  orcaPatientId: string;
+  name: string;
+  kana: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+  /** false when ORCA's name has no space between 氏 and 名 (then it is registered by hand) */
+  importable: boolean;
+  matches: { id: string; patientNumber: number; name: string; linkedToOtherOrcaPatient: boolean }[];
+};
+
+export type OrcaRegisteredPatientsDto =
+  | { state: 'off' }
+  | { state: 'unavailable'; message: string }
+  | { state: 'ok'; from: string; to: string; rows: OrcaRegisteredPatientDto[] };

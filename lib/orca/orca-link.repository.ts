@@ -41,6 +41,16 @@ export const orcaLinkRepository = {
     c.visit.findMany({ where: { clinicId, id: { in: visitIds } }, select: { id: true, patientId: true, visitDate: true } }),
   patientNames: (c: Client, clinicId: string, patientIds: string[]) =>
     c.patient.findMany({ where: { clinicId, id: { in: patientIds } }, select: { id: true, patientNumber: true, familyName: true, givenName: true } }),
+  /** which of these ORCA 患者番号 are already linked to an EHR patient */
+  linksByOrcaIds: (c: Client, clinicId: string, orcaPatientIds: string[]) =>
+    c.orcaPatientLink.findMany({ where: { clinicId, orcaPatientId: { in: orcaPatientIds } }, select: { patientId: true, orcaPatientId: true } }),
+  /** EHR patients born that day with that sex (candidates for an ORCA patient; names are compared by the caller) */
+  patientsBornOn: (c: Client, clinicId: string, birthDate: Date, sex: string) =>
+    c.patient.findMany({
+      where: { clinicId, birthDate, sex, deletedAt: null },
+      select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true, birthDate: true, orcaLink: { select: { orcaPatientId: true } } },
+      take: 50,
+    }),
   visitLinksByVisit: (c: Client, clinicId: string, visitIds: string[]) => c.orcaVisitLink.findMany({ where: { clinicId, visitId: { in: visitIds } } }),
 
   /** What a 受付 and a patient registration need: the visit, its patient with the current 保険, 診療科 code. */

@@ -3,7 +3,8 @@
 import { revalidatePath } from 'next/cache';
 import { z } from '@/lib/core/zod';
 import { defineAction } from '@/lib/actions/define-action';
-import { orcaSettingsSchema, previewOrcaChargeSchema, resendOrcaJobSchema } from './orca.schema';
+import { importOrcaPatientSchema, orcaSettingsSchema, previewOrcaChargeSchema, resendOrcaJobSchema } from './orca.schema';
+import { importOrcaPatient } from './orca-patients.service';
 import { previewOrcaCharge } from './orca-link.service';
 import { checkOrcaConnection, resendOrcaJob, saveOrcaSettings } from './orca-admin.service';
 
@@ -23,4 +24,11 @@ export const checkOrcaConnectionAction = defineAction(z.object({}).strict(), (_i
 export const resendOrcaJobAction = defineAction(resendOrcaJobSchema, async (input, actor) => {
   await resendOrcaJob(input.jobId, actor);
   revalidatePath('/admin/orca');
+});
+
+/** 取込 of a patient registered at the ORCA counter (new EHR patient, or linked to an existing one). */
+export const importOrcaPatientAction = defineAction(importOrcaPatientSchema, async (input, actor) => {
+  const result = await importOrcaPatient(input, actor);
+  revalidatePath('/patients/orca');
+  return result;
 });

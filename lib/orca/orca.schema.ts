@@ -16,3 +16,12 @@ export const orcaSettingsSchema = z
 export type OrcaSettingsInput = z.infer<typeof orcaSettingsSchema>;
 
 export const resendOrcaJobSchema = z.object({ jobId: z.string().uuid() }).strict();
+
+/** 取込 of a patient registered at the ORCA counter: linked to an existing EHR patient, or registered from ORCA's data. */
+export const importOrcaPatientSchema = z
+  .object({
+    orcaPatientId: z.string().trim().regex(/^\d{1,20}$/, 'ORCAの患者番号は数字です。'),
+    patientId: z.string().uuid().optional(),
+  })
+  .strict();
+export type ImportOrcaPatientInput = z.infer<typeof importOrcaPatientSchema>;

@@ -1,6 +1,6 @@
 /** Patient registration, editing (versioned), lookup and search. Every read and write is audited. */
 import { AppError, notFound } from '@/lib/core/app-error';
-import { runInTransaction, db } from '@/lib/core/db';
+import { runInTransaction, db, type Tx } from '@/lib/core/db';
 import { dateOnly, parseWareki, isValidIsoDate } from '@/lib/core/dates';
 import { toKanaSearchKey, toKatakana, toNameSearchKey } from '@/lib/core/kana';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
@@ -65,7 +65,12 @@ export async function findLikelyDuplicates(input: FindDuplicatesInput, actor: Pr
   return patients;
 }
 
-export async function registerPatient(input: RegisterPatientInput, actor: RecordWriter): Promise<PatientDto> {
+export async function registerPatient(
+  input: RegisterPatientInput,
+  actor: RecordWriter,
+  /** more rows that belong to the registration, written in its transaction (e.g. the ORCA link of an imported patient) */
+  options: { alsoWrite?: (tx: Tx, patientId: string) => Promise<void> } = {},
+): Promise<PatientDto> {
   await requireWritePermission(actor, 'patient.write');
   const scope = { clinicId: actor.clinicId };
   return runInTransaction(async (tx) => {
@@ -104,6 +109,7 @@ export async function registerPatient(input: RegisterPatientInput, actor: Record
     await patientRepository.addRevision(tx, { ...ids, version: 1, changeType: 'create', snapshot: snapshot(input), changedById: actor.userId });
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'patient', resourceId: patient.id, patientId: patient.id, ctx: actor.ctx });
     await notifySubscriptions(tx, actor.clinicId, 'patient', [patient.id]);
+    if (options.alsoWrite) await options.alsoWrite(tx, patient.id);
     const saved = await patientRepository.findById(tx, { ...scope, patientId: patient.id });
     return toPatientDto(saved!);
   });
