@@ -27,8 +27,5 @@ export const resendOrcaJobAction = defineAction(resendOrcaJobSchema, async (inpu
 });
 
 /** 取込 of a patient registered at the ORCA counter (new EHR patient, or linked to an existing one). */
-export const importOrcaPatientAction = defineAction(importOrcaPatientSchema, async (input, actor) => {
-  const result = await importOrcaPatient(input, actor);
-  revalidatePath('/patients/orca');
-  return result;
-});
+// (no revalidation: the row stays on screen with its result and the link to the patient; a reload drops it from the list)
+export const importOrcaPatientAction = defineAction(importOrcaPatientSchema, (input, actor) => importOrcaPatient(input, actor));
