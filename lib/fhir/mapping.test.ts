@@ -1,10 +1,11 @@
 import type { AllergyIntolerance, Condition, Observation, Patient } from '@medplum/fhirtypes';
+import { toFhirMedicationRequest } from './medication-request';
 import { describe, expect, it } from 'vitest';
 import { buildUnitBundle } from './bundle';
 import { insuranceMemberId, memberIdPart } from './patient';
 import { CODE_SYSTEMS, EXTENSIONS, ID_SYSTEMS, PROFILES, fhirTarget } from './profiles';
 import { NOW, aContext, aDiagnosis, aLabResult, aPatient, anAllergy } from './test-fixtures';
-import type { FhirAllergyInput, FhirDiagnosisInput, FhirLabResultInput, FhirPatientInput } from './types';
+import type { FhirAllergyInput, FhirDiagnosisInput, FhirLabResultInput, FhirMedicationInput, FhirPatientInput } from './types';
 
 function conditions(diagnoses: FhirDiagnosisInput[], patient: FhirPatientInput = aPatient()) {
   const built = buildUnitBundle(aContext(), { kind: 'condition', patient, diagnoses });
@@ -313,5 +314,31 @@ describe('Observation', () => {
     expect(observation({ version: 2 }).status).toBe('corrected');
     expect(observation().status).toBe('final');
     expect(NOW.toISOString()).toBe('2026-12-04T01:00:00.000Z');
+  });
+});
+
+describe('MedicationRequest (処方箋 様式 令和6年: 変更不可・患者希望・リフィル)', () => {
+  const drug = (o: Partial<FhirMedicationInput> = {}) =>
+    toFhirMedicationRequest(fhirTarget(), aContext().clinic, {
+      lineageId: '5d0f3c9e-0000-4000-8000-00000000a001', version: 1, status: 'final', updatedAt: NOW, issuedDate: '2026-12-04', outOfHouse: true,
+      rpNumber: 1, sortOrder: 1, kind: 'internal', drugCodeSystem: 'yj', drugCode: '2325003F1020', drugName: 'ガスター錠10mg', dose: 2, doseUnit: '錠',
+      doseBasis: 'per_day', usageText: '1日2回朝夕食後', days: 14, genericSubstitutionAllowed: true, ...o,
+    }, 'Patient/p1');
+
+  it('leaves substitution out when the drug may be changed, and writes 後発品変更不可 with its reason otherwise', () => {
+    expect(drug().substitution).toBeUndefined();
+    const medical = drug({ genericSubstitutionAllowed: false, substitutionReason: 'medical' }).substitution!;
+    expect(medical.allowedCodeableConcept!.coding).toEqual([{ system: CODE_SYSTEMS.substitutionProhibited, code: '1', display: '後発品変更不可' }]);
+    expect(medical.reason).toEqual({ text: '医療上必要' });
+    expect(drug({ genericSubstitutionAllowed: false, substitutionReason: 'patient' }).substitution!.reason).toEqual({ text: '患者希望' });
+    // a 変更不可 written before the reason existed reads as 医療上必要
+    expect(drug({ genericSubstitutionAllowed: false }).substitution!.reason).toEqual({ text: '医療上必要' });
+    expect(JSON.stringify(drug({ genericSubstitutionAllowed: false }))).not.toContain('allowedBoolean');
+  });
+
+  it('writes リフィル as numberOfRepeatsAllowed: the uses after the first', () => {
+    expect(drug().dispenseRequest).toEqual({ expectedSupplyDuration: { value: 14, unit: '日', system: CODE_SYSTEMS.ucum, code: 'd' } });
+    expect(drug({ refillTimes: 3 }).dispenseRequest!.numberOfRepeatsAllowed).toBe(2);
+    expect(drug({ refillTimes: 2, days: null, kind: 'external', doseBasis: 'total' }).dispenseRequest).toEqual({ numberOfRepeatsAllowed: 1 });
   });
 });

@@ -4,6 +4,10 @@
  * keeps its id across the prescription's versions; meta.versionId is the prescription's version.
  * Codes: YJ, 一般名処方マスタ, or the NOCODED code with the name as text; 用法: 電子処方箋用法コード when stored, the
  * 用法 text always; days as JP_MedicationDosage_UsageDuration and dispenseRequest.expectedSupplyDuration.
+ * 変更不可 as substitution.allowedCodeableConcept (JP Core: CodeableConcept only; 後発品変更不可コード 1) with the reason
+ * (医療上必要 / 患者希望) as substitution.reason text — no code system for the 患者希望 column is published; a drug that may
+ * be changed has no substitution element (「何も指定されていなければ代替薬品を用いてもよい」). リフィル可 as
+ * dispenseRequest.numberOfRepeatsAllowed: the uses after the first (総使用回数 − 1), as JP Core defines it (0063).
  */
 import type { Coding, Dosage, Extension, MedicationRequest, Quantity } from '@medplum/fhirtypes';
 import { coding, fhirDate, institutionExtension, resourceMeta } from './common';
@@ -72,11 +76,22 @@ export function toFhirMedicationRequest(target: FhirTarget, clinic: FhirClinicIn
     authoredOn: fhirDate(item.issuedDate),
     groupIdentifier: { system: ID_SYSTEMS.resourceInstance, value: item.lineageId },
     dosageInstruction: [dosage(item)],
-    substitution: { allowedBoolean: item.genericSubstitutionAllowed },
   };
+  if (!item.genericSubstitutionAllowed) {
+    const reason = item.substitutionReason === 'patient' ? '患者希望' : '医療上必要';
+    resource.substitution = {
+      allowedCodeableConcept: { coding: [coding(CODE_SYSTEMS.substitutionProhibited, '1', '後発品変更不可')], text: `変更不可（${reason}）` },
+      reason: { text: reason },
+    };
+  }
   if (item.visitId) resource.encounter = { reference: `Encounter/${item.visitId}` };
   if (item.author) resource.requester = { reference: `Practitioner/${item.author.id}`, display: item.author.name };
-  if (item.days) resource.dispenseRequest = { expectedSupplyDuration: DAYS(item.days) };
+  if (item.days || item.refillTimes) {
+    resource.dispenseRequest = {
+      ...(item.days ? { expectedSupplyDuration: DAYS(item.days) } : {}),
+      ...(item.refillTimes ? { numberOfRepeatsAllowed: item.refillTimes - 1 } : {}),
+    };
+  }
   if (item.comment?.trim()) resource.note = [{ text: item.comment.trim() }];
   return resource;
 }

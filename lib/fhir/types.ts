@@ -241,6 +241,10 @@ export interface FhirMedicationInput {
   days?: number | null;
   times?: number | null;
   genericSubstitutionAllowed: boolean;
+  /** medical = 変更不可（医療上必要）, patient = 患者希望; absent with 変更不可 = medical */
+  substitutionReason?: string | null;
+  /** リフィル処方箋: 総使用回数 (2 or 3) of the prescription; null = not a refill */
+  refillTimes?: number | null;
   comment?: string | null;
 }
 

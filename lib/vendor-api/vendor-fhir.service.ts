@@ -242,6 +242,7 @@ async function mapMedications(clinicId: string, clinic: FhirClinicInput, rows: A
       updatedAt: p.createdAt,
       issuedDate: p.issuedDate,
       outOfHouse: p.outOfHouse,
+      refillTimes: p.refillTimes,
       visitId: p.visitId,
       author: author ? { id: author.id, name: author.displayName, licenseNumber: author.licenseNumber, licenseType: author.licenseType } : null,
     };

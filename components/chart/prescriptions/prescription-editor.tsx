@@ -6,7 +6,7 @@ import { Button, ErrorBanner, Field, inputClass, cx } from '@/components/ui/ui';
 import type { DoctorOptionDto, DrugSearchHit, PrescriptionDto, UsageDto } from '@/lib/records/prescriptions/prescription.dto';
 import { isSafetyBlocked } from '@/lib/records/prescriptions/prescription.dto';
 import { checkDrugOnAddAction, savePrescriptionAction, searchDrugsAction } from '@/lib/records/prescriptions/prescription.actions';
-import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS, type DoseBasis, type MedicationKindValue } from '@/lib/records/prescriptions/prescription.constants';
+import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS, REFILL_TIMES, SUBSTITUTION_REASON_LABELS, type DoseBasis, type MedicationKindValue, type RefillTimes, type SubstitutionReason } from '@/lib/records/prescriptions/prescription.constants';
 import type { PrescriptionItemInput } from '@/lib/records/prescriptions/prescription.schema';
 import type { AllergyConflict, SafetyReport } from '@/lib/records/prescriptions/safety-check';
 import { checkItemLimits, type DrugLimitInfo } from '@/lib/records/prescriptions/duration-limits';
@@ -37,6 +37,8 @@ export type EditorSeed = {
   /** a label shown above the form, e.g. 前回Do (2026-11-20) */
   origin?: string;
   outOfHouse: boolean;
+  /** リフィル可: 総使用回数 (2 or 3); absent = an ordinary 処方箋 */
+  refillTimes?: RefillTimes | null;
   note: string | null;
   items: PrescriptionItemInput[];
   /** 前回Do / copy: the prescriptions the new one continues (replaces); not their 重複投薬 */
@@ -204,6 +206,7 @@ export function PrescriptionEditor({
   const [initialItems] = useState<EditorItem[]>(() => toEditorItems(seed.items));
   const [items, setItems] = useState<EditorItem[]>(initialItems);
   const [outOfHouse, setOutOfHouse] = useState(seed.outOfHouse);
+  const [refillTimes, setRefillTimes] = useState<RefillTimes | null>(seed.refillTimes ?? null);
   const [note, setNote] = useState(seed.note ?? '');
   const [doctorId, setDoctorId] = useState(doctors.find((d) => d.id === userId)?.id ?? doctors[0]?.id ?? '');
   const [changeReason, setChangeReason] = useState('');
@@ -213,7 +216,7 @@ export function PrescriptionEditor({
   const [blocked, setBlocked] = useState<{ report: SafetyReport; intent: 'draft' | 'confirm' } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const amendingFinal = seed.sourceStatus === 'final';
-  const dirty = items !== initialItems || outOfHouse !== seed.outOfHouse || note !== (seed.note ?? '');
+  const dirty = items !== initialItems || outOfHouse !== seed.outOfHouse || refillTimes !== (seed.refillTimes ?? null) || note !== (seed.note ?? '');
   useUnsavedChangesGuard(dirty && !busy, '保存していない処方があります。このページを離れると入力内容は失われます。移動しますか？');
 
   useEffect(() => {
@@ -239,6 +242,7 @@ export function PrescriptionEditor({
       intent: isProxy ? 'draft' : intent,
       responsibleDoctorId: isProxy ? doctorId || undefined : undefined,
       outOfHouse,
+      refillTimes: outOfHouse && refillTimes ? refillTimes : undefined,
       note,
       changeReason: changeReason || undefined,
       ...(seed.continues?.length ? { continues: seed.continues } : {}),
@@ -287,10 +291,26 @@ export function PrescriptionEditor({
           {seed.prescriptionId ? (amendingFinal ? '処方の修正（新しい版）' : '処方の編集') : '新しい処方'}
           {seed.origin && <span className="ml-2 text-xs font-normal text-slate-500">{seed.origin}</span>}
         </h3>
-        <label className="flex items-center gap-1 text-xs">
-          <input type="checkbox" checked={outOfHouse} onChange={(e) => setOutOfHouse(e.target.checked)} />
-          院外処方
-        </label>
+        <div className="flex items-center gap-3 text-xs">
+          <label className="flex items-center gap-1">
+            リフィル
+            <select
+              aria-label="リフィル（総使用回数）"
+              className={cx(fixedWidthInput, 'w-24 py-0.5 text-xs', fieldErrors.refillTimes && 'border-red-500')}
+              value={outOfHouse && refillTimes ? String(refillTimes) : ''}
+              disabled={!outOfHouse}
+              title={outOfHouse ? 'リフィル処方箋（総使用回数）。麻薬・向精神薬・新医薬品・湿布薬はできません。' : 'リフィル処方箋は院外処方に限ります。'}
+              onChange={(e) => setRefillTimes(e.target.value ? (Number(e.target.value) as RefillTimes) : null)}
+            >
+              <option value="">なし</option>
+              {REFILL_TIMES.map((n) => <option key={n} value={n}>{n}回まで</option>)}
+            </select>
+          </label>
+          <label className="flex items-center gap-1">
+            <input type="checkbox" checked={outOfHouse} onChange={(e) => setOutOfHouse(e.target.checked)} />
+            院外処方
+          </label>
+        </div>
       </div>
       {error && <ErrorBanner>{error}</ErrorBanner>}
       <Field label="薬品を追加" htmlFor="rx-drug-search" error={fieldErrors.items}>
@@ -344,10 +364,18 @@ export function PrescriptionEditor({
                     一般名で処方
                   </label>
                 )}
-                <label className="flex items-center gap-1 text-xs">
-                  <input type="checkbox" checked={!it.genericSubstitutionAllowed} onChange={(e) => update(it.key, { genericSubstitutionAllowed: !e.target.checked })} />
-                  変更不可
-                </label>
+                <select
+                  aria-label="後発品への変更"
+                  className={cx(fixedWidthInput, 'w-44 py-0.5 text-xs')}
+                  value={it.genericSubstitutionAllowed ? '' : (it.substitutionReason ?? 'medical')}
+                  onChange={(e) => {
+                    const reason = (e.target.value || undefined) as SubstitutionReason | undefined;
+                    update(it.key, { genericSubstitutionAllowed: !reason, substitutionReason: reason });
+                  }}
+                >
+                  <option value="">後発品への変更可</option>
+                  {Object.entries(SUBSTITUTION_REASON_LABELS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+                </select>
                 <button type="button" className="ml-auto text-xs text-red-700 hover:underline" onClick={() => setItems((xs) => xs.filter((x) => x.key !== it.key))}>
                   削除
                 </button>
@@ -362,8 +390,8 @@ export function PrescriptionEditor({
               {it.limits && <LimitNotes findings={checkItemLimits(i, it.drugName, { ...it, timesPerDay: usages.find((u) => u.code === it.usageCode)?.timesPerDay ?? null }, it.limits)} />}
               {it.doseOrigin === 'last_use' && <p className="mb-1 text-xs text-slate-500">用量・用法は当院での前回の処方から入れました。確認してください。</p>}
               {it.doseOrigin === 'none' && <p className="mb-1 text-xs text-slate-500">当院での処方歴がないため、用量は1回1単位です。用法・日数を入力してください。</p>}
-              {(itemError(i, 'receiptCode') || itemError(i, 'drugName') || itemError(i, 'prescribeByGeneric')) && (
-                <p className="mb-1 text-xs text-red-600">{itemError(i, 'receiptCode') ?? itemError(i, 'drugName') ?? itemError(i, 'prescribeByGeneric')}</p>
+              {(itemError(i, 'receiptCode') || itemError(i, 'drugName') || itemError(i, 'prescribeByGeneric') || itemError(i, 'refill')) && (
+                <p className="mb-1 text-xs text-red-600" data-testid="rx-item-error">{itemError(i, 'receiptCode') ?? itemError(i, 'drugName') ?? itemError(i, 'prescribeByGeneric') ?? itemError(i, 'refill')}</p>
               )}
               <div className="grid grid-cols-2 gap-2 md:grid-cols-6">
                 <Field label="用量" htmlFor={id('dose')} error={itemError(i, 'dose')}>

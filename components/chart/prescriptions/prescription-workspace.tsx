@@ -29,7 +29,9 @@ export function ItemLine({ item }: { item: PrescriptionDto['items'][number] }) {
       {item.doseUnit}（{DOSE_BASIS_LABELS[item.doseBasis]}） {item.usageText}{' '}
       {item.kind === 'as_needed' ? `${item.times ?? ''}回分` : item.days ? `${item.days}日分` : ''}
       <span className="ml-1 text-xs text-slate-500">{MEDICATION_KIND_LABELS[item.kind]}</span>
-      {!item.genericSubstitutionAllowed && <span className="ml-1 text-xs font-semibold text-red-700">変更不可</span>}
+      {!item.genericSubstitutionAllowed && (
+        <span className="ml-1 text-xs font-semibold text-red-700">{item.substitutionReason === 'patient' ? '患者希望（先発品）' : '変更不可'}</span>
+      )}
       {item.drugCodeSystem === 'generic' && <span className="ml-1 text-xs text-teal-700">一般名</span>}
     </span>
   );
@@ -239,6 +241,7 @@ export function PrescriptionWorkspace({
                 <Badge tone={STATUS_TONES[p.status]}>{RECORD_STATUS_LABELS[p.status]}</Badge>
                 {p.version > 1 && <span className="text-xs text-slate-500">第{p.version}版</span>}
                 {p.outOfHouse ? <span className="text-xs text-slate-500">院外</span> : <span className="text-xs text-slate-500">院内</span>}
+                {p.refillTimes && <Badge tone="slate">リフィル{p.refillTimes}回</Badge>}
                 <span className="text-xs text-slate-500">
                   {p.authorName ?? ''}
                   {p.entererId !== p.authorId && p.entererName ? `（入力: ${p.entererName}）` : ''}
@@ -267,7 +270,7 @@ export function PrescriptionWorkspace({
                       className="px-2 py-0.5 text-xs"
                       onClick={() => {
                         const pre = toPrefill(p);
-                        open({ prescriptionId: p.id, sourceStatus: p.status, outOfHouse: pre.outOfHouse, note: pre.note, items: pre.items, allergyOverrideReason: p.allergyOverrideReason, limitOverrideReason: p.limitOverrideReason });
+                        open({ prescriptionId: p.id, sourceStatus: p.status, outOfHouse: pre.outOfHouse, refillTimes: pre.refillTimes, note: pre.note, items: pre.items, allergyOverrideReason: p.allergyOverrideReason, limitOverrideReason: p.limitOverrideReason });
                       }}
                     >
                       {p.status === 'draft' ? '編集' : '修正'}

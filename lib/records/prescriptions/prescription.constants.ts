@@ -9,6 +9,18 @@ export type DoseBasis = (typeof DOSE_BASES)[number];
 export const DOSE_BASIS_LABELS: Record<DoseBasis, string> = { per_day: '1日量', per_time: '1回量', total: '全量' };
 
 /**
+ * Why a drug may not be changed to a 後発医薬品 (処方箋 様式第二号, 令和6年): medical = 「変更不可（医療上必要）」 (the doctor
+ * signs), patient = 「患者希望」 (the patient asked for the 先発医薬品; 長期収載品の選定療養). Either one means 変更不可.
+ */
+export const SUBSTITUTION_REASONS = ['medical', 'patient'] as const;
+export type SubstitutionReason = (typeof SUBSTITUTION_REASONS)[number];
+export const SUBSTITUTION_REASON_LABELS: Record<SubstitutionReason, string> = { medical: '変更不可（医療上必要）', patient: '患者希望' };
+
+/** リフィル処方箋: the 総使用回数 the doctor may allow (at most 3; 1 = an ordinary 処方箋, stored as null). */
+export const REFILL_TIMES = [2, 3] as const;
+export type RefillTimes = (typeof REFILL_TIMES)[number];
+
+/**
  * MERIT-9 医薬品単位略号 for the free-text dose units whose code appears in the JP-CLINS 1.5.2 examples (TAB 錠, HON 本,
  * KO 個, BTL 瓶, ML mL). Other units get no code (the FHIR quantity then carries the text only): codes are never guessed.
  */

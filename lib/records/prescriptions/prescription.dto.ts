@@ -9,7 +9,7 @@ import { isoDate } from '@/lib/core/dates';
 import type { ActionResult } from '@/lib/actions/define-action';
 import { oneOf } from '@/lib/core/text-enum';
 import { RECORD_STATUSES, type RecordStatus } from '@/lib/records/record-version.constants';
-import { MEDICATION_KINDS, type DoseBasis, type MedicationKindValue, type PrescriptionItemInput } from './prescription.schema';
+import { MEDICATION_KINDS, type DoseBasis, type MedicationKindValue, type PrescriptionItemInput, type RefillTimes, type SubstitutionReason } from './prescription.schema';
 import type { SafetyReport } from './safety-check';
 
 /** Master search hits for the drug and 用法 pickers. */
@@ -44,6 +44,8 @@ export type PrescriptionItemDto = {
   days: number | null;
   times: number | null;
   genericSubstitutionAllowed: boolean;
+  /** why 変更不可: 医療上必要 or 患者希望 (a 変更不可 row written before 0063 reads as 医療上必要); null = 変更可 */
+  substitutionReason: SubstitutionReason | null;
   comment: string | null;
 };
 
@@ -56,6 +58,8 @@ export type PrescriptionDto = {
   visitId: string | null;
   status: PrescriptionStatus;
   outOfHouse: boolean;
+  /** リフィル可: 総使用回数 (2 or 3); null = an ordinary 処方箋 */
+  refillTimes: RefillTimes | null;
   /** 交付年月日 / authoredOn, YYYY-MM-DD */
   issuedDate: string;
   authorId: string;
@@ -106,6 +110,7 @@ export function toPrescriptionItemDto(i: PrescriptionItem): PrescriptionItemDto 
     days: i.days,
     times: i.times,
     genericSubstitutionAllowed: i.genericSubstitutionAllowed,
+    substitutionReason: i.genericSubstitutionAllowed ? null : i.substitutionReason === 'patient' ? 'patient' : 'medical',
     comment: i.comment,
   };
 }
@@ -138,6 +143,7 @@ export function toPrescriptionDto(p: PrescriptionRow, names: Map<string, string>
     visitId: p.visitId,
     status: oneOf(RECORD_STATUSES, p.status),
     outOfHouse: p.outOfHouse,
+    refillTimes: p.refillTimes === 2 || p.refillTimes === 3 ? p.refillTimes : null,
     issuedDate,
     authorId: p.authorId,
     authorName: names.get(p.authorId) ?? null,
@@ -168,6 +174,8 @@ export type PrescriptionPrefillDto = {
   sourceId: string | null;
   sourceIssuedDate: string | null;
   outOfHouse: boolean;
+  /** the last source's リフィル回数 (an amendment keeps it; 前回Do lets the doctor choose again) */
+  refillTimes: RefillTimes | null;
   note: string | null;
   items: PrescriptionItemInput[];
   /** the prescriptions copied: the new one continues (replaces) them, so they are not its 重複投薬 */
@@ -187,7 +195,7 @@ export function toPrefill(sources: PrescriptionDto | PrescriptionDto[]): Prescri
     offset += Math.max(0, ...p.items.map((i) => i.rpNumber));
     return p.items.map((i) => prefillItem(i, base));
   });
-  return { sourceId: last.id, sourceIssuedDate: last.issuedDate, outOfHouse: last.outOfHouse, note: last.note, items, continues: list.map((p) => p.id) };
+  return { sourceId: last.id, sourceIssuedDate: last.issuedDate, outOfHouse: last.outOfHouse, refillTimes: last.refillTimes, note: last.note, items, continues: list.map((p) => p.id) };
 }
 
 function prefillItem(i: PrescriptionDto['items'][number], rpOffset: number): PrescriptionItemInput {
@@ -205,6 +213,7 @@ function prefillItem(i: PrescriptionDto['items'][number], rpOffset: number): Pre
       days: i.days ?? undefined,
       times: i.times ?? undefined,
       genericSubstitutionAllowed: i.genericSubstitutionAllowed,
+      substitutionReason: i.substitutionReason ?? undefined,
       comment: i.comment ?? undefined,
   };
 }

@@ -1,6 +1,6 @@
 /** Inputs for 処方 (院外処方箋). Shared by the editor, the server actions and tests. */
 import { optionalText, z } from '@/lib/core/zod';
-import { MEDICATION_KINDS, MEDICATION_KIND_LABELS, DOSE_BASES, DOSE_BASIS_LABELS, type MedicationKindValue, type DoseBasis } from './prescription.constants';
+import { MEDICATION_KINDS, MEDICATION_KIND_LABELS, DOSE_BASES, DOSE_BASIS_LABELS, SUBSTITUTION_REASONS, REFILL_TIMES, type MedicationKindValue, type DoseBasis } from './prescription.constants';
 export * from './prescription.constants';
 
 const uuid = (label: string) => z.string({ error: `${label}を指定してください。` }).uuid(`${label}が正しくありません。`);
@@ -36,6 +36,8 @@ export const prescriptionItemSchema = z
     times: z.coerce.number().int('回数は整数で入力してください。').min(1, '回数は1以上で入力してください。').max(99, '回数は99回以内で入力してください。').optional(),
     /** false = 変更不可 (後発医薬品への変更不可) */
     genericSubstitutionAllowed: z.boolean().default(true),
+    /** 変更不可 because 医療上必要 (medical) or 患者希望 (patient); set = 変更不可, absent with 変更不可 = medical */
+    substitutionReason: z.enum(SUBSTITUTION_REASONS, { error: '変更不可の理由（医療上必要・患者希望）を選択してください。' }).optional(),
     comment: optionalText(200, 'コメント'),
   })
   .strict()
@@ -77,6 +79,12 @@ export const savePrescriptionSchema = z
     /** 代行入力: the doctor who must approve */
     responsibleDoctorId: uuid('承認する医師').optional(),
     outOfHouse: z.boolean().default(true),
+    /** リフィル可: 総使用回数 2 or 3; absent = an ordinary 処方箋 */
+    refillTimes: z.coerce
+      .number({ error: 'リフィルの回数を選択してください。' })
+      .int()
+      .refine((n) => (REFILL_TIMES as readonly number[]).includes(n), 'リフィルの回数は2回または3回です。')
+      .optional(),
     note: optionalText(500, '備考'),
     changeReason: optionalText(200, '修正理由'),
     /** 前回Do: the prescriptions this one continues (from the prefill); absent on an edit = keep what it continues */

@@ -36,7 +36,8 @@ import {
   type PrescriptionRow,
 } from './prescription.dto';
 import { prescriptionContentHash } from './prescription-hash';
-import { merit9UnitCode } from './prescription.constants';
+import { merit9UnitCode, type SubstitutionReason } from './prescription.constants';
+import { checkRefill } from './refill-check';
 import { staffRepository } from '@/lib/staff/staff.repository';
 import {
   approvePrescriptionSchema,
@@ -89,7 +90,7 @@ function daysAgo(iso: string, days: number): Date {
 /** Master lookups happen before the transaction (the masters are read through the shared client). */
 type ResolvedItem = PrescriptionItemData & {
   drugCodeSystem: 'yj' | 'generic' | 'none'; drugCode: string | null; yjCode: string | null; receiptCode: string | null; drugName: string; dose: number;
-  usageCode: string | null; days: number | null; times: number | null; genericSubstitutionAllowed: boolean; comment: string | null; doseBasis: string;
+  usageCode: string | null; days: number | null; times: number | null; genericSubstitutionAllowed: boolean; substitutionReason: SubstitutionReason | null; comment: string | null; doseBasis: string;
 };
 
 async function resolveItems(items: PrescriptionItemInput[]): Promise<ResolvedItem[]> {
@@ -134,6 +135,8 @@ async function resolveItems(items: PrescriptionItemInput[]): Promise<ResolvedIte
         usageText = usageText || usage.text;
       }
     }
+    // 変更不可 has a reason on the 令和6年 様式: 医療上必要 unless the doctor chose 患者希望; a reason means 変更不可
+    const substitutionReason: SubstitutionReason | null = item.substitutionReason ?? (item.genericSubstitutionAllowed ? null : 'medical');
     const sortOrder = (sortByRp.get(item.rpNumber) ?? 0) + 1;
     sortByRp.set(item.rpNumber, sortOrder);
     return {
@@ -153,7 +156,8 @@ async function resolveItems(items: PrescriptionItemInput[]): Promise<ResolvedIte
       usageText,
       days: item.days ?? null,
       times: item.times ?? null,
-      genericSubstitutionAllowed: item.genericSubstitutionAllowed,
+      genericSubstitutionAllowed: substitutionReason === null,
+      substitutionReason,
       comment: item.comment ?? null,
     };
   });
@@ -282,9 +286,13 @@ export async function savePrescription(raw: SavePrescriptionInput, actor: Princi
     const continuesLineageIds = input.continues
       ? await continuedLineages(tx, { ...scope, ids: input.continues, ownLineageId: existing?.lineageId })
       : existing?.continuesLineageIds ?? [];
+    if (input.refillTimes) {
+      const refusals = await checkRefill(tx, actor.clinicId, { outOfHouse: input.outOfHouse, items }, todayJst());
+      if (Object.keys(refusals).length) throw invalid(refusals);
+    }
     const { report, stored } = await runSafetyChecks(tx, { ...scope, excludeLineageId: existing?.lineageId, continuesLineageIds }, items, input);
-    const content = { outOfHouse: input.outOfHouse, note: input.note ?? null, continuesLineageIds, ...stored };
-    const facts = { itemCount: items.length, ...(continuesLineageIds.length ? { continuesLineageIds } : {}), ...safetyDetail(report, stored) };
+    const content = { outOfHouse: input.outOfHouse, refillTimes: input.refillTimes ?? null, note: input.note ?? null, continuesLineageIds, ...stored };
+    const facts = { itemCount: items.length, ...(content.refillTimes ? { refillTimes: content.refillTimes } : {}), ...(continuesLineageIds.length ? { continuesLineageIds } : {}), ...safetyDetail(report, stored) };
 
     if (existing?.status === 'draft') {
       const header = { ...content, issuedDate: today, visitId: existing.visitId ?? visit?.id ?? null };
@@ -346,6 +354,11 @@ async function finalise(kind: 'confirm' | 'approve', raw: ConfirmPrescriptionInp
     } else {
       if (existing.status !== 'pending_approval') throw new AppError('CONFLICT', 'この処方は承認待ちではありません。');
       if (existing.authorId !== actor.userId) throw new AppError('FORBIDDEN', '承認者として指定された医師のみ承認できます。');
+    }
+    // a 新医薬品 stays unrefillable for a year after listing: checked again on the day of 確定
+    if (existing.refillTimes) {
+      const refusals = await checkRefill(tx, actor.clinicId, { outOfHouse: existing.outOfHouse, items: existing.items }, todayJst());
+      if (Object.keys(refusals).length) throw invalid(refusals);
     }
     const { report, stored } = await runSafetyChecks(
       tx,

@@ -26,37 +26,59 @@ function amountText(i: PrescriptionItemDto): string {
   return '';
 }
 
-/** 処方欄: one block per Rp, the drug name (【般】 when prescribed by 一般名), dose, 用法, days, 変更不可. */
-function Rx({ items }: { items: PrescriptionItemDto[] }) {
+/**
+ * 処方欄 of the 令和6年 様式: per drug the 「変更不可（医療上必要）」 and 「患者希望」 columns, then the drug name (【般】 when
+ * prescribed by 一般名) and dose; per Rp the 用法 and days; at the bottom 「リフィル可 □（　回）」.
+ */
+function Rx({ items, refillTimes }: { items: PrescriptionItemDto[]; refillTimes: number | null }) {
   const groups = new Map<number, PrescriptionItemDto[]>();
   for (const i of items) groups.set(i.rpNumber, [...(groups.get(i.rpNumber) ?? []), i]);
+  const check = (on: boolean) => <td className="w-10 text-center align-top text-[9pt]">{on ? '✓' : ''}</td>;
   return (
     <table className="rx w-full">
+      <thead>
+        <tr className="text-[7pt] leading-tight">
+          <th className="w-10 text-center font-normal">変更不可<br />（医療上必要）</th>
+          <th className="w-10 text-center font-normal">患者希望</th>
+          <th className="w-8" />
+          <th />
+        </tr>
+      </thead>
       <tbody>
-        {[...groups.entries()].map(([rp, list]) => (
-          <tr key={rp}>
-            <td className="w-8 align-top font-semibold">Rp{rp}</td>
-            <td className="w-12 text-center align-top text-[9pt]">{list.some((i) => !i.genericSubstitutionAllowed) ? '✓' : ''}</td>
-            <td className="align-top">
-              {list.map((i) => (
-                <div key={i.id} className="flex justify-between gap-2">
+        {[...groups.entries()].flatMap(([rp, list]) => [
+          ...list.map((i, n) => (
+            <tr key={i.id} data-testid="rx-line">
+              {check(i.substitutionReason === 'medical')}
+              {check(i.substitutionReason === 'patient')}
+              <td className="align-top font-semibold">{n === 0 ? `Rp${rp}` : ''}</td>
+              <td className="align-top">
+                <div className="flex justify-between gap-2">
                   <span>
                     {i.drugName}
-                    {!i.genericSubstitutionAllowed && <span className="ml-1 text-[8pt]">〔変更不可〕</span>}
                     {i.comment && <span className="ml-1 text-[8pt]">（{i.comment}）</span>}
                   </span>
                   <span className="whitespace-nowrap">{doseText(i)}</span>
                 </div>
-              ))}
+              </td>
+            </tr>
+          )),
+          <tr key={`${rp}-usage`}>
+            <td colSpan={3} />
+            <td className="align-top">
               <div className="flex justify-between gap-2 pl-4">
                 <span>{list[0]!.usageText}</span>
                 <span className="whitespace-nowrap">{amountText(list[0]!)}</span>
               </div>
             </td>
-          </tr>
-        ))}
+          </tr>,
+        ])}
         <tr>
-          <td colSpan={3} className="pt-1 text-center text-[9pt]">以下余白</td>
+          <td colSpan={4} className="pt-1 text-center text-[9pt]">以下余白</td>
+        </tr>
+        <tr>
+          <td colSpan={4} className="pt-1 text-right" data-testid="rx-refill">
+            リフィル可 {refillTimes ? '☑' : '□'}（{refillTimes ? `${refillTimes}` : '\u3000'}回）
+          </td>
         </tr>
       </tbody>
     </table>
@@ -135,20 +157,16 @@ function Sheet({ data }: { data: PrescriptionPrintDto }) {
             <th className="align-top">
               処方
               <div className="mt-1 text-left text-[7pt] font-normal leading-tight">
-                個々の処方薬について、後発医薬品（ジェネリック医薬品）への変更に差し支えがあると判断した場合には、「変更不可」欄に「✓」又は「×」を記載し、「保険医署名」欄に署名又は記名・押印すること。
+                個々の処方薬について、医療上の必要性があるため、後発医薬品（ジェネリック医薬品）への変更に差し支えがあると判断した場合には、「変更不可」欄に「✓」又は「×」を記載し、「保険医署名」欄に署名又は記名・押印すること。また、患者の希望を踏まえ、先発医薬品を処方した場合には、「患者希望」欄に「✓」又は「×」を記載すること。
               </div>
             </th>
             <td colSpan={3} className="align-top">
-              <div className="mb-1 flex text-[8pt]">
-                <span className="w-8 shrink-0" />
-                <span className="w-12 shrink-0 whitespace-nowrap text-center">変更不可</span>
-              </div>
-              <Rx items={p.items} />
+              <Rx items={p.items} refillTimes={p.refillTimes} />
             </td>
           </tr>
           <tr>
             <th>保険医署名</th>
-            <td colSpan={3}>{p.items.some((i) => !i.genericSubstitutionAllowed) ? data.doctorName : ''}</td>
+            <td colSpan={3}>{p.items.some((i) => i.substitutionReason === 'medical') ? data.doctorName : ''}</td>
           </tr>
           <tr>
             <th>備考</th>
@@ -158,6 +176,17 @@ function Sheet({ data }: { data: PrescriptionPrintDto }) {
               <div className="text-[7pt] text-slate-700">患者番号 {patient.patientNumber}</div>
             </td>
           </tr>
+          {p.refillTimes && (
+            <tr data-testid="rx-refill-dispensing">
+              <th>調剤実施回数</th>
+              <td colSpan={3} className="text-[8pt]">
+                {Array.from({ length: p.refillTimes }, (_, n) => (
+                  <span key={n} className="mr-2 whitespace-nowrap">□{n + 1}回目調剤日（　　年　月　日）</span>
+                ))}
+                <span className="whitespace-nowrap">次回調剤予定日（　　年　月　日）</span>
+              </td>
+            </tr>
+          )}
           <tr>
             <th>調剤済年月日</th>
             <td />
@@ -176,7 +205,7 @@ function Sheet({ data }: { data: PrescriptionPrintDto }) {
   );
 }
 
-/** 院外処方箋 (様式第二号 layout), printable on A5 (default) or A4 (?size=a4). Only 確定 prescriptions print. */
+/** 院外処方箋 (様式第二号 layout, 令和6年10月の改正: 患者希望 column, リフィル可), printable on A5 (default) or A4 (?size=a4). Only 確定 prescriptions print. */
 export default async function PrescriptionPrintPage({
   params,
   searchParams,
