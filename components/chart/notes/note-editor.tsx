@@ -3,8 +3,9 @@
 import { useEffect, useMemo, useRef, useState, useTransition } from 'react';
 import { approveNoteAction, confirmNoteAction, createNoteAction, updateNoteAction } from '@/lib/records/notes/note.actions';
 import type { DoctorOptionDto, NoteDto, NoteWithHistoryDto } from '@/lib/records/notes/note.dto';
-import { appendNoteSections, applyNoteDo, previousNoteForDo, type SoapKey } from '@/lib/records/notes/note-timeline';
-import { computeBmi, formatVitalsLine, SOAP_SECTIONS } from '@/lib/records/notes/note-format';
+import { appendNoteSections, applyNoteDo, intakeOfDay, previousNoteForDo, type SoapKey } from '@/lib/records/notes/note-timeline';
+import { todayJst } from '@/lib/core/dates';
+import { computeBmi, formatVitalsLine, INTAKE_S_LABEL, SOAP_SECTIONS } from '@/lib/records/notes/note-format';
 import { VITAL_KEYS, type VitalKey } from '@/lib/records/notes/note.schema';
 import { parseVitalsLine, VITALS_LINE_EXAMPLE } from '@/lib/records/notes/vitals-line';
 import { expandPhraseAt, phraseMap, type PhraseForExpansion } from '@/lib/phrases/phrase-expand';
@@ -123,6 +124,8 @@ export function NoteEditor({
 }) {
   const defaultAuthorId = doctors.length === 1 ? doctors[0]!.id : '';
   const [current, setCurrent] = useState<NoteDto | null>(editing);
+  // a nurse's 予診 (0064): 主訴・問診 and vitals, her own 確定 record; editing one stays one
+  const [intakeChosen, setIntakeChosen] = useState(false);
   const [values, setValues] = useState<Values>(() => valuesOf(editing, defaultAuthorId));
   const [saved, setSaved] = useState<string>(() => JSON.stringify(valuesOf(editing, defaultAuthorId)));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -192,6 +195,7 @@ export function NoteEditor({
     if (fresh && fresh.status !== current.status) setCurrent(fresh);
   }, [notes, current]);
   const proxy = !viewer.isDoctor;
+  const intake = proxy && (current ? current.kind === 'intake' : intakeChosen);
   const needsReason = current?.status === 'final';
   const approving = viewer.isDoctor && current?.status === 'pending_approval' && current.author.id === viewer.userId;
   const bmi = computeBmi(num(values.heightCm), num(values.weightKg));
@@ -202,6 +206,7 @@ export function NoteEditor({
 
   function reset(focus: boolean) {
     setCurrent(null);
+    setIntakeChosen(false);
     const v = valuesOf(null, values.authorId);
     setValues(v);
     setSaved(JSON.stringify(v));
@@ -227,16 +232,16 @@ export function NoteEditor({
       pulse: values.pulse,
       bodyTempC: values.bodyTempC,
       spo2: values.spo2,
-      ...(proxy ? { authorId: values.authorId } : {}),
+      ...(proxy && !intake ? { authorId: values.authorId } : {}),
     };
-    if (proxy && !vitalsOnly && !values.authorId) {
+    if (proxy && !intake && !vitalsOnly && !values.authorId) {
       setErrors({ authorId: '担当医を選択してください。' });
       setMessage('代行入力では担当医を選択してください。');
       return null;
     }
     const result = current
       ? await updateNoteAction({ ...content, noteId: current.id, changeReason: values.changeReason })
-      : await createNoteAction({ ...content, patientId });
+      : await createNoteAction({ ...content, patientId, ...(intake ? { kind: 'intake' as const } : {}) });
     if (!result.ok) {
       setErrors(result.fieldErrors ?? {});
       setMessage(result.fieldErrors?._ ?? result.error);
@@ -259,7 +264,7 @@ export function NoteEditor({
       if (!note) return;
       onSaved(note, before);
       if (proxy && note.status === 'final') {
-        setNotice(`バイタルを記録しました（確定・第${note.version}版）。`);
+        setNotice(note.kind === 'intake' ? `予診を記録しました（確定・第${note.version}版）。医師のカルテに表示されます。` : `バイタルを記録しました（確定・第${note.version}版）。`);
         reset(false);
       } else if (note.status === 'pending_approval' && proxy) {
         const doctor = doctors.find((d) => d.id === note.author.id)?.name ?? '担当医';
@@ -296,6 +301,22 @@ export function NoteEditor({
       onSaved(result.data, note.status);
       setNotice(result.data.approvedBy ? '承認し、確定しました。' : '確定しました。');
       reset(false);
+    });
+  }
+
+  // the day's 予診 (a nurse's 確定 record): the doctor takes its 主訴・問診 into S
+  const dayIntake = viewer.isDoctor ? intakeOfDay(timeline, todayJst()) : null;
+  function takeIntake() {
+    if (!dayIntake) return;
+    const result = appendNoteSections(values, { subjective: dayIntake.subjective, objective: '', assessment: '', plan: '' });
+    setValues((v) => ({ ...v, ...result.values }));
+    setMessage(null);
+    setNotice(`予診（${dayIntake.author.name}）の${INTAKE_S_LABEL}をSに入れました（未保存）。`);
+    requestAnimationFrame(() => {
+      const el = sectionRefs.current.subjective;
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
     });
   }
 
@@ -403,7 +424,18 @@ export function NoteEditor({
         <span className="font-semibold text-slate-800">{title}</span>
         {current && <NoteStatusBadge status={current.status} />}
         {dirty && <span className="text-xs text-amber-700">未保存</span>}
-        {proxy && <span className="text-xs font-medium text-blue-800">代行入力</span>}
+        {proxy && !intake && <span className="text-xs font-medium text-blue-800">代行入力</span>}
+        {proxy && !current && (
+          <label className="flex items-center gap-1 text-xs font-medium text-blue-900">
+            <input type="checkbox" checked={intakeChosen} onChange={(e) => setIntakeChosen(e.target.checked)} />
+            予診として記録（主訴・問診とバイタル。承認不要）
+          </label>
+        )}
+        {dayIntake && (
+          <Button variant="secondary" className="px-2 py-0.5 text-xs" onClick={takeIntake} disabled={pending} title={`${dayIntake.author.name}が記録した本日の予診をSに入れます`}>
+            予診をSへ
+          </Button>
+        )}
         <Button
           variant="secondary"
           className="ml-auto px-2 py-0.5 text-xs"
@@ -416,7 +448,10 @@ export function NoteEditor({
       </div>
       {message && <ErrorBanner>{message}</ErrorBanner>}
       {notice && !message && <NoticeBanner>{notice}</NoticeBanner>}
-      {proxy && (
+      {intake && (
+        <p className="text-xs text-blue-900">予診は看護師の記録として確定され、承認待ちにはなりません。医師のカルテに表示され、医師はSに取り込めます。</p>
+      )}
+      {proxy && !intake && (
         <div className="flex flex-wrap items-center gap-2 rounded border border-blue-200 bg-blue-50 px-2 py-1.5 text-xs text-blue-900">
           <label htmlFor="note-author" className="font-medium">
             担当医<span className="ml-0.5 text-red-600">*</span>
@@ -442,13 +477,13 @@ export function NoteEditor({
       )}
       {approving && <p className="text-xs text-blue-800">代行入力（{current?.enterer.name}）の内容です。修正して保存すると新しい版になります。「承認して確定」で確定します。</p>}
       <div className="grid gap-2 md:grid-cols-2">
-        {SOAP_SECTIONS.map((sec, i) => (
-          <div key={sec.key} className="flex flex-col gap-0.5">
+        {SOAP_SECTIONS.filter((sec) => !intake || sec.key === 'subjective').map((sec, i) => (
+          <div key={sec.key} className={cx('flex flex-col gap-0.5', intake && 'md:col-span-2')}>
             <div className="flex items-center gap-2">
               <label htmlFor={`note-${sec.key}`} className="text-xs font-semibold text-teal-800">
-                {sec.label}
+                {intake ? INTAKE_S_LABEL : sec.label}
               </label>
-              {previous && previous[sec.key].trim() !== '' && (
+              {!intake && previous && previous[sec.key].trim() !== '' && (
                 // off the Tab order: Tab goes S → O → A → P; the whole-note Do has its button and Alt+C
                 <button
                   type="button"
@@ -471,6 +506,7 @@ export function NoteEditor({
                 if (!expandPhrase(e, sec.key)) moveSection(e, i);
               }}
               rows={3}
+              placeholder={intake ? '主訴: \n問診: ' : undefined}
               value={values[sec.key]}
               onChange={set(sec.key)}
               aria-invalid={!!errors[sec.key]}

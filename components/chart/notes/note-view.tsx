@@ -1,6 +1,6 @@
 /** Presentational pieces of a note (no hooks): usable from the timeline (client) and the history page (server). */
 import type { NoteDto } from '@/lib/records/notes/note.dto';
-import { NOTE_STATUS_BADGES, SOAP_SECTIONS, formatVitalsLine } from '@/lib/records/notes/note-format';
+import { INTAKE_S_LABEL, NOTE_STATUS_BADGES, SOAP_SECTIONS, formatVitalsLine } from '@/lib/records/notes/note-format';
 import { formatDateTimeJst } from '@/lib/core/dates';
 import { Badge, cx } from '@/components/ui/ui';
 
@@ -22,8 +22,8 @@ export function NoteBody({ note, compact = false }: { note: NoteDto; compact?: b
         {SOAP_SECTIONS.map((s) =>
           note[s.key] ? (
             <div key={s.key} className="contents">
-              <dt className="font-semibold text-teal-800" title={s.label}>
-                {s.short}
+              <dt className="font-semibold text-teal-800" title={note.kind === 'intake' ? INTAKE_S_LABEL : s.label}>
+                {note.kind === 'intake' ? '予' : s.short}
               </dt>
               <dd className="whitespace-pre-wrap break-words">{note[s.key]}</dd>
             </div>
@@ -34,11 +34,16 @@ export function NoteBody({ note, compact = false }: { note: NoteDto; compact?: b
   );
 }
 
+/** A nurse's 予診 in the timeline (0064): her own 確定 record, not a 診療録. */
+export function IntakeBadge({ note }: { note: Pick<NoteDto, 'kind'> }) {
+  return note.kind === 'intake' ? <Badge tone="blue">予診（{INTAKE_S_LABEL}・バイタル）</Badge> : null;
+}
+
 /** Who wrote, typed, approved and 確定 this version, and when. */
 export function NoteSignatures({ note }: { note: NoteDto }) {
   return (
     <p className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-500">
-      <span>記載医: {note.author.name}</span>
+      <span>{note.kind === 'intake' ? '予診' : '記載医'}: {note.author.name}</span>
       {note.isProxyEntry && (
         <span>
           代行入力: {note.enterer.name}（{fmt(note.createdAt)}）

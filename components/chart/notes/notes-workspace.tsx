@@ -10,7 +10,7 @@ import { mergeTimeline, withSavedNote } from '@/lib/records/notes/note-timeline'
 import { Button, ErrorBanner, cx, inputClass } from '@/components/ui/ui';
 import type { PhraseForExpansion } from '@/lib/phrases/phrase-expand';
 import { NoteEditor, type NoteViewer } from './note-editor';
-import { NoteBody, NoteSignatures, NoteStatusBadge, fmt } from './note-view';
+import { IntakeBadge, NoteBody, NoteSignatures, NoteStatusBadge, fmt } from './note-view';
 
 /** inputClass is w-full: a fixed width (w-16 …) only applies once that is removed. */
 const fixedWidthInput = inputClass.replace('w-full ', '');
@@ -27,6 +27,8 @@ function canEdit(note: NoteDto, viewer: NoteViewer) {
   if (!viewer.canWrite || !note.isLatest || note.status === 'entered_in_error') return false;
   if (note.status === 'draft') return note.author.id === viewer.userId;
   if (note.status === 'pending_approval') return viewer.isDoctor ? note.author.id === viewer.userId : note.enterer.id === viewer.userId;
+  // a 予診 is corrected only by the nurse who recorded it (0064)
+  if (note.kind === 'intake') return !viewer.isDoctor && note.author.id === viewer.userId;
   return true;
 }
 
@@ -192,6 +194,7 @@ function NoteCard({
     >
       <div className="mb-1 flex flex-wrap items-center gap-2">
         <NoteStatusBadge status={note.status} />
+        <IntakeBadge note={note} />
         {note.status === 'pending_approval' && <span className="text-xs text-blue-800">{note.author.name}の承認待ち</span>}
         <span className="text-xs text-slate-500">第{note.version}版</span>
         <span className="text-xs text-slate-500">{fmt(note.createdAt)}</span>

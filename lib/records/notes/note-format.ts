@@ -43,6 +43,12 @@ export const NOTE_STATUS_BADGES: Record<NoteStatus, { label: string; tone: 'ambe
   entered_in_error: { label: '取消', tone: 'red' },
 };
 
+/** soap = a 診療録; intake = a nurse's 予診 (主訴・問診 in S, vitals), her own 確定 record (docs/decisions/0064). */
+export const NOTE_KINDS = ['soap', 'intake'] as const;
+export type NoteKind = (typeof NOTE_KINDS)[number];
+/** How the S of a 予診 is labelled (the timeline, the editor in 予診 mode). */
+export const INTAKE_S_LABEL = '主訴・問診';
+
 export const SOAP_SECTIONS = [
   { key: 'subjective', short: 'S', label: 'S（主観的情報）' },
   { key: 'objective', short: 'O', label: 'O（客観的情報）' },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { NoteDto, NoteWithHistoryDto } from './note.dto';
-import { appendNoteSections, applyNoteDo, lineageEntry, mergeTimeline, previousNoteForDo, withSavedNote } from './note-timeline';
+import { appendNoteSections, applyNoteDo, intakeOfDay, lineageEntry, mergeTimeline, previousNoteForDo, withSavedNote } from './note-timeline';
 
 const staff = { id: 'd1', name: '医師' };
 function note(over: Partial<NoteDto> = {}): NoteDto {
   return {
     id: 'n1', lineageId: 'L1', version: 1, isLatest: true, patientId: 'p', visitId: null, encounterDate: '2026-11-20',
-    status: 'draft', statusLabel: '下書き', subjective: 'S', objective: '', assessment: '', plan: '',
+    status: 'draft', statusLabel: '下書き', kind: 'soap', subjective: 'S', objective: '', assessment: '', plan: '',
     vitals: { heightCm: null, weightKg: null, systolicBp: null, diastolicBp: null, pulse: null, bodyTempC: null, spo2: null },
     bmi: null, author: staff, enterer: staff, isProxyEntry: false, approvedBy: null, approvedAt: null, confirmedBy: null, confirmedAt: null,
     contentHash: null, hashVerified: null, changeReason: null, supersedesId: null, createdAt: '2026-11-20T01:00:00.000Z', supersededAt: null,
@@ -81,6 +81,18 @@ describe('前回カルテDo', () => {
     expect(previousNoteForDo(timeline, 'E')?.id).toBe('last');
     expect(previousNoteForDo(timeline)?.id).toBe('ed');
     expect(previousNoteForDo([entry({ status: 'entered_in_error', subjective: 'x' })])).toBeNull();
+  });
+
+  it("skips a nurse's 予診, which the doctor takes into S by the day's 予診 instead", () => {
+    const timeline = [
+      entry({ id: 'in', lineageId: 'I', status: 'final', kind: 'intake', subjective: '主訴: 咳', encounterDate: '2026-12-05' }),
+      entry({ id: 'last', lineageId: 'L', status: 'final', subjective: '前回のS', encounterDate: '2026-11-20' }),
+      entry({ id: 'oldin', lineageId: 'J', status: 'final', kind: 'intake', subjective: '主訴: 頭痛', encounterDate: '2026-11-20' }),
+    ];
+    expect(previousNoteForDo(timeline)?.id).toBe('last');
+    expect(intakeOfDay(timeline, '2026-12-05')?.id).toBe('in');
+    expect(intakeOfDay(timeline, '2026-12-06')).toBeNull();
+    expect(intakeOfDay([entry({ kind: 'intake', status: 'entered_in_error', encounterDate: '2026-12-05' })], '2026-12-05')).toBeNull();
   });
 
   it('fills empty sections, keeps what was already typed, and copies only the chosen sections', () => {

@@ -83,11 +83,11 @@ export type SoapKey = (typeof SOAP_KEYS)[number];
 
 /**
  * 前回カルテDo: the source is the newest 確定 note of the timeline that has S/O/A/P text (a nurse's vitals-only
- * record is skipped, and so is the lineage being edited). Its 確定 version, never a revision awaiting approval.
+ * record and her 予診 are skipped, and so is the lineage being edited). Its 確定 version, never a revision awaiting approval.
  */
 export function previousNoteForDo(timeline: readonly NoteWithHistoryDto[], excludeLineageId?: string | null): NoteDto | null {
   for (const entry of timeline) {
-    if (entry.lineageId === excludeLineageId || entry.status !== 'final') continue;
+    if (entry.lineageId === excludeLineageId || entry.status !== 'final' || entry.kind === 'intake') continue;
     if (SOAP_KEYS.some((k) => entry[k].trim() !== '')) return entry;
   }
   return null;
@@ -130,4 +130,12 @@ export function appendNoteSections(current: Record<SoapKey, string>, text: Recor
     added.push(k);
   }
   return { values, added };
+}
+
+/**
+ * 予診 for the note being written: the newest 確定 予診 of the timeline recorded on `today` (YYYY-MM-DD, the
+ * encounter day), whose 主訴・問診 the doctor may take into S (0064). Null when there is none.
+ */
+export function intakeOfDay(timeline: readonly NoteWithHistoryDto[], today: string): NoteDto | null {
+  return timeline.find((e) => e.kind === 'intake' && e.status === 'final' && e.encounterDate === today && e.subjective.trim() !== '') ?? null;
 }

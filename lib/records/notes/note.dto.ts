@@ -4,7 +4,7 @@ import { isoDate } from '@/lib/core/dates';
 import { contentHash } from '@/lib/records/record-version';
 import { RECORD_STATUSES, RECORD_STATUS_LABELS } from '@/lib/records/record-version.constants';
 import { oneOf } from '@/lib/core/text-enum';
-import { computeBmi, type NoteStatus, type NoteVitals } from './note-format';
+import { computeBmi, NOTE_KINDS, type NoteKind, type NoteStatus, type NoteVitals } from './note-format';
 
 export type StaffRef = { id: string; name: string };
 
@@ -19,6 +19,8 @@ export type NoteDto = {
   encounterDate: string;
   status: NoteStatus;
   statusLabel: string;
+  /** soap, or intake: a nurse's 予診 (0064) */
+  kind: NoteKind;
   subjective: string;
   objective: string;
   assessment: string;
@@ -95,6 +97,8 @@ export function noteContent(row: ClinicalNote): Record<string, unknown> {
     pulse: v.pulse,
     bodyTempC: v.bodyTempC === null ? null : v.bodyTempC.toFixed(1),
     spo2: v.spo2,
+    // a 予診 says so (0064); a 診療録 hashes as it always did
+    ...(row.kind === 'intake' ? { kind: 'intake' } : {}),
   };
 }
 
@@ -117,6 +121,7 @@ export function toNoteDto(row: ClinicalNote, names: Map<string, string>, encount
     encounterDate: encounterDate ?? formatInTimeZone(row.createdAt, 'yyyy-MM-dd'),
     status,
     statusLabel: RECORD_STATUS_LABELS[status],
+    kind: oneOf(NOTE_KINDS, row.kind),
     subjective: row.subjective,
     objective: row.objective,
     assessment: row.assessment,

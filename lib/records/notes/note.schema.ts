@@ -1,5 +1,6 @@
 /** Inputs for 診療録 (SOAP + vitals). Shared by the editor, the server actions and tests. */
 import { z } from '@/lib/core/zod';
+import { NOTE_KINDS } from './note-format';
 
 const soapText = (label: string) =>
   z
@@ -87,15 +88,28 @@ const reasonText = z
   .transform((v) => (v ? v : undefined))
   .optional();
 
+/** A 予診 has 主訴・問診 (S) and vitals only. */
+function checkIntake(v: ContentShape & { kind?: string }, ctx: z.RefinementCtx) {
+  if (v.kind !== 'intake') return;
+  for (const key of ['objective', 'assessment', 'plan'] as const) {
+    if (v[key].trim() !== '') ctx.addIssue({ code: 'custom', path: [key], message: '予診には主訴・問診とバイタルだけを記録します（O・A・Pは医師の診療録に記載してください）。' });
+  }
+}
+
 export const createNoteSchema = z
   .object({
     patientId: z.string().uuid(),
+    /** soap (default) or intake: a nurse's 予診, her own 確定 record (docs/decisions/0064) */
+    kind: z.enum(NOTE_KINDS, { error: '記録の種類が正しくありません。' }).default('soap'),
     ...contentFields,
     /** 代行入力: the responsible doctor (required when a nurse writes). */
     authorId: optionalUuid,
   })
   .strict()
-  .superRefine(checkContent);
+  .superRefine((v, ctx) => {
+    checkContent(v, ctx);
+    checkIntake(v, ctx);
+  });
 export type CreateNoteInput = z.input<typeof createNoteSchema>;
 
 export const updateNoteSchema = z

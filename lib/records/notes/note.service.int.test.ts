@@ -21,7 +21,7 @@ import {
 import { neverLogged } from '@/tests/helpers/never-logged';
 
 // note text must never reach a log line (checked for the whole file by tests/setup-env.ts)
-neverLogged('咽頭痛 2日前から', '咽頭痛 3日前から', '咽頭発赤あり');
+neverLogged('咽頭痛 2日前から', '咽頭痛 3日前から', '咽頭発赤あり', '発症日の聞き違い');
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
 let a: Staff;
@@ -263,6 +263,62 @@ describe("a nurse's vitals are her own record, not 代行入力 (issue 13)", () 
     await expectCode(createNote(vitalsOnly(patient.id, { subjective: '咽頭痛 2日前から' }), a.nurse), 'INVALID_INPUT');
     const pending = await createNote(vitalsOnly(patient.id, { subjective: '咽頭痛 2日前から', authorId: a.doctor.userId }), a.nurse);
     expect(pending).toMatchObject({ status: 'pending_approval', author: { id: a.doctor.userId } });
+  });
+});
+
+describe("a nurse's 予診 is her own 確定 record, shown to the doctor (issue 13, 0064)", () => {
+  const intake = (patientId: string, overrides: Record<string, unknown> = {}) =>
+    createNoteSchema.parse({ patientId, kind: 'intake', subjective: '主訴: 咽頭痛 2日前から\n問診: 発熱なし、服薬変更なし', bodyTempC: '37.4', pulse: '88', ...overrides });
+
+  it('is 確定 at once under the nurse, for today\'s visit, without a doctor, an approval or a visit move', async () => {
+    const patient = await createPatient(a.receptionist);
+    const visit = await checkIn({ patientId: patient.id }, a.receptionist);
+    const mark = await auditMark(a.clinic.id);
+    const note = await createNote(intake(patient.id), a.nurse);
+    expect(note).toMatchObject({
+      kind: 'intake', status: 'final', visitId: visit.visitId, author: { id: a.nurse.userId }, enterer: { id: a.nurse.userId },
+      confirmedBy: { id: a.nurse.userId }, isProxyEntry: false, hashVerified: true, subjective: '主訴: 咽頭痛 2日前から\n問診: 発熱なし、服薬変更なし',
+    });
+    expect(note.vitals).toMatchObject({ bodyTempC: 37.4, pulse: 88 });
+    const events = await auditEventsFor(a.clinic.id, { patientId: patient.id, resourceType: 'clinical_note' }, mark);
+    expect(events.map((e) => e.action).sort()).toEqual(['confirm', 'create']);
+    expect(events.every((e) => (e.detail as Record<string, unknown>).intake === true)).toBe(true);
+    // the audit never holds the text
+    expect(JSON.stringify(events.map((e) => e.detail))).not.toContain('咽頭痛');
+    // nothing waits for a doctor; the visit stays where reception left it (a nurse's record does not end the consultation)
+    expect((await listPendingApprovalsForDoctor(a.doctor)).find((p) => p.noteId === note.id)).toBeUndefined();
+    expect((await db().visit.findFirst({ where: { clinicId: a.clinic.id, id: visit.visitId } }))!.status).toBe('received');
+    // the doctor sees it in the chart, as a 予診
+    const [entry] = (await listNotesPage(patient.id, a.doctor)).notes;
+    expect(entry).toMatchObject({ id: note.id, kind: 'intake', status: 'final' });
+    // the hash covers the kind: the same row read as a 診療録 would not verify
+    const row = (await db().clinicalNote.findFirst({ where: { clinicId: a.clinic.id, id: note.id } }))!;
+    expect(note.contentHash).toBe(contentHash(noteContent(row)));
+    expect(contentHash(noteContent({ ...row, kind: 'soap' }))).not.toBe(note.contentHash);
+    await expectCode(createNote(intake(patient.id), b.nurse), 'NOT_FOUND');
+  });
+
+  it('holds 主訴・問診 and vitals only; a doctor writes in his own note; only its nurse corrects it, with a reason', async () => {
+    const patient = await createPatient(a.receptionist);
+    await expectCode(createNote({ patientId: patient.id, kind: 'intake', subjective: '主訴: 咳', assessment: '上気道炎' } as CreateNoteInput, a.nurse), 'INVALID_INPUT');
+    expect(() => createNoteSchema.parse({ patientId: patient.id, kind: 'intake' })).toThrow();
+    await expectCode(createNote(intake(patient.id), a.doctor), 'FORBIDDEN');
+    const note = await createNote(intake(patient.id), a.nurse);
+
+    await expectCode(updateNote(updateNoteSchema.parse({ noteId: note.id, subjective: '主訴: 咽頭痛', changeReason: '追記' }), a.doctor), 'FORBIDDEN');
+    const other = actorFor(await createStaffUser(a.clinic.id, 'nurse'));
+    await expectCode(updateNote(updateNoteSchema.parse({ noteId: note.id, subjective: '主訴: 咽頭痛', changeReason: '追記' }), other), 'FORBIDDEN');
+    await expectCode(updateNote(updateNoteSchema.parse({ noteId: note.id, subjective: '主訴: 咽頭痛' }), a.nurse), 'INVALID_INPUT');
+    await expectCode(updateNote(updateNoteSchema.parse({ noteId: note.id, subjective: '主訴: 咽頭痛', plan: '経過観察', changeReason: '追記' }), a.nurse), 'INVALID_INPUT');
+    const v2 = await updateNote(updateNoteSchema.parse({ noteId: note.id, subjective: '主訴: 咽頭痛 3日前から', bodyTempC: '37.4', changeReason: '発症日の聞き違い' }), a.nurse);
+    expect(v2).toMatchObject({ kind: 'intake', version: 2, status: 'final', author: { id: a.nurse.userId }, changeReason: '発症日の聞き違い', hashVerified: true });
+
+    // a 取消 keeps it a 予診; the database refuses O/A/P on one
+    const cancelled = await markNoteEnteredInError({ noteId: v2.id, reason: '別の患者の予診' }, a.doctor);
+    expect(cancelled).toMatchObject({ kind: 'intake', status: 'entered_in_error' });
+    await expect(
+      db().clinicalNote.create({ data: { clinicId: a.clinic.id, lineageId: crypto.randomUUID(), patientId: patient.id, kind: 'intake', plan: 'x', authorId: a.nurse.userId, entererId: a.nurse.userId } }),
+    ).rejects.toThrow();
   });
 });
 

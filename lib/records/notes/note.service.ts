@@ -83,10 +83,13 @@ async function requireDoctor(clinicId: string, authorId: string | undefined) {
 const isVitalsOnly = (input: { subjective: string; objective: string; assessment: string; plan: string }) =>
   [input.subjective, input.objective, input.assessment, input.plan].every((t) => t.trim() === '');
 
+/** The audit fact of a nurse's own record: a 予診, or vitals alone. */
+const ownRecordFact = (kind: string) => (kind === 'intake' ? { intake: true } : { vitalsOnly: true });
+
 /** 確定 of a row just written as draft by its own author, in the same transaction (hash over the stored row). */
 async function finalizeOwnDraft(tx: Parameters<typeof finalizeRecord>[0], actor: Principal, row: ClinicalNote): Promise<ClinicalNote> {
   const data = { confirmedById: actor.userId, confirmedAt: new Date(), contentHash: noteContentHash(row) };
-  await finalizeRecord(tx, actor, 'confirm', { kind: 'note', current: row, from: 'draft', data }, { vitalsOnly: true });
+  await finalizeRecord(tx, actor, 'confirm', { kind: 'note', current: row, from: 'draft', data }, ownRecordFact(row.kind));
   return (await noteRepository.findById(tx, { clinicId: actor.clinicId, noteId: row.id }))!;
 }
 
@@ -107,7 +110,9 @@ export async function createNote(raw: CreateNoteInput, actor: Principal): Promis
   const input = parseInput(createNoteSchema, raw);
   const patient = await patientRepository.findById(db(), { clinicId: actor.clinicId, patientId: input.patientId });
   if (!patient) throw notFound();
-  if (!isDoctor(actor) && isVitalsOnly(input)) {
+  const intake = input.kind === 'intake';
+  if (intake && isDoctor(actor)) throw new AppError('FORBIDDEN', '予診は看護師の記録です。医師は診療録のSに記載してください。');
+  if (intake || (!isDoctor(actor) && isVitalsOnly(input))) {
     const visit = await openVisitToday(input.patientId, actor);
     const row = await runInTransaction(async (tx) => {
       const draft = await createRecord(tx, actor, 'note', {
@@ -116,10 +121,11 @@ export async function createNote(raw: CreateNoteInput, actor: Principal): Promis
         patientId: input.patientId,
         visitId: visit?.id ?? null,
         status: 'draft',
+        kind: input.kind,
         ...contentOf(input),
         authorId: actor.userId,
         entererId: actor.userId,
-      }, { vitalsOnly: true });
+      }, ownRecordFact(input.kind));
       return finalizeOwnDraft(tx, actor, draft);
     });
     return toDto(actor.clinicId, row);
@@ -160,6 +166,7 @@ export async function updateNote(raw: UpdateNoteInput, actor: Principal): Promis
   if (current.status === 'entered_in_error') {
     throw new AppError('PRECONDITION_FAILED', '取り消された診療録は編集できません。新しい診療録を作成してください。');
   }
+  if (current.kind === 'intake') return updateIntake(current, input, actor);
 
   if (current.status === 'draft') {
     if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは編集できません。');
@@ -239,6 +246,36 @@ export async function updateNote(raw: UpdateNoteInput, actor: Principal): Promis
   return toDto(actor.clinicId, row);
 }
 
+/**
+ * A correction of a 予診 by the nurse who recorded it: a new 確定 version with a reason, still a 予診 (O/A/P stay empty).
+ * Nobody else changes her record; a doctor writes what he finds in his own note (0064).
+ */
+async function updateIntake(current: ClinicalNote, input: ReturnType<typeof updateNoteSchema.parse>, actor: Principal): Promise<NoteDto> {
+  if (isDoctor(actor) || current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '予診は記録した看護師のみ修正できます。');
+  if (!input.changeReason) {
+    throw new AppError('INVALID_INPUT', '確定済みの予診を修正するには修正理由を入力してください。', { changeReason: '修正理由を入力してください。' });
+  }
+  const extra = (['objective', 'assessment', 'plan'] as const).find((k) => input[k].trim() !== '');
+  if (extra) throw new AppError('INVALID_INPUT', '予診には主訴・問診とバイタルだけを記録します。', { [extra]: 'O・A・Pは医師の診療録に記載してください。' });
+  const row = await runInTransaction(async (tx) => {
+    const draft = await appendRecordVersion(tx, actor, 'note', 'version', current, {
+      lineageId: current.lineageId,
+      version: current.version + 1,
+      patientId: current.patientId,
+      visitId: current.visitId,
+      status: 'draft',
+      kind: 'intake',
+      ...contentOf(input),
+      authorId: actor.userId,
+      entererId: actor.userId,
+      changeReason: input.changeReason ?? null,
+      supersedesId: current.id,
+    }, { fromStatus: current.status, intake: true });
+    return finalizeOwnDraft(tx, actor, draft);
+  });
+  return toDto(actor.clinicId, row);
+}
+
 /** 確定 of the doctor's own draft: status final, confirmedBy/At (server time) and the content hash. */
 export async function confirmNote(raw: NoteIdInput, actor: Principal): Promise<NoteDto> {
   await requirePermission(actor, 'note.confirm');
@@ -288,6 +325,7 @@ export async function markNoteEnteredInError(raw: EnteredInErrorInput, actor: Pr
       patientId: current.patientId,
       visitId: current.visitId,
       status: 'entered_in_error',
+      kind: current.kind,
       ...contentOf(current),
       authorId: current.authorId,
       entererId: actor.userId,
