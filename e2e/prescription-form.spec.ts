@@ -30,7 +30,7 @@ test('患者希望 and リフィル可 are set in the form, a 湿布薬 refill i
   await rx.getByLabel('リフィル（総使用回数）').selectOption('3');
 
   await rx.getByRole('button', { name: '確定', exact: true }).click();
-  await expect(rx.getByTestId('error-banner')).toContainText('リフィル処方箋にできない薬品があります。');
+  await expect(rx.getByTestId('rx-refill-error')).toContainText('リフィル処方箋にできない薬品があります。ロキソニンテープ');
   await expect(items.nth(1).getByTestId('rx-item-error')).toHaveText('湿布薬はリフィル処方箋にできません。');
   await expect(items.nth(0).getByTestId('rx-item-error')).toHaveCount(0);
 

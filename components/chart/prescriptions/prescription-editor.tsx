@@ -313,6 +313,11 @@ export function PrescriptionEditor({
         </div>
       </div>
       {error && <ErrorBanner>{error}</ErrorBanner>}
+      {fieldErrors.refillTimes && (
+        <p className="text-xs text-red-600" data-testid="rx-refill-error">
+          {fieldErrors.refillTimes}
+        </p>
+      )}
       <Field label="薬品を追加" htmlFor="rx-drug-search" error={fieldErrors.items}>
         <DrugSearch inputRef={searchRef} onPick={addDrug} />
       </Field>
