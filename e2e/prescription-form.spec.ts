@@ -27,7 +27,8 @@ test('患者希望 and リフィル可 are set in the form, a 湿布薬 refill i
   await search.fill('ロキソニンテープ');
   await rx.getByRole('option').filter({ hasText: 'ロキソニンテープ５０ｍｇ' }).first().click();
   await expect(items).toHaveCount(2);
-  await rx.getByLabel('リフィル（総使用回数）').selectOption('3');
+  await pickUsage(items.nth(1));
+  await rx.getByRole('group', { name: 'リフィル' }).getByLabel('3回まで').check();
 
   await rx.getByRole('button', { name: '確定', exact: true }).click();
   await expect(rx.getByTestId('rx-refill-error')).toContainText('リフィル処方箋にできない薬品があります。ロキソニンテープ');

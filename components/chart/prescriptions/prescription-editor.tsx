@@ -292,20 +292,20 @@ export function PrescriptionEditor({
           {seed.origin && <span className="ml-2 text-xs font-normal text-slate-500">{seed.origin}</span>}
         </h3>
         <div className="flex items-center gap-3 text-xs">
-          <label className="flex items-center gap-1">
-            リフィル
-            <select
-              aria-label="リフィル（総使用回数）"
-              className={cx(fixedWidthInput, 'w-24 py-0.5 text-xs', fieldErrors.refillTimes && 'border-red-500')}
-              value={outOfHouse && refillTimes ? String(refillTimes) : ''}
-              disabled={!outOfHouse}
-              title={outOfHouse ? 'リフィル処方箋（総使用回数）。麻薬・向精神薬・新医薬品・湿布薬はできません。' : 'リフィル処方箋は院外処方に限ります。'}
-              onChange={(e) => setRefillTimes(e.target.value ? (Number(e.target.value) as RefillTimes) : null)}
-            >
-              <option value="">なし</option>
-              {REFILL_TIMES.map((n) => <option key={n} value={n}>{n}回まで</option>)}
-            </select>
-          </label>
+          {/* radios, not a <select>: the drug search's results are the editor's only options before a drug is added */}
+          <fieldset
+            className={cx('flex items-center gap-1.5', !outOfHouse && 'opacity-50')}
+            disabled={!outOfHouse}
+            title={outOfHouse ? 'リフィル処方箋（総使用回数）。麻薬・向精神薬・新医薬品・湿布薬はできません。' : 'リフィル処方箋は院外処方に限ります。'}
+          >
+            <legend className="float-left mr-1">リフィル</legend>
+            {([null, ...REFILL_TIMES] as const).map((n) => (
+              <label key={n ?? 0} className="flex items-center gap-0.5">
+                <input type="radio" name="rx-refill" checked={(outOfHouse ? refillTimes : null) === n} onChange={() => setRefillTimes(n)} />
+                {n ? `${n}回まで` : 'なし'}
+              </label>
+            ))}
+          </fieldset>
           <label className="flex items-center gap-1">
             <input type="checkbox" checked={outOfHouse} onChange={(e) => setOutOfHouse(e.target.checked)} />
             院外処方
