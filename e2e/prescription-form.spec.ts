@@ -52,5 +52,5 @@ test('患者希望 and リフィル可 are set in the form, a 湿布薬 refill i
   await expect(cells.nth(0)).toHaveText(''); // 変更不可（医療上必要）
   await expect(cells.nth(1)).toHaveText('✓'); // 患者希望
   // 患者希望 needs no signature: 保険医署名 stays empty
-  await expect(page.locator('tr', { has: page.locator('th', { hasText: '保険医署名' }) }).locator('td')).toHaveText('');
+  await expect(page.getByTestId('rx-signature')).toHaveText('');
 });

@@ -166,7 +166,7 @@ function Sheet({ data }: { data: PrescriptionPrintDto }) {
           </tr>
           <tr>
             <th>保険医署名</th>
-            <td colSpan={3}>{p.items.some((i) => i.substitutionReason === 'medical') ? data.doctorName : ''}</td>
+            <td colSpan={3} data-testid="rx-signature">{p.items.some((i) => i.substitutionReason === 'medical') ? data.doctorName : ''}</td>
           </tr>
           <tr>
             <th>備考</th>
