@@ -7,8 +7,9 @@ import type { AppointmentDto, ScheduleColumnDto, ScheduleDto } from '@/lib/recep
 import { APPOINTMENT_STATUS_LABELS, NO_SHOW_AFTER_MINUTES, type AppointmentDisplayStatus } from '@/lib/reception/appointment.constants';
 import { checkInAppointmentAction } from '@/lib/reception/appointment.actions';
 import { Badge, Button, Card, ErrorBanner, LinkButton, NoticeBanner } from '@/components/ui/ui';
+import { AppointmentMove, MoveNote } from './appointment-move';
 
-const TONE: Record<AppointmentDisplayStatus, 'blue' | 'green' | 'slate' | 'red'> = { booked: 'blue', checked_in: 'green', cancelled: 'slate', no_show: 'red' };
+const TONE: Record<AppointmentDisplayStatus, 'blue' | 'green' | 'slate' | 'red'> = { booked: 'blue', checked_in: 'green', cancelled: 'slate', moved: 'slate', no_show: 'red' };
 
 const href = (date: string, view: 'day' | 'week') => `/reception/appointments?date=${date}&view=${view}`;
 
@@ -58,16 +59,32 @@ export function AppointmentSchedule({ schedule, canCheckIn }: { schedule: Schedu
           <Link href={href(schedule.date, 'week')} className={`px-3 py-1 ${view === 'week' ? 'bg-teal-700 text-white' : 'bg-white'}`} aria-current={view === 'week' ? 'page' : undefined}>週</Link>
         </span>
       </nav>
-      <p className="text-xs text-slate-500">予約時刻を{NO_SHOW_AFTER_MINUTES}分過ぎて受付のない予約は「未来院」と表示します。予約の追加・取消は患者の画面の「次回予約」から行います。</p>
+      <p className="text-xs text-slate-500">予約時刻を{NO_SHOW_AFTER_MINUTES}分過ぎて受付のない予約は「未来院」と表示します。予約の追加・取消は患者の画面の「次回予約」から、日時・担当医の変更は「変更」から行います（変更前の予約は「変更済」として残ります）。</p>
       {error && <ErrorBanner>{error}</ErrorBanner>}
       {notice && <NoticeBanner><span data-testid="schedule-notice">{notice}</span></NoticeBanner>}
-      {view === 'day' ? <DayView schedule={schedule} canCheckIn={canCheckIn} pending={pending} onCheckIn={checkIn} /> : <WeekView schedule={schedule} />}
+      {view === 'day' ? (
+        <DayView
+          schedule={schedule}
+          canCheckIn={canCheckIn}
+          pending={pending}
+          onCheckIn={checkIn}
+          onMoved={(message) => {
+            setError(null);
+            setNotice(message);
+            router.refresh();
+          }}
+        />
+      ) : (
+        <WeekView schedule={schedule} />
+      )}
     </div>
   );
 }
 
-function DayView({ schedule, canCheckIn, pending, onCheckIn }: { schedule: ScheduleDto; canCheckIn: boolean; pending: boolean; onCheckIn: (a: AppointmentDto) => void }) {
+function DayView({ schedule, canCheckIn, pending, onCheckIn, onMoved }: { schedule: ScheduleDto; canCheckIn: boolean; pending: boolean; onCheckIn: (a: AppointmentDto) => void; onMoved: (message: string) => void }) {
   const day = schedule.days[0]!;
+  const [moving, setMoving] = useState<string | null>(null);
+  const doctors = day.columns.filter((c) => c.doctorId).map((c) => ({ id: c.doctorId, name: c.doctorName ?? '' }));
   // 医師指定なし only when it has something
   const columns = day.columns.filter((c) => c.doctorId !== null || c.entries.length > 0 || c.slots.length > 0);
   const times = [...new Set(columns.flatMap((c) => [...c.slots.map((s) => s.time), ...c.entries.map((e) => e.time)]))].sort();
@@ -96,14 +113,29 @@ function DayView({ schedule, canCheckIn, pending, onCheckIn }: { schedule: Sched
                   return (
                     <td key={c.doctorId ?? 'none'} className={`border-b px-2 py-1 ${slot ? (slot.full ? 'bg-slate-50' : 'bg-teal-50/40') : ''}`} data-testid="schedule-cell" data-time={time} data-doctor={c.doctorName}>
                       {entries.map((a) => (
-                        <div key={a.appointmentId} className={`flex flex-wrap items-center gap-1 py-0.5 ${a.status === 'cancelled' ? 'text-slate-400 line-through' : ''}`} data-testid="schedule-entry" data-status={a.status}>
+                        <div key={a.appointmentId} className={`flex flex-wrap items-center gap-1 py-0.5 ${a.status === 'cancelled' || a.status === 'moved' ? 'text-slate-400' : ''} ${a.status === 'cancelled' ? 'line-through' : ''}`} data-testid="schedule-entry" data-status={a.status}>
                           <Link href={`/patients/${a.patient.id}/profile`} className="font-medium text-teal-800 underline-offset-2 hover:underline">{a.patient.name}</Link>
                           <span className="text-xs text-slate-500">No.{a.patient.patientNumber}</span>
                           <span className="text-xs">{a.purpose}</span>
                           <Badge tone={TONE[a.status]}>{APPOINTMENT_STATUS_LABELS[a.status]}</Badge>
                           {a.receptionNumber !== null && <span className="text-xs text-slate-600">受付番号 {a.receptionNumber}</span>}
+                          <MoveNote appointment={a} />
                           {canCheckIn && day.isToday && (a.status === 'booked' || a.status === 'no_show') && (
                             <Button className="px-2 py-0.5 text-xs" disabled={pending} onClick={() => onCheckIn(a)}>受付</Button>
+                          )}
+                          {canCheckIn && (a.status === 'booked' || a.status === 'no_show') && (
+                            <Button variant="ghost" className="px-2 py-0.5 text-xs" disabled={pending} onClick={() => setMoving(moving === a.appointmentId ? null : a.appointmentId)}>変更</Button>
+                          )}
+                          {moving === a.appointmentId && (
+                            <AppointmentMove
+                              appointment={a}
+                              doctors={doctors}
+                              onCancel={() => setMoving(null)}
+                              onMoved={(message) => {
+                                setMoving(null);
+                                onMoved(message);
+                              }}
+                            />
                           )}
                         </div>
                       ))}

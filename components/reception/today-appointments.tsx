@@ -8,11 +8,12 @@ import { cancelAppointmentAction, checkInAppointmentAction } from '@/lib/recepti
 import { backgroundRequestHeaders } from '@/lib/web/request-headers';
 import { sessionEnded } from '@/lib/web/session-exit';
 import { Badge, Button, Card, ErrorBanner, LinkButton, NoticeBanner } from '@/components/ui/ui';
+import { AppointmentMove, MoveNote } from './appointment-move';
 
-const TONE: Record<AppointmentDisplayStatus, 'blue' | 'green' | 'slate' | 'red'> = { booked: 'blue', checked_in: 'green', cancelled: 'slate', no_show: 'red' };
+const TONE: Record<AppointmentDisplayStatus, 'blue' | 'green' | 'slate' | 'red'> = { booked: 'blue', checked_in: 'green', cancelled: 'slate', moved: 'slate', no_show: 'red' };
 
 /** 本日の予約 at 受付: each booked patient is checked in with one click; キャンセル and 未来院 stay visible. */
-export function TodayAppointments({ initial, canCheckIn }: { initial: AppointmentDayDto; canCheckIn: boolean }) {
+export function TodayAppointments({ initial, canCheckIn, doctors = [] }: { initial: AppointmentDayDto; canCheckIn: boolean; doctors?: { id: string; name: string }[] }) {
   const queryClient = useQueryClient();
   const day = useQuery({
     queryKey: ['reception-appointments'],
@@ -31,6 +32,7 @@ export function TodayAppointments({ initial, canCheckIn }: { initial: Appointmen
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [moving, setMoving] = useState<string | null>(null);
 
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['reception-appointments'] }), queryClient.invalidateQueries({ queryKey: ['reception-queue'] })]);
 
@@ -82,13 +84,28 @@ export function TodayAppointments({ initial, canCheckIn }: { initial: Appointmen
               <td>
                 <Badge tone={TONE[a.status]}>{APPOINTMENT_STATUS_LABELS[a.status]}</Badge>
                 {a.receptionNumber !== null && <span className="ml-1 text-xs text-slate-600">受付番号 {a.receptionNumber}</span>}
+                <MoveNote appointment={a} />
               </td>
               <td className="space-x-1 text-right">
                 {canCheckIn && (a.status === 'booked' || a.status === 'no_show') && (
                   <>
                     <Button disabled={pending} onClick={() => checkIn(a)}>受付</Button>
+                    <Button variant="ghost" disabled={pending} onClick={() => setMoving(moving === a.appointmentId ? null : a.appointmentId)}>変更</Button>
                     <Button variant="ghost" disabled={pending} onClick={() => cancel(a)}>取消</Button>
                   </>
+                )}
+                {moving === a.appointmentId && (
+                  <AppointmentMove
+                    appointment={a}
+                    doctors={doctors}
+                    onCancel={() => setMoving(null)}
+                    onMoved={(message) => {
+                      setMoving(null);
+                      setError(null);
+                      setNotice(message);
+                      void refresh();
+                    }}
+                  />
                 )}
               </td>
             </tr>

@@ -20,5 +20,5 @@ export const appointmentSlotRepository = {
     tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`appointment-slot:${clinicId}:${date}:${doctorId ?? '-'}`}, 0))`,
   /** Appointments that hold a place (not cancelled) in [from, to): their time and doctor. */
   placesBetween: (c: Client, clinicId: string, from: Date, to: Date) =>
-    c.appointment.findMany({ where: { clinicId, startsAt: { gte: from, lt: to }, status: { not: 'cancelled' } }, select: { startsAt: true, doctorId: true } }),
+    c.appointment.findMany({ where: { clinicId, startsAt: { gte: from, lt: to }, status: { notIn: ['cancelled', 'moved'] } }, select: { startsAt: true, doctorId: true } }),
 };

@@ -14,7 +14,7 @@ export const appointmentRepository = {
     db().appointment.findMany({
       where: { clinicId, startsAt: { gte: from, lt: to } },
       orderBy: [{ startsAt: 'asc' }, { createdAt: 'asc' }],
-      include: { patient: PATIENT, visit: { select: { receptionNumber: true, status: true } } },
+      include: { patient: PATIENT, visit: { select: { receptionNumber: true, status: true } }, movedFrom: { select: { startsAt: true } }, movedTo: { select: { startsAt: true } } },
     }),
   /** A patient's appointments from a time on (the chart shows the upcoming ones). */
   listForPatientFrom: (clinicId: string, patientId: string, from: Date) =>
@@ -22,6 +22,9 @@ export const appointmentRepository = {
   /** Conditional: only a still booked appointment is cancelled (two terminals cannot both act on it). */
   cancelIfBooked: (tx: Tx, clinicId: string, appointmentId: string, userId: string) =>
     tx.appointment.updateMany({ where: { clinicId, id: appointmentId, status: 'booked' }, data: { status: 'cancelled', cancelledById: userId, cancelledAt: new Date() } }),
+  /** 予約変更: only a still booked appointment is moved (the new one is created in the same transaction). */
+  markMovedIfBooked: (tx: Tx, clinicId: string, appointmentId: string) =>
+    tx.appointment.updateMany({ where: { clinicId, id: appointmentId, status: 'booked' }, data: { status: 'moved' } }),
   checkInIfBooked: (tx: Tx, clinicId: string, appointmentId: string, visitId: string) =>
     tx.appointment.updateMany({ where: { clinicId, id: appointmentId, status: 'booked' }, data: { status: 'checked_in', visitId, checkedInAt: new Date() } }),
 };

@@ -18,6 +18,18 @@ export const bookAppointmentSchema = z
   .strict();
 export type BookAppointmentInput = z.infer<typeof bookAppointmentSchema>;
 
+/** 予約変更: the new date, time and doctor of a booked appointment (the purpose stays). */
+export const moveAppointmentSchema = z
+  .object({
+    appointmentId: z.string().uuid(),
+    date: z.string().refine(isValidIsoDate, '予約日を正しく入力してください。'),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '予約時刻を「09:30」の形で入力してください。'),
+    /** absent: 医師指定なし */
+    doctorId: z.string().uuid('担当医を選び直してください。').optional(),
+  })
+  .strict();
+export type MoveAppointmentInput = z.infer<typeof moveAppointmentSchema>;
+
 export const appointmentIdSchema = z.object({ appointmentId: z.string().uuid() }).strict();
 export type AppointmentIdInput = z.infer<typeof appointmentIdSchema>;
 

@@ -19,6 +19,9 @@ import {
   APPOINTMENT_STATUSES,
   appointmentIdSchema,
   bookAppointmentSchema,
+  moveAppointmentSchema,
+  RELEASED_STATUSES,
+  type MoveAppointmentInput,
   displayStatus,
   listAppointmentsSchema,
   scheduleSchema,
@@ -47,6 +50,9 @@ export type AppointmentDto = {
   status: AppointmentDisplayStatus;
   /** 受付番号 once checked in */
   receptionNumber: number | null;
+  /** 予約変更: the time this appointment was moved from ('YYYY-MM-DD HH:mm' JST), or the time a moved one went to */
+  movedFrom: string | null;
+  movedTo: string | null;
   patient: { id: string; patientNumber: number; name: string; kana: string };
 };
 
@@ -81,6 +87,52 @@ export async function bookAppointment(raw: BookAppointmentInput, actor: Principa
     // the purpose is free text: not in the audit detail
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'appointment', resourceId: appointment.id, patientId: input.patientId, detail: { startsAt: startsAt.toISOString(), doctorId: appointment.doctorId }, ctx: actor.ctx });
     return { appointmentId: appointment.id, date: input.date, time: input.time };
+  });
+}
+
+/**
+ * 予約変更 from 本日の予約 / 予約表: a booked appointment moves to another date, time or doctor. The old one is kept as
+ * `moved` (its time stays visible) and a new booked one names it (`movedFromId`), in one transaction with the slot
+ * check of the new place (the old place is released first, so moving within a full slot works) and one audit event.
+ */
+export async function moveAppointment(raw: MoveAppointmentInput, actor: Principal) {
+  await requirePermission(actor, 'reception.write');
+  const input = parseInput(moveAppointmentSchema, raw);
+  const appointment = await appointmentRepository.find(db(), actor.clinicId, input.appointmentId);
+  if (!appointment) throw notFound();
+  if (appointment.status !== 'booked') throw new AppError('CONFLICT', 'この予約はすでに受付済み・取消済み・変更済みです。画面を更新してください。');
+  if (input.date < todayJst()) throw new AppError('INVALID_INPUT', '過去の日付には変更できません。', { date: '今日以降の日付を入力してください。' });
+  if (input.doctorId && !(await staffRepository.findActiveDoctor(db(), actor.clinicId, input.doctorId))) {
+    throw new AppError('INVALID_INPUT', '担当医が見つかりません。選び直してください。', { doctorId: '担当医を選び直してください。' });
+  }
+  const startsAt = fromJstLocal(`${input.date}T${input.time}`);
+  if (startsAt.getTime() === appointment.startsAt.getTime() && (input.doctorId ?? null) === appointment.doctorId) {
+    throw new AppError('INVALID_INPUT', '変更前と同じ日時・担当医です。', { time: '新しい日時を入力してください。' });
+  }
+  return runInTransaction(async (tx) => {
+    const { count } = await appointmentRepository.markMovedIfBooked(tx, actor.clinicId, appointment.id);
+    if (count !== 1) throw new AppError('CONFLICT', 'この予約は他の端末で受付・取消・変更されました。画面を更新してください。');
+    await takeSlotPlace(tx, actor.clinicId, input.date, input.time, input.doctorId ?? null);
+    const moved = await appointmentRepository.create(tx, {
+      clinicId: actor.clinicId,
+      patientId: appointment.patientId,
+      startsAt,
+      purpose: appointment.purpose,
+      doctorId: input.doctorId ?? null,
+      createdById: actor.userId,
+      movedFromId: appointment.id,
+    });
+    await recordAuditEvent(tx, {
+      clinicId: actor.clinicId,
+      actor,
+      action: 'update',
+      resourceType: 'appointment',
+      resourceId: appointment.id,
+      patientId: appointment.patientId,
+      detail: { status: 'moved', movedTo: moved.id, from: appointment.startsAt.toISOString(), to: startsAt.toISOString(), fromDoctorId: appointment.doctorId, doctorId: moved.doctorId },
+      ctx: actor.ctx,
+    });
+    return { appointmentId: moved.id, date: input.date, time: input.time };
   });
 }
 
@@ -136,6 +188,8 @@ function toAppointmentDto(r: AppointmentRow, doctors: Map<string, string>, now: 
     doctorName: r.doctorId ? (doctors.get(r.doctorId) ?? null) : null,
     status: displayStatus(oneOf(APPOINTMENT_STATUSES, r.status), r.startsAt, now),
     receptionNumber: r.visit?.receptionNumber ?? null,
+    movedFrom: r.movedFrom ? formatInTimeZone(r.movedFrom.startsAt, 'yyyy-MM-dd HH:mm') : null,
+    movedTo: r.movedTo ? formatInTimeZone(r.movedTo.startsAt, 'yyyy-MM-dd HH:mm') : null,
     patient: {
       id: r.patient.id,
       patientNumber: r.patient.patientNumber,
@@ -201,7 +255,7 @@ export async function listAppointmentSchedule(raw: ScheduleInput, actor: Princip
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: 'appointment_list', detail: { from: dates[0], to: dates[dates.length - 1], view, patientIds: [...new Set(rows.map((r) => r.patientId))] }, ctx: actor.ctx });
   const [active, slotsByDay] = await Promise.all([
     staffRepository.listActiveDoctors(db(), actor.clinicId),
-    slotsForDays(actor.clinicId, dates, rows.filter((r) => r.status !== 'cancelled'), now),
+    slotsForDays(actor.clinicId, dates, rows.filter((r) => !RELEASED_STATUSES.includes(oneOf(APPOINTMENT_STATUSES, r.status))), now),
   ]);
   const names = await staffNames(actor.clinicId, rows.map((r) => r.doctorId));
   for (const d of active) names.set(d.id, d.displayName);
@@ -221,7 +275,7 @@ export async function listAppointmentSchedule(raw: ScheduleInput, actor: Princip
         doctorName: doctorId ? (names.get(doctorId) ?? '（退職した医師）') : '医師指定なし',
         entries: mine,
         slots,
-        booked: mine.filter((e) => e.status !== 'cancelled').length,
+        booked: mine.filter((e) => e.status !== 'cancelled' && e.status !== 'moved').length,
         free: slots.length ? slots.filter((s) => !s.past).reduce((n, s) => n + Math.max(0, s.capacity - s.booked), 0) : null,
         noShow: mine.filter((e) => e.status === 'no_show').length,
       };

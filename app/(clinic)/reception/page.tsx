@@ -29,7 +29,7 @@ export default async function ReceptionPage() {
       canOpenChart={can(actor.role, 'chart.read')}
       startsConsultation={can(actor.role, 'note.confirm') && can(actor.role, 'reception.write')}
       canRecheck={can(actor.role, 'eligibility.check')}
-      appointments={<TodayAppointments initial={appointments} canCheckIn={canCheckIn} />}
+      appointments={<TodayAppointments initial={appointments} canCheckIn={canCheckIn} doctors={doctors} />}
     />
     </QueryProvider>
   );
