@@ -245,10 +245,14 @@ test('nurse: 代行入力 for the doctor is 承認待ち until the doctor approv
   const docCtx = await browser.newContext();
   const doc = await docCtx.newPage();
   await login(doc, A.doctor);
+  // the menu says that something waits (issue 13)
+  await expect(doc.getByTestId('approvals-count')).toBeVisible();
   await doc.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '承認待ち' }).click();
   const row = doc.getByTestId('pending-note').filter({ hasText: p.fullName });
   await expect(row).toContainText('看野 優子');
-  await expect(row).toContainText('38度の発熱');
+  // the whole record is shown, vitals included, not a one-line preview
+  await expect(row.getByTestId('pending-note-content')).toContainText('昨夜から38度の発熱、咽頭痛。');
+  await expect(row.getByTestId('pending-note-content')).toContainText('BT 38.2℃');
   await row.getByRole('button', { name: `${p.fullName}さんの診療録を承認` }).click();
   await expect(row).toHaveCount(0);
   await doc.goto(`/patients/${patientId}`);

@@ -28,7 +28,16 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/admin/api-clients', label: '外部連携', permission: 'clinic.settings' },
 ];
 
-export function AppShell({ user, children }: { user: { displayName: string; role: StaffRole; clinicName: string; idleTimeoutMinutes: number }; children: React.ReactNode }) {
+export function AppShell({
+  user,
+  pendingApprovals = 0,
+  children,
+}: {
+  user: { displayName: string; role: StaffRole; clinicName: string; idleTimeoutMinutes: number };
+  /** 代行入力 waiting for this doctor: shown on the 承認待ち menu */
+  pendingApprovals?: number;
+  children: React.ReactNode;
+}) {
   return (
     <div className="flex min-h-screen flex-col">
       <header className="no-print sticky top-0 z-30 flex h-11 items-center gap-4 border-b border-teal-900 bg-teal-800 px-4 text-white">
@@ -40,6 +49,11 @@ export function AppShell({ user, children }: { user: { displayName: string; role
           {NAV.filter((n) => can(user.role, n.permission)).map((n) => (
             <NavLink key={n.href} href={n.href} others={NAV.map((o) => o.href)}>
               {n.label}
+              {n.href === '/approvals' && pendingApprovals > 0 && (
+                <span className="ml-1 rounded-full bg-amber-400 px-1.5 text-xs font-bold text-slate-900" data-testid="approvals-count" aria-label={`${pendingApprovals}件`}>
+                  {pendingApprovals}
+                </span>
+              )}
             </NavLink>
           ))}
         </nav>

@@ -5,6 +5,7 @@ import { formatDateTimeJst } from '@/lib/core/dates';
 import { listPendingApprovalsForDoctor } from '@/lib/records/notes/note.service';
 import { listPendingPrescriptionsForDoctor } from '@/lib/records/prescriptions/prescription.service';
 import { Card, PageTitle } from '@/components/ui/ui';
+import { DOSE_BASIS_LABELS } from '@/lib/records/prescriptions/prescription.constants';
 import { ApproveNoteButton } from './approve-note-button';
 
 export const metadata: Metadata = { title: '承認待ち' };
@@ -48,7 +49,19 @@ export default async function ApprovalsPage() {
                     {formatDateTimeJst(new Date(n.createdAt))}
                     {n.version > 1 && <div className="text-xs text-slate-500">第{n.version}版</div>}
                   </td>
-                  <td className="max-w-md py-2 pr-2 text-xs text-slate-700">{n.preview || '（バイタルのみ）'}</td>
+                  <td className="max-w-md py-2 pr-2 text-xs text-slate-700" data-testid="pending-note-content">
+                    {n.vitals && <p className="font-mono">{n.vitals}</p>}
+                    {n.sections.length === 0 && !n.vitals && '（内容なし）'}
+                    <dl className="grid grid-cols-[1.25rem_minmax(0,1fr)] gap-x-2 gap-y-0.5">
+                      {n.sections.map((sec) => (
+                        <div key={sec.short} className="contents">
+                          <dt className="font-semibold text-teal-800" title={sec.label}>{sec.short}</dt>
+                          <dd className="whitespace-pre-wrap break-words">{sec.text}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                    {n.changeReason && <p className="mt-1 text-slate-500">修正理由: {n.changeReason}</p>}
+                  </td>
                   <td className="py-2">
                     <ApproveNoteButton noteId={n.noteId} patientName={n.patient.name} />
                   </td>
@@ -68,7 +81,17 @@ export default async function ApprovalsPage() {
               <li key={p.id} className="flex items-start justify-between gap-4 border-b border-slate-100 pb-2" data-testid="pending-prescription">
                 <div>
                   <div className="font-medium">{p.patientName} <span className="text-xs text-slate-500">No.{p.patientNumber}</span></div>
-                  <div className="text-xs text-slate-600">{p.items.map((i) => i.drugName).join('、')}</div>
+                  <ul className="text-xs text-slate-700" data-testid="pending-prescription-items">
+                    {p.items.map((i) => (
+                      <li key={i.id}>
+                        Rp{i.rpNumber} {i.drugName} {i.dose}{i.doseUnit}（{DOSE_BASIS_LABELS[i.doseBasis]}） {i.usageText}{' '}
+                        {i.kind === 'as_needed' ? `${i.times ?? ''}回分` : i.days ? `${i.days}日分` : ''}
+                        {!i.genericSubstitutionAllowed && `〔${i.substitutionReason === 'patient' ? '患者希望' : '変更不可'}〕`}
+                      </li>
+                    ))}
+                  </ul>
+                  {p.refillTimes && <div className="text-xs text-slate-600">リフィル {p.refillTimes}回</div>}
+                  {p.note && <div className="text-xs text-slate-600">備考: {p.note}</div>}
                 </div>
                 <Link href={`/patients/${p.patientId}#prescriptions`} className="whitespace-nowrap text-teal-700 hover:underline">カルテで確認して承認</Link>
               </li>

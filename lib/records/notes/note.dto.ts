@@ -155,6 +155,11 @@ export type PendingApprovalDto = {
   enterer: StaffRef;
   createdAt: string;
   preview: string;
+  /** the whole record the doctor approves (issue 13: not a one-line preview) */
+  sections: { short: string; label: string; text: string }[];
+  /** the vitals as one line ('' when none) */
+  vitals: string;
+  changeReason: string | null;
 };
 
 export type DoctorOptionDto = { id: string; name: string };

@@ -68,6 +68,10 @@ export const noteRepository = {
       take: 200,
     }),
 
+  /** How many 代行入力 notes wait for this doctor (the 承認待ち menu's count). */
+  countPendingForDoctor: (c: Client, scope: Scope & { doctorId: string }) =>
+    c.clinicalNote.count({ where: { clinicId: scope.clinicId, authorId: scope.doctorId, status: 'pending_approval', isLatest: true } }),
+
   visitDates: async (c: Client, scope: Scope, visitIds: string[]): Promise<Map<string, Date>> => {
     if (!visitIds.length) return new Map();
     const rows = await c.visit.findMany({ where: { clinicId: scope.clinicId, id: { in: visitIds } }, select: { id: true, visitDate: true } });

@@ -455,3 +455,24 @@ describe('vitals validation', () => {
     expect(parsed).toMatchObject({ bodyTempC: 36.5, spo2: null, pulse: 72, subjective: '', heightCm: null });
   });
 });
+
+describe('承認待ち: the count on the menu and the whole record (issue 13)', () => {
+  it('counts the notes and prescriptions waiting for this doctor only, and lists each note whole', async () => {
+    const { countMyPendingApprovals } = await import('@/lib/records/approvals.service');
+    const doctor = actorFor(await createStaffUser(a.clinic.id, 'doctor'));
+    expect(await countMyPendingApprovals(doctor)).toBe(0);
+    const patient = await createPatient(a.receptionist);
+    await createNote(createNoteSchema.parse({ patientId: patient.id, subjective: '咽頭痛 2日前から', objective: '咽頭発赤あり', bodyTempC: '37.8', authorId: doctor.userId }), a.nurse);
+    expect(await countMyPendingApprovals(doctor)).toBe(1);
+    expect(await countMyPendingApprovals(a.nurse)).toBe(0);
+    expect(await countMyPendingApprovals(b.doctor)).toBe(0);
+    const [pending] = await listPendingApprovalsForDoctor(doctor);
+    expect(pending).toMatchObject({
+      sections: [
+        { short: 'S', text: '咽頭痛 2日前から' },
+        { short: 'O', text: '咽頭発赤あり' },
+      ],
+      vitals: 'BT 37.8℃',
+    });
+  });
+});

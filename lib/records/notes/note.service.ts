@@ -17,7 +17,9 @@ import { staffRepository } from '@/lib/staff/staff.repository';
 import { appendRecordVersion, createRecord, finalizeRecord, updateDraftRecord } from '@/lib/records/write-path';
 import { noteRepository } from './note.repository';
 import { compareTimeline, lineageEntry } from './note-timeline';
+import { formatVitalsLine, SOAP_SECTIONS } from './note-format';
 import {
+  vitalsOf,
   noteContentHash,
   toNoteDto,
   visitDateIso,
@@ -435,6 +437,9 @@ export async function listPendingApprovalsForDoctor(actor: Principal): Promise<P
       .filter(Boolean)
       .join(' ／ ')
       .slice(0, 160),
+    sections: SOAP_SECTIONS.filter((sec) => r[sec.key].trim() !== '').map((sec) => ({ short: sec.short, label: sec.label, text: r[sec.key] })),
+    vitals: formatVitalsLine(vitalsOf(r)),
+    changeReason: r.changeReason,
   }));
 }
 

@@ -70,6 +70,9 @@ export const prescriptionRepository = {
       orderBy: { createdAt: 'asc' },
     }),
 
+  countPendingForDoctor: (c: Client, scope: Scope & { doctorId: string }) =>
+    c.prescription.count({ where: { clinicId: scope.clinicId, authorId: scope.doctorId, isLatest: true, status: 'pending_approval' } }),
+
   async create(tx: Tx, scope: Scope, header: PrescriptionHeaderData, items: PrescriptionItemData[]) {
     const created = await tx.prescription.create({ data: { ...header, clinicId: scope.clinicId } });
     await tx.prescriptionItem.createMany({ data: items.map((i) => ({ ...i, clinicId: scope.clinicId, prescriptionId: created.id })) });
