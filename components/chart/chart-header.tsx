@@ -26,6 +26,12 @@ export function ChartHeader({ patient, allergyBanner, eligibility, actions }: { 
         <span className="text-sm">患者番号 <span className="font-mono">{patient.patientNumber}</span></span>
         <span className="flex items-center gap-1 text-xs">
           {ins ? (expired ? <Badge tone="red">保険証期限切れ</Badge> : <Badge tone="teal">保険 {ins.insurerNumber}</Badge>) : <Badge tone="amber">保険未登録</Badge>}
+          {/* 保険者名 and 負担割合 once known (from the patient's record or taken over from the 資格確認, issue 13) */}
+          {ins && (ins.insurerName || ins.copaymentRate !== null) && (
+            <span className="text-slate-600" data-testid="chart-insurance">
+              {[ins.insurerName, ins.copaymentRate !== null ? `負担 ${ins.copaymentRate / 10}割` : null].filter(Boolean).join('・')}
+            </span>
+          )}
           {eligibilityBadge}
         </span>
         <div className="ml-auto flex items-center gap-2">
