@@ -421,6 +421,16 @@ export async function latestEligibilityForPatient(patientId: string, actor: Prin
   return visit ? { result: visit.eligibilityResult, checkedAt: visit.eligibilityCheckedAt?.toISOString() ?? null } : null;
 }
 
+/**
+ * The doctor of the patient's open visit today (reception named one, or the first doctor who wrote for it), or null:
+ * a 代行入力 (note or prescription) is for that doctor unless the nurse chooses another (issue 13).
+ */
+export async function visitDoctorToday(patientId: string, actor: Principal): Promise<string | null> {
+  await requirePermission(actor, 'chart.read');
+  const visit = await visitRepository.findActiveForPatient(db(), actor.clinicId, patientId, dateOnly(todayJst()));
+  return visit?.doctorId ?? null;
+}
+
 /** Today's visit still open for the patient (notes and prescriptions attach to it), or null. */
 export async function openVisitToday(patientId: string, actor: Principal): Promise<{ id: string } | null> {
   const visit = await visitRepository.findActiveForPatient(db(), actor.clinicId, patientId, dateOnly(todayJst()));

@@ -98,6 +98,7 @@ export function NoteEditor({
   patientId,
   viewer,
   doctors,
+  visitDoctorId = null,
   editing,
   notes,
   timeline,
@@ -109,6 +110,8 @@ export function NoteEditor({
   patientId: string;
   viewer: NoteViewer;
   doctors: DoctorOptionDto[];
+  /** the doctor of today's visit: the 代行入力's default 担当医 (the same rule as the prescription editor) */
+  visitDoctorId?: string | null;
   /** a note loaded from the timeline for editing, or null for a new note */
   editing: NoteDto | null;
   /** the timeline as last rendered: keeps the note being edited in step with 確定/承認 done elsewhere */
@@ -122,7 +125,7 @@ export function NoteEditor({
   onDone: () => void;
   onDirtyChange?: (dirty: boolean) => void;
 }) {
-  const defaultAuthorId = doctors.length === 1 ? doctors[0]!.id : '';
+  const defaultAuthorId = visitDoctorId && doctors.some((d) => d.id === visitDoctorId) ? visitDoctorId : doctors.length === 1 ? doctors[0]!.id : '';
   const [current, setCurrent] = useState<NoteDto | null>(editing);
   // a nurse's 予診 (0064): 主訴・問診 and vitals, her own 確定 record; editing one stays one
   const [intakeChosen, setIntakeChosen] = useState(false);

@@ -44,12 +44,15 @@ export function NotesWorkspace({
   page,
   viewer,
   doctors,
+  visitDoctorId = null,
   phrases = [],
 }: {
   patientId: string;
   page: NotesPageDto;
   viewer: NoteViewer;
   doctors: DoctorOptionDto[];
+  /** the doctor of today's visit: a 代行入力 is for them unless the nurse chooses another */
+  visitDoctorId?: string | null;
   /** 定型文 the editor expands (the clinic's and the viewer's own) */
   phrases?: PhraseForExpansion[];
 }) {
@@ -103,6 +106,7 @@ export function NotesWorkspace({
         patientId={patientId}
         viewer={viewer}
         doctors={doctors}
+        visitDoctorId={visitDoctorId}
         editing={editing}
         notes={notes.flatMap((n) => (n.pendingRevision ? [n, n.pendingRevision] : [n]))}
         timeline={notes}

@@ -182,6 +182,7 @@ export function PrescriptionEditor({
   seed,
   usages,
   doctors,
+  visitDoctorId = null,
   isProxy,
   canConfirm,
   userId,
@@ -194,6 +195,8 @@ export function PrescriptionEditor({
   seed: EditorSeed;
   usages: UsageDto[];
   doctors: DoctorOptionDto[];
+  /** the doctor of today's visit: the 代行入力's default approver, as in the note editor (issue 13) */
+  visitDoctorId?: string | null;
   isProxy: boolean;
   canConfirm: boolean;
   userId: string;
@@ -208,7 +211,10 @@ export function PrescriptionEditor({
   const [outOfHouse, setOutOfHouse] = useState(seed.outOfHouse);
   const [refillTimes, setRefillTimes] = useState<RefillTimes | null>(seed.refillTimes ?? null);
   const [note, setNote] = useState(seed.note ?? '');
-  const [doctorId, setDoctorId] = useState(doctors.find((d) => d.id === userId)?.id ?? doctors[0]?.id ?? '');
+  // the visit's doctor, else the only doctor, else the nurse chooses (never simply the first doctor of the list)
+  const [doctorId, setDoctorId] = useState(
+    doctors.find((d) => d.id === userId)?.id ?? (visitDoctorId && doctors.some((d) => d.id === visitDoctorId) ? visitDoctorId : doctors.length === 1 ? doctors[0]!.id : ''),
+  );
   const [changeReason, setChangeReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});

@@ -85,6 +85,7 @@ export function PrescriptionWorkspace({
   usages,
   doctors,
   perms,
+  visitDoctorId = null,
   prefs = { autoPrintPrescription: false, prescribeByGenericDefault: false },
 }: {
   patientId: string;
@@ -95,6 +96,8 @@ export function PrescriptionWorkspace({
   doctors: DoctorOptionDto[];
   perms: PrescriptionPermissions;
   /** clinic settings: open the 処方箋 print right after 確定; new drugs start as 一般名で処方 */
+  /** the doctor of today's visit: a 代行入力's default approver */
+  visitDoctorId?: string | null;
   prefs?: { autoPrintPrescription: boolean; prescribeByGenericDefault: boolean };
 }) {
   const router = useRouter();
@@ -206,6 +209,7 @@ export function PrescriptionWorkspace({
           seed={seed}
           usages={usages}
           doctors={doctors}
+          visitDoctorId={visitDoctorId}
           isProxy={isProxy}
           canConfirm={perms.canConfirm}
           userId={perms.userId}

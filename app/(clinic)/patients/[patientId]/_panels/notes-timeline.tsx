@@ -3,6 +3,7 @@ import { can } from '@/lib/permissions/permissions';
 import { listDoctorsForProxy, listNotesPage } from '@/lib/records/notes/note.service';
 import { listPhrases } from '@/lib/phrases/phrase.service';
 import { Card } from '@/components/ui/ui';
+import { visitDoctorToday } from '@/lib/reception/visit.service';
 import { NotesWorkspace } from '@/components/chart/notes/notes-workspace';
 
 /**
@@ -12,10 +13,11 @@ import { NotesWorkspace } from '@/components/chart/notes/notes-workspace';
 export async function NotesTimeline({ patientId, actor }: { patientId: string; actor: Actor }) {
   const canWrite = can(actor.role, 'note.write');
   const isDoctor = can(actor.role, 'note.confirm');
-  const [page, doctors, phrases] = await Promise.all([
+  const [page, doctors, phrases, visitDoctorId] = await Promise.all([
     listNotesPage(patientId, actor),
     canWrite && !isDoctor ? listDoctorsForProxy(actor) : Promise.resolve([]),
     canWrite ? listPhrases(actor) : Promise.resolve([]),
+    canWrite && !isDoctor ? visitDoctorToday(patientId, actor) : Promise.resolve(null),
   ]);
   const pending = page.pendingApprovalCount ?? 0;
   return (
@@ -27,7 +29,7 @@ export async function NotesTimeline({ patientId, actor }: { patientId: string; a
         </span>
       }
     >
-      <NotesWorkspace patientId={patientId} page={page} viewer={{ userId: actor.userId, isDoctor, canWrite }} doctors={doctors} phrases={phrases.map((p) => ({ abbreviation: p.abbreviation, text: p.text, personal: p.personal }))} />
+      <NotesWorkspace patientId={patientId} page={page} viewer={{ userId: actor.userId, isDoctor, canWrite }} doctors={doctors} visitDoctorId={visitDoctorId} phrases={phrases.map((p) => ({ abbreviation: p.abbreviation, text: p.text, personal: p.personal }))} />
     </Card>
   );
 }

@@ -3,11 +3,18 @@ import { Card } from '@/components/ui/ui';
 import { can } from '@/lib/permissions/permissions';
 import { getPrescriptionPanel, listUsageOptions } from '@/lib/records/prescriptions/prescription.service';
 import { getPrescriptionPreferences } from '@/lib/staff/staff.service';
+import { visitDoctorToday } from '@/lib/reception/visit.service';
 import { ItemLine, PrescriptionWorkspace } from '@/components/chart/prescriptions/prescription-workspace';
 
 /** 処方: current prescriptions (final, days not run out), the editor (Alt+P, 前回Do Alt+R) and the history. */
 export async function PrescriptionPanel({ patientId, actor }: { patientId: string; actor: Actor }) {
-  const [panel, usages, prefs] = await Promise.all([getPrescriptionPanel(patientId, actor), listUsageOptions(actor), getPrescriptionPreferences(actor)]);
+  const proxy = !can(actor.role, 'prescription.write') && can(actor.role, 'prescription.proxy');
+  const [panel, usages, prefs, visitDoctorId] = await Promise.all([
+    getPrescriptionPanel(patientId, actor),
+    listUsageOptions(actor),
+    getPrescriptionPreferences(actor),
+    proxy ? visitDoctorToday(patientId, actor) : Promise.resolve(null),
+  ]);
   const perms = {
     canWrite: can(actor.role, 'prescription.write'),
     canProxy: can(actor.role, 'prescription.proxy'),
@@ -37,7 +44,7 @@ export async function PrescriptionPanel({ patientId, actor }: { patientId: strin
             </ul>
           )}
         </section>
-        <PrescriptionWorkspace patientId={patientId} history={panel.history} historyTotal={panel.historyTotal} usages={usages} doctors={panel.doctors} perms={perms} prefs={prefs} />
+        <PrescriptionWorkspace patientId={patientId} history={panel.history} historyTotal={panel.historyTotal} usages={usages} doctors={panel.doctors} visitDoctorId={visitDoctorId} perms={perms} prefs={prefs} />
       </div>
     </Card>
   );
