@@ -18,6 +18,7 @@ import * as diagnosisService from './diagnoses/diagnosis.service';
 import * as allergyService from './allergies/allergy.service';
 import * as labResultService from './lab-results/lab-result.service';
 import * as dischargeSummaryService from './documents/discharge-summary.service';
+import * as checkupReportService from './documents/checkup-report.service';
 import * as documentService from './documents/document.service';
 import { approveNote, confirmNote, createNote, markNoteEnteredInError, updateNote } from './notes/note.service';
 import { approvePrescription, confirmPrescription, markPrescriptionEnteredInError, savePrescription } from './prescriptions/prescription.service';
@@ -73,12 +74,12 @@ const SERVICES = {
     other: ['getLabResultHistory', 'listLatestLabs', 'getLabTrend', 'getLabTable'],
   },
   document: {
-    // the 退院時サマリー's service saves through document.service's writeDocumentVersion (ADR 0065)
-    module: { ...documentService, ...dischargeSummaryService },
-    writes: ['saveReferral', 'saveDischargeSummary', 'writeDocumentVersion', 'confirmDocument', 'cancelDocument'],
+    // the 退院時サマリー's and 健診結果報告書's services save through document.service's writeDocumentVersion (ADR 0065)
+    module: { ...documentService, ...dischargeSummaryService, ...checkupReportService },
+    writes: ['saveReferral', 'saveDischargeSummary', 'saveCheckupReport', 'writeDocumentVersion', 'confirmDocument', 'cancelDocument'],
     other: [
       'documentContentHash', 'contentOf', 'loadForSave', 'pickChosen', 'diagnosisSnapshot', 'allergySnapshot', 'listable',
-      'prefillReferral', 'prefillDischargeSummary', 'getDocument', 'listDocumentsForPatient', 'getDocumentForPrint',
+      'prefillReferral', 'prefillDischargeSummary', 'prefillCheckupReport', 'getDocument', 'listDocumentsForPatient', 'getDocumentForPrint',
     ],
   },
 } as const;

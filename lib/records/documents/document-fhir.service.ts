@@ -17,7 +17,10 @@ import type { FhirIssue } from '@/lib/fhir/issues';
 import { documentRepository } from './document.repository';
 import { referralContentSchema } from './referral.schema';
 import { dischargeSummaryContentSchema } from './discharge-summary.schema';
-import { DISCHARGE_OUTCOMES } from './document.constants';
+import { CHECKUP_ITEMS, DISCHARGE_OUTCOMES, METABOLIC_JUDGMENTS, URINE_ITEMS, URINE_RESULTS } from './document.constants';
+import { checkupReportContentSchema, type CheckupReportContent } from './checkup-report.schema';
+import { CHECKUP_SYSTEMS, DOCTOR_JUDGMENT_CODE, buildCheckupReportBundle, type CheckupItemInput } from '@/lib/fhir/checkup-report';
+import { validateCheckupReportBundle } from '@/lib/fhir/checkup-report-validate';
 import { buildDischargeSummaryBundle } from '@/lib/fhir/discharge-summary';
 import { validateDischargeSummaryBundle } from '@/lib/fhir/discharge-summary-validate';
 import type { Bundle } from '@medplum/fhirtypes';
@@ -33,7 +36,52 @@ type Built = { built: BuiltDocument; issues: FhirIssue[]; member: string | null 
 
 /** The bundle of one 確定 version of any kind and its validation. */
 function buildDocumentOfRow(clinicId: string, row: DocumentRow & { confirmedAt: Date }, bundleIdentifier?: string | null): Promise<Built | null> {
-  return row.kind === 'discharge_summary' ? buildDischargeOfRow(clinicId, row, bundleIdentifier) : buildReferralOfRow(clinicId, row, bundleIdentifier);
+  if (row.kind === 'discharge_summary') return buildDischargeOfRow(clinicId, row, bundleIdentifier);
+  if (row.kind === 'checkup_report') return buildCheckupOfRow(clinicId, row, bundleIdentifier);
+  return buildReferralOfRow(clinicId, row, bundleIdentifier);
+}
+
+/** The report's items as the builder takes them: measured values, urine results, メタボ判定, then 医師の診断（判定）. */
+export function checkupItemsOf(c: CheckupReportContent): CheckupItemInput[] {
+  const items: CheckupItemInput[] = [];
+  for (const i of CHECKUP_ITEMS) {
+    const v = c.values[i.key];
+    if (v) items.push({ kind: 'quantity', code: i.code, display: i.display, value: Number(v), unit: i.unit, ucum: i.ucum, category: i.category });
+  }
+  for (const u of URINE_ITEMS) {
+    const v = c[u.key];
+    if (v) items.push({ kind: 'coded', code: u.code, display: u.display, system: CHECKUP_SYSTEMS.urine, valueCode: v, valueDisplay: URINE_RESULTS[v], category: 'laboratory', specimen: '尿' });
+  }
+  if (c.metabolic) items.push({ kind: 'coded', code: '9N501000000000011', display: 'メタボリックシンドローム判定', system: CHECKUP_SYSTEMS.metabolic, valueCode: c.metabolic, valueDisplay: METABOLIC_JUDGMENTS[c.metabolic], category: 'survey' });
+  const judgment = [c.overallJudgment ? `総合判定: ${c.overallJudgment}` : '', c.doctorComment].filter(Boolean).join('\n');
+  if (judgment) items.push({ kind: 'text', code: DOCTOR_JUDGMENT_CODE, display: '医師の診断（判定）', value: judgment, category: 'exam' });
+  return items;
+}
+
+/** The JP_Bundle_eCheckupGeneral of one 確定 version (no chart records: the values are the report's own). */
+async function buildCheckupOfRow(clinicId: string, row: DocumentRow & { confirmedAt: Date }, bundleIdentifier?: string | null): Promise<Built | null> {
+  const content = checkupReportContentSchema.parse(row.content);
+  const [clinicInput, clinic, patient, author] = await Promise.all([
+    loadClinicInput(db(), clinicId),
+    documentRepository.findClinic(db(), { clinicId }),
+    loadPatientInput(db(), clinicId, row.patientId),
+    documentRepository.findAuthor(db(), { clinicId, userId: row.confirmedById ?? row.authorId }),
+  ]);
+  if (!clinicInput || !clinic || !patient || !author) return null;
+  const built = buildCheckupReportBundle(
+    {
+      lineageId: row.lineageId,
+      version: row.version,
+      confirmedAt: row.confirmedAt,
+      examDate: content.examDate,
+      clinic: { ...clinicInput, address: clinic.address },
+      author: { id: author.id, name: author.displayName, licenseNumber: author.licenseNumber },
+      patient,
+      items: checkupItemsOf(content),
+    },
+    { bundleIdentifier },
+  );
+  return { built, issues: validateCheckupReportBundle(built), member: memberIdentifier(patient)?.value ?? null };
 }
 
 /** The JP_Bundle_eDischargeSummary of one 確定 version: the stay, the sections and the records as they stood at 確定. */

@@ -3,9 +3,13 @@ import type { RecordStatus } from '@/lib/records/record-version.constants';
 import type { UnitState } from '@/lib/sharing/sharing.constants';
 import type { ReferralContent } from './referral.schema';
 import type { DischargeSummaryContent } from './discharge-summary.schema';
+import type { CheckupReportContent } from './checkup-report.schema';
 
 /** A version's content with its kind (narrow on `kind`). */
-export type DocumentContent = { kind: 'referral'; content: ReferralContent } | { kind: 'discharge_summary'; content: DischargeSummaryContent };
+export type DocumentContent =
+  | { kind: 'referral'; content: ReferralContent }
+  | { kind: 'discharge_summary'; content: DischargeSummaryContent }
+  | { kind: 'checkup_report'; content: CheckupReportContent };
 
 export type DocumentDto = DocumentContent & {
   id: string;
@@ -40,6 +44,14 @@ export function asReferral(d: DocumentDto): ReferralDocumentDto {
 /** The DTO as a 退院時サマリー. */
 export function asDischargeSummary(d: DocumentDto): DischargeSummaryDocumentDto {
   if (d.kind !== 'discharge_summary') throw new Error(`document ${d.id} is a ${d.kind}, not a discharge summary`);
+  return d;
+}
+
+export type CheckupReportDocumentDto = Extract<DocumentDto, { kind: 'checkup_report' }>;
+
+/** The DTO as a 健康診断結果報告書. */
+export function asCheckupReport(d: DocumentDto): CheckupReportDocumentDto {
+  if (d.kind !== 'checkup_report') throw new Error(`document ${d.id} is a ${d.kind}, not a checkup report`);
   return d;
 }
 

@@ -33,6 +33,7 @@ import { queueDocumentResend, sendingStates } from './document-send.service';
 import { referralInstitutionRepository } from './referral-institution.repository';
 import { asReferral, type DocumentContent, type DocumentDto, type DocumentPrintDto, type ReferralDocumentDto, type ReferralPrefillDto } from './document.dto';
 import { dischargeSummaryCompleteSchema, dischargeSummaryContentSchema } from './discharge-summary.schema';
+import { checkupReportCompleteSchema, checkupReportContentSchema } from './checkup-report.schema';
 import { toPatientDto } from '@/lib/records/patients/patient.dto';
 import { toWareki } from '@/lib/core/dates';
 import {
@@ -55,9 +56,9 @@ const RESOURCE = 'clinical_document';
  */
 export function contentOf(row: Pick<ClinicalDocument, 'kind' | 'content'>): DocumentContent {
   const kind = oneOf(DOCUMENT_KINDS, row.kind);
-  return kind === 'discharge_summary'
-    ? { kind, content: dischargeSummaryContentSchema.parse(row.content) }
-    : { kind, content: referralContentSchema.parse(row.content) };
+  if (kind === 'discharge_summary') return { kind, content: dischargeSummaryContentSchema.parse(row.content) };
+  if (kind === 'checkup_report') return { kind, content: checkupReportContentSchema.parse(row.content) };
+  return { kind, content: referralContentSchema.parse(row.content) };
 }
 
 export { documentContentHash };
@@ -302,6 +303,7 @@ export async function confirmDocument(raw: DocumentIdInput, actor: Principal): P
   if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは確定できません。');
   const doc = contentOf(current);
   if (doc.kind === 'discharge_summary') parseInput(dischargeSummaryCompleteSchema, doc.content);
+  else if (doc.kind === 'checkup_report') parseInput(checkupReportCompleteSchema, doc.content);
   else parseInput(referralCompleteSchema, doc.content);
   const row = await runInTransaction(async (tx) => {
     await finalizeRecord(tx, actor, 'confirm', {

@@ -61,10 +61,10 @@ type DocBundle = {
   entry?: { fullUrl?: string; resource?: { resourceType?: unknown; extension?: { url?: string; valueString?: string }[]; section?: { code?: { coding?: { system?: string; code?: string }[] }; entry?: { reference?: string }[] }[]; identifier?: { system?: string; value?: string }[] } }[];
 };
 
-/** A 診療情報提供書 (Composition.type 57133-1); other documents (退院時サマリー 18842-5) carry no 紹介元 / 紹介先 sections. */
+/** A 診療情報提供書 (Composition.type 57133-1); other documents (退院時サマリー 18842-5, 健診結果報告書 53576-5) carry no 紹介元 / 紹介先 sections. */
 function isReferral(composition: unknown): boolean {
   const coding = (composition as { type?: { coding?: { code?: string }[] } } | undefined)?.type?.coding;
-  return !Array.isArray(coding) || !coding.some((c) => c.code === '18842-5');
+  return !Array.isArray(coding) || !coding.some((c) => c.code === '18842-5' || c.code === '53576-5');
 }
 
 /** The 医療機関コード of the Organization a Composition section (920 紹介元, 910 紹介先) points at, if any. */
@@ -95,7 +95,7 @@ function documentEnvelopeIssues(identifier: string, version: number, memberId: s
   const v = composition.extension?.find((e) => e.url === VERSION_EXTENSION)?.valueString;
   if (v !== String(version)) issues.push({ code: 'E-VERSION', message: '要求の版番号とCompositionの版番号が一致しません', expression: 'Composition.extension(versionNumber)' });
   if (isReferral(composition) && !sectionInstitution(bundle, '920')) issues.push({ code: 'E-STRUCTURE', message: '紹介元の医療機関コードがありません', expression: 'Composition.section(920)' });
-  // a 診療情報提供書 is addressed (910 紹介先); a 退院時サマリー is registered for the patient, with no addressee
+  // a 診療情報提供書 is addressed (910 紹介先); a 退院時サマリー or 健診結果報告書 is registered for the patient, with no addressee
   if (isReferral(composition) && !sectionInstitution(bundle, '910')) issues.push({ code: 'E-STRUCTURE', message: '紹介先の医療機関コードがありません', expression: 'Composition.section(910)' });
   return issues;
 }

@@ -16,6 +16,7 @@ import { prefillDischargeSummary } from '@/lib/records/documents/discharge-summa
 import { DischargeSummaryEditor } from '@/components/documents/discharge-summary-editor';
 import { dischargeSeedFromContent } from '@/components/documents/discharge-summary-seed';
 import { DischargeSummaryBody } from '@/components/documents/discharge-summary-body';
+import { CheckupReportBody } from '@/components/documents/checkup-report-body';
 
 export const metadata: Metadata = { title: '文書' };
 
@@ -108,7 +109,7 @@ export default async function DocumentPage({ params, searchParams }: { params: P
                 印刷プレビュー
               </LinkButton>
             ) : null}
-            {mayWrite && latest.status === 'final' ? <LinkButton href={`?edit=1`}>修正（新しい版）</LinkButton> : null}
+            {mayWrite && latest.status === 'final' && latest.kind !== 'checkup_report' ? <LinkButton href={`?edit=1`}>修正（新しい版）</LinkButton> : null}
             {can(actor.role, 'document.confirm') && latest.status !== 'entered_in_error' ? <CancelDocumentButton documentId={latest.id} /> : null}
           </div>
         }
@@ -122,7 +123,13 @@ export default async function DocumentPage({ params, searchParams }: { params: P
           {latest.hashVerified === false ? <span className="ml-2 font-semibold text-red-700">内容が確定時から変更されています</span> : null}
           {latest.changeReason ? ` ・ ${latest.status === 'entered_in_error' ? '取消理由' : '修正理由'}: ${latest.changeReason}` : ''}
         </p>
-        {latest.kind === 'discharge_summary' ? <DischargeSummaryBody content={latest.content} /> : <ReferralBody content={latest.content} />}
+        {latest.kind === 'discharge_summary' ? (
+          <DischargeSummaryBody content={latest.content} />
+        ) : latest.kind === 'checkup_report' ? (
+          <CheckupReportBody content={latest.content} />
+        ) : (
+          <ReferralBody content={latest.content} />
+        )}
       </Card>
       {latest.status === 'final' && can(actor.role, 'sharing.preview') ? <ReferralFhirCard patientId={patientId} lineageId={lineageId} documentId={latest.id} sending={latest.sending} actor={actor} kind={latest.kind} /> : null}
       {versions.length > 1 ? (

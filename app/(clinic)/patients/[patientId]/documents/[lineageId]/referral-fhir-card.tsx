@@ -20,14 +20,14 @@ export async function ReferralFhirCard({ patientId, lineageId, documentId, sendi
     <Card
       title={
         <span className="flex items-center gap-2">
-          FHIR文書（{kind === 'discharge_summary' ? 'JP_Bundle_eDischargeSummary' : 'JP_Bundle_eReferral'}）
+          FHIR文書（{kind === 'discharge_summary' ? 'JP_Bundle_eDischargeSummary' : kind === 'checkup_report' ? 'JP_Bundle_eCheckupGeneral' : 'JP_Bundle_eReferral'}）
           {fhir.sendable ? <Badge tone="green">検証OK</Badge> : <Badge tone="red">要修正 {errors.length}件</Badge>}
         </span>
       }
     >
       <div data-testid="referral-fhir" className="space-y-2 text-sm">
         <p className="text-xs text-slate-600">
-          文書ID <span className="font-mono">{fhir.identifier}</span>（第{fhir.version}版）。{kind === 'discharge_summary' ? '送信すると電子カルテ情報共有サービスに登録されます。' : '送信すると電子カルテ情報共有サービスを通じて紹介先に届きます。'}
+          文書ID <span className="font-mono">{fhir.identifier}</span>（第{fhir.version}版）。{kind !== 'referral' ? '送信すると電子カルテ情報共有サービスに登録されます。' : '送信すると電子カルテ情報共有サービスを通じて紹介先に届きます。'}
         </p>
         <div className="flex items-center gap-2" data-testid="document-sending">
           {sending ? (

@@ -5,6 +5,7 @@ import { requirePageActor } from '@/lib/auth/guards';
 import { getDocumentForPrint } from '@/lib/records/documents/document.service';
 import type { DocumentPrintDto, ReferralDocumentDto } from '@/lib/records/documents/document.dto';
 import { DischargeSummarySheet } from '@/components/documents/discharge-summary-sheet';
+import { CheckupReportSheet } from '@/components/documents/checkup-report-sheet';
 import { Card, LinkButton } from '@/components/ui/ui';
 import { PrintButton } from '@/components/chart/prescriptions/print-button';
 
@@ -203,7 +204,13 @@ export default async function DocumentPrintPage({ params }: { params: Promise<{ 
         <LinkButton href={`/patients/${patientId}/documents/${lineageId}`}>文書に戻る</LinkButton>
         <PrintButton />
       </div>
-      {data.document.kind === 'discharge_summary' ? <DischargeSummarySheet data={data} doc={data.document} /> : <Sheet data={data} doc={data.document} />}
+      {data.document.kind === 'discharge_summary' ? (
+        <DischargeSummarySheet data={data} doc={data.document} />
+      ) : data.document.kind === 'checkup_report' ? (
+        <CheckupReportSheet data={data} doc={data.document} />
+      ) : (
+        <Sheet data={data} doc={data.document} />
+      )}
     </div>
   );
 }
