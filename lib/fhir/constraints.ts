@@ -111,27 +111,38 @@ function walkTypes(value: unknown, path: string, owner: Resource | null, contain
   for (const [k, v] of Object.entries(o)) if (k !== 'contained') walkTypes(v, `${path}.${k}`, owner, containedIds, issues);
 }
 
+/** Invariants of the bundle itself (the profile's rules over its entries). */
+export function bundleConstraintIssues(bundle: Bundle): FhirIssue[] {
+  const issues: FhirIssue[] = [];
+  evaluate(bundle, profileByType.get('Bundle') ?? [], toTypedValue(bundle), issues, null);
+  return issues;
+}
+
+/**
+ * Invariant issues of one entry's resource and its contained resources: they depend on the resource alone
+ * (%rootResource is the resource itself), so validate.ts may reuse them for an identical resource.
+ */
+export function entryConstraintIssues(r: Resource): FhirIssue[] {
+  const issues: FhirIssue[] = [];
+  const self = toTypedValue(r);
+  evaluate(r, profileByType.get(r.resourceType) ?? baseByType.get(r.resourceType) ?? [], self, issues, null);
+  const contained = ((r as { contained?: Resource[] }).contained ?? []);
+  for (const c of contained) evaluate(c, baseByType.get(c.resourceType) ?? [], self, issues, r);
+  walkTypes(r, r.resourceType, r, new Set(contained.map((c) => c.id ?? '')), issues);
+  const referenced = JSON.stringify({ ...r, contained: undefined });
+  for (const c of contained) {
+    if (!referenced.includes(`"#${c.id ?? ''}"`)) {
+      const field = fieldLabel(`${r.resourceType}.contained`);
+      issues.push({ severity: 'error', message: `埋め込みリソース ${c.resourceType}/${c.id ?? ''} がどこからも参照されていません。`, resourceType: r.resourceType, recordId: r.id ?? null, field, expression: `${r.resourceType}.contained`, rule: 'dom-3' });
+    }
+  }
+  for (const c of contained) walkTypes(c, `${r.resourceType}.contained`, r, new Set(), issues);
+  return issues;
+}
+
 /** Invariant issues of a bundle and everything in it. */
 export function constraintIssues(bundle: Bundle): FhirIssue[] {
-  const issues: FhirIssue[] = [];
-  const root = toTypedValue(bundle);
-  evaluate(bundle, profileByType.get('Bundle') ?? [], root, issues, null);
-  for (const entry of bundle.entry ?? []) {
-    const r = entry.resource;
-    if (!r) continue;
-    const self = toTypedValue(r);
-    evaluate(r, profileByType.get(r.resourceType) ?? baseByType.get(r.resourceType) ?? [], self, issues, null);
-    const contained = ((r as { contained?: Resource[] }).contained ?? []);
-    for (const c of contained) evaluate(c, baseByType.get(c.resourceType) ?? [], self, issues, r);
-    walkTypes(r, r.resourceType, r, new Set(contained.map((c) => c.id ?? '')), issues);
-    const referenced = JSON.stringify({ ...r, contained: undefined });
-    for (const c of contained) {
-      if (!referenced.includes(`"#${c.id ?? ''}"`)) {
-        const field = fieldLabel(`${r.resourceType}.contained`);
-        issues.push({ severity: 'error', message: `埋め込みリソース ${c.resourceType}/${c.id ?? ''} がどこからも参照されていません。`, resourceType: r.resourceType, recordId: r.id ?? null, field, expression: `${r.resourceType}.contained`, rule: 'dom-3' });
-      }
-    }
-    for (const c of contained) walkTypes(c, `${r.resourceType}.contained`, r, new Set(), issues);
-  }
+  const issues = bundleConstraintIssues(bundle);
+  for (const entry of bundle.entry ?? []) if (entry.resource) issues.push(...entryConstraintIssues(entry.resource));
   return issues;
 }
