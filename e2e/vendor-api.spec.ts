@@ -116,6 +116,29 @@ test('a registered app gets a token, searches, pages, reads and writes; revoked,
   expect((await cross.json()).resourceType).toBe('OperationOutcome');
   await pageB.close();
 
+  // the admin's 利用履歴 of the app: its read of the patient, with 患者番号, and the CSV
+  await page.goto('/admin/api-clients');
+  await page.getByRole('row', { name: /E2E 検査システム/ }).getByRole('link', { name: '利用履歴' }).click();
+  await expect(page.getByRole('heading', { name: '利用履歴：E2E 検査システム' })).toBeVisible();
+  const calls = page.getByTestId('api-client-calls');
+  const patientNumber = String(patient.identifier[0].value);
+  const cell = (name: string) => page.getByRole('cell', { name, exact: true });
+  await expect(calls.getByRole('row').filter({ has: cell('読み取り') }).filter({ has: cell('Patient') }).filter({ has: cell(patientNumber) }).first()).toBeVisible();
+  await expect(calls).toContainText('トークン発行');
+  await page.getByLabel('期間（開始）').fill('2020-01-01');
+  await page.getByLabel('期間（終了）').fill('2020-01-31');
+  await page.getByRole('button', { name: '絞り込む' }).click();
+  await expect(page.getByText('この期間の API 利用はありません。')).toBeVisible();
+  await page.getByRole('link', { name: '閉じる' }).click();
+  await expect(page.getByRole('heading', { name: '利用履歴：E2E 検査システム' })).toHaveCount(0);
+  await page.getByRole('row', { name: /E2E 検査システム/ }).getByRole('link', { name: '利用履歴' }).click();
+  await expect(calls).toBeVisible();
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'CSV出力' }).click();
+  const csv = Buffer.concat(await (await (await download).createReadStream()).toArray()).toString('utf8');
+  expect(csv).toContain('日時(JST),アプリ,操作,リソース,リソースID,患者番号,氏名,患者数,結果');
+  expect(csv).toContain(`読み取り,Patient,${patient.id},${patientNumber},`);
+
   page.on('dialog', (d) => d.accept());
   await page.getByRole('row', { name: /E2E 検査システム/ }).getByRole('button', { name: '利用停止' }).click();
   await expect(page.getByTestId('api-client-notice')).toContainText('利用停止しました');

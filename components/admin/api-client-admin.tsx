@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import type { ApiClientDto } from '@/lib/vendor-api/api-client.dto';
 import { registerApiClientAction, revokeApiClientAction, rotateApiClientKeysAction } from '@/lib/vendor-api/api-client.actions';
@@ -101,6 +102,9 @@ export function ApiClientAdmin({ apps }: { apps: ApiClientDto[] }) {
                   <td>{when(app.lastUsedAt)}</td>
                   <td className="whitespace-nowrap">{app.status === 'active' ? <Badge tone="green">利用中</Badge> : <Badge tone="slate">停止（{when(app.revokedAt)}）</Badge>}</td>
                   <td className="text-right">
+                    <Link href={`/admin/api-clients?app=${app.clientId}#calls`} className="mr-2 text-xs whitespace-nowrap text-teal-700 underline">
+                      利用履歴
+                    </Link>
                     {app.status === 'active' && (
                       <div className="flex justify-end gap-1 whitespace-nowrap">
                         <Button variant="secondary" disabled={pending} onClick={() => setRotating(rotating === app.clientId ? null : app.clientId)}>

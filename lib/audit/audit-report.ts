@@ -52,7 +52,7 @@ export const AUDIT_RESOURCE_LABELS: Record<string, string> = {
   sharing_consent: '閲覧同意', shared_records: '他院の情報', sharing_attention: '情報共有の要対応', fhir_bundle: 'FHIR文書',
   orca_acceptance: 'ORCA受付', orca_patient: 'ORCA患者', orca_medical: 'ORCA診療行為', orca_income: 'ORCA会計', orca_diseases: 'ORCA病名',
   orca_simulation: 'ORCA算定', orca_link: 'レセコン連携', orca_settings: 'レセコン連携の設定', api_client: '外部連携アプリ', api_token: '外部連携のトークン', api_subscription: '外部連携の通知',
-  api_subscription_delivery: '外部連携の通知配信', bulk_export: '一括出力',
+  api_subscription_delivery: '外部連携の通知配信', bulk_export: '一括出力', api_client_calls: '外部連携アプリの利用履歴',
   // a permission denial names the permission's area
   chart: 'カルテ', reception: '受付', note: '診療録', audit: '監査ログ', staff: '職員管理',
 };

@@ -15,6 +15,16 @@ export const apiClientRepository = {
     tx.apiClient.updateMany({ where: { clinicId, id, status: 'active' }, data: { status: 'revoked', revokedAt: at, revokedById: by } }),
   replaceKeys: (tx: Tx, clinicId: string, id: string, keys: { jwks: Prisma.InputJsonValue | null; jwksUrl: string | null }) =>
     tx.apiClient.updateMany({ where: { clinicId, id, status: 'active' }, data: { jwks: keys.jwks ?? Prisma.DbNull, jwksUrl: keys.jwksUrl } }),
+  /** The app's audit events (it is their actor), newest first: its 利用履歴 (api-client-calls.service.ts). */
+  callsOf: (c: Client, clinicId: string, clientId: string, occurredAt: Prisma.DateTimeFilter | undefined, take: number) =>
+    c.auditEvent.findMany({
+      where: { clinicId, userId: clientId, ...(occurredAt ? { occurredAt } : {}) },
+      orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+      take,
+      select: { id: true, occurredAt: true, action: true, resourceType: true, resourceId: true, patientId: true, outcome: true, detail: true },
+    }),
+  patientsByIds: async (c: Client, clinicId: string, ids: string[]) =>
+    ids.length ? c.patient.findMany({ where: { clinicId, id: { in: ids } }, select: { id: true, patientNumber: true, familyName: true, givenName: true } }) : [],
   touch: (c: Client, clinicId: string, id: string, at: Date) => c.apiClient.updateMany({ where: { clinicId, id }, data: { lastUsedAt: at } }),
 
   /** Records a client assertion id; false when it was already used (replay). */
