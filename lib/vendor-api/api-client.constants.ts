@@ -22,4 +22,5 @@ export const SCOPE_CHOICES = [
   { scope: 'system/Encounter.rs', label: '受診・来院（参照・検索）' },
   { scope: 'system/Practitioner.rs', label: '医師（参照・検索）' },
   { scope: 'system/Organization.rs', label: '医療機関（参照・検索）' },
+  { scope: 'system/DocumentReference.rs', label: '診療情報提供書（参照・検索）' },
 ] as const;

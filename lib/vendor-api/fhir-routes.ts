@@ -165,7 +165,7 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
   resource.push({
     type: 'Subscription',
     interaction: [{ code: 'create' }, { code: 'read' }, { code: 'search-type' }, { code: 'delete' }],
-    documentation: 'rest-hook のみ。criteria は Patient / Condition / AllergyIntolerance / Observation / MedicationRequest / Encounter の検索条件（読み取り権限のある種類）。署名鍵は拡張 urn:karte:fhir:subscription-secret で渡す（docs/api.md §6）',
+    documentation: 'rest-hook のみ。criteria は Patient / Condition / AllergyIntolerance / Observation / MedicationRequest / Encounter / DocumentReference の検索条件（読み取り権限のある種類）。署名鍵は拡張 urn:karte:fhir:subscription-secret で渡す（docs/api.md §6）',
   });
   return {
     resourceType: 'CapabilityStatement',

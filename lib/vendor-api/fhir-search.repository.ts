@@ -10,6 +10,7 @@ import { toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
 import { CODE_SYSTEMS, ID_SYSTEMS, patientIdSystem, practitionerIdSystem } from '@/lib/fhir/profiles';
 import { parseMedicationRequestId } from '@/lib/fhir/medication-request';
 import { visitStatusesOf } from '@/lib/fhir/encounter';
+import { DOCUMENT_TYPES, documentKindsOf } from '@/lib/fhir/document-reference';
 import { MEDICAL_REGISTRATION_SYSTEM } from '@/lib/fhir/practitioner';
 import { alternatives, parseDateParam, parseReference, parseToken, type DateRange } from './fhir-search';
 
@@ -34,7 +35,8 @@ const orderBy = (column: string, direction: 'asc' | 'desc'): object => column.sp
 const orderOf = (sort: SortOrder | undefined, fallback: object[]) => (sort ? [orderBy(sort.column, sort.direction), { id: 'asc' as const }] : fallback);
 
 const CLINIC_RECORD_STATUSES = ['final', 'entered_in_error'];
-const NOTHING = '\u0000none';
+/** a value no row holds: matches nothing (not NUL, which PostgreSQL refuses in text) */
+const NOTHING = '\u0001none';
 
 function dateWhere(range: DateRange): Prisma.DateTimeFilter | { not: Prisma.DateTimeFilter } {
   switch (range.prefix) {
@@ -280,6 +282,37 @@ export const MEDICATION_SEARCH: readonly SearchParamDef<MedicationWhere>[] = [
   },
 ];
 
+// ---- DocumentReference (確定した診療情報提供書・退院時サマリー) ------------------------------------------------------------------------
+
+type DocumentWhere = Prisma.ClinicalDocumentWhereInput;
+
+export const DOCUMENT_SEARCH: readonly SearchParamDef<DocumentWhere>[] = [
+  { name: '_id', type: 'token', documentation: '文書のID（版をまたいで同じ）', where: (v) => ({ lineageId: v }) },
+  patientParam(),
+  {
+    name: 'type',
+    type: 'token',
+    documentation: `文書の種類（${DOCUMENT_TYPES.referral.system} の ${DOCUMENT_TYPES.referral.code} 診療情報提供書、${DOCUMENT_TYPES.discharge_summary.code} 退院時サマリー）`,
+    where: (v) => {
+      const { system, code } = parseToken(v);
+      const kinds = documentKindsOf(system, code);
+      return kinds.length ? { kind: { in: kinds } } : { id: NOTHING };
+    },
+  },
+  dateParam('date', '確定日時（接頭辞 eq, ne, lt, le, gt, ge）', 'confirmedAt'),
+  {
+    name: 'status',
+    type: 'token',
+    documentation: 'current（確定）| entered-in-error（取消）',
+    where: (v) => {
+      const code = parseToken(v).code;
+      return code === 'current' ? { status: 'final' } : code === 'entered-in-error' ? { status: 'entered_in_error' } : { id: NOTHING };
+    },
+  },
+  { name: 'encounter', type: 'reference', documentation: '受診（Encounter/{受付ID}）', where: (v) => ({ visitId: parseReference(v, 'Encounter') ?? NOTHING }) },
+  dateParam('_lastUpdated', '最終更新日時（この版の記録日時）', 'createdAt'),
+];
+
 // ---- Encounter (受付・来院) -----------------------------------------------------------------------------------------
 
 type EncounterWhere = Prisma.VisitWhereInput;
@@ -409,6 +442,11 @@ export const fhirSearchRepository = {
       include: { prescription: true },
       orderBy: { prescription: { version: 'desc' } },
     }),
+
+  searchDocuments: (c: Client, clinicId: string, and: DocumentWhere[], page: Page, sort?: SortOrder) =>
+    c.clinicalDocument.findMany({ where: { ...latestRecords(clinicId), patient: { deletedAt: null }, AND: and }, orderBy: orderOf(sort, [{ confirmedAt: 'desc' }, { id: 'asc' }]), ...page }),
+  countDocuments: (c: Client, clinicId: string, and: DocumentWhere[]) => c.clinicalDocument.count({ where: { ...latestRecords(clinicId), patient: { deletedAt: null }, AND: and } }),
+  documentVersions: (c: Client, clinicId: string, lineageId: string) => c.clinicalDocument.findMany({ where: versions(clinicId, lineageId), orderBy: { version: 'desc' } }),
 
   searchVisits: (c: Client, clinicId: string, and: EncounterWhere[], page: Page, sort?: SortOrder) =>
     c.visit.findMany({ where: { clinicId, patient: { deletedAt: null }, AND: and }, orderBy: orderOf(sort, [{ visitDate: 'desc' }, { receptionNumber: 'asc' }]), ...page }),

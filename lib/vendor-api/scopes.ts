@@ -7,11 +7,11 @@ export const SCOPE_INTERACTIONS = ['c', 'r', 'u', 'd', 's'] as const;
 export type ScopeInteraction = (typeof SCOPE_INTERACTIONS)[number];
 
 /** The resource types the vendor API serves (the route table may serve fewer interactions than a scope names). */
-export const API_RESOURCE_TYPES = ['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter', 'Practitioner', 'Organization'] as const;
+export const API_RESOURCE_TYPES = ['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter', 'Practitioner', 'Organization', 'DocumentReference'] as const;
 export type ApiResourceType = (typeof API_RESOURCE_TYPES)[number];
 
 /** The types whose earlier versions are kept and served (vread, _history); the others are read as they are now. */
-export const VERSIONED_TYPES = ['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest'] as const satisfies readonly ApiResourceType[];
+export const VERSIONED_TYPES = ['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'DocumentReference'] as const satisfies readonly ApiResourceType[];
 
 export type Scope = { resourceType: ApiResourceType | '*'; interactions: ReadonlySet<ScopeInteraction> };
 

@@ -14,7 +14,8 @@ export const SUBSCRIPTION_SECRET_EXTENSION = 'urn:karte:fhir:subscription-secret
 export const SIGNATURE_HEADER = 'X-Karte-Signature';
 /**
  * what a subscription can watch: the record kinds of lib/records/write-path.ts (a prescription as its drug lines), the
- * patient registration and the visit's status changes (受付・診察中・会計待ち・完了・取消: Encounter)
+ * patient registration, the visit's status changes (受付・診察中・会計待ち・完了・取消: Encounter) and a 確定 or withdrawn
+ * 診療情報提供書 (DocumentReference)
  */
-export const SUBSCRIBABLE_TYPES = ['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter'] as const;
+export const SUBSCRIBABLE_TYPES = ['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter', 'DocumentReference'] as const;
 export type SubscribableType = (typeof SUBSCRIBABLE_TYPES)[number];

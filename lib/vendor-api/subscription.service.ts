@@ -147,6 +147,7 @@ const FHIR_TYPE_OF = {
   lab_result: 'Observation',
   prescription: 'MedicationRequest',
   visit: 'Encounter',
+  document: 'DocumentReference',
 } as const satisfies Record<string, SubscribableType>;
 export type SubscribedRecordKind = keyof typeof FHIR_TYPE_OF;
 

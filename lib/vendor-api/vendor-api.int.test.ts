@@ -120,7 +120,7 @@ describe('token endpoint (SMART Backend Services)', () => {
     expect(smart).toMatchObject({ token_endpoint: TOKEN_URL, token_endpoint_auth_methods_supported: ['private_key_jwt'], grant_types_supported: ['client_credentials'] });
     const cap = (await (await get('metadata')).json()) as CapabilityStatement;
     const byType = new Map(cap.rest![0]!.resource!.map((r) => [r.type, r]));
-    expect([...byType.keys()]).toEqual(['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter', 'Practitioner', 'Organization', 'Subscription']);
+    expect([...byType.keys()]).toEqual(['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter', 'Practitioner', 'Organization', 'DocumentReference', 'Subscription']);
     expect(byType.get('Subscription')!.interaction!.map((i) => i.code).sort()).toEqual(['create', 'delete', 'read', 'search-type']);
     expect(byType.get('Observation')!.interaction!.map((i) => i.code).sort()).toEqual(['create', 'history-instance', 'read', 'search-type', 'vread']);
     expect(byType.get('Patient')!.interaction!.map((i) => i.code)).toEqual(expect.arrayContaining(['create', 'update']));

@@ -13,6 +13,8 @@ import { toFhirCondition } from '@/lib/fhir/condition';
 import { toFhirObservation } from '@/lib/fhir/observation';
 import { toFhirPatient } from '@/lib/fhir/patient';
 import { toFhirEncounter } from '@/lib/fhir/encounter';
+import { toFhirDocumentReference } from '@/lib/fhir/document-reference';
+import { documentBundleForApi } from '@/lib/records/documents/document-fhir.service';
 import { parseMedicationRequestId, toFhirMedicationRequest } from '@/lib/fhir/medication-request';
 import { toFhirOrganization, toFhirPractitioner } from '@/lib/fhir/practitioner';
 import { fhirTarget } from '@/lib/fhir/profiles';
@@ -23,6 +25,7 @@ import {
   ALLERGY_SEARCH,
   buildWhere,
   CONDITION_SEARCH,
+  DOCUMENT_SEARCH,
   ENCOUNTER_SEARCH,
   fhirSearchRepository as repo,
   MEDICATION_SEARCH,
@@ -200,6 +203,19 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
       return mapVisits(clinicId, await repo.searchVisits(db(), clinicId, [{ id }], { skip: 0, take: 1 }));
     },
   },
+  DocumentReference: {
+    auditType: 'clinical_document',
+    hasPatient: true,
+    searchParams: DOCUMENT_SEARCH,
+    async search(clinicId, _clinic, and, page, sort) {
+      return mapDocuments(clinicId, await repo.searchDocuments(db(), clinicId, and, page, sort));
+    },
+    count: (clinicId, and) => repo.countDocuments(db(), clinicId, and),
+    changedAfter: (since) => ({ createdAt: { gt: since } }),
+    async versions(clinicId, _clinic, id) {
+      return mapDocuments(clinicId, await repo.documentVersions(db(), clinicId, id));
+    },
+  },
   Practitioner: {
     auditType: 'user',
     hasPatient: false,
@@ -248,6 +264,16 @@ async function mapMedications(clinicId: string, clinic: FhirClinicInput, rows: A
     };
     return { resource: withVersion(toFhirMedicationRequest(target(), clinic, input, patientRef(p.patientId)), p.version), patientId: p.patientId };
   });
+}
+
+/** Each 確定 letter with its FHIR document (the referral builder, docs/decisions/0049) as the attachment. */
+async function mapDocuments(clinicId: string, rows: Awaited<ReturnType<typeof repo.searchDocuments>>): Promise<Mapped[]> {
+  const out: Mapped[] = [];
+  for (const row of rows) {
+    const doc = await documentBundleForApi(clinicId, row);
+    out.push({ resource: toFhirDocumentReference({ ...row, bundle: doc?.bundle ?? null, bundleIdentifier: doc?.identifier ?? null }), patientId: row.patientId });
+  }
+  return out;
 }
 
 async function mapVisits(clinicId: string, rows: Awaited<ReturnType<typeof repo.searchVisits>>): Promise<Mapped[]> {

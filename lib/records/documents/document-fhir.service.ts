@@ -210,3 +210,15 @@ export async function getDocumentFhir(input: { patientId: string; lineageId: str
   });
   return { identifier: built.identifier, version: row.version, issues, sendable: !issues.some((i) => i.severity === 'error'), json: JSON.stringify(built.bundle, null, 2) };
 }
+
+/**
+ * The FHIR document of one 確定 version of any kind for the vendor API (DocumentReference's attachment): the same
+ * builder as the preview and sending, under the identifier the document was sent with (if it was). No audit here: the
+ * API's read is.
+ */
+export async function documentBundleForApi(clinicId: string, row: DocumentRow): Promise<{ bundle: Bundle; identifier: string } | null> {
+  if (row.status !== 'final' || !row.confirmedAt) return null;
+  const unit = await findDocumentUnit(clinicId, row.patientId, row.lineageId);
+  const r = await buildDocumentOfRow(clinicId, { ...row, confirmedAt: row.confirmedAt }, unit?.identifier);
+  return r ? { bundle: r.built.bundle, identifier: r.built.identifier } : null;
+}
