@@ -123,7 +123,7 @@ test('a registered app gets a token, searches, pages, reads and writes; revoked,
   const calls = page.getByTestId('api-client-calls');
   const patientNumber = String(patient.identifier[0].value);
   const cell = (name: string) => page.getByRole('cell', { name, exact: true });
-  await expect(calls.getByRole('row').filter({ has: cell('読み取り') }).filter({ has: cell('Patient') }).filter({ has: cell(patientNumber) }).first()).toBeVisible();
+  await expect(calls.getByRole('row').filter({ has: cell('読み取り') }).filter({ has: cell('患者（Patient）') }).filter({ has: cell(patientNumber) }).first()).toBeVisible();
   await expect(calls).toContainText('トークン発行');
   await page.getByLabel('期間（開始）').fill('2020-01-01');
   await page.getByLabel('期間（終了）').fill('2020-01-31');
@@ -137,7 +137,7 @@ test('a registered app gets a token, searches, pages, reads and writes; revoked,
   await page.getByRole('link', { name: 'CSV出力' }).click();
   const csv = Buffer.concat(await (await (await download).createReadStream()).toArray()).toString('utf8');
   expect(csv).toContain('日時(JST),アプリ,操作,リソース,リソースID,患者番号,氏名,患者数,結果');
-  expect(csv).toContain(`読み取り,Patient,${patient.id},${patientNumber},`);
+  expect(csv).toContain(`読み取り,患者（Patient）,${patient.id},${patientNumber},`);
 
   page.on('dialog', (d) => d.accept());
   await page.getByRole('row', { name: /E2E 検査システム/ }).getByRole('button', { name: '利用停止' }).click();

@@ -59,7 +59,7 @@ export function ApiClientCalls(props: {
                   <tr key={c.id} className="border-t border-slate-100 align-top">
                     <td className="whitespace-nowrap py-1.5">{c.occurredAtText}</td>
                     <td>{c.interaction}</td>
-                    <td className="font-mono text-xs">{c.resourceType}</td>
+                    <td className="text-xs">{c.resourceType}</td>
                     <td>{c.patientNumber ?? (c.patientCount > 1 ? `${c.patientCount}名` : '—')}</td>
                     <td>{c.patientName ?? ''}</td>
                     <td>

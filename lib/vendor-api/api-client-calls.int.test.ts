@@ -36,9 +36,9 @@ describe('an app\'s 利用履歴', () => {
     expect(appName).toMatch(/^検査システム/);
     expect(more).toBe(false);
     expect(calls.map((c) => [c.interaction, c.resourceType, c.outcomeLabel])).toEqual([
-      ['権限なし', 'Condition', '拒否'],
-      ['検索', 'Patient', '成功'],
-      ['読み取り', 'Patient', '成功'],
+      ['権限なし', '傷病名（Condition）', '拒否'],
+      ['検索', '患者（Patient）', '成功'],
+      ['読み取り', '患者（Patient）', '成功'],
       ['トークン発行', '外部連携のトークン', '成功'],
     ]);
     expect(calls[1]).toMatchObject({ patientNumber: patient.patientNumber, patientName: '履歴 花子', patientCount: 1 });
@@ -72,7 +72,7 @@ describe('an app\'s 利用履歴', () => {
     expect(csv.startsWith('\uFEFF日時(JST),アプリ,操作,リソース,リソースID,患者番号,氏名,患者数,結果\r\n')).toBe(true);
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(5);
-    expect(lines[3]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,検査システム [^,]+,読み取り,Patient,${patient.id},${patient.patientNumber},履歴 花子,1,成功$`));
+    expect(lines[3]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,検査システム [^,]+,読み取り,患者（Patient）,${patient.id},${patient.patientNumber},履歴 花子,1,成功$`));
     expect(await auditEventsFor(staff.clinic.id, { action: 'export', resourceType: 'api_client_calls' }, mark)).toHaveLength(1);
   });
 });

@@ -69,7 +69,7 @@ export type ApiClientCallDto = {
   occurredAtText: string;
   /** 操作 in words */
   interaction: string;
-  /** the FHIR resource type, or what the event is about in words */
+  /** what the call was about in words, with the FHIR type: 「患者（Patient）」 */
   resourceType: string;
   resourceId: string | null;
   patientNumber: number | null;
@@ -87,9 +87,26 @@ function interactionOf(action: string, detail: Detail): string {
   return TOKEN_ACTION_LABELS[action] ?? AUDIT_ACTION_LABELS[action] ?? action;
 }
 
+/** The FHIR types in words, for the admin: 「患者（Patient）」. */
+const FHIR_TYPE_LABELS: Record<string, string> = {
+  Patient: '患者',
+  Condition: '傷病名',
+  AllergyIntolerance: 'アレルギー',
+  Observation: '検査結果',
+  MedicationRequest: '処方',
+  Encounter: '受診',
+  Practitioner: '医師',
+  Organization: '医療機関',
+  DocumentReference: '診療情報提供書',
+  Subscription: '通知の購読',
+};
+
 function resourceTypeOf(resourceType: string, detail: Detail): string {
-  if (typeof detail?.fhirType === 'string') return detail.fhirType;
-  return FHIR_TYPE_OF_AUDIT[resourceType] ?? auditResourceLabel(resourceType);
+  // a refused call (permission_denied) names the FHIR type itself
+  const fhirType = typeof detail?.fhirType === 'string' ? detail.fhirType : (FHIR_TYPE_OF_AUDIT[resourceType] ?? (resourceType in FHIR_TYPE_LABELS ? resourceType : undefined));
+  if (!fhirType) return auditResourceLabel(resourceType);
+  const label = FHIR_TYPE_LABELS[fhirType];
+  return label ? `${label}（${fhirType}）` : fhirType;
 }
 
 async function load(q: ApiClientCallsQuery, actor: Principal, take: number) {
