@@ -30,7 +30,12 @@ test("a nurse's 予診 is recorded at once and the doctor takes it into S", asyn
   await expect(intakeCard).toContainText('咳 3日前から');
   await expect(intakeCard.getByTestId('note-vitals')).toContainText('BP 124/78 mmHg');
   const docEditor = doctor.getByRole('form', { name: '診療録の入力' });
-  await docEditor.getByRole('button', { name: '予診をSへ' }).click();
+  await expect(docEditor.getByRole('button', { name: '予診をSへ' })).toBeVisible();
+  // the palette has it too, beside navigation such as 承認待ち
+  await doctor.keyboard.press('Control+k');
+  await expect(doctor.getByRole('option', { name: /承認待ち（代行入力）を開く/ })).toBeVisible();
+  await doctor.getByRole('combobox', { name: 'コマンドを検索' }).fill('予診をS');
+  await doctor.keyboard.press('Enter');
   await expect(docEditor.getByRole('textbox', { name: 'S（主観的情報）' })).toHaveValue('主訴: 咳 3日前から\n問診: 発熱なし、内服変更なし');
   await expect(docEditor).toContainText('予診（');
   await ctx.close();

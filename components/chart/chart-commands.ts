@@ -25,6 +25,7 @@ export const CHART_COMMANDS = [
   { id: 'new-referral', label: '診療情報提供書（紹介状）を作成', keys: 'Alt+I' },
   { id: 'book-appointment', label: '次回予約を入れる', keys: 'Alt+Y' },
   { id: 'make-set', label: 'この受診からセットを作成', keys: '' },
+  { id: 'take-intake', label: '予診をSへ（本日の看護師の予診を取り込む）', keys: '' },
 ] as const;
 
 export type ChartCommandId = (typeof CHART_COMMANDS)[number]['id'];

@@ -18,7 +18,18 @@ const ALT_KEYS: Record<string, ChartCommandId> = {
 };
 
 /** Ctrl/Cmd+K palette and Alt shortcuts for the chart; every command also has a button on the page. */
-export function CommandPalette({ available, patientId, sets = [] }: { available: ChartCommandId[]; patientId?: string; sets?: OrderSetOptionDto[] }) {
+export function CommandPalette({
+  available,
+  patientId,
+  sets = [],
+  links = [],
+}: {
+  available: ChartCommandId[];
+  patientId?: string;
+  sets?: OrderSetOptionDto[];
+  /** navigation the palette offers too (issue 13: it covers every chart action, navigation and approvals included) */
+  links?: { key: string; label: string; href: string }[];
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState('');
@@ -86,9 +97,18 @@ export function CommandPalette({ available, patientId, sets = [] }: { available:
         void applySet(s);
       },
     }));
-    return [...commands, ...setEntries];
+    const linkEntries: Entry[] = links.map((l) => ({
+      key: `link-${l.key}`,
+      label: l.label,
+      keys: '移動',
+      run: () => {
+        setOpen(false);
+        router.push(l.href);
+      },
+    }));
+    return [...commands, ...linkEntries, ...setEntries];
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [available, sets, patientId]);
+  }, [available, sets, patientId, links]);
   const commands = useMemo(() => entries.filter((e) => e.label.includes(q.trim())), [entries, q]);
 
   useEffect(() => {

@@ -389,7 +389,12 @@ export function NoteEditor({
   // 「この受診からセットを作成」 takes the note being written, saved or not
   useNoteSnapshot(() => ({ subjective: values.subjective, objective: values.objective, assessment: values.assessment, plan: values.plan }));
 
-  useChartCommand(['new-note', 'save', 'confirm', 'do-note', 'vitals'], (id) => {
+  useChartCommand(['new-note', 'save', 'confirm', 'do-note', 'vitals', 'take-intake'], (id) => {
+    if (id === 'take-intake') {
+      if (dayIntake) takeIntake();
+      else setMessage('取り込める本日の予診（確定済み）がありません。');
+      return;
+    }
     if (id === 'do-note') {
       copyPrevious();
       return;

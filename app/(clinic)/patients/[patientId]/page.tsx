@@ -46,11 +46,19 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
     ...(can(actor.role, 'prescription.confirm') ? (['confirm-prescription'] as const) : []),
     ...(can(actor.role, 'prescription.print') ? (['print-prescription'] as const) : []),
     ...(can(actor.role, 'prescription.write') ? (['make-set'] as const) : []),
+    ...(can(actor.role, 'note.confirm') ? (['take-intake'] as const) : []),
+  ];
+  const links = [
+    ...(can(actor.role, 'note.approve') ? [{ key: 'approvals', label: '承認待ち（代行入力）を開く', href: '/approvals' }] : []),
+    ...(can(actor.role, 'note.confirm') ? [{ key: 'worklist', label: '診察待ち一覧へ', href: '/worklist' }] : []),
+    { key: 'profile', label: '患者情報（保険・来院履歴・予約）を開く', href: `/patients/${patientId}/profile` },
+    { key: 'prescriptions', label: '処方歴（すべて）を開く', href: `/patients/${patientId}/prescriptions` },
+    ...(can(actor.role, 'reception.read') ? [{ key: 'reception', label: '受付へ', href: '/reception' }] : []),
   ];
   return (
     <QueryProvider>
     <div className="mx-auto max-w-[1400px]">
-      <ChartHeader patient={patient} eligibility={eligibility} allergyBanner={<AllergyBanner patientId={patientId} actor={actor} />} actions={<CommandPalette available={commands} patientId={patientId} sets={sets} />} />
+      <ChartHeader patient={patient} eligibility={eligibility} allergyBanner={<AllergyBanner patientId={patientId} actor={actor} />} actions={<CommandPalette available={commands} patientId={patientId} sets={sets} links={links} />} />
       <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
         <div className="flex flex-col gap-4">
           <DiagnosisPanel patientId={patientId} actor={actor} />
