@@ -7,6 +7,8 @@ import { saveInstitution, searchInstitutions } from './referral-institution.serv
 import { sendDocument } from './document-send.service';
 import { saveDischargeSummarySchema } from './discharge-summary.schema';
 import { saveDischargeSummary } from './discharge-summary.service';
+import { saveCheckupReportSchema } from './checkup-report.schema';
+import { saveCheckupReport } from './checkup-report.service';
 
 /** 診療情報提供書: save (draft, or a new version of a 確定 letter with its reason), 確定, 取消. */
 export const saveReferralAction = defineAction(saveReferralSchema, (input, actor) => saveReferral(input, actor));
@@ -25,3 +27,6 @@ export const sendDocumentAction = defineAction(documentIdSchema, (input, actor) 
 
 /** 退院時サマリー: save (draft, or a new version of a 確定 one with its reason); 確定 and 取消 are the shared actions above. */
 export const saveDischargeSummaryAction = defineAction(saveDischargeSummarySchema, (input, actor) => saveDischargeSummary(input, actor));
+
+/** 健康診断結果報告書: save (draft, or a new version of a 確定 one with its reason). */
+export const saveCheckupReportAction = defineAction(saveCheckupReportSchema, (input, actor) => saveCheckupReport(input, actor));

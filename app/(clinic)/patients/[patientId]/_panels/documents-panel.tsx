@@ -14,13 +14,16 @@ export async function DocumentsPanel({ patientId, actor }: { patientId: string; 
   const docs = await listDocumentsForPatient(patientId, actor);
   return (
     <Card
-      title="文書（診療情報提供書・退院時サマリー）"
+      title="文書（診療情報提供書・退院時サマリー・健診結果）"
       actions={
         can(actor.role, 'document.write') ? (
           <span className="flex gap-1">
             <ReferralLauncher patientId={patientId} />
             <LinkButton href={`/patients/${patientId}/documents/new?kind=discharge_summary`} className="no-print px-2 py-1 text-xs">
               退院時サマリー
+            </LinkButton>
+            <LinkButton href={`/patients/${patientId}/documents/new?kind=checkup_report`} className="no-print px-2 py-1 text-xs">
+              健診結果
             </LinkButton>
           </span>
         ) : null
@@ -34,6 +37,7 @@ export async function DocumentsPanel({ patientId, actor }: { patientId: string; 
               {DOCUMENT_KIND_LABELS[d.kind]}
               {d.kind === 'referral' && d.content.destination.name ? `（${d.content.destination.name}）` : ''}
               {d.kind === 'discharge_summary' && d.content.dischargeDate ? `（${d.content.dischargeDate.replaceAll('-', '/')} 退院）` : ''}
+              {d.kind === 'checkup_report' && d.content.examDate ? `（${d.content.examDate.replaceAll('-', '/')} 実施）` : ''}
             </Link>
             <Badge tone={TONES[d.status]}>{d.statusLabel}</Badge>
             {d.sending ? <Badge tone={d.sending.tone}>{d.sending.label}</Badge> : null}

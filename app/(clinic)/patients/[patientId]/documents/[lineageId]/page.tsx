@@ -17,6 +17,9 @@ import { DischargeSummaryEditor } from '@/components/documents/discharge-summary
 import { dischargeSeedFromContent } from '@/components/documents/discharge-summary-seed';
 import { DischargeSummaryBody } from '@/components/documents/discharge-summary-body';
 import { CheckupReportBody } from '@/components/documents/checkup-report-body';
+import { prefillCheckupReport } from '@/lib/records/documents/checkup-report.service';
+import { CheckupReportEditor } from '@/components/documents/checkup-report-editor';
+import { checkupSeedFromContent } from '@/components/documents/checkup-report-seed';
 
 export const metadata: Metadata = { title: '文書' };
 
@@ -67,6 +70,15 @@ export default async function DocumentPage({ params, searchParams }: { params: P
       </div>
     );
   }
+  if (editing && latest.kind === 'checkup_report') {
+    const prefill = await prefillCheckupReport(patientId, actor);
+    return (
+      <div className="mx-auto max-w-5xl">
+        <PageTitle actions={<LinkButton href={`/patients/${patientId}`}>カルテに戻る</LinkButton>}>{title}</PageTitle>
+        <CheckupReportEditor patientId={patientId} prefill={prefill} seed={checkupSeedFromContent(latest)} />
+      </div>
+    );
+  }
   if (editing && latest.kind === 'referral') {
     const prefill = await prefillReferral(patientId, actor);
     const c = latest.content;
@@ -109,7 +121,7 @@ export default async function DocumentPage({ params, searchParams }: { params: P
                 印刷プレビュー
               </LinkButton>
             ) : null}
-            {mayWrite && latest.status === 'final' && latest.kind !== 'checkup_report' ? <LinkButton href={`?edit=1`}>修正（新しい版）</LinkButton> : null}
+            {mayWrite && latest.status === 'final' ? <LinkButton href={`?edit=1`}>修正（新しい版）</LinkButton> : null}
             {can(actor.role, 'document.confirm') && latest.status !== 'entered_in_error' ? <CancelDocumentButton documentId={latest.id} /> : null}
           </div>
         }

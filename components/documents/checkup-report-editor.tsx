@@ -1,0 +1,158 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useId, useState } from 'react';
+import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
+import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
+import { confirmDocumentAction, saveCheckupReportAction } from '@/lib/records/documents/document.actions';
+import { CHECKUP_ITEMS, METABOLIC_JUDGMENTS, URINE_ITEMS, URINE_RESULTS } from '@/lib/records/documents/document.constants';
+import type { CheckupReportContent } from '@/lib/records/documents/checkup-report.schema';
+import type { CheckupReportPrefillDto } from '@/lib/records/documents/checkup-report.service';
+import type { CheckupReportSeed } from './checkup-report-seed';
+
+/**
+ * 健康診断結果報告書 (特定健診) form: 健診実施日, the measured items (lab items pre-filled from the clinic's latest
+ * results, their source shown), 尿糖・尿蛋白, メタボリックシンドローム判定, 総合判定 and 医師の判断; 下書き保存 and 確定
+ * (Alt+S / Alt+K).
+ */
+export function CheckupReportEditor({ patientId, prefill, seed }: { patientId: string; prefill: CheckupReportPrefillDto; seed: CheckupReportSeed }) {
+  const router = useRouter();
+  const [c, setC] = useState<CheckupReportContent>(seed.content);
+  const [changeReason, setChangeReason] = useState('');
+  const [documentId, setDocumentId] = useState(seed.documentId);
+  const [status, setStatus] = useState(seed.sourceStatus);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [dirty, setDirty] = useState(false);
+  useUnsavedChangesGuard(dirty, '保存していない変更があります。このページを離れますか？');
+  const id = useId();
+
+  const update = (next: Partial<CheckupReportContent>) => {
+    setDirty(true);
+    setC({ ...c, ...next });
+  };
+
+  const save = async (): Promise<{ id: string; lineageId: string } | null> => {
+    setError(null);
+    setFieldErrors({});
+    const r = await saveCheckupReportAction({ patientId, ...(documentId ? { documentId } : {}), ...c, ...(status === 'final' ? { changeReason } : {}) });
+    if (!r.ok) {
+      setError(r.error);
+      setFieldErrors(r.fieldErrors ?? {});
+      return null;
+    }
+    setDocumentId(r.data.id);
+    setStatus('draft');
+    setDirty(false);
+    return { id: r.data.id, lineageId: r.data.lineageId };
+  };
+
+  const onSave = async () => {
+    setBusy(true);
+    try {
+      const saved = await save();
+      if (saved) {
+        setNotice('下書きを保存しました。');
+        if (!seed.lineageId) router.replace(`/patients/${patientId}/documents/${saved.lineageId}?edit=1`);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onConfirm = async () => {
+    setBusy(true);
+    try {
+      const saved = await save();
+      if (!saved) return;
+      const r = await confirmDocumentAction({ documentId: saved.id });
+      if (!r.ok) {
+        setError(r.error);
+        setFieldErrors(r.fieldErrors ?? {});
+        return;
+      }
+      router.push(`/patients/${patientId}/documents/${saved.lineageId}`);
+      router.refresh();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.code === 'KeyS') {
+        e.preventDefault();
+        void onSave();
+      } else if (e.code === 'KeyK') {
+        e.preventDefault();
+        void onConfirm();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); void onSave(); }} aria-label="健康診断結果報告書">
+      {error ? <ErrorBanner>{error}</ErrorBanner> : null}
+      {notice && !error ? <NoticeBanner>{notice}</NoticeBanner> : null}
+      {status === 'final' ? (
+        <Field label="修正理由（確定済みの文書を修正すると新しい版になります）" htmlFor={`${id}-reason`} error={fieldErrors.changeReason} required>
+          <input id={`${id}-reason`} className={inputClass} value={changeReason} onChange={(e) => setChangeReason(e.target.value)} />
+        </Field>
+      ) : null}
+      <Field label="健診実施日" htmlFor={`${id}-date`} error={fieldErrors.examDate} required>
+        <input id={`${id}-date`} type="date" className={inputClass} value={c.examDate} onChange={(e) => update({ examDate: e.target.value })} />
+      </Field>
+      <fieldset className="grid gap-2 rounded border border-slate-200 p-2 md:grid-cols-3">
+        <legend className="px-1 text-sm font-medium">測定・検査結果</legend>
+        {CHECKUP_ITEMS.map((i) => (
+          <Field key={i.key} label={`${i.label}（${i.unit}）`} htmlFor={`${id}-${i.key}`} error={fieldErrors[`values.${i.key}`]} hint={prefill.sources[i.key] ? `検査結果より: ${prefill.sources[i.key]}` : undefined}>
+            <input id={`${id}-${i.key}`} inputMode="decimal" className={inputClass} value={c.values[i.key]} onChange={(e) => update({ values: { ...c.values, [i.key]: e.target.value } })} />
+          </Field>
+        ))}
+        {URINE_ITEMS.map((u) => (
+          <Field key={u.key} label={u.label} htmlFor={`${id}-${u.key}`} error={fieldErrors[u.key]}>
+            <select id={`${id}-${u.key}`} className={inputClass} value={c[u.key]} onChange={(e) => update({ [u.key]: e.target.value as CheckupReportContent['urineGlucose'] })}>
+              <option value="">未実施</option>
+              {Object.entries(URINE_RESULTS).map(([code, label]) => (
+                <option key={code} value={code}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ))}
+      </fieldset>
+      <div className="grid gap-2 md:grid-cols-2">
+        <Field label="メタボリックシンドローム判定" htmlFor={`${id}-metabolic`} error={fieldErrors.metabolic}>
+          <select id={`${id}-metabolic`} className={inputClass} value={c.metabolic} onChange={(e) => update({ metabolic: e.target.value as CheckupReportContent['metabolic'] })}>
+            <option value="">未判定</option>
+            {Object.entries(METABOLIC_JUDGMENTS).map(([code, label]) => (
+              <option key={code} value={code}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="総合判定" htmlFor={`${id}-overall`} error={fieldErrors.overallJudgment}>
+          <input id={`${id}-overall`} className={inputClass} value={c.overallJudgment} onChange={(e) => update({ overallJudgment: e.target.value })} />
+        </Field>
+      </div>
+      <Field label="医師の判断" htmlFor={`${id}-comment`} error={fieldErrors.doctorComment} required>
+        <textarea id={`${id}-comment`} rows={3} className={inputClass} value={c.doctorComment} onChange={(e) => update({ doctorComment: e.target.value })} />
+      </Field>
+      <div className="flex gap-2">
+        <Button type="submit" variant="secondary" disabled={busy} title="Alt+S">
+          下書き保存
+        </Button>
+        <Button onClick={() => void onConfirm()} disabled={busy} title="Alt+K">
+          確定
+        </Button>
+      </div>
+    </form>
+  );
+}
