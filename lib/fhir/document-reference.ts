@@ -1,6 +1,6 @@
 /**
- * A 確定 clinical document (診療情報提供書 or 退院時サマリー) → FHIR R4 DocumentReference, pure: the vendor API's index
- * entry of the document, with the document itself (the JP-CLINS JP_Bundle_eReferral / JP_Bundle_eDischargeSummary,
+ * A 確定 clinical document (診療情報提供書, 退院時サマリー or 健診結果報告書) → FHIR R4 DocumentReference, pure: the vendor API's index
+ * entry of the document, with the document itself (the JP-CLINS JP_Bundle_eReferral / JP_Bundle_eDischargeSummary / the 健診結果報告書 bundle,
  * Bundle type document, built by lib/fhir's builders — the ones of the preview, of sending and of the API) as its
  * attachment, base64 application/fhir+json. The logical id
  * is the letter's lineage id, meta.versionId its version; a letter withdrawn (取消) reads `entered-in-error` and
@@ -10,12 +10,14 @@ import type { Bundle, DocumentReference } from '@medplum/fhirtypes';
 import { fhirInstant } from './common';
 import { ID_SYSTEMS } from './profiles';
 import { DOC_TYPE_SYSTEM } from './referral';
+import type { DocumentKind } from '@/lib/records/documents/document.constants';
 
 /** The JP-CLINS document type code of each document kind (the Composition's type). */
 export const DOCUMENT_TYPES = {
   referral: { system: DOC_TYPE_SYSTEM, code: '57133-1', display: '診療情報提供書' },
   discharge_summary: { system: DOC_TYPE_SYSTEM, code: '18842-5', display: '退院時サマリー' },
-} as const;
+  checkup_report: { system: DOC_TYPE_SYSTEM, code: '53576-5', display: '検診・健診報告書' },
+} as const satisfies Record<DocumentKind, { system: string; code: string; display: string }>;
 export type DocumentTypeKind = keyof typeof DOCUMENT_TYPES;
 
 /** The document kinds a `type` token names (system optional). */

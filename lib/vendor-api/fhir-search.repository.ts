@@ -282,7 +282,7 @@ export const MEDICATION_SEARCH: readonly SearchParamDef<MedicationWhere>[] = [
   },
 ];
 
-// ---- DocumentReference (確定した診療情報提供書・退院時サマリー) ------------------------------------------------------------------------
+// ---- DocumentReference (確定した診療情報提供書・退院時サマリー・健診結果報告書) ------------------------------------------------------------------------
 
 type DocumentWhere = Prisma.ClinicalDocumentWhereInput;
 
@@ -292,7 +292,7 @@ export const DOCUMENT_SEARCH: readonly SearchParamDef<DocumentWhere>[] = [
   {
     name: 'type',
     type: 'token',
-    documentation: `文書の種類（${DOCUMENT_TYPES.referral.system} の ${DOCUMENT_TYPES.referral.code} 診療情報提供書、${DOCUMENT_TYPES.discharge_summary.code} 退院時サマリー）`,
+    documentation: `文書の種類（${DOCUMENT_TYPES.referral.system} の ${DOCUMENT_TYPES.referral.code} 診療情報提供書、${DOCUMENT_TYPES.discharge_summary.code} 退院時サマリー、${DOCUMENT_TYPES.checkup_report.code} 健診結果報告書）`,
     where: (v) => {
       const { system, code } = parseToken(v);
       const kinds = documentKindsOf(system, code);
