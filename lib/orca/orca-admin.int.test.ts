@@ -31,7 +31,7 @@ const sandboxAcceptances = async () => ((await (await fetch(`${server.url}/__san
 const rejection = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 61807 });
+  server = await startOrcaSandboxServer({ port: 0 });
   transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
   link = new OrcaClient({ transport });
 });

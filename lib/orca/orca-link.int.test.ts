@@ -32,7 +32,7 @@ const clarith: OrcaBundle = {
 };
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 61801 });
+  server = await startOrcaSandboxServer({ port: 0 });
   transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
   orca = new OrcaClient({ transport });
 });
@@ -291,7 +291,7 @@ describe('transport failures', () => {
 
 describe('WebORCA prefix, JSON and the in-process sandbox adapter', () => {
   it('speaks to a WebORCA-style server under /api, in JSON', async () => {
-    const web = await startOrcaSandboxServer({ port: 61802, apiPrefix: true });
+    const web = await startOrcaSandboxServer({ port: 0, apiPrefix: true });
     const t = new HttpOrcaTransport({ baseUrl: web.url, apiPrefix: true, user: 'ormaster', password: 'ormaster' });
     try {
       const client = new OrcaClient({ transport: t, format: 'json' });

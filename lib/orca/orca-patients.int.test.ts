@@ -29,7 +29,7 @@ const rejection = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e)
 const deps = () => ({ link });
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 61809 });
+  server = await startOrcaSandboxServer({ port: 0 });
   transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
   link = new OrcaClient({ transport });
 });

@@ -38,7 +38,7 @@ let n = 0;
 const newPatient = (overrides: Record<string, unknown> = {}) => createPatient(staff.receptionist, { givenName: `連携${++n}`, givenNameKana: `レンケイ${'ア'.repeat(n)}`, ...overrides });
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 61803 });
+  server = await startOrcaSandboxServer({ port: 0 });
   transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
   link = new OrcaClient({ transport });
 });

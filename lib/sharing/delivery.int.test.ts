@@ -27,7 +27,7 @@ let doctor: Actor;
 let clinicId: string;
 
 beforeAll(async () => {
-  sandbox = await startSharingSandboxServer({ port: 61650 + (process.pid % 40) });
+  sandbox = await startSharingSandboxServer({ port: 0 });
   service = new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 2000 });
   const staff = await clinicWithStaff();
   doctor = staff.doctor;

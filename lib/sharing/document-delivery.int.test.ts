@@ -23,7 +23,7 @@ let a: Staff;
 let b: Staff;
 
 beforeAll(async () => {
-  ({ sandbox, service, a, b } = await documentSharingSetup(61750));
+  ({ sandbox, service, a, b } = await documentSharingSetup());
 });
 afterAll(async () => {
   await sandbox?.close();

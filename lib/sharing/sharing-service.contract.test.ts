@@ -58,7 +58,7 @@ let server: SandboxSharingServer;
 const inProcess = new SandboxSharingService(new SandboxStore());
 
 beforeAll(async () => {
-  server = await startSharingSandboxServer({ port: 61600 + (process.pid % 50) });
+  server = await startSharingSandboxServer({ port: 0 });
 });
 afterAll(async () => {
   await server.close();

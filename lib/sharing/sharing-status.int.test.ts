@@ -31,7 +31,7 @@ let a: Awaited<ReturnType<typeof clinicWithStaff>>;
 let b: Awaited<ReturnType<typeof clinicWithStaff>>;
 
 beforeAll(async () => {
-  sandbox = await startSharingSandboxServer({ port: 61700 + (process.pid % 40) });
+  sandbox = await startSharingSandboxServer({ port: 0 });
   service = new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 2000 });
   a = await clinicWithStaff();
   b = await clinicWithStaff();

@@ -30,7 +30,7 @@ let other: Awaited<ReturnType<typeof clinicWithStaff>>;
 let clinicId: string;
 
 beforeAll(async () => {
-  sandbox = await startSharingSandboxServer({ port: 61610 + (process.pid % 40) });
+  sandbox = await startSharingSandboxServer({ port: 0 });
   service = new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 2000 });
   staff = await clinicWithStaff();
   other = await clinicWithStaff();

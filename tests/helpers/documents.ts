@@ -15,11 +15,11 @@ type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
 
 /**
  * Two test clinics (A with the 診療科 JP-CLINS wants on every record) and the sandbox sharing service over real HTTP
- * on its own port, with the profile validator; the caller closes the sandbox.
+ * on a free port, with the profile validator; the caller closes the sandbox.
  */
-export async function documentSharingSetup(portBase: number) {
+export async function documentSharingSetup() {
   await loadDemoMasters();
-  const sandbox = await startSharingSandboxServer({ port: portBase + (process.pid % 40), validate: profileValidator });
+  const sandbox = await startSharingSandboxServer({ port: 0, validate: profileValidator });
   const service = new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 2000 });
   const [a, b] = await Promise.all([clinicWithStaff(), clinicWithStaff()]);
   await db().department.create({ data: { clinicId: a.clinic.id, code: '01', name: '内科' } });

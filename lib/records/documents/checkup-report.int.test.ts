@@ -27,7 +27,7 @@ let a: Staff;
 let b: Staff;
 
 beforeAll(async () => {
-  ({ sandbox, service, a, b } = await documentSharingSetup(61870));
+  ({ sandbox, service, a, b } = await documentSharingSetup());
 });
 afterAll(async () => {
   await sandbox?.close();

@@ -34,7 +34,7 @@ let a: Staff;
 let b: Staff;
 
 beforeAll(async () => {
-  ({ sandbox, service, a, b } = await documentSharingSetup(61830));
+  ({ sandbox, service, a, b } = await documentSharingSetup());
 });
 afterAll(async () => {
   await sandbox?.close();

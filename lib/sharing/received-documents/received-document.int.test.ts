@@ -26,7 +26,7 @@ let a: Staff;
 let b: Staff;
 
 beforeAll(async () => {
-  ({ sandbox, service, a, b } = await documentSharingSetup(61790));
+  ({ sandbox, service, a, b } = await documentSharingSetup());
 });
 afterAll(async () => {
   await sandbox?.close();

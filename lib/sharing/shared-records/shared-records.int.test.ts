@@ -27,7 +27,7 @@ let doctor: Actor;
 
 beforeAll(async () => {
   await loadDemoMasters();
-  sandbox = await startSharingSandboxServer({ port: 61700 + (process.pid % 40), seedMemberIds: [MEMBER_ID] });
+  sandbox = await startSharingSandboxServer({ port: 0, seedMemberIds: [MEMBER_ID] });
   deps = { service: new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 2000 }) };
   staff = await clinicWithStaff();
   doctor = staff.doctor;
