@@ -1,10 +1,9 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
+import { useDocumentEditor } from './use-document-editor';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
-import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
-import { confirmDocumentAction, saveCheckupReportAction } from '@/lib/records/documents/document.actions';
+import { saveCheckupReportAction } from '@/lib/records/documents/document.actions';
 import { CHECKUP_ITEMS, METABOLIC_JUDGMENTS, URINE_ITEMS, URINE_RESULTS } from '@/lib/records/documents/document.constants';
 import type { CheckupReportContent } from '@/lib/records/documents/checkup-report.schema';
 import type { CheckupReportPrefillDto } from '@/lib/records/documents/checkup-report.service';
@@ -16,84 +15,16 @@ import type { CheckupReportSeed } from './checkup-report-seed';
  * (Alt+S / Alt+K).
  */
 export function CheckupReportEditor({ patientId, prefill, seed }: { patientId: string; prefill: CheckupReportPrefillDto; seed: CheckupReportSeed }) {
-  const router = useRouter();
   const [c, setC] = useState<CheckupReportContent>(seed.content);
-  const [changeReason, setChangeReason] = useState('');
-  const [documentId, setDocumentId] = useState(seed.documentId);
-  const [status, setStatus] = useState(seed.sourceStatus);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [dirty, setDirty] = useState(false);
-  useUnsavedChangesGuard(dirty, '保存していない変更があります。このページを離れますか？');
   const id = useId();
+  const { status, changeReason, setChangeReason, error, fieldErrors, notice, busy, setDirty, onSave, onConfirm } = useDocumentEditor(patientId, seed, (base) =>
+    saveCheckupReportAction({ ...base, ...c }),
+  );
 
   const update = (next: Partial<CheckupReportContent>) => {
     setDirty(true);
     setC({ ...c, ...next });
   };
-
-  const save = async (): Promise<{ id: string; lineageId: string } | null> => {
-    setError(null);
-    setFieldErrors({});
-    const r = await saveCheckupReportAction({ patientId, ...(documentId ? { documentId } : {}), ...c, ...(status === 'final' ? { changeReason } : {}) });
-    if (!r.ok) {
-      setError(r.error);
-      setFieldErrors(r.fieldErrors ?? {});
-      return null;
-    }
-    setDocumentId(r.data.id);
-    setStatus('draft');
-    setDirty(false);
-    return { id: r.data.id, lineageId: r.data.lineageId };
-  };
-
-  const onSave = async () => {
-    setBusy(true);
-    try {
-      const saved = await save();
-      if (saved) {
-        setNotice('下書きを保存しました。');
-        if (!seed.lineageId) router.replace(`/patients/${patientId}/documents/${saved.lineageId}?edit=1`);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const onConfirm = async () => {
-    setBusy(true);
-    try {
-      const saved = await save();
-      if (!saved) return;
-      const r = await confirmDocumentAction({ documentId: saved.id });
-      if (!r.ok) {
-        setError(r.error);
-        setFieldErrors(r.fieldErrors ?? {});
-        return;
-      }
-      router.push(`/patients/${patientId}/documents/${saved.lineageId}`);
-      router.refresh();
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.code === 'KeyS') {
-        e.preventDefault();
-        void onSave();
-      } else if (e.code === 'KeyK') {
-        e.preventDefault();
-        void onConfirm();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
 
   return (
     <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); void onSave(); }} aria-label="健康診断結果報告書">

@@ -1,10 +1,9 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useEffect, useId, useState } from 'react';
+import { useDocumentEditor } from './use-document-editor';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
-import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
-import { confirmDocumentAction, saveInstitutionAction, saveReferralAction, searchInstitutionsAction } from '@/lib/records/documents/document.actions';
+import { saveInstitutionAction, saveReferralAction, searchInstitutionsAction } from '@/lib/records/documents/document.actions';
 import type { InstitutionDto, ReferralChoiceDto, ReferralPrefillDto } from '@/lib/records/documents/document.dto';
 import type { ReferralEditorSeed, Sections } from './referral-seed';
 
@@ -165,97 +164,22 @@ function DestinationPicker({ value, onChange, error }: { value: ReferralEditorSe
  * (傷病名 — 未告知 never offered —, アレルギー, 検査結果) picked by checkbox; 下書き保存 and 確定 (Alt+S / Alt+K).
  */
 export function ReferralEditor({ patientId, prefill, seed }: { patientId: string; prefill: ReferralPrefillDto; seed: ReferralEditorSeed }) {
-  const router = useRouter();
   const [destination, setDestination] = useState(seed.destination);
   const [sections, setSections] = useState<Sections>(seed.sections);
   const [diagnosisIds, setDiagnosisIds] = useState(seed.diagnosisIds);
   const [allergyIds, setAllergyIds] = useState(seed.allergyIds);
   const [labResultIds, setLabResultIds] = useState(seed.labResultIds);
-  const [changeReason, setChangeReason] = useState('');
-  const [documentId, setDocumentId] = useState(seed.documentId);
-  const [status, setStatus] = useState(seed.sourceStatus);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [dirty, setDirty] = useState(false);
-  useUnsavedChangesGuard(dirty, '保存していない変更があります。このページを離れますか？');
   const id = useId();
-
-  const touch = <T,>(set: (v: T) => void) => (v: T) => {
-    setDirty(true);
-    set(v);
-  };
-
-  const save = async (): Promise<{ id: string; lineageId: string } | null> => {
-    setError(null);
-    setFieldErrors({});
-    const r = await saveReferralAction({
-      patientId,
-      ...(documentId ? { documentId } : {}),
+  const { status, changeReason, setChangeReason, error, fieldErrors, notice, busy, touch, onSave, onConfirm } = useDocumentEditor(patientId, seed, (base) =>
+    saveReferralAction({
+      ...base,
       destination: { institutionId: destination.institutionId, name: destination.name, department: destination.department, doctor: destination.doctor },
       ...sections,
       diagnosisIds,
       allergyIds,
       labResultIds,
-      ...(status === 'final' ? { changeReason } : {}),
-    });
-    if (!r.ok) {
-      setError(r.error);
-      setFieldErrors(r.fieldErrors ?? {});
-      return null;
-    }
-    setDocumentId(r.data.id);
-    setStatus('draft');
-    setDirty(false);
-    return { id: r.data.id, lineageId: r.data.lineageId };
-  };
-
-  const onSave = async () => {
-    setBusy(true);
-    try {
-      const saved = await save();
-      if (saved) {
-        setNotice('下書きを保存しました。');
-        if (!seed.lineageId) router.replace(`/patients/${patientId}/documents/${saved.lineageId}?edit=1`);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const onConfirm = async () => {
-    setBusy(true);
-    try {
-      const saved = await save();
-      if (!saved) return;
-      const r = await confirmDocumentAction({ documentId: saved.id });
-      if (!r.ok) {
-        setError(r.error);
-        setFieldErrors(r.fieldErrors ?? {});
-        return;
-      }
-      router.push(`/patients/${patientId}/documents/${saved.lineageId}`);
-      router.refresh();
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.code === 'KeyS') {
-        e.preventDefault();
-        void onSave();
-      } else if (e.code === 'KeyK') {
-        e.preventDefault();
-        void onConfirm();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+    }),
+  );
 
   const text = (key: keyof Sections, label: string, rows: number, required?: boolean) => (
     <Field key={key} label={label} htmlFor={`${id}-${key}`} error={fieldErrors[key]} required={required}>
