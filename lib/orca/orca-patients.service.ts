@@ -16,6 +16,7 @@ import { registerPatient } from '@/lib/records/patients/patient.service';
 import { registerPatientSchema } from '@/lib/records/patients/patient.schema';
 import { getOrcaLink } from './get-orca-link';
 import { orcaLinkRepository as repo } from './orca-link.repository';
+import { normaliseName, SEX_FROM_ORCA } from './orca-patient-match';
 import type { OrcaLink, OrcaPatient } from './orca-port';
 import { OrcaBusyError, OrcaRejectedError, OrcaUnavailableError } from './orca-port';
 import type { OrcaRegisteredPatientDto, OrcaRegisteredPatientsDto } from './orca-admin.dto';
@@ -23,8 +24,6 @@ import { importOrcaPatientSchema, type ImportOrcaPatientInput } from './orca.sch
 
 type Deps = { link?: OrcaLink | null; clock?: () => Date };
 
-const normalise = (s: string) => s.normalize('NFKC').replace(/\s/g, '');
-const SEX_FROM_ORCA = { '1': 'male', '2': 'female' } as const;
 /** ORCA writes 氏 and 名 with a full-width space between them (WholeName "山田　太郎") */
 const splitName = (whole: string): [string, string] | null => {
   const parts = whole.trim().split(/[\s\u3000]+/);
@@ -63,7 +62,7 @@ export async function listOrcaRegisteredPatients(actor: Principal, deps: Deps = 
   const rows: OrcaRegisteredPatientDto[] = [];
   for (const p of changed.filter((c) => !linked.has(c.patientId))) {
     const born = /^\d{4}-\d{2}-\d{2}$/.test(p.birthDate) ? await repo.patientsBornOn(db(), actor.clinicId, dateOnly(p.birthDate), SEX_FROM_ORCA[p.sex]) : [];
-    const matches = born.filter((e) => normalise(`${e.familyName}${e.givenName}`) === normalise(p.name) || normalise(`${e.familyNameKana}${e.givenNameKana}`) === normalise(p.kana));
+    const matches = born.filter((e) => normaliseName(`${e.familyName}${e.givenName}`) === normaliseName(p.name) || normaliseName(`${e.familyNameKana}${e.givenNameKana}`) === normaliseName(p.kana));
     rows.push({
       orcaPatientId: p.patientId,
       name: p.name,

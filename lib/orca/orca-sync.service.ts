@@ -8,6 +8,7 @@
  *   message, K/W warnings are stored and shown.
  * Every send and read of a patient's data is audited (actor: the system).
  */
+import { normaliseName, SEX_TO_ORCA } from './orca-patient-match';
 import { randomUUID } from 'node:crypto';
 import { recordAuditEvent } from '@/lib/audit/audit';
 import { db, runInTransaction, type Tx } from '@/lib/core/db';
@@ -31,8 +32,6 @@ export type OrcaSyncOutcome =
 
 type Deps = { link?: OrcaLink | null; now?: () => Date };
 
-const normalise = (s: string) => s.normalize('NFKC').replace(/\s/g, '');
-const SEX_TO_ORCA: Record<string, '1' | '2'> = { male: '1', female: '2' };
 
 function jstTime(d: Date): string {
   const p = jstParts(d);
@@ -72,7 +71,7 @@ export async function ensureOrcaPatient(clinicId: string, patientId: string, dep
   const birthDate = isoDate(patient.birthDate);
   const sex = SEX_TO_ORCA[patient.sex];
   if (!sex) return saveFailedPatient(clinicId, patientId, 'ORCAには性別（男・女）が必要です。患者情報を確認してください。', now());
-  const same = (p: { name: string; birthDate: string; sex: string }) => normalise(p.name) === normalise(name) && p.birthDate === birthDate && p.sex === sex;
+  const same = (p: { name: string; birthDate: string; sex: string }) => normaliseName(p.name) === normaliseName(name) && p.birthDate === birthDate && p.sex === sex;
 
   try {
     let orcaPatientId: string | undefined;
