@@ -88,6 +88,10 @@ describe('接続確認', () => {
     await control('clear-faults');
     expect(await checkOrcaConnection(staff.admin, { link: bad })).toMatchObject({ ok: false, message: expect.stringContaining('認証') });
     expect(await checkOrcaConnection(staff.admin, { link: null })).toMatchObject({ ok: false, message: expect.stringContaining('ORCA_MODE') });
+    // each probe is audited with its answer (no patient is named)
+    const checks = (await auditEventsFor(staff.clinic.id, { resourceType: 'orca_link', action: 'read' })).filter((e) => (e.detail as { check?: string }).check === 'connection');
+    expect(checks.map((e) => e.outcome)).toEqual(['success', 'failure', 'failure']);
+    expect(checks.every((e) => e.patientId === null && e.userId === staff.admin.userId)).toBe(true);
     expect(await rejection(checkOrcaConnection(staff.nurse, { link }))).toMatchObject({ code: 'FORBIDDEN' });
   });
 });

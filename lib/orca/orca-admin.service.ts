@@ -139,13 +139,25 @@ export async function checkOrcaConnection(actor: Principal, deps: { link?: OrcaL
   const link = deps.link === undefined ? getOrcaLink() : deps.link;
   if (!link) return { ok: false, message: 'ORCAとの連携が設定されていません（サーバーの ORCA_MODE が off です）。' };
   const day = todayJst(deps.clock?.());
+  let result: OrcaConnectionCheckDto;
   try {
     const [physicians, departments] = [await link.listPhysicians(day), await link.listDepartments(day)];
-    return { ok: true, physicians, departments };
+    result = { ok: true, physicians, departments };
   } catch (error) {
-    if (error instanceof OrcaUnavailableError || error instanceof OrcaRejectedError || error instanceof OrcaBusyError) return { ok: false, message: error.message };
-    throw error;
+    if (!(error instanceof OrcaUnavailableError || error instanceof OrcaRejectedError || error instanceof OrcaBusyError)) throw error;
+    result = { ok: false, message: error.message };
   }
+  // who probed the レセコン and what it answered (no patient data is read)
+  await recordAuditEventNow({
+    clinicId: actor.clinicId,
+    actor,
+    action: 'read',
+    resourceType: 'orca_link',
+    outcome: result.ok ? 'success' : 'failure',
+    detail: result.ok ? { check: 'connection', physicians: result.physicians.length, departments: result.departments.length } : { check: 'connection', message: result.message },
+    ctx: actor.ctx,
+  });
+  return result;
 }
 
 /** 再送: a stopped ORCA send is queued again with fresh attempts; one waiting in backoff runs now. Audited. */
