@@ -176,3 +176,42 @@ test('the clinic admin replaces an app\'s public key: the old key is refused, th
   expect((await getToken(request, baseURL!, { clientId, privateKey: first.privateKey, kid: first.kid }, 'system/Patient.rs')).status()).toBe(401);
   expect((await getToken(request, baseURL!, { clientId, privateKey: second.privateKey, kid: second.kid }, 'system/Patient.rs')).status()).toBe(200);
 });
+
+test('an app without keys: the admin registers it with a client secret shown once, the app gets a token with it, and a re-issued secret ends the old one', async ({ page, request, baseURL }) => {
+  await login(page, A.admin);
+  await page.goto('/admin/api-clients');
+  const name = `E2E シークレット ${randomUUID().slice(0, 4)}`;
+  await page.getByLabel('アプリ名').fill(name);
+  await page.locator('input[name="scopes"][value="system/Patient.rs"]').check();
+  await page.getByLabel(/クライアントシークレット（署名ができないアプリ向け/).check();
+  await expect(page.getByLabel('公開鍵（JWKS、JSON）')).toHaveCount(0);
+  await page.getByRole('button', { name: '登録', exact: true }).click();
+  const shown = page.getByTestId('client-secret-once');
+  await expect(shown).toContainText('この画面でだけ表示します');
+  const secret = (await page.getByTestId('client-secret-value').textContent())!.trim();
+  expect(secret).toMatch(/^kcs_/);
+  const clientId = /client_id([0-9a-f-]{36})/.exec((await shown.textContent())!.replace(/\s/g, ''))![1]!;
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row).toContainText('シークレット');
+
+  const tokenUrl = `${baseURL}${FHIR}/token`;
+  const basic = (s: string) => `Basic ${Buffer.from(`${clientId}:${s}`).toString('base64')}`;
+  const ok = await request.post(tokenUrl, { headers: { authorization: basic(secret) }, form: { grant_type: 'client_credentials', scope: 'system/Patient.rs' } });
+  expect(ok.status()).toBe(200);
+  const search = await request.get(`${baseURL}${FHIR}/Patient?_count=1`, { headers: { authorization: `Bearer ${(await ok.json()).access_token}` } });
+  expect(search.status()).toBe(200);
+
+  // closed, the secret is gone from the page for good
+  await page.getByRole('button', { name: '控えたので閉じる' }).click();
+  await expect(page.getByTestId('client-secret-once')).toHaveCount(0);
+  await expect(page.getByText(secret)).toHaveCount(0);
+
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: 'シークレットを再発行' }).click();
+  const fresh = (await page.getByTestId('client-secret-value').textContent())!.trim();
+  expect(fresh).not.toBe(secret);
+  const old = await request.post(tokenUrl, { headers: { authorization: basic(secret) }, form: { grant_type: 'client_credentials', scope: 'system/Patient.rs' } });
+  expect(old.status()).toBe(401);
+  const renewed = await request.post(tokenUrl, { form: { grant_type: 'client_credentials', scope: 'system/Patient.rs', client_id: clientId, client_secret: fresh } });
+  expect(renewed.status()).toBe(200);
+});

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
-import { registerApiClientSchema, revokeApiClientSchema, rotateApiClientKeysSchema } from './api-client.schema';
-import { registerApiClient, revokeApiClient, rotateApiClientKeys } from './api-client.service';
+import { registerApiClientSchema, revokeApiClientSchema, rotateApiClientKeysSchema, rotateApiClientSecretSchema } from './api-client.schema';
+import { registerApiClient, revokeApiClient, rotateApiClientKeys, rotateApiClientSecret } from './api-client.service';
 import { replayDeliverySchema } from './subscription.schema';
 import { replaySubscriptionDelivery } from './subscription.service';
 
@@ -25,6 +25,12 @@ export const replaySubscriptionDeliveryAction = defineAction(replayDeliverySchem
 
 export const rotateApiClientKeysAction = defineAction(rotateApiClientKeysSchema, async (input, actor) => {
   const app = await rotateApiClientKeys(input, actor);
+  revalidatePath('/admin/api-clients');
+  return app;
+});
+
+export const rotateApiClientSecretAction = defineAction(rotateApiClientSecretSchema, async (input, actor) => {
+  const app = await rotateApiClientSecret(input, actor);
   revalidatePath('/admin/api-clients');
   return app;
 });

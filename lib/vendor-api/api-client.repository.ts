@@ -15,6 +15,8 @@ export const apiClientRepository = {
     tx.apiClient.updateMany({ where: { clinicId, id, status: 'active' }, data: { status: 'revoked', revokedAt: at, revokedById: by } }),
   replaceKeys: (tx: Tx, clinicId: string, id: string, keys: { jwks: Prisma.InputJsonValue | null; jwksUrl: string | null }) =>
     tx.apiClient.updateMany({ where: { clinicId, id, status: 'active' }, data: { jwks: keys.jwks ?? Prisma.DbNull, jwksUrl: keys.jwksUrl } }),
+  replaceSecretHash: (tx: Tx, clinicId: string, id: string, clientSecretHash: string) =>
+    tx.apiClient.updateMany({ where: { clinicId, id, status: 'active', clientSecretHash: { not: null } }, data: { clientSecretHash } }),
   /** The app's audit events (it is their actor), newest first: its 利用履歴 (api-client-calls.service.ts). */
   callsOf: (c: Client, clinicId: string, clientId: string, occurredAt: Prisma.DateTimeFilter | undefined, take: number) =>
     c.auditEvent.findMany({

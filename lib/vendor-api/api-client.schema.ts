@@ -22,9 +22,14 @@ export const registerApiClientSchema = z
       .refine((list) => list.every((s) => parseScope(s)?.interactions.size), { error: '許可できないスコープが含まれています（例: system/Patient.rs）。' }),
     jwks: jwksField,
     jwksUrl: jwksUrlField,
+    /** the app authenticates with a client secret issued now (for apps that cannot sign assertions) */
+    issueClientSecret: z.boolean().optional(),
   })
   .strict()
-  .refine((v) => !!v.jwks !== !!v.jwksUrl, { error: '公開鍵（JWKS）か JWKS URL のどちらか一方を入力してください。', path: ['jwks'] });
+  .refine((v) => [!!v.jwks, !!v.jwksUrl, !!v.issueClientSecret].filter(Boolean).length === 1, {
+    error: '公開鍵（JWKS）、JWKS URL、クライアントシークレットのどれか一つを選んでください。',
+    path: ['jwks'],
+  });
 export type RegisterApiClientInput = z.infer<typeof registerApiClientSchema>;
 
 export const revokeApiClientSchema = z.object({ clientId: z.string().uuid() }).strict();
@@ -36,6 +41,10 @@ export const rotateApiClientKeysSchema = z
   .refine((v) => !!v.jwks !== !!v.jwksUrl, { error: '新しい公開鍵（JWKS）か JWKS URL のどちらか一方を入力してください。', path: ['jwks'] });
 export type RotateApiClientKeysInput = z.infer<typeof rotateApiClientKeysSchema>;
 export type RevokeApiClientInput = z.infer<typeof revokeApiClientSchema>;
+
+/** シークレットの再発行: a new client secret replaces the old one at once. */
+export const rotateApiClientSecretSchema = z.object({ clientId: z.string().uuid() }).strict();
+export type RotateApiClientSecretInput = z.infer<typeof rotateApiClientSecretSchema>;
 
 /** https anywhere; plain http only to this machine (a vendor's engineer testing locally). */
 export function isAllowedJwksUrl(text: string): boolean {

@@ -1,19 +1,21 @@
 /**
  * App registration for the vendor API (clinic_admin, 医療機関の設定 → 外部連携アプリ): register a backend app with
- * its public keys and the scopes it may use, list apps with their last use, revoke. Every change is audited.
+ * its public keys (or, for an app that cannot sign assertions, a client secret shown once) and the scopes it may use,
+ * list apps with their last use, rotate keys or the secret, revoke. Every change is audited.
  */
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { importJWK, type JWK } from 'jose';
 import { AppError } from '@/lib/core/app-error';
-import { db, runInTransaction } from '@/lib/core/db';
+import { db, runInTransaction, type Tx } from '@/lib/core/db';
 import { oneOf } from '@/lib/core/text-enum';
 import { recordAuditEvent } from '@/lib/audit/audit';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { apiClientRepository } from './api-client.repository';
 import { API_CLIENT_STATUSES, ASSERTION_ALGORITHMS } from './api-client.constants';
-import type { ApiClientDto } from './api-client.dto';
-import type { RegisterApiClientInput, RevokeApiClientInput, RotateApiClientKeysInput } from './api-client.schema';
+import type { ApiClientDto, ApiClientWithSecret } from './api-client.dto';
+import type { RegisterApiClientInput, RevokeApiClientInput, RotateApiClientKeysInput, RotateApiClientSecretInput } from './api-client.schema';
+import { newClientSecret } from './client-secret';
 import { normalizeScopes } from './scopes';
 
 
@@ -47,13 +49,18 @@ export async function checkPublicJwks(text: string): Promise<{ keys: JWK[] }> {
   return { keys: keys as JWK[] };
 }
 
+/** One audit event of a change to an app's registration (never with a key's or secret's value). */
+function auditAppChange(tx: Tx, principal: Principal, action: 'create' | 'update' | 'delete', clientId: string, detail: Record<string, unknown>) {
+  return recordAuditEvent(tx, { clinicId: principal.clinicId, actor: principal, action, resourceType: 'api_client', resourceId: clientId, detail, ctx: principal.ctx });
+}
+
 function toDto(row: Awaited<ReturnType<typeof apiClientRepository.list>>[number]): ApiClientDto {
   const jwks = row.jwks as { keys?: JWK[] } | null;
   return {
     clientId: row.id,
     name: row.name,
     scopes: row.scopes,
-    keySource: row.jwksUrl ? 'jwks_url' : 'jwks',
+    keySource: row.clientSecretHash ? 'client_secret' : row.jwksUrl ? 'jwks_url' : 'jwks',
     jwksUrl: row.jwksUrl,
     keyIds: (jwks?.keys ?? []).map((k) => k.kid ?? '(kidなし)'),
     status: oneOf(API_CLIENT_STATUSES, row.status),
@@ -63,12 +70,17 @@ function toDto(row: Awaited<ReturnType<typeof apiClientRepository.list>>[number]
   };
 }
 
-/** Registers a backend app for the principal's clinic; its client_id is returned (the app puts it in its assertions). */
-export async function registerApiClient(input: RegisterApiClientInput, principal: Principal): Promise<ApiClientDto> {
+/**
+ * Registers a backend app for the principal's clinic; its client_id is returned (the app puts it in its assertions),
+ * and the client secret when one was asked for — this once; only its hash is kept.
+ */
+export async function registerApiClient(input: RegisterApiClientInput, principal: Principal): Promise<ApiClientWithSecret> {
   await requirePermission(principal, 'clinic.settings');
   const jwks = input.jwks ? await checkPublicJwks(input.jwks) : null;
+  const secret = input.issueClientSecret ? newClientSecret() : null;
   const scopes = normalizeScopes(input.scopes);
   const id = randomUUID();
+  const keySource = secret ? 'client_secret' : jwks ? 'jwks' : 'jwks_url';
   const row = await runInTransaction(async (tx) => {
     const created = await apiClientRepository.create(tx, {
       clinicId: principal.clinicId,
@@ -77,21 +89,33 @@ export async function registerApiClient(input: RegisterApiClientInput, principal
       scopes,
       ...(jwks ? { jwks } : {}),
       jwksUrl: input.jwksUrl ?? null,
+      clientSecretHash: secret?.hash ?? null,
       createdById: principal.userId,
     });
     await apiClientRepository.addToDirectory(tx, id, principal.clinicId);
-    await recordAuditEvent(tx, {
-      clinicId: principal.clinicId,
-      actor: principal,
-      action: 'create',
-      resourceType: 'api_client',
-      resourceId: id,
-      detail: { scopes, keySource: jwks ? 'jwks' : 'jwks_url' },
-      ctx: principal.ctx,
-    });
+    await auditAppChange(tx, principal, 'create', id, { scopes, keySource });
     return created;
   });
-  return toDto(row);
+  return { ...toDto(row), ...(secret ? { clientSecret: secret.secret } : {}) };
+}
+
+/**
+ * シークレットの再発行: a new client secret replaces the app's old one at once (tokens already issued stay valid until
+ * they expire or are revoked; revoke the app to stop them too). The new secret is returned this once. An app that
+ * signs assertions has no secret to rotate.
+ */
+export async function rotateApiClientSecret(input: RotateApiClientSecretInput, principal: Principal): Promise<ApiClientWithSecret> {
+  await requirePermission(principal, 'clinic.settings');
+  const secret = newClientSecret();
+  return runInTransaction(async (tx) => {
+    const before = await apiClientRepository.find(tx, principal.clinicId, input.clientId);
+    if (!before || before.status !== 'active') throw new AppError('NOT_FOUND', 'このアプリは見つからないか、利用停止されています。');
+    if (!before.clientSecretHash) throw new AppError('INVALID_INPUT', 'このアプリは公開鍵で認証します。「鍵を更新」を使ってください。');
+    const { count } = await apiClientRepository.replaceSecretHash(tx, principal.clinicId, input.clientId, secret.hash);
+    if (count !== 1) throw new AppError('NOT_FOUND', 'このアプリは見つからないか、利用停止されています。');
+    await auditAppChange(tx, principal, 'update', input.clientId, { secret: 'rotated', keySource: 'client_secret' });
+    return { ...toDto(before), clientSecret: secret.secret };
+  });
 }
 
 /** 鍵の更新: the app's public keys are replaced (a key leaked, or the vendor rotates them); audited with both key ids. */
@@ -100,18 +124,13 @@ export async function rotateApiClientKeys(input: RotateApiClientKeysInput, princ
   const jwks = input.jwks ? await checkPublicJwks(input.jwks) : null;
   return runInTransaction(async (tx) => {
     const before = await apiClientRepository.find(tx, principal.clinicId, input.clientId);
+    if (before?.status === 'active' && before.clientSecretHash) {
+      throw new AppError('INVALID_INPUT', 'このアプリはクライアントシークレットで認証します。「シークレットを再発行」を使ってください。');
+    }
     const { count } = await apiClientRepository.replaceKeys(tx, principal.clinicId, input.clientId, { jwks: jwks as unknown as Prisma.InputJsonValue | null, jwksUrl: input.jwksUrl ?? null });
     if (count !== 1 || !before) throw new AppError('NOT_FOUND', 'このアプリは見つからないか、利用停止されています。');
     const after = (await apiClientRepository.find(tx, principal.clinicId, input.clientId))!;
-    await recordAuditEvent(tx, {
-      clinicId: principal.clinicId,
-      actor: principal,
-      action: 'update',
-      resourceType: 'api_client',
-      resourceId: input.clientId,
-      detail: { keys: 'rotated', keyIdsBefore: toDto(before).keyIds, keyIdsAfter: toDto(after).keyIds, keySource: jwks ? 'jwks' : 'jwks_url' },
-      ctx: principal.ctx,
-    });
+    await auditAppChange(tx, principal, 'update', input.clientId, { keys: 'rotated', keyIdsBefore: toDto(before).keyIds, keyIdsAfter: toDto(after).keyIds, keySource: jwks ? 'jwks' : 'jwks_url' });
     return toDto(after);
   });
 }
@@ -128,14 +147,6 @@ export async function revokeApiClient(input: RevokeApiClientInput, principal: Pr
   await runInTransaction(async (tx) => {
     const { count } = await apiClientRepository.revoke(tx, principal.clinicId, input.clientId, principal.userId, new Date());
     if (count !== 1) throw new AppError('NOT_FOUND', 'このアプリは見つからないか、すでに利用停止されています。');
-    await recordAuditEvent(tx, {
-      clinicId: principal.clinicId,
-      actor: principal,
-      action: 'delete',
-      resourceType: 'api_client',
-      resourceId: input.clientId,
-      detail: { intent: 'revoke' },
-      ctx: principal.ctx,
-    });
+    await auditAppChange(tx, principal, 'delete', input.clientId, { intent: 'revoke' });
   });
 }

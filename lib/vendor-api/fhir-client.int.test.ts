@@ -4,8 +4,6 @@
  * token: search and page, read, vread, history, create an Observation with an Idempotency-Key, and an
  * OperationOutcome turned into the client's error.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MedplumClient, OperationOutcomeError } from '@medplum/core';
 import type { Bundle, Condition, MedicationRequest, Observation, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,33 +11,19 @@ import { loadDemoMasters } from '@/lib/masters/demo-masters';
 import { recordDiagnosis, retractDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
 import { clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { savePrescription } from '@/lib/records/prescriptions/prescription.service';
-import { assertion, register, token } from '@/tests/helpers/vendor-app';
+import { assertion, register, startFhirServer, token } from '@/tests/helpers/vendor-app';
 import { CLIENT_ASSERTION_TYPE } from './token.service';
-import { FHIR_BASE_PATH, handleFhirRequest } from './fhir-routes';
+import { FHIR_BASE_PATH } from './fhir-routes';
 
-let server: Server;
+let server: Awaited<ReturnType<typeof startFhirServer>>;
 let baseUrl: string;
 let medplum: MedplumClient;
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
 let other: Awaited<ReturnType<typeof clinicWithStaff>>;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-      const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
-      const segments = url.pathname.startsWith(`${FHIR_BASE_PATH}/`) ? url.pathname.slice(FHIR_BASE_PATH.length + 1).split('/').map(decodeURIComponent) : [];
-      const response = await handleFhirRequest(new Request(url, { method: req.method, headers, body }), segments);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await startFhirServer();
+  baseUrl = server.baseUrl;
 
   await loadDemoMasters();
   staff = await clinicWithStaff();
@@ -49,7 +33,7 @@ beforeAll(async () => {
   medplum.setAccessToken(await token(app, 'system/Patient.rs system/Condition.rs system/Observation.crs'));
 }, 300_000);
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 describe('a vendor app with a FHIR client library', () => {

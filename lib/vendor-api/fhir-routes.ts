@@ -181,7 +181,7 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
         mode: 'server',
         security: {
           service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
-          description: 'SMART Backend Services: client_credentials with a private_key_jwt client assertion (RS384/ES384); see docs/api.md',
+          description: 'SMART Backend Services: client_credentials with a private_key_jwt client assertion (RS384/ES384), or client_secret_basic / client_secret_post for an app registered with a client secret; see docs/api.md',
           extension: [
             {
               url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
@@ -205,7 +205,7 @@ export function smartConfiguration(baseUrl: string) {
   return {
     issuer: baseUrl,
     token_endpoint: `${baseUrl}/token`,
-    token_endpoint_auth_methods_supported: ['private_key_jwt'],
+    token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
     introspection_endpoint: `${baseUrl}/introspect`,
     revocation_endpoint: `${baseUrl}/revoke`,
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
@@ -251,14 +251,19 @@ async function oauthEndpoint(endpoint: OAuthEndpoint, request: Request, ctx: Req
     }
     const form = new URLSearchParams(await request.text());
     const tokenUrl = `${baseUrlOf(request)}/token`;
-    if (endpoint === 'introspect') return Response.json(await introspectToken(form, tokenUrl, ctx), { headers });
+    const authorization = request.headers.get('authorization');
+    if (endpoint === 'introspect') return Response.json(await introspectToken(form, tokenUrl, ctx, new Date(), authorization), { headers });
     if (endpoint === 'revoke') {
-      await revokeToken(form, tokenUrl, ctx);
+      await revokeToken(form, tokenUrl, ctx, new Date(), authorization);
       return new Response(null, { status: 200, headers });
     }
-    return Response.json(await issueAccessToken(form, tokenUrl, ctx), { headers });
+    return Response.json(await issueAccessToken(form, tokenUrl, ctx, new Date(), authorization), { headers });
   } catch (error) {
-    if (error instanceof OAuthError) return Response.json({ error: error.error, error_description: error.description }, { status: error.status, headers });
+    if (error instanceof OAuthError) {
+      // RFC 6749 §5.2: a client that tried Basic authentication is answered 401 with the scheme it may use
+      const challenge: Record<string, string> = error.status === 401 && /^Basic\b/i.test(request.headers.get('authorization') ?? '') ? { 'WWW-Authenticate': 'Basic realm="karte"' } : {};
+      return Response.json({ error: error.error, error_description: error.description }, { status: error.status, headers: { ...headers, ...challenge } });
+    }
     throw error;
   }
 }

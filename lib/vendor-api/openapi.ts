@@ -83,30 +83,44 @@ export function openApiDocument(baseUrl: string, routes: readonly RouteInfo[]): 
   const form = (props: Record<string, unknown>, required: string[]) => ({ 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: props, required } } });
   add('/token', 'POST', {
     tags: ['auth'],
-    summary: 'アクセストークンの取得（SMART Backend Services, client_credentials + private_key_jwt）',
+    summary: 'アクセストークンの取得（SMART Backend Services, client_credentials + private_key_jwt。シークレットで登録したアプリは client_secret_basic / client_secret_post）',
+    description:
+      '公開鍵で登録したアプリは client_assertion_type と client_assertion を送ります。クライアントシークレットで登録したアプリは Authorization: Basic（client_id:client_secret）か、client_id と client_secret をフォームで送ります。どちらか一方だけを使ってください。',
     security: [],
     requestBody: {
       required: true,
       content: form(
-        { grant_type: { const: 'client_credentials' }, scope: { type: 'string' }, client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' }, client_assertion: { type: 'string' } },
-        ['grant_type', 'scope', 'client_assertion_type', 'client_assertion'],
+        {
+          grant_type: { const: 'client_credentials' },
+          scope: { type: 'string' },
+          client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
+          client_assertion: { type: 'string' },
+          client_id: { type: 'string', description: 'client_secret_post のとき' },
+          client_secret: { type: 'string', description: 'client_secret_post のとき' },
+        },
+        ['grant_type', 'scope'],
       ),
     },
     responses: { '200': { description: '{ access_token, token_type, expires_in, scope }' }, '400': { description: 'OAuth error' }, '401': { description: 'invalid_client' } },
   });
-  const clientAuth = { client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' }, client_assertion: { type: 'string', description: 'aud はトークンエンドポイントの URL' } };
+  const clientAuth = {
+    client_assertion_type: { const: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
+    client_assertion: { type: 'string', description: 'aud はトークンエンドポイントの URL' },
+    client_id: { type: 'string', description: 'client_secret_post のとき（Basic 認証でも可）' },
+    client_secret: { type: 'string', description: 'client_secret_post のとき' },
+  };
   add('/introspect', 'POST', {
     tags: ['auth'],
     summary: 'アクセストークンの状態確認（RFC 7662、自分のアプリのトークンのみ）',
     security: [],
-    requestBody: { required: true, content: form({ token: { type: 'string' }, ...clientAuth }, ['token', 'client_assertion_type', 'client_assertion']) },
+    requestBody: { required: true, content: form({ token: { type: 'string' }, ...clientAuth }, ['token']) },
     responses: { '200': { description: '{ active, scope, client_id, exp, … } または { active: false }' }, '400': { description: 'OAuth error' }, '401': { description: 'invalid_client' } },
   });
   add('/revoke', 'POST', {
     tags: ['auth'],
     summary: 'アクセストークンの失効（RFC 7009、次のリクエストから使えない）',
     security: [],
-    requestBody: { required: true, content: form({ token: { type: 'string' }, token_type_hint: { type: 'string', enum: ['access_token'] }, ...clientAuth }, ['token', 'client_assertion_type', 'client_assertion']) },
+    requestBody: { required: true, content: form({ token: { type: 'string' }, token_type_hint: { type: 'string', enum: ['access_token'] }, ...clientAuth }, ['token']) },
     responses: { '200': { description: '失効しました（不明なトークンも 200）' }, '400': { description: 'OAuth error（他のアプリのトークン）' }, '401': { description: 'invalid_client' } },
   });
   add('/metadata', 'GET', { tags: ['conformance'], summary: 'CapabilityStatement', security: [], responses: { '200': resourceBody('CapabilityStatement', '実装している操作の一覧') } });

@@ -4,6 +4,8 @@
  * ahead, jti never reused) and issues a short-lived access token bound to the app's clinic, the app and the granted
  * scopes. Every API request verifies the token and checks that the app is still active, so revocation is effective on
  * the next request. JOSE by `jose`; the access token is a JWT signed with a key derived from AUTH_SECRET.
+ * An app registered with a client secret (0082) authenticates with `client_secret_basic` or `client_secret_post`
+ * (RFC 6749 §2.3.1) instead of the assertion; everything after authentication is the same.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
@@ -15,6 +17,7 @@ import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { apiClientRepository } from './api-client.repository';
 import { ACCESS_TOKEN_LIFETIME_S, ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME_S } from './api-client.constants';
 import { grantScopes } from './scopes';
+import { clientSecretMatches } from './client-secret';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const TOKEN_ISSUER = 'karte';
@@ -67,9 +70,9 @@ const unknownClient = (description: string) => new OAuthError(401, 'invalid_clie
  * Exchanges a client assertion for an access token. `tokenUrl` is this endpoint's absolute URL (the assertion's `aud`).
  * Failures after the clinic is known are audited as login_failed naming the app.
  */
-export async function issueAccessToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date()): Promise<TokenResponse> {
+export async function issueAccessToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date(), authorization: string | null = null): Promise<TokenResponse> {
   if (form.get('grant_type') !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
-  const { clinicId, clientId, app, fail } = await authenticateClient(form, tokenUrl, ctx, now);
+  const { clinicId, clientId, app, fail } = await authenticateClient(form, tokenUrl, ctx, now, authorization);
   const nowS = Math.floor(now.getTime() / 1000);
 
   const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
@@ -90,26 +93,27 @@ export async function issueAccessToken(form: URLSearchParams, tokenUrl: string, 
   return { access_token: accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, scope };
 }
 
-/**
- * Authenticates the calling app by its private_key_jwt client assertion (RFC 7523; `aud` = the token endpoint, as
- * SMART Backend Services clients sign it), for the token, introspection and revocation endpoints alike. Failures after
- * the clinic is known are audited as login_failed naming the app.
- */
-async function authenticateClient(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now: Date) {
-  if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) throw bad(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
-  const assertion = form.get('client_assertion');
-  if (!assertion) throw bad('client_assertion is missing');
-  let clientId: string | undefined;
-  try {
-    const claims = decodeJwt(assertion);
-    clientId = claims.iss;
-    if (!clientId || claims.sub !== clientId) throw unknownClient('iss and sub of the client assertion must both be the client_id');
-  } catch (error) {
-    if (error instanceof OAuthError) throw error;
-    throw bad('client_assertion is not a JWT');
+/** The client_id and secret of `Authorization: Basic` (RFC 6749 §2.3.1: each form-urlencoded before base64). */
+function basicCredentials(authorization: string | null): { clientId: string; secret: string } | null {
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization ?? '')?.[1];
+  if (!encoded) {
+    if (/^Basic\b/i.test(authorization ?? '')) throw unknownClient('the Basic credentials are malformed');
+    return null;
   }
-  if (form.get('client_id') && form.get('client_id') !== clientId) throw unknownClient('client_id does not match the client assertion');
-  if (!/^[0-9a-f-]{36}$/.test(clientId)) throw unknownClient('unknown client');
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw unknownClient('the Basic credentials are malformed');
+  try {
+    const unescape = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
+    return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+  } catch {
+    throw unknownClient('the Basic credentials are malformed');
+  }
+}
+
+/** The clinic and app of a client_id, or invalid_client; `fail` audits a refusal naming the app. */
+async function findClient(clientId: string | undefined, ctx: RequestContext) {
+  if (!clientId || !/^[0-9a-f-]{36}$/.test(clientId)) throw unknownClient('unknown client');
   const clinicId = await apiClientRepository.clinicOf(db(), clientId);
   const app = clinicId ? await apiClientRepository.find(db(), clinicId, clientId) : null;
   if (!clinicId || !app) throw unknownClient('unknown client');
@@ -118,6 +122,45 @@ async function authenticateClient(form: URLSearchParams, tokenUrl: string, ctx: 
     return error;
   };
   if (app.status !== 'active') throw await fail(unknownClient('the client has been revoked'));
+  return { clinicId, clientId, app, fail };
+}
+
+/**
+ * Authenticates the calling app, for the token, introspection and revocation endpoints alike: by its private_key_jwt
+ * client assertion (RFC 7523; `aud` = the token endpoint, as SMART Backend Services clients sign it), or, for an app
+ * registered with a client secret, by `client_secret_basic` / `client_secret_post`. One method per request (RFC 6749
+ * §2.3); an app uses the method it was registered with. Failures after the clinic is known are audited as
+ * login_failed naming the app.
+ */
+async function authenticateClient(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now: Date, authorization: string | null = null) {
+  const basic = basicCredentials(authorization);
+  const postedSecret = form.get('client_secret');
+  const assertionGiven = form.has('client_assertion') || form.has('client_assertion_type');
+  if ([!!basic, postedSecret !== null, assertionGiven].filter(Boolean).length > 1) throw bad('use exactly one client authentication method');
+  if (basic || postedSecret !== null) {
+    const clientId = basic?.clientId ?? form.get('client_id') ?? undefined;
+    const secret = basic?.secret ?? postedSecret ?? '';
+    if (basic && form.get('client_id') && form.get('client_id') !== basic.clientId) throw unknownClient('client_id does not match the Basic credentials');
+    const found = await findClient(clientId, ctx);
+    if (!found.app.clientSecretHash) throw await found.fail(unknownClient('this client authenticates with a private_key_jwt client assertion'));
+    if (!secret || !clientSecretMatches(secret, found.app.clientSecretHash)) throw await found.fail(unknownClient('client secret refused'));
+    return found;
+  }
+  if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) throw bad(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
+  const assertion = form.get('client_assertion');
+  if (!assertion) throw bad('client_assertion is missing');
+  let claimedId: string | undefined;
+  try {
+    const claims = decodeJwt(assertion);
+    claimedId = claims.iss;
+    if (!claimedId || claims.sub !== claimedId) throw unknownClient('iss and sub of the client assertion must both be the client_id');
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
+    throw bad('client_assertion is not a JWT');
+  }
+  if (form.get('client_id') && form.get('client_id') !== claimedId) throw unknownClient('client_id does not match the client assertion');
+  const { clinicId, clientId, app, fail } = await findClient(claimedId, ctx);
+  if (!app.jwks && !app.jwksUrl) throw await fail(unknownClient('this client authenticates with a client secret'));
 
   let exp: number;
   let jti: string;
@@ -194,10 +237,10 @@ export type IntrospectionResponse =
  * like at the token endpoint. Another app's token, an expired, revoked or forged one, or a token of an app revoked
  * since, is `{ active: false }` (the RFC's answer for every token the caller may not learn about).
  */
-export async function introspectToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date()): Promise<IntrospectionResponse> {
+export async function introspectToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date(), authorization: string | null = null): Promise<IntrospectionResponse> {
   const token = form.get('token');
   if (!token) throw bad('token is missing');
-  const { clinicId, clientId, app } = await authenticateClient(form, tokenUrl, ctx, now);
+  const { clinicId, clientId, app } = await authenticateClient(form, tokenUrl, ctx, now, authorization);
   const claims = await verifiedClaims(token, now);
   const own = !!claims && claims.clinic === clinicId && claims.sub === clientId;
   const active = own && app.status === 'active' && !(await apiClientRepository.isTokenRevoked(db(), clinicId, claims.jti));
@@ -212,12 +255,12 @@ export async function introspectToken(form: URLSearchParams, tokenUrl: string, c
  * asks; another app's token is refused and not revoked. `token_type_hint` is accepted and not needed (there are only
  * access tokens).
  */
-export async function revokeToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date()): Promise<void> {
+export async function revokeToken(form: URLSearchParams, tokenUrl: string, ctx: RequestContext, now = new Date(), authorization: string | null = null): Promise<void> {
   const token = form.get('token');
   if (!token) throw bad('token is missing');
   const hint = form.get('token_type_hint');
   if (hint && hint !== 'access_token' && hint !== 'refresh_token') throw new OAuthError(400, 'unsupported_token_type', 'token_type_hint must be access_token');
-  const { clinicId, clientId, app, fail } = await authenticateClient(form, tokenUrl, ctx, now);
+  const { clinicId, clientId, app, fail } = await authenticateClient(form, tokenUrl, ctx, now, authorization);
   const claims = await verifiedClaims(token, now);
   if (!claims) return;
   if (claims.clinic !== clinicId || claims.sub !== clientId) throw await fail(new OAuthError(400, 'invalid_request', 'the token was not issued to this client'));

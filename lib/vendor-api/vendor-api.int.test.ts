@@ -117,7 +117,7 @@ describe('token endpoint (SMART Backend Services)', () => {
 
   it('publishes the SMART configuration and a CapabilityStatement generated from the route table', async () => {
     const smart = (await (await get('.well-known/smart-configuration')).json()) as Record<string, unknown>;
-    expect(smart).toMatchObject({ token_endpoint: TOKEN_URL, token_endpoint_auth_methods_supported: ['private_key_jwt'], grant_types_supported: ['client_credentials'] });
+    expect(smart).toMatchObject({ token_endpoint: TOKEN_URL, token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'], grant_types_supported: ['client_credentials'] });
     const cap = (await (await get('metadata')).json()) as CapabilityStatement;
     const byType = new Map(cap.rest![0]!.resource!.map((r) => [r.type, r]));
     expect([...byType.keys()]).toEqual(['Patient', 'Condition', 'AllergyIntolerance', 'Observation', 'MedicationRequest', 'Encounter', 'Practitioner', 'Organization', 'DocumentReference', 'Subscription']);

@@ -3,6 +3,8 @@
  * and calls into the route table with real Requests (lib/vendor-api/fhir-routes.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { expect } from 'vitest';
 import { registerApiClient } from '@/lib/vendor-api/api-client.service';
@@ -62,3 +64,24 @@ export async function register(s: Awaited<ReturnType<typeof clinicWithStaff>>, s
   return { clientId: app.clientId, privateKey: keys.privateKey, kid: keys.kid };
 }
 
+
+/** The route table behind a real node:http server on a free port, as Next's catch-all route serves it. */
+export async function startFhirServer(): Promise<{ baseUrl: string; fhirUrl: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
+      const segments = url.pathname.startsWith(`${FHIR_BASE_PATH}/`) ? url.pathname.slice(FHIR_BASE_PATH.length + 1).split('/').map(decodeURIComponent) : [];
+      const response = await handleFhirRequest(new Request(url, { method: req.method, headers, body }), segments);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { baseUrl, fhirUrl: `${baseUrl}${FHIR_BASE_PATH.slice(1)}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
