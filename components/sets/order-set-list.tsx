@@ -12,6 +12,7 @@ import {
 } from '@/lib/sets/order-set.actions';
 import { DOSE_BASIS_LABELS, MEDICATION_KIND_LABELS } from '@/lib/records/prescriptions/prescription.constants';
 import { formatDateTimeJst } from '@/lib/core/dates';
+import { labItemName } from '@/lib/records/lab-orders/lab-order.dto';
 import { Badge, Button, Card, ErrorBanner, NoticeBanner, inputClass } from '@/components/ui/ui';
 
 const SECTIONS = [
@@ -61,7 +62,7 @@ function OrderSetCard({ set, canShare, onNotice }: { set: OrderSetDto; canShare:
           id: set.id,
           scope: set.personal ? 'personal' : 'clinic',
           name,
-          content: { diagnoses: content.diagnoses.map(({ name: _n, ...d }) => d), items: content.items, outOfHouse: content.outOfHouse, note: content.note },
+          content: { diagnoses: content.diagnoses.map(({ name: _n, ...d }) => d), items: content.items, outOfHouse: content.outOfHouse, labOrders: content.labOrders, note: content.note },
         }),
       `セット「${name}」を保存しました（新しい版）。`,
     );
@@ -122,6 +123,24 @@ function OrderSetCard({ set, canShare, onNotice }: { set: OrderSetDto; canShare:
                 )}
                 {editing && (
                   <button type="button" className="text-xs text-red-700 hover:underline" onClick={() => setContent((c) => ({ ...c, items: c.items.filter((_, j) => j !== i) }))}>
+                    外す
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section>
+          <h3 className="text-xs font-semibold text-slate-600">検査オーダー</h3>
+          {content.labOrders.length === 0 && <p className="text-xs text-slate-500">なし</p>}
+          <ul data-testid="order-set-lab-orders">
+            {content.labOrders.map((o, i) => (
+              <li key={i} className="flex flex-wrap items-center gap-2 text-sm">
+                {o.urgent && <span className="rounded bg-red-100 px-1 text-xs text-red-800">至急</span>}
+                <span>{o.itemKeys.map(labItemName).join('・')}</span>
+                {o.comment && <span className="text-xs text-slate-500">（{o.comment}）</span>}
+                {editing && (
+                  <button type="button" className="text-xs text-red-700 hover:underline" onClick={() => setContent((c) => ({ ...c, labOrders: c.labOrders.filter((_, j) => j !== i) }))}>
                     外す
                   </button>
                 )}

@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'diagnosis.flag', // 未告知 / 長期保存
   'allergy.write',
   'lab.write',
+  'lab.order', // 検査オーダー (依頼・取消), doctors only (docs/decisions/0070)
   'prescription.write',
   'prescription.proxy', // 代行入力 of a prescription
   'prescription.confirm',
@@ -61,7 +62,7 @@ export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   doctor: [
     'patient.read', 'patient.write', 'reception.read', 'reception.write', 'eligibility.check',
     'chart.read', 'note.write', 'note.confirm', 'note.approve', 'diagnosis.write', 'diagnosis.flag',
-    'allergy.write', 'lab.write', 'prescription.write', 'prescription.confirm', 'prescription.print',
+    'allergy.write', 'lab.write', 'lab.order', 'prescription.write', 'prescription.confirm', 'prescription.print',
     'sharing.preview', 'sharing.resend', 'sharing.manage', 'sharing.consent', 'shared.copy',
     'document.write', 'document.confirm', 'institution.write',
   ],

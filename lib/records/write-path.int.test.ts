@@ -17,6 +17,7 @@ import * as prescriptionService from './prescriptions/prescription.service';
 import * as diagnosisService from './diagnoses/diagnosis.service';
 import * as allergyService from './allergies/allergy.service';
 import * as labResultService from './lab-results/lab-result.service';
+import * as labOrderService from './lab-orders/lab-order.service';
 import * as dischargeSummaryService from './documents/discharge-summary.service';
 import * as checkupReportService from './documents/checkup-report.service';
 import * as documentService from './documents/document.service';
@@ -33,6 +34,7 @@ const GUARDED = [
   { delegate: 'diagnosis', repository: 'diagnosisRepository', writes: ['create', 'supersede'] },
   { delegate: 'allergy', repository: 'allergyRepository', writes: ['create', 'supersede'] },
   { delegate: 'labResult', repository: 'labResultRepository', writes: ['create', 'createMany', 'supersede'] },
+  { delegate: 'labOrder', repository: 'labOrderRepository', writes: ['create', 'supersede'] },
   { delegate: 'prescription', repository: 'prescriptionRepository', writes: ['create', 'markSuperseded', 'updateDraft', 'transition', 'deleteDraft'] },
   // the items are written only with their prescription, by prescriptionRepository's create / updateDraft
   { delegate: 'prescriptionItem', repository: 'prescriptionRepository', writes: ['create', 'updateDraft'] },
@@ -73,6 +75,11 @@ const SERVICES = {
     writes: ['recordLabResults', 'correctLabResult', 'markLabResultEnteredInError', 'importLabCsv'],
     other: ['getLabResultHistory', 'listLatestLabs', 'getLabTrend', 'getLabTable'],
   },
+  lab_order: {
+    module: labOrderService,
+    writes: ['orderLabs', 'cancelLabOrder', 'linkLabResultsToOrders'],
+    other: ['getLabOrderPanel', 'labOrdersOfVisit'],
+  },
   document: {
     // the 退院時サマリー's and 健診結果報告書's services save through document.service's writeDocumentVersion (ADR 0065)
     module: { ...documentService, ...dischargeSummaryService, ...checkupReportService },
@@ -107,7 +114,7 @@ describe('nothing bypasses the write path', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('covers all five record kinds, and every export of their services is a known write action or a known read', () => {
+  it('covers every record kind, and every export of their services is a known write action or a known read', () => {
     expect(Object.keys(SERVICES).sort()).toEqual([...RECORD_KINDS].sort());
     for (const [kind, { module, writes, other }] of Object.entries(SERVICES)) {
       expect(Object.keys(module).sort(), kind).toEqual([...writes, ...other].sort());
@@ -120,10 +127,11 @@ describe('nothing bypasses the write path', () => {
     expect(SHARING_UNIT_OF.note(row)).toBeNull();
     expect(SHARING_UNIT_OF.prescription(row)).toBeNull();
     expect(SHARING_UNIT_OF.document(row)).toBeNull();
+    expect(SHARING_UNIT_OF.lab_order(row)).toBeNull();
   });
 
   it('no raw SQL writes the record tables outside migrations', () => {
-    const raw = /(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(ClinicalNote|Diagnosis|Allergy|LabResult|Prescription|PrescriptionItem|ClinicalDocument)"/i;
+    const raw = /(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(ClinicalNote|Diagnosis|Allergy|LabResult|LabOrder|Prescription|PrescriptionItem|ClinicalDocument)"/i;
     expect(files.filter((f) => raw.test(readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f))).toEqual([]);
   });
 });
@@ -220,6 +228,26 @@ describe('every write action: its row, one audit event of the one shape, its out
     expect((await db().diagnosis.findFirstOrThrow({ where: { clinicId: a.clinic.id, id: d.id } })).departmentCode).toBe('081');
     expect((await db().allergy.findFirstOrThrow({ where: { clinicId: a.clinic.id, id: al.id } })).departmentCode).toBe('081');
     expect(await db().labResult.findFirstOrThrow({ where: { clinicId: a.clinic.id, id: lab!.id } })).toMatchObject({ departmentCode: '081', orderingDoctorId: a.doctor.userId });
+  });
+
+  it('lab orders: create, result link (version), 取消 each write one event of the shape and no outbox row', async () => {
+    const p = await createPatient(a.receptionist);
+    let id = '';
+    const order = await trail(async () => (id = (await labOrderService.orderLabs({ patientId: p.id, itemKeys: ['AST', 'ALT'], urgent: true, comment: '空腹時' }, a.doctor)).id));
+    expect(order.events.map((e) => [e.action, e.resourceType, e.resourceId, e.patientId, (e.detail as { intent: string }).intent])).toEqual([['create', 'lab_order', id, p.id, 'create']]);
+    expect(Object.keys(order.events[0]!.detail as object)).toEqual(expect.arrayContaining(SHAPE));
+    expect(JSON.stringify(order.events[0]!.detail)).not.toMatch(/空腹時/);
+    expect(order.outbox).toEqual([]);
+    const entry = labEntrySchema.parse({ patientId: p.id, collectedAt: new Date(Date.now() - 60_000).toISOString().slice(0, 16), specimen: '血清', items: [{ itemKey: 'AST', value: '30' }] });
+    // the entry's own lab report row, and the order's new version (its event, no outbox row of its own)
+    const linked = await trail(() => recordLabResults({ ...entry, collectedAt: new Date() }, a.nurse));
+    const orderEvents = linked.events.filter((e) => e.resourceType === 'lab_order');
+    expect(orderEvents.map((e) => (e.detail as { intent: string }).intent)).toEqual(['version']);
+    expect(linked.outbox.map((o) => o.unitKind)).toEqual(['lab_report']);
+    id = orderEvents[0]!.resourceId!;
+    const cancelled = await trail(() => labOrderService.cancelLabOrder({ labOrderId: id, reason: '不要になった' }, a.doctor));
+    expect(cancelled.events.map((e) => [e.action, (e.detail as { intent: string }).intent])).toEqual([['delete', 'cancel']]);
+    expect(cancelled.outbox).toEqual([]);
   });
 
   it('a CSV import writes one outbox row per patient and collection (one lab report each)', async () => {

@@ -1,6 +1,6 @@
 /**
  * The one write path of the clinical records (issue 10 §1, docs/decisions/0020): every create, new version, 確定, 承認,
- * 取消 and flag change of a note, diagnosis, allergy, lab result, prescription or clinical document (0048) goes through these functions, inside
+ * 取消 and flag change of a note, diagnosis, allergy, lab result, 検査オーダー (0070), prescription or clinical document (0048) goes through these functions, inside
  * the caller's transaction. Each writes the row, ONE audit event of one shape
  * (`detail: { intent, lineageId, version, status, previousId, ...facts }`) and, for the records JP-CLINS shares
  * (diagnoses, allergies, lab reports), a sharing outbox row naming the 報告単位 that changed; the first doctor who
@@ -10,7 +10,7 @@
  */
 import { AppError } from '@/lib/core/app-error';
 import type { Prisma, Tx } from '@/lib/core/db';
-import type { Allergy, ClinicalDocument, ClinicalNote, Diagnosis, LabResult, Prescription } from '@/lib/generated/prisma/client';
+import type { Allergy, ClinicalDocument, ClinicalNote, Diagnosis, LabOrder, LabResult, Prescription } from '@/lib/generated/prisma/client';
 import { recordAuditEvent, type AuditAction } from '@/lib/audit/audit';
 import type { RecordWriter as Principal } from '@/lib/auth/principal';
 import type { RecordStatus } from './record-version.constants';
@@ -20,13 +20,14 @@ import type { SharingOutboxReason } from './sharing-outbox.constants';
 import { diagnosisRepository } from './diagnoses/diagnosis.repository';
 import { allergyRepository } from './allergies/allergy.repository';
 import { labResultRepository } from './lab-results/lab-result.repository';
+import { labOrderRepository } from './lab-orders/lab-order.repository';
 import { noteRepository } from './notes/note.repository';
 import { documentRepository } from './documents/document.repository';
 import { prescriptionRepository, type PrescriptionHeaderData, type PrescriptionItemData } from './prescriptions/prescription.repository';
 import { visitRepository } from '@/lib/reception/visit.repository';
 import { followRecordFinal } from '@/lib/reception/visit-flow';
 
-export const RECORD_KINDS = ['note', 'diagnosis', 'allergy', 'lab_result', 'prescription', 'document'] as const;
+export const RECORD_KINDS = ['note', 'diagnosis', 'allergy', 'lab_result', 'lab_order', 'prescription', 'document'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** What a write does: a new record, an in-place edit of a draft, a new version, 確定, 承認, 取消, a flag, a discarded draft. */
@@ -39,6 +40,7 @@ export const RECORD_RESOURCE_TYPES: Record<RecordKind, string> = {
   diagnosis: 'diagnosis',
   allergy: 'allergy',
   lab_result: 'lab_result',
+  lab_order: 'lab_order',
   prescription: 'prescription',
   document: 'clinical_document',
 };
@@ -54,12 +56,13 @@ const AUDIT_ACTIONS: Record<WriteIntent, AuditAction> = {
   discard: 'delete',
 };
 
-type Rows = { note: ClinicalNote; diagnosis: Diagnosis; allergy: Allergy; lab_result: LabResult; prescription: Prescription; document: ClinicalDocument };
+type Rows = { note: ClinicalNote; diagnosis: Diagnosis; allergy: Allergy; lab_result: LabResult; lab_order: LabOrder; prescription: Prescription; document: ClinicalDocument };
 type Inserts = {
   note: Omit<Prisma.ClinicalNoteUncheckedCreateInput, 'clinicId'>;
   diagnosis: Omit<Prisma.DiagnosisUncheckedCreateInput, 'clinicId'>;
   allergy: Omit<Prisma.AllergyUncheckedCreateInput, 'clinicId'>;
   lab_result: Omit<Prisma.LabResultUncheckedCreateInput, 'clinicId'>;
+  lab_order: Omit<Prisma.LabOrderUncheckedCreateInput, 'clinicId'>;
   prescription: { header: PrescriptionHeaderData; items: PrescriptionItemData[] };
   document: Omit<Prisma.ClinicalDocumentUncheckedCreateInput, 'clinicId'>;
 };
@@ -82,6 +85,8 @@ async function insertRow<K extends RecordKind>(tx: Tx, clinicId: string, kind: K
       return (await allergyRepository.create(tx, { ...(data as Inserts['allergy']), clinicId })) as Rows[K];
     case 'lab_result':
       return (await labResultRepository.create(tx, { ...(data as Inserts['lab_result']), clinicId })) as Rows[K];
+    case 'lab_order':
+      return (await labOrderRepository.create(tx, { ...(data as Inserts['lab_order']), clinicId })) as Rows[K];
     case 'document':
       return (await documentRepository.create(tx, { ...(data as Inserts['document']), clinicId })) as Rows[K];
     default: {
@@ -102,6 +107,8 @@ async function supersedeRow(tx: Tx, clinicId: string, kind: RecordKind, id: stri
       return (await allergyRepository.supersede(tx, { clinicId, id })).count;
     case 'lab_result':
       return (await labResultRepository.supersede(tx, { clinicId, id }, at)).count;
+    case 'lab_order':
+      return (await labOrderRepository.supersede(tx, { clinicId, id }, at)).count;
     case 'document':
       return (await documentRepository.supersede(tx, { clinicId, documentId: id })).count;
     default:
@@ -119,6 +126,8 @@ export const SHARING_UNIT_OF: Record<RecordKind, (row: Written) => SharingUnit |
   allergy: (row) => ({ unitKind: 'allergies', patientId: row.patientId }),
   lab_result: (row) => (row.reportId ? { unitKind: 'lab_report', patientId: row.patientId, labReportId: row.reportId } : null),
   note: () => null,
+  // an order is the clinic's own work list; the result it asked for is what JP-CLINS shares (a lab report)
+  lab_order: () => null,
   prescription: () => null,
   // a document is its own unit, sent when it is 確定 (issue 11), not as a member of a patient's 6情報
   document: () => null,

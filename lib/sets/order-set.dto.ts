@@ -1,6 +1,7 @@
 /** セット as the screens see them (issue 13, docs/decisions/0059). */
 import type { PrescriptionItemInput } from '@/lib/records/prescriptions/prescription.schema';
 import type { OrderSetDiagnosis, OrderSetNote } from './order-set.schema';
+import type { LabOrderContent } from '@/lib/records/lab-orders/lab-order.schema';
 
 /** A diagnosis of a set with the name the master gave it when the set was saved. */
 export type OrderSetDiagnosisDto = OrderSetDiagnosis & { name: string };
@@ -9,6 +10,8 @@ export type OrderSetContentDto = {
   diagnoses: OrderSetDiagnosisDto[];
   items: PrescriptionItemInput[];
   outOfHouse: boolean;
+  /** 検査オーダー (0070); sets saved before lab orders existed have none */
+  labOrders: LabOrderContent[];
   note: OrderSetNote;
 };
 
@@ -38,6 +41,8 @@ export type ApplyOrderSetResultDto = {
   prescriptionId: string | null;
   itemCount: number;
   diagnosesAdded: string[];
+  /** 検査オーダー written (依頼済) */
+  labOrderCount: number;
   /** already on the patient's list (same code, not ended): not recorded twice */
   diagnosesSkipped: string[];
   /** the note text for the open note's sections (the editor inserts it; nothing is saved by applying) */
@@ -48,6 +53,7 @@ export function summarizeContent(c: OrderSetContentDto): string {
   const parts: string[] = [];
   if (c.diagnoses.length) parts.push(`傷病名${c.diagnoses.length}`);
   if (c.items.length) parts.push(`処方${c.items.length}`);
+  if (c.labOrders.length) parts.push(`検査${c.labOrders.length}`);
   if (Object.values(c.note).some((t) => t.trim() !== '')) parts.push('文');
   return parts.join('・');
 }

@@ -5,6 +5,7 @@
  */
 import { z } from '@/lib/core/zod';
 import { prescriptionItemSchema } from '@/lib/records/prescriptions/prescription.schema';
+import { labOrderContentSchema } from '@/lib/records/lab-orders/lab-order.schema';
 import { ORDER_SET_SCOPES } from './order-set.constants';
 
 const uuid = (label: string) => z.string({ error: `${label}を指定してください。` }).uuid(`${label}が正しくありません。`);
@@ -36,13 +37,15 @@ export const orderSetContentSchema = z
     diagnoses: z.array(orderSetDiagnosisSchema).max(20, '傷病名は20件までです。').default([]),
     items: z.array(prescriptionItemSchema).max(60, '処方は60品目までです。').default([]),
     outOfHouse: z.boolean().default(true),
+    /** 検査オーダー (0070): each becomes one order when the set is applied */
+    labOrders: z.array(labOrderContentSchema).max(10, '検査オーダーは10件までです。').default([]),
     note: orderSetNoteSchema.default({ subjective: '', objective: '', assessment: '', plan: '' }),
   })
   .strict()
   .superRefine((v, ctx) => {
     const hasNote = Object.values(v.note).some((t) => t.trim() !== '');
-    if (!v.diagnoses.length && !v.items.length && !hasNote) {
-      ctx.addIssue({ code: 'custom', path: ['diagnoses'], message: '傷病名・処方・診療録の文のいずれかを入れてください。' });
+    if (!v.diagnoses.length && !v.items.length && !v.labOrders.length && !hasNote) {
+      ctx.addIssue({ code: 'custom', path: ['diagnoses'], message: '傷病名・処方・検査・診療録の文のいずれかを入れてください。' });
     }
   });
 export type OrderSetContent = z.infer<typeof orderSetContentSchema>;

@@ -26,6 +26,7 @@ import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { prescriptionRepository } from '@/lib/records/prescriptions/prescription.repository';
 import { toPrefill, toPrescriptionDto } from '@/lib/records/prescriptions/prescription.dto';
 import { savePrescription } from '@/lib/records/prescriptions/prescription.service';
+import { labOrdersOfVisit, orderLabs } from '@/lib/records/lab-orders/lab-order.service';
 import { openVisitToday } from '@/lib/reception/visit.service';
 import { staffNames } from '@/lib/staff/staff-names';
 import { orderSetRepository, type OrderSetRow } from './order-set.repository';
@@ -73,7 +74,9 @@ async function requireReader(actor: Principal) {
 }
 
 function contentOf(row: OrderSetRow): OrderSetContentDto {
-  return row.content as unknown as OrderSetContentDto;
+  const c = row.content as unknown as OrderSetContentDto;
+  // sets saved before 検査オーダー existed (0070) have no labOrders
+  return { ...c, labOrders: c.labOrders ?? [] };
 }
 
 function toDto(row: OrderSetRow, actor: Principal): OrderSetDto {
@@ -95,6 +98,7 @@ function contentFacts(c: OrderSetContentDto) {
   return {
     diagnosisCount: c.diagnoses.length,
     itemCount: c.items.length,
+    labOrderCount: c.labOrders.length,
     noteLength: Object.values(c.note).reduce((n, t) => n + t.length, 0),
   };
 }
@@ -121,7 +125,7 @@ async function resolveContent(content: OrderSetContent): Promise<OrderSetContent
     return { diseaseCode: d.diseaseCode, modifierCodes: codes, isSuspected, name: composeDisplayName(disease?.name ?? d.diseaseCode, named) };
   });
   if (Object.keys(errors).length) throw new AppError('INVALID_INPUT', Object.values(errors)[0]!, errors);
-  return { diagnoses, items: content.items, outOfHouse: content.outOfHouse, note: content.note };
+  return { diagnoses, items: content.items, outOfHouse: content.outOfHouse, labOrders: content.labOrders, note: content.note };
 }
 
 /** The current version of a set of the actor's clinic that the actor may see (another user's own is NOT_FOUND). */
@@ -276,6 +280,7 @@ export async function applyOrderSet(raw: ApplyOrderSetInput, actor: Principal): 
   if (!(await patientRepository.findById(db(), scope))) throw notFound();
   const content = contentOf(set);
   if (content.diagnoses.length) await requirePermission(actor, 'diagnosis.write');
+  if (content.labOrders.length) await requirePermission(actor, 'lab.order');
   // the set was checked against the masters when saved; a code abolished since then stops here, before anything is written
   await resolveContent(orderSetContentSchema.parse({ ...content, diagnoses: content.diagnoses.map(({ name: _n, ...d }) => d) }));
 
@@ -293,6 +298,13 @@ export async function applyOrderSet(raw: ApplyOrderSetInput, actor: Principal): 
         actor,
       )
     : null;
+
+  // 検査オーダー after the prescription (a blocked safety check leaves nothing written), each through orderLabs
+  let labOrderCount = 0;
+  for (const order of content.labOrders) {
+    await orderLabs({ patientId: input.patientId, ...order }, actor, { facts: { orderSetId: set.id } });
+    labOrderCount++;
+  }
 
   const current = await diagnosisRepository.listLatest(db(), scope);
   const running = new Set(current.filter((d) => !d.outcome && d.diseaseCode).map((d) => `${d.diseaseCode}|${d.isSuspected}`));
@@ -320,9 +332,9 @@ export async function applyOrderSet(raw: ApplyOrderSetInput, actor: Principal): 
     resourceId: set.lineageId,
     patientId: input.patientId,
     ctx: actor.ctx,
-    detail: { applied: true, version: set.version, prescriptionId: prescription?.id ?? null, diagnosesAdded: added.length, diagnosesSkipped: skipped.length, ...contentFacts(content) },
+    detail: { applied: true, version: set.version, prescriptionId: prescription?.id ?? null, labOrdersCreated: labOrderCount, diagnosesAdded: added.length, diagnosesSkipped: skipped.length, ...contentFacts(content) },
   });
-  return { name: set.name, prescriptionId: prescription?.id ?? null, itemCount: content.items.length, diagnosesAdded: added, diagnosesSkipped: skipped, note: content.note };
+  return { name: set.name, prescriptionId: prescription?.id ?? null, itemCount: content.items.length, labOrderCount, diagnosesAdded: added, diagnosesSkipped: skipped, note: content.note };
 }
 
 /**
@@ -344,6 +356,7 @@ export async function createOrderSetFromVisit(raw: OrderSetFromVisitInput, actor
   const prescriptions = (await prescriptionRepository.listLatestForPatient(db(), scope, 50))
     .filter((p) => p.status !== 'entered_in_error' && ofThisVisit(p, p.issuedDate))
     .reverse();
+  const labOrders = await labOrdersOfVisit(input.patientId, visit?.id ?? null, actor);
   const fromEditor = input.note && Object.values(input.note).some((t) => t.trim() !== '') ? input.note : null;
   let note: OrderSetNote = fromEditor ?? EMPTY_NOTE;
   let noteId: string | null = null;
@@ -363,9 +376,10 @@ export async function createOrderSetFromVisit(raw: OrderSetFromVisitInput, actor
     })),
     items: prefill?.items ?? [],
     outOfHouse: prefill?.outOfHouse ?? true,
+    labOrders: labOrders.map((o) => ({ itemKeys: o.items.map((i) => i.itemKey), urgent: o.urgent, comment: o.comment ?? '' })),
     note,
   });
-  if (!parsed.success) throw new AppError('PRECONDITION_FAILED', 'この受診には、セットにできる傷病名・処方・診療録の文がありません。');
+  if (!parsed.success) throw new AppError('PRECONDITION_FAILED', 'この受診には、セットにできる傷病名・処方・検査・診療録の文がありません。');
   await recordAuditEventNow({
     clinicId: actor.clinicId,
     actor,
@@ -373,7 +387,7 @@ export async function createOrderSetFromVisit(raw: OrderSetFromVisitInput, actor
     resourceType: RESOURCE,
     patientId: input.patientId,
     ctx: actor.ctx,
-    detail: { purpose: 'create_from_visit', visitId: visit?.id ?? null, diagnosisIds: diagnoses.map((d) => d.id), prescriptionIds: prescriptions.map((p) => p.id), noteId },
+    detail: { purpose: 'create_from_visit', visitId: visit?.id ?? null, diagnosisIds: diagnoses.map((d) => d.id), prescriptionIds: prescriptions.map((p) => p.id), labOrderIds: labOrders.map((o) => o.id), noteId },
   });
   return saveOrderSet({ scope: input.scope, name: input.name, content: parsed.data }, actor);
 }

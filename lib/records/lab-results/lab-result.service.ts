@@ -42,6 +42,7 @@ import { labResultRepository } from './lab-result.repository';
 import { LAB_CSV_MAX_BYTES, type CorrectLabResultInput, type ImportLabCsvInput, type MarkLabResultEnteredInErrorInput } from './lab-result.schema';
 import { appendRecordVersion, createLabResults, createRecords } from '@/lib/records/write-path';
 import { recordDepartmentRepository } from '@/lib/records/record-department.repository';
+import { linkLabResultsToOrders } from '@/lib/records/lab-orders/lab-order.service';
 
 /** Decimal(14,4): anything this large is a typing error. */
 const MAX_VALUE = 1e10;
@@ -180,6 +181,8 @@ export async function recordLabResults(input: LabEntry, actor: Principal): Promi
       });
     }
     const saved = await createRecords(tx, actor, 'lab_result', rows, { source: 'manual', visitId });
+    // 検査オーダー: a result for an ordered item marks it (0070)
+    await linkLabResultsToOrders(tx, actor, saved);
     return saved.map(toLabResultDto);
   });
 }
@@ -345,6 +348,7 @@ export async function importLabCsv(input: ImportLabCsvInput, actor: Principal): 
         return { ...c.data, id, lineageId: id, importBatchId, reportId: reportIdOf(c), recordedById: actor.userId, reportedAt: now };
       });
       const count = await createLabResults(tx, actor, data, { source: 'csv', importBatchId });
+      await linkLabResultsToOrders(tx, actor, data.map((d) => ({ ...d, collectedAt: new Date(d.collectedAt) })));
       const perPatient = new Set(data.map((d) => d.patientId));
       await recordAuditEvent(tx, {
         clinicId: actor.clinicId,
