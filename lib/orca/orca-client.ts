@@ -90,6 +90,9 @@ function toAcceptance(a: Xml2Record, fallbackDate: string): Acceptance {
     physicianCode: str(a.Physician_Code),
     insuranceCombinationNumber: orNull(str(insurance.Insurance_Combination_Number)),
     accountTime: orNull(str(a.Account_Time)),
+    ...(str(patient.WholeName)
+      ? { patient: { name: str(patient.WholeName), kana: str(patient.WholeName_inKana), birthDate: str(patient.BirthDate), sex: str(patient.Sex) } }
+      : {}),
   };
 }
 

@@ -72,6 +72,22 @@ export const orcaLinkRepository = {
     departmentId ? ((await c.department.findUnique({ where: { clinicId_id: { clinicId, id: departmentId } }, select: { code: true } }))?.code ?? null) : null,
 };
 
+/** 受付 made at the ORCA counter (OrcaCounterAcceptance, orca-counter.service.ts). */
+export const orcaCounterRepository = {
+  forDate: (c: Client, clinicId: string, acceptanceDate: Date) => c.orcaCounterAcceptance.findMany({ where: { clinicId, acceptanceDate } }),
+  open: (c: Client, clinicId: string, acceptanceDate: Date) =>
+    c.orcaCounterAcceptance.findMany({ where: { clinicId, acceptanceDate, state: 'open' }, orderBy: [{ acceptanceTime: 'asc' }, { acceptanceId: 'asc' }] }),
+  find: (c: Client, clinicId: string, id: string) => c.orcaCounterAcceptance.findUnique({ where: { clinicId_id: { clinicId, id } } }),
+  create: (c: Client, data: Prisma.OrcaCounterAcceptanceUncheckedCreateInput) => c.orcaCounterAcceptance.create({ data }),
+  /** open rows ORCA no longer lists (cancelled there, or 会計済) */
+  markGone: (c: Client, clinicId: string, acceptanceDate: Date, acceptanceIds: string[], now: Date) =>
+    c.orcaCounterAcceptance.updateMany({ where: { clinicId, acceptanceDate, state: 'open', acceptanceId: { in: acceptanceIds } }, data: { state: 'gone', updatedAt: now } }),
+  /** taken over into the EHR queue; count 0 when another terminal took it or ORCA dropped it first */
+  markTaken: (c: Client, clinicId: string, id: string, visitId: string, now: Date) =>
+    c.orcaCounterAcceptance.updateMany({ where: { clinicId, id, state: 'open' }, data: { state: 'taken', visitId, takenAt: now, updatedAt: now } }),
+  departments: (c: Client, clinicId: string) => c.department.findMany({ where: { clinicId }, select: { id: true, code: true }, orderBy: { code: 'asc' } }),
+};
+
 /** The day's orders of a visit, read for ORCA: prescriptions issued that day (確定, or also drafts for the preview), and whether it is the first visit. */
 export const orcaOrdersRepository = {
   prescriptionsOn: (c: Client, clinicId: string, patientId: string, issuedDate: Date, includeDrafts: boolean) =>

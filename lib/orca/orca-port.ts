@@ -109,6 +109,8 @@ export type Acceptance = {
   insuranceCombinationNumber: string | null;
   /** 会計時間 'HH:MM:SS' once ORCA has done the 会計 */
   accountTime: string | null;
+  /** the patient as ORCA names it in the answer (Patient_Information) */
+  patient?: { name: string; kana: string; birthDate: string; sex: string };
 };
 
 /** 傷病名 as ORCA reads and writes it. `outcome`: the EHR's vocabulary; the adapter maps it to ORCA's write/read codes. */

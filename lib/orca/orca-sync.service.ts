@@ -39,7 +39,7 @@ function jstTime(d: Date): string {
 }
 
 /** What an ORCA error means for the step: retry (outage, 90), or failed with ORCA's code and message. */
-function outcomeOf(error: unknown): OrcaSyncOutcome {
+export function outcomeOf(error: unknown): OrcaSyncOutcome {
   if (error instanceof OrcaBusyError) return { kind: 'retry', message: 'ORCAで患者を開いている端末があります（他端末使用中）。自動で再送します。' };
   if (error instanceof OrcaUnavailableError) return { kind: 'retry', message: `ORCAに接続できません。自動で再送します。（${error.message}）` };
   if (error instanceof OrcaRejectedError) {

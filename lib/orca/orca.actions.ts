@@ -5,6 +5,7 @@ import { z } from '@/lib/core/zod';
 import { defineAction } from '@/lib/actions/define-action';
 import { importOrcaPatientSchema, orcaSettingsSchema, previewOrcaChargeSchema, resendOrcaJobSchema } from './orca.schema';
 import { importOrcaPatient } from './orca-patients.service';
+import { takeOverOrcaAcceptance, takeOverOrcaAcceptanceSchema } from './orca-counter.service';
 import { previewOrcaCharge } from './orca-link.service';
 import { checkOrcaConnection, resendOrcaJob, saveOrcaSettings } from './orca-admin.service';
 
@@ -29,3 +30,10 @@ export const resendOrcaJobAction = defineAction(resendOrcaJobSchema, async (inpu
 /** 取込 of a patient registered at the ORCA counter (new EHR patient, or linked to an existing one). */
 // (no revalidation: the row stays on screen with its result and the link to the patient; a reload drops it from the list)
 export const importOrcaPatientAction = defineAction(importOrcaPatientSchema, (input, actor) => importOrcaPatient(input, actor));
+
+/** 受付 made at the ORCA counter, taken over into the EHR queue (linked to ORCA's 受付; nothing is sent to ORCA). */
+export const takeOverOrcaAcceptanceAction = defineAction(takeOverOrcaAcceptanceSchema, async (input, actor) => {
+  const result = await takeOverOrcaAcceptance(input, actor);
+  revalidatePath('/reception');
+  return result;
+});

@@ -27,6 +27,10 @@ export const ORCA_ACCEPTANCE_LABELS: Record<OrcaAcceptanceState, string> = {
 export const ORCA_MEDICAL_STATES = ['none', 'queued', 'sending', 'sent', 'failed'] as const;
 export type OrcaMedicalState = (typeof ORCA_MEDICAL_STATES)[number];
 
+/** A 受付 made at the ORCA counter (OrcaCounterAcceptance): on the board, taken over into the EHR queue, or gone from ORCA. */
+export const ORCA_COUNTER_STATES = ['open', 'taken', 'gone'] as const;
+export type OrcaCounterState = (typeof ORCA_COUNTER_STATES)[number];
+
 export const ORCA_BILLING_STATES = ['none', 'waiting', 'billed', 'paid'] as const;
 export type OrcaBillingState = (typeof ORCA_BILLING_STATES)[number];
 export const ORCA_BILLING_LABELS: Record<OrcaBillingState, string> = {
@@ -60,4 +64,5 @@ export const ORCA_QUEUE_LABELS: Record<string, string> = {
   'orca.medical': '診療行為（中途データ）の送信',
   'orca.diseases': '病名の送信',
   'orca.billing': '会計の取得',
+  'orca.counter': 'ORCA窓口受付の取得',
 };

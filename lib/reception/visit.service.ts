@@ -121,7 +121,13 @@ async function assertDetails(clinicId: string, input: { doctorId?: string | null
  * `withinTransaction` runs in the check-in's transaction after the visit is created (e.g. the 予約 it comes from is
  * linked to it, appointment.service.ts); if it throws, no visit is created.
  */
-export async function checkIn(input: CheckInInput, actor: Principal, withinTransaction?: (tx: Tx, visit: { id: string }) => Promise<void>) {
+export async function checkIn(
+  input: CheckInInput,
+  actor: Principal,
+  withinTransaction?: (tx: Tx, visit: { id: string }) => Promise<void>,
+  /** 'taken_over': the 受付 was made at the ORCA counter and is linked by the caller; nothing is sent to ORCA */
+  options: { orcaAcceptance?: 'send' | 'taken_over' } = {},
+) {
   await requirePermission(actor, 'reception.write');
   const today = todayJst();
   const visitDate = dateOnly(today);
@@ -151,7 +157,7 @@ export async function checkIn(input: CheckInInput, actor: Principal, withinTrans
     });
     await recordVisitStatusChange(tx, { clinicId: actor.clinicId, visitId: visit.id, fromStatus: null, toStatus: 'received', changedById: actor.userId });
     // レセコン: the 受付 goes to ORCA in the background; ORCA being down never blocks check-in (docs/orca.md)
-    await queueOrcaAcceptance(tx, actor.clinicId, visit.id);
+    if (options.orcaAcceptance !== 'taken_over') await queueOrcaAcceptance(tx, actor.clinicId, visit.id);
     // 電子カルテ情報共有サービス: the patient's diagnoses and allergies are sent on the day of the visit (ADR 0042)
     await recordVisitForSharing(tx, actor, { id: visit.id, patientId: input.patientId });
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'visit', resourceId: visit.id, patientId: input.patientId, detail: { eligibility: answer?.result ?? 'not_checked', doctorId: visit.doctorId, departmentId: visit.departmentId, firstVisit, memo: !!visit.memo }, ctx: actor.ctx });

@@ -6,17 +6,20 @@ import { listDepartmentsForReception, listDoctorsForReception, listQueue } from 
 import { ReceptionBoard } from '@/components/reception/reception-board';
 import { TodayAppointments } from '@/components/reception/today-appointments';
 import { listAppointmentsForDay } from '@/lib/reception/appointment.service';
+import { OrcaCounterAcceptances } from '@/components/reception/orca-counter-acceptances';
+import { listOrcaCounterAcceptances } from '@/lib/orca/orca-counter.service';
 
 export const metadata: Metadata = { title: '受付' };
 
 export default async function ReceptionPage() {
   const actor = await requirePageActor('reception.read');
   const canCheckIn = can(actor.role, 'reception.write');
-  const [queue, doctors, departments, appointments] = await Promise.all([
+  const [queue, doctors, departments, appointments, orcaCounter] = await Promise.all([
     listQueue(actor),
     canCheckIn ? listDoctorsForReception(actor) : Promise.resolve([]),
     canCheckIn ? listDepartmentsForReception(actor) : Promise.resolve([]),
     listAppointmentsForDay({}, actor),
+    listOrcaCounterAcceptances(actor),
   ]);
   return (
     <QueryProvider>
@@ -29,7 +32,13 @@ export default async function ReceptionPage() {
       canOpenChart={can(actor.role, 'chart.read')}
       startsConsultation={can(actor.role, 'note.confirm') && can(actor.role, 'reception.write')}
       canRecheck={can(actor.role, 'eligibility.check')}
-      appointments={<TodayAppointments initial={appointments} canCheckIn={canCheckIn} doctors={doctors} />}
+      appointments={
+        <>
+          {/* 受付 made at the ORCA counter (shown only when there are some), then 本日の予約 */}
+          <OrcaCounterAcceptances initial={orcaCounter} canCheckIn={canCheckIn} />
+          <TodayAppointments initial={appointments} canCheckIn={canCheckIn} doctors={doctors} />
+        </>
+      }
     />
     </QueryProvider>
   );
