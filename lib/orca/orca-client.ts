@@ -75,7 +75,10 @@ function toSummary(p: Xml2Record): OrcaPatientSummary {
 
 function toPatient(p: Xml2Record): OrcaPatient {
   const { updatedAt: _updatedAt, ...summary } = toSummary(p);
-  return { ...summary, insuranceCombinations: arr(p.HealthInsurance_Information).map(toCombination) };
+  const home = rec(p.Home_Address_Information);
+  const address = `${str(home.WholeAddress1)}${str(home.WholeAddress2)}`;
+  const zipCode = str(home.Address_ZipCode);
+  return { ...summary, insuranceCombinations: arr(p.HealthInsurance_Information).map(toCombination), home: address || zipCode ? { zipCode, address } : null };
 }
 
 function toAcceptance(a: Xml2Record, fallbackDate: string): Acceptance {

@@ -62,9 +62,11 @@ export type OrcaPatient = {
   sex: '1' | '2';
   testPatient: boolean;
   insuranceCombinations: OrcaInsuranceCombination[];
+  /** 自宅 (Home_Address_Information): 郵便番号 (7 digits) and the address (WholeAddress1 + WholeAddress2); null when ORCA has none */
+  home?: { zipCode: string; address: string } | null;
 };
 
-export type OrcaPatientSummary = Omit<OrcaPatient, 'insuranceCombinations'> & { updatedAt?: string };
+export type OrcaPatientSummary = Omit<OrcaPatient, 'insuranceCombinations' | 'home'> & { updatedAt?: string };
 
 export type RegisterPatientInput = {
   /** '*' lets ORCA number the patient (標準構成); otherwise the full 患者番号 (when the EHR owns numbering) */

@@ -3,9 +3,10 @@
 import { revalidatePath } from 'next/cache';
 import { z } from '@/lib/core/zod';
 import { defineAction } from '@/lib/actions/define-action';
-import { importOrcaPatientSchema, orcaSettingsSchema, previewOrcaChargeSchema, resendOrcaJobSchema } from './orca.schema';
+import { applyOrcaPatientChangeSchema, importOrcaPatientSchema, orcaSettingsSchema, previewOrcaChargeSchema, resendOrcaJobSchema } from './orca.schema';
 import { importOrcaPatient } from './orca-patients.service';
 import { takeOverOrcaAcceptance, takeOverOrcaAcceptanceSchema } from './orca-counter.service';
+import { applyOrcaPatientChange } from './orca-patient-changes.service';
 import { previewOrcaCharge } from './orca-link.service';
 import { checkOrcaConnection, resendOrcaJob, saveOrcaSettings } from './orca-admin.service';
 
@@ -37,3 +38,6 @@ export const takeOverOrcaAcceptanceAction = defineAction(takeOverOrcaAcceptanceS
   revalidatePath('/reception');
   return result;
 });
+
+/** 反映 of a change made in ORCA to a linked patient (a new version of the EHR patient). */
+export const applyOrcaPatientChangeAction = defineAction(applyOrcaPatientChangeSchema, (input, actor) => applyOrcaPatientChange(input, actor));

@@ -25,3 +25,12 @@ export const importOrcaPatientSchema = z
   })
   .strict();
 export type ImportOrcaPatientInput = z.infer<typeof importOrcaPatientSchema>;
+
+/** 反映: a change made in ORCA to a linked patient, applied to the EHR patient whose version the reception saw. */
+export const applyOrcaPatientChangeSchema = z
+  .object({
+    patientId: z.string().uuid(),
+    expectedVersion: z.number().int().positive(),
+  })
+  .strict();
+export type ApplyOrcaPatientChangeInput = z.infer<typeof applyOrcaPatientChangeSchema>;

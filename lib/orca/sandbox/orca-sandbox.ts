@@ -288,6 +288,20 @@ export class OrcaSandbox {
     }).id;
   }
 
+  /**
+   * ORCA's staff change a patient on ORCA's patient screen (氏名, カナ, 生年月日, 性別, 住所, or a new 保険): 登録 stamps
+   * the update date and time that patientlst1v2 class 01 reports.
+   */
+  changePatient(input: { patientId: string; name?: string; kana?: string; birthDate?: string; sex?: '1' | '2'; zipCode?: string; address?: string; insurances?: SandboxInsurance[] }): void {
+    const p = this.patients.get(pad(Number(input.patientId) || 0, 5));
+    if (!p) throw new Error(`no patient ${input.patientId}`);
+    const { patientId: _id, insurances, ...fields } = input;
+    Object.assign(p, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
+    if (insurances) p.combinations = insurances.map((i, n) => ({ ...i, number: pad(n + 1, 4) }));
+    const { date, time } = this.now();
+    Object.assign(p, { updateDate: date, updateTime: time });
+  }
+
   /** A 病名 entered on the ORCA screen (shows up in Disease_Unmatch_Info). */
   addDiseaseInOrca(input: { patientId: string; code: string; startDate: string }): void {
     this.diseases.push({
@@ -445,6 +459,7 @@ export class OrcaSandbox {
       BirthDate: p.birthDate,
       Sex: p.sex,
       TestPatient_Flag: p.test ? '1' : '0',
+      ...(p.zipCode || p.address ? { Home_Address_Information: { Address_ZipCode: p.zipCode ?? '', WholeAddress1: p.address ?? '' } } : {}),
       HealthInsurance_Information: combinations.map((c) => ({
         Insurance_Combination_Number: c.number,
         InsuranceCombination_Rate_Admission: c.rate.toFixed(2),
@@ -588,7 +603,8 @@ export class OrcaSandbox {
           },
         ]
       : [];
-    const patientId = this.addPatient({ patientId: id, name: full(name), kana: full(kana), birthDate, sex: sex as '1' | '2', insurances });
+    const home = rec(b.Home_Address_Information);
+    const patientId = this.addPatient({ patientId: id, name: full(name), kana: full(kana), birthDate, sex: sex as '1' | '2', insurances, zipCode: str(home.Address_ZipCode) || undefined, address: str(home.WholeAddress1) || undefined });
     const p = this.patients.get(patientId)!;
     return {
       Api_Result: duplicate ? 'K0' : '00',

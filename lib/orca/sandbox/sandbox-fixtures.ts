@@ -20,6 +20,9 @@ export type SandboxPatientFixture = {
   sex: '1' | '2';
   test?: boolean;
   insurances: SandboxInsurance[];
+  /** Home_Address_Information (Address_ZipCode, WholeAddress1) */
+  zipCode?: string;
+  address?: string;
 };
 
 export const SANDBOX_DEPARTMENTS: Record<string, string> = { '01': '内科', '02': '小児科', '08': '循環器科', '09': '小児科', '11': '整形外科', '34': 'リハビリテーション科' };

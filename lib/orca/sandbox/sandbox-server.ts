@@ -116,6 +116,9 @@ export async function startOrcaSandboxServer(options: SandboxServerOptions = {})
         case 'open-medical':
           sandbox.openMedical(s('medicalUid') ?? '', s('how') === 'resave' ? 'resave' : 'open');
           return sendJson(res, 200, { ok: true });
+        case 'change-patient':
+          sandbox.changePatient(input as Parameters<typeof sandbox.changePatient>[0]);
+          return sendJson(res, 200, { ok: true });
         case 'accept':
           return sendJson(res, 200, {
             acceptanceId: sandbox.acceptAtCounter({ patientId: s('patientId') ?? '', departmentCode: s('departmentCode') ?? '01', physicianCode: s('physicianCode') ?? '10001' }),

@@ -213,6 +213,51 @@ export async function adoptInsuranceFromEligibility(
   });
 }
 
+/** The demographics a change made in ORCA can bring (lib/orca/orca-patients.service.ts), as the EHR stores them. */
+export type OrcaDemographics = Partial<{ familyName: string; givenName: string; familyNameKana: string; givenNameKana: string; sex: 'male' | 'female'; birthDate: string; postalCode: string | null; address: string | null }>;
+
+/**
+ * A change made in ORCA to a linked patient (氏名, カナ, 生年月日, 性別, 住所), after a person at reception confirmed
+ * the difference on screen: a new version of the patient (revision with the reason, audit naming the fields and ORCA
+ * as the source). Only the given fields change; 保険 stays as it is (ORCA keeps its own 保険組合せ).
+ */
+export async function adoptDemographicsFromOrca(input: { patientId: string; expectedVersion: number; changes: OrcaDemographics; orcaPatientId: string }, actor: Principal): Promise<PatientDto> {
+  await requirePermission(actor, 'patient.write');
+  const scope = { clinicId: actor.clinicId, patientId: input.patientId };
+  const changedFields = Object.keys(input.changes);
+  if (!changedFields.length) throw new AppError('PRECONDITION_FAILED', 'ORCAとの違いはありません。');
+  return runInTransaction(async (tx) => {
+    const current = await patientRepository.findById(tx, scope);
+    if (!current || current.deletedAt) throw notFound();
+    const c = input.changes;
+    const merged = { ...current, ...c, familyNameKana: c.familyNameKana ? toKatakana(c.familyNameKana) : current.familyNameKana, givenNameKana: c.givenNameKana ? toKatakana(c.givenNameKana) : current.givenNameKana };
+    const data = {
+      familyName: merged.familyName,
+      givenName: merged.givenName,
+      familyNameKana: merged.familyNameKana,
+      givenNameKana: merged.givenNameKana,
+      nameSearch: toNameSearchKey(`${merged.familyName}${merged.givenName}`),
+      kanaSearch: toKanaSearchKey(`${merged.familyNameKana}${merged.givenNameKana}`),
+      sex: merged.sex,
+      birthDate: c.birthDate ? dateOnly(c.birthDate) : current.birthDate,
+      postalCode: merged.postalCode,
+      address: merged.address,
+      updatedAt: new Date(),
+      updatedById: actor.userId,
+    };
+    const { count } = await patientRepository.updateIfVersion(tx, { ...scope, expectedVersion: input.expectedVersion }, data);
+    if (count !== 1) throw new AppError('CONFLICT', '他の職員がこの患者情報を先に更新しました。画面を更新してください。');
+    const previous = (await patientRepository.listRevisions(tx, scope))[0];
+    const base = previous && typeof previous.snapshot === 'object' && previous.snapshot ? (previous.snapshot as Record<string, unknown>) : {};
+    const version = input.expectedVersion + 1;
+    const shown = { ...c, ...(c.familyNameKana ? { familyNameKana: data.familyNameKana } : {}), ...(c.givenNameKana ? { givenNameKana: data.givenNameKana } : {}) };
+    await patientRepository.addRevision(tx, { ...scope, version, changeType: 'update', snapshot: { ...base, ...shown }, changedById: actor.userId, reason: 'ORCAでの変更を反映' });
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'patient', resourceId: input.patientId, patientId: input.patientId, detail: { version, changedFields, source: 'orca', orcaPatientId: input.orcaPatientId }, ctx: actor.ctx });
+    await notifySubscriptions(tx, actor.clinicId, 'patient', [input.patientId]);
+    return toPatientDto((await patientRepository.findById(tx, scope))!);
+  });
+}
+
 /**
  * 登録の取消: a registration made in error (typically a duplicate at reception) is withdrawn — soft-deleted, with the
  * reason in the revision history and the audit trail. Refused once the patient has any clinical record or a visit that
