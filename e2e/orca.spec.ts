@@ -124,3 +124,61 @@ test('a patient registered at the ORCA counter is brought into the EHR by the re
   await page.goto('/patients/orca');
   await expect(page.getByTestId('orca-registered-row').filter({ hasText: orcaId })).toHaveCount(0);
 });
+
+test('a 受付 made at the ORCA counter shows on the reception board and the receptionist takes it over into the EHR queue', async ({ page }) => {
+  test.setTimeout(120_000);
+  const p = uniquePatient('窓受', 'マドウケ');
+  const post = (action: string, body: unknown) => fetch(`${ORCA}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  // a patient ORCA knows, brought into the EHR (linked) …
+  const { patientId: orcaId } = (await (await post('patients', { patientId: '*', name: `${p.familyName}　${p.givenName}`, kana: `${p.familyKana}　${p.givenKana}`, birthDate: '1979-09-09', sex: '2', insurances: [] })).json()) as { patientId: string };
+  await login(page, A.reception);
+  await page.goto('/patients/orca');
+  const registered = page.getByTestId('orca-registered-row').filter({ hasText: orcaId });
+  await registered.getByRole('button', { name: '電子カルテに登録' }).click();
+  await expect(registered.getByRole('status')).toContainText('電子カルテに登録しました。');
+
+  // … is checked in at ORCA's own reception screen (the sandbox's ORCA staff)
+  const { acceptanceId } = (await (await post('accept', { patientId: orcaId })).json()) as { acceptanceId: string };
+
+  // the board lists it (read from ORCA in the background) and the receptionist takes it over
+  await page.goto('/reception');
+  const counterRow = page.getByTestId('orca-counter-acceptances').getByRole('row').filter({ hasText: `ORCA患者番号 ${orcaId}` });
+  await expect(counterRow).toContainText(p.fullName, { timeout: 60_000 });
+  await expect(counterRow).toContainText(`ID ${acceptanceId}`);
+  await counterRow.getByRole('button', { name: '受付に取込' }).click();
+  await expect(page.getByTestId('orca-counter-notice')).toContainText(`${p.fullName}さんを受付しました`);
+  await expect(page.getByTestId('orca-counter-notice')).toContainText(`ORCA受付ID ${acceptanceId}`);
+  await expect(queueRow(page, p.fullName).getByTestId('orca-state')).toHaveText('ORCA受付済');
+  await expect(page.getByTestId('orca-counter-acceptances').getByRole('row').filter({ hasText: `ORCA患者番号 ${orcaId}` })).toHaveCount(0);
+
+  // ORCA still has exactly the one 受付 for the patient: nothing was sent a second time
+  const state = (await (await fetch(`${ORCA}/__sandbox/state`)).json()) as { acceptances: { patientId: string }[] };
+  expect(state.acceptances.filter((a) => a.patientId === orcaId)).toHaveLength(1);
+});
+
+test('a change made in ORCA to a linked patient is shown to reception and applied as a new version of the patient', async ({ page }) => {
+  const p = uniquePatient('変更', 'ヘンコウ');
+  const post = (action: string, body: unknown) => fetch(`${ORCA}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const { patientId: orcaId } = (await (await post('patients', { patientId: '*', name: `${p.familyName}　${p.givenName}`, kana: `${p.familyKana}　${p.givenKana}`, birthDate: '1966-06-06', sex: '1', insurances: [] })).json()) as { patientId: string };
+  await login(page, A.reception);
+  await page.goto('/patients/orca');
+  const registered = page.getByTestId('orca-registered-row').filter({ hasText: orcaId });
+  await registered.getByRole('button', { name: '電子カルテに登録' }).click();
+  await expect(registered.getByRole('status')).toContainText('電子カルテに登録しました。');
+
+  // ORCA's staff correct the family name and enter the address on ORCA's patient screen
+  await post('change-patient', { patientId: orcaId, name: `改姓　${p.givenName}`, kana: `カイセイ　${p.givenKana}`, zipCode: '1500001', address: '東京都渋谷区神宮前9-9-9' });
+  await page.goto('/patients/orca');
+  const change = page.getByTestId('orca-change-row').filter({ hasText: `ORCA患者番号 ${orcaId}` });
+  await expect(change.locator('[data-field="name"]')).toContainText(`改姓　${p.givenName}`);
+  await expect(change.locator('[data-field="name"]')).toContainText(p.fullName);
+  await expect(change.locator('[data-field="address"]')).toContainText('〒150-0001 東京都渋谷区神宮前9-9-9');
+  await change.getByRole('button', { name: 'ORCAの内容を反映' }).click();
+  await expect(change.getByRole('status')).toContainText('ORCAの内容を反映しました');
+
+  // the patient now carries ORCA's name; the difference is gone
+  await change.getByRole('link').first().click();
+  await expect(page.getByText(`改姓 ${p.givenName}`).first()).toBeVisible();
+  await page.goto('/patients/orca');
+  await expect(page.getByTestId('orca-change-row').filter({ hasText: `ORCA患者番号 ${orcaId}` })).toHaveCount(0);
+});
