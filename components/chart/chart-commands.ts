@@ -3,7 +3,7 @@
 /**
  * Chart commands: the command palette and keyboard shortcuts dispatch these; each panel listens for its own.
  * Shortcuts (Alt+key so they never clash with typing Japanese): N new note, V vitals line, D 傷病名, A アレルギー, L 検査,
- * P 処方, R 前回Do, C 前回カルテDo, S save, K 確定 (the note and the prescription being written), O 処方箋を印刷,
+ * P 処方, T 検査オーダー, R 前回Do, C 前回カルテDo, S save, K 確定 (the note and the prescription being written), O 処方箋を印刷,
  * I 診療情報提供書, Y 次回予約, and Ctrl+K / Cmd+K opens the palette.
  */
 import { useEffect } from 'react';
@@ -16,6 +16,8 @@ export const CHART_COMMANDS = [
   { id: 'add-diagnosis', label: '傷病名を追加', keys: 'Alt+D' },
   { id: 'add-allergy', label: 'アレルギーを追加', keys: 'Alt+A' },
   { id: 'add-lab', label: '検査結果を入力', keys: 'Alt+L' },
+  { id: 'order-lab', label: '検査を依頼（検査オーダー）', keys: 'Alt+T' },
+  { id: 'do-lab-order', label: '前回の検査オーダーをDo（同じ項目を依頼）', keys: '' },
   { id: 'add-prescription', label: '処方を追加', keys: 'Alt+P' },
   { id: 'do-prescription', label: '前回Do（前回処方をコピー）', keys: 'Alt+R' },
   { id: 'save', label: '保存', keys: 'Alt+S' },

@@ -13,7 +13,7 @@ import { CHART_COMMANDS, dispatchChartCommand, insertNoteText, requestNoteSnapsh
 type Entry = { key: string; label: string; keys: string; run: () => void };
 
 const ALT_KEYS: Record<string, ChartCommandId> = {
-  KeyN: 'new-note', KeyC: 'do-note', KeyV: 'vitals', KeyD: 'add-diagnosis', KeyA: 'add-allergy', KeyL: 'add-lab',
+  KeyN: 'new-note', KeyC: 'do-note', KeyV: 'vitals', KeyD: 'add-diagnosis', KeyA: 'add-allergy', KeyL: 'add-lab', KeyT: 'order-lab',
   KeyP: 'add-prescription', KeyR: 'do-prescription', KeyS: 'save', KeyK: 'confirm', KeyO: 'print-prescription', KeyI: 'new-referral', KeyY: 'book-appointment',
 };
 
@@ -53,6 +53,7 @@ export function CommandPalette({
     insertNoteText(r.data.note, r.data.name);
     const parts = [
       r.data.itemCount ? `処方${r.data.itemCount}品目を下書きで保存` : '',
+      r.data.labOrderCount ? `検査オーダー${r.data.labOrderCount}件を依頼` : '',
       r.data.diagnosesAdded.length ? `傷病名${r.data.diagnosesAdded.length}件を登録` : '',
       r.data.diagnosesSkipped.length ? `登録済みの傷病名${r.data.diagnosesSkipped.length}件は追加せず` : '',
     ].filter(Boolean);
@@ -68,7 +69,7 @@ export function CommandPalette({
     if (!r.ok) return setStatus({ tone: 'error', text: r.fieldErrors?.name ?? r.error });
     setOpen(false);
     setNaming(false);
-    setStatus({ tone: 'ok', text: `セット「${r.data.name}」を作成しました（${[r.data.content.diagnoses.length ? `傷病名${r.data.content.diagnoses.length}` : '', r.data.content.items.length ? `処方${r.data.content.items.length}品目` : ''].filter(Boolean).join('・') || '文のみ'}）。` });
+    setStatus({ tone: 'ok', text: `セット「${r.data.name}」を作成しました（${[r.data.content.diagnoses.length ? `傷病名${r.data.content.diagnoses.length}` : '', r.data.content.items.length ? `処方${r.data.content.items.length}品目` : '', r.data.content.labOrders.length ? `検査${r.data.content.labOrders.length}件` : ''].filter(Boolean).join('・') || '文のみ'}）。` });
     router.refresh();
   }
 
@@ -165,7 +166,7 @@ export function CommandPalette({
             }}
           >
             <label htmlFor="make-set-name" className="block px-4 pt-3 text-xs text-slate-600">
-              この受診の傷病名（本日追加分）・処方・診療録の文をセットにします。セット名を入力してEnter
+              この受診の傷病名（本日追加分）・処方・検査オーダー・診療録の文をセットにします。セット名を入力してEnter
             </label>
             <input
               id="make-set-name"

@@ -9,7 +9,7 @@ import { computeBmi, formatVitalsLine, INTAKE_S_LABEL, SOAP_SECTIONS } from '@/l
 import { VITAL_KEYS, type VitalKey } from '@/lib/records/notes/note.schema';
 import { parseVitalsLine, VITALS_LINE_EXAMPLE } from '@/lib/records/notes/vitals-line';
 import { expandPhraseAt, phraseMap, type PhraseForExpansion } from '@/lib/phrases/phrase-expand';
-import { useChartCommand, useNoteInsert, useNoteSnapshot } from '@/components/chart/chart-commands';
+import { dispatchChartCommand, useChartCommand, useNoteInsert, useNoteSnapshot } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 import { useUnsavedChangesGuard } from '@/components/ui/use-unsaved-changes';
 import { NoteStatusBadge } from './note-view';
@@ -501,6 +501,17 @@ export function NoteEditor({
                   className="rounded border border-teal-300 bg-white px-1.5 text-[10px] text-teal-800 hover:bg-teal-50"
                 >
                   前回{sec.short}
+                </button>
+              )}
+              {!intake && sec.key === 'plan' && viewer.isDoctor && (
+                // the P section orders tests too (検査オーダー, Alt+T); off the Tab order like the Do buttons
+                <button
+                  type="button"
+                  tabIndex={-1}
+                  onClick={() => dispatchChartCommand('order-lab')}
+                  className="rounded border border-teal-300 bg-white px-1.5 text-[10px] text-teal-800 hover:bg-teal-50"
+                >
+                  検査を依頼
                 </button>
               )}
             </div>

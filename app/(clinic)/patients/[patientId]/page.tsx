@@ -15,6 +15,7 @@ import { DiagnosisPanel } from './_panels/diagnosis-panel';
 import { LabSummaryPanel } from './_panels/lab-summary-panel';
 import { NotesTimeline } from './_panels/notes-timeline';
 import { PrescriptionPanel } from './_panels/prescription-panel';
+import { LabOrderPanel } from './_panels/lab-order-panel';
 import { SharingStatusPanel } from './_panels/sharing-status-panel';
 import { DocumentsPanel } from './_panels/documents-panel';
 import { AppointmentPanel } from './_panels/appointment-panel';
@@ -40,6 +41,7 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
     ...(can(actor.role, 'diagnosis.write') ? (['add-diagnosis'] as const) : []),
     ...(can(actor.role, 'allergy.write') ? (['add-allergy'] as const) : []),
     ...(can(actor.role, 'lab.write') ? (['add-lab'] as const) : []),
+    ...(can(actor.role, 'lab.order') ? (['order-lab', 'do-lab-order'] as const) : []),
     ...(can(actor.role, 'prescription.write') || can(actor.role, 'prescription.proxy') ? (['add-prescription', 'do-prescription'] as const) : []),
     ...(can(actor.role, 'document.write') ? (['new-referral'] as const) : []),
     ...(can(actor.role, 'reception.write') ? (['book-appointment'] as const) : []),
@@ -64,6 +66,7 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
           <DiagnosisPanel patientId={patientId} actor={actor} />
           <AllergyPanel patientId={patientId} actor={actor} />
           <PrescriptionPanel patientId={patientId} actor={actor} />
+          <LabOrderPanel patientId={patientId} actor={actor} />
           {orcaLinked && <OrcaChargePreview patientId={patientId} />}
           {can(actor.role, 'reception.read') && <AppointmentPanel patientId={patientId} actor={actor} />}
           <LabSummaryPanel patientId={patientId} actor={actor} patient={patient} />
