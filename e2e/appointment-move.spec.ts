@@ -40,3 +40,45 @@ test('an appointment moves from the 予約表; the old time stays visible as 変
   await expect(moved).toContainText('変更前の予約');
   await expect(moved.getByTestId('appointment-moved-from')).toHaveText(`（変更前 ${from.replaceAll('-', '/')} 14:10）`);
 });
+
+test('予約変更 from the patient page and from the week view, with the same checks; the old one stays 変更済', async ({ page, browser }) => {
+  const p = uniquePatient('週変更', 'シュウヘンコウ');
+  const patientId = await registerPatientElsewhere(browser, p);
+  const [first, second, third] = [jstDate(40), jstDate(41), jstDate(42)];
+  await login(page, A.reception);
+  await page.goto(`/patients/${patientId}/profile`);
+  const panel = page.getByTestId('appointment-panel');
+  await panel.getByRole('button', { name: /次回予約/ }).click();
+  const form = page.getByRole('form', { name: '次回予約' });
+  await form.getByLabel('予約日').fill(first);
+  await form.getByLabel('時刻').fill('10:30');
+  await form.getByLabel('目的').fill('週表示で変更');
+  await form.getByRole('button', { name: '予約する' }).click();
+  await expect(page.getByTestId('appointment-notice')).toContainText('予約しました');
+
+  // the patient page: 変更 on the upcoming appointment
+  await panel.getByTestId('appointment-upcoming').getByRole('button', { name: '変更' }).click();
+  const move = page.getByRole('form', { name: '予約の変更' });
+  await move.getByLabel('変更後の日付').fill(second);
+  await move.getByLabel('時刻').fill('11:00');
+  await move.getByRole('button', { name: '変更する' }).click();
+  await expect(page.getByTestId('appointment-notice')).toContainText(`${p.fullName}さんの予約を ${first.replaceAll('-', '/')} 10:30 から ${second.replaceAll('-', '/')} 11:00 に変更しました`);
+  await expect(panel.getByTestId('appointment-upcoming')).toContainText(`${second.replaceAll('-', '/')} 11:00`);
+  await expect(panel.getByTestId('appointment-upcoming')).not.toContainText(`${first.replaceAll('-', '/')} 10:30`);
+
+  // the week view: the booked patient is listed with 変更
+  await page.goto(`/reception/appointments?date=${second}&view=week`);
+  const weekEntry = page.getByTestId('week-entry').filter({ hasText: p.fullName });
+  await expect(weekEntry).toContainText('11:00');
+  await weekEntry.getByRole('button', { name: `${p.fullName}さんの予約を変更` }).click();
+  await move.getByLabel('変更後の日付').fill(third);
+  await move.getByLabel('時刻').fill('09:40');
+  await move.getByRole('button', { name: '変更する' }).click();
+  await expect(page.getByTestId('schedule-notice')).toContainText(`${second.replaceAll('-', '/')} 11:00 から ${third.replaceAll('-', '/')} 09:40 に変更しました`);
+
+  // the old ones stay as 変更済 in the day view
+  await page.goto(`/reception/appointments?date=${second}&view=day`);
+  const old = page.getByTestId('schedule-entry').filter({ hasText: p.fullName });
+  await expect(old).toHaveAttribute('data-status', 'moved');
+  await expect(old.getByTestId('appointment-moved-to')).toHaveText(`→ ${third.replaceAll('-', '/')} 09:40 に変更`);
+});

@@ -7,8 +7,9 @@ import { listDaySlotsAction } from '@/lib/reception/appointment-slot.actions';
 import type { DaySlotsDto } from '@/lib/reception/appointment-slot.constants';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 import { openAndFocus, useChartCommand } from '@/components/chart/chart-commands';
+import { AppointmentMove } from './appointment-move';
 
-export type UpcomingAppointment = { appointmentId: string; date: string; time: string; purpose: string; doctorName: string | null };
+export type UpcomingAppointment = { appointmentId: string; date: string; time: string; purpose: string; doctorId: string | null; doctorName: string | null };
 
 /** 'YYYY-MM-DD' in JST, days from today. */
 function jstDate(daysFromToday: number): string {
@@ -23,7 +24,11 @@ export function AppointmentBooking(props: {
   /** preselected doctor: the signed-in doctor */
   defaultDoctorId: string | null;
   canWrite: boolean;
+  /** for the 予約変更 message */
+  patientName?: string;
 }) {
+  // 予約変更 (0060 addendum): the same form and checks as the 予約表's
+  const [moving, setMoving] = useState<string | null>(null);
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [pending, startTransition] = useTransition();
@@ -92,11 +97,25 @@ export function AppointmentBooking(props: {
       ) : (
         <ul className="divide-y divide-slate-100 text-sm" data-testid="appointment-upcoming">
           {props.upcoming.map((a) => (
-            <li key={a.appointmentId} className="flex items-center gap-2 py-1">
+            <li key={a.appointmentId} className="flex flex-wrap items-center gap-2 py-1">
               <span className="font-mono">{a.date.replaceAll('-', '/')} {a.time}</span>
               <span>{a.purpose}</span>
               {a.doctorName && <span className="text-xs text-slate-500">担当医: {a.doctorName}</span>}
-              {props.canWrite && <Button variant="ghost" className="ml-auto px-2 py-0.5 text-xs" disabled={pending} onClick={() => cancel(a)}>取消</Button>}
+              {props.canWrite && <Button variant="ghost" className="ml-auto px-2 py-0.5 text-xs" disabled={pending} onClick={() => setMoving(moving === a.appointmentId ? null : a.appointmentId)}>変更</Button>}
+              {props.canWrite && <Button variant="ghost" className="px-2 py-0.5 text-xs" disabled={pending} onClick={() => cancel(a)}>取消</Button>}
+              {moving === a.appointmentId && (
+                <AppointmentMove
+                  appointment={{ ...a, patient: { name: props.patientName ?? '' } }}
+                  doctors={props.doctors}
+                  onCancel={() => setMoving(null)}
+                  onMoved={(message) => {
+                    setMoving(null);
+                    setError(null);
+                    setNotice(message);
+                    router.refresh();
+                  }}
+                />
+              )}
             </li>
           ))}
         </ul>

@@ -17,7 +17,8 @@ export function AppointmentMove({
   onMoved,
   onCancel,
 }: {
-  appointment: AppointmentDto;
+  /** a row of the 予約表 or of the patient's 次回予約 (the patient's name for the message) */
+  appointment: Pick<AppointmentDto, 'appointmentId' | 'date' | 'time' | 'doctorId' | 'doctorName'> & { patient: { name: string } };
   doctors: { id: string | null; name: string }[];
   onMoved: (message: string) => void;
   onCancel: () => void;

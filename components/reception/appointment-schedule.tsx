@@ -59,7 +59,7 @@ export function AppointmentSchedule({ schedule, canCheckIn }: { schedule: Schedu
           <Link href={href(schedule.date, 'week')} className={`px-3 py-1 ${view === 'week' ? 'bg-teal-700 text-white' : 'bg-white'}`} aria-current={view === 'week' ? 'page' : undefined}>週</Link>
         </span>
       </nav>
-      <p className="text-xs text-slate-500">予約時刻を{NO_SHOW_AFTER_MINUTES}分過ぎて受付のない予約は「未来院」と表示します。予約の追加・取消は患者の画面の「次回予約」から、日時・担当医の変更は「変更」から行います（変更前の予約は「変更済」として残ります）。</p>
+      <p className="text-xs text-slate-500">予約時刻を{NO_SHOW_AFTER_MINUTES}分過ぎて受付のない予約は「未来院」と表示します。予約の追加・取消は患者の画面の「次回予約」から、日時・担当医の変更は「変更」（日・週の予約表と患者の画面）から行います（変更前の予約は「変更済」として残ります）。</p>
       {error && <ErrorBanner>{error}</ErrorBanner>}
       {notice && <NoticeBanner><span data-testid="schedule-notice">{notice}</span></NoticeBanner>}
       {view === 'day' ? (
@@ -75,7 +75,16 @@ export function AppointmentSchedule({ schedule, canCheckIn }: { schedule: Schedu
           }}
         />
       ) : (
-        <WeekView schedule={schedule} />
+        <WeekView
+          schedule={schedule}
+          canMove={canCheckIn}
+          pending={pending}
+          onMoved={(message) => {
+            setError(null);
+            setNotice(message);
+            router.refresh();
+          }}
+        />
       )}
     </div>
   );
@@ -157,8 +166,11 @@ function DayView({ schedule, canCheckIn, pending, onCheckIn, onMoved }: { schedu
   );
 }
 
-function WeekView({ schedule }: { schedule: ScheduleDto }) {
+/** The week: counts per doctor and day, and each booked patient with 予約変更 (the same form and checks as the day view). */
+function WeekView({ schedule, canMove, pending, onMoved }: { schedule: ScheduleDto; canMove: boolean; pending: boolean; onMoved: (message: string) => void }) {
   const doctors = schedule.days[0]!.columns.map((c) => ({ doctorId: c.doctorId, doctorName: c.doctorName }));
+  const doctorOptions = doctors.filter((d) => d.doctorId).map((d) => ({ id: d.doctorId, name: d.doctorName ?? '' }));
+  const [moving, setMoving] = useState<string | null>(null);
   return (
     <Card>
       <div className="overflow-x-auto">
@@ -185,9 +197,37 @@ function WeekView({ schedule }: { schedule: ScheduleDto }) {
                       {empty ? (
                         <span className="text-xs text-slate-400">−</span>
                       ) : (
-                        <Link href={href(d.date, 'day')} className="block hover:underline">
-                          <Counts column={c} />
-                        </Link>
+                        <>
+                          <Link href={href(d.date, 'day')} className="block hover:underline">
+                            <Counts column={c} />
+                          </Link>
+                          <ul className="mt-0.5 flex flex-col gap-0.5 text-xs">
+                            {c.entries
+                              .filter((a) => a.status === 'booked' || a.status === 'no_show')
+                              .map((a) => (
+                                <li key={a.appointmentId} data-testid="week-entry">
+                                  <span className="font-mono">{a.time}</span> {a.patient.name}
+                                  {a.status === 'no_show' && <span className="ml-1 text-red-700">未来院</span>}
+                                  {canMove && (
+                                    <Button variant="ghost" className="ml-1 px-1 py-0 text-xs" disabled={pending} onClick={() => setMoving(moving === a.appointmentId ? null : a.appointmentId)} aria-label={`${a.patient.name}さんの予約を変更`}>
+                                      変更
+                                    </Button>
+                                  )}
+                                  {moving === a.appointmentId && (
+                                    <AppointmentMove
+                                      appointment={a}
+                                      doctors={doctorOptions}
+                                      onCancel={() => setMoving(null)}
+                                      onMoved={(message) => {
+                                        setMoving(null);
+                                        onMoved(message);
+                                      }}
+                                    />
+                                  )}
+                                </li>
+                              ))}
+                          </ul>
+                        </>
                       )}
                     </td>
                   );

@@ -305,6 +305,7 @@ export async function listUpcomingForPatient(patientId: string, actor: Principal
     date: formatInTimeZone(r.startsAt, 'yyyy-MM-dd'),
     time: formatInTimeZone(r.startsAt, 'HH:mm'),
     purpose: r.purpose,
+    doctorId: r.doctorId,
     doctorName: r.doctorId ? (doctors.get(r.doctorId) ?? null) : null,
   }));
 }

@@ -68,7 +68,7 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
           <PrescriptionPanel patientId={patientId} actor={actor} />
           <LabOrderPanel patientId={patientId} actor={actor} />
           {orcaLinked && <OrcaChargePreview patientId={patientId} />}
-          {can(actor.role, 'reception.read') && <AppointmentPanel patientId={patientId} actor={actor} />}
+          {can(actor.role, 'reception.read') && <AppointmentPanel patientId={patientId} actor={actor} patientName={patient.fullName} />}
           <LabSummaryPanel patientId={patientId} actor={actor} patient={patient} />
           <DocumentsPanel patientId={patientId} actor={actor} />
           <SharingStatusPanel patientId={patientId} actor={actor} />

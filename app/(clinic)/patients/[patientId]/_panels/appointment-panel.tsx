@@ -5,8 +5,8 @@ import { listDoctorsForReception } from '@/lib/reception/visit.service';
 import { Card } from '@/components/ui/ui';
 import { AppointmentBooking } from '@/components/reception/appointment-booking';
 
-/** 次回予約 panel of the chart: upcoming appointments (read audited by the service) and booking (issue 13, 0057). */
-export async function AppointmentPanel({ patientId, actor }: { patientId: string; actor: Actor }) {
+/** 次回予約 panel of the chart and the patient page: upcoming appointments (read audited by the service), booking (issue 13, 0057) and 予約変更 (0060). */
+export async function AppointmentPanel({ patientId, actor, patientName }: { patientId: string; actor: Actor; patientName?: string }) {
   const canWrite = can(actor.role, 'reception.write');
   const [upcoming, doctors] = await Promise.all([
     listUpcomingForPatient(patientId, actor),
@@ -15,7 +15,7 @@ export async function AppointmentPanel({ patientId, actor }: { patientId: string
   const self = actor.role === 'doctor' && doctors.some((d) => d.id === actor.userId) ? actor.userId : null;
   return (
     <Card title="次回予約">
-      <AppointmentBooking patientId={patientId} upcoming={upcoming} doctors={doctors} defaultDoctorId={self} canWrite={canWrite} />
+      <AppointmentBooking patientId={patientId} upcoming={upcoming} doctors={doctors} defaultDoctorId={self} canWrite={canWrite} patientName={patientName} />
     </Card>
   );
 }

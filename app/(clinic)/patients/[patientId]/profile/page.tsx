@@ -38,7 +38,7 @@ export default async function PatientProfilePage({ params }: { params: Promise<{
       {orca && <OrcaLinkCard link={orca} />}
       <SharingConsentCard patientId={patient.id} actor={actor} />
       {/* 次回予約 for reception too (the 予約表 opens a booking here) */}
-      {can(actor.role, 'reception.read') && <AppointmentPanel patientId={patient.id} actor={actor} />}
+      {can(actor.role, 'reception.read') && <AppointmentPanel patientId={patient.id} actor={actor} patientName={patient.fullName} />}
       <VisitHistoryCard patientId={patient.id} actor={actor} />
     </div>
   );
