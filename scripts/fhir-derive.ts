@@ -10,6 +10,8 @@
  * - the lab slice table: for each 43+5 slice of JP_Observation_LabResult_eCS, its code system, fixed display
  *   (FHIR識別名) and the JLAC10 codes its ValueSet selects (descendent-of filters over the package's CodeSystems).
  *
+ * - JP_MedicationRequest_eCS, the 処方 entries of the documents (430 投薬指示, 444 退院時投薬指示), reduced the same way
+ *   (its Dosage keeps the R4 base type: JP_MedicationDosage_eCS is not derived).
  * - JP_Composition_eReferral (the 診療情報提供書, issue 11), reduced to its top-level section slices (920, 910, 300, …) and
  *   fixed values: @medplum/core applies the slices of nested elements (each section's entry slices and the 300
  *   section's sub-section slices) to the top level and reports false errors, so those are dropped here and checked in
@@ -34,6 +36,8 @@ const WANTED = new Set([
   'http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Condition_eCS',
   'http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_AllergyIntolerance_eCS',
   'http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Observation_LabResult_eCS',
+  // 処方 travels only inside documents (430 投薬指示, 444 退院時投薬指示): validated as an entry of them
+  'http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_MedicationRequest_eCS',
   'http://jpfhir.jp/fhir/clins/Extension/StructureDefinition/JP_eCS_InstitutionNumber',
   'http://jpfhir.jp/fhir/eCS/Extension/StructureDefinition/JP_eCS_Department',
   'http://jpfhir.jp/fhir/eCS/Extension/StructureDefinition/JP_eCS_DiagnosisType',

@@ -13,7 +13,7 @@ import derived from './generated/clins-1.5.2-edischargesummary-composition.json'
 import type { FhirIssue } from './issues';
 import { ID_SYSTEMS } from './profiles';
 import { DISCHARGE_DISPOSITION_SYSTEM, DISCHARGE_REQUIRED_SUBSECTIONS, DISCHARGE_SECTIONS, type DischargeSectionCode, type DischargeSummaryBundle } from './discharge-summary';
-import { codeOf, compositionStructure, issue, loadReferralProfiles, withCompositionProfile } from './referral-validate';
+import { codeOf, compositionStructure, issue, loadReferralProfiles, medicationIssues, withCompositionProfile } from './referral-validate';
 import { validateBundle } from './validate';
 
 const profile = derived.structureDefinition as unknown as StructureDefinition;
@@ -75,6 +75,9 @@ function documentRules(bundle: Bundle): FhirIssue[] {
   }
   if (sectionOf('333') && !entriesOf('333', 'DocumentReference').length) rule('入院中の経過を入力してください（入院中経過セクションは必須）。', '入院中経過', 'Composition.section(333).entry', 'course');
   if (!entriesOf('344', 'Condition').length) rule('退院時診断を1つ以上記載してください（退院時診断セクションは必須）。', '退院時診断', 'Composition.section(344).entry', 'discharge-diagnosis');
+  if ((sectionOf('444')?.entry ?? []).length !== entriesOf('444', 'MedicationRequest').length) {
+    rule('「退院時投薬指示」セクションは処方（MedicationRequest）だけを指してください。', '退院時投薬指示', 'Composition.section(444).entry', 'medication');
+  }
   return out;
 }
 
@@ -87,6 +90,6 @@ export function validateDischargeSummaryDocument(bundle: Bundle): FhirIssue[] {
 
 /** Issues of a 退院時サマリー bundle (errors first); empty = valid. */
 export function validateDischargeSummaryBundle(built: Pick<DischargeSummaryBundle, 'bundle' | 'units'>): FhirIssue[] {
-  const issues = [...validateDischargeSummaryDocument(built.bundle), ...built.units.flatMap((u) => validateBundle(u.bundle))];
+  const issues = [...validateDischargeSummaryDocument(built.bundle), ...built.units.flatMap((u) => validateBundle(u.bundle)), ...medicationIssues(built.bundle)];
   return issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }

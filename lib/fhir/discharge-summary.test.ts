@@ -1,9 +1,9 @@
-import type { Composition, CompositionSection, DocumentReference, Encounter } from '@medplum/fhirtypes';
+import type { Composition, CompositionSection, DocumentReference, Encounter, MedicationRequest } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDischargeSummaryBundle, stayDays, type DischargeSummaryInput } from './discharge-summary';
 import { validateDischargeSummaryBundle, validateDischargeSummaryDocument } from './discharge-summary-validate';
 import { loadReferralProfiles, validateReferralDocument } from './referral-validate';
-import { NOW, aContext, aDiagnosis, aPatient, anAllergy } from './test-fixtures';
+import { NOW, aContext, aDiagnosis, aDrugLine, aPatient, anAllergy } from './test-fixtures';
 
 beforeAll(() => loadReferralProfiles(), 60_000);
 
@@ -63,6 +63,19 @@ describe('JP_Bundle_eDischargeSummary', () => {
     expect(sub.find((s) => codes([s])[0] === '342')!.entry).toHaveLength(1);
     expect(built.bundle.entry!.filter((e) => e.resource!.resourceType === 'Condition')).toHaveLength(2);
     expect(validateDischargeSummaryBundle(built)).toEqual([]);
+  });
+
+  it('writes the 退院時処方 as MedicationRequests (444 entries), valid; a drug line without a name is found in Japanese', () => {
+    const built = buildDischargeSummaryBundle(summary({ prescriptions: [aDrugLine(), aDrugLine({ rpNumber: 2, drugCodeSystem: 'generic', drugCode: '2171022F1ZZZ', drugName: '【般】アムロジピン錠5mg', refillTimes: 2 })] }));
+    const s444 = composition(built).section![0]!.section!.find((s) => codes([s])[0] === '444')!;
+    const meds = built.bundle.entry!.filter((e) => e.resource!.resourceType === 'MedicationRequest');
+    expect(s444.entry!.map((e) => e.reference)).toEqual(meds.map((m) => m.fullUrl));
+    expect(s444.text!.div).toContain('アモキシシリン');
+    expect((meds[1]!.resource as MedicationRequest).dispenseRequest!.numberOfRepeatsAllowed).toBe(1);
+    expect(validateDischargeSummaryBundle(built)).toEqual([]);
+    (meds[0]!.resource as MedicationRequest).medicationCodeableConcept!.text = undefined;
+    const issues = validateDischargeSummaryBundle(built);
+    expect(issues).toEqual([expect.objectContaining({ resourceType: 'MedicationRequest', recordId: '5d0f3c9e-0000-4000-8000-00000000a001-1-1', message: '薬剤（コード・名称）がありません（必須項目）。入力してください。' })]);
   });
 
   it('without a 退院時診断, the course or the 転帰 it fails with Japanese messages', () => {

@@ -6,7 +6,8 @@
  * 352 主訴, 312 入院理由, 362 現病歴, 333 入院中経過, 324 退院時詳細, 344 退院時診断, 444 退院時投薬指示,
  * 424 退院時方針指示 — and 372 既往歴 / 510 アレルギー when there is content), the stay as a JP_Encounter_eCS (class
  * IMP, period, length, reason, 退院時転帰), the 入院中経過 as a JP_DocumentReference_eCS (text/plain), the author
- * Practitioner and the clinic Organization. Section codes are the 1.5.2 ones (362/372; 1.5.4 renamed them 360/370).
+ * Practitioner and the clinic Organization; the 退院時処方 as MedicationRequests (444 entries) from the one
+ * MedicationRequest mapping (documentMedications). Section codes are the 1.5.2 ones (362/372; 1.5.4 renamed them 360/370).
  */
 import { createHash } from 'node:crypto';
 import type { AllergyIntolerance, Bundle, BundleEntry, Composition, CompositionSection, Condition, DocumentReference, Encounter, Practitioner, Resource } from '@medplum/fhirtypes';
@@ -15,8 +16,8 @@ import { fhirInstant, jstYear, patientFullUrl } from './common';
 import { CODE_SYSTEMS, ID_SYSTEMS, fhirTarget, type FhirTarget } from './profiles';
 import { toFhirPatient } from './patient';
 import { practitionerQualification } from './practitioner';
-import { DOC_SUBTYPE_SYSTEM, DOC_TYPE_SYSTEM, DOCUMENT_SECTION_SYSTEM, EMPTY_REASON, REFERRAL_PROFILES, VERSION_EXTENSION, narrative, organization, unitResources, uuidUrl } from './referral';
-import type { FhirAllergyInput, FhirClinicInput, FhirDiagnosisInput, FhirPatientInput } from './types';
+import { DOC_SUBTYPE_SYSTEM, DOC_TYPE_SYSTEM, REFERRAL_PROFILES, VERSION_EXTENSION, documentMedications, documentSection, organization, unitResources, uuidUrl } from './referral';
+import type { FhirAllergyInput, FhirClinicInput, FhirDiagnosisInput, FhirMedicationInput, FhirPatientInput } from './types';
 
 export const DISCHARGE_PROFILES = {
   bundle: 'http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_eDischargeSummary',
@@ -74,6 +75,8 @@ export interface DischargeSummaryInput {
   admissionDiagnosisIds: readonly string[];
   dischargeDiagnosisIds: readonly string[];
   allergies: readonly FhirAllergyInput[];
+  /** the drug lines of the 退院時処方 (444 entries; the typed text stays the narrative) */
+  prescriptions?: readonly FhirMedicationInput[];
 }
 
 export interface DischargeSummaryBundle {
@@ -84,15 +87,7 @@ export interface DischargeSummaryBundle {
   units: UnitBundle[];
 }
 
-function section(code: DischargeSectionCode, text: string, entries: readonly string[] = [], sub?: CompositionSection[]): CompositionSection {
-  const { title, display } = DISCHARGE_SECTIONS[code];
-  const s: CompositionSection = { title, code: { coding: [{ system: DOCUMENT_SECTION_SYSTEM, code, display }] } };
-  if (text.trim()) s.text = narrative(text.trim());
-  if (entries.length) s.entry = entries.map((reference) => ({ reference }));
-  if (sub) s.section = sub;
-  if (!s.text && !s.entry && !s.section) s.emptyReason = { coding: [{ system: EMPTY_REASON, code: 'unavailable', display: '利用不可' }] };
-  return s;
-}
+const section = (code: DischargeSectionCode, text: string, entries: readonly string[] = [], sub?: CompositionSection[]) => documentSection(DISCHARGE_SECTIONS, code, text, entries, sub);
 
 const slash = (iso: string) => iso.replaceAll('-', '/');
 /** Days in hospital, counting the admission day (入院日 = 退院日 is one day). */
@@ -111,6 +106,7 @@ export function buildDischargeSummaryBundle(input: DischargeSummaryInput, option
   const conditionUrls = (ids: readonly string[]) => ids.map((id) => conditions.find((c) => c.id === id)).filter((c): c is Condition => Boolean(c)).map(urlOf);
 
   const patientUrl = patientFullUrl(patient.id);
+  const medications = documentMedications(target, clinic, input.prescriptions ?? [], patientUrl);
   const authorUrl = uuidUrl(`practitioner/${input.author.id}`);
   const orgUrl = uuidUrl(`organization/${clinic.institutionNumber}`);
   const encounterUrl = uuidUrl(`encounter/discharge/${input.lineageId}`);
@@ -181,7 +177,7 @@ export function buildDischargeSummaryBundle(input: DischargeSummaryInput, option
     section('333', s.hospitalCourse, [courseUrl]),
     section('324', dischargeText, [encounterUrl]),
     section('344', s.diagnosesNote, conditionUrls(input.dischargeDiagnosisIds)),
-    section('444', s.medications),
+    section('444', s.medications, medications.map((m) => m.fullUrl)),
     section('424', s.instructions),
   );
 
@@ -211,6 +207,7 @@ export function buildDischargeSummaryBundle(input: DischargeSummaryInput, option
     { fullUrl: encounterUrl, resource: encounter },
     { fullUrl: courseUrl, resource: course },
     ...[...conditions, ...allergies].map((resource) => ({ fullUrl: urlOf(resource), resource })),
+    ...medications,
   ];
   const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^D${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
   const bundle: Bundle = {

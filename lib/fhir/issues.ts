@@ -3,7 +3,7 @@ export interface FhirIssue {
   severity: 'error' | 'warning';
   /** for staff: what is wrong and what to do */
   message: string;
-  /** Patient | Condition | AllergyIntolerance | Observation | Bundle */
+  /** Patient | Condition | AllergyIntolerance | Observation | MedicationRequest | Composition | Bundle */
   resourceType: string;
   /** the record: the lineage id of a diagnosis/allergy/lab result, the patient id, or null for the bundle itself */
   recordId: string | null;
@@ -20,6 +20,7 @@ const RECORD_NAMES: Record<string, string> = {
   Condition: '傷病名',
   AllergyIntolerance: 'アレルギー',
   Observation: '検査結果',
+  MedicationRequest: '処方',
   Bundle: '送信データ',
 };
 
@@ -64,6 +65,13 @@ const FIELD_LABELS: [string, string][] = [
   ['Observation.extension', '診療科'],
   ['Observation.status', '状態'],
   ['Observation', '検査結果'],
+  ['MedicationRequest.medication', '薬剤（コード・名称）'],
+  ['MedicationRequest.dosageInstruction', '用法・用量'],
+  ['MedicationRequest.dispenseRequest', '日数・リフィル'],
+  ['MedicationRequest.substitution', '変更不可'],
+  ['MedicationRequest.status', '状態'],
+  ['MedicationRequest.intent', '指示の種別'],
+  ['MedicationRequest', '処方'],
 ];
 
 export function fieldLabel(expression: string): string {

@@ -8,6 +8,8 @@
  * (医療上必要 / 患者希望) as substitution.reason text — no code system for the 患者希望 column is published; a drug that may
  * be changed has no substitution element (「何も指定されていなければ代替薬品を用いてもよい」). リフィル可 as
  * dispenseRequest.numberOfRepeatsAllowed: the uses after the first (総使用回数 − 1), as JP Core defines it (0063).
+ * Inside a JP-CLINS document (`inDocument`) the same mapping carries the JP_MedicationRequest_eCS profile and only
+ * references that resolve within the bundle: the prescriber by name, no visit (docs/decisions/0073).
  */
 import type { Coding, Dosage, Extension, MedicationRequest, Quantity } from '@medplum/fhirtypes';
 import { coding, fhirDate, institutionExtension, resourceMeta } from './common';
@@ -55,12 +57,12 @@ function dosage(item: FhirMedicationInput): Dosage {
   return d;
 }
 
-export function toFhirMedicationRequest(target: FhirTarget, clinic: FhirClinicInput, item: FhirMedicationInput, patientRef: string): MedicationRequest {
+export function toFhirMedicationRequest(target: FhirTarget, clinic: FhirClinicInput, item: FhirMedicationInput, patientRef: string, options: { inDocument?: boolean } = {}): MedicationRequest {
   const id = medicationRequestId(item.lineageId, item.rpNumber, item.sortOrder);
   const resource: MedicationRequest = {
     resourceType: 'MedicationRequest',
     id,
-    meta: resourceMeta(target, PROFILES.medicationRequest, item.updatedAt),
+    meta: resourceMeta(target, options.inDocument ? PROFILES.medicationRequestDocument : PROFILES.medicationRequest, item.updatedAt),
     extension: [institutionExtension(clinic.institutionNumber)],
     identifier: [
       { system: ID_SYSTEMS.rpGroupNumber, value: String(item.rpNumber) },
@@ -84,8 +86,8 @@ export function toFhirMedicationRequest(target: FhirTarget, clinic: FhirClinicIn
       reason: { text: reason },
     };
   }
-  if (item.visitId) resource.encounter = { reference: `Encounter/${item.visitId}` };
-  if (item.author) resource.requester = { reference: `Practitioner/${item.author.id}`, display: item.author.name };
+  if (item.visitId && !options.inDocument) resource.encounter = { reference: `Encounter/${item.visitId}` };
+  if (item.author) resource.requester = options.inDocument ? { display: item.author.name } : { reference: `Practitioner/${item.author.id}`, display: item.author.name };
   if (item.days || item.refillTimes) {
     resource.dispenseRequest = {
       ...(item.days ? { expectedSupplyDuration: DAYS(item.days) } : {}),

@@ -25,6 +25,8 @@ export const PROFILES = {
   organization: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Organization',
   encounterCore: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Encounter',
   medicationRequest: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_MedicationRequest',
+  /** a drug line inside a JP-CLINS document (430 投薬指示, 444 退院時投薬指示) */
+  medicationRequestDocument: 'http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_MedicationRequest_eCS',
 } as const;
 
 export const EXTENSIONS = {

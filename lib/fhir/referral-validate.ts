@@ -8,13 +8,13 @@
  * the right type, the Organizations' 医療機関コード. Every issue is in Japanese (docs/decisions/0049).
  */
 import { loadDataType, validateResource } from '@medplum/core';
-import type { Bundle, Composition, CompositionSection, OperationOutcomeIssue, Organization, StructureDefinition } from '@medplum/fhirtypes';
+import type { Bundle, Composition, CompositionSection, OperationOutcomeIssue, Organization, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import derived from './generated/clins-1.5.2-ereferral-composition.json';
 import type { UnitBundle } from './bundle';
 import type { FhirIssue } from './issues';
 import { ID_SYSTEMS } from './profiles';
 import { DOCUMENT_SECTION_SYSTEM, REFERRAL_SECTIONS, REQUIRED_SUBSECTIONS, type ReferralBundle, type ReferralSectionCode } from './referral';
-import { loadFhirProfiles, validateBundle } from './validate';
+import { loadFhirProfiles, validateBundle, validateDocumentEntries } from './validate';
 
 let loaded = false;
 
@@ -123,6 +123,9 @@ function documentRules(bundle: Bundle): FhirIssue[] {
   const problems = (sectionOf('340', structured)?.entry ?? []).filter((r) => byUrl.get(r.reference)?.resourceType === 'Condition');
   if (!problems.length) out.push(issue('傷病名を1つ以上記載してください（傷病名・主訴セクションは必須）。', '傷病名', 'Composition.section(340).entry', 'ereferral-problem'));
   if (!sectionOf('950', structured)?.text) out.push(issue('紹介目的を入力してください。', '紹介目的', 'Composition.section(950).text', 'ereferral-purpose'));
+  if ((sectionOf('430', structured)?.entry ?? []).some((r) => byUrl.get(r.reference)?.resourceType !== 'MedicationRequest')) {
+    out.push(issue('「投薬指示」セクションは処方（MedicationRequest）だけを指してください。', '投薬指示', 'Composition.section(430).entry', 'ereferral-medication'));
+  }
   return out;
 }
 
@@ -133,8 +136,13 @@ export function validateReferralDocument(bundle: Bundle): FhirIssue[] {
   return [...documentRules(bundle), ...(composition?.resourceType === 'Composition' ? compositionStructure(composition) : [])];
 }
 
+/** The document's 処方 entries (MedicationRequest, only ever sent inside documents) against JP_MedicationRequest_eCS. */
+export function medicationIssues(bundle: Bundle): FhirIssue[] {
+  return validateDocumentEntries((bundle.entry ?? []).map((e) => e.resource).filter((r) => r?.resourceType === 'MedicationRequest') as Resource[]);
+}
+
 /** Issues of a referral bundle (errors first); empty = valid. */
 export function validateReferralBundle(built: Pick<ReferralBundle, 'bundle' | 'units'>): FhirIssue[] {
-  const issues = [...validateReferralDocument(built.bundle), ...built.units.flatMap((u) => validateBundle(u.bundle))];
+  const issues = [...validateReferralDocument(built.bundle), ...built.units.flatMap((u) => validateBundle(u.bundle)), ...medicationIssues(built.bundle)];
   return issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }

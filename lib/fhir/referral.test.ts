@@ -2,7 +2,10 @@ import type { Composition, CompositionSection } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReferralBundle, type ReferralDocumentInput } from './referral';
 import { loadReferralProfiles, validateReferralBundle } from './referral-validate';
-import { NOW, aContext, aDiagnosis, aLabResult, aPatient, anAllergy } from './test-fixtures';
+import type { MedicationRequest } from '@medplum/fhirtypes';
+import { toFhirMedicationRequest } from './medication-request';
+import { fhirTarget } from './profiles';
+import { NOW, aContext, aDiagnosis, aDrugLine, aLabResult, aPatient, anAllergy } from './test-fixtures';
 
 beforeAll(() => loadReferralProfiles(), 60_000);
 
@@ -40,6 +43,45 @@ describe('JP_Bundle_eReferral', () => {
     // the clinical entries are the 6情報 mapping's own resources
     expect(built.units.map((u) => u.bundle.meta!.tag![0]!.code).sort()).toEqual(['AllergyIntolerance', 'Condition', 'Observation']);
     expect(validateReferralBundle(built)).toEqual([]);
+  });
+
+  it('lists the prescriptions as MedicationRequests (430 entries) from the one MedicationRequest mapping, valid against JP_MedicationRequest_eCS', () => {
+    const lines = [aDrugLine(), aDrugLine({ sortOrder: 2, drugCodeSystem: 'none', drugCode: null, drugName: '院内調剤の軟膏', kind: 'external', doseBasis: 'total', days: null, usageCode: null, usageText: '1日2回患部に塗布', genericSubstitutionAllowed: false })];
+    const built = buildReferralBundle(letter({ prescriptions: lines }));
+    const meds = built.bundle.entry!.filter((e) => e.resource!.resourceType === 'MedicationRequest');
+    expect(meds).toHaveLength(2);
+    const s430 = composition(built).section![2]!.section!.find((s) => s.code!.coding![0]!.code === '430')!;
+    expect(s430.entry!.map((e) => e.reference)).toEqual(meds.map((m) => m.fullUrl));
+    expect(s430.text!.div).toContain('アムロジピン 5mg');
+    const first = meds[0]!.resource as MedicationRequest;
+    expect(`urn:uuid:${first.id}`).toBe(meds[0]!.fullUrl);
+    expect(first.meta!.profile![0]).toContain('JP_MedicationRequest_eCS');
+    // the same mapping as the vendor API: everything but the document's id, profile and in-bundle references
+    const api = toFhirMedicationRequest(fhirTarget(), aContext().clinic, lines[0]!, first.subject!.reference!);
+    const strip = ({ id: _i, meta: _m, requester: _r, encounter: _e, ...rest }: MedicationRequest) => rest;
+    expect(strip(first)).toEqual(strip(api));
+    expect(first.requester).toEqual({ display: '山田 医師' });
+    expect(first.encounter).toBeUndefined();
+    expect(first.subject!.reference).toBe(built.bundle.entry![1]!.fullUrl);
+    expect(validateReferralBundle(built)).toEqual([]);
+  });
+
+  it('a 処方 that breaks JP_MedicationRequest_eCS fails with a Japanese message naming the drug line', () => {
+    const built = buildReferralBundle(letter({ prescriptions: [aDrugLine()] }));
+    const med = built.bundle.entry!.find((e) => e.resource!.resourceType === 'MedicationRequest')!.resource as MedicationRequest;
+    // no standard code and no NOCODED: the profile's needs-anyOfStandardCode-medication invariant; and no printed name
+    med.medicationCodeableConcept = { coding: [{ system: 'urn:oid:1.2.392.100495.20.2.74', code: '620002305' }] };
+    med.status = 'active';
+    const issues = validateReferralBundle(built);
+    expect(issues.find((i) => i.expression === 'MedicationRequest.status')).toMatchObject({ resourceType: 'MedicationRequest', field: '状態', message: expect.stringContaining('状態の値がプロファイルの固定値と違います') });
+    expect(issues.some((i) => i.resourceType === 'MedicationRequest' && i.recordId === '5d0f3c9e-0000-4000-8000-00000000a001-1-1' && i.rule === 'needs-anyOfStandardCode-medication')).toBe(true);
+    const missingText = issues.find((i) => i.resourceType === 'MedicationRequest' && i.expression.startsWith('MedicationRequest.medication'))!;
+    expect(missingText.field).toBe('薬剤（コード・名称）');
+    expect(missingText.message).toBe('薬剤（コード・名称）がありません（必須項目）。入力してください。');
+    // a 430 entry that is not a MedicationRequest
+    const c = composition(built);
+    c.section![2]!.section!.find((s) => s.code!.coding![0]!.code === '430')!.entry!.push({ reference: built.bundle.entry![1]!.fullUrl });
+    expect(validateReferralBundle(built).map((i) => i.message)).toContain('「投薬指示」セクションは処方（MedicationRequest）だけを指してください。');
   });
 
   it('a letter without a 傷病名, or to an institution without 医療機関コード, fails with Japanese messages', () => {

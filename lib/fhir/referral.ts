@@ -1,19 +1,21 @@
 /**
  * 診療情報提供書 → JP_Bundle_eReferral (JP-CLINS 1.5.2), pure. The clinical entries are the 6情報 mapping itself: the
  * Conditions, AllergyIntolerances and Observations come out of buildUnitBundle (the same builder the sharing service's
- * units use, never a second mapping); this file adds the document around them: Composition (920 紹介元, 910 紹介先,
+ * units use, never a second mapping), and the 処方 of 430 投薬指示 are MedicationRequests from the vendor API's own
+ * mapping (toFhirMedicationRequest, JP_MedicationRequest_eCS inside documents); this file adds the document around them: Composition (920 紹介元, 910 紹介先,
  * 300 構造情報 with 950 紹介目的, 340 傷病名・主訴, 360 現病歴 and the optional sections, 220 備考), the author
  * Practitioner (医籍登録番号 when the model has it) and the two Organizations with their 医療機関コード.
  */
 import { createHash } from 'node:crypto';
-import type { AllergyIntolerance, Bundle, BundleEntry, Composition, CompositionSection, Condition, Observation, Organization, Practitioner, Resource } from '@medplum/fhirtypes';
+import type { AllergyIntolerance, Bundle, BundleEntry, Composition, CompositionSection, Condition, MedicationRequest, Observation, Organization, Practitioner, Resource } from '@medplum/fhirtypes';
 import { buildUnitBundle, bundleContentHash, type UnitBundle } from './bundle';
 import { fhirDate, fhirInstant, jstYear, patientFullUrl } from './common';
 import { ID_SYSTEMS, fhirTarget } from './profiles';
+import { toFhirMedicationRequest } from './medication-request';
 import { toFhirPatient } from './patient';
 import { practitionerQualification, toFhirOrganization } from './practitioner';
 import type { FhirTarget } from './profiles';
-import type { FhirAllergyInput, FhirClinicInput, FhirDiagnosisInput, FhirLabResultInput, FhirPatientInput } from './types';
+import type { FhirAllergyInput, FhirClinicInput, FhirDiagnosisInput, FhirLabResultInput, FhirMedicationInput, FhirPatientInput } from './types';
 
 export const REFERRAL_PROFILES = {
   bundle: 'http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_eReferral',
@@ -62,6 +64,8 @@ export interface ReferralDocumentInput {
   allergies: readonly FhirAllergyInput[];
   /** lab results grouped by their report (one 6情報 lab-report unit each) */
   labReports: readonly { reportKey: string; results: readonly FhirLabResultInput[] }[];
+  /** the drug lines of the prescriptions the letter lists (430 投薬指示 entries; the typed text stays the narrative) */
+  prescriptions?: readonly FhirMedicationInput[];
 }
 
 export interface ReferralBundle {
@@ -84,14 +88,29 @@ export function narrative(text: string): CompositionSection['text'] {
   return { status: 'additional', div: `<div xmlns="http://www.w3.org/1999/xhtml">${text.split('\n').map(escapeXml).join('<br/>')}</div>` };
 }
 
-function section(code: ReferralSectionCode, text: string, entries: readonly string[] = [], sub?: CompositionSection[]): CompositionSection {
-  const { title, display } = REFERRAL_SECTIONS[code];
+/** One section of any document kind: its table's title and display, the text, the entries, or the empty reason. */
+export function documentSection<C extends string>(table: Record<C, { title: string; display: string }>, code: C, text: string, entries: readonly string[] = [], sub?: CompositionSection[]): CompositionSection {
+  const { title, display } = table[code];
   const s: CompositionSection = { title, code: { coding: [{ system: DOCUMENT_SECTION_SYSTEM, code, display }] } };
   if (text.trim()) s.text = narrative(text.trim());
   if (entries.length) s.entry = entries.map((reference) => ({ reference }));
   if (sub) s.section = sub;
   if (!s.text && !s.entry && !s.section) s.emptyReason = { coding: [{ system: EMPTY_REASON, code: 'unavailable', display: '利用不可' }] };
   return s;
+}
+
+const section = (code: ReferralSectionCode, text: string, entries: readonly string[] = [], sub?: CompositionSection[]) => documentSection(REFERRAL_SECTIONS, code, text, entries, sub);
+
+/**
+ * The 処方 of a document as MedicationRequests: the one MedicationRequest mapping (vendor API, prescriptions) in its
+ * document form, each under a urn:uuid fullUrl (its id) derived from the drug line's logical id.
+ */
+export function documentMedications(target: FhirTarget, clinic: FhirClinicInput, items: readonly FhirMedicationInput[], patientUrl: string): { fullUrl: string; resource: MedicationRequest }[] {
+  return items.map((item) => {
+    const resource = toFhirMedicationRequest(target, clinic, item, patientUrl, { inDocument: true });
+    const fullUrl = uuidUrl(`medication-request/${resource.id}/${item.version}`);
+    return { fullUrl, resource: { ...resource, id: fullUrl.slice(9) } };
+  });
 }
 
 export function organization(target: FhirTarget, id: string, code: string | null, name: string, address: string | null | undefined, at: Date): Organization {
@@ -117,6 +136,7 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
   const observations = input.labReports.flatMap((r) => unitResources<Observation>(units, target, clinic, now, { kind: 'lab-report', patient, reportKey: r.reportKey, results: r.results }));
 
   const patientUrl = patientFullUrl(patient.id);
+  const medications = documentMedications(target, clinic, input.prescriptions ?? [], patientUrl);
   const authorUrl = uuidUrl(`practitioner/${input.author.id}`);
   const fromUrl = uuidUrl(`organization/${clinic.institutionNumber}`);
   const toUrl = uuidUrl(`organization/to/${input.lineageId}`);
@@ -149,7 +169,7 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
   if (s.familyHistory.trim()) structured.push(section('550', s.familyHistory));
   if (observations.length || s.labsNote.trim()) structured.push(section('620', s.labsNote, observations.map(urlOf)));
   if (s.clinicalCourse.trim()) structured.push(section('330', s.clinicalCourse));
-  if (s.medications.trim()) structured.push(section('430', s.medications));
+  if (s.medications.trim() || medications.length) structured.push(section('430', s.medications, medications.map((m) => m.fullUrl)));
   const sections: CompositionSection[] = [
     section('920', '', [fromUrl, authorUrl]),
     section('910', '', toDoctor ? [toUrl, toDoctorUrl] : [toUrl]),
@@ -182,6 +202,7 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
     { fullUrl: fromUrl, resource: from },
     { fullUrl: toUrl, resource: to },
     ...[...conditions, ...allergies, ...observations].map((resource) => ({ fullUrl: urlOf(resource), resource })),
+    ...medications,
   ];
   const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^R${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
   const bundle: Bundle = {

@@ -9,6 +9,7 @@
  * A lab report unit is keyed by LabResult.reportId (`reportKey`), as the sharing outbox names it.
  */
 import type { db, Tx } from '@/lib/core/db';
+import type { Prescription, PrescriptionItem } from '@/lib/generated/prisma/client';
 import { dateOnly, todayJst } from '@/lib/core/dates';
 import { findDepartment } from '@/lib/reference/departments';
 import type {
@@ -18,6 +19,7 @@ import type {
   FhirDiagnosisInput,
   FhirEncounterInput,
   FhirLabResultInput,
+  FhirMedicationInput,
   FhirModifierInput,
   FhirPatientInput,
   FhirPractitionerInput,
@@ -306,4 +308,41 @@ export async function loadReferralRecordInputs(
     allergies: await allergyInputs(c, clinicId, order(al, chosen.allergyLineageIds)),
     labReports: [...reports.entries()].map(([reportKey, results]) => ({ reportKey, results })),
   };
+}
+
+/**
+ * One drug line of a prescription version as the MedicationRequest mapping takes it: the one row→input step of the
+ * vendor API's MedicationRequest and of the documents' 処方 entries (430 投薬指示, 444 退院時投薬指示).
+ */
+export function medicationInputOf(p: Prescription, item: PrescriptionItem, author: { id: string; displayName: string; licenseNumber: string | null; licenseType: string | null } | null | undefined): FhirMedicationInput {
+  return {
+    ...item,
+    dose: item.dose.toString(),
+    lineageId: p.lineageId,
+    version: p.version,
+    status: p.status,
+    updatedAt: p.createdAt,
+    issuedDate: p.issuedDate,
+    outOfHouse: p.outOfHouse,
+    refillTimes: p.refillTimes,
+    visitId: p.visitId,
+    author: author ? { id: author.id, name: author.displayName, licenseNumber: author.licenseNumber, licenseType: author.licenseType } : null,
+  };
+}
+
+/**
+ * The drug lines of the chosen prescription versions (ids of versions: a version never changes), in the order chosen
+ * and by Rp and position within each; only 確定 ones of the patient.
+ */
+export async function loadMedicationInputs(c: Client, clinicId: string, patientId: string, prescriptionIds: readonly string[]): Promise<FhirMedicationInput[]> {
+  if (!prescriptionIds.length) return [];
+  const rows = await c.prescription.findMany({
+    where: { clinicId, patientId, status: 'final', id: { in: [...prescriptionIds] } },
+    include: { items: { orderBy: [{ rpNumber: 'asc' }, { sortOrder: 'asc' }] } },
+  });
+  const authorIds = [...new Set(rows.map((r) => r.authorId))];
+  const authors = await c.user.findMany({ where: { clinicId, id: { in: authorIds } }, select: { id: true, displayName: true, licenseNumber: true, licenseType: true } });
+  return rows
+    .sort((a, b) => prescriptionIds.indexOf(a.id) - prescriptionIds.indexOf(b.id))
+    .flatMap((p) => p.items.map((item) => medicationInputOf(p, item, authors.find((u) => u.id === p.authorId))));
 }

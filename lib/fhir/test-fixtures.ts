@@ -1,5 +1,5 @@
 /** Builders of valid inputs for the lib/fhir tests and the benchmark; each test breaks one rule on top. */
-import type { FhirAllergyInput, FhirBuildContext, FhirDiagnosisInput, FhirLabResultInput, FhirPatientInput } from './types';
+import type { FhirAllergyInput, FhirBuildContext, FhirDiagnosisInput, FhirLabResultInput, FhirMedicationInput, FhirPatientInput } from './types';
 
 export const NOW = new Date('2026-12-04T01:00:00.000Z');
 
@@ -100,6 +100,35 @@ export function aLabResult(overrides: Partial<FhirLabResultInput> = {}): FhirLab
     department: { code: '01', name: '内科' },
     encounter: { id: 'visit-2', class: 'AMB' },
     orderingDoctor: { id: 'doctor-1', name: '佐藤 一郎' },
+    ...overrides,
+  };
+}
+
+/** A 確定 prescription's drug line (YJ-coded, 1日量, 14日分, 院外). */
+export function aDrugLine(overrides: Partial<FhirMedicationInput> = {}): FhirMedicationInput {
+  return {
+    lineageId: '5d0f3c9e-0000-4000-8000-00000000a001',
+    version: 1,
+    status: 'final',
+    updatedAt: NOW,
+    issuedDate: '2026-12-04',
+    outOfHouse: true,
+    author: { id: 'doctor-1', name: '山田 医師' },
+    visitId: 'visit-1',
+    rpNumber: 1,
+    sortOrder: 1,
+    kind: 'internal',
+    drugCodeSystem: 'yj',
+    drugCode: '2171022F1022',
+    drugName: 'アムロジピン錠5mg',
+    dose: 1,
+    doseUnit: '錠',
+    doseUnitCode: 'TAB',
+    doseBasis: 'per_day',
+    usageCode: '1013044400000000',
+    usageText: '1日1回朝食後',
+    days: 14,
+    genericSubstitutionAllowed: true,
     ...overrides,
   };
 }

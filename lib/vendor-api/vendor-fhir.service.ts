@@ -18,8 +18,8 @@ import { documentBundleForApi } from '@/lib/records/documents/document-fhir.serv
 import { parseMedicationRequestId, toFhirMedicationRequest } from '@/lib/fhir/medication-request';
 import { toFhirOrganization, toFhirPractitioner } from '@/lib/fhir/practitioner';
 import { fhirTarget } from '@/lib/fhir/profiles';
-import { allergyInputs, diagnosisInputs, labResultInputs, patientInputs } from '@/lib/fhir/source.repository';
-import type { FhirClinicInput, FhirMedicationInput, FhirPatientInput, FhirVisitInput } from '@/lib/fhir/types';
+import { allergyInputs, diagnosisInputs, labResultInputs, medicationInputOf, patientInputs } from '@/lib/fhir/source.repository';
+import type { FhirClinicInput, FhirPatientInput, FhirVisitInput } from '@/lib/fhir/types';
 import { FhirError, fhirErrors } from './fhir-http';
 import {
   ALLERGY_SEARCH,
@@ -248,20 +248,7 @@ async function mapMedications(clinicId: string, clinic: FhirClinicInput, rows: A
   const authors = new Map((await repo.usersByIds(db(), clinicId, [...new Set(rows.map((r) => r.prescription.authorId))])).map((u) => [u.id, u]));
   return rows.map((item) => {
     const p = item.prescription;
-    const author = authors.get(p.authorId);
-    const input: FhirMedicationInput = {
-      ...item,
-      dose: item.dose.toString(),
-      lineageId: p.lineageId,
-      version: p.version,
-      status: p.status,
-      updatedAt: p.createdAt,
-      issuedDate: p.issuedDate,
-      outOfHouse: p.outOfHouse,
-      refillTimes: p.refillTimes,
-      visitId: p.visitId,
-      author: author ? { id: author.id, name: author.displayName, licenseNumber: author.licenseNumber, licenseType: author.licenseType } : null,
-    };
+    const input = medicationInputOf(p, item, authors.get(p.authorId));
     return { resource: withVersion(toFhirMedicationRequest(target(), clinic, input, patientRef(p.patientId)), p.version), patientId: p.patientId };
   });
 }
