@@ -22,9 +22,10 @@ export function DischargeSummaryEditor({ patientId, prefill, seed }: { patientId
   const [admissionDiagnosisIds, setAdmissionDiagnosisIds] = useState(seed.admissionDiagnosisIds);
   const [dischargeDiagnosisIds, setDischargeDiagnosisIds] = useState(seed.dischargeDiagnosisIds);
   const [allergyIds, setAllergyIds] = useState(seed.allergyIds);
+  const [prescriptionIds, setPrescriptionIds] = useState(seed.prescriptionIds);
   const id = useId();
   const { status, changeReason, setChangeReason, error, fieldErrors, notice, busy, touch, onSave, onConfirm } = useDocumentEditor(patientId, seed, (base) =>
-    saveDischargeSummaryAction({ ...base, ...sections, outcome, admissionDiagnosisIds, dischargeDiagnosisIds, allergyIds }),
+    saveDischargeSummaryAction({ ...base, ...sections, outcome, admissionDiagnosisIds, dischargeDiagnosisIds, allergyIds, prescriptionIds }),
   );
 
   const text = (key: keyof Sections, label: string, rows: number, required?: boolean) => (
@@ -81,7 +82,10 @@ export function DischargeSummaryEditor({ patientId, prefill, seed }: { patientId
         {text('allergiesNote', 'アレルギーの補足', 2)}
       </div>
       {text('hospitalCourse', '入院中の経過', 6, true)}
-      {text('medications', '退院時処方', 4)}
+      <div className="space-y-1">
+        <Choices legend="退院時処方（記載する処方）" name="prescriptionIds" choices={prefill.prescriptions} chosen={prescriptionIds} onChange={touch(setPrescriptionIds)} empty="確定した処方はありません。" />
+        {text('medications', '退院時処方', 4)}
+      </div>
       {text('dischargeCondition', '退院時の状態', 3)}
       {text('instructions', '退院時の指示・方針', 3)}
       {line('attendingDoctor', '担当医')}

@@ -29,6 +29,7 @@ export type DischargeSummarySeed = {
   admissionDiagnosisIds: string[];
   dischargeDiagnosisIds: string[];
   allergyIds: string[];
+  prescriptionIds: string[];
 };
 
 /** A new summary's starting point: the prefill's text, active diagnoses for 退院時診断, the primary one for 入院時診断. */
@@ -55,12 +56,13 @@ export function dischargeSeedFromPrefill(p: DischargeSummaryPrefillDto): Dischar
     admissionDiagnosisIds: p.diagnoses.filter((d) => d.checked).slice(0, 1).map((d) => d.id),
     dischargeDiagnosisIds: p.diagnoses.filter((d) => d.checked).map((d) => d.id),
     allergyIds: p.allergies.filter((a) => a.checked).map((a) => a.id),
+    prescriptionIds: p.prescriptions.filter((r) => r.checked).map((r) => r.id),
   };
 }
 
 /** An existing version's state (its content), for editing it. */
 export function dischargeSeedFromContent(doc: { id: string; lineageId: string; status: string; content: DischargeSummaryContent }): DischargeSummarySeed {
-  const { outcome, admissionDiagnoses, dischargeDiagnoses, allergies, ...sections } = doc.content;
+  const { outcome, admissionDiagnoses, dischargeDiagnoses, allergies, prescriptions, ...sections } = doc.content;
   return {
     documentId: doc.id,
     lineageId: doc.lineageId,
@@ -70,5 +72,6 @@ export function dischargeSeedFromContent(doc: { id: string; lineageId: string; s
     admissionDiagnosisIds: admissionDiagnoses.map((d) => d.lineageId),
     dischargeDiagnosisIds: dischargeDiagnoses.map((d) => d.lineageId),
     allergyIds: allergies.map((a) => a.lineageId),
+    prescriptionIds: prescriptions.map((p) => p.id),
   };
 }

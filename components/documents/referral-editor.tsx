@@ -169,6 +169,7 @@ export function ReferralEditor({ patientId, prefill, seed }: { patientId: string
   const [diagnosisIds, setDiagnosisIds] = useState(seed.diagnosisIds);
   const [allergyIds, setAllergyIds] = useState(seed.allergyIds);
   const [labResultIds, setLabResultIds] = useState(seed.labResultIds);
+  const [prescriptionIds, setPrescriptionIds] = useState(seed.prescriptionIds);
   const id = useId();
   const { status, changeReason, setChangeReason, error, fieldErrors, notice, busy, touch, onSave, onConfirm } = useDocumentEditor(patientId, seed, (base) =>
     saveReferralAction({
@@ -178,6 +179,7 @@ export function ReferralEditor({ patientId, prefill, seed }: { patientId: string
       diagnosisIds,
       allergyIds,
       labResultIds,
+      prescriptionIds,
     }),
   );
 
@@ -213,7 +215,10 @@ export function ReferralEditor({ patientId, prefill, seed }: { patientId: string
           {text('allergiesNote', 'アレルギーの補足', 2)}
         </div>
       </div>
-      {text('medications', '現在の処方', 4)}
+      <div className="space-y-1">
+        <Choices legend="現在の処方（記載する処方）" name="prescriptionIds" choices={prefill.prescriptions} chosen={prescriptionIds} onChange={touch(setPrescriptionIds)} empty="確定した処方はありません。" />
+        {text('medications', '現在の処方', 4)}
+      </div>
       <div className="space-y-1">
         <Choices legend="検査結果（記載するものを選択）" name="labResultIds" choices={prefill.labs} chosen={labResultIds} onChange={touch(setLabResultIds)} empty="検査結果はありません。" />
         {text('labsNote', '検査結果の補足', 2)}

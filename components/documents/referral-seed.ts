@@ -17,6 +17,7 @@ export type ReferralEditorSeed = {
   diagnosisIds: string[];
   allergyIds: string[];
   labResultIds: string[];
+  prescriptionIds: string[];
 };
 
 const EMPTY_SECTIONS: Sections = {
@@ -32,6 +33,7 @@ export function seedFromPrefill(prefill: ReferralPrefillDto): ReferralEditorSeed
     diagnosisIds: prefill.diagnoses.filter((d) => d.checked).map((d) => d.id),
     allergyIds: prefill.allergies.filter((a) => a.checked).map((a) => a.id),
     labResultIds: [],
+    prescriptionIds: prefill.prescriptions.filter((p) => p.checked).map((p) => p.id),
   };
 }
 

@@ -23,6 +23,7 @@ import { prefillDischargeSummary, saveDischargeSummary } from './discharge-summa
 import { getDocumentFhir } from './document-fhir.service';
 import { sendDocument } from './document-send.service';
 import { asDischargeSummary } from './document.dto';
+import { savePrescription } from '@/lib/records/prescriptions/prescription.service';
 import type { SaveDischargeSummaryInput } from './discharge-summary.schema';
 
 neverLogged('肺炎で入院加療', '抗菌薬点滴で解熱');
@@ -149,6 +150,31 @@ describe('退院時サマリー', () => {
     const bundle = JSON.parse(fhir.json) as { entry: { resource: { resourceType: string; type?: { coding: { code: string }[] } } }[] };
     expect(bundle.entry[0]!.resource.type!.coding[0]!.code).toBe('18842-5');
     expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual(expect.arrayContaining(['Encounter', 'DocumentReference', 'Condition', 'AllergyIntolerance']));
+  });
+
+  it('the 退院時処方 chosen from the 確定 prescriptions become MedicationRequest entries of 444, valid against JP_MedicationRequest_eCS', async () => {
+    const { p, pneumonia } = await admittedPatient();
+    const rx = await savePrescription(
+      { patientId: p.id, intent: 'confirm', outOfHouse: true, items: [{ rpNumber: 1, kind: 'internal', receiptCode: '612170710', prescribeByGeneric: false, drugName: '', dose: 1, doseUnit: '錠', doseBasis: 'per_day', usageText: '1日1回朝食後', days: 28, genericSubstitutionAllowed: true }] },
+      a.doctor,
+    );
+    const pre = await prefillDischargeSummary(p.id, a.doctor);
+    expect(pre.prescriptions).toEqual([expect.objectContaining({ id: rx.id, checked: true, label: expect.stringContaining('28日分') })]);
+    const ids = { admission: [pneumonia.lineageId], discharge: [pneumonia.lineageId], allergies: [] };
+    await expectCode(saveDischargeSummary(summary(p.id, ids, { prescriptionIds: ['00000000-0000-4000-8000-000000000000'] }), a.doctor), 'INVALID_INPUT');
+    const draft = await saveDischargeSummary(summary(p.id, ids, { prescriptionIds: [rx.id] }), a.doctor);
+    expect(draft.content.prescriptions).toEqual([expect.objectContaining({ id: rx.id, version: 1, lines: [expect.stringContaining('1日1回朝食後 28日分')] })]);
+    await confirmDocument({ documentId: draft.id }, a.doctor);
+    const fhir = await getDocumentFhir({ patientId: p.id, lineageId: draft.lineageId }, a.doctor);
+    expect(fhir.issues).toEqual([]);
+    type Entry = { fullUrl: string; resource: { resourceType: string; meta?: { profile?: string[] }; medicationCodeableConcept?: { coding: { system: string }[]; text: string }; section?: { section?: { code: { coding: { code: string }[] }; entry?: { reference: string }[] }[] }[] } };
+    const bundle = JSON.parse(fhir.json) as { entry: Entry[] };
+    const meds = bundle.entry.filter((e) => e.resource.resourceType === 'MedicationRequest');
+    expect(meds).toHaveLength(1);
+    expect(meds[0]!.resource.meta!.profile![0]).toBe('http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_MedicationRequest_eCS');
+    expect(meds[0]!.resource.medicationCodeableConcept!.coding[0]!.system).toBe('http://capstandard.jp/iyaku.info/CodeSystem/YJ-code');
+    const s444 = bundle.entry[0]!.resource.section![0]!.section!.find((s) => s.code.coding[0]!.code === '444')!;
+    expect(s444.entry).toEqual([{ reference: meds[0]!.fullUrl }]);
   });
 
   it('is sent through the document sharing unit to the sandbox over HTTP: registered, 差替 by a new 確定 version, 取消 deletes', async () => {

@@ -6,7 +6,7 @@
 import { z } from '@/lib/core/zod';
 import { isValidIsoDate } from '@/lib/core/dates';
 import { DISCHARGE_OUTCOME_CODES } from './document.constants';
-import { allergyItem, chosen, diagnosisItem, id, line, section } from './referral.schema';
+import { allergyItem, chosen, diagnosisItem, id, line, prescriptionItem, section } from './referral.schema';
 
 const day = (label: string) =>
   z
@@ -67,6 +67,8 @@ export const saveDischargeSummarySchema = z
     dischargeDiagnosisIds: chosen('退院時診断'),
     /** lineage ids of the アレルギー to list */
     allergyIds: chosen('アレルギー'),
+    /** ids of the 確定 処方 (versions) of the 退院時処方, listed as 444 entries */
+    prescriptionIds: chosen('退院時処方'),
     /** required when the latest version is 確定 (the edit makes a new version) */
     changeReason: z.string().trim().max(200, '修正理由は200文字以内で入力してください。').optional(),
   })
@@ -82,6 +84,8 @@ export const dischargeSummaryContentSchema = z
     admissionDiagnoses: z.array(diagnosisItem),
     dischargeDiagnoses: z.array(diagnosisItem),
     allergies: z.array(allergyItem),
+    /** absent in versions written before 処方 were listed: none */
+    prescriptions: z.array(prescriptionItem).default([]),
   })
   .strict();
 export type DischargeSummaryContent = z.output<typeof dischargeSummaryContentSchema>;

@@ -11,7 +11,7 @@ import { listDiagnosesForPatient } from '@/lib/records/diagnoses/diagnosis.servi
 import { listAllergiesForPatient } from '@/lib/records/allergies/allergy.service';
 import { staffNames } from '@/lib/staff/staff-names';
 import { asDischargeSummary, type DischargeSummaryDocumentDto, type ReferralChoiceDto } from './document.dto';
-import { allergySnapshot, diagnosisSnapshot, listable, loadForSave, pickChosen, prefillReferral, writeDocumentVersion } from './document.service';
+import { allergySnapshot, contentOf, diagnosisSnapshot, listable, loadForSave, pickChosen, pickPrescriptions, prefillReferral, writeDocumentVersion } from './document.service';
 import { dischargeSummaryContentSchema, saveDischargeSummarySchema, type DischargeSummaryContent, type SaveDischargeSummaryInput } from './discharge-summary.schema';
 
 export type DischargeSummaryPrefillDto = {
@@ -20,6 +20,8 @@ export type DischargeSummaryPrefillDto = {
   diagnoses: ReferralChoiceDto[];
   uninformedOmitted: number;
   allergies: ReferralChoiceDto[];
+  /** the 確定 current prescriptions (checked): the 退院時処方 entries */
+  prescriptions: ReferralChoiceDto[];
 };
 
 /**
@@ -41,6 +43,7 @@ export async function prefillDischargeSummary(patientId: string, actor: Principa
     diagnoses: r.diagnoses,
     uninformedOmitted: r.uninformedOmitted,
     allergies: r.allergies,
+    prescriptions: r.prescriptions,
   };
 }
 
@@ -59,12 +62,15 @@ export async function saveDischargeSummary(raw: SaveDischargeSummaryInput, actor
     if (chosen.some((d) => d.uninformed)) throw new AppError('INVALID_INPUT', '未告知の傷病名は退院時サマリーに記載できません。', { [field]: '未告知の傷病名を外してください。' });
     return chosen.sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary)).map(diagnosisSnapshot);
   };
-  const { patientId: _p, documentId: _d, admissionDiagnosisIds, dischargeDiagnosisIds, allergyIds, changeReason, ...rest } = input;
+  const previous = current ? contentOf(current) : null;
+  const prescriptions = await pickPrescriptions(input.prescriptionIds, patient.id, previous?.kind === 'discharge_summary' ? previous.content : null, actor, '退院時処方');
+  const { patientId: _p, documentId: _d, admissionDiagnosisIds, dischargeDiagnosisIds, allergyIds, prescriptionIds: _rx, changeReason, ...rest } = input;
   const content = dischargeSummaryContentSchema.parse({
     ...rest,
     admissionDiagnoses: pickDiagnoses(admissionDiagnosisIds, '入院時診断', 'admissionDiagnosisIds'),
     dischargeDiagnoses: pickDiagnoses(dischargeDiagnosisIds, '退院時診断', 'dischargeDiagnosisIds'),
     allergies: pickChosen(allergyIds, listable(allergies), (a) => a.lineageId, 'アレルギー', 'allergyIds').map(allergySnapshot),
+    prescriptions,
   });
   const saved = await writeDocumentVersion(actor, {
     kind: 'discharge_summary',
@@ -73,7 +79,7 @@ export async function saveDischargeSummary(raw: SaveDischargeSummaryInput, actor
     content,
     institutionId: null,
     changeReason,
-    facts: { kind: 'discharge_summary', admissionDiagnoses: content.admissionDiagnoses.length, dischargeDiagnoses: content.dischargeDiagnoses.length, allergies: content.allergies.length },
+    facts: { kind: 'discharge_summary', admissionDiagnoses: content.admissionDiagnoses.length, dischargeDiagnoses: content.dischargeDiagnoses.length, allergies: content.allergies.length, prescriptions: content.prescriptions.length },
   });
   return asDischargeSummary(saved);
 }

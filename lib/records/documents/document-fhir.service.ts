@@ -1,14 +1,14 @@
 /**
  * The FHIR document of a 確定 clinical document — 診療情報提供書 (JP_Bundle_eReferral, docs/decisions/0049) or
  * 退院時サマリー (JP_Bundle_eDischargeSummary, 0065): built from the stored version (its sections) and the records it
- * lists as they stood at 確定, through lib/fhir's 6情報 mapping, and validated by the kind's validator. What staff see
+ * lists as they stood at 確定 (処方 by version), through lib/fhir's 6情報 and MedicationRequest mappings, and validated by the kind's validator. What staff see
  * before sending is exactly what the sharing delivery sends (documentToSend).
  */
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { recordAuditEventNow } from '@/lib/audit/audit';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
-import { loadClinicInput, loadPatientInput, loadReferralRecordInputs } from '@/lib/fhir/source.repository';
+import { loadClinicInput, loadMedicationInputs, loadPatientInput, loadReferralRecordInputs } from '@/lib/fhir/source.repository';
 import { buildReferralBundle } from '@/lib/fhir/referral';
 import { memberIdentifier } from '@/lib/fhir/patient';
 import { findDocumentUnit } from '@/lib/sharing/sharing-unit.repository';
@@ -89,11 +89,12 @@ async function buildDischargeOfRow(clinicId: string, row: DocumentRow & { confir
   const content = dischargeSummaryContentSchema.parse(row.content);
   const admissionDiagnosisIds = content.admissionDiagnoses.map((d) => d.lineageId);
   const dischargeDiagnosisIds = content.dischargeDiagnoses.map((d) => d.lineageId);
-  const [clinicInput, clinic, patient, author, records] = await Promise.all([
+  const [clinicInput, clinic, patient, author, prescriptions, records] = await Promise.all([
     loadClinicInput(db(), clinicId),
     documentRepository.findClinic(db(), { clinicId }),
     loadPatientInput(db(), clinicId, row.patientId),
     documentRepository.findAuthor(db(), { clinicId, userId: row.confirmedById ?? row.authorId }),
+    loadMedicationInputs(db(), clinicId, row.patientId, content.prescriptions.map((p) => p.id)),
     loadReferralRecordInputs(db(), clinicId, row.patientId, {
       diagnosisLineageIds: [...new Set([...admissionDiagnosisIds, ...dischargeDiagnosisIds])],
       allergyLineageIds: content.allergies.map((a) => a.lineageId),
@@ -128,6 +129,7 @@ async function buildDischargeOfRow(clinicId: string, row: DocumentRow & { confir
       admissionDiagnosisIds,
       dischargeDiagnosisIds,
       allergies: records.allergies,
+      prescriptions,
     },
     { bundleIdentifier },
   );
@@ -137,11 +139,12 @@ async function buildDischargeOfRow(clinicId: string, row: DocumentRow & { confir
 /** The JP_Bundle_eReferral of one 確定 version and its validation: the one builder of the preview and of sending. */
 async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirmedAt: Date }, bundleIdentifier?: string | null): Promise<Built | null> {
   const content = referralContentSchema.parse(row.content);
-  const [clinicInput, clinic, patient, author, records] = await Promise.all([
+  const [clinicInput, clinic, patient, author, prescriptions, records] = await Promise.all([
     loadClinicInput(db(), clinicId),
     documentRepository.findClinic(db(), { clinicId }),
     loadPatientInput(db(), clinicId, row.patientId),
     documentRepository.findAuthor(db(), { clinicId, userId: row.confirmedById ?? row.authorId }),
+    loadMedicationInputs(db(), clinicId, row.patientId, content.prescriptions.map((p) => p.id)),
     loadReferralRecordInputs(db(), clinicId, row.patientId, {
       diagnosisLineageIds: content.diagnoses.map((d) => d.lineageId),
       allergyLineageIds: content.allergies.map((a) => a.lineageId),
@@ -150,7 +153,7 @@ async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirm
     }),
   ]);
   if (!clinicInput || !clinic || !patient || !author) return null;
-  const { destination, diagnoses: _d, allergies: _a, labs: _l, ...sections } = content;
+  const { destination, diagnoses: _d, allergies: _a, labs: _l, prescriptions: _rx, ...sections } = content;
   const built = buildReferralBundle(
     {
       lineageId: row.lineageId,
@@ -162,6 +165,7 @@ async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirm
       patient,
       sections,
       ...records,
+      prescriptions,
     },
     { bundleIdentifier },
   );

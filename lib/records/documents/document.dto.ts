@@ -77,6 +77,8 @@ export type ReferralPrefillDto = {
   uninformedOmitted: number;
   allergies: ReferralChoiceDto[];
   labs: ReferralChoiceDto[];
+  /** the 確定 current prescriptions (checked): listed as MedicationRequest entries of the document */
+  prescriptions: ReferralChoiceDto[];
 };
 
 export type InstitutionDto = {

@@ -31,7 +31,7 @@ import { COURSE_NOTES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentKind
 import { documentRepository } from './document.repository';
 import { queueDocumentResend, sendingStates } from './document-send.service';
 import { referralInstitutionRepository } from './referral-institution.repository';
-import { asReferral, type DocumentContent, type DocumentDto, type DocumentPrintDto, type ReferralDocumentDto, type ReferralPrefillDto } from './document.dto';
+import { asReferral, type DocumentContent, type DocumentDto, type DocumentPrintDto, type ReferralChoiceDto, type ReferralDocumentDto, type ReferralPrefillDto } from './document.dto';
 import { dischargeSummaryCompleteSchema, dischargeSummaryContentSchema } from './discharge-summary.schema';
 import { checkupReportCompleteSchema, checkupReportContentSchema } from './checkup-report.schema';
 import { toPatientDto } from '@/lib/records/patients/patient.dto';
@@ -108,16 +108,41 @@ async function loadLatest(clinicId: string, documentId: string): Promise<Clinica
 const diagnosisLabel = (d: DiagnosisDto) => d.displayName;
 const listable = <T extends { status: string }>(rows: T[]) => rows.filter((r) => r.status === 'final');
 
+/** A drug line as the letter's text and snapshot print it: 薬剤名 量 用法 日数. */
+function drugLine(i: PrescriptionDto['items'][number]): string {
+  const days = i.days ? ` ${i.days}日分` : i.times ? ` ${i.times}回分` : '';
+  return `${i.drugName} ${i.dose}${i.doseUnit} ${i.usageText}${days}`.replace(/\s+/g, ' ').trim();
+}
+
 function medicationsText(current: PrescriptionDto[]): string {
-  return current
-    .flatMap((p) =>
-      p.items.map((i) => {
-        const dose = `${i.dose}${i.doseUnit}`;
-        const days = i.days ? ` ${i.days}日分` : i.times ? ` ${i.times}回分` : '';
-        return `${i.drugName} ${dose} ${i.usageText}${days}`.replace(/\s+/g, ' ').trim();
-      }),
-    )
-    .join('\n');
+  return current.flatMap((p) => p.items.map(drugLine)).join('\n');
+}
+
+/** A 処方 as a document stores it (the snapshot at save). */
+export const prescriptionSnapshot = (p: PrescriptionDto) => ({ id: p.id, lineageId: p.lineageId, version: p.version, issuedDate: p.issuedDate, lines: p.items.map(drugLine) });
+
+/** A 処方 offered to a document: the version, its drugs, and 処方日 / 院外・院内. */
+export const prescriptionChoice = (p: { id: string; issuedDate: string; outOfHouse?: boolean; lines: string[] }, checked: boolean): ReferralChoiceDto => ({
+  id: p.id,
+  label: p.lines.join('、'),
+  detail: `${p.issuedDate.replaceAll('-', '/')} 処方${p.outOfHouse === undefined ? '' : p.outOfHouse ? '（院外）' : '（院内）'}`,
+  checked,
+});
+
+/** The editor's 処方 choices for an existing version: the chart's, plus those the version lists that the chart no longer offers. */
+export function withListedPrescriptions(offered: ReferralChoiceDto[], listed: readonly { id: string; issuedDate: string; lines: string[] }[]): ReferralChoiceDto[] {
+  return [...offered, ...listed.filter((p) => !offered.some((o) => o.id === p.id)).map((p) => ({ ...prescriptionChoice(p, true), detail: `${p.issuedDate.replaceAll('-', '/')} 処方（記載済み）` }))];
+}
+
+/**
+ * The chosen 処方, in the order chosen: a 確定 one on the chart's panel (current or recent), or one the version being
+ * edited already lists (an older prescription stays as it was listed); anything else is refused in Japanese.
+ */
+export async function pickPrescriptions(ids: string[], patientId: string, previous: { prescriptions?: ReturnType<typeof prescriptionSnapshot>[] } | null, actor: Principal, what: string) {
+  if (!ids.length) return [];
+  const panel = await getPrescriptionPanel(patientId, actor);
+  const offered = [...panel.current, ...panel.history].filter((p) => p.status === 'final').map(prescriptionSnapshot);
+  return pickChosen(ids, [...offered, ...(previous?.prescriptions ?? [])], (p) => p.id, what, 'prescriptionIds');
 }
 
 /**
@@ -165,6 +190,7 @@ export async function prefillReferral(patientId: string, actor: Principal): Prom
     labs: labs
       .filter((l) => l.status === 'final')
       .map((l) => ({ id: l.id, label: l.itemName, detail: `${l.valueDisplay}${l.unitDisplay ?? ''}${l.flag && l.flag !== 'N' ? ` ${l.flag}` : ''}（${l.collectedDate.replaceAll('-', '/')}）`, checked: false })),
+    prescriptions: prescriptions.current.filter((p) => p.status === 'final').map((p) => prescriptionChoice({ ...prescriptionSnapshot(p), outOfHouse: p.outOfHouse }, true)),
   };
 }
 
@@ -183,7 +209,7 @@ export const allergySnapshot = (a: AllergyDto) => ({ lineageId: a.lineageId, cat
 export { listable };
 
 /** The stored content of a save: the typed sections, the directory's details, and a snapshot of each chosen record. */
-async function buildContent(input: ReturnType<typeof saveReferralSchema.parse>, actor: Principal): Promise<ReferralContent> {
+async function buildContent(input: ReturnType<typeof saveReferralSchema.parse>, actor: Principal, current: ClinicalDocument | null): Promise<ReferralContent> {
   let destination: ReferralContent['destination'] = { institutionId: null, code: null, name: input.destination.name, address: null, phone: null, department: input.destination.department, doctor: input.destination.doctor };
   if (input.destination.institutionId) {
     const inst = await referralInstitutionRepository.findById(db(), actor.clinicId, input.destination.institutionId);
@@ -204,13 +230,16 @@ async function buildContent(input: ReturnType<typeof saveReferralSchema.parse>, 
   }
   const chosenAllergies = pickChosen(input.allergyIds, listable(allergies), (a) => a.lineageId, 'アレルギー', 'allergyIds');
   const chosenLabs = pickChosen(input.labResultIds, labs.filter((l) => l.status === 'final'), (l) => l.id, '検査結果', 'labResultIds');
-  const { patientId: _p, documentId: _d, destination: _dest, diagnosisIds: _di, allergyIds: _a, labResultIds: _l, changeReason: _c, ...sections } = input;
+  const previous = current ? contentOf(current) : null;
+  const chosenPrescriptions = await pickPrescriptions(input.prescriptionIds, input.patientId, previous?.kind === 'referral' ? previous.content : null, actor, '処方');
+  const { patientId: _p, documentId: _d, destination: _dest, diagnosisIds: _di, allergyIds: _a, labResultIds: _l, prescriptionIds: _rx, changeReason: _c, ...sections } = input;
   return referralContentSchema.parse({
     destination,
     ...sections,
     diagnoses: chosenDiagnoses.sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary)).map(diagnosisSnapshot),
     allergies: chosenAllergies.map(allergySnapshot),
     labs: chosenLabs.map((l) => ({ id: l.id, name: l.itemName, value: l.valueDisplay, unit: l.unitDisplay, date: l.collectedDate, abnormal: l.flag && l.flag !== 'N' ? l.flag : null })),
+    prescriptions: chosenPrescriptions,
   });
 }
 
@@ -222,7 +251,7 @@ export async function saveReferral(raw: SaveReferralInput, actor: Principal): Pr
   await requirePermission(actor, 'document.write');
   const input = parseInput(saveReferralSchema, raw);
   const { patient, current } = await loadForSave(actor, { patientId: input.patientId, documentId: input.documentId, changeReason: input.changeReason, kind: 'referral' });
-  const content = await buildContent(input, actor);
+  const content = await buildContent(input, actor, current);
   const institutionId = content.destination.institutionId;
   const saved = await writeDocumentVersion(actor, {
     kind: 'referral',
@@ -231,7 +260,7 @@ export async function saveReferral(raw: SaveReferralInput, actor: Principal): Pr
     content,
     institutionId,
     changeReason: input.changeReason,
-    facts: { kind: 'referral', institutionId, diagnoses: content.diagnoses.length, allergies: content.allergies.length, labs: content.labs.length },
+    facts: { kind: 'referral', institutionId, diagnoses: content.diagnoses.length, allergies: content.allergies.length, labs: content.labs.length, prescriptions: content.prescriptions.length },
     touchInstitution: true,
   });
   return asReferral(saved);

@@ -56,6 +56,8 @@ export const saveReferralSchema = z
     allergyIds: chosen('アレルギー'),
     /** ids of the 検査結果 (versions) to list */
     labResultIds: chosen('検査結果'),
+    /** ids of the 確定 処方 (versions) to list as 投薬指示 entries */
+    prescriptionIds: chosen('処方'),
     /** required when the latest version is 確定 (the edit makes a new version) */
     changeReason: z.string().trim().max(200, '修正理由は200文字以内で入力してください。').optional(),
   })
@@ -82,6 +84,8 @@ export const diagnosisItem = z.object({
   outcome: z.string().nullable(),
 });
 export const allergyItem = z.object({ lineageId: z.string(), category: z.string(), name: z.string(), reaction: z.string().nullable(), severity: z.string().nullable() });
+/** A 処方 as a document lists it: the version (never changes) and its drug lines as printed (snapshot at save). */
+export const prescriptionItem = z.object({ id: z.string(), lineageId: z.string(), version: z.number().int(), issuedDate: z.string(), lines: z.array(z.string()) });
 const labItem = z.object({ id: z.string(), name: z.string(), value: z.string(), unit: z.string().nullable(), date: z.string(), abnormal: z.string().nullable() });
 
 /** What one version of a 診療情報提供書 stores in ClinicalDocument.content. */
@@ -100,6 +104,8 @@ export const referralContentSchema = z
     diagnoses: z.array(diagnosisItem),
     allergies: z.array(allergyItem),
     labs: z.array(labItem),
+    /** absent in versions written before 処方 were listed: none */
+    prescriptions: z.array(prescriptionItem).default([]),
   })
   .strict();
 export type ReferralContent = z.output<typeof referralContentSchema>;

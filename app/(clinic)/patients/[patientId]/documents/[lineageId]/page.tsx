@@ -4,7 +4,7 @@ import { AppError } from '@/lib/core/app-error';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
 import { loadPatientForPage } from '@/lib/web/load-patient-page';
-import { getDocument, prefillReferral } from '@/lib/records/documents/document.service';
+import { getDocument, prefillReferral, withListedPrescriptions } from '@/lib/records/documents/document.service';
 import { Badge, Card, LinkButton, PageTitle } from '@/components/ui/ui';
 import { ReferralEditor } from '@/components/documents/referral-editor';
 import { ReferralBody } from '@/components/documents/referral-body';
@@ -62,6 +62,7 @@ export default async function DocumentPage({ params, searchParams }: { params: P
       ...prefill,
       diagnoses: [...prefill.diagnoses, ...listed.filter((d, i) => listed.findIndex((x) => x.lineageId === d.lineageId) === i && !prefill.diagnoses.some((p) => p.id === d.lineageId)).map((d) => ({ id: d.lineageId, label: d.name, detail: '（記載済み）', checked: true }))],
       allergies: [...prefill.allergies, ...c.allergies.filter((a) => !prefill.allergies.some((p) => p.id === a.lineageId)).map((a) => ({ id: a.lineageId, label: a.name, detail: '（記載済み）', checked: true }))],
+      prescriptions: withListedPrescriptions(prefill.prescriptions, c.prescriptions),
     };
     return (
       <div className="mx-auto max-w-5xl">
@@ -88,8 +89,9 @@ export default async function DocumentPage({ params, searchParams }: { params: P
       diagnoses: [...prefill.diagnoses, ...c.diagnoses.filter((d) => !prefill.diagnoses.some((p) => p.id === d.lineageId)).map((d) => ({ id: d.lineageId, label: d.name, detail: '（記載済み）', checked: true }))],
       allergies: [...prefill.allergies, ...c.allergies.filter((a) => !prefill.allergies.some((p) => p.id === a.lineageId)).map((a) => ({ id: a.lineageId, label: a.name, detail: '（記載済み）', checked: true }))],
       labs: [...prefill.labs, ...c.labs.filter((l) => !prefill.labs.some((p) => p.id === l.id)).map((l) => ({ id: l.id, label: l.name, detail: `${l.value}${l.unit ?? ''}（${l.date}）`, checked: true }))],
+      prescriptions: withListedPrescriptions(prefill.prescriptions, c.prescriptions),
     };
-    const { destination, diagnoses, allergies, labs, ...sections } = c;
+    const { destination, diagnoses, allergies, labs, prescriptions, ...sections } = c;
     return (
       <div className="mx-auto max-w-5xl">
         <PageTitle actions={<LinkButton href={`/patients/${patientId}`}>カルテに戻る</LinkButton>}>{title}</PageTitle>
@@ -105,6 +107,7 @@ export default async function DocumentPage({ params, searchParams }: { params: P
             diagnosisIds: diagnoses.map((d) => d.lineageId),
             allergyIds: allergies.map((a) => a.lineageId),
             labResultIds: labs.map((l) => l.id),
+            prescriptionIds: prescriptions.map((p) => p.id),
           }}
         />
       </div>
