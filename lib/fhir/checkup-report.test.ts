@@ -1,25 +1,10 @@
 import type { Composition, Observation } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { buildCheckupReportBundle, type CheckupReportInput } from './checkup-report';
+import { buildCheckupReportBundle } from './checkup-report';
 import { validateCheckupReportBundle } from './checkup-report-validate';
-import { NOW, aContext, aPatient } from './test-fixtures';
+import { aCheckupReport, aContext } from './test-fixtures';
 
-const report = (overrides: Partial<CheckupReportInput> = {}): CheckupReportInput => ({
-  lineageId: '5d1f3c2a-1111-4222-8333-444455556666',
-  version: 1,
-  confirmedAt: NOW,
-  examDate: '2026-04-05',
-  clinic: { ...aContext().clinic, address: '東京都千代田区1-1' },
-  author: { id: 'doctor-1', name: '山田 医師', licenseNumber: '123456' },
-  patient: aPatient(),
-  items: [
-    { kind: 'quantity', code: '9N001000000000001', display: '身長', value: 162.3, unit: 'cm', ucum: 'cm', category: 'body-measurement' },
-    { kind: 'quantity', code: '3D046000001906202', display: 'ＨｂＡ１ｃ（ＮＧＳＰ）', value: 5.6, unit: '%', ucum: '%', category: 'laboratory' },
-    { kind: 'coded', code: '1A020000000191111', display: '尿糖', system: 'urn:oid:1.2.392.200119.6.2102', valueCode: '1', valueDisplay: '－', category: 'laboratory', specimen: '尿' },
-    { kind: 'text', code: '9N511000000000049', display: '医師の診断（判定）', value: '総合判定: A 異常なし', category: 'exam' },
-  ],
-  ...overrides,
-});
+const report = aCheckupReport;
 
 describe('JP_Bundle_eCheckupGeneral', () => {
   it('is a 検診・健診報告書 document: Composition, Patient, Practitioner, Organization, a 健診 Encounter and one Observation per item, valid', () => {

@@ -1,41 +1,13 @@
 import type { Composition, CompositionSection, DocumentReference, Encounter, MedicationRequest } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDischargeSummaryBundle, stayDays, type DischargeSummaryInput } from './discharge-summary';
+import { buildDischargeSummaryBundle, stayDays } from './discharge-summary';
 import { validateDischargeSummaryBundle, validateDischargeSummaryDocument } from './discharge-summary-validate';
 import { loadReferralProfiles, validateReferralDocument } from './referral-validate';
-import { NOW, aContext, aDiagnosis, aDrugLine, aPatient, anAllergy } from './test-fixtures';
+import { aDischargeSummary, aDrugLine } from './test-fixtures';
 
 beforeAll(() => loadReferralProfiles(), 60_000);
 
-const admission = aDiagnosis({ lineageId: '11111111-1111-4111-8111-111111111111', isPrimary: true });
-const discharge = aDiagnosis({ lineageId: '22222222-2222-4222-8222-222222222222' });
-
-const summary = (overrides: Partial<DischargeSummaryInput> = {}): DischargeSummaryInput => ({
-  lineageId: '9d1f3c2a-1111-4222-8333-444455556666',
-  version: 1,
-  confirmedAt: NOW,
-  clinic: { ...aContext().clinic, address: '東京都千代田区1-1' },
-  author: { id: 'doctor-1', name: '山田 医師', licenseNumber: '123456' },
-  patient: aPatient(),
-  stay: { admissionDate: '2026-03-01', dischargeDate: '2026-03-10', outcome: { code: '1', display: '治癒・軽快' }, destination: '自宅' },
-  sections: {
-    reasonForAdmission: '肺炎の加療',
-    chiefComplaint: '発熱、咳嗽',
-    presentIllness: '3日前から発熱',
-    pastHistory: '高血圧症',
-    hospitalCourse: '抗菌薬点滴で解熱。\n第7病日に胸部X線で改善を確認。',
-    medications: 'アモキシシリン 250mg 1日3回 5日分',
-    dischargeCondition: 'ADL自立、SpO2 98%',
-    instructions: '1週間後に外来で再診',
-    diagnosesNote: '',
-    allergiesNote: '',
-  },
-  diagnoses: [admission, discharge],
-  admissionDiagnosisIds: [admission.lineageId],
-  dischargeDiagnosisIds: [admission.lineageId, discharge.lineageId],
-  allergies: [anAllergy()],
-  ...overrides,
-});
+const summary = aDischargeSummary;
 
 const composition = (b: ReturnType<typeof buildDischargeSummaryBundle>) => b.bundle.entry![0]!.resource as Composition;
 const codes = (sections: CompositionSection[] = []) => sections.map((s) => s.code!.coding![0]!.code);

@@ -1,4 +1,6 @@
 /** Builders of valid inputs for the lib/fhir tests and the benchmark; each test breaks one rule on top. */
+import type { CheckupReportInput } from './checkup-report';
+import type { DischargeSummaryInput } from './discharge-summary';
 import type { FhirAllergyInput, FhirBuildContext, FhirDiagnosisInput, FhirLabResultInput, FhirMedicationInput, FhirPatientInput } from './types';
 
 export const NOW = new Date('2026-12-04T01:00:00.000Z');
@@ -129,6 +131,59 @@ export function aDrugLine(overrides: Partial<FhirMedicationInput> = {}): FhirMed
     usageText: '1日1回朝食後',
     days: 14,
     genericSubstitutionAllowed: true,
+    ...overrides,
+  };
+}
+
+const ADMISSION_DX = '11111111-1111-4111-8111-111111111111';
+const DISCHARGE_DX = '22222222-2222-4222-8222-222222222222';
+
+/** A 退院時サマリー: a 10-day stay for pneumonia, two diagnoses (the primary one both 入院時 and 退院時), an allergy. */
+export function aDischargeSummary(overrides: Partial<DischargeSummaryInput> = {}): DischargeSummaryInput {
+  return {
+    lineageId: '9d1f3c2a-1111-4222-8333-444455556666',
+    version: 1,
+    confirmedAt: NOW,
+    clinic: { ...aContext().clinic, address: '東京都千代田区1-1' },
+    author: { id: 'doctor-1', name: '山田 医師', licenseNumber: '123456' },
+    patient: aPatient(),
+    stay: { admissionDate: '2026-03-01', dischargeDate: '2026-03-10', outcome: { code: '1', display: '治癒・軽快' }, destination: '自宅' },
+    sections: {
+      reasonForAdmission: '肺炎の加療',
+      chiefComplaint: '発熱、咳嗽',
+      presentIllness: '3日前から発熱',
+      pastHistory: '高血圧症',
+      hospitalCourse: '抗菌薬点滴で解熱。\n第7病日に胸部X線で改善を確認。',
+      medications: 'アモキシシリン 250mg 1日3回 5日分',
+      dischargeCondition: 'ADL自立、SpO2 98%',
+      instructions: '1週間後に外来で再診',
+      diagnosesNote: '',
+      allergiesNote: '',
+    },
+    diagnoses: [aDiagnosis({ lineageId: ADMISSION_DX, isPrimary: true }), aDiagnosis({ lineageId: DISCHARGE_DX })],
+    admissionDiagnosisIds: [ADMISSION_DX],
+    dischargeDiagnosisIds: [ADMISSION_DX, DISCHARGE_DX],
+    allergies: [anAllergy()],
+    ...overrides,
+  };
+}
+
+/** A 健康診断結果報告書 with four items: 身長, HbA1c, 尿糖 and 医師の診断（判定）. */
+export function aCheckupReport(overrides: Partial<CheckupReportInput> = {}): CheckupReportInput {
+  return {
+    lineageId: '5d1f3c2a-1111-4222-8333-444455556666',
+    version: 1,
+    confirmedAt: NOW,
+    examDate: '2026-04-05',
+    clinic: { ...aContext().clinic, address: '東京都千代田区1-1' },
+    author: { id: 'doctor-1', name: '山田 医師', licenseNumber: '123456' },
+    patient: aPatient(),
+    items: [
+      { kind: 'quantity', code: '9N001000000000001', display: '身長', value: 162.3, unit: 'cm', ucum: 'cm', category: 'body-measurement' },
+      { kind: 'quantity', code: '3D046000001906202', display: 'ＨｂＡ１ｃ（ＮＧＳＰ）', value: 5.6, unit: '%', ucum: '%', category: 'laboratory' },
+      { kind: 'coded', code: '1A020000000191111', display: '尿糖', system: 'urn:oid:1.2.392.200119.6.2102', valueCode: '1', valueDisplay: '－', category: 'laboratory', specimen: '尿' },
+      { kind: 'text', code: '9N511000000000049', display: '医師の診断（判定）', value: '総合判定: A 異常なし', category: 'exam' },
+    ],
     ...overrides,
   };
 }

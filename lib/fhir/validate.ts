@@ -309,6 +309,41 @@ export function validateBundle(bundle: Bundle, target: FhirTarget = fhirTarget()
   return issues;
 }
 
+const contentCache = new Map<string, FhirIssue[]>();
+
+/**
+ * Findings that depend on one piece of content alone (a document's Composition against its profile, a MedicationRequest
+ * of a document), computed once per content like the entries of a unit (ADR 0069); emptied by clearValidationCaches.
+ */
+export function byContent(kind: string, content: unknown, compute: () => FhirIssue[]): FhirIssue[] {
+  const key = `${kind}\u0000${JSON.stringify(content)}`;
+  const hit = contentCache.get(key);
+  if (hit) return hit;
+  const found = compute();
+  if (contentCache.size >= ENTRY_CACHE_SIZE) contentCache.delete(contentCache.keys().next().value!);
+  contentCache.set(key, found);
+  return found;
+}
+
+/** One document entry's issues against its derived profile alone. */
+function documentEntryIssues(resource: Resource): FhirIssue[] {
+  const issues: FhirIssue[] = [];
+  const recordId = (resource as { identifier?: { system?: string; value?: string }[] }).identifier?.find((i) => i.system === ID_SYSTEMS.resourceInstance)?.value ?? resource.id ?? null;
+  const own = (i: FhirIssue): FhirIssue => ({ ...i, recordId });
+  issues.push(...entryEmptyIssues(resource).map(own));
+  const wrapper = { resourceType: 'Bundle', type: 'document', entry: [{ resource }] } as unknown as Bundle;
+  const found = medplumIssues(wrapper)
+    .found.filter((i) => {
+      const e = i.expression?.[0] ?? '';
+      return underEntryResource(e, 0) || underEntryResource(e, null) || !e.startsWith('Bundle');
+    })
+    // the index-less crawl path is the one entry's too
+    .map((i) => (underEntryResource(i.expression?.[0] ?? '', null) ? { ...i, expression: [`Bundle.entry[0].resource${i.expression![0]!.slice('Bundle.entry.resource'.length)}`] } : i));
+  issues.push(...profileIssues(wrapper, found).map(own));
+  issues.push(...entryConstraintIssues(resource).map(own));
+  return issues;
+}
+
 /**
  * Issues of resources that travel only inside a document (the 処方 MedicationRequests of 430 / 444), each against
  * its derived profile alone: ele-1, the profile's structure and its invariants, in the same Japanese as a 6情報 unit.
@@ -317,21 +352,7 @@ export function validateBundle(bundle: Bundle, target: FhirTarget = fhirTarget()
 export function validateDocumentEntries(resources: readonly Resource[]): FhirIssue[] {
   loadFhirProfiles();
   const issues: FhirIssue[] = [];
-  for (const resource of resources) {
-    const recordId = (resource as { identifier?: { system?: string; value?: string }[] }).identifier?.find((i) => i.system === ID_SYSTEMS.resourceInstance)?.value ?? resource.id ?? null;
-    const own = (i: FhirIssue): FhirIssue => ({ ...i, recordId });
-    issues.push(...entryEmptyIssues(resource).map(own));
-    const wrapper = { resourceType: 'Bundle', type: 'document', entry: [{ resource }] } as unknown as Bundle;
-    const found = medplumIssues(wrapper)
-      .found.filter((i) => {
-        const e = i.expression?.[0] ?? '';
-        return underEntryResource(e, 0) || underEntryResource(e, null) || !e.startsWith('Bundle');
-      })
-      // the index-less crawl path is the one entry's too
-      .map((i) => (underEntryResource(i.expression?.[0] ?? '', null) ? { ...i, expression: [`Bundle.entry[0].resource${i.expression![0]!.slice('Bundle.entry.resource'.length)}`] } : i));
-    issues.push(...profileIssues(wrapper, found).map(own));
-    issues.push(...entryConstraintIssues(resource).map(own));
-  }
+  for (const resource of resources) issues.push(...byContent('document-entry', resource, () => documentEntryIssues(resource)));
   const seen = new Set<string>();
   return issues
     .filter((i) => {
@@ -343,10 +364,11 @@ export function validateDocumentEntries(resources: readonly Resource[]): FhirIss
     .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
 
-/** Empties both caches (benchmarks measure the cold cost with it). */
+/** Empties every validation cache (benchmarks measure the cold cost with it). */
 export function clearValidationCaches(): void {
   cache.clear();
   entryCache.clear();
+  contentCache.clear();
 }
 
 /** True when nothing stops the bundle from being sent (warnings do not). */
