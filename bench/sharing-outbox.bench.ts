@@ -29,6 +29,9 @@ const { recordDiagnosis } = await import('@/lib/records/diagnoses/diagnosis.serv
 const { relaySharingOutbox } = await import('@/lib/sharing/outbox-relay.repository');
 const { drainJobs } = await import('@/lib/jobs/job-worker');
 const { deliverUnit } = await import('@/lib/sharing/deliver-unit.service');
+const { deliverUnits } = await import('@/lib/sharing/deliver-batch.service');
+// BENCH_SHARING_MODE=single: one unit per job as before ADR 0079 (for before/after pairs)
+const mode = process.env.BENCH_SHARING_MODE === 'single' ? 'single' : 'batch';
 const { HttpSharingService } = await import('@/lib/sharing/adapters/http-sharing-service');
 const { startSharingSandboxServer } = await import('@/lib/sharing/sandbox/sandbox-server');
 const { DELIVER_QUEUE } = await import('@/lib/sharing/sharing.constants');
@@ -43,19 +46,22 @@ for (let i = 0; i < N; i++) {
 }
 console.log(`written ${N} patients × 2 diagnoses in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-const sandbox = await startSharingSandboxServer({ port: 61690 });
+// the R4 definitions and the profiles are loaded once per process, before the clock starts (the FHIR bundles section times it)
+(await import('@/lib/fhir')).loadFhirProfiles();
+const sandbox = await startSharingSandboxServer({ port: 0 });
 const service = new HttpSharingService({ baseUrl: sandbox.url });
 t = Date.now();
 const relayed = await relaySharingOutbox();
 const relayMs = Date.now() - t;
 t = Date.now();
-const result = await drainJobs({ queues: { [DELIVER_QUEUE]: async (job) => void (await deliverUnit(job, { service })) }, concurrency, batchSize: 100 });
+const handler = mode === 'single' ? async (job: Parameters<typeof deliverUnit>[0]) => void (await deliverUnit(job, { service })) : { batch: (jobs: Parameters<typeof deliverUnits>[0]) => deliverUnits(jobs, { service, sendConcurrency: concurrency }) };
+const result = await drainJobs({ queues: { [DELIVER_QUEUE]: handler }, concurrency, batchSize: 100 });
 const ms = Date.now() - t;
 const duplicates = [...sandbox.store.deliveriesPerContent().values()].filter((n) => n > 1).length;
 const sent = await db().sharingUnit.count({ where: { clinicId: staff.clinic.id, state: 'sent' } });
 const cpus = (await import('node:os')).cpus().length;
 const load = (await import('node:os')).loadavg()[0]!.toFixed(2);
-console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, concurrency, cpus, load }));
+console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, mode, concurrency, cpus, load }));
 await sandbox.close();
 await disconnectDb();
 process.exit(0);

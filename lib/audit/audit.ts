@@ -57,6 +57,11 @@ export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<void>
   await tx.auditEvent.createMany({ data: [auditRow(input)] });
 }
 
+/** Several events in one INSERT inside the caller's transaction (a batch of writes, e.g. the sharing worker's). */
+export async function recordAuditEvents(tx: Tx, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length) await tx.auditEvent.createMany({ data: inputs.map(auditRow) });
+}
+
 /** For events outside a write (reads, denials, failed logins): one INSERT of its own; fails closed (throws). */
 export async function recordAuditEventNow(input: AuditInput): Promise<void> {
   await db().auditEvent.createMany({ data: [auditRow(input)] });

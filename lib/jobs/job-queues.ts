@@ -8,7 +8,7 @@ import type { JobQueues } from './job-worker';
 export async function loadJobQueues(): Promise<JobQueues> {
   const { orcaJobQueues } = await import('@/lib/orca/orca-jobs');
   const { DELIVER_QUEUE } = await import('@/lib/sharing/sharing.constants');
-  const { deliverUnit } = await import('@/lib/sharing/deliver-unit.service');
+  const { deliverUnits } = await import('@/lib/sharing/deliver-batch.service');
   const { masterJobQueues } = await import('@/lib/masters/master-jobs');
   const { EXPORT_QUEUE } = await import('@/lib/vendor-api/bulk-export.constants');
   const { runExportJob } = await import('@/lib/vendor-api/bulk-export.service');
@@ -20,8 +20,8 @@ export async function loadJobQueues(): Promise<JobQueues> {
     ...orcaJobQueues,
     // national master imports received from the operator's page (docs/decisions/0032)
     ...masterJobQueues,
-    // one 報告単位 to the 電子カルテ情報共有サービス (docs/decisions/0029)
-    [DELIVER_QUEUE]: async (job) => void (await deliverUnit(job)),
+    // 報告単位 to the 電子カルテ情報共有サービス (docs/decisions/0029), a claimed batch at a time (docs/decisions/0079)
+    [DELIVER_QUEUE]: { batch: (jobs) => deliverUnits(jobs) },
     // a vendor app's FHIR Bulk Data export (docs/decisions/0054)
     [EXPORT_QUEUE]: runExportJob,
     // a vendor app's Subscription notification (docs/decisions/0055)

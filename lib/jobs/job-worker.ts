@@ -10,10 +10,16 @@ import { hostname } from 'node:os';
 import { errorFields, log } from '@/lib/core/logger';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import { PermanentJobError, RetryJobError } from './job-errors';
-import { claimJobs, clinicsWithDueJobs, completeJob, failJob, type JobRow } from './job.repository';
+import { claimJobs, clinicsWithDueJobs, completeJob, completeJobs, failJob, type JobRow } from './job.repository';
 
 export type JobHandler = (job: JobRow) => Promise<void>;
-export type JobQueues = Record<string, JobHandler>;
+/**
+ * A queue whose claimed jobs are handled together (one clinic's batch at a time): the handler answers, for each job in
+ * order, null (done) or the error the job failed with (PermanentJobError / RetryJobError as for a single job). A throw
+ * fails every job of the batch with that error.
+ */
+export type BatchJobHandler = { batch: (jobs: JobRow[]) => Promise<(unknown | null)[]> };
+export type JobQueues = Record<string, JobHandler | BatchJobHandler>;
 
 export type JobWorkerOptions = {
   queues: JobQueues;
@@ -50,28 +56,52 @@ function retryTime(now: Date, delayMs: number, deadline: Date | null): Date {
   return new Date(deadline ? Math.min(at, deadline.getTime()) : at);
 }
 
-async function runJob(job: JobRow, handler: JobHandler, options: Required<Pick<JobWorkerOptions, 'backoff' | 'clock'>>, result: JobRunResult) {
+type RunOptions = Required<Pick<JobWorkerOptions, 'backoff' | 'clock'>>;
+
+async function runJob(job: JobRow, handler: JobHandler, options: RunOptions, result: JobRunResult) {
   try {
     await handler(job);
-    if (await completeJob(job, options.clock())) result.done++;
-    else result.lost++;
-    return;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const retryAfterMs = error instanceof RetryJobError ? error.retryAfterMs : undefined;
-    const now = options.clock();
-    const deadline = error instanceof RetryJobError && error.deadline && error.deadline > now ? error.deadline : null;
-    const permanent = error instanceof PermanentJobError || (job.attempts >= job.maxAttempts && !deadline);
-    const retryAt = permanent ? null : retryTime(now, retryDelayMs(job.attempts, { policy: options.backoff, retryAfterMs }), retryAfterMs === undefined ? deadline : null);
-    if (!(error instanceof PermanentJobError) && !(error instanceof RetryJobError)) {
-      log('warn', 'job failed unexpectedly', { queue: job.queue, clinicId: job.clinicId, jobId: job.id, attempts: job.attempts, ...errorFields(error) });
-    }
-    if (await failJob(job, { error: message, retryAt }, now)) {
-      if (permanent) result.dead++;
-      else result.retried++;
-    } else {
-      result.lost++;
-    }
+    return settleFailure(job, error, options, result);
+  }
+  if (await completeJob(job, options.clock())) result.done++;
+  else result.lost++;
+}
+
+/** The job's handler failed: retried (backoff, Retry-After, the work's deadline) or dead-lettered. */
+async function settleFailure(job: JobRow, error: unknown, options: RunOptions, result: JobRunResult) {
+  const message = error instanceof Error ? error.message : String(error);
+  const retryAfterMs = error instanceof RetryJobError ? error.retryAfterMs : undefined;
+  const now = options.clock();
+  const deadline = error instanceof RetryJobError && error.deadline && error.deadline > now ? error.deadline : null;
+  const permanent = error instanceof PermanentJobError || (job.attempts >= job.maxAttempts && !deadline);
+  const retryAt = permanent ? null : retryTime(now, retryDelayMs(job.attempts, { policy: options.backoff, retryAfterMs }), retryAfterMs === undefined ? deadline : null);
+  if (!(error instanceof PermanentJobError) && !(error instanceof RetryJobError)) {
+    log('warn', 'job failed unexpectedly', { queue: job.queue, clinicId: job.clinicId, jobId: job.id, attempts: job.attempts, ...errorFields(error) });
+  }
+  if (await failJob(job, { error: message, retryAt }, now)) {
+    if (permanent) result.dead++;
+    else result.retried++;
+  } else {
+    result.lost++;
+  }
+}
+
+/** One clinic's claimed jobs of a batch queue: one handler call, the successes completed in one statement. */
+async function runBatch(jobs: JobRow[], handler: BatchJobHandler, options: RunOptions, result: JobRunResult) {
+  let outcomes: (unknown | null)[];
+  try {
+    outcomes = await handler.batch(jobs);
+  } catch (error) {
+    outcomes = jobs.map(() => error);
+  }
+  const done = jobs.filter((_, i) => outcomes[i] === null || outcomes[i] === undefined);
+  const completed = done.length ? await completeJobs(jobs[0]!.clinicId, done, options.clock()) : new Set<string>();
+  result.done += completed.size;
+  result.lost += done.length - completed.size;
+  for (const [i, job] of jobs.entries()) {
+    const error = outcomes[i];
+    if (error !== null && error !== undefined) await settleFailure(job, error, options, result);
   }
 }
 
@@ -89,9 +119,20 @@ export async function runDueJobs(options: JobWorkerOptions): Promise<JobRunResul
     claimed.push(...(await claimJobs(clinicId, queueNames, { now: clock(), limit: options.batchSize ?? 50, leaseMs: options.leaseMs ?? 60_000 })));
   }
   result.claimed = claimed.length;
-  await eachLimited(claimed, options.concurrency ?? 8, (job) =>
-    runJob(job, options.queues[job.queue]!, { backoff: options.backoff ?? DEFAULT_BACKOFF, clock }, result),
-  );
+  const run = { backoff: options.backoff ?? DEFAULT_BACKOFF, clock };
+  const single: JobRow[] = [];
+  const batches = new Map<string, JobRow[]>();
+  for (const job of claimed) {
+    const handler = options.queues[job.queue]!;
+    if (typeof handler === 'function') single.push(job);
+    else batches.set(`${job.clinicId}|${job.queue}`, [...(batches.get(`${job.clinicId}|${job.queue}`) ?? []), job]);
+  }
+  await Promise.all([
+    eachLimited(single, options.concurrency ?? 8, (job) => runJob(job, options.queues[job.queue] as JobHandler, run, result)),
+    (async () => {
+      for (const jobs of batches.values()) await runBatch(jobs, options.queues[jobs[0]!.queue] as BatchJobHandler, run, result);
+    })(),
+  ]);
   return result;
 }
 

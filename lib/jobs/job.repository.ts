@@ -126,6 +126,21 @@ export async function completeJob(job: Pick<JobRow, 'clinicId' | 'id' | 'lockTok
   return n === 1;
 }
 
+/** completeJob for many claimed jobs of one clinic in one statement; returns the ids whose claim still held. */
+export async function completeJobs(clinicId: string, jobs: Pick<JobRow, 'id' | 'lockToken'>[], now: Date): Promise<Set<string>> {
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    UPDATE "Job" AS j SET
+      state = CASE WHEN j.rerun THEN 'queued' ELSE 'done' END,
+      attempts = CASE WHEN j.rerun THEN 0 ELSE j.attempts END,
+      "finishedAt" = CASE WHEN j.rerun THEN NULL ELSE ${now}::timestamptz END,
+      "runAt" = CASE WHEN j.rerun THEN ${now}::timestamptz ELSE j."runAt" END,
+      rerun = false, "lockToken" = NULL, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${now}
+    FROM unnest(${jobs.map((j) => j.id)}::text[], ${jobs.map((j) => j.lockToken ?? '')}::text[]) AS c(id, token)
+    WHERE j."clinicId" = ${clinicId} AND j.id = c.id AND j."lockToken" = c.token
+    RETURNING j.id`;
+  return new Set(rows.map((r) => r.id));
+}
+
 /**
  * The claim's job failed. `retryAt` set: queued again then; null: dead-lettered with the error, for a person to see and
  * resend — unless it was enqueued again meanwhile (its input changed, so it gets a fresh set of attempts at once).

@@ -71,7 +71,7 @@ export type DeliverOptions = {
 
 export type DeliveryOutcome = 'sent' | 'unchanged' | 'deleted' | 'empty' | 'reconciled';
 
-const SYSTEM_CTX = { ip: null, requestId: 'sharing-worker' };
+export const SYSTEM_CTX = { ip: null, requestId: 'sharing-worker' };
 
 const reasonFor = (issues: SharingIssue[]) =>
   `共有サービスが受け付けませんでした: ${issues.map((i) => i.message.replace(/。$/, '')).join(' / ')}。記録を修正すると自動で再送されます（または「再送」）。`;
@@ -97,19 +97,33 @@ async function exchange<T>(
   try {
     return { result: await send(), pendingId };
   } catch (error) {
-    const now = options.clock();
-    if (error instanceof SharingRejectedError) {
-      await insertAttempt(db(), unit.clinicId, unit.id, {
-        ...request, at: now, outcome: 'rejected', answer: { issues: error.issues }, settles: pendingId,
-      });
-      return fail(unit, error.issues, now);
-    }
-    const unavailable = error instanceof SharingUnavailableError ? error : new SharingUnavailableError('共有サービスとの通信に失敗しました');
-    await insertAttempt(db(), unit.clinicId, unit.id, {
-      ...request, at: now, outcome: 'unavailable', answer: { message: unavailable.message, detail: unavailable.detail ?? null, retryAfterMs: unavailable.retryAfterMs ?? null }, settles: pendingId,
-    });
-    return unreachable(unit, unavailable, now, options);
+    return settleFailedExchange(unit, request, pendingId, error, options);
   }
+}
+
+/**
+ * A request that left with its pending ledger row failed: the refusal or the outage is written to the ledger (settling
+ * the pending row) and the unit becomes エラー (PermanentJobError) or 再送待ち (RetryJobError); always throws.
+ */
+export async function settleFailedExchange(
+  unit: SharingUnitRow,
+  request: { action: 'register' | 'delete'; identifier: string; memberId: string; payloadHash: string },
+  pendingId: string,
+  error: unknown,
+  options: { clock: () => Date; attempts: number; maxAttempts: number },
+): Promise<never> {
+  const now = options.clock();
+  if (error instanceof SharingRejectedError) {
+    await insertAttempt(db(), unit.clinicId, unit.id, {
+      ...request, at: now, outcome: 'rejected', answer: { issues: error.issues }, settles: pendingId,
+    });
+    return fail(unit, error.issues, now);
+  }
+  const unavailable = error instanceof SharingUnavailableError ? error : new SharingUnavailableError('共有サービスとの通信に失敗しました');
+  await insertAttempt(db(), unit.clinicId, unit.id, {
+    ...request, at: now, outcome: 'unavailable', answer: { message: unavailable.message, detail: unavailable.detail ?? null, retryAfterMs: unavailable.retryAfterMs ?? null }, settles: pendingId,
+  });
+  return unreachable(unit, unavailable, now, options);
 }
 
 /**

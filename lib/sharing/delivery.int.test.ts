@@ -14,7 +14,7 @@ import { drainJobs } from '@/lib/jobs/job-worker';
 import { recordDiagnosis, retractDiagnosis, setDiagnosisFlag } from '@/lib/records/diagnoses/diagnosis.service';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { HttpSharingService } from './adapters/http-sharing-service';
-import { deliverUnit } from './deliver-unit.service';
+import { deliverUnits } from './deliver-batch.service';
 import { startSharingSandboxServer, type SandboxSharingServer } from './sandbox/sandbox-server';
 import { DELIVER_QUEUE } from './sharing.constants';
 import { findUnit, listAttempts, listUnitsForPatient, markUnitChanged } from './sharing-unit.repository';
@@ -43,7 +43,8 @@ function clockAt(start = new Date()) {
   let now = start.getTime();
   return { clock: () => new Date(now), advance: (ms: number) => (now += ms) };
 }
-const queues = (clock?: () => Date) => ({ [DELIVER_QUEUE]: async (job: Parameters<typeof deliverUnit>[0]) => void (await deliverUnit(job, { service, clock })) });
+// the worker's handler: a claimed batch at a time (ADR 0079), which hands every unit but a plain send to deliverUnit
+const queues = (clock?: () => Date) => ({ [DELIVER_QUEUE]: { batch: (jobs: Parameters<typeof deliverUnits>[0]) => deliverUnits(jobs, { service, clock }) } });
 const deliver = (clock?: () => Date) => drainJobs({ queues: queues(clock), clock, clinicIds: [clinicId] });
 const changed = (patientId: string, now = new Date()) => markUnitChanged(db(), { clinicId, patientId, kind: 'diagnoses' }, now);
 const receiptsFor = (identifier: string) => sandbox.store.receipts.filter((r) => r.identifier === identifier);

@@ -30,7 +30,8 @@ export type SharingUnitRow = {
 };
 
 type Raw = Awaited<ReturnType<ReturnType<typeof db>['sharingUnit']['findFirstOrThrow']>>;
-const toUnit = (r: Raw): SharingUnitRow => ({
+/** A SharingUnit row as the delivery reads it. */
+export const toUnit = (r: Raw): SharingUnitRow => ({
   clinicId: r.clinicId,
   id: r.id,
   patientId: r.patientId,
@@ -256,4 +257,50 @@ export async function patientsOfUnits(clinicId: string, patientIds: string[]): P
     select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true },
   });
   return new Map(rows.map((p) => [p.id, { patientNumber: p.patientNumber, name: `${p.familyName} ${p.givenName}`, kana: `${p.familyNameKana} ${p.givenNameKana}` }]));
+}
+
+/** The clinic's units with these ids, and the ids of those with a pending ledger row nobody settled (the batch's read). */
+export async function findUnitsForDelivery(clinicId: string, unitIds: string[]): Promise<{ units: Map<string, SharingUnitRow>; open: Set<string> }> {
+  const rows = await db().sharingUnit.findMany({ where: { clinicId, id: { in: unitIds } } });
+  const open = await db().$queryRaw<{ unitId: string }[]>`
+    SELECT DISTINCT p."unitId" FROM "SharingAttempt" p
+    WHERE p."clinicId" = ${clinicId} AND p."unitId" = ANY(${unitIds}::text[]) AND p.outcome = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM "SharingAttempt" s WHERE s."clinicId" = ${clinicId} AND s."unitId" = p."unitId" AND s.settles = p.id)`;
+  return { units: new Map(rows.map((r) => [r.id, toUnit(r)])), open: new Set(open.map((r) => r.unitId)) };
+}
+
+/** Units whose content the service already holds: 送信済 again, in one statement. */
+export async function markUnitsUnchanged(clinicId: string, unitIds: string[], now: Date) {
+  if (unitIds.length === 0) return;
+  await db().$executeRaw`
+    UPDATE "SharingUnit" SET state = 'sent', reason = NULL, issues = NULL, "updatedAt" = ${now}
+    WHERE "clinicId" = ${clinicId} AND id = ANY(${unitIds}::text[])`;
+}
+
+export type BatchRegister = { unitId: string; pendingId: string; identifier: string; memberId: string; payloadHash: string };
+
+/** Before a batch's requests leave: every pending ledger row and every unit 送信中 with its identifier (two statements). */
+export async function recordPendingRegisters(tx: Tx, clinicId: string, sends: BatchRegister[], at: Date) {
+  await tx.sharingAttempt.createMany({
+    data: sends.map((s) => ({ clinicId, id: s.pendingId, unitId: s.unitId, at, action: 'register', identifier: s.identifier, memberId: s.memberId, payloadHash: s.payloadHash, outcome: 'pending', settles: null })),
+  });
+  await tx.$executeRaw`
+    UPDATE "SharingUnit" AS u SET state = 'sending', "lastAttemptAt" = ${at}, identifier = v.identifier, "updatedAt" = ${at}
+    FROM unnest(${sends.map((s) => s.unitId)}::text[], ${sends.map((s) => s.identifier)}::text[]) AS v(id, identifier)
+    WHERE u."clinicId" = ${clinicId} AND u.id = v.id`;
+}
+
+/** The accepted answers of a batch: every accepted ledger row (settling its pending one) and every unit 送信済. */
+export async function recordAcceptedRegisters(tx: Tx, clinicId: string, accepted: (BatchRegister & { answer: unknown })[], at: Date) {
+  await tx.sharingAttempt.createMany({
+    data: accepted.map((s) => ({
+      clinicId, id: randomUUID(), unitId: s.unitId, at, action: 'register', identifier: s.identifier, memberId: s.memberId,
+      payloadHash: s.payloadHash, outcome: 'accepted', answer: (s.answer ?? Prisma.DbNull) as Prisma.InputJsonValue, settles: s.pendingId,
+    })),
+  });
+  await tx.$executeRaw`
+    UPDATE "SharingUnit" AS u SET state = 'sent', reason = NULL, issues = NULL, removed = false, "lastSentHash" = v.hash,
+      "memberIdSent" = v.member, "sentAt" = ${at}, "updatedAt" = ${at}
+    FROM unnest(${accepted.map((a) => a.unitId)}::text[], ${accepted.map((a) => a.payloadHash)}::text[], ${accepted.map((a) => a.memberId)}::text[]) AS v(id, hash, member)
+    WHERE u."clinicId" = ${clinicId} AND u.id = v.id`;
 }
