@@ -63,8 +63,9 @@ await loadDemoMasters();
 console.log('デモ用マスターを読み込みました');
 const { seedDemoClinical } = await import('@/prisma/seed/demo-clinical');
 await seedDemoClinical(db(), (m) => console.log(m));
-const { seedDemoReferralInstitutions } = await import('@/prisma/seed/demo-documents');
+const { seedDemoDocuments, seedDemoReferralInstitutions } = await import('@/prisma/seed/demo-documents');
 if (await seedDemoReferralInstitutions(db())) console.log('デモ用の紹介先医療機関（架空）を登録しました');
+if (await seedDemoDocuments(db())) console.log('デモ用の確定文書（診療情報提供書・退院時サマリー・健診結果報告書）を登録しました');
 if (sharingSandbox) {
   // the sandbox holds invented other institutions' 6情報 (架空の医療機関) for the demo patients (他院の情報 in the chart)
   const { demoMemberIds } = await import('@/prisma/seed/demo-sharing');

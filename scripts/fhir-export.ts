@@ -14,10 +14,12 @@ if (!values.out) {
 }
 const { db, disconnectDb } = await import('@/lib/core/db');
 const { exportFhirBundles } = await import('@/lib/fhir/fhir-export.service');
+const { exportDocumentBundles } = await import('@/lib/records/documents/document-fhir.service');
 const { formatIssue, isSendable } = await import('@/lib/fhir');
 
 const clinics = await db().clinic.findMany({ where: values.clinic ? { institutionNumber: values.clinic } : {}, orderBy: { institutionNumber: 'asc' }, select: { id: true } });
-const exported = await exportFhirBundles({ outDir: path.resolve(values.out), clinicIds: clinics.map((c) => c.id) });
+const clinicIds = clinics.map((c) => c.id);
+const exported = [...(await exportFhirBundles({ outDir: path.resolve(values.out), clinicIds })), ...(await exportDocumentBundles({ outDir: path.resolve(values.out), clinicIds }))];
 await disconnectDb();
 for (const e of exported) {
   const errors = e.issues.filter((i) => i.severity === 'error').length;

@@ -10,6 +10,8 @@ import { recordAllergy } from '@/lib/records/allergies/allergy.service';
 import { recordDiagnosis, setDiagnosisFlag } from '@/lib/records/diagnoses/diagnosis.service';
 import { DEMO_CLINICS, seedDemo } from '@/prisma/seed/demo-seed';
 import { seedDemoClinical } from '@/prisma/seed/demo-clinical';
+import { seedDemoDocuments, seedDemoReferralInstitutions } from '@/prisma/seed/demo-documents';
+import { exportDocumentBundles } from '@/lib/records/documents/document-fhir.service';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { buildUnitBundle } from './bundle';
 import { CODE_SYSTEMS, EXTENSIONS } from './profiles';
@@ -25,6 +27,8 @@ beforeAll(async () => {
   await seedDemo(db(), { patientsPerClinic: 12 });
   await loadDemoMasters();
   await seedDemoClinical(db());
+  await seedDemoReferralInstitutions(db());
+  await seedDemoDocuments(db());
   const entry = await db().institutionNumber.findUnique({ where: { institutionNumber: DEMO_CLINICS[0]!.institutionNumber } });
   demoClinicId = entry!.clinicId;
 }, 300_000);
@@ -47,6 +51,20 @@ describe('fhir:export of the demo clinic', () => {
     }
     const exportsByPatient = await auditEventsFor(demoClinicId, { action: 'export', resourceType: 'fhir_bundle' }, mark);
     expect(new Set(exportsByPatient.map((e) => e.patientId))).toEqual(new Set(exported.map((e) => e.patientId)));
+  });
+
+  it('writes the demo documents (紹介状, 退院時サマリー, 健診結果報告書) as their FHIR documents, valid, each export audited', async () => {
+    expect(await seedDemoDocuments(db())).toBe(0); // idempotent
+    const mark = await auditMark(demoClinicId);
+    const docs = await exportDocumentBundles({ outDir: out, clinicIds: [demoClinicId] });
+    expect(docs.map((d) => d.kind)).toEqual(['referral', 'discharge_summary', 'checkup_report']);
+    for (const d of docs) expect(d.issues.filter((i) => i.severity === 'error'), `${d.file}: ${JSON.stringify(d.issues, null, 1)}`).toEqual([]);
+    const bundles = docs.map((d) => JSON.parse(readFileSync(d.file, 'utf8')) as Bundle);
+    expect(bundles.map((b) => b.meta!.profile![0]!.split('/').pop())).toEqual(['JP_Bundle_eReferral', 'JP_Bundle_eDischargeSummary', 'JP_Bundle_eCheckupGeneral']);
+    // the letter and the summary carry the patient's latest prescription as MedicationRequests
+    for (const b of bundles.slice(0, 2)) expect(b.entry!.some((e) => e.resource!.resourceType === 'MedicationRequest')).toBe(true);
+    const events = await auditEventsFor(demoClinicId, { action: 'export', resourceType: 'clinical_document' }, mark);
+    expect(events).toHaveLength(3);
   });
 
   it('a file is exactly the bundle the adapter gets from buildUnitBundle', async () => {

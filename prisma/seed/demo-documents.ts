@@ -3,8 +3,11 @@
  * has; the names say 架空) so that search as you type in the referral editor finds something on a first look.
  * Idempotent: an entry already in a clinic's directory is left as the clinic edited it.
  */
+import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { DEMO_CLINICS } from './demo-seed';
+import { isoDate } from '@/lib/core/dates';
+import { documentContentHash } from '@/lib/records/documents/document-hash';
+import { DEMO_CLINICS, demoLoginId } from './demo-seed';
 
 export const DEMO_REFERRAL_INSTITUTIONS = [
   { code: '0019990011', name: '青葉台総合病院（架空）', nameKana: 'あおばだいそうごうびょういん', address: '架空県青葉台市中央1-1', phone: '000-111-0001', departments: ['循環器内科', '消化器内科', '整形外科', '眼科'], doctors: ['青葉 一郎', '中央 花子'] },
@@ -19,4 +22,113 @@ export async function seedDemoReferralInstitutions(prisma: PrismaClient): Promis
     skipDuplicates: true,
   });
   return count;
+}
+
+/**
+ * The demo's 確定 documents (issue 11), so that the 文書 panel, the vendor API's DocumentReference and
+ * `npm run fhir:export` have one of each kind: a 診療情報提供書 to 青葉台総合病院（架空）, a 退院時サマリー and a
+ * 健康診断結果報告書, for the first three demo patients with a chart (seedDemoClinical). Each lists the patient's own
+ * 確定 diagnoses, allergies and latest prescription as they stand. Idempotent: skipped once the clinic has a document.
+ */
+export async function seedDemoDocuments(prisma: PrismaClient): Promise<number> {
+  const clinicDef = DEMO_CLINICS[0]!;
+  const entry = await prisma.institutionNumber.findUnique({ where: { institutionNumber: clinicDef.institutionNumber } });
+  if (!entry || (await prisma.clinicalDocument.count({ where: { clinicId: entry.clinicId } }))) return 0;
+  const clinicId = entry.clinicId;
+  const doctor = await prisma.user.findFirst({ where: { clinicId, loginId: demoLoginId('doctor', clinicDef) } });
+  const institution = await prisma.referralInstitution.findFirst({ where: { clinicId, code: DEMO_REFERRAL_INSTITUTIONS[0].code } });
+  if (!doctor || !institution) return 0;
+  const withChart = await prisma.patient.findMany({ where: { clinicId, diagnoses: { some: { status: 'final', isLatest: true } } }, orderBy: { patientNumber: 'asc' }, take: 3 });
+  if (withChart.length < 3) return 0;
+
+  const recordsOf = async (patientId: string) => {
+    const [diagnoses, allergies, prescription] = await Promise.all([
+      prisma.diagnosis.findMany({ where: { clinicId, patientId, status: 'final', isLatest: true }, orderBy: [{ isPrimary: 'desc' }, { startDate: 'asc' }] }),
+      prisma.allergy.findMany({ where: { clinicId, patientId, status: 'final', isLatest: true } }),
+      prisma.prescription.findFirst({ where: { clinicId, patientId, status: 'final', isLatest: true }, orderBy: { issuedDate: 'desc' }, include: { items: { orderBy: [{ rpNumber: 'asc' }, { sortOrder: 'asc' }] } } }),
+    ]);
+    const lines = (prescription?.items ?? []).map((i) => `${i.drugName} ${i.dose.toString()}${i.doseUnit} ${i.usageText}${i.days ? ` ${i.days}日分` : ''}`);
+    return {
+      diagnoses: diagnoses.map((d) => ({ lineageId: d.lineageId, name: d.displayName, primary: d.isPrimary, suspected: d.isSuspected, startDate: isoDate(d.startDate), outcome: null })),
+      allergies: allergies.map((a) => ({ lineageId: a.lineageId, category: '薬剤', name: a.substanceName, reaction: a.reaction, severity: null })),
+      prescriptions: prescription ? [{ id: prescription.id, lineageId: prescription.lineageId, version: prescription.version, issuedDate: isoDate(prescription.issuedDate), lines }] : [],
+      medications: lines.join('\n'),
+    };
+  };
+  const [a, b, c] = withChart as [(typeof withChart)[number], (typeof withChart)[number], (typeof withChart)[number]];
+  const ra = await recordsOf(a.id);
+  const rb = await recordsOf(b.id);
+  const empty = { diagnosesNote: '', allergiesNote: '' };
+  const documents: { patientId: string; kind: string; institutionId: string | null; content: object }[] = [
+    {
+      patientId: a.id,
+      kind: 'referral',
+      institutionId: institution.id,
+      content: {
+        destination: { institutionId: institution.id, code: institution.code, name: institution.name, address: institution.address, phone: institution.phone, department: '循環器内科', doctor: '青葉 一郎' },
+        purpose: '精査加療のお願い',
+        chiefComplaint: '労作時の胸部圧迫感',
+        presentIllness: '1か月前から坂道で胸部圧迫感があり、安静で数分で軽快します。',
+        pastHistory: '',
+        familyHistory: '父 心筋梗塞',
+        clinicalCourse: '降圧薬で血圧は安定していましたが、症状の出現により精査をお願いします。',
+        medications: ra.medications,
+        labsNote: '',
+        remarks: 'ご高診のほどよろしくお願いいたします。',
+        ...empty,
+        diagnoses: ra.diagnoses,
+        allergies: ra.allergies,
+        labs: [],
+        prescriptions: ra.prescriptions,
+      },
+    },
+    {
+      patientId: b.id,
+      kind: 'discharge_summary',
+      institutionId: null,
+      content: {
+        admissionDate: '2026-10-01',
+        dischargeDate: '2026-10-08',
+        destination: '自宅',
+        outcome: '1',
+        attendingDoctor: doctor.displayName,
+        reasonForAdmission: '脱水と食欲低下の補液加療',
+        chiefComplaint: '食欲低下、倦怠感',
+        presentIllness: '3日前から食事がとれず、倦怠感が強くなりました。',
+        pastHistory: '',
+        hospitalCourse: '補液で脱水は改善し、第4病日から食事摂取が回復しました。',
+        medications: rb.medications,
+        dischargeCondition: 'ADL自立、食事摂取良好',
+        instructions: '1週間後に外来で再診',
+        ...empty,
+        admissionDiagnoses: rb.diagnoses.slice(0, 1),
+        dischargeDiagnoses: rb.diagnoses,
+        allergies: rb.allergies,
+        prescriptions: rb.prescriptions,
+      },
+    },
+    {
+      patientId: c.id,
+      kind: 'checkup_report',
+      institutionId: null,
+      content: {
+        examDate: '2026-10-15',
+        values: { height: '165.2', weight: '68.4', bmi: '25.1', waist: '86', systolic: '132', diastolic: '84', hba1c: '5.9' },
+        urineGlucose: '1',
+        urineProtein: '1',
+        metabolic: '',
+        overallJudgment: 'B 要経過観察',
+        doctorComment: '血圧と腹囲がやや高めです。減塩と運動を続けてください。',
+      },
+    },
+  ];
+  for (const d of documents) {
+    // 確定 now, after the records they list (a document is built from its records as they stood at 確定)
+    const confirmedAt = new Date();
+    await prisma.$transaction(async (tx) => {
+      const row = await tx.clinicalDocument.create({ data: { clinicId, lineageId: randomUUID(), patientId: d.patientId, kind: d.kind, institutionId: d.institutionId, content: d.content, authorId: doctor.id, entererId: doctor.id, createdAt: confirmedAt } });
+      await tx.clinicalDocument.update({ where: { clinicId_id: { clinicId, id: row.id } }, data: { status: 'final', confirmedById: doctor.id, confirmedAt, contentHash: documentContentHash(row) } });
+    });
+  }
+  return documents.length;
 }

@@ -4,6 +4,8 @@
  * lists as they stood at 確定 (処方 by version), through lib/fhir's 6情報 and MedicationRequest mappings, and validated by the kind's validator. What staff see
  * before sending is exactly what the sharing delivery sends (documentToSend).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { AppError, notFound } from '@/lib/core/app-error';
 import { db } from '@/lib/core/db';
 import { recordAuditEventNow } from '@/lib/audit/audit';
@@ -25,6 +27,8 @@ import { buildDischargeSummaryBundle } from '@/lib/fhir/discharge-summary';
 import { validateDischargeSummaryBundle } from '@/lib/fhir/discharge-summary-validate';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { UnitBundle } from '@/lib/fhir/bundle';
+
+const RESOURCE = 'clinical_document';
 
 /** A built document bundle of any kind. */
 export type BuiltDocument = { bundle: Bundle; identifier: string; contentHash: string; units: UnitBundle[] };
@@ -225,4 +229,36 @@ export async function documentBundleForApi(clinicId: string, row: DocumentRow): 
   const unit = await findDocumentUnit(clinicId, row.patientId, row.lineageId);
   const r = await buildDocumentOfRow(clinicId, { ...row, confirmedAt: row.confirmedAt }, unit?.identifier);
   return r ? { bundle: r.built.bundle, identifier: r.built.identifier } : null;
+}
+
+/**
+ * `npm run fhir:export`'s documents: the FHIR document of the latest 確定 version of every clinical document of the
+ * given clinics, one file each (`<医療機関コード>_<患者番号>_<kind>-<lineage>.json`), built exactly as the preview and
+ * sending build it, with its validation. Audited per document (action export).
+ */
+export async function exportDocumentBundles(options: { outDir: string; clinicIds: readonly string[]; requestId?: string }): Promise<{ file: string; identifier: string; patientId: string; kind: string; issues: FhirIssue[] }[]> {
+  mkdirSync(options.outDir, { recursive: true });
+  const out: { file: string; identifier: string; patientId: string; kind: string; issues: FhirIssue[] }[] = [];
+  for (const clinicId of options.clinicIds) {
+    const rows = await documentRepository.listFinalForExport(db(), { clinicId });
+    for (const { patient, ...row } of rows) {
+      if (!row.confirmedAt) continue;
+      const unit = await findDocumentUnit(clinicId, row.patientId, row.lineageId);
+      const r = await buildDocumentOfRow(clinicId, { ...row, confirmedAt: row.confirmedAt }, unit?.identifier);
+      if (!r) continue;
+      const file = path.join(options.outDir, `${r.built.identifier.split('^')[0]}_${String(patient.patientNumber).padStart(6, '0')}_${row.kind}-${row.lineageId}.json`);
+      writeFileSync(file, `${JSON.stringify(r.built.bundle, null, 2)}\n`);
+      out.push({ file, identifier: r.built.identifier, patientId: row.patientId, kind: row.kind, issues: r.issues });
+      await recordAuditEventNow({
+        clinicId,
+        action: 'export',
+        resourceType: RESOURCE,
+        resourceId: row.id,
+        patientId: row.patientId,
+        detail: { tool: 'fhir:export', lineageId: row.lineageId, version: row.version },
+        ctx: { ip: null, requestId: options.requestId ?? `fhir-export-${Date.now()}` },
+      });
+    }
+  }
+  return out;
 }

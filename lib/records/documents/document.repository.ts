@@ -27,6 +27,10 @@ export const documentRepository = {
   supersede: (tx: Tx, scope: Scope & { documentId: string }) =>
     tx.clinicalDocument.updateMany({ where: { clinicId: scope.clinicId, id: scope.documentId, isLatest: true }, data: { isLatest: false, supersededAt: new Date() } }),
 
+  /** Every 確定 document of the clinic (latest version of each, with the 患者番号), in the order they were 確定d: fhir:export. */
+  listFinalForExport: (c: Client, scope: Scope) =>
+    c.clinicalDocument.findMany({ where: { clinicId: scope.clinicId, isLatest: true, status: 'final' }, orderBy: [{ confirmedAt: 'asc' }, { id: 'asc' }], include: { patient: { select: { patientNumber: true } } } }),
+
   /** The patient's documents (latest version of each), newest first. */
   listLatestForPatient: (c: Client, scope: Scope & { patientId: string }) =>
     c.clinicalDocument.findMany({
