@@ -86,6 +86,7 @@ const SERVICES = {
     writes: ['saveReferral', 'saveDischargeSummary', 'saveCheckupReport', 'writeDocumentVersion', 'confirmDocument', 'cancelDocument'],
     other: [
       'documentContentHash', 'contentOf', 'loadForSave', 'pickChosen', 'diagnosisSnapshot', 'allergySnapshot', 'listable',
+      'pickPrescriptions', 'prescriptionSnapshot', 'prescriptionChoice', 'withListedPrescriptions',
       'prefillReferral', 'prefillDischargeSummary', 'prefillCheckupReport', 'getDocument', 'listDocumentsForPatient', 'getDocumentForPrint',
     ],
   },
