@@ -2,6 +2,8 @@
 import { recordAllergy } from '@/lib/records/allergies/allergy.service';
 import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
 import { confirmDocument, saveReferral } from '@/lib/records/documents/document.service';
+import { savePrescription } from '@/lib/records/prescriptions/prescription.service';
+import type { PrescriptionItemInput } from '@/lib/records/prescriptions/prescription.schema';
 import { asReferral } from '@/lib/records/documents/document.dto';
 import { saveInstitution, searchInstitutions } from '@/lib/records/documents/referral-institution.service';
 import { db } from '@/lib/core/db';
@@ -26,17 +28,35 @@ export async function documentSharingSetup() {
   return { sandbox, service, a, b };
 }
 
-/** A 確定 診療情報提供書 from one test clinic to another's 医療機関コード, listing a diagnosis and an allergy (needs the demo masters). */
-export async function confirmedLetterTo(staff: Staff, to: Staff) {
+/** A 確定 prescription of ノルバスク錠５ｍｇ 1錠 1日1回朝食後 (院外, needs the demo masters); `item` overrides the drug line. */
+export function confirmedPrescription(staff: Staff, patientId: string, item: Partial<PrescriptionItemInput> = {}, outOfHouse = true) {
+  return savePrescription(
+    {
+      patientId,
+      intent: 'confirm',
+      outOfHouse,
+      items: [{ rpNumber: 1, kind: 'internal', receiptCode: '612170710', prescribeByGeneric: false, drugName: '', dose: 1, doseUnit: '錠', doseBasis: 'per_day', usageText: '1日1回朝食後', days: 28, genericSubstitutionAllowed: true, ...item }],
+    },
+    staff.doctor,
+  );
+}
+
+/**
+ * A 確定 診療情報提供書 from one test clinic to another's 医療機関コード, listing a diagnosis and an allergy (needs the demo
+ * masters), and with `withPrescription` a 確定 prescription (a 430 MedicationRequest entry).
+ */
+export async function confirmedLetterTo(staff: Staff, to: Staff, options: { withPrescription?: boolean } = {}) {
   const p = await createPatient(staff.receptionist, { address: '東京都新宿区西新宿2-8-1' });
   const dx = await recordDiagnosis({ patientId: p.id, diseaseCode: '8833421', startDate: '2025-02-01', isPrimary: true }, staff.doctor);
   const al = await recordAllergy({ patientId: p.id, category: 'food', substanceName: 'そば', reaction: '蕁麻疹' }, staff.doctor);
   const inst =
     (await searchInstitutions({ query: to.clinic.institutionNumber }, staff.doctor))[0] ??
     (await saveInstitution({ code: to.clinic.institutionNumber, name: '受信側クリニック', departments: ['内科'] }, staff.doctor));
+  const rx = options.withPrescription ? await confirmedPrescription(staff, p.id) : null;
   const draft = await saveReferral(
     {
       patientId: p.id,
+      prescriptionIds: rx ? [rx.id] : [],
       destination: { institutionId: inst.id, name: '', department: '内科', doctor: '鈴木 花子' },
       purpose: '精査加療のお願い',
       chiefComplaint: '労作時胸痛',

@@ -16,14 +16,13 @@ import { deliverUnit } from '@/lib/sharing/deliver-unit.service';
 import { DELIVER_QUEUE } from '@/lib/sharing/sharing.constants';
 import { findDocumentUnit } from '@/lib/sharing/sharing-unit.repository';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { documentSharingSetup } from '@/tests/helpers/documents';
+import { confirmedPrescription, documentSharingSetup } from '@/tests/helpers/documents';
 import { neverLogged } from '@/tests/helpers/never-logged';
 import { cancelDocument, confirmDocument, getDocument, getDocumentForPrint, listDocumentsForPatient, saveReferral } from './document.service';
 import { prefillDischargeSummary, saveDischargeSummary } from './discharge-summary.service';
 import { getDocumentFhir } from './document-fhir.service';
 import { sendDocument } from './document-send.service';
 import { asDischargeSummary } from './document.dto';
-import { savePrescription } from '@/lib/records/prescriptions/prescription.service';
 import type { SaveDischargeSummaryInput } from './discharge-summary.schema';
 
 neverLogged('肺炎で入院加療', '抗菌薬点滴で解熱');
@@ -154,10 +153,7 @@ describe('退院時サマリー', () => {
 
   it('the 退院時処方 chosen from the 確定 prescriptions become MedicationRequest entries of 444, valid against JP_MedicationRequest_eCS', async () => {
     const { p, pneumonia } = await admittedPatient();
-    const rx = await savePrescription(
-      { patientId: p.id, intent: 'confirm', outOfHouse: true, items: [{ rpNumber: 1, kind: 'internal', receiptCode: '612170710', prescribeByGeneric: false, drugName: '', dose: 1, doseUnit: '錠', doseBasis: 'per_day', usageText: '1日1回朝食後', days: 28, genericSubstitutionAllowed: true }] },
-      a.doctor,
-    );
+    const rx = await confirmedPrescription(a, p.id);
     const pre = await prefillDischargeSummary(p.id, a.doctor);
     expect(pre.prescriptions).toEqual([expect.objectContaining({ id: rx.id, checked: true, label: expect.stringContaining('28日分') })]);
     const ids = { admission: [pneumonia.lineageId], discharge: [pneumonia.lineageId], allergies: [] };

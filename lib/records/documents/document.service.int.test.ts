@@ -13,7 +13,7 @@ import { saveInstitution, searchInstitutions } from './referral-institution.serv
 import { getDocumentFhir } from './document-fhir.service';
 import type { SaveReferralInput } from './referral.schema';
 import { DOCUMENT_KINDS } from './document.constants';
-import { savePrescription } from '@/lib/records/prescriptions/prescription.service';
+import { confirmedPrescription } from '@/tests/helpers/documents';
 import { RECORD_STATUSES } from '@/lib/records/record-version.constants';
 
 neverLogged('精査目的でご紹介いたします', '労作時胸痛');
@@ -168,10 +168,7 @@ describe('診療情報提供書', () => {
     const dx = await recordDiagnosis({ patientId: p.id, diseaseCode: '8833421', startDate: '2025-02-01', isPrimary: true }, a.doctor);
     const al = await recordAllergy({ patientId: p.id, category: 'food', substanceName: 'そば', reaction: '蕁麻疹' }, a.doctor);
     const inst = await saveInstitution({ code: '0019990037', name: '港南大学病院', departments: ['腎臓内科'] }, a.doctor);
-    const rx = await savePrescription(
-      { patientId: p.id, intent: 'confirm', outOfHouse: false, items: [{ rpNumber: 1, kind: 'internal', receiptCode: '612170710', prescribeByGeneric: false, drugName: '', dose: 1, doseUnit: '錠', doseBasis: 'per_day', usageText: '1日1回朝食後', days: 14, genericSubstitutionAllowed: false, substitutionReason: 'patient' }] },
-      a.doctor,
-    );
+    const rx = await confirmedPrescription(a, p.id, { days: 14, genericSubstitutionAllowed: false, substitutionReason: 'patient' }, false);
     expect((await prefillReferral(p.id, a.doctor)).prescriptions).toEqual([expect.objectContaining({ id: rx.id, checked: true, detail: expect.stringContaining('処方（院内）') })]);
     const draft = await saveReferral(letter(p.id, { destination: { institutionId: inst.id, name: '', department: '腎臓内科', doctor: '' }, diagnosisIds: [dx.lineageId], allergyIds: [al.lineageId], prescriptionIds: [rx.id] }), a.doctor);
     await expectCode(getDocumentFhir({ patientId: p.id, lineageId: draft.lineageId }, a.doctor), 'PRECONDITION_FAILED');

@@ -13,7 +13,7 @@ export type ReceivedReferralView = {
   diagnoses: SharedDiagnosisDto[];
   allergies: SharedAllergyDto[];
   labs: SharedLabDto[];
-  /** MedicationRequest entries when the sender structured them (ours writes 投薬 as section text) */
+  /** MedicationRequest entries of 430 / 444 (ours structures the listed 処方 since ADR 0073) */
   medications: { name: string; dosage: string | null }[];
   problems: string[];
 };

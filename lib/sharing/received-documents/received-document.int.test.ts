@@ -47,7 +47,7 @@ const inboxB = async () => {
 
 describe('a letter from clinic A to clinic B', () => {
   it('arrives in B\'s inbox, rendered; B links it to the patient and imports an allergy after review', async () => {
-    const { letter } = await confirmedLetterTo(a, b);
+    const { letter } = await confirmedLetterTo(a, b, { withPrescription: true });
     // B has the same person (the factory's 山田 太郎, same birth date) and someone else
     const bPatient = await createPatient(b.receptionist);
     await createPatient(b.receptionist, { familyName: '佐藤', givenName: '花子', familyNameKana: 'サトウ', givenNameKana: 'ハナコ', birthDate: '1990-01-01' });
@@ -73,6 +73,8 @@ describe('a letter from clinic A to clinic B', () => {
     expect(opened.view.sections.find((s) => s.title === '紹介目的')!.text).toBe('精査加療のお願い');
     expect(opened.view.diagnoses).toHaveLength(1);
     expect(opened.view.allergies.map((x) => [x.substanceName, x.reaction])).toEqual([['そば', '蕁麻疹']]);
+    // the 処方 travel as MedicationRequest entries (430 投薬指示) and are read back with their 用法
+    expect(opened.view.medications).toEqual([{ name: expect.stringContaining('ノルバスク'), dosage: '1日1回朝食後 1錠 28日分' }]);
     expect(opened.candidates.map((c) => [c.id, c.matches])).toEqual([[bPatient.id, ['氏名', 'カナ', '生年月日']]]);
     await expectCode(getReceivedDocument({ receivedId: inbox[0]!.id }, a.doctor), 'NOT_FOUND');
 
