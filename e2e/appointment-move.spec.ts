@@ -73,6 +73,7 @@ test('予約変更 from the patient page and from the week view, with the same c
   await weekEntry.getByRole('button', { name: `${p.fullName}さんの予約を変更` }).click();
   await move.getByLabel('変更後の日付').fill(third);
   await move.getByLabel('時刻').fill('09:40');
+  await move.getByLabel('目的').fill('目的も変更');
   await move.getByRole('button', { name: '変更する' }).click();
   await expect(page.getByTestId('schedule-notice')).toContainText(`${second.replaceAll('-', '/')} 11:00 から ${third.replaceAll('-', '/')} 09:40 に変更しました`);
 
@@ -81,4 +82,6 @@ test('予約変更 from the patient page and from the week view, with the same c
   const old = page.getByTestId('schedule-entry').filter({ hasText: p.fullName });
   await expect(old).toHaveAttribute('data-status', 'moved');
   await expect(old.getByTestId('appointment-moved-to')).toHaveText(`→ ${third.replaceAll('-', '/')} 09:40 に変更`);
+  await page.goto(`/reception/appointments?date=${third}&view=day`);
+  await expect(page.getByTestId('schedule-entry').filter({ hasText: p.fullName })).toContainText('目的も変更');
 });

@@ -8,7 +8,7 @@ import { Button, cx, inputClass } from '@/components/ui/ui';
 const fixed = inputClass.replace('w-full ', '');
 
 /**
- * 予約変更 (issue 13): another date, time or doctor for a booked appointment. The server checks the 予約枠 of the new
+ * 予約変更 (issue 13): another date, time, doctor or purpose for a booked appointment. The server checks the 予約枠 of the new
  * place; the old appointment stays in the list as 変更済 with its time.
  */
 export function AppointmentMove({
@@ -18,7 +18,7 @@ export function AppointmentMove({
   onCancel,
 }: {
   /** a row of the 予約表 or of the patient's 次回予約 (the patient's name for the message) */
-  appointment: Pick<AppointmentDto, 'appointmentId' | 'date' | 'time' | 'doctorId' | 'doctorName'> & { patient: { name: string } };
+  appointment: Pick<AppointmentDto, 'appointmentId' | 'date' | 'time' | 'doctorId' | 'doctorName' | 'purpose'> & { patient: { name: string } };
   doctors: { id: string | null; name: string }[];
   onMoved: (message: string) => void;
   onCancel: () => void;
@@ -26,6 +26,7 @@ export function AppointmentMove({
   const [date, setDate] = useState(appointment.date);
   const [time, setTime] = useState(appointment.time);
   const [doctorId, setDoctorId] = useState(appointment.doctorId ?? '');
+  const [purpose, setPurpose] = useState(appointment.purpose);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [pending, startTransition] = useTransition();
@@ -36,7 +37,7 @@ export function AppointmentMove({
   const submit = () =>
     startTransition(async () => {
       setError(null);
-      const r = await moveAppointmentAction({ appointmentId: appointment.appointmentId, date, time, ...(doctorId ? { doctorId } : {}) });
+      const r = await moveAppointmentAction({ appointmentId: appointment.appointmentId, date, time, ...(doctorId ? { doctorId } : {}), ...(purpose.trim() !== appointment.purpose ? { purpose } : {}) });
       if (!r.ok) {
         setError(r.fieldErrors ? Object.values(r.fieldErrors)[0] ?? r.error : r.error);
         setFieldErrors(r.fieldErrors ?? {});
@@ -68,6 +69,10 @@ export function AppointmentMove({
           <option value="">指定なし</option>
           {options.filter((d) => d.id).map((d) => <option key={d.id} value={d.id!}>{d.name}</option>)}
         </select>
+      </label>
+      <label className="flex flex-col">
+        目的
+        <input value={purpose} onChange={(e) => setPurpose(e.target.value)} maxLength={100} className={cx(fixed, 'w-40 py-0.5')} aria-invalid={!!fieldErrors.purpose} />
       </label>
       <Button type="submit" className="px-2 py-1 text-xs" disabled={pending}>変更する</Button>
       <Button variant="ghost" className="px-2 py-1 text-xs" disabled={pending} onClick={onCancel}>やめる</Button>

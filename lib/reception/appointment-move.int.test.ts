@@ -1,4 +1,4 @@
-/** 予約変更 (issue 13): another date, time or doctor, with the 予約枠 check, audited, the old appointment kept. */
+/** 予約変更 (issue 13): another date, time, doctor or purpose, with the 予約枠 check, audited, the old appointment kept. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/core/db';
 import { fromJstLocal } from '@/lib/core/tz';
@@ -58,6 +58,19 @@ describe('予約変更', () => {
 
     // a moved appointment is history: it cannot move, be checked in or cancelled again
     expect(await errorCode(moveAppointment({ appointmentId: first.appointmentId, date: THU, time: '15:00' }, a.receptionist))).toBe('CONFLICT');
+  });
+
+  it('changes the purpose too (alone or with the time): a new appointment with it, the old one 変更済; the text is not audited', async () => {
+    const booked = await bookAppointment({ patientId: p2, date: THU, time: '11:00', purpose: '再診' }, a.receptionist);
+    expect(await errorCode(moveAppointment({ appointmentId: booked.appointmentId, date: THU, time: '11:00', purpose: '   ' }, a.receptionist))).toBe('INVALID_INPUT');
+    const mark = await auditMark(a.clinic.id);
+    const moved = await moveAppointment({ appointmentId: booked.appointmentId, date: THU, time: '11:00', purpose: '採血結果の説明' }, a.receptionist);
+    const thu = await listAppointmentsForDay({ date: THU }, a.receptionist, fromJstLocal(`${THU}T08:00`));
+    expect(thu.entries.find((e) => e.appointmentId === moved.appointmentId)).toMatchObject({ status: 'booked', time: '11:00', purpose: '採血結果の説明' });
+    expect(thu.entries.find((e) => e.appointmentId === booked.appointmentId)).toMatchObject({ status: 'moved', purpose: '再診' });
+    const [event] = await auditEventsFor(a.clinic.id, { resourceType: 'appointment', patientId: p2 }, mark);
+    expect(event!.detail).toMatchObject({ purposeChanged: true });
+    expect(JSON.stringify(event!.detail)).not.toContain('採血結果');
   });
 
   it('is for staff who book: the clinic admin (no reception.write) is refused', async () => {

@@ -18,7 +18,7 @@ export const bookAppointmentSchema = z
   .strict();
 export type BookAppointmentInput = z.infer<typeof bookAppointmentSchema>;
 
-/** 予約変更: the new date, time and doctor of a booked appointment (the purpose stays). */
+/** 予約変更: the new date, time and doctor of a booked appointment, and its purpose when changed (absent: it stays). */
 export const moveAppointmentSchema = z
   .object({
     appointmentId: z.string().uuid(),
@@ -26,6 +26,7 @@ export const moveAppointmentSchema = z
     time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '予約時刻を「09:30」の形で入力してください。'),
     /** absent: 医師指定なし */
     doctorId: z.string().uuid('担当医を選び直してください。').optional(),
+    purpose: z.string().trim().min(1, '予約の目的を入力してください。').max(100, '予約の目的は100文字以内で入力してください。').optional(),
   })
   .strict();
 export type MoveAppointmentInput = z.infer<typeof moveAppointmentSchema>;

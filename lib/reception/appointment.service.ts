@@ -106,8 +106,9 @@ export async function moveAppointment(raw: MoveAppointmentInput, actor: Principa
     throw new AppError('INVALID_INPUT', '担当医が見つかりません。選び直してください。', { doctorId: '担当医を選び直してください。' });
   }
   const startsAt = fromJstLocal(`${input.date}T${input.time}`);
-  if (startsAt.getTime() === appointment.startsAt.getTime() && (input.doctorId ?? null) === appointment.doctorId) {
-    throw new AppError('INVALID_INPUT', '変更前と同じ日時・担当医です。', { time: '新しい日時を入力してください。' });
+  const purpose = input.purpose ?? appointment.purpose;
+  if (startsAt.getTime() === appointment.startsAt.getTime() && (input.doctorId ?? null) === appointment.doctorId && purpose === appointment.purpose) {
+    throw new AppError('INVALID_INPUT', '変更前と同じ日時・担当医・目的です。', { time: '新しい日時を入力してください。' });
   }
   return runInTransaction(async (tx) => {
     const { count } = await appointmentRepository.markMovedIfBooked(tx, actor.clinicId, appointment.id);
@@ -117,7 +118,7 @@ export async function moveAppointment(raw: MoveAppointmentInput, actor: Principa
       clinicId: actor.clinicId,
       patientId: appointment.patientId,
       startsAt,
-      purpose: appointment.purpose,
+      purpose,
       doctorId: input.doctorId ?? null,
       createdById: actor.userId,
       movedFromId: appointment.id,
@@ -129,7 +130,7 @@ export async function moveAppointment(raw: MoveAppointmentInput, actor: Principa
       resourceType: 'appointment',
       resourceId: appointment.id,
       patientId: appointment.patientId,
-      detail: { status: 'moved', movedTo: moved.id, from: appointment.startsAt.toISOString(), to: startsAt.toISOString(), fromDoctorId: appointment.doctorId, doctorId: moved.doctorId },
+      detail: { status: 'moved', movedTo: moved.id, from: appointment.startsAt.toISOString(), to: startsAt.toISOString(), fromDoctorId: appointment.doctorId, doctorId: moved.doctorId, purposeChanged: purpose !== appointment.purpose },
       ctx: actor.ctx,
     });
     return { appointmentId: moved.id, date: input.date, time: input.time };

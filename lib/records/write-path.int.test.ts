@@ -77,7 +77,7 @@ const SERVICES = {
   },
   lab_order: {
     module: labOrderService,
-    writes: ['orderLabs', 'cancelLabOrder', 'linkLabResultsToOrders'],
+    writes: ['orderLabs', 'cancelLabOrder', 'linkLabResultsToOrders', 'unlinkLabResultFromOrders'],
     other: ['getLabOrderPanel', 'labOrdersOfVisit'],
   },
   document: {

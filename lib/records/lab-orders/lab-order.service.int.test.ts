@@ -11,7 +11,7 @@ import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tes
 import { neverLogged } from '@/tests/helpers/never-logged';
 import { checkIn } from '@/lib/reception/visit.service';
 import { labEntrySchema } from '@/lib/records/lab-results/lab-entry.schema';
-import { importLabCsv, recordLabResults } from '@/lib/records/lab-results/lab-result.service';
+import { correctLabResult, importLabCsv, markLabResultEnteredInError, recordLabResults } from '@/lib/records/lab-results/lab-result.service';
 import { applyOrderSet, createOrderSetFromVisit, saveOrderSet } from '@/lib/sets/order-set.service';
 import { cancelLabOrder, getLabOrderPanel, orderLabs } from './lab-order.service';
 import { orderLabsSchema } from './lab-order.schema';
@@ -99,6 +99,14 @@ describe('検査オーダー', () => {
     // a second result for the same item finds no open order: nothing more is written
     await enter(p.id, [{ itemKey: 'AST', value: '31' }]);
     expect(await db().labOrder.count({ where: { clinicId: a.clinic.id, lineageId: order.lineageId } })).toBe(3);
+
+    // a correction keeps the link (same lineage); a 取消 of the result puts the order back to 依頼済
+    const corrected = await correctLabResult({ id: ast!.id, value: '32', reason: '転記ミス' }, a.nurse);
+    expect(await db().labOrder.count({ where: { clinicId: a.clinic.id, lineageId: order.lineageId } })).toBe(3);
+    await markLabResultEnteredInError({ id: corrected.id, reason: '別患者の結果' }, a.nurse);
+    panel = await getLabOrderPanel(p.id, a.doctor);
+    expect(panel.orders[0]).toMatchObject({ status: 'ordered', resultCount: 1, version: 4, changeReason: '結果の取消' });
+    expect(panel.orders[0]!.items.find((i) => i.itemKey === 'AST')!.resultId).toBeNull();
   });
 
   it('a lab company CSV links its results too', async () => {

@@ -153,6 +153,31 @@ export async function linkLabResultsToOrders(
 }
 
 /**
+ * A result 取消 (entered in error) no longer answers its order: the order that names it gets a new version without it,
+ * back to 依頼済 (a correction keeps the link: the lineage is the same). Returns the number of orders changed.
+ */
+export async function unlinkLabResultFromOrders(tx: Tx, actor: Principal, result: { lineageId: string; patientId: string }): Promise<number> {
+  const orders = await labOrderRepository.listLatestForPatient(tx, { clinicId: actor.clinicId, patientId: result.patientId, take: 100 });
+  let changed = 0;
+  for (const cur of orders) {
+    const items = itemsOf(cur);
+    if (!items.some((i) => i.resultId === result.lineageId)) continue;
+    const next = items.map((i) => (i.resultId === result.lineageId ? { ...i, resultId: null } : i));
+    await appendRecordVersion(
+      tx,
+      actor,
+      'lab_order',
+      'version',
+      cur,
+      nextVersion(cur, actor, { items: next as unknown as Prisma.InputJsonValue, status: 'ordered', changeReason: '結果の取消' }),
+      { resultUnlinked: result.lineageId },
+    );
+    changed++;
+  }
+  return changed;
+}
+
+/**
  * The chart's 検査オーダー panel: the patient's current orders (open first, newest first; cancelled ones left out) and,
  * for 前回Do, the orders of the last earlier day the patient had any. One read audit event.
  */

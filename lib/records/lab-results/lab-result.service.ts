@@ -42,7 +42,7 @@ import { labResultRepository } from './lab-result.repository';
 import { LAB_CSV_MAX_BYTES, type CorrectLabResultInput, type ImportLabCsvInput, type MarkLabResultEnteredInErrorInput } from './lab-result.schema';
 import { appendRecordVersion, createLabResults, createRecords } from '@/lib/records/write-path';
 import { recordDepartmentRepository } from '@/lib/records/record-department.repository';
-import { linkLabResultsToOrders } from '@/lib/records/lab-orders/lab-order.service';
+import { linkLabResultsToOrders, unlinkLabResultFromOrders } from '@/lib/records/lab-orders/lab-order.service';
 
 /** Decimal(14,4): anything this large is a typing error. */
 const MAX_VALUE = 1e10;
@@ -422,6 +422,8 @@ export async function markLabResultEnteredInError(input: MarkLabResultEnteredInE
   const now = new Date();
   return runInTransaction(async (tx) => {
     const saved = await appendRecordVersion(tx, actor, 'lab_result', 'cancel', cur, nextVersion(cur, actor, { status: 'entered_in_error', changeReason: input.reason }), { itemKey: cur.itemKey });
+    // the order that asked for it waits for a result again (0070)
+    await unlinkLabResultFromOrders(tx, actor, cur);
     return toLabResultDto(saved);
   });
 }
