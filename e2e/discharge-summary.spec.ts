@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { openNewPatientChart, uniquePatient } from './helpers';
+import { openNewPatientChart, pickUsage, uniquePatient } from './helpers';
 
 /**
  * Issue 11: a doctor of a 有床診療所 writes a 退院時サマリー from the chart. The editor opens pre-filled from the record
  * (退院時診断 from the 傷病名, 入院中の経過 from the 確定 note, 担当医), the stay and 転帰 are entered, 確定 freezes it, it
- * validates as JP_Bundle_eDischargeSummary and prints on A4 in Japanese. Uses its own new patient only.
+ * validates as JP_Bundle_eDischargeSummary (the 退院時処方 chosen from the 確定 prescription as a MedicationRequest,
+ * ADR 0073) and prints on A4 in Japanese. Uses its own new patient only.
  */
 test('a doctor writes a discharge summary pre-filled from the chart, 確定s and prints it', async ({ page, browser }) => {
   const p = uniquePatient('退院', 'タイイン', { address: '東京都新宿区西新宿2-8-1' });
@@ -27,6 +28,20 @@ test('a doctor writes a discharge summary pre-filled from the chart, 確定s and
   await dxForm.getByRole('button', { name: '追加' }).click();
   await expect(page.getByTestId('diagnosis-row').filter({ hasText: '高血圧症' })).toContainText('主病名');
 
+  // a 確定 prescription to list as 退院時処方
+  const rx = page.getByTestId('prescription-editor');
+  await expect(async () => {
+    if (!(await rx.isVisible())) await page.getByRole('button', { name: '新しい処方' }).click();
+    await expect(rx).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await rx.getByRole('combobox', { name: '薬品を追加' }).fill('アムロジピン');
+  await rx.getByRole('option').filter({ hasText: 'アムロジピン錠５ｍｇ' }).first().click();
+  const drug = rx.getByTestId('rx-item').first();
+  await pickUsage(drug, '朝食後');
+  await drug.getByLabel('日数').fill('14');
+  await rx.getByRole('button', { name: '確定', exact: true }).click();
+  await expect(page.getByText('処方を確定しました。')).toBeVisible();
+
   // from the chart's 文書 panel: the editor, pre-filled
   await page.getByRole('link', { name: '退院時サマリー' }).click();
   await expect(page).toHaveURL(`/patients/${patientId}/documents/new?kind=discharge_summary`);
@@ -35,6 +50,7 @@ test('a doctor writes a discharge summary pre-filled from the chart, 確定s and
   await expect(editor.getByLabel('入院中の経過')).toHaveValue(/肺炎 \/ 抗菌薬点滴で解熱/);
   await expect(editor.getByRole('group', { name: '退院時診断（1つ以上）' }).getByRole('checkbox', { name: /高血圧症/ })).toBeChecked();
   await expect(editor.getByLabel('担当医')).not.toHaveValue('');
+  await expect(editor.getByRole('group', { name: '退院時処方（記載する処方）' }).getByRole('checkbox', { name: /アムロジピン/ })).toBeChecked();
 
   // 確定 without the stay is refused in Japanese; then the stay, 転帰 and the state at discharge
   await editor.getByRole('button', { name: '確定' }).click();
@@ -59,6 +75,7 @@ test('a doctor writes a discharge summary pre-filled from the chart, 確定s and
   const fhir = page.getByTestId('referral-fhir');
   await expect(fhir).toContainText('JP_Bundle_eDischargeSummary');
   await expect(fhir).toContainText('JP-CLINS 1.5.2 のプロファイルに適合しています。');
+  await expect(fhir).toContainText('JP_MedicationRequest_eCS');
 
   // the print view: A4, Japanese, in the font the app ships
   await page.getByRole('link', { name: '印刷プレビュー' }).click();
