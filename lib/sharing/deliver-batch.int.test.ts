@@ -94,7 +94,7 @@ describe('one claimed batch', () => {
     const delivered = (await findUnit(clinicId, outage))!;
     expect(delivered).toMatchObject({ state: 'sent' });
     expect(receiptsFor(delivered.identifier!)).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('a batch whose answers were never written is settled by asking the service: nothing sent twice, nothing lost', async () => {
     const units: string[] = [];
@@ -128,5 +128,5 @@ describe('one claimed batch', () => {
       expect((await listAttempts(clinicId, unitId)).map((a) => a.outcome)).toContain('reconciled');
       expect(await findJobByKey(clinicId, DELIVER_QUEUE, unitId)).toMatchObject({ state: 'done' });
     }
-  });
+  }, 120_000);
 });
