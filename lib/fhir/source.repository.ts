@@ -50,8 +50,11 @@ export async function patientInputs(c: Client, clinicId: string, patients: reado
   const ids = patients.map((p) => p.id);
   const today = dateOnly(todayJst()); // the clinic's calendar day, not UTC's (they differ 00:00–09:00 JST)
   const current = <T extends { validUntil: Date | null; endedAt: Date | null }>(r: T) => !r.endedAt && (!r.validUntil || r.validUntil >= today);
-  const insurances = await c.patientInsurance.findMany({ where: { clinicId, patientId: { in: ids } }, orderBy: { createdAt: 'desc' } });
-  const expenses = await c.publicExpense.findMany({ where: { clinicId, patientId: { in: ids } }, orderBy: { createdAt: 'desc' } });
+  // side by side (two round trips at once; inside a transaction the client runs them one after the other)
+  const [insurances, expenses] = await Promise.all([
+    c.patientInsurance.findMany({ where: { clinicId, patientId: { in: ids } }, orderBy: { createdAt: 'desc' } }),
+    c.publicExpense.findMany({ where: { clinicId, patientId: { in: ids } }, orderBy: { createdAt: 'desc' } }),
+  ]);
   return patients.map((p) => {
     const insurance = insurances.find((i) => i.patientId === p.id && current(i));
     return {

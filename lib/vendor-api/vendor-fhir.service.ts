@@ -55,7 +55,8 @@ type ResourceProvider = {
   /** the condition "changed after `since`" (Bulk Data _since) in this type's where */
   changedAfter(since: Date): object;
   /** every version of one logical resource, newest first (empty: unknown in this clinic) */
-  versions(clinicId: string, clinic: FhirClinicInput, id: string): Promise<Mapped[]>;
+  /** newest first; `currentOnly`: the caller needs the current version alone (a read), earlier ones may be left out */
+  versions(clinicId: string, clinic: FhirClinicInput, id: string, currentOnly?: boolean): Promise<Mapped[]>;
 };
 
 const target = () => fhirTarget();
@@ -124,12 +125,13 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
     },
     count: (clinicId, and) => repo.countPatients(db(), clinicId, and),
     changedAfter: (since) => ({ updatedAt: { gt: since } }),
-    async versions(clinicId, clinic, id) {
+    async versions(clinicId, clinic, id, currentOnly) {
       const row = await repo.patient(db(), clinicId, id);
       if (!row) return [];
       if (row.deletedAt) throw new FhirError(410, 'deleted', 'この患者の登録は取り消されています。', `Patient/${id} was withdrawn`);
       const [input] = await patientInputs(db(), clinicId, [row]);
       const current = { resource: withVersion(toFhirPatient(target(), clinic, input!), row.version), patientId: row.id };
+      if (currentOnly) return [current];
       // earlier versions from the registration's revisions (the snapshot of what each version said)
       const earlier = (await repo.patientRevisions(db(), clinicId, id))
         .filter((r) => r.version < row.version && r.changeType !== 'delete')
@@ -396,7 +398,7 @@ async function audit(principal: ApiClientPrincipal, type: ApiResourceType, actio
 /** read: the current version; vread: one version; history: every version (a Bundle of type history). */
 export async function readResource(principal: ApiClientPrincipal, type: ApiResourceType, id: string, versionId?: string): Promise<Resource> {
   const clinic = await clinicInput(principal.clinicId);
-  const all = await providers[type].versions(principal.clinicId, clinic, id);
+  const all = await providers[type].versions(principal.clinicId, clinic, id, versionId === undefined);
   const found = versionId === undefined ? all[0] : all.find((m) => m.resource.meta?.versionId === versionId);
   if (!found) throw versionId === undefined ? fhirErrors.notFound(type, id) : fhirErrors.notFound(type, `${id}/_history/${versionId}`);
   await audit(principal, type, 'read', { interaction: versionId === undefined ? 'read' : 'vread', versionId: found.resource.meta?.versionId }, found.patientId, id);
