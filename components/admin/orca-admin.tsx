@@ -92,6 +92,7 @@ function SettingsCard({ view, physicians }: { view: OrcaAdminDto; physicians: Or
         medicalInformation: String(form.get('medicalInformation')) as never,
         defaultPhysicianCode: String(form.get('defaultPhysicianCode') ?? '').trim(),
         physicianCodes: Object.fromEntries(view.doctors.map((d) => [d.id, String(form.get(`physician-${d.id}`) ?? '').trim()])),
+        useOrcaAppointments: form.get('useOrcaAppointments') === 'on',
       });
       setSaved(r.ok);
       setError(r.ok ? null : r.error);
@@ -115,6 +116,9 @@ function SettingsCard({ view, physicians }: { view: OrcaAdminDto; physicians: Or
             </label>
           ))}
         </fieldset>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="useOrcaAppointments" defaultChecked={s.useOrcaAppointments} /> 予約をORCAでも管理する（電子カルテの予約・変更・取消をORCAに送る）
+        </label>
         <Field label="受付で送る診療内容区分" htmlFor="orca-medical-information" error={fieldErrors.medicalInformation}>
           <select id="orca-medical-information" name="medicalInformation" defaultValue={s.medicalInformation} className={`${inputClass} w-56`}>
             {ORCA_MEDICAL_INFORMATION_CODES.map((c) => (

@@ -14,7 +14,7 @@ import { MEDICATION_KINDS } from '@/lib/records/prescriptions/prescription.const
 import { SEXES } from '@/lib/records/patients/patient.schema';
 import { JOB_STATES } from '@/lib/jobs/job.constants';
 import { ATTEMPT_ACTIONS, ATTEMPT_OUTCOMES, UNIT_KINDS, UNIT_STATES } from '@/lib/sharing/sharing.constants';
-import { ORCA_ACCEPTANCE_STATES, ORCA_BILLING_STATES, ORCA_COUNTER_STATES, ORCA_MEDICAL_STATES, ORCA_NUMBERING_MASTERS, ORCA_PATIENT_LINK_STATES } from '@/lib/orca/orca.constants';
+import { ORCA_ACCEPTANCE_STATES, ORCA_APPOINTMENT_STATES, ORCA_BILLING_STATES, ORCA_COUNTER_STATES, ORCA_MEDICAL_STATES, ORCA_NUMBERING_MASTERS, ORCA_PATIENT_LINK_STATES } from '@/lib/orca/orca.constants';
 import { SHARING_OUTBOX_REASONS, SHARING_UNIT_KINDS } from '@/lib/records/sharing-outbox.constants';
 import { LICENSE_TYPES } from '@/lib/staff/staff.constants';
 import { MASTER_IMPORT_STATUSES } from '@/lib/masters/master-import.constants';
@@ -53,6 +53,7 @@ const ENUMERATED: Record<string, readonly string[]> = {
   'OrcaVisitLink.medicalState': ORCA_MEDICAL_STATES,
   'OrcaVisitLink.billingState': ORCA_BILLING_STATES,
   'OrcaCounterAcceptance.state': ORCA_COUNTER_STATES,
+  'OrcaAppointmentLink.state': ORCA_APPOINTMENT_STATES,
   'User.licenseType': LICENSE_TYPES,
   'SharingOutbox.unitKind': SHARING_UNIT_KINDS,
   'SharingOutbox.reason': SHARING_OUTBOX_REASONS,

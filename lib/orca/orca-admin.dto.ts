@@ -21,7 +21,7 @@ export type OrcaAdminDto = {
   server: string | null;
   weborca: boolean;
   format: 'xml' | 'json';
-  settings: { linked: boolean; numberingMaster: OrcaNumberingMaster; medicalInformation: string; defaultPhysicianCode: string; physicianCodes: Record<string, string> };
+  settings: { linked: boolean; numberingMaster: OrcaNumberingMaster; medicalInformation: string; defaultPhysicianCode: string; physicianCodes: Record<string, string>; useOrcaAppointments: boolean };
   doctors: { id: string; displayName: string }[];
   attention: OrcaAttentionRowDto[];
 };

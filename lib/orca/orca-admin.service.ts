@@ -20,11 +20,11 @@ import { orcaLinkRepository as repo } from './orca-link.repository';
 import type { OrcaLink } from './orca-port';
 import type { OrcaAdminDto, OrcaAttentionRowDto, OrcaConnectionCheckDto } from './orca-admin.dto';
 import { OrcaBusyError, OrcaRejectedError, OrcaUnavailableError } from './orca-port';
-import { isBillingOpenMessage, ORCA_ACCEPTANCE_QUEUE, ORCA_BILLING_QUEUE, ORCA_DISEASE_QUEUE, ORCA_MEDICAL_QUEUE } from './orca-queues';
+import { isBillingOpenMessage, ORCA_ACCEPTANCE_QUEUE, ORCA_APPOINTMENT_QUEUE, ORCA_BILLING_QUEUE, ORCA_DISEASE_QUEUE, ORCA_MEDICAL_QUEUE } from './orca-queues';
 import { ORCA_QUEUE_LABELS, type OrcaNumberingMaster } from './orca.constants';
 import { orcaSettingsSchema, type OrcaSettingsInput } from './orca.schema';
 
-const ORCA_QUEUES = [ORCA_ACCEPTANCE_QUEUE, ORCA_MEDICAL_QUEUE, ORCA_DISEASE_QUEUE, ORCA_BILLING_QUEUE] as const;
+const ORCA_QUEUES = [ORCA_ACCEPTANCE_QUEUE, ORCA_MEDICAL_QUEUE, ORCA_DISEASE_QUEUE, ORCA_BILLING_QUEUE, ORCA_APPOINTMENT_QUEUE] as const;
 
 function serverOf(url: string | undefined): string | null {
   if (!url) return null;
@@ -104,6 +104,7 @@ export async function getOrcaAdmin(actor: Principal): Promise<OrcaAdminDto> {
       medicalInformation: settings?.medicalInformation ?? '01',
       defaultPhysicianCode: settings?.defaultPhysicianCode ?? '10001',
       physicianCodes: (settings?.physicianCodes ?? {}) as Record<string, string>,
+      useOrcaAppointments: settings?.useOrcaAppointments ?? false,
     },
     doctors: doctors.map((d) => ({ id: d.id, displayName: d.displayName })),
     attention,
@@ -120,14 +121,14 @@ export async function saveOrcaSettings(input: OrcaSettingsInput, actor: Principa
   const physicianCodes = Object.fromEntries(Object.entries(data.physicianCodes).filter(([, code]) => code !== ''));
   await runInTransaction(async (tx) => {
     const before = await repo.settings(tx, actor.clinicId);
-    await repo.saveSettings(tx, actor.clinicId, { numberingMaster: data.numberingMaster, medicalInformation: data.medicalInformation, defaultPhysicianCode: data.defaultPhysicianCode, physicianCodes }, clock());
+    await repo.saveSettings(tx, actor.clinicId, { numberingMaster: data.numberingMaster, medicalInformation: data.medicalInformation, defaultPhysicianCode: data.defaultPhysicianCode, physicianCodes, useOrcaAppointments: data.useOrcaAppointments }, clock());
     await recordAuditEvent(tx, {
       clinicId: actor.clinicId,
       actor,
       action: before ? 'settings_changed' : 'create',
       resourceType: 'orca_settings',
       resourceId: actor.clinicId,
-      detail: { numberingMaster: data.numberingMaster, medicalInformation: data.medicalInformation, defaultPhysicianCode: data.defaultPhysicianCode, physicianCodes },
+      detail: { numberingMaster: data.numberingMaster, medicalInformation: data.medicalInformation, defaultPhysicianCode: data.defaultPhysicianCode, physicianCodes, useOrcaAppointments: data.useOrcaAppointments },
       ctx: actor.ctx,
     });
   });

@@ -12,6 +12,8 @@ import {
   OrcaUnavailableError,
   type Acceptance,
   type AcceptanceInput,
+  type AppointmentInput,
+  type OrcaAppointment,
   type ChargeSimulation,
   type ChargeSimulationInput,
   type IncomeInfo,
@@ -285,6 +287,49 @@ export class OrcaClient implements OrcaLink {
     acceptance.insuranceCombinationNumber =
       input.insuranceCombinationNumber ?? (firstCombination ? orNull(str(firstCombination.Insurance_Combination_Number)) : null);
     return { acceptance, warnings: a.warnings };
+  }
+
+  async registerAppointment(input: AppointmentInput): Promise<{ appointment: OrcaAppointment; warnings: OrcaWarning[] }> {
+    const a = await this.call('POST', '/orca14/appointmodv2', { class: '01' }, {
+      root: 'appointreq',
+      body: compact({
+        Patient_ID: input.patientId,
+        Appointment_Date: input.date,
+        Appointment_Time: input.time,
+        Department_Code: input.departmentCode,
+        Physician_Code: input.physicianCode,
+        Medical_Information: input.medicalInformation,
+        Appointment_Note: input.note,
+      }),
+    });
+    return {
+      appointment: {
+        appointmentId: str(a.res.Appointment_Id),
+        date: str(a.res.Appointment_Date) || input.date,
+        time: str(a.res.Appointment_Time) || input.time,
+        departmentCode: str(a.res.Department_Code) || input.departmentCode,
+        physicianCode: str(a.res.Physician_Code) || input.physicianCode,
+      },
+      warnings: a.warnings,
+    };
+  }
+
+  async cancelAppointment(input: { patientId: string; date: string; time: string; appointmentId: string }): Promise<void> {
+    await this.call('POST', '/orca14/appointmodv2', { class: '02' }, {
+      root: 'appointreq',
+      body: { Patient_ID: input.patientId, Appointment_Date: input.date, Appointment_Time: input.time, Appointment_Id: input.appointmentId },
+    });
+  }
+
+  async listPatientAppointments(query: { patientId: string; baseDate: string }): Promise<OrcaAppointment[]> {
+    const a = await this.call('POST', '/api01rv2/appointlst2v2', { class: '01' }, { root: 'appointlst2req', body: { Patient_ID: query.patientId, Base_Date: query.baseDate } }, ['21']);
+    return arr(a.res.Appointlst_Information).map((r) => ({
+      appointmentId: str(r.Appointment_Id),
+      date: str(r.Appointment_Date),
+      time: str(r.Appointment_Time),
+      departmentCode: str(r.Department_Code),
+      physicianCode: str(r.Physician_Code),
+    }));
   }
 
   async cancelAcceptance(input: { patientId: string; date: string; acceptanceId: string }): Promise<void> {

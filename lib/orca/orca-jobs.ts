@@ -5,6 +5,8 @@
  * - `orca.diseases` (one job per patient): send the patient's 病名 of the month and keep ORCA's reconciliation list;
  * - `orca.billing` (one job per clinic and day, key = date): read the day's 会計 back every ORCA_BILLING_POLL_MS while
  *   a sent 受付 of that day is not 会計済 yet; it ends with the day;
+ * - `orca.appointment` (one job per EHR appointment): book or cancel it in ORCA (syncOrcaAppointment, clinics that keep
+ *   their 予約 in ORCA);
  * - `orca.counter` (one job per clinic and day): read the day's 受付 made at the ORCA counter every ORCA_COUNTER_POLL_MS
  *   (pollOrcaCounter, orca-counter.service.ts); started when the reception board opens, it ends with the day.
  * ORCA down and 90 are retries with the queue's backoff; a refusal dead-letters the job for a person.
@@ -14,8 +16,9 @@ import { PermanentJobError, RetryJobError } from '@/lib/jobs/job-errors';
 import type { JobQueues } from '@/lib/jobs/job-worker';
 import type { OrcaLink } from './orca-port';
 import { refreshOrcaBilling, syncOrcaAcceptance, syncOrcaDiseases, syncOrcaMedical, type OrcaSyncOutcome } from './orca-sync.service';
-import { billingOpenMessage, ORCA_ACCEPTANCE_QUEUE, ORCA_BILLING_POLL_MS, ORCA_BILLING_QUEUE, ORCA_COUNTER_POLL_MS, ORCA_COUNTER_QUEUE, ORCA_DISEASE_QUEUE, ORCA_MEDICAL_QUEUE } from './orca-queues';
+import { billingOpenMessage, ORCA_ACCEPTANCE_QUEUE, ORCA_APPOINTMENT_QUEUE, ORCA_BILLING_POLL_MS, ORCA_BILLING_QUEUE, ORCA_COUNTER_POLL_MS, ORCA_COUNTER_QUEUE, ORCA_DISEASE_QUEUE, ORCA_MEDICAL_QUEUE } from './orca-queues';
 import { pollOrcaCounter } from './orca-counter.service';
+import { syncOrcaAppointment } from './orca-appointments.service';
 
 function throwUnlessDone(outcome: OrcaSyncOutcome): void {
   if (outcome.kind === 'retry') throw new RetryJobError(outcome.message);
@@ -45,6 +48,10 @@ export function makeOrcaJobQueues(link?: OrcaLink): JobQueues {
         // not an error: ORCA has not done every 会計 of the day yet; look again later
         throw new RetryJobError(billingOpenMessage(outcome.open), ORCA_BILLING_POLL_MS);
       }
+    },
+    [ORCA_APPOINTMENT_QUEUE]: async (job) => {
+      const { appointmentId } = job.payload as { appointmentId: string };
+      throwUnlessDone(await syncOrcaAppointment(job.clinicId, appointmentId, { link }));
     },
     [ORCA_COUNTER_QUEUE]: async (job) => {
       const { date } = job.payload as { date: string };

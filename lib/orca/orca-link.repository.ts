@@ -72,6 +72,24 @@ export const orcaLinkRepository = {
     departmentId ? ((await c.department.findUnique({ where: { clinicId_id: { clinicId, id: departmentId } }, select: { code: true } }))?.code ?? null) : null,
 };
 
+export type OrcaAppointmentLinkData = Omit<Prisma.OrcaAppointmentLinkUncheckedCreateInput, 'clinicId' | 'appointmentId' | 'updatedAt'>;
+
+/** ORCA's 予約 beside our appointments (orca-appointments.service.ts). */
+export const orcaAppointmentRepository = {
+  link: (c: Client, clinicId: string, appointmentId: string) => c.orcaAppointmentLink.findUnique({ where: { clinicId_appointmentId: { clinicId, appointmentId } } }),
+  save: (c: Client, clinicId: string, appointmentId: string, data: OrcaAppointmentLinkData, now: Date) =>
+    c.orcaAppointmentLink.upsert({
+      where: { clinicId_appointmentId: { clinicId, appointmentId } },
+      create: { clinicId, appointmentId, ...data, updatedAt: now },
+      update: { ...data, updatedAt: now },
+    }),
+  appointment: (c: Client, clinicId: string, appointmentId: string) =>
+    c.appointment.findUnique({ where: { clinicId_id: { clinicId, id: appointmentId } }, select: { id: true, patientId: true, startsAt: true, doctorId: true, purpose: true, status: true } }),
+  /** the 診療科 code of the doctor (the appointment names no 診療科) */
+  doctorDepartmentCode: async (c: Client, clinicId: string, doctorId: string | null) =>
+    doctorId ? ((await c.user.findFirst({ where: { clinicId, id: doctorId }, select: { department: { select: { code: true } } } }))?.department?.code ?? null) : null,
+};
+
 /** 受付 made at the ORCA counter (OrcaCounterAcceptance, orca-counter.service.ts). */
 export const orcaCounterRepository = {
   forDate: (c: Client, clinicId: string, acceptanceDate: Date) => c.orcaCounterAcceptance.findMany({ where: { clinicId, acceptanceDate } }),

@@ -115,6 +115,20 @@ export type Acceptance = {
   patient?: { name: string; kana: string; birthDate: string; sex: string };
 };
 
+/** 予約 (appointmodv2 / appointlst2v2) for a clinic that keeps its 予約 in ORCA. */
+export type AppointmentInput = {
+  patientId: string;
+  date: string;
+  time: string;
+  departmentCode: string;
+  physicianCode: string;
+  medicalInformation: string;
+  /** 予約メモ (ORCA makes it full-width) */
+  note?: string;
+};
+
+export type OrcaAppointment = { appointmentId: string; date: string; time: string; departmentCode: string; physicianCode: string };
+
 /** 傷病名 as ORCA reads and writes it. `outcome`: the EHR's vocabulary; the adapter maps it to ORCA's write/read codes. */
 export type OrcaDisease = {
   /** ORCA 病名コード parts: the 単独病名 and 修飾語 codes (e.g. ['8830417', 'ZZZ8002']); empty when only a name is known */
@@ -238,6 +252,13 @@ export interface OrcaLink {
   cancelAcceptance(input: { patientId: string; date: string; acceptanceId: string }): Promise<void>;
   /** 受付一覧: 'waiting' = 会計待ち (受付中), 'billed' = 会計済, 'all' */
   listAcceptances(query: { date: string; state: 'waiting' | 'billed' | 'all'; departmentCode?: string }): Promise<Acceptance[]>;
+
+  /** 予約登録 (class 01): K3/K4 (枠超過)/K5 (過去日) come back as warnings; 20 = the slot is already booked */
+  registerAppointment(input: AppointmentInput): Promise<{ appointment: OrcaAppointment; warnings: OrcaWarning[] }>;
+  /** 予約取消 (class 02) */
+  cancelAppointment(input: { patientId: string; date: string; time: string; appointmentId: string }): Promise<void>;
+  /** the patient's 予約 on or after the date (appointlst2v2; read before resending) */
+  listPatientAppointments(query: { patientId: string; baseDate: string }): Promise<OrcaAppointment[]>;
 
   writeDiseases(input: WriteDiseasesInput): Promise<WriteDiseasesResult>;
   readDiseases(query: { patientId: string; baseMonth: string; all?: boolean }): Promise<OrcaDisease[]>;

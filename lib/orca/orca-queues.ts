@@ -3,6 +3,8 @@ export const ORCA_ACCEPTANCE_QUEUE = 'orca.acceptance';
 export const ORCA_BILLING_QUEUE = 'orca.billing';
 export const ORCA_MEDICAL_QUEUE = 'orca.medical';
 export const ORCA_DISEASE_QUEUE = 'orca.diseases';
+/** one job per EHR appointment: book or cancel it in ORCA (clinics that keep their 予約 in ORCA) */
+export const ORCA_APPOINTMENT_QUEUE = 'orca.appointment';
 /** the day's 受付 made at the ORCA counter (acceptlstv2 class 01), one job per clinic and day */
 export const ORCA_COUNTER_QUEUE = 'orca.counter';
 /** how often ORCA's 受付一覧 is read for 受付 made at its counter */

@@ -27,6 +27,18 @@ export const ORCA_ACCEPTANCE_LABELS: Record<OrcaAcceptanceState, string> = {
 export const ORCA_MEDICAL_STATES = ['none', 'queued', 'sending', 'sent', 'failed'] as const;
 export type OrcaMedicalState = (typeof ORCA_MEDICAL_STATES)[number];
 
+/** ORCA's 予約 for an EHR appointment (OrcaAppointmentLink), for a clinic that keeps its 予約 in ORCA. */
+export const ORCA_APPOINTMENT_STATES = ['queued', 'sending', 'sent', 'cancel_queued', 'cancelled', 'failed'] as const;
+export type OrcaAppointmentState = (typeof ORCA_APPOINTMENT_STATES)[number];
+export const ORCA_APPOINTMENT_LABELS: Record<OrcaAppointmentState, string> = {
+  queued: 'ORCA予約 送信待ち',
+  sending: 'ORCA予約 確認中',
+  sent: 'ORCA予約済',
+  cancel_queued: 'ORCA予約取消 送信待ち',
+  cancelled: 'ORCA予約取消済',
+  failed: 'ORCA予約エラー',
+};
+
 /** A 受付 made at the ORCA counter (OrcaCounterAcceptance): on the board, taken over into the EHR queue, or gone from ORCA. */
 export const ORCA_COUNTER_STATES = ['open', 'taken', 'gone'] as const;
 export type OrcaCounterState = (typeof ORCA_COUNTER_STATES)[number];
@@ -65,4 +77,5 @@ export const ORCA_QUEUE_LABELS: Record<string, string> = {
   'orca.diseases': '病名の送信',
   'orca.billing': '会計の取得',
   'orca.counter': 'ORCA窓口受付の取得',
+  'orca.appointment': '予約の送信・取消',
 };

@@ -11,9 +11,11 @@ export const orcaSettingsSchema = z
     medicalInformation: z.enum(ORCA_MEDICAL_INFORMATION_CODES, { message: '診療内容区分を選んでください。' }),
     defaultPhysicianCode: z.string().regex(/^\d{5}$/, 'ドクターコードは5桁の数字です（ORCAのシステム管理「1010 職員情報」）。'),
     physicianCodes: z.record(z.string().uuid(), z.union([z.literal(''), z.string().regex(/^\d{5}$/, 'ドクターコードは5桁の数字です。')])),
+    /** the clinic keeps its 予約 in ORCA: book, move and cancel are sent there */
+    useOrcaAppointments: z.boolean().default(false),
   })
   .strict();
-export type OrcaSettingsInput = z.infer<typeof orcaSettingsSchema>;
+export type OrcaSettingsInput = z.input<typeof orcaSettingsSchema>;
 
 export const resendOrcaJobSchema = z.object({ jobId: z.string().uuid() }).strict();
 

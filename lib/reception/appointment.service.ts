@@ -35,6 +35,7 @@ import {
 import { checkIn } from './visit.service';
 import { jstDayRange, slotsForDays, takeSlotPlace, weekdayOf } from './appointment-slot.service';
 import { WEEKDAY_LABELS, type DaySlotDto } from './appointment-slot.constants';
+import { queueOrcaAppointment, queueOrcaAppointmentCancel } from '@/lib/orca/orca-appointments.service';
 
 export type AppointmentDto = {
   appointmentId: string;
@@ -84,6 +85,8 @@ export async function bookAppointment(raw: BookAppointmentInput, actor: Principa
       doctorId: input.doctorId ?? null,
       createdById: actor.userId,
     });
+    // a clinic that keeps its 予約 in ORCA: sent there in the background (lib/orca/orca-appointments.service.ts)
+    await queueOrcaAppointment(tx, actor.clinicId, appointment);
     // the purpose is free text: not in the audit detail
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'appointment', resourceId: appointment.id, patientId: input.patientId, detail: { startsAt: startsAt.toISOString(), doctorId: appointment.doctorId }, ctx: actor.ctx });
     return { appointmentId: appointment.id, date: input.date, time: input.time };
@@ -123,6 +126,9 @@ export async function moveAppointment(raw: MoveAppointmentInput, actor: Principa
       createdById: actor.userId,
       movedFromId: appointment.id,
     });
+    // ORCA (when the clinic keeps its 予約 there): the old 予約 is cancelled and the new one booked
+    await queueOrcaAppointmentCancel(tx, actor.clinicId, appointment);
+    await queueOrcaAppointment(tx, actor.clinicId, moved);
     await recordAuditEvent(tx, {
       clinicId: actor.clinicId,
       actor,
@@ -146,6 +152,7 @@ export async function cancelAppointment(raw: AppointmentIdInput, actor: Principa
   await runInTransaction(async (tx) => {
     const { count } = await appointmentRepository.cancelIfBooked(tx, actor.clinicId, appointment.id, actor.userId);
     if (count !== 1) throw new AppError('CONFLICT', 'この予約はすでに受付済みか取消済みです。画面を更新してください。');
+    await queueOrcaAppointmentCancel(tx, actor.clinicId, appointment);
     await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'update', resourceType: 'appointment', resourceId: appointment.id, patientId: appointment.patientId, detail: { status: 'cancelled' }, ctx: actor.ctx });
   });
 }

@@ -53,6 +53,7 @@ type AcceptanceRow = {
   combination: string;
   accountTime: string | null;
 };
+type AppointmentRow = { id: string; patientId: string; date: string; time: string; departmentCode: string; physicianCode: string; medicalInformation: string; note: string };
 type DiseaseRow = {
   patientId: string;
   codes: string[];
@@ -119,6 +120,8 @@ const API_ROOTS: Record<string, { method: 'GET' | 'POST'; req?: string; res: str
   '/orca12/patientmodv2': { method: 'POST', req: 'patientmodreq', res: 'patientmodres', selector: 'class', classes: ['01', '02'] },
   '/orca11/acceptmodv2': { method: 'POST', req: 'acceptreq', res: 'acceptres', selector: 'either', classes: ['01', '02'] },
   '/api01rv2/acceptlstv2': { method: 'POST', req: 'acceptlstreq', res: 'acceptlstres', selector: 'class', classes: ['01', '02', '03'] },
+  '/orca14/appointmodv2': { method: 'POST', req: 'appointreq', res: 'appointres', selector: 'class', classes: ['01', '02'] },
+  '/api01rv2/appointlst2v2': { method: 'POST', req: 'appointlst2req', res: 'appointlst2res', selector: 'class', classes: ['01'] },
   '/orca22/diseasev3': { method: 'POST', req: 'diseasereq', res: 'diseaseres', selector: 'none' },
   '/api01rv2/diseasegetv2': { method: 'POST', req: 'disease_inforeq', res: 'disease_infores', selector: 'class', classes: ['01'] },
   '/api21/medicalmodv2': { method: 'POST', req: 'medicalreq', res: 'medicalres', selector: 'class', classes: ['01', '02', '03'] },
@@ -153,6 +156,7 @@ export class OrcaSandbox {
   private patients = new Map<string, Patient>();
   private nextPatientNumber = 1;
   private acceptances: AcceptanceRow[] = [];
+  private appointments: AppointmentRow[] = [];
   private diseases: DiseaseRow[] = [];
   private medical: MedicalRow[] = [];
   private invoices: InvoiceRow[] = [];
@@ -172,6 +176,7 @@ export class OrcaSandbox {
   reset(patients: SandboxPatientFixture[] = SANDBOX_PATIENTS): void {
     this.patients.clear();
     this.acceptances = [];
+    this.appointments = [];
     this.diseases = [];
     this.medical = [];
     this.invoices = [];
@@ -323,6 +328,7 @@ export class OrcaSandbox {
     return {
       patients: [...this.patients.values()].map((p) => ({ patientId: p.patientId, name: p.name, combinations: p.combinations.map((c) => c.number) })),
       acceptances: this.acceptances,
+      appointments: this.appointments,
       diseases: this.diseases,
       medical: this.medical.map((m) => ({ ...m, bundles: m.bundles.map((b) => ({ medicalClass: b.medicalClass, count: b.count, codes: b.lines.map((l) => l.code) })) })),
       invoices: this.invoices,
@@ -418,6 +424,10 @@ export class OrcaSandbox {
         return selector === '01' ? this.acceptRegister(b) : this.acceptCancel(b);
       case '/api01rv2/acceptlstv2':
         return this.acceptList(b, selector);
+      case '/orca14/appointmodv2':
+        return selector === '01' ? this.appointRegister(b) : this.appointCancel(b);
+      case '/api01rv2/appointlst2v2':
+        return this.appointListForPatient(b);
       case '/orca22/diseasev3':
         return this.diseaseWrite(b);
       case '/api01rv2/diseasegetv2':
@@ -672,6 +682,83 @@ export class OrcaSandbox {
       Medical_Information: info,
       Api_Warning_Message_Information: warnings.map((w) => ({ Api_Warning_Message: w.message })),
       Patient_Information: this.patientInfo(p, [combination, ...p.combinations.filter((c) => c !== combination)].filter((c): c is Patient['combinations'][number] => !!c)),
+    };
+  }
+
+  // ----------------------------------------------------------------------------------------------- 予約
+  /** 予約登録: 20 when the doctor has the same 診療内容 at that time already; K4 beyond 3 in the doctor's hour; K5 a past date. */
+  private appointRegister(b: Xml2Record): Xml2Record {
+    const date = str(b.Appointment_Date);
+    const time = str(b.Appointment_Time);
+    const dept = str(b.Department_Code);
+    const phys = str(b.Physician_Code);
+    if (!str(b.Patient_ID) && !str(b.WholeName)) throw new ApiError('01', '患者番号の設定がありません');
+    if (!date) throw new ApiError('02', '予約日の設定がありません');
+    if (!time) throw new ApiError('03', '予約時間の設定がありません');
+    if (!dept) throw new ApiError('04', '診療科の設定がありません');
+    const p = this.patientOr(str(b.Patient_ID));
+    this.checkLock(p);
+    if (!isDate(date)) throw new ApiError('11', '予約日の設定に誤りがあります');
+    if (!isTime(time)) throw new ApiError('12', '予約時間の設定に誤りがあります');
+    if (!SANDBOX_DEPARTMENTS[dept]) throw new ApiError('13', '診療科が存在しません');
+    if (phys && !SANDBOX_PHYSICIANS[phys]) throw new ApiError('14', 'ドクターが存在しません');
+    const warnings: { code: string; message: string }[] = [];
+    let info = str(b.Medical_Information);
+    if (!info) {
+      info = '01';
+      warnings.push({ code: 'K3', message: '診療内容を自動設定しました' });
+    } else if (!SANDBOX_MEDICAL_INFORMATION.includes(info)) throw new ApiError('15', '診療内容が存在しません');
+    const hhmm = time.slice(0, 5);
+    if (this.appointments.some((a) => a.date === date && a.time.slice(0, 5) === hhmm && a.physicianCode === phys && a.medicalInformation === info)) {
+      throw new ApiError('20', '既に予約登録されています');
+    }
+    if (this.appointments.filter((a) => a.date === date && a.physicianCode === phys && a.time.slice(0, 2) === time.slice(0, 2)).length >= 3) {
+      warnings.push({ code: 'K4', message: '予約人数を超えています' });
+    }
+    if (date < this.now().date) warnings.push({ code: 'K5', message: '過去の日付の予約です' });
+    const used = new Set(this.appointments.filter((a) => a.date === date).map((a) => a.id));
+    let n = 1;
+    while (used.has(pad(n, 2))) n++;
+    if (n > 99) throw new ApiError('50', '予約IDが上限です');
+    const row: AppointmentRow = { id: pad(n, 2), patientId: p.patientId, date, time: time.length === 5 ? `${time}:00` : time, departmentCode: dept, physicianCode: phys, medicalInformation: info, note: str(b.Appointment_Note) };
+    this.appointments.push(row);
+    return {
+      Api_Result: warnings[0]?.code ?? '00',
+      Api_Result_Message: '予約登録終了',
+      Appointment_Date: row.date,
+      Appointment_Time: row.time,
+      Appointment_Id: row.id,
+      Department_Code: dept,
+      Physician_Code: phys,
+      Medical_Information: info,
+      Api_Warning_Message_Information: warnings.map((w) => ({ Api_Warning_Message: w.message })),
+      Patient_Information: this.patientInfo(p),
+    };
+  }
+
+  /** 予約取消: by 予約ID (and date), else by patient, date and time; 25 when there is nothing to cancel. */
+  private appointCancel(b: Xml2Record): Xml2Record {
+    const p = this.patientOr(str(b.Patient_ID));
+    this.checkLock(p);
+    const date = str(b.Appointment_Date);
+    const id = str(b.Appointment_Id);
+    const time = str(b.Appointment_Time).slice(0, 5);
+    const row = this.appointments.find((a) => a.patientId === p.patientId && a.date === date && (id ? a.id === pad(Number(id), 2) : a.time.slice(0, 5) === time));
+    if (!row) throw new ApiError('25', '取消対象の予約がありません');
+    this.appointments = this.appointments.filter((a) => a !== row);
+    return { Api_Result: '00', Api_Result_Message: '予約取消終了', Appointment_Date: row.date, Appointment_Time: row.time, Appointment_Id: row.id, Patient_Information: this.patientInfo(p) };
+  }
+
+  private appointListForPatient(b: Xml2Record): Xml2Record {
+    const p = this.patientOr(str(b.Patient_ID));
+    const base = str(b.Base_Date) || this.now().date;
+    const rows = this.appointments.filter((a) => a.patientId === p.patientId && a.date >= base).sort((x, y) => `${y.date}${y.time}`.localeCompare(`${x.date}${x.time}`));
+    if (!rows.length) throw new ApiError('21', '対象の予約がありません');
+    return {
+      Api_Result: '00',
+      Api_Result_Message: '処理終了',
+      Patient_Information: { Patient_ID: p.patientId, WholeName: p.name, WholeName_inKana: p.kana },
+      Appointlst_Information: rows.map((a) => ({ Appointment_Date: a.date, Appointment_Time: a.time, Medical_Information: a.medicalInformation, Department_Code: a.departmentCode, Physician_Code: a.physicianCode, Visit_Information: '', Appointment_Id: a.id, Appointment_Note: a.note })),
     };
   }
 
