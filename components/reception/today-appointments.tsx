@@ -9,6 +9,7 @@ import { backgroundRequestHeaders } from '@/lib/web/request-headers';
 import { sessionEnded } from '@/lib/web/session-exit';
 import { Badge, Button, Card, ErrorBanner, LinkButton, NoticeBanner } from '@/components/ui/ui';
 import { AppointmentMove, MoveNote } from './appointment-move';
+import { ORCA_APPOINTMENT_LABELS } from '@/lib/orca/orca.constants';
 
 const TONE: Record<AppointmentDisplayStatus, 'blue' | 'green' | 'slate' | 'red'> = { booked: 'blue', checked_in: 'green', cancelled: 'slate', moved: 'slate', no_show: 'red' };
 
@@ -85,6 +86,12 @@ export function TodayAppointments({ initial, canCheckIn, doctors = [] }: { initi
                 <Badge tone={TONE[a.status]}>{APPOINTMENT_STATUS_LABELS[a.status]}</Badge>
                 {a.receptionNumber !== null && <span className="ml-1 text-xs text-slate-600">受付番号 {a.receptionNumber}</span>}
                 <MoveNote appointment={a} />
+                {a.orca && (
+                  <span className="ml-1" title={a.orca.message ?? undefined} data-testid="appointment-orca-state">
+                    <Badge tone={a.orca.state === 'failed' ? 'red' : a.orca.state === 'sent' || a.orca.state === 'cancelled' ? 'slate' : 'amber'}>{ORCA_APPOINTMENT_LABELS[a.orca.state]}</Badge>
+                    {a.orca.state === 'sent' && a.orca.message && <span className="ml-1 text-xs text-amber-800">{a.orca.message}</span>}
+                  </span>
+                )}
               </td>
               <td className="space-x-1 text-right">
                 {canCheckIn && (a.status === 'booked' || a.status === 'no_show') && (

@@ -8,7 +8,7 @@ import { addDays } from 'date-fns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/core/db';
 import { dateOnly, isoDate, todayJst } from '@/lib/core/dates';
-import { bookAppointment, cancelAppointment, moveAppointment } from '@/lib/reception/appointment.service';
+import { bookAppointment, cancelAppointment, listAppointmentsForDay, moveAppointment } from '@/lib/reception/appointment.service';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { findJobByKey } from '@/lib/jobs/job.repository';
 import { drainJobs } from '@/lib/jobs/job-worker';
@@ -110,6 +110,9 @@ describe('予約 via ORCA', () => {
       await syncOrcaAppointment(staff.clinic.id, c.appointmentId, { link });
       if (t === '09:30') expect(await linkOf(c.appointmentId)).toMatchObject({ state: 'sent', message: expect.stringContaining('K4') });
     }
+    // … and shown with the 予約 on reception's list
+    const listed = (await listAppointmentsForDay({ date: day }, staff.receptionist)).entries.find((e) => e.time === '09:30');
+    expect(listed?.orca).toMatchObject({ state: 'sent', message: expect.stringContaining('K4') });
 
     // a clinic without the setting: nothing queued
     await orcaLinkRepository.saveSettings(db(), staff.clinic.id, { useOrcaAppointments: false }, new Date());

@@ -14,7 +14,7 @@ export const appointmentRepository = {
     db().appointment.findMany({
       where: { clinicId, startsAt: { gte: from, lt: to } },
       orderBy: [{ startsAt: 'asc' }, { createdAt: 'asc' }],
-      include: { patient: PATIENT, visit: { select: { receptionNumber: true, status: true } }, movedFrom: { select: { startsAt: true } }, movedTo: { select: { startsAt: true } } },
+      include: { patient: PATIENT, visit: { select: { receptionNumber: true, status: true } }, movedFrom: { select: { startsAt: true } }, movedTo: { select: { startsAt: true } }, orcaLink: { select: { state: true, message: true } } },
     }),
   /** A patient's appointments from a time on (the chart shows the upcoming ones). */
   listForPatientFrom: (clinicId: string, patientId: string, from: Date) =>

@@ -10,7 +10,6 @@ import { formatInTimeZone, fromJstLocal } from '@/lib/core/tz';
 import { parseInput } from '@/lib/core/zod';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
-import { oneOf } from '@/lib/core/text-enum';
 import { patientRepository } from '@/lib/records/patients/patient.repository';
 import { staffRepository } from '@/lib/staff/staff.repository';
 import { staffNames } from '@/lib/staff/staff-names';
@@ -36,6 +35,8 @@ import { checkIn } from './visit.service';
 import { jstDayRange, slotsForDays, takeSlotPlace, weekdayOf } from './appointment-slot.service';
 import { WEEKDAY_LABELS, type DaySlotDto } from './appointment-slot.constants';
 import { queueOrcaAppointment, queueOrcaAppointmentCancel } from '@/lib/orca/orca-appointments.service';
+import { ORCA_APPOINTMENT_STATES, type OrcaAppointmentState } from '@/lib/orca/orca.constants';
+import { oneOf } from '@/lib/core/text-enum';
 
 export type AppointmentDto = {
   appointmentId: string;
@@ -55,6 +56,8 @@ export type AppointmentDto = {
   movedFrom: string | null;
   movedTo: string | null;
   patient: { id: string; patientNumber: number; name: string; kana: string };
+  /** ORCA's side, for a clinic that keeps its 予約 in ORCA (lib/orca/orca-appointments.service.ts): state and ORCA's warning or error */
+  orca?: { state: OrcaAppointmentState; message: string | null } | null;
 };
 
 export type AppointmentDayDto = { date: string; dateLabel: string; entries: AppointmentDto[] };
@@ -204,6 +207,7 @@ function toAppointmentDto(r: AppointmentRow, doctors: Map<string, string>, now: 
       name: `${r.patient.familyName} ${r.patient.givenName}`,
       kana: `${r.patient.familyNameKana} ${r.patient.givenNameKana}`,
     },
+    ...(r.orcaLink ? { orca: { state: oneOf(ORCA_APPOINTMENT_STATES, r.orcaLink.state), message: r.orcaLink.message } } : {}),
   };
 }
 
