@@ -123,4 +123,29 @@ describe('受付 made at the ORCA counter', () => {
     expect((await listOrcaCounterAcceptances(staff.receptionist, { link }))!.map((r) => r.orcaPatientId)).toEqual(['00002']);
     await expect(takeOverOrcaAcceptance({ counterId: rows[0]!.id }, staff.receptionist)).rejects.toThrow('ORCAで取消または会計済');
   });
+
+  it('one poll of the ORCA 受付一覧 with 20 counter 受付 and one 受付に取込 take a few tens of ms against the sandbox (timings printed)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await linkedPatient()).orcaId);
+    for (const id of ids) await control('accept', { patientId: id });
+    const polls: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      expect(await pollOrcaCounter(staff.clinic.id, today, { link })).toMatchObject({ kind: 'done', open: 20 });
+      polls.push(performance.now() - t0);
+    }
+    const rows = (await listOrcaCounterAcceptances(staff.receptionist, { link }))!;
+    const takes: number[] = [];
+    for (const r of rows.slice(0, 5)) {
+      const t0 = performance.now();
+      await takeOverOrcaAcceptance({ counterId: r.id }, staff.receptionist);
+      takes.push(performance.now() - t0);
+    }
+    polls.sort((a, b) => a - b);
+    takes.sort((a, b) => a - b);
+    console.log(`orca counter: poll (20 受付) p50 ${polls[4]!.toFixed(1)} ms, max ${polls[9]!.toFixed(1)} ms; 受付に取込 p50 ${takes[2]!.toFixed(1)} ms, max ${takes[4]!.toFixed(1)} ms`);
+    // generous bounds: the machine is shared; the figures go to docs/benchmarks.md
+    expect(polls[4]).toBeLessThan(2000);
+    expect(takes[2]).toBeLessThan(3000);
+  });
 });
