@@ -24,7 +24,7 @@ function nowJstLocal(): string {
   return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 16);
 }
 
-export function LabQuickEntry({ patientId, items }: { patientId: string; items: LabItemOption[] }) {
+export function LabQuickEntry({ patientId, items, ordered = [] }: { patientId: string; items: LabItemOption[]; /** item keys of the open 検査オーダー, offered in one click (0070) */ ordered?: string[] }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [rows, setRows] = useState<Row[]>([]);
@@ -185,6 +185,21 @@ export function LabQuickEntry({ patientId, items }: { patientId: string; items: 
           <input id="lab-collected-at" type="datetime-local" className={inputClass} value={collectedAt} onChange={(e) => setCollectedAt(e.target.value)} aria-invalid={!!fieldErrors.collectedAt} />
         </Field>
       </div>
+      {ordered.some((k) => byKey.has(k) && !rows.some((r) => r.key === k)) && (
+        <div className="flex flex-wrap items-center gap-2 text-xs">
+          <Button
+            variant="secondary"
+            className="px-2 py-0.5 text-xs"
+            onClick={() => {
+              const missing = ordered.filter((k) => byKey.has(k) && !rows.some((r) => r.key === k));
+              setRows((rs) => [...rs, ...missing.map((k) => ({ key: k, value: '', specimen: byKey.get(k)!.specimen }))]);
+              setTimeout(() => valueRefs.current.get(missing[0]!)?.focus(), 0);
+            }}
+          >
+            依頼中の項目を追加（{ordered.filter((k) => byKey.has(k)).map((k) => byKey.get(k)!.nameJa).join('・')}）
+          </Button>
+        </div>
+      )}
       <div className="flex flex-wrap gap-1" aria-label="よく使う項目">
         {COMMON.filter((k) => !rows.some((r) => r.key === k)).map((k) => (
           <button key={k} type="button" className="rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs hover:bg-teal-50" onClick={() => addItem(k)}>

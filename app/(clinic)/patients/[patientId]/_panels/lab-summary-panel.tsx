@@ -6,11 +6,16 @@ import { EGFR_METHOD, EGFR_UNIT, egfrOnCollection } from '@/lib/records/lab-resu
 import { Card, LinkButton } from '@/components/ui/ui';
 import { LabValue } from '@/components/chart/labs/lab-flag';
 import { LabQuickEntry } from '@/components/chart/labs/lab-quick-entry';
+import { labOrderPanelFor } from './lab-order-data';
 
 /** カルテの検査欄: the latest value per item (H/L marked), a link to the lab page, and the nurse's quick entry form. */
 export async function LabSummaryPanel({ patientId, actor, patient }: { patientId: string; actor: Actor; patient: { birthDate: string; sex: string } }) {
   const latest = await listLatestLabs(patientId, actor);
   const canWrite = can(actor.role, 'lab.write');
+  // the items of the open 検査オーダー still waiting for a result: the entry offers them in one click (0070)
+  const ordered = canWrite
+    ? [...new Set((await labOrderPanelFor(patientId, actor)).orders.filter((o) => o.status === 'ordered').flatMap((o) => o.items.filter((i) => !i.resultId).map((i) => i.itemKey)))]
+    : [];
   const abnormal = latest.filter((l) => l.flag === 'H' || l.flag === 'L').length;
   return (
     <Card
@@ -59,7 +64,7 @@ export async function LabSummaryPanel({ patientId, actor, patient }: { patientId
           </tbody>
         </table>
       )}
-      {canWrite && <LabQuickEntry patientId={patientId} items={labItemOptions()} />}
+      {canWrite && <LabQuickEntry patientId={patientId} items={labItemOptions()} ordered={ordered} />}
     </Card>
   );
 }
