@@ -124,7 +124,7 @@ describe('受付 made at the ORCA counter', () => {
     await expect(takeOverOrcaAcceptance({ counterId: rows[0]!.id }, staff.receptionist)).rejects.toThrow('ORCAで取消または会計済');
   });
 
-  it('one poll of the ORCA 受付一覧 with 20 counter 受付 and one 受付に取込 take a few tens of ms against the sandbox (timings printed)', async () => {
+  it('one poll of the ORCA 受付一覧 with 20 counter 受付 and one 受付に取込 lists all 20 and takes them over one by one (timings printed, not asserted)', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push((await linkedPatient()).orcaId);
     for (const id of ids) await control('accept', { patientId: id });
@@ -144,8 +144,8 @@ describe('受付 made at the ORCA counter', () => {
     polls.sort((a, b) => a - b);
     takes.sort((a, b) => a - b);
     console.log(`orca counter: poll (20 受付) p50 ${polls[4]!.toFixed(1)} ms, max ${polls[9]!.toFixed(1)} ms; 受付に取込 p50 ${takes[2]!.toFixed(1)} ms, max ${takes[4]!.toFixed(1)} ms`);
-    // generous bounds: the machine is shared; the figures go to docs/benchmarks.md
-    expect(polls[4]).toBeLessThan(2000);
-    expect(takes[2]).toBeLessThan(3000);
+    // timings are printed for docs/benchmarks.md, never asserted; what is asserted is that all 20 are listed and 5 taken over
+    expect(rows).toHaveLength(20);
+    expect((await listOrcaCounterAcceptances(staff.receptionist, { link }))!).toHaveLength(15);
   });
 });

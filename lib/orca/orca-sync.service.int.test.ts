@@ -321,36 +321,17 @@ describe('診療行為 as 中途データ and the 算定 preview', () => {
     expect(await previewOrcaCharge(p.id, staff.doctor, { link })).toEqual({ kind: 'unavailable', message: 'ORCAに接続できないため算定できません。' });
   });
 
-  it('the preview answers quickly against the sandbox (20 calls; p95 printed, ≤ 300 ms on a quiet machine, see docs/orca.md)', async () => {
-    const { p } = await checkedInAndSent();
-    await prescribe(p.id, 'draft');
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t = performance.now();
-      expect((await previewOrcaCharge(p.id, staff.doctor, { link })).kind).toBe('ok');
-      times.push(performance.now() - t);
-    }
-    times.sort((x, y) => x - y);
-    const p95 = times[Math.ceil(times.length * 0.95) - 1]!;
-    console.log(`orca preview: p50 ${times[9]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
-    // a guard against the preview waiting on something slow; the 300 ms target is measured, not asserted, on a shared CI box
-    expect(p95).toBeLessThan(1500);
-  });
-
-  it('check-in and 会計へ never wait for ORCA: with every ORCA answer 5 s late they return at once', async () => {
+  it('check-in and 会計へ never wait for ORCA: they call nothing at ORCA and leave the 受付 and 中途データ queued (timings: bench/orca.bench.ts)', async () => {
     const p = await newPatient();
     await control('fault', { kind: 'delay_after_apply', delayMs: 5000 });
-    let t = performance.now();
+    const calls = async () => ((await (await fetch(`${server.url}/__sandbox/state`)).json()) as { log: unknown[] }).log.length;
+    const before = await calls();
     const visit = await checkIn({ patientId: p.id }, staff.receptionist);
-    const checkInMs = performance.now() - t;
     await changeVisitStatus({ visitId: visit.visitId, status: 'in_consultation' }, staff.doctor);
-    t = performance.now();
     await changeVisitStatus({ visitId: visit.visitId, status: 'billing' }, staff.doctor);
-    const billingMs = performance.now() - t;
-    console.log(`with ORCA 5 s late: check-in ${checkInMs.toFixed(0)} ms, 会計へ ${billingMs.toFixed(0)} ms`);
-    expect(checkInMs).toBeLessThan(3000);
-    expect(billingMs).toBeLessThan(3000);
+    expect(await calls()).toBe(before);
     expect(await visitLink(visit.visitId)).toMatchObject({ acceptanceState: 'queued', medicalState: 'queued' });
+    expect(await findJobByKey(staff.clinic.id, ORCA_ACCEPTANCE_QUEUE, visit.visitId)).toMatchObject({ state: 'queued' });
     await control('clear-faults');
   });
 });
