@@ -10,35 +10,30 @@ import { checkIn } from '@/lib/reception/visit.service';
 import { drainJobs } from '@/lib/jobs/job-worker';
 import { findJobByKey } from '@/lib/jobs/job.repository';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { HttpOrcaTransport } from './adapters/http-transport';
 import { OrcaClient } from './orca-client';
+import { HttpOrcaTransport } from './adapters/http-transport';
 import { orcaLinkRepository } from './orca-link.repository';
 import { makeOrcaJobQueues } from './orca-jobs';
 import { ORCA_ACCEPTANCE_QUEUE } from './orca-queues';
 import { checkOrcaConnection, getOrcaAdmin, resendOrcaJob, saveOrcaSettings } from './orca-admin.service';
-import { startOrcaSandboxServer, type RunningSandbox } from './sandbox/sandbox-server';
+import { startOrcaHarness, type OrcaHarness } from '@/tests/helpers/orca-sandbox';
 
-let server: RunningSandbox;
-let transport: HttpOrcaTransport;
+let orca: OrcaHarness;
 let link: OrcaClient;
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
 
 const control = async (action: string, body: unknown = {}) => {
-  const res = await fetch(`${server.url}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${orca.url}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${action}: ${res.status} ${await res.text()}`);
 };
-const sandboxAcceptances = async () => ((await (await fetch(`${server.url}/__sandbox/state`)).json()) as { acceptances: unknown[] }).acceptances;
+const sandboxAcceptances = async () => (await orca.state<{ acceptances: unknown[] }>()).acceptances;
 const rejection = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 0 });
-  transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
-  link = new OrcaClient({ transport });
+  orca = await startOrcaHarness();
+  link = orca.link;
 });
-afterAll(async () => {
-  transport.close();
-  await server.close();
-});
+afterAll(() => orca.close());
 beforeEach(async () => {
   await control('reset');
   staff = await clinicWithStaff();
@@ -84,7 +79,7 @@ describe('接続確認', () => {
     await control('fault', { kind: 'http503' });
     const down = await checkOrcaConnection(staff.admin, { link });
     expect(down).toMatchObject({ ok: false, message: expect.stringContaining('ORCA') });
-    const bad = new OrcaClient({ transport: new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'wrong', timeoutMs: 1500 }) });
+    const bad = new OrcaClient({ transport: new HttpOrcaTransport({ baseUrl: orca.url, user: 'ormaster', password: 'wrong', timeoutMs: 1500 }) });
     await control('clear-faults');
     expect(await checkOrcaConnection(staff.admin, { link: bad })).toMatchObject({ ok: false, message: expect.stringContaining('認証') });
     expect(await checkOrcaConnection(staff.admin, { link: null })).toMatchObject({ ok: false, message: expect.stringContaining('ORCA_MODE') });

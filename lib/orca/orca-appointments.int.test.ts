@@ -12,41 +12,31 @@ import { bookAppointment, cancelAppointment, listAppointmentsForDay, moveAppoint
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { findJobByKey } from '@/lib/jobs/job.repository';
 import { drainJobs } from '@/lib/jobs/job-worker';
-import { HttpOrcaTransport } from './adapters/http-transport';
-import { OrcaClient } from './orca-client';
+import type { OrcaClient } from './orca-client';
 import { orcaAppointmentRepository, orcaLinkRepository } from './orca-link.repository';
 import { makeOrcaJobQueues } from './orca-jobs';
 import { ORCA_APPOINTMENT_QUEUE } from './orca-queues';
 import { syncOrcaAppointment } from './orca-appointments.service';
-import { startOrcaSandboxServer, type RunningSandbox } from './sandbox/sandbox-server';
+import { startOrcaHarness, type OrcaHarness } from '@/tests/helpers/orca-sandbox';
 
-let server: RunningSandbox;
-let transport: HttpOrcaTransport;
+let orca: OrcaHarness;
 let link: OrcaClient;
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
 /** a fixed weekday well ahead of today (JST), so no run depends on the time of day */
 const day = isoDate(addDays(dateOnly(todayJst()), 30));
 
-const control = async (action: string, body: unknown = {}) => {
-  const res = await fetch(`${server.url}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${action}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, unknown>>;
-};
+const control = (action: string, body: unknown = {}) => orca.control(action, body);
 type SandboxState = { appointments: { id: string; patientId: string; date: string; time: string; physicianCode: string }[]; log: { path: string }[] };
-const sandboxState = async () => (await (await fetch(`${server.url}/__sandbox/state`)).json()) as SandboxState;
+const sandboxState = async () => orca.state<SandboxState>();
 const linkOf = (appointmentId: string) => orcaAppointmentRepository.link(db(), staff.clinic.id, appointmentId);
 let n = 0;
 const newPatient = () => createPatient(staff.receptionist, { givenName: `予約${++n}`, givenNameKana: `ヨヤク${'ア'.repeat(n)}` });
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 0 });
-  transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
-  link = new OrcaClient({ transport });
+  orca = await startOrcaHarness();
+  link = orca.link;
 });
-afterAll(async () => {
-  transport.close();
-  await server.close();
-});
+afterAll(() => orca.close());
 beforeEach(async () => {
   await control('reset');
   staff = await clinicWithStaff();

@@ -11,27 +11,21 @@ import { checkIn, listQueue } from '@/lib/reception/visit.service';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { findJobByKey } from '@/lib/jobs/job.repository';
 import { drainJobs } from '@/lib/jobs/job-worker';
-import { HttpOrcaTransport } from './adapters/http-transport';
-import { OrcaClient } from './orca-client';
+import type { OrcaClient } from './orca-client';
 import { orcaLinkRepository } from './orca-link.repository';
 import { makeOrcaJobQueues } from './orca-jobs';
 import { ORCA_COUNTER_QUEUE } from './orca-queues';
 import { listOrcaCounterAcceptances, pollOrcaCounter, takeOverOrcaAcceptance } from './orca-counter.service';
 import { ensureOrcaPatient, queueOrcaMedical, refreshOrcaBilling, syncOrcaAcceptance, syncOrcaMedical } from './orca-sync.service';
-import { startOrcaSandboxServer, type RunningSandbox } from './sandbox/sandbox-server';
+import { startOrcaHarness, type OrcaHarness } from '@/tests/helpers/orca-sandbox';
 
-let server: RunningSandbox;
-let transport: HttpOrcaTransport;
+let orca: OrcaHarness;
 let link: OrcaClient;
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
 const today = todayJst();
 
-const control = async (action: string, body: unknown = {}) => {
-  const res = await fetch(`${server.url}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${action}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, unknown>>;
-};
-const sandboxLog = async () => ((await (await fetch(`${server.url}/__sandbox/state`)).json()) as { log: { path: string }[] }).log;
+const control = (action: string, body: unknown = {}) => orca.control(action, body);
+const sandboxLog = async () => (await orca.state<{ log: { path: string }[] }>()).log;
 let n = 0;
 const newPatient = () => createPatient(staff.receptionist, { givenName: `窓口${++n}`, givenNameKana: `マドグチ${'ア'.repeat(n)}` });
 /** an EHR patient registered in ORCA (linked), and ORCA's 患者番号 */
@@ -42,14 +36,10 @@ async function linkedPatient() {
 }
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 0 });
-  transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
-  link = new OrcaClient({ transport });
+  orca = await startOrcaHarness();
+  link = orca.link;
 });
-afterAll(async () => {
-  transport.close();
-  await server.close();
-});
+afterAll(() => orca.close());
 beforeEach(async () => {
   await control('reset');
   staff = await clinicWithStaff();

@@ -6,23 +6,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/core/db';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { HttpOrcaTransport } from './adapters/http-transport';
-import { OrcaClient } from './orca-client';
+import type { OrcaClient } from './orca-client';
 import { orcaLinkRepository } from './orca-link.repository';
 import { applyOrcaPatientChange, listOrcaPatientChanges } from './orca-patient-changes.service';
 import { ensureOrcaPatient } from './orca-sync.service';
-import { startOrcaSandboxServer, type RunningSandbox } from './sandbox/sandbox-server';
+import { startOrcaHarness, type OrcaHarness } from '@/tests/helpers/orca-sandbox';
 
-let server: RunningSandbox;
-let transport: HttpOrcaTransport;
+let orca: OrcaHarness;
 let link: OrcaClient;
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
 
-const control = async (action: string, body: unknown = {}) => {
-  const res = await fetch(`${server.url}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${action}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, unknown>>;
-};
+const control = (action: string, body: unknown = {}) => orca.control(action, body);
 let n = 0;
 async function linkedPatient() {
   const p = await createPatient(staff.receptionist, { givenName: `変更${++n}`, givenNameKana: `ヘンコウ${'ア'.repeat(n)}`, postalCode: '100-0001', address: '東京都千代田区千代田1-1' });
@@ -36,14 +30,10 @@ const rowsOf = async () => {
 };
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 0 });
-  transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
-  link = new OrcaClient({ transport });
+  orca = await startOrcaHarness();
+  link = orca.link;
 });
-afterAll(async () => {
-  transport.close();
-  await server.close();
-});
+afterAll(() => orca.close());
 beforeEach(async () => {
   await control('reset');
   staff = await clinicWithStaff();

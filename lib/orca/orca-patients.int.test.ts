@@ -6,22 +6,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/core/db';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { HttpOrcaTransport } from './adapters/http-transport';
-import { OrcaClient } from './orca-client';
+import type { OrcaClient } from './orca-client';
 import { orcaLinkRepository } from './orca-link.repository';
 import { importOrcaPatient, listOrcaRegisteredPatients } from './orca-patients.service';
-import { startOrcaSandboxServer, type RunningSandbox } from './sandbox/sandbox-server';
+import { startOrcaHarness, type OrcaHarness } from '@/tests/helpers/orca-sandbox';
 
-let server: RunningSandbox;
-let transport: HttpOrcaTransport;
+let orca: OrcaHarness;
 let link: OrcaClient;
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
 
-const control = async (action: string, body: unknown = {}) => {
-  const res = await fetch(`${server.url}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${action}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, unknown>>;
-};
+const control = (action: string, body: unknown = {}) => orca.control(action, body);
 /** ORCA's 医事 staff register a patient at the counter; ORCA numbers them */
 const registerAtOrcaCounter = async (p: { name: string; kana: string; birthDate: string; sex: '1' | '2' }) =>
   String((await control('patients', { patientId: '*', ...p, insurances: [{ providerClass: '009', providerName: '協会', providerNumber: '01130012', rate: 0.3 }] })).patientId);
@@ -29,14 +23,10 @@ const rejection = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e)
 const deps = () => ({ link });
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 0 });
-  transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
-  link = new OrcaClient({ transport });
+  orca = await startOrcaHarness();
+  link = orca.link;
 });
-afterAll(async () => {
-  transport.close();
-  await server.close();
-});
+afterAll(() => orca.close());
 beforeEach(async () => {
   await control('reset');
   staff = await clinicWithStaff();

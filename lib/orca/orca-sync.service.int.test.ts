@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { dateOnly, todayJst } from '@/lib/core/dates';
 import { changeVisitStatus, checkIn, listQueue } from '@/lib/reception/visit.service';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { HttpOrcaTransport } from './adapters/http-transport';
-import { OrcaClient } from './orca-client';
+import type { OrcaClient } from './orca-client';
 import { orcaLinkRepository } from './orca-link.repository';
 import { getOrcaPatientLink, previewOrcaCharge } from './orca-link.service';
 import { findJobByKey } from '@/lib/jobs/job.repository';
@@ -18,34 +17,25 @@ import { drainJobs } from '@/lib/jobs/job-worker';
 import { makeOrcaJobQueues } from './orca-jobs';
 import { ORCA_ACCEPTANCE_QUEUE, ORCA_BILLING_QUEUE } from './orca-queues';
 import { ensureOrcaPatient, refreshOrcaBilling, syncOrcaAcceptance, syncOrcaDiseases, syncOrcaMedical } from './orca-sync.service';
-import { startOrcaSandboxServer, type RunningSandbox } from './sandbox/sandbox-server';
+import { startOrcaHarness, type OrcaHarness } from '@/tests/helpers/orca-sandbox';
 
-let server: RunningSandbox;
-let transport: HttpOrcaTransport;
+let orca: OrcaHarness;
 let link: OrcaClient;
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
 const today = todayJst();
 
-const control = async (action: string, body: unknown = {}) => {
-  const res = await fetch(`${server.url}/__sandbox/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${action}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, unknown>>;
-};
-const sandboxState = async () => (await (await fetch(`${server.url}/__sandbox/state`)).json()) as { acceptances: { patientId: string; id: string }[]; patients: { patientId: string; name: string }[] };
+const control = (action: string, body: unknown = {}) => orca.control(action, body);
+const sandboxState = async () => orca.state<{ acceptances: { patientId: string; id: string }[]; patients: { patientId: string; name: string }[] }>();
 const visitLink = (visitId: string) => orcaLinkRepository.visitLink(db(), staff.clinic.id, visitId);
 let n = 0;
 /** a patient no other test (or fixture) has: unique given name */
 const newPatient = (overrides: Record<string, unknown> = {}) => createPatient(staff.receptionist, { givenName: `連携${++n}`, givenNameKana: `レンケイ${'ア'.repeat(n)}`, ...overrides });
 
 beforeAll(async () => {
-  server = await startOrcaSandboxServer({ port: 0 });
-  transport = new HttpOrcaTransport({ baseUrl: server.url, user: 'ormaster', password: 'ormaster', timeoutMs: 1500 });
-  link = new OrcaClient({ transport });
+  orca = await startOrcaHarness();
+  link = orca.link;
 });
-afterAll(async () => {
-  transport.close();
-  await server.close();
-});
+afterAll(() => orca.close());
 // a fresh ORCA and a fresh clinic linked to it for each test
 beforeEach(async () => {
   await control('reset');
@@ -90,7 +80,7 @@ describe('受付 to ORCA', () => {
     expect((await syncOrcaAcceptance(staff.clinic.id, visit.visitId, { link })).kind).toBe('done');
     expect(await visitLink(visit.visitId)).toMatchObject({ acceptanceState: 'sent', acceptanceId: '00001' });
     expect((await sandboxState()).acceptances).toHaveLength(1);
-    const log = (await (await fetch(`${server.url}/__sandbox/state`)).json()).log as { path: string }[];
+    const log = (await (await fetch(`${orca.url}/__sandbox/state`)).json()).log as { path: string }[];
     expect(log.filter((l) => l.path === '/orca11/acceptmodv2')).toHaveLength(1);
   });
 
@@ -212,13 +202,12 @@ describe('会計 back from ORCA', () => {
 describe('through the job queue', () => {
   it('check-in enqueues the 受付; the worker retries while ORCA is down, sends once, then polls the day\'s 会計 until 会計済', async () => {
     const queues = makeOrcaJobQueues(link);
-    // the worker runs every clinic's due jobs: settle the other tests' jobs so only this clinic's run against the sandbox
-    await db().job.updateMany({ where: { clinicId: { not: staff.clinic.id }, state: 'queued' }, data: { state: 'done' } });
     const p = await newPatient();
     await control('fault', { kind: 'http503' });
     const visit = await checkIn({ patientId: p.id }, staff.receptionist);
     let clock = Date.now();
-    const run = () => drainJobs({ queues, clock: () => new Date(clock), maxRounds: 5 });
+    // only this clinic's jobs: other test files running beside this one queue jobs of their own clinics
+    const run = () => drainJobs({ queues, clock: () => new Date(clock), maxRounds: 5, clinicIds: [staff.clinic.id] });
     expect(await run()).toMatchObject({ claimed: 1, retried: 1 });
     expect(await findJobByKey(staff.clinic.id, ORCA_ACCEPTANCE_QUEUE, visit.visitId)).toMatchObject({ state: 'queued', attempts: 1 });
     expect((await visitLink(visit.visitId))?.acceptanceState).toBe('queued');
@@ -264,7 +253,7 @@ describe('診療行為 as 中途データ and the 算定 preview', () => {
     const orcaId = (await orcaLinkRepository.patientLink(db(), staff.clinic.id, p.id))!.orcaPatientId!;
     return { p, visit, orcaId };
   }
-  const pending = async () => ((await (await fetch(`${server.url}/__sandbox/state`)).json()).medical as { uid: string; patientId: string; bundles: { medicalClass: string; count: number; codes: string[] }[] }[]);
+  const pending = async () => ((await (await fetch(`${orca.url}/__sandbox/state`)).json()).medical as { uid: string; patientId: string; bundles: { medicalClass: string; count: number; codes: string[] }[] }[]);
 
   it('会計へ sends the day\'s 確定 orders (初診 first, then each Rp) once; going back and 会計へ again replaces them', async () => {
     const { p, visit, orcaId } = await checkedInAndSent();
@@ -324,7 +313,7 @@ describe('診療行為 as 中途データ and the 算定 preview', () => {
   it('check-in and 会計へ never wait for ORCA: they call nothing at ORCA and leave the 受付 and 中途データ queued (timings: bench/orca.bench.ts)', async () => {
     const p = await newPatient();
     await control('fault', { kind: 'delay_after_apply', delayMs: 5000 });
-    const calls = async () => ((await (await fetch(`${server.url}/__sandbox/state`)).json()) as { log: unknown[] }).log.length;
+    const calls = async () => (await orca.state<{ log: unknown[] }>()).log.length;
     const before = await calls();
     const visit = await checkIn({ patientId: p.id }, staff.receptionist);
     await changeVisitStatus({ visitId: visit.visitId, status: 'in_consultation' }, staff.doctor);
