@@ -14,13 +14,13 @@ import { db, runInTransaction } from '@/lib/core/db';
 import { isoDate, todayJst } from '@/lib/core/dates';
 import { parseInput } from '@/lib/core/zod';
 import { adoptDemographicsFromOrca, type OrcaDemographics } from '@/lib/records/patients/patient.service';
-import { getOrcaLink } from './get-orca-link';
+import { linkedClinic, orcaMessage, type OrcaDeps } from './orca-clinic-link.service';
 import { orcaLinkRepository as repo } from './orca-link.repository';
 import { normaliseName, SEX_FROM_ORCA, SEX_TO_ORCA } from './orca-patient-match';
 import { OrcaBusyError, OrcaRejectedError, OrcaUnavailableError, type OrcaInsuranceCombination, type OrcaLink, type OrcaPatient } from './orca-port';
 import { applyOrcaPatientChangeSchema, type ApplyOrcaPatientChangeInput } from './orca.schema';
 
-type Deps = { link?: OrcaLink | null; clock?: () => Date };
+type Deps = OrcaDeps;
 
 /** how far back ORCA's change list is read (by date; a change stays listed until applied or older than this) */
 export const ORCA_CHANGE_DAYS = 7;
@@ -87,17 +87,6 @@ function compare(patient: EhrPatient, orca: OrcaPatient, storedCombinations: Orc
   const insuranceChanged = combinationsKey(storedCombinations) !== combinationsKey(orca.insuranceCombinations);
   if (insuranceChanged) add('insurance', combinationsText(storedCombinations), combinationsText(orca.insuranceCombinations));
   return { differences, changes, insuranceChanged };
-}
-
-function orcaMessage(error: unknown): string | null {
-  if (error instanceof OrcaUnavailableError || error instanceof OrcaRejectedError || error instanceof OrcaBusyError) return error.message;
-  return null;
-}
-
-async function linkedClinic(actor: Principal, deps: Deps): Promise<OrcaLink | null> {
-  const link = deps.link === undefined ? getOrcaLink() : deps.link;
-  if (!link || !(await repo.settings(db(), actor.clinicId))) return null;
-  return link;
 }
 
 /** Linked patients ORCA changed in the last ORCA_CHANGE_DAYS days whose data now differs from the EHR's. Audited. */

@@ -14,7 +14,7 @@ import { dateOnly, todayJst } from '@/lib/core/dates';
 import { parseInput } from '@/lib/core/zod';
 import { registerPatient } from '@/lib/records/patients/patient.service';
 import { registerPatientSchema } from '@/lib/records/patients/patient.schema';
-import { getOrcaLink } from './get-orca-link';
+import { linkedClinic, orcaMessage, type OrcaDeps } from './orca-clinic-link.service';
 import { orcaLinkRepository as repo } from './orca-link.repository';
 import { normaliseName, SEX_FROM_ORCA } from './orca-patient-match';
 import type { OrcaLink, OrcaPatient } from './orca-port';
@@ -22,7 +22,7 @@ import { OrcaBusyError, OrcaRejectedError, OrcaUnavailableError } from './orca-p
 import type { OrcaRegisteredPatientDto, OrcaRegisteredPatientsDto } from './orca-admin.dto';
 import { importOrcaPatientSchema, type ImportOrcaPatientInput } from './orca.schema';
 
-type Deps = { link?: OrcaLink | null; clock?: () => Date };
+type Deps = OrcaDeps;
 
 /** ORCA writes 氏 and 名 with a full-width space between them (WholeName "山田　太郎") */
 const splitName = (whole: string): [string, string] | null => {
@@ -30,17 +30,6 @@ const splitName = (whole: string): [string, string] | null => {
   return parts.length >= 2 ? [parts[0]!, parts.slice(1).join('')] : null;
 };
 const ORCA_DAYS = 30;
-
-function orcaMessage(error: unknown): string | null {
-  if (error instanceof OrcaUnavailableError || error instanceof OrcaRejectedError || error instanceof OrcaBusyError) return error.message;
-  return null;
-}
-
-async function linkedClinic(actor: Principal, deps: Deps): Promise<OrcaLink | null> {
-  const link = deps.link === undefined ? getOrcaLink() : deps.link;
-  if (!link || !(await repo.settings(db(), actor.clinicId))) return null;
-  return link;
-}
 
 /** ORCA's patients of the last 30 days that the EHR does not have yet, with possible matches. Audited (names are read). */
 export async function listOrcaRegisteredPatients(actor: Principal, deps: Deps = {}): Promise<OrcaRegisteredPatientsDto> {
