@@ -144,9 +144,9 @@ export function ApiClientAdmin({ apps }: { apps: ApiClientDto[] }) {
                 <th className="py-1">アプリ名</th>
                 <th>client_id</th>
                 <th>スコープ</th>
-                <th>認証</th>
-                <th>最終利用</th>
-                <th>状態</th>
+                <th className="whitespace-nowrap">認証</th>
+                <th className="whitespace-nowrap">最終利用</th>
+                <th className="whitespace-nowrap">状態</th>
                 <th className="text-right">操作</th>
               </tr>
             </thead>
