@@ -18,7 +18,7 @@ import { getOrcaLink } from './get-orca-link';
 import { orcaAppointmentRepository as appointmentRepo, orcaLinkRepository as repo } from './orca-link.repository';
 import { OrcaRejectedError, OrcaUnavailableError, type OrcaAppointment, type OrcaLink, type OrcaWarning } from './orca-port';
 import { ORCA_APPOINTMENT_QUEUE } from './orca-queues';
-import { ensureOrcaPatient, outcomeOf, type OrcaSyncOutcome } from './orca-sync.service';
+import { ensureOrcaPatient, outcomeOf, sendOnceToOrca, type OrcaSyncOutcome } from './orca-sync.service';
 
 type Deps = { link?: OrcaLink | null; now?: () => Date };
 
@@ -118,38 +118,25 @@ export async function syncOrcaAppointment(clinicId: string, appointmentId: strin
     return { kind: 'done' as const, warnings };
   };
 
-  try {
-    if (row.state === 'sending') {
-      // the previous attempt may have reached ORCA: read before resending
-      const found = await findInOrca(orcaPatientId);
-      if (found) return store(found, []);
-    }
-    await appointmentRepo.save(db(), clinicId, appointmentId, { state: 'sending', orcaPatientId, appointmentDate: dateOnly(date), appointmentTime: time }, now());
-    const { appointment: booked, warnings } = await link.registerAppointment({
-      patientId: orcaPatientId,
-      date,
-      time,
-      departmentCode,
-      physicianCode,
-      medicalInformation: settings.medicalInformation,
-      note: appointment.purpose.slice(0, 60) || undefined,
-    });
-    return store(booked, warnings);
-  } catch (error) {
-    if (error instanceof OrcaRejectedError && error.code === '20') {
-      // the slot is booked in ORCA: by this very patient (a 予約 made in ORCA, or ours whose answer was lost) → link it
-      const found = await findInOrca(orcaPatientId).catch(() => undefined);
-      if (found) return store(found, [{ code: '20', message: 'ORCAに同じ日時の予約があったため、その予約と連携しました。' }]);
-    }
-    const outcome = outcomeOf(error);
-    const lostAnswer = error instanceof OrcaUnavailableError && error.afterSend;
-    await appointmentRepo.save(
-      db(),
-      clinicId,
-      appointmentId,
-      { state: outcome.kind === 'failed' ? 'failed' : lostAnswer ? 'sending' : 'queued', message: outcome.kind === 'done' ? null : outcome.message, attempts: row.attempts + 1 },
-      now(),
-    );
-    return outcome;
-  }
+  return sendOnceToOrca({
+    wasSending: row.state === 'sending',
+    // the slot may be booked in ORCA by this very patient (a 予約 made in ORCA, or ours whose answer was lost)
+    find: () => findInOrca(orcaPatientId),
+    markSending: () => appointmentRepo.save(db(), clinicId, appointmentId, { state: 'sending', orcaPatientId, appointmentDate: dateOnly(date), appointmentTime: time }, now()),
+    send: async () => {
+      const { appointment: booked, warnings } = await link.registerAppointment({
+        patientId: orcaPatientId,
+        date,
+        time,
+        departmentCode,
+        physicianCode,
+        medicalInformation: settings.medicalInformation,
+        note: appointment.purpose.slice(0, 60) || undefined,
+      });
+      return { found: booked, warnings };
+    },
+    store,
+    alreadyThere: { code: '20', message: 'ORCAに同じ日時の予約があったため、その予約と連携しました。' },
+    saveOutcome: (state, message) => appointmentRepo.save(db(), clinicId, appointmentId, { state, message, attempts: row.attempts + 1 }, now()),
+  });
 }

@@ -48,6 +48,42 @@ export function outcomeOf(error: unknown): OrcaSyncOutcome {
   throw error;
 }
 
+/**
+ * One write to ORCA that ORCA cannot deduplicate (it has no request ids): the 受付 and the 予約 go through it.
+ * - A link left `sending` may have reached ORCA: `find` reads ORCA first and links what is there.
+ * - ORCA's "already there" code (16 for a 受付, 20 for a 予約) is resolved the same way, with a warning kept.
+ * - Otherwise the error's outcome is stored: `failed` for a refusal, `sending` after a lost answer (read before the
+ *   next attempt), `queued` for an outage.
+ */
+export async function sendOnceToOrca<T>(step: {
+  wasSending: boolean;
+  find: () => Promise<T | undefined>;
+  markSending: () => PromiseLike<unknown>;
+  send: () => Promise<{ found: T; warnings: OrcaWarning[] }>;
+  store: (found: T, warnings: OrcaWarning[]) => Promise<OrcaSyncOutcome>;
+  alreadyThere: OrcaWarning;
+  saveOutcome: (state: 'failed' | 'sending' | 'queued', message: string | null) => PromiseLike<unknown>;
+}): Promise<OrcaSyncOutcome> {
+  try {
+    if (step.wasSending) {
+      const found = await step.find();
+      if (found) return step.store(found, []);
+    }
+    await step.markSending();
+    const { found, warnings } = await step.send();
+    return step.store(found, warnings);
+  } catch (error) {
+    if (error instanceof OrcaRejectedError && error.code === step.alreadyThere.code) {
+      const found = await step.find().catch(() => undefined);
+      if (found) return step.store(found, [step.alreadyThere]);
+    }
+    const outcome = outcomeOf(error);
+    const lostAnswer = error instanceof OrcaUnavailableError && error.afterSend;
+    await step.saveOutcome(outcome.kind === 'failed' ? 'failed' : lostAnswer ? 'sending' : 'queued', outcome.kind === 'done' ? null : outcome.message);
+    return outcome;
+  }
+}
+
 // ------------------------------------------------------------------------------------------------- patients
 /**
  * ORCA's 患者番号 for an EHR patient, registering the patient in ORCA when needed. With ORCA as the numbering master
@@ -216,39 +252,26 @@ export async function syncOrcaAcceptance(clinicId: string, visitId: string, deps
   const findInOrca = async () =>
     (await link.listAcceptances({ date, state: 'all', departmentCode })).find((a) => a.patientId === orcaPatientId && a.time.slice(0, 5) === time.slice(0, 5));
 
-  try {
-    if (row.acceptanceState === 'sending') {
-      // the previous attempt may have reached ORCA: read before resending
-      const found = await findInOrca();
-      if (found) return store(found, []);
-    }
-    await repo.saveVisitLink(db(), clinicId, visitId, { acceptanceState: 'sending', acceptanceDate: dateOnly(date), acceptanceTime: time, departmentCode, physicianCode }, now());
-    const { acceptance, warnings } = await link.registerAcceptance({
-      patientId: orcaPatientId,
-      date,
-      time,
-      departmentCode,
-      physicianCode,
-      medicalInformation: settings.medicalInformation,
-      insuranceCombinationNumber: combination,
-    });
-    return store(acceptance, warnings);
-  } catch (error) {
-    if (error instanceof OrcaRejectedError && error.code === '16') {
-      const found = await findInOrca().catch(() => undefined);
-      if (found) return store(found, [{ code: '16', message: 'ORCAに同じ受付があったため、その受付と連携しました。' }]);
-    }
-    const outcome = outcomeOf(error);
-    const lostAnswer = error instanceof OrcaUnavailableError && error.afterSend;
-    await repo.saveVisitLink(
-      db(),
-      clinicId,
-      visitId,
-      { acceptanceState: outcome.kind === 'failed' ? 'failed' : lostAnswer ? 'sending' : 'queued', message: outcome.kind === 'done' ? null : outcome.message, attempts: row.attempts + 1 },
-      now(),
-    );
-    return outcome;
-  }
+  return sendOnceToOrca({
+    wasSending: row.acceptanceState === 'sending',
+    find: findInOrca,
+    markSending: () => repo.saveVisitLink(db(), clinicId, visitId, { acceptanceState: 'sending', acceptanceDate: dateOnly(date), acceptanceTime: time, departmentCode, physicianCode }, now()),
+    send: async () => {
+      const { acceptance, warnings } = await link.registerAcceptance({
+        patientId: orcaPatientId,
+        date,
+        time,
+        departmentCode,
+        physicianCode,
+        medicalInformation: settings.medicalInformation,
+        insuranceCombinationNumber: combination,
+      });
+      return { found: acceptance, warnings };
+    },
+    store,
+    alreadyThere: { code: '16', message: 'ORCAに同じ受付があったため、その受付と連携しました。' },
+    saveOutcome: (acceptanceState, message) => repo.saveVisitLink(db(), clinicId, visitId, { acceptanceState, message, attempts: row.attempts + 1 }, now()),
+  });
 }
 
 async function cancelInOrca(clinicId: string, visitId: string, link: OrcaLink, now: () => Date): Promise<OrcaSyncOutcome> {
