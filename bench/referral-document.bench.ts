@@ -9,25 +9,16 @@ import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { buildReferralBundle, type ReferralDocumentInput } from '@/lib/fhir/referral';
 import { loadReferralProfiles, validateReferralBundle } from '@/lib/fhir/referral-validate';
-import { NOW, aContext, aDiagnosis, aLabResult, aPatient, anAllergy } from '@/lib/fhir/test-fixtures';
+import { NOW, aDiagnosis, aReferral } from '@/lib/fhir/test-fixtures';
 import { parseReceivedReferral } from '@/lib/sharing/received-documents/received-document.parse';
 import { writeSection } from './lib';
 
 const ROUNDS = Number(process.env.BENCH_REFERRAL_ROUNDS ?? 300);
 
-const letter: ReferralDocumentInput = {
-  lineageId: '7d1f3c2a-1111-4222-8333-444455556666',
-  version: 1,
-  confirmedAt: NOW,
-  clinic: { ...aContext().clinic, address: '東京都千代田区1-1' },
-  author: { id: 'doctor-1', name: '山田 医師', licenseNumber: '123456' },
-  destination: { code: '0019990011', name: '青葉台総合病院', department: '循環器内科', doctor: '佐藤 一郎' },
-  patient: aPatient(),
+const letter: ReferralDocumentInput = aReferral({
   sections: { purpose: '精査加療のお願い', chiefComplaint: '労作時胸痛', presentIllness: '1か月前から労作時に胸痛', pastHistory: '虫垂炎（1990年）', familyHistory: '父 心筋梗塞', clinicalCourse: '2026/11/01 血圧 150/90、降圧薬開始', medications: 'アムロジピン 5mg 1日1回', remarks: '', diagnosesNote: '', allergiesNote: '', labsNote: '' },
   diagnoses: [aDiagnosis({ isPrimary: true }), aDiagnosis({ lineageId: 'b0000000-0000-4000-8000-000000000002', displayName: '脂質異常症', baseName: '脂質異常症', medisKeyNumber: '20054178' })],
-  allergies: [anAllergy()],
-  labReports: [{ reportKey: 'r1', results: [aLabResult()] }],
-};
+});
 
 function measure(fn: () => void) {
   for (let i = 0; i < 50; i++) fn();

@@ -1,3 +1,5 @@
+import { ATTACHMENT_TYPE_LABELS } from '@/lib/records/documents/document.constants';
+import { formatBytes } from '@/lib/records/documents/document-attachment.schema';
 import type { ReferralContent } from '@/lib/records/documents/referral.schema';
 
 /** Text as typed, line breaks kept (React escapes it; never innerHTML). */
@@ -73,6 +75,23 @@ export function ReferralBody({ content: c }: { content: ReferralContent }) {
     ],
     ['備考', <Text key="r" value={c.remarks} />],
   ];
+  if (c.attachments.length || c.attachedDocuments.length) {
+    rows.push([
+      '添付資料',
+      <ul key="att" data-testid="referral-attachments">
+        {c.attachments.map((a) => (
+          <li key={a.id}>
+            {a.fileName}（{ATTACHMENT_TYPE_LABELS[a.contentType]} {formatBytes(a.size)}）
+          </li>
+        ))}
+        {c.attachedDocuments.map((d) => (
+          <li key={d.id}>
+            {d.title}（第{d.version}版）
+          </li>
+        ))}
+      </ul>,
+    ]);
+  }
   return (
     <table className="referral-sections w-full border-collapse text-sm" data-testid="referral-body">
       <tbody>

@@ -1,28 +1,15 @@
 import type { Composition, CompositionSection } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildReferralBundle, type ReferralDocumentInput } from './referral';
+import { buildReferralBundle } from './referral';
 import { loadReferralProfiles, validateReferralBundle } from './referral-validate';
 import type { MedicationRequest } from '@medplum/fhirtypes';
 import { toFhirMedicationRequest } from './medication-request';
 import { fhirTarget } from './profiles';
-import { NOW, aContext, aDiagnosis, aDrugLine, aLabResult, aPatient, anAllergy } from './test-fixtures';
+import { aContext, aDiagnosis, aDrugLine, aReferral } from './test-fixtures';
 
 beforeAll(() => loadReferralProfiles(), 60_000);
 
-const letter = (overrides: Partial<ReferralDocumentInput> = {}): ReferralDocumentInput => ({
-  lineageId: '7d1f3c2a-1111-4222-8333-444455556666',
-  version: 1,
-  confirmedAt: NOW,
-  clinic: { ...aContext().clinic, address: '東京都千代田区1-1' },
-  author: { id: 'doctor-1', name: '山田 医師', licenseNumber: '123456' },
-  destination: { code: '0019990011', name: '青葉台総合病院', department: '循環器内科', doctor: '佐藤 一郎' },
-  patient: aPatient(),
-  sections: { purpose: '精査加療のお願い', chiefComplaint: '労作時胸痛', presentIllness: '1か月前から労作時に胸痛', pastHistory: '', familyHistory: '父 心筋梗塞', clinicalCourse: '', medications: 'アムロジピン 5mg 1日1回', remarks: '', diagnosesNote: '', allergiesNote: '', labsNote: '' },
-  diagnoses: [aDiagnosis({ isPrimary: true })],
-  allergies: [anAllergy()],
-  labReports: [{ reportKey: 'r1', results: [aLabResult()] }],
-  ...overrides,
-});
+const letter = aReferral;
 
 const composition = (b: ReturnType<typeof buildReferralBundle>) => b.bundle.entry![0]!.resource as Composition;
 const codes = (sections: CompositionSection[] = []) => sections.map((s) => s.code!.coding![0]!.code);

@@ -15,6 +15,7 @@ import { toFhirMedicationRequest } from './medication-request';
 import { toFhirPatient } from './patient';
 import { practitionerQualification, toFhirOrganization } from './practitioner';
 import type { FhirTarget } from './profiles';
+import { attachmentEntries, type FhirAttachedDocumentInput, type FhirAttachmentInput } from './referral-attachments';
 import type { FhirAllergyInput, FhirClinicInput, FhirDiagnosisInput, FhirLabResultInput, FhirMedicationInput, FhirPatientInput } from './types';
 
 export const REFERRAL_PROFILES = {
@@ -45,6 +46,7 @@ export const REFERRAL_SECTIONS = {
   '330': { title: '臨床経過', display: '臨床経過セクション' },
   '430': { title: '投薬指示', display: '投薬指示セクション' },
   '220': { title: '備考・連絡情報', display: '備考・連絡情報セクション' },
+  '210': { title: '添付情報', display: '添付情報セクション' },
 } as const;
 export type ReferralSectionCode = keyof typeof REFERRAL_SECTIONS;
 /** The sub-sections of 300 構造情報 the profile requires. */
@@ -66,6 +68,9 @@ export interface ReferralDocumentInput {
   labReports: readonly { reportKey: string; results: readonly FhirLabResultInput[] }[];
   /** the drug lines of the prescriptions the letter lists (430 投薬指示 entries; the typed text stays the narrative) */
   prescriptions?: readonly FhirMedicationInput[];
+  /** 添付資料: uploaded files (DocumentReference + Binary) and attached documents (their bundles), section 210 */
+  attachments?: readonly FhirAttachmentInput[];
+  attachedDocuments?: readonly FhirAttachedDocumentInput[];
 }
 
 export interface ReferralBundle {
@@ -176,6 +181,8 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
     section('300', '', [], structured),
   ];
   if (s.remarks.trim()) sections.push(section('220', s.remarks));
+  const attached = attachmentEntries(target, now, patientUrl, input.attachments ?? [], input.attachedDocuments ?? [], uuidUrl);
+  if (attached.references.length) sections.push(section('210', attached.narrative, attached.references));
 
   const composition: Composition = {
     resourceType: 'Composition',
@@ -203,6 +210,7 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
     { fullUrl: toUrl, resource: to },
     ...[...conditions, ...allergies, ...observations].map((resource) => ({ fullUrl: urlOf(resource), resource })),
     ...medications,
+    ...attached.entries,
   ];
   const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^R${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
   const bundle: Bundle = {

@@ -1,6 +1,7 @@
 /** Builders of valid inputs for the lib/fhir tests and the benchmark; each test breaks one rule on top. */
 import type { CheckupReportInput } from './checkup-report';
 import type { DischargeSummaryInput } from './discharge-summary';
+import type { ReferralDocumentInput } from './referral';
 import type { FhirAllergyInput, FhirBuildContext, FhirDiagnosisInput, FhirLabResultInput, FhirMedicationInput, FhirPatientInput } from './types';
 
 export const NOW = new Date('2026-12-04T01:00:00.000Z');
@@ -184,6 +185,24 @@ export function aCheckupReport(overrides: Partial<CheckupReportInput> = {}): Che
       { kind: 'coded', code: '1A020000000191111', display: '尿糖', system: 'urn:oid:1.2.392.200119.6.2102', valueCode: '1', valueDisplay: '－', category: 'laboratory', specimen: '尿' },
       { kind: 'text', code: '9N511000000000049', display: '医師の診断（判定）', value: '総合判定: A 異常なし', category: 'exam' },
     ],
+    ...overrides,
+  };
+}
+
+/** A 診療情報提供書 to 青葉台総合病院 循環器内科 with one primary diagnosis, an allergy and one lab report. */
+export function aReferral(overrides: Partial<ReferralDocumentInput> = {}): ReferralDocumentInput {
+  return {
+    lineageId: '7d1f3c2a-1111-4222-8333-444455556666',
+    version: 1,
+    confirmedAt: NOW,
+    clinic: { ...aContext().clinic, address: '東京都千代田区1-1' },
+    author: { id: 'doctor-1', name: '山田 医師', licenseNumber: '123456' },
+    destination: { code: '0019990011', name: '青葉台総合病院', department: '循環器内科', doctor: '佐藤 一郎' },
+    patient: aPatient(),
+    sections: { purpose: '精査加療のお願い', chiefComplaint: '労作時胸痛', presentIllness: '1か月前から労作時に胸痛', pastHistory: '', familyHistory: '父 心筋梗塞', clinicalCourse: '', medications: 'アムロジピン 5mg 1日1回', remarks: '', diagnosesNote: '', allergiesNote: '', labsNote: '' },
+    diagnoses: [aDiagnosis({ isPrimary: true })],
+    allergies: [anAllergy()],
+    labReports: [{ reportKey: 'r1', results: [aLabResult()] }],
     ...overrides,
   };
 }

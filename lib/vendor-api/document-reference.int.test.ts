@@ -16,6 +16,7 @@ import { saveDischargeSummary } from '@/lib/records/documents/discharge-summary.
 import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
 import type { SaveReferralInput } from '@/lib/records/documents/referral.schema';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+import { aDischargeSummaryInput } from '@/tests/helpers/documents';
 import { call, get, register, token, type App } from '@/tests/helpers/vendor-app';
 import { NOTIFY_QUEUE, SUBSCRIPTION_SECRET_EXTENSION } from './subscription.constants';
 import { deliverNotification } from './subscription.service';
@@ -173,27 +174,7 @@ describe('DocumentReference (診療情報提供書)', () => {
     const t = await token(app, SCOPES);
     const p = await createPatient(a.receptionist, { familyName: '退院' });
     const dx = await recordDiagnosis({ patientId: p.id, diseaseCode: '8833421', startDate: '2026-03-01', isPrimary: true }, a.doctor);
-    const draft = await saveDischargeSummary(
-      {
-        patientId: p.id,
-        admissionDate: '2026-03-01',
-        dischargeDate: '2026-03-10',
-        outcome: '1',
-        destination: '自宅',
-        attendingDoctor: '山田 医師',
-        reasonForAdmission: '肺炎で入院加療',
-        chiefComplaint: '発熱と咳嗽',
-        presentIllness: '3日前から発熱',
-        hospitalCourse: '抗菌薬点滴で解熱。',
-        medications: 'アモキシシリン 250mg 1日3回 5日分',
-        dischargeCondition: 'ADL自立',
-        instructions: '1週間後に外来再診',
-        admissionDiagnosisIds: [dx.lineageId],
-        dischargeDiagnosisIds: [dx.lineageId],
-        allergyIds: [],
-      },
-      a.doctor,
-    );
+    const draft = await saveDischargeSummary(aDischargeSummaryInput(p.id, { admission: [dx.lineageId], discharge: [dx.lineageId], allergies: [] }, { hospitalCourse: '抗菌薬点滴で解熱。' }), a.doctor);
     await confirmDocument({ documentId: draft.id }, a.doctor);
     const res = await get(`DocumentReference?patient=${p.id}&type=18842-5`, t);
     expect(res.status).toBe(200);

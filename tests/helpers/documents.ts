@@ -2,6 +2,8 @@
 import { recordAllergy } from '@/lib/records/allergies/allergy.service';
 import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
 import { confirmDocument, saveReferral } from '@/lib/records/documents/document.service';
+import { saveDischargeSummary } from '@/lib/records/documents/discharge-summary.service';
+import type { SaveDischargeSummaryInput } from '@/lib/records/documents/discharge-summary.schema';
 import { savePrescription } from '@/lib/records/prescriptions/prescription.service';
 import type { PrescriptionItemInput } from '@/lib/records/prescriptions/prescription.schema';
 import { asReferral } from '@/lib/records/documents/document.dto';
@@ -68,4 +70,31 @@ export async function confirmedLetterTo(staff: Staff, to: Staff, options: { with
   );
   const confirmed = await confirmDocument({ documentId: draft.id }, staff.doctor);
   return { patient: p, letter: asReferral(confirmed) };
+}
+
+/** A 退院時サマリー's save input (a 肺炎 stay, 2026-03-01 to 03-10) naming the chosen records; `overrides` change fields. */
+export const aDischargeSummaryInput = (patientId: string, ids: { admission: string[]; discharge: string[]; allergies: string[] }, overrides: Partial<SaveDischargeSummaryInput> = {}): SaveDischargeSummaryInput => ({
+  patientId,
+  admissionDate: '2026-03-01',
+  dischargeDate: '2026-03-10',
+  outcome: '1',
+  destination: '自宅',
+  attendingDoctor: '山田 医師',
+  reasonForAdmission: '肺炎で入院加療',
+  chiefComplaint: '発熱と咳嗽',
+  presentIllness: '3日前から発熱',
+  hospitalCourse: '抗菌薬点滴で解熱。第7病日に胸部X線で改善。',
+  medications: 'アモキシシリン 250mg 1日3回 5日分',
+  dischargeCondition: 'ADL自立',
+  instructions: '1週間後に外来再診',
+  admissionDiagnosisIds: ids.admission,
+  dischargeDiagnosisIds: ids.discharge,
+  allergyIds: ids.allergies,
+  ...overrides,
+});
+
+/** A draft 退院時サマリー of the patient, complete enough to 確定 (a 肺炎 diagnosis as 入院時・退院時診断; needs the demo masters). */
+export async function dischargeSummaryDraft(staff: Staff, patientId: string) {
+  const dx = await recordDiagnosis({ patientId, diseaseCode: '8833421', startDate: '2026-03-01' }, staff.doctor);
+  return saveDischargeSummary(aDischargeSummaryInput(patientId, { admission: [dx.lineageId], discharge: [dx.lineageId], allergies: [] }), staff.doctor);
 }

@@ -16,14 +16,13 @@ import { deliverUnit } from '@/lib/sharing/deliver-unit.service';
 import { DELIVER_QUEUE } from '@/lib/sharing/sharing.constants';
 import { findDocumentUnit } from '@/lib/sharing/sharing-unit.repository';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { confirmedPrescription, documentSharingSetup } from '@/tests/helpers/documents';
+import { aDischargeSummaryInput, confirmedPrescription, documentSharingSetup } from '@/tests/helpers/documents';
 import { neverLogged } from '@/tests/helpers/never-logged';
 import { cancelDocument, confirmDocument, getDocument, getDocumentForPrint, listDocumentsForPatient, saveReferral } from './document.service';
 import { prefillDischargeSummary, saveDischargeSummary } from './discharge-summary.service';
 import { getDocumentFhir } from './document-fhir.service';
 import { sendDocument } from './document-send.service';
 import { asDischargeSummary } from './document.dto';
-import type { SaveDischargeSummaryInput } from './discharge-summary.schema';
 
 neverLogged('肺炎で入院加療', '抗菌薬点滴で解熱');
 
@@ -62,25 +61,7 @@ async function admittedPatient() {
   return { p, pneumonia, other, hidden, allergy };
 }
 
-const summary = (patientId: string, ids: { admission: string[]; discharge: string[]; allergies: string[] }, overrides: Partial<SaveDischargeSummaryInput> = {}): SaveDischargeSummaryInput => ({
-  patientId,
-  admissionDate: '2026-03-01',
-  dischargeDate: '2026-03-10',
-  outcome: '1',
-  destination: '自宅',
-  attendingDoctor: '山田 医師',
-  reasonForAdmission: '肺炎で入院加療',
-  chiefComplaint: '発熱と咳嗽',
-  presentIllness: '3日前から発熱',
-  hospitalCourse: '抗菌薬点滴で解熱。第7病日に胸部X線で改善。',
-  medications: 'アモキシシリン 250mg 1日3回 5日分',
-  dischargeCondition: 'ADL自立',
-  instructions: '1週間後に外来再診',
-  admissionDiagnosisIds: ids.admission,
-  dischargeDiagnosisIds: ids.discharge,
-  allergyIds: ids.allergies,
-  ...overrides,
-});
+const summary = aDischargeSummaryInput;
 
 describe('退院時サマリー', () => {
   it('prefills from the chart: diagnoses without 未告知, allergies, 主訴 and 入院中の経過 from 確定 notes, the doctor as 担当医', async () => {

@@ -14,10 +14,12 @@ import { loadClinicInput, loadMedicationInputs, loadPatientInput, loadReferralRe
 import { buildReferralBundle } from '@/lib/fhir/referral';
 import { memberIdentifier } from '@/lib/fhir/patient';
 import { findDocumentUnit } from '@/lib/sharing/sharing-unit.repository';
-import { validateReferralBundle } from '@/lib/fhir/referral-validate';
+import { validateReferralWithAttachments } from '@/lib/fhir/referral-attachments-validate';
+import { documentAttachmentRepository } from './document-attachment.repository';
 import type { FhirIssue } from '@/lib/fhir/issues';
 import { documentRepository } from './document.repository';
-import { referralContentSchema } from './referral.schema';
+import { referralContentSchema, type ReferralContent } from './referral.schema';
+import { createHash } from 'node:crypto';
 import { dischargeSummaryContentSchema } from './discharge-summary.schema';
 import { CHECKUP_ITEMS, DISCHARGE_OUTCOMES, METABOLIC_JUDGMENTS, URINE_ITEMS, URINE_RESULTS } from './document.constants';
 import { checkupReportContentSchema, type CheckupReportContent } from './checkup-report.schema';
@@ -143,7 +145,7 @@ async function buildDischargeOfRow(clinicId: string, row: DocumentRow & { confir
 /** The JP_Bundle_eReferral of one 確定 version and its validation: the one builder of the preview and of sending. */
 async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirmedAt: Date }, bundleIdentifier?: string | null): Promise<Built | null> {
   const content = referralContentSchema.parse(row.content);
-  const [clinicInput, clinic, patient, author, prescriptions, records] = await Promise.all([
+  const [clinicInput, clinic, patient, author, prescriptions, records, files, attachedDocuments] = await Promise.all([
     loadClinicInput(db(), clinicId),
     documentRepository.findClinic(db(), { clinicId }),
     loadPatientInput(db(), clinicId, row.patientId),
@@ -155,9 +157,11 @@ async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirm
       labResultIds: content.labs.map((l) => l.id),
       asOf: row.confirmedAt,
     }),
+    attachmentFiles(clinicId, row.patientId, content.attachments),
+    attachedDocumentBundles(clinicId, row.patientId, content.attachedDocuments),
   ]);
   if (!clinicInput || !clinic || !patient || !author) return null;
-  const { destination, diagnoses: _d, allergies: _a, labs: _l, prescriptions: _rx, ...sections } = content;
+  const { destination, diagnoses: _d, allergies: _a, labs: _l, prescriptions: _rx, attachments: _f, attachedDocuments: _ad, ...sections } = content;
   const built = buildReferralBundle(
     {
       lineageId: row.lineageId,
@@ -170,10 +174,40 @@ async function buildReferralOfRow(clinicId: string, row: DocumentRow & { confirm
       sections,
       ...records,
       prescriptions,
+      attachments: files,
+      attachedDocuments,
     },
     { bundleIdentifier },
   );
-  return { built, issues: validateReferralBundle(built), member: memberIdentifier(patient)?.value ?? null };
+  return { built, issues: validateReferralWithAttachments(built), member: memberIdentifier(patient)?.value ?? null };
+}
+
+/**
+ * The letter's uploaded files with their bytes, in the letter's order; a file whose bytes no longer match the SHA-256
+ * the version stored is left out (and the letter then fails validation: its 添付情報 points at nothing).
+ */
+async function attachmentFiles(clinicId: string, patientId: string, items: ReferralContent['attachments']) {
+  if (!items.length) return [];
+  const rows = await documentAttachmentRepository.findWithData(db(), { clinicId, patientId, ids: items.map((a) => a.id) });
+  return items.flatMap((a) => {
+    const r = rows.find((x) => x.id === a.id && x.sha256 === a.sha256 && createHash('sha256').update(x.data).digest('hex') === a.sha256);
+    return r ? [{ id: r.id, fileName: a.fileName, contentType: a.contentType, size: r.size, data: r.data, createdAt: r.createdAt }] : [];
+  });
+}
+
+/** The attached 確定 documents as their own FHIR documents (the version the letter names, built by its kind's builder). */
+async function attachedDocumentBundles(clinicId: string, patientId: string, items: ReferralContent['attachedDocuments']) {
+  if (!items.length) return [];
+  const rows = await documentRepository.findManyOfPatient(db(), { clinicId, patientId, ids: items.map((d) => d.id) });
+  const out: { title: string; bundle: Bundle }[] = [];
+  for (const d of items) {
+    const r = rows.find((x) => x.id === d.id);
+    if (!r?.confirmedAt || r.status !== 'final' || r.kind === 'referral') continue;
+    const unit = await findDocumentUnit(clinicId, r.patientId, r.lineageId);
+    const built = await buildDocumentOfRow(clinicId, { ...r, confirmedAt: r.confirmedAt }, unit?.identifier);
+    if (built) out.push({ title: d.title, bundle: built.built.bundle });
+  }
+  return out;
 }
 
 /**

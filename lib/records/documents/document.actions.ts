@@ -9,6 +9,8 @@ import { saveDischargeSummarySchema } from './discharge-summary.schema';
 import { saveDischargeSummary } from './discharge-summary.service';
 import { saveCheckupReportSchema } from './checkup-report.schema';
 import { saveCheckupReport } from './checkup-report.service';
+import { uploadAttachmentSchema } from './document-attachment.schema';
+import { uploadDocumentAttachment } from './document-attachment.service';
 
 /** 診療情報提供書: save (draft, or a new version of a 確定 letter with its reason), 確定, 取消. */
 export const saveReferralAction = defineAction(saveReferralSchema, (input, actor) => saveReferral(input, actor));
@@ -30,3 +32,6 @@ export const saveDischargeSummaryAction = defineAction(saveDischargeSummarySchem
 
 /** 健康診断結果報告書: save (draft, or a new version of a 確定 one with its reason). */
 export const saveCheckupReportAction = defineAction(saveCheckupReportSchema, (input, actor) => saveCheckupReport(input, actor));
+
+/** 添付資料: upload a PDF or image for the patient's letter (base64; checked and stored, then listed by the save). */
+export const uploadDocumentAttachmentAction = defineAction(uploadAttachmentSchema, (input, actor) => uploadDocumentAttachment(input, actor));

@@ -68,3 +68,13 @@ export const URINE_ITEMS = [
 ] as const;
 /** メタボリックシンドローム判定 (urn:oid:1.2.392.200119.6.1008). */
 export const METABOLIC_JUDGMENTS = { '1': '基準該当', '2': '予備群該当', '3': '非該当', '4': '判定不能' } as const;
+
+/** 添付資料: the file types a document may carry (DocumentAttachment.contentType, TEXT + CHECK) and their labels. */
+export const ATTACHMENT_CONTENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
+export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
+export const ATTACHMENT_TYPE_LABELS: Record<AttachmentContentType, string> = { 'application/pdf': 'PDF', 'image/png': 'PNG画像', 'image/jpeg': 'JPEG画像' };
+/** One file at most 3 MB (sent base64 through a server action, whose limit is 5 MB); at most 5 files a document. */
+export const ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024;
+export const ATTACHMENT_MAX_FILES = 5;
+/** The document kinds a 診療情報提供書 may carry attached (the IG sends a 退院時サマリー attached to a referral). */
+export const ATTACHABLE_DOCUMENT_KINDS = ['discharge_summary', 'checkup_report'] as const;

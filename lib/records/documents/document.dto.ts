@@ -79,7 +79,12 @@ export type ReferralPrefillDto = {
   labs: ReferralChoiceDto[];
   /** the 確定 current prescriptions (checked): listed as MedicationRequest entries of the document */
   prescriptions: ReferralChoiceDto[];
+  /** the patient's 確定 退院時サマリー / 健康診断結果報告書 that may be attached (unchecked) */
+  documents: ReferralChoiceDto[];
 };
+
+/** An uploaded 添付資料 as the editor and the letter show it. */
+export type AttachmentDto = { id: string; fileName: string; contentType: string; size: number; typeLabel: string; sizeLabel: string };
 
 export type InstitutionDto = {
   id: string;

@@ -52,4 +52,8 @@ export const documentRepository = {
 
   listLineage: (c: Client, scope: Scope & { patientId: string; lineageId: string }) =>
     c.clinicalDocument.findMany({ where: { clinicId: scope.clinicId, patientId: scope.patientId, lineageId: scope.lineageId }, orderBy: { version: 'desc' } }),
+
+  /** The patient's document versions by id (documents attached to a letter). */
+  findManyOfPatient: (c: Client, scope: Scope & { patientId: string; ids: string[] }) =>
+    c.clinicalDocument.findMany({ where: { clinicId: scope.clinicId, patientId: scope.patientId, id: { in: scope.ids } } }),
 };

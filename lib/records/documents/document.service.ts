@@ -27,10 +27,11 @@ import type { AllergyDto } from '@/lib/records/allergies/allergy.dto';
 import type { LabResultDto } from '@/lib/records/lab-results/lab-result.dto';
 import type { PrescriptionDto } from '@/lib/records/prescriptions/prescription.dto';
 import { staffNames } from '@/lib/staff/staff-names';
-import { COURSE_NOTES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentKind } from './document.constants';
+import { ATTACHABLE_DOCUMENT_KINDS, COURSE_NOTES, DOCUMENT_KIND_LABELS, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentKind } from './document.constants';
 import { documentRepository } from './document.repository';
 import { queueDocumentResend, sendingStates } from './document-send.service';
 import { referralInstitutionRepository } from './referral-institution.repository';
+import { pickAttachedDocuments, pickAttachments } from './document-attachment.service';
 import { asReferral, type DocumentContent, type DocumentDto, type DocumentPrintDto, type ReferralChoiceDto, type ReferralDocumentDto, type ReferralPrefillDto } from './document.dto';
 import { dischargeSummaryCompleteSchema, dischargeSummaryContentSchema } from './discharge-summary.schema';
 import { checkupReportCompleteSchema, checkupReportContentSchema } from './checkup-report.schema';
@@ -152,12 +153,13 @@ export async function pickPrescriptions(ids: string[], patientId: string, previo
 export async function prefillReferral(patientId: string, actor: Principal): Promise<ReferralPrefillDto> {
   await requirePermission(actor, 'document.write');
   const patient = await loadPatient(actor.clinicId, patientId);
-  const [diagnoses, allergies, labs, prescriptions, notes] = await Promise.all([
+  const [diagnoses, allergies, labs, prescriptions, notes, documents] = await Promise.all([
     listDiagnosesForPatient(patient.id, actor),
     listAllergiesForPatient(patient.id, actor),
     listLatestLabs(patient.id, actor),
     getPrescriptionPanel(patient.id, actor),
     listNotesPage(patient.id, actor, { limit: COURSE_NOTES }),
+    documentRepository.listLatestForPatient(db(), { clinicId: actor.clinicId, patientId: patient.id }),
   ]);
   const shown = listable(diagnoses);
   const informed = shown.filter((d) => !d.uninformed).sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || Number(b.isActive) - Number(a.isActive));
@@ -191,7 +193,15 @@ export async function prefillReferral(patientId: string, actor: Principal): Prom
       .filter((l) => l.status === 'final')
       .map((l) => ({ id: l.id, label: l.itemName, detail: `${l.valueDisplay}${l.unitDisplay ?? ''}${l.flag && l.flag !== 'N' ? ` ${l.flag}` : ''}（${l.collectedDate.replaceAll('-', '/')}）`, checked: false })),
     prescriptions: prescriptions.current.filter((p) => p.status === 'final').map((p) => prescriptionChoice({ ...prescriptionSnapshot(p), outOfHouse: p.outOfHouse }, true)),
+    documents: attachableChoices(documents),
   };
+}
+
+/** The patient's 確定 退院時サマリー / 健康診断結果報告書 a letter may attach (its latest version each, unchecked). */
+function attachableChoices(rows: ClinicalDocument[]): ReferralChoiceDto[] {
+  return rows
+    .filter((r) => r.status === 'final' && r.confirmedAt && (ATTACHABLE_DOCUMENT_KINDS as readonly string[]).includes(r.kind))
+    .map((r) => ({ id: r.id, label: DOCUMENT_KIND_LABELS[oneOf(DOCUMENT_KINDS, r.kind)], detail: `${toWareki(r.confirmedAt!)} 確定（第${r.version}版）`, checked: false }));
 }
 
 /** The chosen records, in the order chosen; an id not among `rows` is refused in Japanese. */
@@ -232,7 +242,11 @@ async function buildContent(input: ReturnType<typeof saveReferralSchema.parse>, 
   const chosenLabs = pickChosen(input.labResultIds, labs.filter((l) => l.status === 'final'), (l) => l.id, '検査結果', 'labResultIds');
   const previous = current ? contentOf(current) : null;
   const chosenPrescriptions = await pickPrescriptions(input.prescriptionIds, input.patientId, previous?.kind === 'referral' ? previous.content : null, actor, '処方');
-  const { patientId: _p, documentId: _d, destination: _dest, diagnosisIds: _di, allergyIds: _a, labResultIds: _l, prescriptionIds: _rx, changeReason: _c, ...sections } = input;
+  const [attachments, attachedDocuments] = await Promise.all([
+    pickAttachments(actor.clinicId, input.patientId, input.attachmentIds),
+    pickAttachedDocuments(actor.clinicId, input.patientId, input.attachedDocumentIds),
+  ]);
+  const { patientId: _p, documentId: _d, destination: _dest, diagnosisIds: _di, allergyIds: _a, labResultIds: _l, prescriptionIds: _rx, changeReason: _c, attachmentIds: _f, attachedDocumentIds: _ad, ...sections } = input;
   return referralContentSchema.parse({
     destination,
     ...sections,
@@ -240,6 +254,8 @@ async function buildContent(input: ReturnType<typeof saveReferralSchema.parse>, 
     allergies: chosenAllergies.map(allergySnapshot),
     labs: chosenLabs.map((l) => ({ id: l.id, name: l.itemName, value: l.valueDisplay, unit: l.unitDisplay, date: l.collectedDate, abnormal: l.flag && l.flag !== 'N' ? l.flag : null })),
     prescriptions: chosenPrescriptions,
+    attachments,
+    attachedDocuments,
   });
 }
 
@@ -260,7 +276,16 @@ export async function saveReferral(raw: SaveReferralInput, actor: Principal): Pr
     content,
     institutionId,
     changeReason: input.changeReason,
-    facts: { kind: 'referral', institutionId, diagnoses: content.diagnoses.length, allergies: content.allergies.length, labs: content.labs.length, prescriptions: content.prescriptions.length },
+    facts: {
+      kind: 'referral',
+      institutionId,
+      diagnoses: content.diagnoses.length,
+      allergies: content.allergies.length,
+      labs: content.labs.length,
+      prescriptions: content.prescriptions.length,
+      attachments: content.attachments.map((a) => a.sha256),
+      attachedDocuments: content.attachedDocuments.map((d) => d.id),
+    },
     touchInstitution: true,
   });
   return asReferral(saved);

@@ -4,6 +4,7 @@
  * chart does). Shared by the editor, the server actions and tests.
  */
 import { z } from '@/lib/core/zod';
+import { attachedDocumentIdsSchema, attachedDocumentItem, attachmentIdsSchema, attachmentItem } from './document-attachment.schema';
 
 export const section = (label: string, max = 4000) =>
   z
@@ -58,6 +59,10 @@ export const saveReferralSchema = z
     labResultIds: chosen('検査結果'),
     /** ids of the 確定 処方 (versions) to list as 投薬指示 entries */
     prescriptionIds: chosen('処方'),
+    /** 添付資料: ids of the patient's uploaded files (DocumentAttachment) */
+    attachmentIds: attachmentIdsSchema,
+    /** 添付資料: ids (versions) of the patient's 確定 退院時サマリー / 健康診断結果報告書 */
+    attachedDocumentIds: attachedDocumentIdsSchema,
     /** required when the latest version is 確定 (the edit makes a new version) */
     changeReason: z.string().trim().max(200, '修正理由は200文字以内で入力してください。').optional(),
   })
@@ -106,6 +111,9 @@ export const referralContentSchema = z
     labs: z.array(labItem),
     /** absent in versions written before 処方 were listed: none */
     prescriptions: z.array(prescriptionItem).default([]),
+    /** 添付資料 (absent in versions written before attachments: none) */
+    attachments: z.array(attachmentItem).default([]),
+    attachedDocuments: z.array(attachedDocumentItem).default([]),
   })
   .strict();
 export type ReferralContent = z.output<typeof referralContentSchema>;

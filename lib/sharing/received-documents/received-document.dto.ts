@@ -15,6 +15,10 @@ export type ReceivedReferralView = {
   labs: SharedLabDto[];
   /** MedicationRequest entries of 430 / 444 (ours structures the listed 処方 since ADR 0073) */
   medications: { name: string; dosage: string | null }[];
+  /** 添付資料 (section 210): files, by the index of their DocumentReference entry (viewable: a PDF or image we show inline) */
+  attachments: { index: number; title: string; contentType: string; size: number | null; viewable: boolean }[];
+  /** documents attached to the letter (a 退院時サマリー, a 健診結果報告書), each rendered like a letter */
+  attachedDocuments: Omit<ReceivedReferralView, 'attachments' | 'attachedDocuments'>[];
   problems: string[];
 };
 

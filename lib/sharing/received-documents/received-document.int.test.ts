@@ -13,11 +13,12 @@ import { listAllergiesForPatient } from '@/lib/records/allergies/allergy.service
 import { cancelDocument, confirmDocument, saveReferral } from '@/lib/records/documents/document.service';
 import { sendDocument } from '@/lib/records/documents/document-send.service';
 import { auditEventsFor, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
-import { confirmedLetterTo, documentSharingSetup } from '@/tests/helpers/documents';
+import { confirmedLetterTo, dischargeSummaryDraft, documentSharingSetup } from '@/tests/helpers/documents';
+import { uploadDocumentAttachment } from '@/lib/records/documents/document-attachment.service';
 import { deliverUnit } from '../deliver-unit.service';
 import { DELIVER_QUEUE } from '../sharing.constants';
 import { INBOX_QUEUE } from './received-document.constants';
-import { fetchReceivedDocuments, getReceivedDocument, importReceivedAllergy, linkReceivedDocument, listReceivedDocuments, runInboxJob } from './received-document.service';
+import { fetchReceivedDocuments, getReceivedAttachment, getReceivedDocument, importReceivedAllergy, linkReceivedDocument, listReceivedDocuments, runInboxJob } from './received-document.service';
 
 type Staff = Awaited<ReturnType<typeof clinicWithStaff>>;
 let sandbox: Awaited<ReturnType<typeof documentSharingSetup>>['sandbox'];
@@ -109,6 +110,37 @@ describe('a letter from clinic A to clinic B', () => {
     await inboxB();
     expect((await listReceivedDocuments(b.doctor)).map((r) => r.withdrawn)).toEqual([true, true]);
     await expectCode(importReceivedAllergy(review, b.doctor), 'PRECONDITION_FAILED');
+  });
+
+  it('a letter with a PDF and a 退院時サマリー attached arrives with both; B views the PDF and reads the summary in Japanese (audited)', async () => {
+    const { letter } = await confirmedLetterTo(a, b);
+    const pdf = Buffer.from('%PDF-1.4\n% 心電図\n%%EOF\n');
+    const file = await uploadDocumentAttachment({ patientId: letter.patientId, fileName: '心電図.pdf', contentType: 'application/pdf', dataBase64: pdf.toString('base64') }, a.doctor);
+    const summary = await confirmDocument({ documentId: (await dischargeSummaryDraft(a, letter.patientId)).id }, a.doctor);
+    const c = letter.content;
+    const v2 = await saveReferral(
+      { patientId: letter.patientId, documentId: letter.id, destination: { institutionId: c.destination.institutionId, name: '', department: '内科', doctor: '' }, purpose: c.purpose, chiefComplaint: c.chiefComplaint, presentIllness: c.presentIllness, diagnosisIds: c.diagnoses.map((d) => d.lineageId), attachmentIds: [file.id], attachedDocumentIds: [summary.id], changeReason: '資料を添付' },
+      a.doctor,
+    );
+    await sendDocument({ documentId: (await confirmDocument({ documentId: v2.id }, a.doctor)).id }, a.doctor);
+    await deliverA();
+    await inboxB();
+    const received = (await listReceivedDocuments(b.doctor)).find((r) => r.version === 2 && !r.withdrawn && r.senderInstitution === a.clinic.institutionNumber)!;
+    const opened = await getReceivedDocument({ receivedId: received.id }, b.doctor);
+    expect(opened.view.problems).toEqual([]);
+    expect(opened.view.attachments).toEqual([{ index: expect.any(Number), title: '心電図.pdf', contentType: 'application/pdf', size: pdf.length, viewable: true }]);
+    expect(opened.view.attachedDocuments).toHaveLength(1);
+    const attached = opened.view.attachedDocuments[0]!;
+    expect(attached.title).toBe('退院時サマリー');
+    expect(attached.sections.map((x) => x.text).join('\n')).toContain('第7病日');
+    expect(attached.diagnoses.length).toBeGreaterThan(0);
+    const got = await getReceivedAttachment({ receivedId: received.id, index: opened.view.attachments[0]!.index }, b.doctor);
+    expect(got).toMatchObject({ title: '心電図.pdf', contentType: 'application/pdf', viewable: true });
+    expect(got.data.equals(pdf)).toBe(true);
+    await expect(getReceivedAttachment({ receivedId: received.id, index: 0 }, b.doctor)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(getReceivedAttachment({ receivedId: received.id, index: opened.view.attachments[0]!.index }, a.doctor)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const reads = await auditEventsFor(b.clinic.id, { action: 'read', resourceType: 'received_document' });
+    expect(reads.some((e) => (e.detail as { view?: string }).view === 'attachment')).toBe(true);
   });
 
   it('the inbox job retries while the service is down and loses nothing', async () => {

@@ -46,7 +46,58 @@ function humanName(r: Obj | undefined, representation: 'IDE' | 'SYL'): string | 
 
 const GENDER_LABELS: Record<string, string> = { male: '男', female: '女', other: 'その他', unknown: '不明' };
 
-export function parseReceivedReferral(bundle: unknown, meta: { identifier: string; senderInstitution: string; receivedAt: string }): ReceivedReferralView {
+type Meta = { identifier: string; senderInstitution: string; receivedAt: string };
+
+/** The inline-viewable attachment types (anything else is offered as a download only). */
+export const VIEWABLE_ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg'];
+
+/**
+ * The bytes of a DocumentReference's attachment inside the letter: inline `data`, or the Binary its `url` names.
+ * Null when neither is there.
+ */
+export function attachmentData(entries: Obj[], reference: Obj): { contentType: string; base64: string } | null {
+  const content = arr(reference.content).filter(isObj)[0];
+  const a = content && isObj(content.attachment) ? content.attachment : undefined;
+  if (!a) return null;
+  const url = str(a.url, 300);
+  const binary = url ? entries.find((e) => e.fullUrl === url && isObj(e.resource) && e.resource.resourceType === 'Binary')?.resource : undefined;
+  const base64 = typeof a.data === 'string' ? a.data : isObj(binary) && typeof binary.data === 'string' ? binary.data : null;
+  const contentType = str(a.contentType, 100) ?? (isObj(binary) ? str(binary.contentType, 100) : null);
+  return base64 && contentType ? { contentType, base64 } : null;
+}
+
+/** Section 210 添付情報: files (DocumentReference) listed by entry index, attached documents (Bundle) rendered. */
+function readAttachments(s: Obj, entries: Obj[], entryIndex: Map<string | null, number>, view: ReceivedReferralView, meta: Meta, nested: boolean) {
+  for (const r of arr(s.entry).slice(0, 50)) {
+    const index = entryIndex.get(isObj(r) ? str(r.reference, 300) : null);
+    const resource = index === undefined ? undefined : entries[index]!.resource;
+    if (!isObj(resource) || index === undefined) {
+      view.problems.push('添付資料の参照先が文書内にありません。');
+      continue;
+    }
+    if (resource.resourceType === 'DocumentReference') {
+      const a = arr(resource.content).filter(isObj).map((c) => (isObj(c.attachment) ? c.attachment : {}))[0] ?? {};
+      const data = attachmentData(entries, resource);
+      const title = str(a.title, 200) ?? str(resource.description, 200) ?? '添付ファイル';
+      if (!data) {
+        view.problems.push(`添付資料「${title}」の中身が文書内にありません。`);
+        continue;
+      }
+      const size = typeof a.size === 'number' ? a.size : Math.floor((data.base64.length * 3) / 4);
+      view.attachments.push({ index, title, contentType: data.contentType, size, viewable: VIEWABLE_ATTACHMENT_TYPES.includes(data.contentType) });
+    } else if (resource.resourceType === 'Bundle' && !nested) {
+      const { attachments: _a, attachedDocuments: _d, ...attached } = parseDocument(resource, meta, true);
+      view.attachedDocuments.push(attached);
+    } else view.problems.push('読み取れない添付資料があります。');
+  }
+}
+
+export function parseReceivedReferral(bundle: unknown, meta: Meta): ReceivedReferralView {
+  return parseDocument(bundle, meta, false);
+}
+
+/** One document bundle; `nested`: an attached document (its own attachments are not followed). */
+function parseDocument(bundle: unknown, meta: Meta, nested: boolean): ReceivedReferralView {
   const problems: string[] = [];
   const view: ReceivedReferralView = {
     title: '診療情報提供書',
@@ -59,6 +110,8 @@ export function parseReceivedReferral(bundle: unknown, meta: { identifier: strin
     allergies: [],
     labs: [],
     medications: [],
+    attachments: [],
+    attachedDocuments: [],
     problems,
   };
   if (!isObj(bundle) || bundle.resourceType !== 'Bundle' || bundle.type !== 'document') {
@@ -112,6 +165,10 @@ export function parseReceivedReferral(bundle: unknown, meta: { identifier: strin
       const text = isObj(s.text) ? narrativeText(s.text.div) : '';
       const sub = arr(s.section).filter(isObj);
       if (code !== '300' || text) view.sections.push({ code, title, text, depth });
+      if (code === '210') {
+        readAttachments(s, entries, entryIndex, view, meta, nested);
+        continue;
+      }
       for (const r of arr(s.entry)) {
         const url = isObj(r) ? str(r.reference, 300) : null;
         const index = entryIndex.get(url);

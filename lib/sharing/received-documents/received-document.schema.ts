@@ -14,3 +14,7 @@ export const importReceivedAllergySchema = z.object({ ...entryRef, ...reviewedAl
 export type LinkReceivedInput = z.input<typeof linkReceivedSchema>;
 export type ImportReceivedDiagnosisInput = z.input<typeof importReceivedDiagnosisSchema>;
 export type ImportReceivedAllergyInput = z.input<typeof importReceivedAllergySchema>;
+
+/** One 添付資料 of a received letter (the index of its DocumentReference entry in the letter). */
+export const receivedAttachmentSchema = z.object({ receivedId, index: z.coerce.number({ error: '添付資料の指定が正しくありません。' }).int().min(0).max(10_000) }).strict();
+export type ReceivedAttachmentInput = z.input<typeof receivedAttachmentSchema>;

@@ -22,7 +22,7 @@ import { getSharingService } from '../get-sharing-service';
 import { SharingRejectedError, SharingUnavailableError, type SharingService } from '../sharing-service';
 import { recordReviewedAllergy, recordReviewedDiagnosis } from '../shared-records/shared-records.service';
 import type { ReceivedDocumentDto, ReceivedDocumentSummaryDto, PatientCandidateDto } from './received-document.dto';
-import { parseReceivedReferral } from './received-document.parse';
+import { attachmentData, parseReceivedReferral } from './received-document.parse';
 import { inboxClinics, receivedDocumentRepository as repo } from './received-document.repository';
 import { INBOX_QUEUE } from './received-document.constants';
 import { enqueueJob } from '@/lib/jobs/job.repository';
@@ -30,7 +30,9 @@ import {
   importReceivedAllergySchema,
   importReceivedDiagnosisSchema,
   linkReceivedSchema,
+  receivedAttachmentSchema,
   receivedIdSchema,
+  type ReceivedAttachmentInput,
   type ImportReceivedAllergyInput,
   type ImportReceivedDiagnosisInput,
   type LinkReceivedInput,
@@ -250,4 +252,23 @@ export async function importReceivedDiagnosis(raw: ImportReceivedDiagnosisInput,
   const written = await recordReviewedDiagnosis(patientId, entry, data, actor, importFacts(row));
   await runInTransaction((tx) => repo.markImported(tx, actor.clinicId, row.id, `diagnosis:${index}`));
   return written;
+}
+
+/**
+ * One 添付資料 of a received letter, its bytes as sent (a PDF or image to view, anything else to download): found
+ * again in the stored bundle by the index the page listed, never taken from the client. An audited read.
+ */
+export async function getReceivedAttachment(raw: ReceivedAttachmentInput, actor: Principal): Promise<{ title: string; contentType: string; viewable: boolean; data: Buffer }> {
+  await requirePermission(actor, 'chart.read');
+  const input = parseInput(receivedAttachmentSchema, raw);
+  const row = await repo.find(actor.clinicId, input.receivedId);
+  if (!row) throw notFound();
+  const view = parseReceivedReferral(row.bundle, { identifier: row.identifier, senderInstitution: row.senderInstitution, receivedAt: row.receivedAt.toISOString() });
+  const listed = view.attachments.find((a) => a.index === input.index);
+  const entries = ((row.bundle as { entry?: unknown[] }).entry ?? []) as Record<string, unknown>[];
+  const reference = entries[input.index]?.resource as Record<string, unknown> | undefined;
+  const data = listed && reference ? attachmentData(entries, reference) : null;
+  if (!listed || !data) throw new AppError('NOT_FOUND', '添付資料が見つかりません。');
+  await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, resourceId: row.id, patientId: row.patientId, detail: { view: 'attachment', identifier: row.identifier, version: row.version, index: input.index }, ctx: actor.ctx });
+  return { title: listed.title, contentType: listed.contentType, viewable: listed.viewable, data: Buffer.from(data.base64, 'base64') };
 }

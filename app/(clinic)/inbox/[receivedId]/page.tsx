@@ -96,6 +96,36 @@ export default async function ReceivedDocumentPage({ params }: { params: Promise
           ) : null}
         </div>
       </Card>
+      {v.attachments.length || v.attachedDocuments.length ? (
+        <Card title="添付資料">
+          <ul className="space-y-1 text-sm" data-testid="received-attachments">
+            {v.attachments.map((a) => (
+              <li key={a.index}>
+                <a href={`/inbox/${doc.id}/attachments/${a.index}`} target="_blank" rel="noopener" className="text-teal-800 hover:underline">
+                  {a.title}
+                </a>{' '}
+                <span className="text-xs text-slate-500">
+                  {a.contentType}
+                  {a.viewable ? '（表示）' : '（ダウンロード）'}
+                </span>
+              </li>
+            ))}
+          </ul>
+          {v.attachedDocuments.map((d, i) => (
+            <section key={i} className="mt-3 space-y-2 rounded border border-slate-200 p-2 text-sm" data-testid="received-attached-document">
+              <h3 className="font-semibold">添付文書: {d.title}</h3>
+              {d.sections.map((s, j) => (
+                <section key={j} className={s.depth ? 'ml-3' : ''}>
+                  <h4 className="font-medium text-slate-700">{s.title}</h4>
+                  {s.text ? <p className="whitespace-pre-wrap">{s.text}</p> : null}
+                </section>
+              ))}
+              {d.diagnoses.length ? <p>傷病名: {d.diagnoses.map((x) => x.name).join('、')}</p> : null}
+              {d.medications.length ? <p>処方: {d.medications.map((m) => `${m.name} ${m.dosage ?? ''}`).join('、')}</p> : null}
+            </section>
+          ))}
+        </Card>
+      ) : null}
       <ReceivedEntries
         receivedId={doc.id}
         diagnoses={v.diagnoses}
