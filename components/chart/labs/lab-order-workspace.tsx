@@ -10,7 +10,8 @@ import { useMemo, useRef, useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import { cancelLabOrderAction, orderLabsAction } from '@/lib/records/lab-orders/lab-order.actions';
 import type { LabOrderDto, LabOrderPanelDto } from '@/lib/records/lab-orders/lab-order.dto';
-import { rankLabItems, type LabItemOption } from '@/lib/records/lab-results/lab-result.dto';
+import type { LabItemOption } from '@/lib/records/lab-results/lab-result.dto';
+import { LabItemCombobox } from './lab-item-combobox';
 import { openAndFocus, useChartCommand } from '@/components/chart/chart-commands';
 import { Badge, Button, ErrorBanner, Field, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 
@@ -20,8 +21,6 @@ export function LabOrderWorkspace({ patientId, panel, items, canOrder }: { patie
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
   const [urgent, setUrgent] = useState(false);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +28,7 @@ export function LabOrderWorkspace({ patientId, panel, items, canOrder }: { patie
   const [pending, startTransition] = useTransition();
   const searchRef = useRef<HTMLInputElement>(null);
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
-  const matches = useMemo(() => (query.trim() ? rankLabItems(query, items.filter((i) => !chosen.includes(i.key))).slice(0, 8) : []), [query, items, chosen]);
+  const candidates = useMemo(() => items.filter((i) => !chosen.includes(i.key)), [items, chosen]);
 
   const openForm = () =>
     openAndFocus(
@@ -62,8 +61,6 @@ export function LabOrderWorkspace({ patientId, panel, items, canOrder }: { patie
 
   const add = (key: string) => {
     if (!chosen.includes(key)) setChosen((c) => [...c, key]);
-    setQuery('');
-    setActive(0);
     searchRef.current?.focus();
   };
 
@@ -127,59 +124,15 @@ export function LabOrderWorkspace({ patientId, panel, items, canOrder }: { patie
         >
           {error && <ErrorBanner>{error}</ErrorBanner>}
           <Field label="検査項目（名前・略号で検索してEnter。空欄でEnterすると依頼）" htmlFor="lab-order-search">
-            <div className="relative">
-              <input
-                id="lab-order-search"
-                ref={searchRef}
-                className={inputClass}
-                value={query}
-                placeholder="例: AST, HbA1c, 血算, CRP"
-                autoComplete="off"
-                role="combobox"
-                aria-expanded={matches.length > 0}
-                aria-controls="lab-order-options"
-                aria-activedescendant={matches[active] ? `lab-order-opt-${matches[active].key}` : undefined}
-                onChange={(e) => {
-                  setQuery(e.target.value);
-                  setActive(0);
-                }}
-                onKeyDown={(e) => {
-                  if (e.key === 'ArrowDown') {
-                    e.preventDefault();
-                    setActive((a) => Math.min(a + 1, Math.max(matches.length - 1, 0)));
-                  } else if (e.key === 'ArrowUp') {
-                    e.preventDefault();
-                    setActive((a) => Math.max(a - 1, 0));
-                  } else if (e.key === 'Enter') {
-                    e.preventDefault();
-                    if (matches[active]) add(matches[active].key);
-                    else if (!query.trim()) submit();
-                  } else if (e.key === 'Backspace' && !query && chosen.length) {
-                    setChosen((c) => c.slice(0, -1));
-                  }
-                }}
-              />
-              {matches.length > 0 && (
-                <ul id="lab-order-options" role="listbox" className="absolute z-10 mt-1 max-h-64 w-full overflow-auto rounded border border-slate-200 bg-white text-sm shadow">
-                  {matches.map((m, i) => (
-                    <li
-                      key={m.key}
-                      id={`lab-order-opt-${m.key}`}
-                      role="option"
-                      aria-selected={i === active}
-                      className={cx('flex cursor-pointer justify-between px-2 py-1', i === active && 'bg-teal-100')}
-                      onMouseDown={(e) => {
-                        e.preventDefault();
-                        add(m.key);
-                      }}
-                    >
-                      <span>{m.nameJa}</span>
-                      <span className="text-xs text-slate-500">{m.display}</span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
+            <LabItemCombobox
+              id="lab-order-search"
+              inputRef={searchRef}
+              items={candidates}
+              placeholder="例: AST, HbA1c, 血算, CRP"
+              onPick={add}
+              onEmptyEnter={submit}
+              onEmptyBackspace={() => setChosen((c) => c.slice(0, -1))}
+            />
           </Field>
           <div className="flex flex-wrap gap-1" aria-label="選択した検査項目" data-testid="lab-order-chosen">
             {chosen.map((k) => (

@@ -7,7 +7,8 @@
 import { useMemo, useRef, useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import { recordLabResultsAction } from '@/lib/records/lab-results/lab-result.actions';
-import { rankLabItems, type LabItemOption } from '@/lib/records/lab-results/lab-result.dto';
+import type { LabItemOption } from '@/lib/records/lab-results/lab-result.dto';
+import { LabItemCombobox } from './lab-item-combobox';
 import { openAndFocus, useChartCommand } from '@/components/chart/chart-commands';
 import { Button, ErrorBanner, Field, NoticeBanner, cx, inputClass } from '@/components/ui/ui';
 
@@ -29,8 +30,6 @@ export function LabQuickEntry({ patientId, items, ordered = [] }: { patientId: s
   const [open, setOpen] = useState(false);
   const [rows, setRows] = useState<Row[]>([]);
   const [collectedAt, setCollectedAt] = useState('');
-  const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
@@ -39,10 +38,10 @@ export function LabQuickEntry({ patientId, items, ordered = [] }: { patientId: s
   const valueRefs = useRef(new Map<string, HTMLInputElement | HTMLSelectElement>());
   const byKey = useMemo(() => new Map(items.map((i) => [i.key, i])), [items]);
 
-  const matches = useMemo(() => {
+  const candidates = useMemo(() => {
     const chosen = new Set(rows.map((r) => r.key));
-    return rankLabItems(query, items.filter((i) => !chosen.has(i.key))).slice(0, 8);
-  }, [query, items, rows]);
+    return items.filter((i) => !chosen.has(i.key));
+  }, [items, rows]);
 
   const openForm = () =>
     openAndFocus(
@@ -59,8 +58,6 @@ export function LabQuickEntry({ patientId, items, ordered = [] }: { patientId: s
     const item = byKey.get(key);
     if (!item || rows.some((r) => r.key === key)) return;
     setRows((rs) => [...rs, { key, value: '', specimen: item.specimen }]);
-    setQuery('');
-    setActive(0);
     setTimeout(() => valueRefs.current.get(key)?.focus(), 0);
   };
   const update = (key: string, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
@@ -68,7 +65,6 @@ export function LabQuickEntry({ patientId, items, ordered = [] }: { patientId: s
 
   const reset = () => {
     setRows([]);
-    setQuery('');
     setError(null);
     setFieldErrors({});
     setCollectedAt('');
@@ -128,58 +124,7 @@ export function LabQuickEntry({ patientId, items, ordered = [] }: { patientId: s
       {error && <ErrorBanner>{error}</ErrorBanner>}
       <div className="grid grid-cols-[minmax(0,1fr)_auto] gap-2">
         <Field label="検査項目を追加（名前・略号で検索）" htmlFor="lab-item-search" error={fieldErrors.items}>
-          <div className="relative">
-            <input
-              id="lab-item-search"
-              ref={searchRef}
-              className={inputClass}
-              value={query}
-              placeholder="例: AST, クレアチニン, HbA1c, 尿蛋白"
-              autoComplete="off"
-              role="combobox"
-              aria-expanded={matches.length > 0}
-              aria-controls="lab-item-options"
-              aria-activedescendant={matches[active] ? `lab-opt-${matches[active].key}` : undefined}
-              onChange={(e) => {
-                setQuery(e.target.value);
-                setActive(0);
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'ArrowDown') {
-                  e.preventDefault();
-                  setActive((a) => Math.min(a + 1, Math.max(matches.length - 1, 0)));
-                } else if (e.key === 'ArrowUp') {
-                  e.preventDefault();
-                  setActive((a) => Math.max(a - 1, 0));
-                } else if (e.key === 'Enter') {
-                  e.preventDefault();
-                  if (matches[active]) addItem(matches[active].key);
-                }
-              }}
-            />
-            {matches.length > 0 && (
-              <ul id="lab-item-options" role="listbox" className="absolute z-10 mt-1 max-h-64 w-full overflow-auto rounded border border-slate-200 bg-white text-sm shadow">
-                {matches.map((m, i) => (
-                  <li
-                    key={m.key}
-                    id={`lab-opt-${m.key}`}
-                    role="option"
-                    aria-selected={i === active}
-                    className={cx('flex cursor-pointer justify-between px-2 py-1', i === active && 'bg-teal-100')}
-                    onMouseDown={(e) => {
-                      e.preventDefault();
-                      addItem(m.key);
-                    }}
-                  >
-                    <span>{m.nameJa}</span>
-                    <span className="text-xs text-slate-500">
-                      {m.display} {m.unitDisplay ?? ''}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
+          <LabItemCombobox id="lab-item-search" inputRef={searchRef} items={candidates} placeholder="例: AST, クレアチニン, HbA1c, 尿蛋白" showUnit onPick={addItem} />
         </Field>
         <Field label="採取日時" htmlFor="lab-collected-at" error={fieldErrors.collectedAt} required>
           <input id="lab-collected-at" type="datetime-local" className={inputClass} value={collectedAt} onChange={(e) => setCollectedAt(e.target.value)} aria-invalid={!!fieldErrors.collectedAt} />
