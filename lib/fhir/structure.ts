@@ -1,0 +1,493 @@
+/**
+ * Structure validation of a resource against the schemas registered in @medplum/core (the derived JP-CLINS 1.5.2
+ * profiles and the R4 base types, ADR 0026): the same algorithm as @medplum/core 4.5.2's `validateResource`
+ * (src/typeschema/validation.ts and crawler.ts, Apache-2.0, ported here), over the same parsed schemas and with its
+ * own helpers (property access, slice discriminators, fixed/pattern comparison, primitive formats, issue texts), so
+ * it reports the same issues in the same order. One change (ADR 0083): @medplum/core's crawl visits every element of
+ * an object's schema, present or not, and resolves every absent choice element through all of its types (Extension's
+ * value[x] has 50); an absent optional element yields nothing there, so it is skipped here by a lookup of the JSON
+ * names the element can take, precomputed once per schema. `referenceStructureIssues` (@medplum/core itself) stays
+ * the reference: lib/fhir/structure.test.ts compares both on every fixture, demo bundle and broken record.
+ */
+import {
+  HTTP_HL7_ORG,
+  UCUM,
+  arrayify,
+  capitalize,
+  createConstraintIssue,
+  createOperationOutcomeIssue,
+  createProcessingIssue,
+  createStructureIssue,
+  deepEquals,
+  deepIncludes,
+  evalFhirPathTyped,
+  fhirTypeToJsType,
+  getDataType,
+  getNestedProperty,
+  getTypedPropertyValue,
+  isEmpty,
+  isPrimitiveType,
+  isReference,
+  isResource,
+  matchDiscriminant,
+  parseFhirPath,
+  toTypedValue,
+  validateResource,
+  validationRegexes,
+  type InternalSchemaElement,
+  type InternalTypeSchema,
+  type SlicingRules,
+  type TypedValue,
+  type TypedValueWithPath,
+} from '@medplum/core';
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+
+type Constraint = NonNullable<InternalTypeSchema['constraints']>[number];
+type Atom = ReturnType<typeof parseFhirPath>;
+type JsonObject = Record<string, unknown>;
+
+/** The invariants @medplum/core never evaluates. */
+const SKIPPED_CONSTRAINTS = new Set(['ele-1', 'dom-3', 'org-1', 'sdf-19']);
+const INTEGER_TYPES = new Set(['integer', 'positiveInt', 'unsignedInt']);
+
+/** One element of a schema, in the schema's order, with the JSON property names that make it present. */
+interface CrawlElement {
+  key: string;
+  /** the element may be skipped when absent: optional, and its presence decidable from `names` */
+  skippable: boolean;
+  names: readonly string[];
+  /** one plain property of one type (not a choice, not nested): its JSON name and type, read without the generic lookup */
+  simple: { name: string; type: string } | null;
+}
+
+const plans = new WeakMap<InternalTypeSchema, CrawlElement[]>();
+
+/**
+ * The element @medplum/core's property access uses for `key` of an object of this schema (getTypedPropertyValue →
+ * the element by key, key[x] or a choice prefix), and the JSON names it looks up for it (last path segment, [x]
+ * replaced by each type); null when property access would not go through an element (then nothing is skipped).
+ */
+function jsonNames(schema: InternalTypeSchema, key: string): string[] | null {
+  const first = key.split('.')[0]!;
+  const element = schema.elements[first] ?? schema.elements[`${first}[x]`];
+  if (!element) return null;
+  const segment = element.path.slice(element.path.lastIndexOf('.') + 1);
+  const names = (element.type ?? []).map((t) => segment.replace('[x]', capitalize(t.code)));
+  return names.flatMap((n) => [n, `_${n}`]);
+}
+
+function planOf(schema: InternalTypeSchema): CrawlElement[] {
+  let plan = plans.get(schema);
+  if (plan) return plan;
+  plan = Object.keys(schema.elements).map((key) => {
+    const names = jsonNames(schema, key);
+    const element = schema.elements[key]!;
+    const segment = element.path.slice(element.path.lastIndexOf('.') + 1);
+    const simple = !key.includes('.') && element.type?.length === 1 && !segment.includes('[x]') && names?.[0] === segment ? { name: segment, type: element.type[0]!.code } : null;
+    return { key, skippable: names !== null && element.min === 0, names: names ?? [], simple };
+  });
+  plans.set(schema, plan);
+  return plan;
+}
+
+/**
+ * @medplum/core's property lookup with path (getNestedProperty → getTypedPropertyValueWithSchema → withPath) for a
+ * plain property of one type without a primitive extension; with one (`_name`), the generic lookup.
+ */
+function simpleProperty(parent: TypedValueWithPath, simple: { name: string; type: string }): TypedValueWithPath | TypedValueWithPath[] {
+  const o = parent.value as JsonObject | undefined;
+  const prefix = parent.path ? `${parent.path}.` : '';
+  if (o && typeof o === 'object' && o[`_${simple.name}`] !== undefined) return getNestedProperty(parent, simple.name, { withPath: true })[0]!;
+  const value = o ? o[simple.name] : undefined;
+  if (!o || value === undefined || isEmpty(value)) return { type: 'undefined', value: undefined, path: `${prefix}${simple.name}` };
+  const typed = (v: unknown): string => (simple.type === 'Resource' && isResource(v) ? v.resourceType : simple.type);
+  if (Array.isArray(value)) return value.map((v: unknown, i) => ({ type: typed(v), value: v, path: `${prefix}${simple.name}[${i}]` }));
+  return { type: typed(value), value, path: `${prefix}${simple.name}` };
+}
+
+/** An absent optional element: @medplum/core's crawl finds no value for it and its visitor reports nothing. */
+function absent(object: unknown, element: CrawlElement): boolean {
+  if (!element.skippable) return false;
+  if (!object || typeof object !== 'object') return true;
+  const o = object as JsonObject;
+  for (const name of element.names) if (o[name] !== undefined) return false;
+  return true;
+}
+
+/** A stored issue: its expression absolute, or the rest after the value's own path or its crawl path. */
+interface MemoIssue {
+  issue: OperationOutcomeIssue;
+  at: 'absolute' | 'value' | 'crawl';
+  rest: string;
+}
+
+const MEMO_SIZE = 20_000;
+const memo = new Map<InternalTypeSchema, Map<string, MemoIssue[]>>();
+let memoSize = 0;
+const UNDEFINED_MARK = '\u0000undefined';
+
+/** Empties the stored issues of values (benchmarks measure the cold cost with it). */
+export function clearStructureMemo(): void {
+  memo.clear();
+  memoSize = 0;
+}
+
+/**
+ * The content of a value as @medplum/core sees it (an undefined property is visible to its additional-property check),
+ * the root of its path (the resource type validated) and whether its own path and crawl path coincide (then which of
+ * the two an issue is under cannot be told apart, so such a value is only reused at a place where they coincide too).
+ */
+function memoKey(value: TypedValueWithPath, path: string): string {
+  const json = JSON.stringify(value.value, (_k, v: unknown) => (v === undefined ? UNDEFINED_MARK : v));
+  return `${path.slice(0, path.indexOf('.'))}|${value.path === path ? 1 : 0}|${json}`;
+}
+
+function under(expression: string, prefix: string): boolean {
+  return expression.startsWith(prefix) && (expression.length === prefix.length || expression[prefix.length] === '.' || expression[prefix.length] === '[');
+}
+
+function relative(issue: OperationOutcomeIssue, valuePath: string, crawlPath: string): MemoIssue {
+  const expression = issue.expression?.[0];
+  if (expression === undefined || issue.expression!.length !== 1) return { issue, at: 'absolute', rest: '' };
+  if (under(expression, valuePath)) return { issue, at: 'value', rest: expression.slice(valuePath.length) };
+  if (expression.startsWith(crawlPath) && (expression.length === crawlPath.length || expression[crawlPath.length] === '.')) return { issue, at: 'crawl', rest: expression.slice(crawlPath.length) };
+  return { issue, at: 'absolute', rest: '' };
+}
+
+const atoms = new Map<string, Atom>();
+function atomOf(expression: string): Atom {
+  let atom = atoms.get(expression);
+  if (!atom) {
+    atom = parseFhirPath(expression);
+    atoms.set(expression, atom);
+  }
+  return atom;
+}
+
+class StructureValidator {
+  readonly issues: OperationOutcomeIssue[] = [];
+  private constraintsEvaluated = 0;
+  private readonly currentResource: Resource[] = [];
+  private readonly schema: InternalTypeSchema;
+
+  constructor(private readonly root: TypedValue) {
+    if (isResource(root.value)) this.currentResource.push(root.value);
+    this.schema = getDataType(root.type);
+  }
+
+  validate(): OperationOutcomeIssue[] {
+    this.constraintsCheck({ ...this.root, path: this.schema.path }, this.schema);
+    checkObjectForNull(this.root.value as JsonObject, this.schema.path, this.issues);
+    this.crawlObject({ ...this.root, path: this.schema.path }, this.schema, this.schema.path);
+    return this.issues;
+  }
+
+  private crawlObject(obj: TypedValueWithPath, schema: InternalTypeSchema, path: string): void {
+    const isRes = isResource(obj.value);
+    if (isRes) this.currentResource.push(obj.value as Resource);
+    for (const element of planOf(schema)) {
+      if (absent(obj.value, element)) continue;
+      this.crawlProperty(obj, element, schema, `${path}.${element.key}`);
+    }
+    this.checkAdditionalProperties(obj, schema.elements, obj.path);
+    if (isRes) this.currentResource.pop();
+  }
+
+  /**
+   * A data type's or contained resource's value below the root: its issues depend on its schema and content alone
+   * (the only context the crawl passes down, the resource stack, is read by invariants, and a crawl that evaluated
+   * one is not stored), so an identical value found again (the clinic's extensions, the contained Encounter, codes)
+   * takes the stored issues with its own paths.
+   */
+  private crawlValue(value: TypedValueWithPath, schema: InternalTypeSchema, path: string): void {
+    if (schema.kind !== 'complex-type' && schema.kind !== 'resource') {
+      this.crawlObject(value, schema, path);
+      return;
+    }
+    const key = memoKey(value, path);
+    let bySchema = memo.get(schema);
+    const hit = bySchema?.get(key);
+    if (hit) {
+      for (const r of hit) this.issues.push(r.at === 'absolute' ? r.issue : { ...r.issue, expression: [(r.at === 'value' ? value.path : path) + r.rest] });
+      return;
+    }
+    const from = this.issues.length;
+    const evaluated = this.constraintsEvaluated;
+    this.crawlObject(value, schema, path);
+    if (this.constraintsEvaluated !== evaluated) return;
+    const recorded = this.issues.slice(from).map((issue) => relative(issue, value.path, path));
+    if (memoSize >= MEMO_SIZE) clearStructureMemo();
+    if (!bySchema || !memo.has(schema)) {
+      bySchema = new Map();
+      memo.set(schema, bySchema);
+    }
+    bySchema.set(key, recorded);
+    memoSize += 1;
+  }
+
+  private crawlProperty(parent: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string): void {
+    const propertyValues = element.simple ? [simpleProperty(parent, element.simple)] : getNestedProperty(parent, element.key, { withPath: true });
+    this.visitProperty(element.key, path, propertyValues, schema);
+    for (const propertyValue of propertyValues) {
+      if (!propertyValue) continue;
+      for (const value of arrayify(propertyValue) as TypedValueWithPath[]) {
+        if (!isPrimitiveType(value.type)) this.crawlValue(value, getDataType(value.type), path);
+      }
+    }
+  }
+
+  private visitProperty(key: string, path: string, propertyValues: (TypedValueWithPath | TypedValueWithPath[])[], schema: InternalTypeSchema): void {
+    const element = schema.elements[key];
+    if (!element) throw new Error(`Missing element validation schema for ${key}`);
+    for (const value of propertyValues) {
+      if (!this.checkPresence(value, element, path)) return;
+      let values: TypedValueWithPath[];
+      if (element.isArray) {
+        if (!Array.isArray(value)) {
+          this.issues.push(createStructureIssue(path, 'Expected array of values for property'));
+          return;
+        }
+        values = value;
+      } else {
+        if (Array.isArray(value)) {
+          this.issues.push(createStructureIssue(path, 'Expected single value for property'));
+          return;
+        }
+        values = [value];
+      }
+      if (values.length < element.min || values.length > element.max) {
+        this.issues.push(createStructureIssue(element.path, `Invalid number of values: expected ${element.min}..${Number.isFinite(element.max) ? element.max : '*'}, but found ${values.length}`));
+      }
+      if (!matchesSpecifiedValue(value, element)) this.issues.push(createStructureIssue(path, 'Value did not match expected pattern'));
+      const sliceCounts: Record<string, number> | undefined = element.slicing ? Object.fromEntries(element.slicing.slices.map((s) => [s.name, 0])) : undefined;
+      for (const v of values) {
+        this.constraintsCheck(v, element);
+        this.referenceTypeCheck(v, element);
+        this.checkPropertyValue(v);
+        const sliceName = checkSliceElement(v, element.slicing);
+        if (sliceName && sliceCounts) sliceCounts[sliceName]! += 1;
+      }
+      if (element.slicing && sliceCounts) {
+        for (const slice of element.slicing.slices) {
+          const n = sliceCounts[slice.name]!;
+          if (n < slice.min || n > slice.max) {
+            this.issues.push(createStructureIssue(path, `Incorrect number of values provided for slice '${slice.name}': expected ${slice.min}..${Number.isFinite(slice.max) ? slice.max : '*'}, but found ${n}`));
+          }
+        }
+      }
+    }
+  }
+
+  private checkPresence(value: TypedValueWithPath | TypedValueWithPath[], field: InternalSchemaElement, path: string): boolean {
+    if (!Array.isArray(value) && value.value === undefined) {
+      if (field.min > 0) this.issues.push(createStructureIssue(value.path, 'Missing required property'));
+      return false;
+    }
+    if (isEmpty(value)) {
+      this.issues.push(createStructureIssue(path, 'Invalid empty value'));
+      return false;
+    }
+    return true;
+  }
+
+  private checkPropertyValue(value: TypedValueWithPath): void {
+    if (isPrimitiveType(value.type)) this.validatePrimitiveType(value);
+    else if (isEmpty(value.value)) this.issues.push(createStructureIssue(value.path, 'Invalid empty non-primitive value'));
+  }
+
+  private checkAdditionalProperties(parent: TypedValueWithPath, properties: Record<string, InternalSchemaElement>, path: string): void {
+    const object = parent.value as JsonObject | undefined;
+    if (!object) return;
+    const choiceOfTypeElements: Record<string, string> = {};
+    for (const key of Object.keys(object)) {
+      if (key === 'resourceType') continue;
+      const choice = isChoiceOfType(parent, key, properties);
+      if (choice) {
+        const related = choice.startsWith('_') ? choice.slice(1) : `_${choice}`;
+        const requiredRelated = choice.startsWith('_') ? key.slice(1) : `_${key}`;
+        if (related in choiceOfTypeElements && choiceOfTypeElements[related] !== requiredRelated) {
+          this.issues.push(createOperationOutcomeIssue('warning', 'structure', `Type of primitive extension does not match the type of property "${choice.startsWith('_') ? choice.slice(1) : choice}"`, choice));
+        }
+        if (choiceOfTypeElements[choice]) {
+          this.issues.push(createOperationOutcomeIssue('warning', 'structure', `Conflicting choice of type properties: "${key}", "${choiceOfTypeElements[choice]}"`, key));
+        }
+        choiceOfTypeElements[choice] = key;
+        continue;
+      }
+      if (!(key in properties) && !(key.startsWith('_') && key.slice(1) in properties)) {
+        this.issues.push(createStructureIssue(`${path}.${key}`, `Invalid additional property "${key}"`));
+      }
+    }
+  }
+
+  private constraintsCheck(value: TypedValueWithPath, field: InternalTypeSchema | InternalSchemaElement): void {
+    for (const constraint of field.constraints ?? []) {
+      if (constraint.severity === 'error' && !SKIPPED_CONSTRAINTS.has(constraint.key) && !this.isExpressionTrue(constraint, value)) {
+        this.issues.push(createConstraintIssue(value.path, constraint));
+        return;
+      }
+    }
+  }
+
+  private isExpressionTrue(constraint: Constraint, value: TypedValueWithPath): boolean {
+    this.constraintsEvaluated += 1;
+    const variables: Record<string, TypedValue> = { '%context': value, '%ucum': toTypedValue(UCUM) };
+    if (this.currentResource.length > 0) variables['%resource'] = toTypedValue(this.currentResource[this.currentResource.length - 1]);
+    if (isResource(this.root.value)) variables['%rootResource'] = this.root;
+    try {
+      const result = evalFhirPathTyped(atomOf(constraint.expression), [value], variables);
+      return result.length === 1 && result[0]!.value === true;
+    } catch (e) {
+      this.issues.push(createProcessingIssue(value.path, 'Error evaluating invariant expression', e as Error, { fhirpath: constraint.expression }));
+      return false;
+    }
+  }
+
+  private referenceTypeCheck(value: TypedValueWithPath, field: InternalSchemaElement): void {
+    if (value.type !== 'Reference' || !isReference(value.value)) return;
+    const reference = value.value.reference;
+    if (reference.startsWith('#')) return;
+    const referenceResourceType = reference.includes('?') ? reference.split('?')[0] : reference.split('/')[0];
+    if (!referenceResourceType) return;
+    const targetProfiles = field.type.find((t) => t.code === 'Reference')?.targetProfile;
+    if (!targetProfiles) return;
+    const hl7BaseUrl = `${HTTP_HL7_ORG}/fhir/StructureDefinition/`;
+    const medplumBaseUrl = 'https://medplum.com/fhir/StructureDefinition/';
+    for (const targetProfile of targetProfiles) {
+      if (targetProfile === `${hl7BaseUrl}Resource` || targetProfile === hl7BaseUrl + referenceResourceType || targetProfile === medplumBaseUrl + referenceResourceType) return;
+      if (!targetProfile.startsWith(hl7BaseUrl) && !targetProfile.startsWith(medplumBaseUrl)) return;
+    }
+    this.issues.push(createOperationOutcomeIssue('warning', 'structure', `Invalid reference: got "${referenceResourceType}", expected "${targetProfiles.join('", "')}"`, value.path));
+  }
+
+  private validatePrimitiveType(typedValue: TypedValueWithPath): void {
+    const [primitiveValue, extensionElement] = unpackPrimitiveElement(typedValue);
+    const path = typedValue.path;
+    if (primitiveValue) {
+      const { type, value } = primitiveValue;
+      if (!(type in fhirTypeToJsType)) {
+        this.issues.push(createStructureIssue(path, `Invalid JSON type: ${type} is not a valid FHIR type`));
+        return;
+      }
+      const expectedType = fhirTypeToJsType[type as keyof typeof fhirTypeToJsType];
+      if (typeof value !== expectedType) {
+        if (value !== null) this.issues.push(createStructureIssue(path, `Invalid JSON type: expected ${expectedType}, but got ${typeof value}`));
+        return;
+      }
+      if (expectedType === 'string') this.validateString(value as string, type, path);
+      else if (expectedType === 'number') this.validateNumber(value as number, type, path);
+    }
+    if (extensionElement) this.crawlObject({ ...extensionElement, path }, getDataType('Element'), path);
+  }
+
+  private validateString(str: string, type: string, path: string): void {
+    if (!str.trim()) {
+      this.issues.push(createStructureIssue(path, 'String must contain non-whitespace content'));
+      return;
+    }
+    if (str.length > 1024 * 1024) {
+      this.issues.push(createStructureIssue(path, 'String cannot be larger than 1 MB'));
+      return;
+    }
+    const regex = validationRegexes[type];
+    if (regex && !regex.exec(str)) this.issues.push(createStructureIssue(path, `Invalid ${type} format`));
+  }
+
+  private validateNumber(n: number, type: string, path: string): void {
+    if (Number.isNaN(n) || !Number.isFinite(n)) this.issues.push(createStructureIssue(path, 'Invalid numeric value'));
+    else if (INTEGER_TYPES.has(type) && !Number.isInteger(n)) this.issues.push(createStructureIssue(path, 'Expected number to be an integer'));
+    else if (type === 'positiveInt' && n <= 0) this.issues.push(createStructureIssue(path, 'Expected number to be positive'));
+    else if (type === 'unsignedInt' && n < 0) this.issues.push(createStructureIssue(path, 'Expected number to be non-negative'));
+  }
+}
+
+function isChoiceOfType(typedValue: TypedValue, key: string, properties: Record<string, InternalSchemaElement>): string | undefined {
+  let prefix = '';
+  if (key.startsWith('_')) {
+    key = key.slice(1);
+    prefix = '_';
+  }
+  let testProperty = '';
+  for (const part of key.split(/(?=[A-Z])/g)) {
+    testProperty += part;
+    const elementName = `${testProperty}[x]`;
+    if (properties[elementName]) return getTypedPropertyValue(typedValue, testProperty) ? prefix + elementName : undefined;
+  }
+  return undefined;
+}
+
+function checkObjectForNull(obj: JsonObject, path: string, issues: OperationOutcomeIssue[]): void {
+  for (const [key, value] of Object.entries(obj)) {
+    const propertyPath = `${path}.${key}`;
+    const partnerKey = key.startsWith('_') ? key.slice(1) : `_${key}`;
+    if (value === null) {
+      issues.push(createStructureIssue(propertyPath, 'Invalid null value'));
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === undefined) issues.push(createStructureIssue(`${propertyPath}[${i}]`, 'Invalid undefined value'));
+        else if (value[i] === null && !(obj[partnerKey] as unknown[] | undefined)?.[i]) issues.push(createStructureIssue(`${propertyPath}[${i}]`, 'Invalid null value'));
+        else if (value[i]) checkObjectForNull(value[i] as JsonObject, `${propertyPath}[${i}]`, issues);
+      }
+    } else if (typeof value === 'object') {
+      checkObjectForNull(value as JsonObject, propertyPath, issues);
+    }
+  }
+}
+
+function matchesSpecifiedValue(value: TypedValue | TypedValue[], element: InternalSchemaElement): boolean {
+  const typeAndValue = Array.isArray(value) ? value.map((v) => ({ type: v.type, value: v.value })) : { type: value.type, value: value.value };
+  if (element.pattern && !deepIncludes(typeAndValue, element.pattern)) return false;
+  if (element.fixed && !deepEquals(typeAndValue, element.fixed)) return false;
+  return true;
+}
+
+function checkSliceElement(value: TypedValue, slicing: SlicingRules | undefined): string | undefined {
+  if (!slicing) return undefined;
+  for (const slice of slicing.slices) {
+    if (slicing.discriminator.every((d) => arrayify(getNestedProperty(value, d.path))?.some((v) => matchDiscriminant(v, d, slice)))) return slice.name;
+  }
+  return undefined;
+}
+
+function unpackPrimitiveElement(v: TypedValue): [TypedValue | undefined, TypedValue | undefined] {
+  if (typeof v.value !== 'object' || !v.value) return [v, undefined];
+  const primitiveValue = (v.value as { valueOf(): unknown }).valueOf();
+  if (primitiveValue === v.value) return [undefined, { type: 'Element', value: v.value }];
+  const primitiveKeys = new Set(Object.keys(primitiveValue as object));
+  const extensionEntries = Object.entries(v.value as object).filter(([k]) => !primitiveKeys.has(k));
+  const extensionElement = extensionEntries.length > 0 ? Object.fromEntries(extensionEntries) : undefined;
+  return [
+    { type: v.type, value: primitiveValue },
+    { type: 'Element', value: extensionElement },
+  ];
+}
+
+/** The result of a structure validation: @medplum/core's issues, or `crashed` when it failed with anything else. */
+export interface StructureResult {
+  found: OperationOutcomeIssue[];
+  crashed: boolean;
+}
+
+/** @medplum/core's own validation (it throws its issues when one is an error): the reference. */
+export function referenceStructureIssues(resource: Resource): StructureResult {
+  try {
+    return { found: validateResource(resource as Parameters<typeof validateResource>[0]) as OperationOutcomeIssue[], crashed: false };
+  } catch (error) {
+    const outcome = (error as { outcome?: { issue?: OperationOutcomeIssue[] } }).outcome?.issue;
+    if (outcome) return { found: outcome, crashed: false };
+    return { found: [{ severity: 'error', code: 'exception', details: { text: String(error) } }], crashed: true };
+  }
+}
+
+/**
+ * The structure issues of a resource, as @medplum/core's validateResource reports them, without visiting absent
+ * optional elements; anything the port does not expect (a missing schema, a thrown error) is left to the reference.
+ */
+export function structureIssues(resource: Resource): StructureResult {
+  if (!resource.resourceType) return referenceStructureIssues(resource);
+  try {
+    return { found: new StructureValidator(toTypedValue(resource)).validate(), crashed: false };
+  } catch {
+    return referenceStructureIssues(resource);
+  }
+}
