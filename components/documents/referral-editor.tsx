@@ -3,8 +3,9 @@
 import { useEffect, useId, useState } from 'react';
 import { useDocumentEditor } from './use-document-editor';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
-import { saveInstitutionAction, saveReferralAction, searchInstitutionsAction } from '@/lib/records/documents/document.actions';
-import type { InstitutionDto, ReferralChoiceDto, ReferralPrefillDto } from '@/lib/records/documents/document.dto';
+import { saveInstitutionAction, saveReferralAction, searchInstitutionsAction, uploadDocumentAttachmentAction } from '@/lib/records/documents/document.actions';
+import { attachmentTypeOf } from '@/lib/records/documents/document-attachment.schema';
+import type { AttachmentDto, InstitutionDto, ReferralChoiceDto, ReferralPrefillDto } from '@/lib/records/documents/document.dto';
 import type { ReferralEditorSeed, Sections } from './referral-seed';
 
 const SECTION_FIELDS: { key: keyof Sections; label: string; rows: number; required?: boolean }[] = [
@@ -159,6 +160,49 @@ function DestinationPicker({ value, onChange, error }: { value: ReferralEditorSe
   );
 }
 
+/** 添付資料: upload a PDF / image (checked again by the server) and list the uploaded files, each removable. */
+function AttachmentPicker({ patientId, files, onChange }: { patientId: string; files: AttachmentDto[]; onChange: (f: AttachmentDto[]) => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const upload = async (file: File) => {
+    setError(null);
+    const contentType = attachmentTypeOf(file.name);
+    if (!contentType) return setError('添付できるのはPDF・PNG・JPEGのファイルです。');
+    setBusy(true);
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      const r = await uploadDocumentAttachmentAction({ patientId, fileName: file.name, contentType, dataBase64: btoa(binary) });
+      if (!r.ok) return setError(r.fieldErrors ? (Object.values(r.fieldErrors)[0] ?? r.error) : r.error);
+      onChange([...files, r.data]);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="space-y-1">
+      <label htmlFor={`${id}-file`} className="text-sm">
+        ファイルを添付（PDF・PNG・JPEG、1件3MBまで）
+      </label>
+      <input id={`${id}-file`} type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" disabled={busy} className="block text-sm" onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void upload(f); }} />
+      {error ? <ErrorBanner>{error}</ErrorBanner> : null}
+      <ul className="text-sm" data-testid="attachment-list">
+        {files.map((f) => (
+          <li key={f.id} className="flex items-baseline gap-2">
+            <span>{f.fileName}</span>
+            <span className="text-xs text-slate-500">{f.typeLabel} {f.sizeLabel}</span>
+            <Button variant="ghost" className="text-xs" onClick={() => onChange(files.filter((x) => x.id !== f.id))}>
+              外す
+            </Button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /**
  * 診療情報提供書 editor: 紹介先 from the directory, the text sections pre-filled from the chart, and the records to list
  * (傷病名 — 未告知 never offered —, アレルギー, 検査結果) picked by checkbox; 下書き保存 and 確定 (Alt+S / Alt+K).
@@ -170,6 +214,8 @@ export function ReferralEditor({ patientId, prefill, seed }: { patientId: string
   const [allergyIds, setAllergyIds] = useState(seed.allergyIds);
   const [labResultIds, setLabResultIds] = useState(seed.labResultIds);
   const [prescriptionIds, setPrescriptionIds] = useState(seed.prescriptionIds);
+  const [attachments, setAttachments] = useState(seed.attachments);
+  const [attachedDocumentIds, setAttachedDocumentIds] = useState(seed.attachedDocumentIds);
   const id = useId();
   const { status, changeReason, setChangeReason, error, fieldErrors, notice, busy, touch, onSave, onConfirm } = useDocumentEditor(patientId, seed, (base) =>
     saveReferralAction({
@@ -180,6 +226,8 @@ export function ReferralEditor({ patientId, prefill, seed }: { patientId: string
       allergyIds,
       labResultIds,
       prescriptionIds,
+      attachmentIds: attachments.map((a) => a.id),
+      attachedDocumentIds,
     }),
   );
 
@@ -225,6 +273,12 @@ export function ReferralEditor({ patientId, prefill, seed }: { patientId: string
       </div>
       {text('clinicalCourse', '治療経過', 6)}
       {text('remarks', '備考', 2)}
+      <fieldset className="space-y-2 rounded border border-slate-200 p-2">
+        <legend className="px-1 text-sm font-medium">添付資料</legend>
+        {fieldErrors.attachmentIds || fieldErrors.attachedDocumentIds ? <ErrorBanner>{fieldErrors.attachmentIds ?? fieldErrors.attachedDocumentIds}</ErrorBanner> : null}
+        <AttachmentPicker patientId={patientId} files={attachments} onChange={touch(setAttachments)} />
+        <Choices legend="添付する文書（確定した退院時サマリー・健康診断結果報告書）" name="attachedDocumentIds" choices={prefill.documents} chosen={attachedDocumentIds} onChange={touch(setAttachedDocumentIds)} empty="添付できる文書はありません。" />
+      </fieldset>
       <div className="flex gap-2">
         <Button type="submit" variant="secondary" disabled={busy} title="Alt+S">
           下書き保存

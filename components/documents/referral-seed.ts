@@ -1,5 +1,5 @@
 /** The editor's starting values (no 'use client': server pages build them). */
-import type { ReferralPrefillDto } from '@/lib/records/documents/document.dto';
+import type { AttachmentDto, ReferralPrefillDto } from '@/lib/records/documents/document.dto';
 import type { ReferralContent } from '@/lib/records/documents/referral.schema';
 
 export type Sections = Pick<
@@ -18,6 +18,9 @@ export type ReferralEditorSeed = {
   allergyIds: string[];
   labResultIds: string[];
   prescriptionIds: string[];
+  /** 添付資料: the uploaded files and the attached documents (versions) the letter carries */
+  attachments: AttachmentDto[];
+  attachedDocumentIds: string[];
 };
 
 const EMPTY_SECTIONS: Sections = {
@@ -34,6 +37,8 @@ export function seedFromPrefill(prefill: ReferralPrefillDto): ReferralEditorSeed
     allergyIds: prefill.allergies.filter((a) => a.checked).map((a) => a.id),
     labResultIds: [],
     prescriptionIds: prefill.prescriptions.filter((p) => p.checked).map((p) => p.id),
+    attachments: [],
+    attachedDocumentIds: [],
   };
 }
 

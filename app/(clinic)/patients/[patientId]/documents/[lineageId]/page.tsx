@@ -5,6 +5,7 @@ import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
 import { loadPatientForPage } from '@/lib/web/load-patient-page';
 import { getDocument, prefillReferral, withListedPrescriptions } from '@/lib/records/documents/document.service';
+import { toAttachmentDto } from '@/lib/records/documents/document-attachment.service';
 import { Badge, Card, LinkButton, PageTitle } from '@/components/ui/ui';
 import { ReferralEditor } from '@/components/documents/referral-editor';
 import { ReferralBody } from '@/components/documents/referral-body';
@@ -90,8 +91,9 @@ export default async function DocumentPage({ params, searchParams }: { params: P
       allergies: [...prefill.allergies, ...c.allergies.filter((a) => !prefill.allergies.some((p) => p.id === a.lineageId)).map((a) => ({ id: a.lineageId, label: a.name, detail: '（記載済み）', checked: true }))],
       labs: [...prefill.labs, ...c.labs.filter((l) => !prefill.labs.some((p) => p.id === l.id)).map((l) => ({ id: l.id, label: l.name, detail: `${l.value}${l.unit ?? ''}（${l.date}）`, checked: true }))],
       prescriptions: withListedPrescriptions(prefill.prescriptions, c.prescriptions),
+      documents: [...prefill.documents, ...c.attachedDocuments.filter((d) => !prefill.documents.some((p) => p.id === d.id)).map((d) => ({ id: d.id, label: d.title, detail: `第${d.version}版（添付済み）`, checked: true }))],
     };
-    const { destination, diagnoses, allergies, labs, prescriptions, ...sections } = c;
+    const { destination, diagnoses, allergies, labs, prescriptions, attachments, attachedDocuments, ...sections } = c;
     return (
       <div className="mx-auto max-w-5xl">
         <PageTitle actions={<LinkButton href={`/patients/${patientId}`}>カルテに戻る</LinkButton>}>{title}</PageTitle>
@@ -108,6 +110,8 @@ export default async function DocumentPage({ params, searchParams }: { params: P
             allergyIds: allergies.map((a) => a.lineageId),
             labResultIds: labs.map((l) => l.id),
             prescriptionIds: prescriptions.map((p) => p.id),
+            attachments: attachments.map(toAttachmentDto),
+            attachedDocumentIds: attachedDocuments.map((d) => d.id),
           }}
         />
       </div>
