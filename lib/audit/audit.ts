@@ -67,7 +67,8 @@ export async function recordAuditEventNow(input: AuditInput): Promise<void> {
   await db().auditEvent.createMany({ data: [auditRow(input)] });
 }
 
-function auditRow(input: AuditInput) {
+/** The row an event becomes (one shape for every writer, including the vendor API's single-statement reads). */
+export function auditRow(input: AuditInput) {
   return {
     clinicId: input.clinicId,
     occurredAt: new Date(),

@@ -37,6 +37,11 @@ export type ApiClientPrincipal = {
   role: 'api_client';
   loginId: string;
   ctx: RequestContext;
+  /**
+   * The token's jti while the app's status and the token's revocation are still to be checked: a read checks them in
+   * the statement that writes its audit row (lib/vendor-api/fhir-read.repository.ts, docs/decisions/0084).
+   */
+  pendingAccessCheck?: string;
 };
 
 /** Whoever may write a clinical record through lib/records/write-path.ts: a staff member or an API client. */

@@ -12,7 +12,7 @@ import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { ASSERTION_ALGORITHMS } from './api-client.constants';
 import { errorResponse, FhirError, fhirErrors, fhirResponse } from './fhir-http';
 import { API_RESOURCE_TYPES, scopesAllow, VERSIONED_TYPES, type ApiResourceType, type ScopeInteraction } from './scopes';
-import { introspectToken, InvalidTokenError, issueAccessToken, OAuthError, principalFromBearer, revokeToken } from './token.service';
+import { confirmAccess, introspectToken, InvalidTokenError, issueAccessToken, OAuthError, principalForRead, principalFromBearer, revokeToken } from './token.service';
 import { historyBundle, readResource, searchBundle, searchParamsOf, typeHasPatient } from './vendor-fhir.service';
 import { createObservation } from './vendor-observation.service';
 import { createPatientFromFhir, updatePatientFromFhir } from './vendor-patient.service';
@@ -275,18 +275,27 @@ export function resetApiRateLimit(limits?: { perSecond: number; burst: number })
   limiter = limits ? new RateLimiter(limits.perSecond, limits.burst) : undefined;
 }
 
-/** The app of the bearer token, within its request limit (429 with Retry-After beyond it). */
-async function authenticate(request: Request, ctx: RequestContext): Promise<ApiClientPrincipal> {
-  let principal: ApiClientPrincipal;
+/** A 401 for a refused token; anything else unchanged. */
+async function orUnauthorized<T>(promise: Promise<T>): Promise<T> {
   try {
-    principal = await principalFromBearer(request.headers.get('authorization'), ctx);
+    return await promise;
   } catch (error) {
     if (error instanceof InvalidTokenError) throw fhirErrors.unauthorized(error.message);
     throw error;
   }
+}
+
+/**
+ * The app of the bearer token, within its request limit (429 with Retry-After beyond it). `forRead`: a read whose
+ * audit statement checks the app's status and the token's revocation (principalForRead, docs/decisions/0084).
+ */
+async function authenticate(request: Request, ctx: RequestContext, forRead = false): Promise<ApiClientPrincipal> {
+  const authorization = request.headers.get('authorization');
+  const principal = await orUnauthorized(forRead ? principalForRead(authorization, ctx) : principalFromBearer(authorization, ctx));
   limiter ??= new RateLimiter(env().API_RATE_LIMIT, env().API_RATE_BURST);
   const waitMs = limiter.take(`${principal.clinicId}/${principal.clientId}`);
   if (waitMs > 0) {
+    await orUnauthorized(confirmAccess(principal, authorization)); // a revoked app gets 401, not 429
     log('warn', 'vendor API rate limit', { clinicId: principal.clinicId, clientId: principal.clientId, requestId: ctx.requestId });
     throw new FhirError(429, 'throttled', 'リクエストが多すぎます。しばらく待ってから再試行してください。', `rate limit of ${env().API_RATE_LIMIT} requests/s exceeded`, undefined, {
       'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))),
@@ -361,11 +370,22 @@ function bulkDataRoute(method: string, first: string | undefined, rest: readonly
   return null;
 }
 
+/** The answer to a read that failed before its access was checked: the failure, or the 401 of a revoked app or token. */
+async function checkedFailure(principal: ApiClientPrincipal, request: Request, failure: FhirError): Promise<unknown> {
+  try {
+    await orUnauthorized(confirmAccess(principal, request.headers.get('authorization')));
+    return failure;
+  } catch (error) {
+    return error;
+  }
+}
+
 /** Handles one request under /api/fhir/R4; `segments` is the path after it. */
 export async function handleFhirRequest(request: Request, segments: readonly string[]): Promise<Response> {
   const ctx = requestContextFrom(request.headers);
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const baseUrl = baseUrlOf(request);
+  let unchecked: ApiClientPrincipal | undefined;
   try {
     const [first, ...rest] = segments;
     if (method === 'GET' && first === 'metadata' && !rest.length) return fhirResponse(capabilityStatement(baseUrl));
@@ -387,16 +407,21 @@ export async function handleFhirRequest(request: Request, segments: readonly str
     }
     const { id, vid } = match(route, rest)!;
     if (route.path.includes(':id') && !ID.test(id)) throw fhirErrors.notFound(type, id.slice(0, 64));
-    const principal = await authenticate(request, ctx);
+    const isRead = method === 'GET';
+    const principal = await authenticate(request, ctx, isRead);
+    unchecked = isRead ? principal : undefined;
     if (!scopesAllow(principal.scopes, type, route.scope)) {
       const scope = `system/${type}.${route.scope}`;
+      await orUnauthorized(confirmAccess(principal, request.headers.get('authorization')));
       await auditScopeDenied(principal, type, scope);
       throw fhirErrors.forbidden(scope);
     }
     return await route.handle({ principal, type, id, vid, request, baseUrl });
   } catch (error) {
-    if (error instanceof FhirError) return errorResponse(error);
-    log('error', 'unexpected error in FHIR API', { requestId: ctx.requestId, ...errorFields(error) });
+    // a read that failed before its audit statement checked the app is checked now: a revoked app learns nothing
+    const failure = error instanceof FhirError && unchecked?.pendingAccessCheck !== undefined ? await checkedFailure(unchecked, request, error) : error;
+    if (failure instanceof FhirError) return errorResponse(failure);
+    log('error', 'unexpected error in FHIR API', { requestId: ctx.requestId, ...errorFields(failure) });
     return errorResponse(
       new FhirError(500, 'exception', `処理中に問題が発生しました。（問い合わせ番号: ${ctx.requestId.slice(0, 8)}）`, `internal error; request id ${ctx.requestId}`),
     );

@@ -198,8 +198,9 @@ export async function principalFromBearer(authorization: string | null, ctx: Req
   if (!claims) throw new InvalidTokenError('the access token is invalid or expired');
   // the app's status and the token's revocation, looked up side by side (two primary-key reads on the clinic's shard)
   const [app, revoked] = await Promise.all([apiClientRepository.find(db(), claims.clinic, claims.sub), apiClientRepository.isTokenRevoked(db(), claims.clinic, claims.jti)]);
-  if (!app || app.status !== 'active') throw new InvalidTokenError('the client has been revoked');
-  if (revoked) throw new InvalidTokenError('the access token has been revoked');
+  if (!app || app.status !== 'active') throw accessRefused('client_revoked');
+  if (revoked) throw accessRefused('token_revoked');
+  rememberAppName(app.clinicId, app.id, app.name);
   return {
     kind: 'api_client',
     clinicId: app.clinicId,
@@ -211,6 +212,54 @@ export async function principalFromBearer(authorization: string | null, ctx: Req
     loginId: `app:${app.name}`,
     ctx,
   };
+}
+
+/** The 401 of an app found revoked, or of a revoked access token. */
+export function accessRefused(reason: 'client_revoked' | 'token_revoked'): InvalidTokenError {
+  return new InvalidTokenError(reason === 'client_revoked' ? 'the client has been revoked' : 'the access token has been revoked');
+}
+
+// An app's name never changes (there is no rename), so it is read once per app server; its status and the token's
+// revocation are never cached (revocation bites on the next request).
+const appNames = new Map<string, string>();
+function rememberAppName(clinicId: string, clientId: string, name: string) {
+  if (appNames.size >= 10_000) appNames.clear();
+  appNames.set(`${clinicId}/${clientId}`, name);
+}
+
+/**
+ * The principal of a bearer token for a read (docs/decisions/0084): the token's signature, expiry and scopes are
+ * checked here without the database, and `pendingAccessCheck` carries its jti: the read's own audit statement checks
+ * that the app is active and the token not revoked before any data leaves (fhir-read.repository.ts), and whatever
+ * else the request answers is preceded by `confirmAccess`. The first call of an app (its name not known yet) is
+ * checked at once by principalFromBearer.
+ */
+export async function principalForRead(authorization: string | null, ctx: RequestContext): Promise<ApiClientPrincipal> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) throw new InvalidTokenError('no bearer token');
+  const claims = await verifiedClaims(token);
+  if (!claims) throw new InvalidTokenError('the access token is invalid or expired');
+  const name = appNames.get(`${claims.clinic}/${claims.sub}`);
+  if (name === undefined) return principalFromBearer(authorization, ctx);
+  return {
+    kind: 'api_client',
+    clinicId: claims.clinic,
+    clientId: claims.sub,
+    appName: name,
+    scopes: claims.scope.split(' '),
+    userId: claims.sub,
+    role: 'api_client',
+    loginId: `app:${name}`,
+    ctx,
+    pendingAccessCheck: claims.jti,
+  };
+}
+
+/** Checks now what a principalForRead left to the read's statement (before an error answer or a 429): 401 if refused. */
+export async function confirmAccess(principal: ApiClientPrincipal, authorization: string | null): Promise<void> {
+  if (principal.pendingAccessCheck === undefined) return;
+  await principalFromBearer(authorization, principal.ctx);
+  principal.pendingAccessCheck = undefined;
 }
 
 type AccessClaims = { sub: string; clinic: string; scope: string; jti: string; exp: number; iat?: number };

@@ -6,7 +6,8 @@
  */
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { db } from '@/lib/core/db';
-import { recordAuditEventNow } from '@/lib/audit/audit';
+import { recordAuditEventNow, type AuditInput } from '@/lib/audit/audit';
+import { todayJst } from '@/lib/core/dates';
 import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { toFhirAllergy } from '@/lib/fhir/allergy';
 import { toFhirCondition } from '@/lib/fhir/condition';
@@ -21,6 +22,8 @@ import { fhirTarget } from '@/lib/fhir/profiles';
 import { allergyInputs, diagnosisInputs, labResultInputs, medicationInputOf, patientInputs } from '@/lib/fhir/source.repository';
 import type { FhirClinicInput, FhirPatientInput, FhirVisitInput } from '@/lib/fhir/types';
 import { FhirError, fhirErrors } from './fhir-http';
+import { fhirReadRepository, type AccessCheck } from './fhir-read.repository';
+import { accessRefused } from './token.service';
 import {
   ALLERGY_SEARCH,
   buildWhere,
@@ -382,8 +385,8 @@ async function clinicInput(clinicId: string): Promise<FhirClinicInput> {
   return clinic;
 }
 
-async function audit(principal: ApiClientPrincipal, type: ApiResourceType, action: 'read' | 'search', detail: Record<string, unknown>, patientId: string | null, resourceId: string | null) {
-  await recordAuditEventNow({
+function auditInput(principal: ApiClientPrincipal, type: ApiResourceType, action: 'read' | 'search', detail: Record<string, unknown>, patientId: string | null, resourceId: string | null): AuditInput {
+  return {
     clinicId: principal.clinicId,
     actor: principal,
     action,
@@ -392,12 +395,43 @@ async function audit(principal: ApiClientPrincipal, type: ApiResourceType, actio
     patientId,
     detail: { via: 'fhir_api', fhirType: type, ...detail },
     ctx: principal.ctx,
-  });
+  };
+}
+
+/** The app and token whose access a read's statement checks (jti null: checked already, the app's status is checked again). */
+const callerOf = (principal: ApiClientPrincipal) => ({ clinicId: principal.clinicId, clientId: principal.clientId, jti: principal.pendingAccessCheck ?? null });
+
+/** Settles a read's access check: 401 when the app or the token was revoked, else the principal counts as checked. */
+function settleAccess(principal: ApiClientPrincipal, access: AccessCheck) {
+  if (access !== 'ok') throw fhirErrors.unauthorized(accessRefused(access).message);
+  principal.pendingAccessCheck = undefined;
+}
+
+/** The read's audit row; for a principal still to be checked, in the one statement that checks it (0084). */
+async function audit(principal: ApiClientPrincipal, type: ApiResourceType, action: 'read' | 'search', detail: Record<string, unknown>, patientId: string | null, resourceId: string | null) {
+  const input = auditInput(principal, type, action, detail, patientId, resourceId);
+  if (principal.pendingAccessCheck === undefined) return recordAuditEventNow(input);
+  settleAccess(principal, await fhirReadRepository.auditRead(callerOf(principal), input));
+}
+
+/**
+ * GET Patient/{id} in one round trip (0084): the access check, the patient with its insurance and 公費, and the audit
+ * row in one statement; 404 and 410 write no audit row, as the general path.
+ */
+async function readPatient(principal: ApiClientPrincipal, clinic: FhirClinicInput, id: string): Promise<Resource> {
+  const { access, patient } = await fhirReadRepository.readPatientAudited(callerOf(principal), id, todayJst(), () =>
+    auditInput(principal, 'Patient', 'read', { interaction: 'read' }, id, id),
+  );
+  settleAccess(principal, access);
+  if (!patient) throw fhirErrors.notFound('Patient', id);
+  if (patient.deletedAt) throw new FhirError(410, 'deleted', 'この患者の登録は取り消されています。', `Patient/${id} was withdrawn`);
+  return withVersion(toFhirPatient(target(), clinic, patient), patient.version);
 }
 
 /** read: the current version; vread: one version; history: every version (a Bundle of type history). */
 export async function readResource(principal: ApiClientPrincipal, type: ApiResourceType, id: string, versionId?: string): Promise<Resource> {
   const clinic = await clinicInput(principal.clinicId);
+  if (type === 'Patient' && versionId === undefined) return readPatient(principal, clinic, id);
   const all = await providers[type].versions(principal.clinicId, clinic, id, versionId === undefined);
   const found = versionId === undefined ? all[0] : all.find((m) => m.resource.meta?.versionId === versionId);
   if (!found) throw versionId === undefined ? fhirErrors.notFound(type, id) : fhirErrors.notFound(type, `${id}/_history/${versionId}`);

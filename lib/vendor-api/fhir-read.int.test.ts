@@ -1,0 +1,79 @@
+/**
+ * The one-statement read path (docs/decisions/0084): after an app's first call, GET Patient/{id} checks the app and the
+ * token, reads the patient and writes the audit row in one statement. It must write exactly one audit row per 200, none
+ * for a 404, and refuse a revoked app or token on the very next request — also for an id that does not exist.
+ */
+import type { Patient } from '@medplum/fhirtypes';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+import { assertion, call, get, register, token, type App } from '@/tests/helpers/vendor-app';
+import { revokeApiClient } from './api-client.service';
+import { CLIENT_ASSERTION_TYPE } from './token.service';
+
+let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
+
+beforeAll(async () => {
+  staff = await clinicWithStaff();
+}, 300_000);
+
+async function revokeToken(app: App, accessToken: string) {
+  const body = new URLSearchParams({ token: accessToken, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: await assertion(app) });
+  return call('revoke', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+}
+
+describe('GET Patient/{id} in one statement', () => {
+  it('writes one audit row naming the app and the version for every 200, none for a 404', async () => {
+    const patient = await createPatient(staff.receptionist, { insurance: { insurerNumber: '06131239', symbol: '12', number: '345', branch: '01', relationship: 'self' } });
+    const app = await register(staff, ['system/Patient.rs']);
+    const at = await token(app, 'system/Patient.rs');
+    const mark = await auditMark(staff.clinic.id);
+    const bodies: Patient[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await get(`Patient/${patient.id}`, at);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('etag')).toBe('W/"1"');
+      bodies.push((await res.json()) as Patient);
+    }
+    // the first call (app name not known yet) and the single-statement calls answer the same resource
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[2]).toEqual(bodies[0]);
+    expect(bodies[0]!.identifier?.some((i) => i.value?.includes('06131239'))).toBe(true);
+    const events = await auditEventsFor(staff.clinic.id, { action: 'read', resourceType: 'patient', patientId: patient.id }, mark);
+    expect(events).toHaveLength(3);
+    for (const e of events) {
+      expect(e).toMatchObject({ userId: app.clientId, userRole: 'api_client', resourceId: patient.id, outcome: 'success' });
+      expect(e.loginId).toMatch(/^app:/);
+      expect(e.detail).toEqual({ via: 'fhir_api', fhirType: 'Patient', interaction: 'read', versionId: '1' });
+    }
+    const before404 = await auditMark(staff.clinic.id);
+    const missing = await get('Patient/00000000-0000-4000-8000-000000000000', at);
+    expect(missing.status).toBe(404);
+    expect(await auditEventsFor(staff.clinic.id, {}, before404)).toHaveLength(0);
+    expect(await auditEventsFor(staff.clinic.id, { action: 'read' }, mark)).toHaveLength(3);
+  });
+
+  it('refuses a revoked token and a revoked app on the next request, for known and unknown ids, and writes no audit row', async () => {
+    const patient = await createPatient(staff.receptionist);
+    const app = await register(staff, ['system/Patient.rs']);
+    const [first, second] = [await token(app, 'system/Patient.rs'), await token(app, 'system/Patient.rs')];
+    expect((await get(`Patient/${patient.id}`, first)).status).toBe(200);
+    expect((await get(`Patient/${patient.id}`, first)).status).toBe(200);
+    expect((await revokeToken(app, first)).status).toBe(200);
+    const mark = await auditMark(staff.clinic.id);
+    expect((await get(`Patient/${patient.id}`, first)).status).toBe(401);
+    expect((await get('Patient/00000000-0000-4000-8000-000000000000', first)).status).toBe(401);
+    expect((await get(`Patient?name=${encodeURIComponent(patient.familyNameKana)}`, first)).status).toBe(401);
+    expect((await get(`Patient/${patient.id}`, second)).status).toBe(200);
+    expect(await auditEventsFor(staff.clinic.id, { action: 'read' }, mark)).toHaveLength(1);
+
+    await revokeApiClient({ clientId: app.clientId }, staff.admin);
+    const after = await auditMark(staff.clinic.id);
+    const refused = await get(`Patient/${patient.id}`, second);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { issue: { diagnostics: string }[] }).issue[0]!.diagnostics).toBe('the client has been revoked');
+    expect((await get('Patient/00000000-0000-4000-8000-000000000000', second)).status).toBe(401);
+    expect((await get(`Patient?name=${encodeURIComponent(patient.familyNameKana)}`, second)).status).toBe(401);
+    expect(await auditEventsFor(staff.clinic.id, { action: 'read' }, after)).toHaveLength(0);
+    expect(await auditEventsFor(staff.clinic.id, { action: 'search' }, after)).toHaveLength(0);
+  });
+});
