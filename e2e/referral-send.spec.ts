@@ -36,6 +36,10 @@ test('a referral sent by clinic A arrives at clinic B, which links it and import
   await editor.getByRole('button', { name: '登録して選択' }).click();
   await expect(editor).toContainText(`医療機関コード ${CLINIC_B_CODE}`);
   await editor.getByLabel('紹介目的').fill('精査加療のお願い');
+  // 添付資料: a PDF (the server checks its first bytes), listed in the editor once stored
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  await editor.getByLabel(/ファイルを添付/).setInputFiles({ name: 'kensa-kekka.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await expect(editor.getByTestId('attachment-list')).toContainText('kensa-kekka.pdf');
   await page.keyboard.press('Alt+k');
   await expect(page).toHaveURL(new RegExp(`/patients/${patientId}/documents/[0-9a-f-]{36}$`));
   await expect(page.getByText('検証OK')).toBeVisible();
@@ -72,6 +76,13 @@ test('a referral sent by clinic A arrives at clinic B, which links it and import
   await row.getByRole('link').click();
   await expect(b.getByTestId('received-sections')).toContainText('精査加療のお願い');
   await expect(b.getByTestId('received-diagnoses')).toContainText('高血圧症');
+  // the attached PDF arrived and opens byte for byte
+  const attachment = b.getByTestId('received-attachments').getByRole('link', { name: /kensa-kekka/ });
+  await expect(attachment).toBeVisible();
+  const file = await b.request.get((await attachment.getAttribute('href'))!);
+  expect(file.status()).toBe(200);
+  expect(file.headers()['content-type']).toContain('application/pdf');
+  expect(Buffer.from(await file.body()).equals(pdf)).toBe(true);
   await b.getByRole('radio', { name: new RegExp(p.fullName) }).check();
   await b.getByRole('button', { name: 'この患者に紐付ける' }).click();
   await expect(b.getByTestId('received-linked')).toContainText(p.fullName);
