@@ -1,9 +1,9 @@
 import type { CheckupReportContent } from '@/lib/records/documents/checkup-report.schema';
-import { CHECKUP_ITEMS, METABOLIC_JUDGMENTS, URINE_ITEMS, URINE_RESULTS } from '@/lib/records/documents/document.constants';
+import { CHECKUP_ITEMS, METABOLIC_JUDGMENTS, QUESTIONNAIRE_ITEMS, URINE_ITEMS, URINE_RESULTS } from '@/lib/records/documents/document.constants';
 
 /**
  * The results of a 健康診断結果報告書 (特定健診): 実施日, each measured item with its unit, 尿糖・尿蛋白, メタボリック
- * シンドローム判定, 総合判定 and 医師の判断. Used by the document page and the print page: one rendering.
+ * シンドローム判定, 総合判定 and 医師の判断, then the 問診 answers (0086). Used by the document page and the print page: one rendering.
  */
 export function CheckupReportBody({ content: c }: { content: CheckupReportContent }) {
   const rows: [string, string][] = [
@@ -13,6 +13,10 @@ export function CheckupReportBody({ content: c }: { content: CheckupReportConten
     ['メタボリックシンドローム判定', c.metabolic ? METABOLIC_JUDGMENTS[c.metabolic] : ''],
     ['総合判定', c.overallJudgment],
     ['医師の判断', c.doctorComment],
+    ...QUESTIONNAIRE_ITEMS.filter((q) => c.questionnaire?.[q.key]).map((q): [string, string] => [
+      `問診${q.no} ${q.label}`,
+      (q.choices as Record<string, string>)[c.questionnaire![q.key]!] ?? '',
+    ]),
   ];
   return (
     <table className="referral-sections w-full border-collapse text-sm" data-testid="checkup-report-body">

@@ -4,14 +4,15 @@ import { useId, useState } from 'react';
 import { useDocumentEditor } from './use-document-editor';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 import { saveCheckupReportAction } from '@/lib/records/documents/document.actions';
-import { CHECKUP_ITEMS, METABOLIC_JUDGMENTS, URINE_ITEMS, URINE_RESULTS } from '@/lib/records/documents/document.constants';
+import { CHECKUP_ITEMS, METABOLIC_JUDGMENTS, QUESTIONNAIRE_ITEMS, URINE_ITEMS, URINE_RESULTS } from '@/lib/records/documents/document.constants';
 import type { CheckupReportContent } from '@/lib/records/documents/checkup-report.schema';
 import type { CheckupReportPrefillDto } from '@/lib/records/documents/checkup-report.service';
 import type { CheckupReportSeed } from './checkup-report-seed';
 
 /**
- * 健康診断結果報告書 (特定健診) form: 健診実施日, the measured items (lab items pre-filled from the clinic's latest
- * results, their source shown), 尿糖・尿蛋白, メタボリックシンドローム判定, 総合判定 and 医師の判断; 下書き保存 and 確定
+ * 健康診断結果報告書 (特定健診) form: 健診実施日, the measured items (pre-filled from the 健診 visit's entry, then the
+ * clinic's latest lab results, their source shown), 尿糖・尿蛋白, the 問診 answers, メタボリックシンドローム判定, 総合判定
+ * and 医師の判断; 下書き保存 and 確定
  * (Alt+S / Alt+K).
  */
 export function CheckupReportEditor({ patientId, prefill, seed }: { patientId: string; prefill: CheckupReportPrefillDto; seed: CheckupReportSeed }) {
@@ -41,7 +42,7 @@ export function CheckupReportEditor({ patientId, prefill, seed }: { patientId: s
       <fieldset className="grid gap-2 rounded border border-slate-200 p-2 md:grid-cols-3">
         <legend className="px-1 text-sm font-medium">測定・検査結果</legend>
         {CHECKUP_ITEMS.map((i) => (
-          <Field key={i.key} label={`${i.label}（${i.unit}）`} htmlFor={`${id}-${i.key}`} error={fieldErrors[`values.${i.key}`]} hint={prefill.sources[i.key] ? `検査結果より: ${prefill.sources[i.key]}` : undefined}>
+          <Field key={i.key} label={`${i.label}（${i.unit}）`} htmlFor={`${id}-${i.key}`} error={fieldErrors[`values.${i.key}`]} hint={prefill.sources[i.key] ? `元データ: ${prefill.sources[i.key]}` : undefined}>
             <input id={`${id}-${i.key}`} inputMode="decimal" className={inputClass} value={c.values[i.key]} onChange={(e) => update({ values: { ...c.values, [i.key]: e.target.value } })} />
           </Field>
         ))}
@@ -50,6 +51,21 @@ export function CheckupReportEditor({ patientId, prefill, seed }: { patientId: s
             <select id={`${id}-${u.key}`} className={inputClass} value={c[u.key]} onChange={(e) => update({ [u.key]: e.target.value as CheckupReportContent['urineGlucose'] })}>
               <option value="">未実施</option>
               {Object.entries(URINE_RESULTS).map(([code, label]) => (
+                <option key={code} value={code}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ))}
+      </fieldset>
+      <fieldset className="grid gap-2 rounded border border-slate-200 p-2 md:grid-cols-2">
+        <legend className="px-1 text-sm font-medium">問診（標準的な質問票）</legend>
+        {QUESTIONNAIRE_ITEMS.map((q) => (
+          <Field key={q.key} label={`${q.no}. ${q.label}`} htmlFor={`${id}-q-${q.key}`} error={fieldErrors[`questionnaire.${q.key}`]}>
+            <select id={`${id}-q-${q.key}`} className={inputClass} value={c.questionnaire?.[q.key] ?? ''} onChange={(e) => update({ questionnaire: { ...c.questionnaire, [q.key]: e.target.value } })}>
+              <option value="">未回答</option>
+              {Object.entries(q.choices).map(([code, label]) => (
                 <option key={code} value={code}>
                   {label}
                 </option>

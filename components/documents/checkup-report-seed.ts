@@ -10,7 +10,16 @@ const emptyValues = () => Object.fromEntries(CHECKUP_ITEMS.map((i) => [i.key, ''
 export function checkupSeedFromPrefill(p: CheckupReportPrefillDto): CheckupReportSeed {
   return {
     sourceStatus: 'draft',
-    content: { examDate: '', values: { ...emptyValues(), ...p.values }, urineGlucose: '', urineProtein: '', metabolic: '', overallJudgment: '', doctorComment: '' },
+    content: {
+      examDate: p.examDate,
+      values: { ...emptyValues(), ...p.values },
+      urineGlucose: (p.urineGlucose || '') as CheckupReportContent['urineGlucose'],
+      urineProtein: (p.urineProtein || '') as CheckupReportContent['urineProtein'],
+      metabolic: '',
+      overallJudgment: '',
+      doctorComment: '',
+      questionnaire: p.questionnaire,
+    },
   };
 }
 

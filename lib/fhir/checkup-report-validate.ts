@@ -5,12 +5,13 @@
  * Composition first (final, type 53576-5, version extension, identifier, category, encounter, event with code and
  * period, title, author, custodian), Patient subject, Practitioner, the clinic Organization with its 10-digit
  * 医療機関コード, one Encounter (class checkup, period), and the 01011 section whose entries are Observations each with
- * profile, status final, a 特定健診 item code, subject, effective date and a value (a quantity in UCUM). Issues are Japanese.
+ * profile, status final, a 特定健診 item code, subject, effective date and a value (a quantity in UCUM); the same for the
+ * 問診 answers of an 01012 section, each of which must be coded (0086). Issues are Japanese.
  */
 import type { Bundle, Composition, Encounter, Observation, Organization } from '@medplum/fhirtypes';
 import type { FhirIssue } from './issues';
 import { ID_SYSTEMS } from './profiles';
-import { CHECKUP_SECTION, CHECKUP_SYSTEMS, type CheckupReportBundle } from './checkup-report';
+import { CHECKUP_SECTION, CHECKUP_SYSTEMS, QUESTIONNAIRE_SECTION, type CheckupReportBundle } from './checkup-report';
 import { issue } from './referral-validate';
 
 export function validateCheckupReportDocument(bundle: Bundle): FhirIssue[] {
@@ -56,7 +57,9 @@ export function validateCheckupReportDocument(bundle: Bundle): FhirIssue[] {
     rule('特定健診の検査結果を1つ以上記載してください（特定健診検査結果セクション）。', '検査結果', `Composition.section(${CHECKUP_SECTION.code})`, 'section');
     return out;
   }
-  for (const ref of section.entry) {
+  const questionnaire = composition.section?.find((s) => s.code?.coding?.some((c) => c.system === CHECKUP_SYSTEMS.section && c.code === QUESTIONNAIRE_SECTION.code));
+  const answerRefs = new Set((questionnaire?.entry ?? []).map((r) => r.reference));
+  for (const ref of [...section.entry, ...(questionnaire?.entry ?? [])]) {
     const o = byUrl.get(ref.reference) as Observation | undefined;
     if (o?.resourceType !== 'Observation') {
       rule('検査結果セクションの参照先が文書内の検査結果（Observation）ではありません。', '検査結果', 'Composition.section.entry', 'reference');
@@ -72,6 +75,7 @@ export function validateCheckupReportDocument(bundle: Bundle): FhirIssue[] {
     if (!o.effectiveDateTime) bad('実施日（effective）がありません。', 'Observation.effective', 'observation-effective');
     const hasValue = o.valueQuantity !== undefined || o.valueCodeableConcept !== undefined || (o.valueString ?? '') !== '';
     if (!hasValue) bad('結果の値がありません。', 'Observation.value[x]', 'observation-value');
+    if (answerRefs.has(ref.reference) && !o.valueCodeableConcept?.coding?.[0]?.code) bad('問診の回答はコードで記載してください。', 'Observation.valueCodeableConcept', 'questionnaire-coded');
     if (o.valueQuantity && (typeof o.valueQuantity.value !== 'number' || o.valueQuantity.system !== CHECKUP_SYSTEMS.ucum || !o.valueQuantity.code)) {
       bad('数値と単位（UCUM）が必要です。', 'Observation.valueQuantity', 'observation-quantity');
     }

@@ -1,6 +1,7 @@
 import type { Composition, Observation } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { buildCheckupReportBundle } from './checkup-report';
+import { questionnaireItemsOf } from '@/lib/records/notes/checkup-entry';
 import { validateCheckupReportBundle } from './checkup-report-validate';
 import { aCheckupReport, aContext } from './test-fixtures';
 
@@ -38,5 +39,20 @@ describe('JP_Bundle_eCheckupGeneral', () => {
     o.code!.coding![0]!.code = '123';
     const messages = validateCheckupReportBundle(built).map((i) => i.message);
     expect(messages).toEqual(expect.arrayContaining(['身長: 結果の値がありません。', '身長: 特定健診の項目コード（17桁）がありません。']));
+  });
+  it('the 問診 answers are a second section 01012 特定健診問診結果 of coded social-history Observations; none: no section', () => {
+    const built = buildCheckupReportBundle(report({ questionnaire: questionnaireItemsOf({ medBp: '1', drinking: '8' }) }));
+    const c = built.bundle.entry![0]!.resource as Composition;
+    expect(c.section!.map((s) => s.code!.coding![0]!.code)).toEqual(['01011', '01012']);
+    expect(c.section![1]!.title).toBe('特定健診問診結果');
+    const refs = c.section![1]!.entry!.map((e) => e.reference);
+    const answers = built.bundle.entry!.filter((e) => refs.includes(e.fullUrl)).map((e) => e.resource as Observation);
+    expect(answers.map((o) => [o.code!.coding![0]!.code, o.valueCodeableConcept!.coding![0]!.system, o.valueCodeableConcept!.coding![0]!.code, o.category![0]!.coding![0]!.code])).toEqual([
+      ['9N701000000000011', 'urn:oid:1.2.392.200119.6.2003', '1', 'social-history'],
+      ['9N786000000000011', 'urn:oid:1.2.392.200119.6.24040', '8', 'social-history'],
+    ]);
+    expect(validateCheckupReportBundle(built)).toEqual([]);
+    const none = buildCheckupReportBundle(report({ questionnaire: [] }));
+    expect((none.bundle.entry![0]!.resource as Composition).section!.map((s) => s.code!.coding![0]!.code)).toEqual(['01011']);
   });
 });

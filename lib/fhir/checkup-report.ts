@@ -5,6 +5,8 @@
  * item: the measurements and lab values as valueQuantity (UCUM), 尿糖 / 尿蛋白 as the 特定健診 choice codes,
  * メタボリックシンドローム判定 coded, and 医師の診断（判定） as text (the 総合判定 first). Codes are the 特定健診
  * JLAC10 codes of the package (urn:oid:1.2.392.200119.6.1005); the Patient is the JP_Patient_eCS of the other documents.
+ * The 問診 answers (標準的な質問票, docs/decisions/0086), when there are any, are a second section 01012 特定健診問診結果 of
+ * coded Observations (category social-history), as in the package's sample bundle.
  */
 import { createHash } from 'node:crypto';
 import type { Bundle, BundleEntry, Composition, Encounter, Observation, Organization, Practitioner } from '@medplum/fhirtypes';
@@ -41,6 +43,7 @@ export const CHECKUP_SYSTEMS = {
 } as const;
 
 export const CHECKUP_SECTION = { code: '01011', title: '特定健診検査結果', display: '特定健診検査結果セクション' } as const;
+export const QUESTIONNAIRE_SECTION = { code: '01012', title: '特定健診問診結果', display: '特定健診問診結果セクション' } as const;
 export const DOCTOR_JUDGMENT_CODE = '9N511000000000049';
 
 /** One item of the report, as the builder takes it (the service maps the stored content to these). */
@@ -58,6 +61,8 @@ export interface CheckupReportInput {
   author: { id: string; name: string; licenseNumber?: string | null };
   patient: FhirPatientInput;
   items: readonly CheckupItemInput[];
+  /** the 問診 answers (coded, category social-history); none: no 01012 section */
+  questionnaire?: readonly CheckupItemInput[];
 }
 
 export interface CheckupReportBundle {
@@ -95,7 +100,7 @@ export function buildCheckupReportBundle(input: CheckupReportInput, options: { t
     serviceProvider: { reference: orgUrl },
   };
 
-  const observations: Observation[] = input.items.map((item) => {
+  const toObservation = (item: CheckupItemInput): Observation => {
     const url = uuidUrl(`observation/checkup/${input.lineageId}/${input.version}/${item.code}`);
     const o: Observation = {
       resourceType: 'Observation',
@@ -116,10 +121,13 @@ export function buildCheckupReportBundle(input: CheckupReportInput, options: { t
     }
     if (item.kind !== 'text' && item.specimen) o.specimen = { display: item.specimen };
     return o;
-  });
+  };
+  const observations = input.items.map(toObservation);
+  const answers = (input.questionnaire ?? []).map(toObservation);
   const urlOf = (o: Observation) => `urn:uuid:${o.id}`;
 
-  const summary = input.items.map((i) => `${i.display}: ${i.kind === 'quantity' ? `${i.value} ${i.unit}` : i.kind === 'coded' ? i.valueDisplay : i.value}`).join('\n');
+  const summaryOf = (items: readonly CheckupItemInput[]) =>
+    items.map((i) => `${i.display}: ${i.kind === 'quantity' ? `${i.value} ${i.unit}` : i.kind === 'coded' ? i.valueDisplay : i.value}`).join('\n');
   const composition: Composition = {
     resourceType: 'Composition',
     id: compositionUrl.slice(9),
@@ -141,9 +149,19 @@ export function buildCheckupReportBundle(input: CheckupReportInput, options: { t
       {
         title: CHECKUP_SECTION.title,
         code: { coding: [{ system: CHECKUP_SYSTEMS.section, code: CHECKUP_SECTION.code, display: CHECKUP_SECTION.display }] },
-        text: narrative(summary),
+        text: narrative(summaryOf(input.items)),
         entry: observations.map((o) => ({ reference: urlOf(o) })),
       },
+      ...(answers.length
+        ? [
+            {
+              title: QUESTIONNAIRE_SECTION.title,
+              code: { coding: [{ system: CHECKUP_SYSTEMS.section, code: QUESTIONNAIRE_SECTION.code, display: QUESTIONNAIRE_SECTION.display }] },
+              text: narrative(summaryOf(input.questionnaire ?? [])),
+              entry: answers.map((o) => ({ reference: urlOf(o) })),
+            },
+          ]
+        : []),
     ],
   };
   const entry: BundleEntry[] = [
@@ -152,7 +170,7 @@ export function buildCheckupReportBundle(input: CheckupReportInput, options: { t
     { fullUrl: authorUrl, resource: practitioner },
     { fullUrl: orgUrl, resource: org },
     { fullUrl: encounterUrl, resource: encounter },
-    ...observations.map((o) => ({ fullUrl: urlOf(o), resource: o })),
+    ...[...observations, ...answers].map((o) => ({ fullUrl: urlOf(o), resource: o })),
   ];
   const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^C${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
   const bundle: Bundle = {

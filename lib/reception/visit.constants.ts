@@ -20,3 +20,8 @@ export const VISIT_TRANSITIONS: Record<VisitStatusValue, VisitStatusValue[]> = {
   done: ['billing'],
   cancelled: ['received'],
 };
+
+/** 受付の種別: 外来 (a consultation) or 健診 (特定健診 etc.; the nurse enters its items, docs/decisions/0086). */
+export const VISIT_TYPES = ['outpatient', 'checkup'] as const;
+export type VisitTypeValue = (typeof VISIT_TYPES)[number];
+export const VISIT_TYPE_LABELS: Record<VisitTypeValue, string> = { outpatient: '外来', checkup: '健診' };

@@ -45,7 +45,7 @@ describe('check-in', () => {
     expect(queue.map((q) => q.patient.id)).toEqual(expect.arrayContaining([p1.id, p2.id]));
     expect(queue.find((q) => q.visitId === v2.visitId)?.eligibility).toBe('expired');
     expect((await auditEventsFor(a.clinic.id, { action: 'create', resourceType: 'visit' })).length).toBeGreaterThanOrEqual(2);
-    expect(await openVisitToday(p1.id, a.doctor)).toEqual({ id: v1.visitId });
+    expect(await openVisitToday(p1.id, a.doctor)).toMatchObject({ id: v1.visitId, visitType: 'outpatient' });
   });
 
   it('checks in even when the insurance service is down, and can re-check later', async () => {

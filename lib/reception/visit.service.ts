@@ -14,7 +14,7 @@ import { staffRepository } from '@/lib/staff/staff.repository';
 import { staffNames } from '@/lib/staff/staff-names';
 import { visitRepository } from './visit.repository';
 import { recordVisitStatusChange } from './visit-flow';
-import { VISIT_STATUSES, VISIT_TRANSITIONS, updateVisitDetailsSchema, type ChangeVisitStatusInput, type CheckInInput, type UpdateVisitDetailsInput, type VisitStatusValue, visitIdSchema } from './visit.schema';
+import { VISIT_STATUSES, VISIT_TRANSITIONS, VISIT_TYPES, type VisitTypeValue, updateVisitDetailsSchema, type ChangeVisitStatusInput, type CheckInInput, type UpdateVisitDetailsInput, type VisitStatusValue, visitIdSchema } from './visit.schema';
 import { parseInput } from '@/lib/core/zod';
 import { oneOf } from '@/lib/core/text-enum';
 import { recordVisitForSharing } from '@/lib/records/write-path';
@@ -46,6 +46,8 @@ export type QueueEntryDto = {
   departmentName: string | null;
   /** 初診 / 再診 as stated at check-in; null for visits from before it was asked */
   firstVisit: boolean | null;
+  /** 外来 / 健診 (0086) */
+  visitType: VisitTypeValue;
   patient: { id: string; patientNumber: number; name: string; kana: string; sex: string; age: number };
   /** the レセコン (ORCA) side of the visit; null when the clinic has no ORCA link (lib/orca, docs/orca.md) */
   orca: QueueOrcaDto | null;
@@ -150,6 +152,7 @@ export async function checkIn(
       doctorId: input.doctorId ?? null,
       memo: input.memo || null,
       firstVisit,
+      visitType: input.visitType ?? 'outpatient',
       createdById: actor.userId,
       eligibilityResult: answer?.result ?? 'not_checked',
       eligibilityCheckedAt: answer ? new Date() : null,
@@ -160,7 +163,7 @@ export async function checkIn(
     if (options.orcaAcceptance !== 'taken_over') await queueOrcaAcceptance(tx, actor.clinicId, visit.id);
     // 電子カルテ情報共有サービス: the patient's diagnoses and allergies are sent on the day of the visit (ADR 0042)
     await recordVisitForSharing(tx, actor, { id: visit.id, patientId: input.patientId });
-    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'visit', resourceId: visit.id, patientId: input.patientId, detail: { eligibility: answer?.result ?? 'not_checked', doctorId: visit.doctorId, departmentId: visit.departmentId, firstVisit, memo: !!visit.memo }, ctx: actor.ctx });
+    await recordAuditEvent(tx, { clinicId: actor.clinicId, actor, action: 'create', resourceType: 'visit', resourceId: visit.id, patientId: input.patientId, detail: { eligibility: answer?.result ?? 'not_checked', doctorId: visit.doctorId, departmentId: visit.departmentId, firstVisit, visitType: visit.visitType, memo: !!visit.memo }, ctx: actor.ctx });
     if (withinTransaction) await withinTransaction(tx, { id: visit.id });
     return { visitId: visit.id, receptionNumber, eligibility: answer, firstVisit };
   });
@@ -311,6 +314,7 @@ export async function listQueue(actor: Principal, date = todayJst()): Promise<Qu
     departmentId: v.departmentId,
     departmentName: v.departmentId ? (departmentName.get(v.departmentId) ?? null) : null,
     firstVisit: v.firstVisit,
+    visitType: oneOf(VISIT_TYPES, v.visitType),
     patient: {
       id: v.patient.id,
       patientNumber: v.patient.patientNumber,
@@ -393,6 +397,7 @@ export type PatientVisitDto = {
   departmentName: string | null;
   doctorName: string | null;
   firstVisit: boolean | null;
+  visitType: VisitTypeValue;
   memo: string | null;
 };
 
@@ -417,6 +422,7 @@ export async function listVisitsForPatient(patientId: string, actor: Principal, 
     departmentName: v.departmentId ? (departmentName.get(v.departmentId) ?? null) : null,
     doctorName: v.doctorId ? (doctors.get(v.doctorId) ?? null) : null,
     firstVisit: v.firstVisit,
+    visitType: oneOf(VISIT_TYPES, v.visitType),
     memo: v.memo,
   }));
 }
@@ -438,7 +444,7 @@ export async function visitDoctorToday(patientId: string, actor: Principal): Pro
 }
 
 /** Today's visit still open for the patient (notes and prescriptions attach to it), or null. */
-export async function openVisitToday(patientId: string, actor: Principal): Promise<{ id: string } | null> {
+export async function openVisitToday(patientId: string, actor: Principal): Promise<{ id: string; visitType: VisitTypeValue; visitDate: string } | null> {
   const visit = await visitRepository.findActiveForPatient(db(), actor.clinicId, patientId, dateOnly(todayJst()));
-  return visit ? { id: visit.id } : null;
+  return visit ? { id: visit.id, visitType: oneOf(VISIT_TYPES, visit.visitType), visitDate: isoDate(visit.visitDate) } : null;
 }

@@ -13,6 +13,9 @@ import { recordAllergy, retractAllergy, reviseAllergy } from './allergies/allerg
 import { correctLabResult, importLabCsv, markLabResultEnteredInError, recordLabResults } from './lab-results/lab-result.service';
 import { labEntrySchema } from './lab-results/lab-entry.schema';
 import * as noteService from './notes/note.service';
+import * as checkupEntryService from './notes/checkup-entry.service';
+import { saveCheckupEntry } from './notes/checkup-entry.service';
+import { checkIn } from '@/lib/reception/visit.service';
 import * as prescriptionService from './prescriptions/prescription.service';
 import * as diagnosisService from './diagnoses/diagnosis.service';
 import * as allergyService from './allergies/allergy.service';
@@ -48,9 +51,10 @@ const GUARDED = [
  */
 const SERVICES = {
   note: {
-    module: noteService,
-    writes: ['createNote', 'updateNote', 'confirmNote', 'approveNote', 'markNoteEnteredInError'],
-    other: ['TIMELINE_PAGE_SIZE', 'listNotesPage', 'listNotesForChart', 'getNoteHistory', 'listPendingApprovalsForDoctor', 'listDoctorsForProxy'],
+    // the 健診入力 is a note of kind checkup (ADR 0086)
+    module: { ...noteService, ...checkupEntryService },
+    writes: ['createNote', 'updateNote', 'confirmNote', 'approveNote', 'markNoteEnteredInError', 'saveCheckupEntry'],
+    other: ['toCheckupEntryDto', 'getCheckupEntryPage', 'TIMELINE_PAGE_SIZE', 'listNotesPage', 'listNotesForChart', 'getNoteHistory', 'listPendingApprovalsForDoctor', 'listDoctorsForProxy'],
   },
   prescription: {
     module: prescriptionService,
@@ -291,6 +295,25 @@ describe('every write action: its row, one audit event of the one shape, its out
     }
     const created = await trail(() => createNote({ patientId: p.id, ...soap, authorId: a.doctor.userId }, a.nurse));
     expect(created.events[0]!.detail).toMatchObject({ intent: 'create', status: 'pending_approval', proxyFor: a.doctor.userId, previousId: null });
+  });
+
+  it('健診入力: the first entry and a correction each write their version and its 確定, of the shape, and no outbox row', async () => {
+    const p = await createPatient(a.receptionist);
+    await checkIn({ patientId: p.id, visitType: 'checkup' }, a.receptionist);
+    const entry = { patientId: p.id, values: { height: '160.0', weight: '55.0' }, questionnaire: { smoking: '3' as const } };
+    let id = '';
+    const steps: [string, string[], () => Promise<{ id: string }>][] = [
+      ['create', ['create', 'confirm'], () => saveCheckupEntry(entry, a.nurse)],
+      ['version', ['update', 'confirm'], () => saveCheckupEntry({ ...entry, values: { height: '160.0', weight: '55.5' }, noteId: id, changeReason: '再測定' }, a.nurse)],
+    ];
+    for (const [intent, actions, step] of steps) {
+      const { events, outbox } = await trail(async () => (id = (await step()).id));
+      expect(events.map((e) => [e.action, e.resourceType, e.resourceId, e.patientId]), intent).toEqual(actions.map((action) => [action, 'clinical_note', id, p.id]));
+      for (const e of events) expect(Object.keys(e.detail as object), intent).toEqual(expect.arrayContaining(SHAPE));
+      expect(events[0]!.detail, intent).toMatchObject({ intent, checkup: true });
+      expect(JSON.stringify(events.map((e) => e.detail))).not.toMatch(/55\.5|再測定/);
+      expect(outbox, intent).toEqual([]);
+    }
   });
 
   it('documents: create, draft edit, 確定, new version, 取消 each write one event of the shape and no 6情報 outbox row', async () => {

@@ -25,6 +25,7 @@ import { CHECKUP_ITEMS, DISCHARGE_OUTCOMES, METABOLIC_JUDGMENTS, URINE_ITEMS, UR
 import { checkupReportContentSchema, type CheckupReportContent } from './checkup-report.schema';
 import { CHECKUP_SYSTEMS, DOCTOR_JUDGMENT_CODE, buildCheckupReportBundle, type CheckupItemInput } from '@/lib/fhir/checkup-report';
 import { validateCheckupReportBundle } from '@/lib/fhir/checkup-report-validate';
+import { questionnaireItemsOf } from '@/lib/records/notes/checkup-entry';
 import { buildDischargeSummaryBundle } from '@/lib/fhir/discharge-summary';
 import { validateDischargeSummaryBundle } from '@/lib/fhir/discharge-summary-validate';
 import type { Bundle } from '@medplum/fhirtypes';
@@ -84,6 +85,7 @@ async function buildCheckupOfRow(clinicId: string, row: DocumentRow & { confirme
       author: { id: author.id, name: author.displayName, licenseNumber: author.licenseNumber },
       patient,
       items: checkupItemsOf(content),
+      questionnaire: questionnaireItemsOf(content.questionnaire),
     },
     { bundleIdentifier },
   );

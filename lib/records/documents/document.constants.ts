@@ -78,3 +78,50 @@ export const ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024;
 export const ATTACHMENT_MAX_FILES = 5;
 /** The document kinds a 診療情報提供書 may carry attached (the IG sends a 退院時サマリー attached to a referral). */
 export const ATTACHABLE_DOCUMENT_KINDS = ['discharge_summary', 'checkup_report'] as const;
+
+/** The choice code systems of the 問診 answers (urn:oid:1.2.392.200119.6.<n>), as the eCheckup package lists them. */
+const YES_NO = { system: 'urn:oid:1.2.392.200119.6.2003', choices: { '1': 'はい', '2': 'いいえ' } } as const;
+
+/**
+ * 特定健診 標準的な質問票 (問診, section 01012 特定健診問診結果): the 22 questions with the item codes of the eCheckup
+ * package (urn:oid:1.2.392.200119.6.1005), the code system of the answer and its choices (codes as the package has them).
+ */
+export const QUESTIONNAIRE_ITEMS = [
+  { key: 'medBp', no: 1, label: '服薬（血圧を下げる薬）', code: '9N701000000000011', display: '服薬１（血圧）', ...YES_NO },
+  { key: 'medGlucose', no: 2, label: '服薬（血糖を下げる薬・インスリン）', code: '9N706000000000011', display: '服薬２（血糖）', ...YES_NO },
+  { key: 'medLipid', no: 3, label: '服薬（コレステロール・中性脂肪を下げる薬）', code: '9N711000000000011', display: '服薬３（脂質）', ...YES_NO },
+  { key: 'histStroke', no: 4, label: '既往歴（脳卒中）', code: '9N716000000000011', display: '既往歴１（脳血管）', ...YES_NO },
+  { key: 'histHeart', no: 5, label: '既往歴（心臓病）', code: '9N721000000000011', display: '既往歴２（心血管）', ...YES_NO },
+  { key: 'histKidney', no: 6, label: '既往歴（慢性腎臓病・腎不全・人工透析）', code: '9N726000000000011', display: '既往歴３（腎不全・人工透析）', ...YES_NO },
+  { key: 'anemia', no: 7, label: '貧血といわれたことがある', code: '9N731000000000011', display: '貧血', ...YES_NO },
+  {
+    key: 'smoking', no: 8, label: '喫煙', code: '9N736000000000011', display: '喫煙', system: 'urn:oid:1.2.392.200119.6.24060',
+    choices: { '1': 'はい', '2': '以前は吸っていたが、最近1ヶ月間は吸っていない', '3': 'いいえ' },
+  },
+  { key: 'weightGain', no: 9, label: '20歳の時の体重から10kg以上増加', code: '9N741000000000011', display: '２０歳からの体重変化', ...YES_NO },
+  { key: 'exercise', no: 10, label: '1回30分以上の軽く汗をかく運動を週2日以上・1年以上', code: '9N746000000000011', display: '３０分以上の運動習慣', ...YES_NO },
+  { key: 'activity', no: 11, label: '歩行又は同等の身体活動を1日1時間以上', code: '9N751000000000011', display: '歩行又は身体活動', ...YES_NO },
+  { key: 'walkSpeed', no: 12, label: '同年代の同性と比べて歩く速度が速い', code: '9N756000000000011', display: '歩行速度', ...YES_NO },
+  { key: 'chewing', no: 13, label: '食事をかんで食べる時の状態', code: '9N872000000000011', display: '咀嚼', system: 'urn:oid:1.2.392.200119.6.18030', choices: { '1': '何でも', '2': 'かみにくい', '3': 'ほとんどかめない' } },
+  { key: 'eatingSpeed', no: 14, label: '人と比較して食べる速度', code: '9N766000000000011', display: '食べ方1（早食い等）', system: 'urn:oid:1.2.392.200119.6.2004', choices: { '1': '速い', '2': 'ふつう', '3': '遅い' } },
+  { key: 'lateDinner', no: 15, label: '就寝前の2時間以内に夕食をとることが週3回以上', code: '9N771000000000011', display: '食べ方２（就寝前）', ...YES_NO },
+  { key: 'snacks', no: 16, label: '朝昼夕の3食以外に間食や甘い飲み物', code: '9N782000000000011', display: '食べ方３（間食）', system: 'urn:oid:1.2.392.200119.6.18040', choices: { '1': '毎日', '2': '時々', '3': 'ほとんど摂取しない' } },
+  { key: 'skipBreakfast', no: 17, label: '朝食を抜くことが週3回以上', code: '9N781000000000011', display: '食習慣', ...YES_NO },
+  {
+    key: 'drinking', no: 18, label: '飲酒の頻度', code: '9N786000000000011', display: '飲酒', system: 'urn:oid:1.2.392.200119.6.24040',
+    choices: { '1': '毎日', '2': '週5～6日', '3': '週3～4日', '4': '週1～2日', '5': '月に1～3日', '6': '月に1日未満', '7': 'やめた', '8': '飲まない(飲めない)' },
+  },
+  {
+    key: 'drinkAmount', no: 19, label: '飲酒日の1日当たりの飲酒量', code: '9N791000000000011', display: '飲酒量', system: 'urn:oid:1.2.392.200119.6.24050',
+    choices: { '1': '1合未満', '2': '1～2合未満', '3': '2～3合未満', '4': '3～5合未満', '5': '5合以上' },
+  },
+  { key: 'sleep', no: 20, label: '睡眠で休養が十分とれている', code: '9N796000000000011', display: '睡眠', ...YES_NO },
+  {
+    key: 'lifestyle', no: 21, label: '運動や食生活等の生活習慣の改善', code: '9N801000000000011', display: '生活習慣の改善', system: 'urn:oid:1.2.392.200119.6.2007',
+    choices: { '1': '意志なし', '2': '意志あり(6か月以内)', '3': '意志あり(近いうち)', '4': '取組済み(6ヶ月未満)', '5': '取組済み(6ヶ月以上)' },
+  },
+  { key: 'guidance', no: 22, label: '特定保健指導の利用の機会があれば利用する', code: '9N808000000000011', display: '特定保健指導の受診歴', ...YES_NO },
+] as const;
+export type QuestionnaireKey = (typeof QUESTIONNAIRE_ITEMS)[number]['key'];
+/** The answers of a 問診: each question's choice code ('' or absent: not answered). */
+export type QuestionnaireAnswers = Partial<Record<QuestionnaireKey, string>>;

@@ -43,8 +43,13 @@ export const NOTE_STATUS_BADGES: Record<NoteStatus, { label: string; tone: 'ambe
   entered_in_error: { label: '取消', tone: 'red' },
 };
 
-/** soap = a 診療録; intake = a nurse's 予診 (主訴・問診 in S, vitals), her own 確定 record (docs/decisions/0064). */
-export const NOTE_KINDS = ['soap', 'intake'] as const;
+/**
+ * soap = a 診療録; intake = a nurse's 予診 (主訴・問診 in S, vitals), her own 確定 record (docs/decisions/0064); checkup =
+ * a 健診 visit's 特定健診 items and 問診 answers (0086), written only through checkup-entry.service.ts.
+ */
+export const NOTE_KINDS = ['soap', 'intake', 'checkup'] as const;
+/** The kinds the note editor writes (a 健診 entry has its own form). */
+export const EDITOR_NOTE_KINDS = ['soap', 'intake'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 /** How the S of a 予診 is labelled (the timeline, the editor in 予診 mode). */
 export const INTAKE_S_LABEL = '主訴・問診';

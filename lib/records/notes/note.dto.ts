@@ -97,8 +97,9 @@ export function noteContent(row: ClinicalNote): Record<string, unknown> {
     pulse: v.pulse,
     bodyTempC: v.bodyTempC === null ? null : v.bodyTempC.toFixed(1),
     spo2: v.spo2,
-    // a 予診 says so (0064); a 診療録 hashes as it always did
+    // a 予診 says so (0064); a 健診 entry signs its items and 問診 too (0086); a 診療録 hashes as it always did
     ...(row.kind === 'intake' ? { kind: 'intake' } : {}),
+    ...(row.kind === 'checkup' ? { kind: 'checkup', checkup: row.checkup } : {}),
   };
 }
 

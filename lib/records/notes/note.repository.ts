@@ -13,6 +13,13 @@ export const noteRepository = {
 
   create: (tx: Tx, data: Prisma.ClinicalNoteUncheckedCreateInput) => tx.clinicalNote.create({ data }),
 
+  /** The patient's latest 健診 entry (kind checkup, latest version, not 取消), with its visit's date and type (0086). */
+  findLatestCheckup: (c: Client, scope: Scope & { patientId: string }) =>
+    c.clinicalNote.findFirst({
+      where: { clinicId: scope.clinicId, patientId: scope.patientId, kind: 'checkup', isLatest: true, status: 'final' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    }),
+
   /** In-place edit of a draft (the trigger allows it); only while it is still the latest draft. */
   updateDraft: (tx: Tx, scope: Scope & { noteId: string }, data: Prisma.ClinicalNoteUncheckedUpdateManyInput) =>
     tx.clinicalNote.updateMany({ where: { clinicId: scope.clinicId, id: scope.noteId, status: 'draft', isLatest: true }, data }),

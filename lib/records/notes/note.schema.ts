@@ -1,6 +1,6 @@
 /** Inputs for 診療録 (SOAP + vitals). Shared by the editor, the server actions and tests. */
 import { z } from '@/lib/core/zod';
-import { NOTE_KINDS } from './note-format';
+import { EDITOR_NOTE_KINDS } from './note-format';
 
 const soapText = (label: string) =>
   z
@@ -100,7 +100,7 @@ export const createNoteSchema = z
   .object({
     patientId: z.string().uuid(),
     /** soap (default) or intake: a nurse's 予診, her own 確定 record (docs/decisions/0064) */
-    kind: z.enum(NOTE_KINDS, { error: '記録の種類が正しくありません。' }).default('soap'),
+    kind: z.enum(EDITOR_NOTE_KINDS, { error: '記録の種類が正しくありません。' }).default('soap'),
     ...contentFields,
     /** 代行入力: the responsible doctor (required when a nurse writes). */
     authorId: optionalUuid,

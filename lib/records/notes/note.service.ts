@@ -169,6 +169,7 @@ export async function updateNote(raw: UpdateNoteInput, actor: Principal): Promis
     throw new AppError('PRECONDITION_FAILED', '取り消された診療録は編集できません。新しい診療録を作成してください。');
   }
   if (current.kind === 'intake') return updateIntake(current, input, actor);
+  if (current.kind === 'checkup') throw new AppError('PRECONDITION_FAILED', '健診の入力は健診入力の画面で修正してください。');
 
   if (current.status === 'draft') {
     if (current.authorId !== actor.userId) throw new AppError('FORBIDDEN', '他の医師の下書きは編集できません。');
@@ -329,6 +330,8 @@ export async function markNoteEnteredInError(raw: EnteredInErrorInput, actor: Pr
       status: 'entered_in_error',
       kind: current.kind,
       ...contentOf(current),
+      // a 健診 entry keeps its items and 問診 in the 取消 version (0086)
+      ...(current.checkup === null ? {} : { checkup: current.checkup }),
       authorId: current.authorId,
       entererId: actor.userId,
       confirmedById: actor.userId,
