@@ -4,10 +4,11 @@ import { useId, useState } from 'react';
 import { useDocumentEditor } from './use-document-editor';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 import { saveCheckupReportAction } from '@/lib/records/documents/document.actions';
-import { CHECKUP_ITEMS, METABOLIC_JUDGMENTS, QUESTIONNAIRE_ITEMS, URINE_ITEMS, URINE_RESULTS } from '@/lib/records/documents/document.constants';
+import { CHECKUP_ITEMS, METABOLIC_JUDGMENTS, URINE_ITEMS, URINE_RESULTS } from '@/lib/records/documents/document.constants';
 import type { CheckupReportContent } from '@/lib/records/documents/checkup-report.schema';
 import type { CheckupReportPrefillDto } from '@/lib/records/documents/checkup-report.service';
 import type { CheckupReportSeed } from './checkup-report-seed';
+import { CodeSelectField, QuestionnaireFields } from './questionnaire-fields';
 
 /**
  * 健康診断結果報告書 (特定健診) form: 健診実施日, the measured items (pre-filled from the 健診 visit's entry, then the
@@ -47,44 +48,12 @@ export function CheckupReportEditor({ patientId, prefill, seed }: { patientId: s
           </Field>
         ))}
         {URINE_ITEMS.map((u) => (
-          <Field key={u.key} label={u.label} htmlFor={`${id}-${u.key}`} error={fieldErrors[u.key]}>
-            <select id={`${id}-${u.key}`} className={inputClass} value={c[u.key]} onChange={(e) => update({ [u.key]: e.target.value as CheckupReportContent['urineGlucose'] })}>
-              <option value="">未実施</option>
-              {Object.entries(URINE_RESULTS).map(([code, label]) => (
-                <option key={code} value={code}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <CodeSelectField key={u.key} id={`${id}-${u.key}`} label={u.label} error={fieldErrors[u.key]} value={c[u.key]} empty="未実施" choices={URINE_RESULTS} onChange={(code) => update({ [u.key]: code as CheckupReportContent['urineGlucose'] })} />
         ))}
       </fieldset>
-      <fieldset className="grid gap-2 rounded border border-slate-200 p-2 md:grid-cols-2">
-        <legend className="px-1 text-sm font-medium">問診（標準的な質問票）</legend>
-        {QUESTIONNAIRE_ITEMS.map((q) => (
-          <Field key={q.key} label={`${q.no}. ${q.label}`} htmlFor={`${id}-q-${q.key}`} error={fieldErrors[`questionnaire.${q.key}`]}>
-            <select id={`${id}-q-${q.key}`} className={inputClass} value={c.questionnaire?.[q.key] ?? ''} onChange={(e) => update({ questionnaire: { ...c.questionnaire, [q.key]: e.target.value } })}>
-              <option value="">未回答</option>
-              {Object.entries(q.choices).map(([code, label]) => (
-                <option key={code} value={code}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </Field>
-        ))}
-      </fieldset>
+      <QuestionnaireFields id={id} answers={c.questionnaire} fieldErrors={fieldErrors} onChange={(key, code) => update({ questionnaire: { ...c.questionnaire, [key]: code } })} />
       <div className="grid gap-2 md:grid-cols-2">
-        <Field label="メタボリックシンドローム判定" htmlFor={`${id}-metabolic`} error={fieldErrors.metabolic}>
-          <select id={`${id}-metabolic`} className={inputClass} value={c.metabolic} onChange={(e) => update({ metabolic: e.target.value as CheckupReportContent['metabolic'] })}>
-            <option value="">未判定</option>
-            {Object.entries(METABOLIC_JUDGMENTS).map(([code, label]) => (
-              <option key={code} value={code}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <CodeSelectField id={`${id}-metabolic`} label="メタボリックシンドローム判定" error={fieldErrors.metabolic} value={c.metabolic} empty="未判定" choices={METABOLIC_JUDGMENTS} onChange={(code) => update({ metabolic: code as CheckupReportContent['metabolic'] })} />
         <Field label="総合判定" htmlFor={`${id}-overall`} error={fieldErrors.overallJudgment}>
           <input id={`${id}-overall`} className={inputClass} value={c.overallJudgment} onChange={(e) => update({ overallJudgment: e.target.value })} />
         </Field>

@@ -3,7 +3,7 @@
 import { Fragment, useState, useTransition, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueueDto } from '@/lib/reception/visit.service';
-import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, type VisitStatusValue } from '@/lib/reception/visit.constants';
+import { VISIT_STATUS_LABELS, VISIT_TRANSITIONS, VISIT_TYPE_LABELS, VISIT_TYPES, type VisitStatusValue, type VisitTypeValue } from '@/lib/reception/visit.constants';
 import { adoptEligibilityInsuranceAction, changeVisitStatusAction, checkInAction, recheckEligibilityAction } from '@/lib/reception/visit.actions';
 import { ELIGIBILITY_LABELS } from '@/lib/eligibility/eligibility.constants';
 import type { PatientDto } from '@/lib/records/patients/patient.dto';
@@ -68,6 +68,8 @@ export function ReceptionBoard(props: {
   const [departmentId, setDepartmentId] = useState(props.departments.length === 1 ? props.departments[0]!.id : '');
   const [firstVisit, setFirstVisit] = useState<'' | 'first' | 'revisit'>('');
   const [memo, setMemo] = useState('');
+  // 外来 / 健診 (0086): resets after each check-in like 初診・再診
+  const [visitType, setVisitType] = useState<VisitTypeValue>('outpatient');
   // the visit whose 受付の詳細 are being changed (0060)
   const [editing, setEditing] = useState<string | null>(null);
 
@@ -84,11 +86,13 @@ export function ReceptionBoard(props: {
         ...(departmentId ? { departmentId } : {}),
         ...(firstVisit ? { firstVisit: firstVisit === 'first' } : {}),
         ...(memo.trim() ? { memo: memo.trim() } : {}),
+        visitType,
       });
       if (!r.ok) return setError(r.error);
       const e = r.data.eligibility;
       setFirstVisit('');
       setMemo('');
+      setVisitType('outpatient');
       setNotice(`${p.fullName}さんを受付しました（受付番号 ${r.data.receptionNumber}・${r.data.firstVisit ? '初診' : '再診'}）。資格確認: ${e ? ELIGIBILITY_LABELS[e.result] + ('message' in e ? `（${e.message}）` : '') : '保険情報なし'}`);
       refresh();
     });
@@ -182,6 +186,12 @@ export function ReceptionBoard(props: {
               </span>
             )}
             <span className="flex items-center gap-2">
+              <label htmlFor="reception-visit-type" className="text-xs font-medium text-slate-700">種別</label>
+              <select id="reception-visit-type" className="rounded border border-slate-300 px-2 py-1 text-sm" value={visitType} onChange={(e) => setVisitType(e.target.value as VisitTypeValue)}>
+                {VISIT_TYPES.map((t) => <option key={t} value={t}>{VISIT_TYPE_LABELS[t]}</option>)}
+              </select>
+            </span>
+            <span className="flex items-center gap-2">
               <label htmlFor="reception-first-visit" className="text-xs font-medium text-slate-700">初診・再診</label>
               <select id="reception-first-visit" className="rounded border border-slate-300 px-2 py-1 text-sm" value={firstVisit} onChange={(e) => setFirstVisit(e.target.value as typeof firstVisit)}>
                 <option value="">来院歴から判定（初めてなら初診）</option>
@@ -214,6 +224,7 @@ export function ReceptionBoard(props: {
                   <td className="py-1.5 font-mono text-base font-bold">
                     {v.receptionNumber}
                     {v.carriedOver && <span className="ml-1"><Badge tone="amber">前日 {v.visitDate.slice(5).replace('-', '/')}</Badge></span>}
+                    {v.visitType === 'checkup' && <span className="ml-1" data-testid="visit-checkup"><Badge tone="teal">{VISIT_TYPE_LABELS.checkup}</Badge></span>}
                   </td>
                   <td>{new Date(v.arrivedAt).toLocaleTimeString('ja-JP', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo' })}</td>
                   <td>{v.waitingMinutes !== null ? <span className={v.waitingMinutes >= 30 ? 'font-bold text-red-700' : ''}>{v.waitingMinutes}分</span> : '−'}</td>

@@ -5,7 +5,8 @@ import { redirect } from 'next/navigation';
 import { requirePageActor } from '@/lib/auth/guards';
 import { can } from '@/lib/permissions/permissions';
 import { loadPatientForPage } from '@/lib/web/load-patient-page';
-import { latestEligibilityForPatient } from '@/lib/reception/visit.service';
+import { latestEligibilityForPatient, openVisitToday } from '@/lib/reception/visit.service';
+import { LinkButton } from '@/components/ui/ui';
 import { ChartHeader } from '@/components/chart/chart-header';
 import { CommandPalette } from '@/components/chart/command-palette';
 import type { ChartCommandId } from '@/components/chart/chart-commands';
@@ -35,6 +36,8 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
   const eligibility = await latestEligibilityForPatient(patientId, actor);
   const orcaLinked = await isOrcaLinkedClinic(actor);
   const sets = await listOrderSetOptions(actor);
+  // today's visit is a 健診 (0086): the nurse's 健診入力 is one click away
+  const checkupToday = (await openVisitToday(patientId, actor))?.visitType === 'checkup';
   const commands: ChartCommandId[] = [
     ...(can(actor.role, 'note.write') ? (['new-note', 'do-note', 'vitals', 'save'] as const) : []),
     ...(can(actor.role, 'note.confirm') ? (['confirm'] as const) : []),
@@ -53,6 +56,7 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
   const links = [
     ...(can(actor.role, 'note.approve') ? [{ key: 'approvals', label: '承認待ち（代行入力）を開く', href: '/approvals' }] : []),
     ...(can(actor.role, 'note.confirm') ? [{ key: 'worklist', label: '診察待ち一覧へ', href: '/worklist' }] : []),
+    ...(checkupToday ? [{ key: 'checkup', label: '健診入力を開く', href: `/patients/${patientId}/checkup` }] : []),
     { key: 'profile', label: '患者情報（保険・来院履歴・予約）を開く', href: `/patients/${patientId}/profile` },
     { key: 'prescriptions', label: '処方歴（すべて）を開く', href: `/patients/${patientId}/prescriptions` },
     ...(can(actor.role, 'reception.read') ? [{ key: 'reception', label: '受付へ', href: '/reception' }] : []),
@@ -61,6 +65,12 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
     <QueryProvider>
     <div className="mx-auto max-w-[1400px]">
       <ChartHeader patient={patient} eligibility={eligibility} allergyBanner={<AllergyBanner patientId={patientId} actor={actor} />} actions={<CommandPalette available={commands} patientId={patientId} sets={sets} links={links} />} />
+      {checkupToday && (
+        <div className="mb-3 flex items-center gap-3 rounded border border-teal-200 bg-teal-50 px-3 py-2 text-sm text-teal-900" data-testid="checkup-today">
+          本日は健診の受付です。
+          <LinkButton href={`/patients/${patientId}/checkup`}>健診入力</LinkButton>
+        </div>
+      )}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
         <div className="flex flex-col gap-4">
           <DiagnosisPanel patientId={patientId} actor={actor} />
