@@ -25,7 +25,7 @@ export function DischargeSummaryEditor({ patientId, prefill, seed }: { patientId
   const [prescriptionIds, setPrescriptionIds] = useState(seed.prescriptionIds);
   const id = useId();
   const { status, changeReason, setChangeReason, error, fieldErrors, notice, busy, touch, onSave, onConfirm } = useDocumentEditor(patientId, seed, (base) =>
-    saveDischargeSummaryAction({ ...base, ...sections, outcome, admissionDiagnosisIds, dischargeDiagnosisIds, allergyIds, prescriptionIds }),
+    saveDischargeSummaryAction({ ...base, ...sections, outcome, admissionDiagnosisIds, dischargeDiagnosisIds, allergyIds, prescriptionIds, ...(seed.admissionId ? { admissionId: seed.admissionId } : {}) }),
   );
 
   const text = (key: keyof Sections, label: string, rows: number, required?: boolean) => (
@@ -43,6 +43,11 @@ export function DischargeSummaryEditor({ patientId, prefill, seed }: { patientId
     <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); void onSave(); }} aria-label="退院時サマリー">
       {error ? <ErrorBanner>{error}</ErrorBanner> : null}
       {notice && !error ? <NoticeBanner>{notice}</NoticeBanner> : null}
+      {prefill.admission && seed.admissionId === prefill.admission.id ? (
+        <p className="rounded border border-teal-200 bg-teal-50 px-3 py-2 text-sm text-teal-900" data-testid="summary-from-admission">
+          入院記録（{prefill.admission.admittedOn.replaceAll('-', '/')} 入院・{prefill.admission.statusLabel}・第{prefill.admission.version}版）から入院日・退院日・診断・転帰・退院先・担当医・入院理由を記載しました。サマリーで修正できます。
+        </p>
+      ) : null}
       {status === 'final' ? (
         <Field label="修正理由（確定済みの文書を修正すると新しい版になります）" htmlFor={`${id}-reason`} error={fieldErrors.changeReason} required>
           <input id={`${id}-reason`} className={inputClass} value={changeReason} onChange={(e) => setChangeReason(e.target.value)} />

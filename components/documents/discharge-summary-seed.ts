@@ -30,18 +30,29 @@ export type DischargeSummarySeed = {
   dischargeDiagnosisIds: string[];
   allergyIds: string[];
   prescriptionIds: string[];
+  /** the 入院 version (Admission.id) the summary is written from (0087) */
+  admissionId?: string;
 };
 
-/** A new summary's starting point: the prefill's text, active diagnoses for 退院時診断, the primary one for 入院時診断. */
+/**
+ * A new summary's starting point: the prefill's text, active diagnoses for 退院時診断, the primary one for 入院時診断;
+ * with a 入院 record (0087) its stay, 入院時/退院時診断, 転帰, 退院先, 担当医 and 入院理由 instead (未告知 diagnoses,
+ * which the editor never offers, left out).
+ */
 export function dischargeSeedFromPrefill(p: DischargeSummaryPrefillDto): DischargeSummarySeed {
+  const adm = p.admission;
+  const offered = new Set(p.diagnoses.map((d) => d.id));
+  const fromAdmission = (ids: { lineageId: string }[]) => ids.map((d) => d.lineageId).filter((id) => offered.has(id));
+  const checked = p.diagnoses.filter((d) => d.checked).map((d) => d.id);
   return {
     sourceStatus: 'draft',
+    ...(adm ? { admissionId: adm.id } : {}),
     sections: {
-      admissionDate: '',
-      dischargeDate: '',
-      destination: '自宅',
-      attendingDoctor: p.sections.attendingDoctor,
-      reasonForAdmission: '',
+      admissionDate: adm?.admittedOn ?? '',
+      dischargeDate: adm?.dischargedOn ?? '',
+      destination: adm?.destination ?? '自宅',
+      attendingDoctor: adm?.attendingDoctorName ?? p.sections.attendingDoctor,
+      reasonForAdmission: adm?.reason ?? '',
       chiefComplaint: p.sections.chiefComplaint,
       presentIllness: '',
       pastHistory: p.sections.pastHistory,
@@ -52,9 +63,9 @@ export function dischargeSeedFromPrefill(p: DischargeSummaryPrefillDto): Dischar
       diagnosesNote: '',
       allergiesNote: '',
     },
-    outcome: '',
-    admissionDiagnosisIds: p.diagnoses.filter((d) => d.checked).slice(0, 1).map((d) => d.id),
-    dischargeDiagnosisIds: p.diagnoses.filter((d) => d.checked).map((d) => d.id),
+    outcome: adm?.outcome ?? '',
+    admissionDiagnosisIds: adm ? fromAdmission(adm.admissionDiagnoses) : checked.slice(0, 1),
+    dischargeDiagnosisIds: adm?.dischargeDiagnoses.length ? fromAdmission(adm.dischargeDiagnoses) : checked,
     allergyIds: p.allergies.filter((a) => a.checked).map((a) => a.id),
     prescriptionIds: p.prescriptions.filter((r) => r.checked).map((r) => r.id),
   };
@@ -62,8 +73,9 @@ export function dischargeSeedFromPrefill(p: DischargeSummaryPrefillDto): Dischar
 
 /** An existing version's state (its content), for editing it. */
 export function dischargeSeedFromContent(doc: { id: string; lineageId: string; status: string; content: DischargeSummaryContent }): DischargeSummarySeed {
-  const { outcome, admissionDiagnoses, dischargeDiagnoses, allergies, prescriptions, ...sections } = doc.content;
+  const { outcome, admissionDiagnoses, dischargeDiagnoses, allergies, prescriptions, admission, ...sections } = doc.content;
   return {
+    ...(admission ? { admissionId: admission.id } : {}),
     documentId: doc.id,
     lineageId: doc.lineageId,
     sourceStatus: doc.status === 'final' ? 'final' : 'draft',

@@ -45,7 +45,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 export const AUDIT_RESOURCE_LABELS: Record<string, string> = {
   patient: '患者情報', patient_history: '患者情報の変更履歴', visit: '受付', visit_slip: '受付票', visit_history: '来院履歴',
   reception_queue: '受付一覧', eligibility: 'オンライン資格確認', clinical_note: '診療録', diagnosis: '傷病名', allergy: 'アレルギー',
-  lab_result: '検査結果', lab_order: '検査オーダー', lab_order_list: '検査オーダー一覧', lab_result_import: '検査結果の取込', lab_import_preview: '検査取込の確認', prescription: '処方',
+  lab_result: '検査結果', lab_order: '検査オーダー', lab_order_list: '検査オーダー一覧', admission: '入院', admission_list: '入院歴', lab_result_import: '検査結果の取込', lab_import_preview: '検査取込の確認', prescription: '処方',
   prescription_history: '処方の版歴', diagnosis_history: '傷病名の版歴', allergy_history: 'アレルギーの版歴', lab_result_history: '検査結果の版歴',
   clinical_document: '診療情報提供書', user: '職員', session: 'ログイン', clinic: '医療機関の設定', audit_report: '監査ログ', master: 'マスター',
   drug_limit: '薬品の上限', appointment: '予約', appointment_list: '予約表', appointment_slot: '予約枠', input: '入力', sharing_unit: '情報共有（送信）', sharing_status: '情報共有の状況', sharing_preview: '送信内容の確認',

@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'allergy.write',
   'lab.write',
   'lab.order', // 検査オーダー (依頼・取消), doctors only (docs/decisions/0070)
+  'admission.write', // 入院登録・退院登録・修正 of a 有床診療所, doctors and nurses (docs/decisions/0087)
+  'admission.cancel', // 取消 of an admission, doctors only (docs/decisions/0087)
   'prescription.write',
   'prescription.proxy', // 代行入力 of a prescription
   'prescription.confirm',
@@ -64,11 +66,11 @@ export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     'chart.read', 'note.write', 'note.confirm', 'note.approve', 'diagnosis.write', 'diagnosis.flag',
     'allergy.write', 'lab.write', 'lab.order', 'prescription.write', 'prescription.confirm', 'prescription.print',
     'sharing.preview', 'sharing.resend', 'sharing.manage', 'sharing.consent', 'shared.copy',
-    'document.write', 'document.confirm', 'institution.write',
+    'document.write', 'document.confirm', 'institution.write', 'admission.write', 'admission.cancel',
   ],
   nurse: [
     'patient.read', 'reception.read', 'reception.write', 'chart.read', 'note.write', 'allergy.write',
-    'lab.write', 'prescription.proxy', 'sharing.consent',
+    'lab.write', 'prescription.proxy', 'sharing.consent', 'admission.write',
   ],
   receptionist: ['patient.read', 'patient.write', 'reception.read', 'reception.write', 'eligibility.check', 'sharing.consent'],
   clinic_admin: ['patient.read', 'staff.manage', 'clinic.settings', 'audit.read', 'reception.read', 'sharing.preview', 'sharing.resend', 'sharing.manage', 'institution.write'],

@@ -21,6 +21,7 @@ import * as diagnosisService from './diagnoses/diagnosis.service';
 import * as allergyService from './allergies/allergy.service';
 import * as labResultService from './lab-results/lab-result.service';
 import * as labOrderService from './lab-orders/lab-order.service';
+import * as admissionService from './admissions/admission.service';
 import * as dischargeSummaryService from './documents/discharge-summary.service';
 import * as checkupReportService from './documents/checkup-report.service';
 import * as documentService from './documents/document.service';
@@ -42,6 +43,7 @@ const GUARDED = [
   // the items are written only with their prescription, by prescriptionRepository's create / updateDraft
   { delegate: 'prescriptionItem', repository: 'prescriptionRepository', writes: ['create', 'updateDraft'] },
   { delegate: 'clinicalDocument', repository: 'documentRepository', writes: ['create', 'supersede', 'updateDraft', 'finalize'] },
+  { delegate: 'admission', repository: 'admissionRepository', writes: ['create', 'supersede'] },
 ] as const;
 
 /**
@@ -94,6 +96,11 @@ const SERVICES = {
       'prefillReferral', 'prefillDischargeSummary', 'prefillCheckupReport', 'getDocument', 'listDocumentsForPatient', 'getDocumentForPrint',
     ],
   },
+  admission: {
+    module: admissionService,
+    writes: ['admitPatient', 'dischargePatient', 'reviseAdmission', 'cancelAdmission'],
+    other: ['getAdmissionPanel', 'getAdmissionHistory', 'admissionForSummary'],
+  },
 } as const;
 
 function sourceFiles(dir: string): string[] {
@@ -133,10 +140,11 @@ describe('nothing bypasses the write path', () => {
     expect(SHARING_UNIT_OF.prescription(row)).toBeNull();
     expect(SHARING_UNIT_OF.document(row)).toBeNull();
     expect(SHARING_UNIT_OF.lab_order(row)).toBeNull();
+    expect(SHARING_UNIT_OF.admission(row)).toBeNull();
   });
 
   it('no raw SQL writes the record tables outside migrations', () => {
-    const raw = /(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(ClinicalNote|Diagnosis|Allergy|LabResult|LabOrder|Prescription|PrescriptionItem|ClinicalDocument)"/i;
+    const raw = /(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(ClinicalNote|Diagnosis|Allergy|LabResult|LabOrder|Prescription|PrescriptionItem|ClinicalDocument|Admission)"/i;
     expect(files.filter((f) => raw.test(readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f))).toEqual([]);
   });
 });
@@ -253,6 +261,27 @@ describe('every write action: its row, one audit event of the one shape, its out
     const cancelled = await trail(() => labOrderService.cancelLabOrder({ labOrderId: id, reason: '不要になった' }, a.doctor));
     expect(cancelled.events.map((e) => [e.action, (e.detail as { intent: string }).intent])).toEqual([['delete', 'cancel']]);
     expect(cancelled.outbox).toEqual([]);
+  });
+
+  it('admissions: 入院登録, 退院登録, 修正, 取消 each write one event of the shape and no outbox row', async () => {
+    const p = await createPatient(a.receptionist);
+    const reason = '肺炎の点滴加療';
+    let id = '';
+    const base = { admittedOn: '2025-03-01', reason, attendingDoctorId: a.doctor.userId, ward: '201号室' };
+    const steps: [string, string, () => Promise<{ id: string }>][] = [
+      ['create', 'create', () => admissionService.admitPatient({ patientId: p.id, ...base }, a.nurse)],
+      ['version', 'update', () => admissionService.dischargePatient({ admissionId: id, dischargedOn: '2025-03-10', outcome: '1', destination: '自宅' }, a.doctor)],
+      ['version', 'update', () => admissionService.reviseAdmission({ admissionId: id, ...base, dischargedOn: '2025-03-11', outcome: '1', destination: '自宅', changeReason: '退院日の誤り' }, a.doctor)],
+      ['cancel', 'delete', () => admissionService.cancelAdmission({ admissionId: id, reason: '別患者' }, a.doctor)],
+    ];
+    for (const [intent, action, step] of steps) {
+      const { events, outbox } = await trail(async () => (id = (await step()).id));
+      expect(events.map((e) => [e.action, e.resourceType, e.resourceId, e.patientId]), intent).toEqual([[action, 'admission', id, p.id]]);
+      expect(Object.keys(events[0]!.detail as object), intent).toEqual(expect.arrayContaining(SHAPE));
+      expect(events[0]!.detail, intent).toMatchObject({ intent });
+      expect(JSON.stringify(events[0]!.detail)).not.toMatch(/肺炎|201号室|自宅|退院日の誤り|別患者/);
+      expect(outbox, intent).toEqual([]);
+    }
   });
 
   it('a CSV import writes one outbox row per patient and collection (one lab report each)', async () => {

@@ -1,6 +1,6 @@
 /**
  * The one write path of the clinical records (issue 10 §1, docs/decisions/0020): every create, new version, 確定, 承認,
- * 取消 and flag change of a note, diagnosis, allergy, lab result, 検査オーダー (0070), prescription or clinical document (0048) goes through these functions, inside
+ * 取消 and flag change of a note, diagnosis, allergy, lab result, 検査オーダー (0070), prescription, clinical document (0048) or 入院 (0087) goes through these functions, inside
  * the caller's transaction. Each writes the row, ONE audit event of one shape
  * (`detail: { intent, lineageId, version, status, previousId, ...facts }`) and, for the records JP-CLINS shares
  * (diagnoses, allergies, lab reports), a sharing outbox row naming the 報告単位 that changed; the first doctor who
@@ -10,7 +10,7 @@
  */
 import { AppError } from '@/lib/core/app-error';
 import type { Prisma, Tx } from '@/lib/core/db';
-import type { Allergy, ClinicalDocument, ClinicalNote, Diagnosis, LabOrder, LabResult, Prescription } from '@/lib/generated/prisma/client';
+import type { Admission, Allergy, ClinicalDocument, ClinicalNote, Diagnosis, LabOrder, LabResult, Prescription } from '@/lib/generated/prisma/client';
 import { recordAuditEvent, type AuditAction } from '@/lib/audit/audit';
 import type { RecordWriter as Principal } from '@/lib/auth/principal';
 import type { RecordStatus } from './record-version.constants';
@@ -21,13 +21,14 @@ import { diagnosisRepository } from './diagnoses/diagnosis.repository';
 import { allergyRepository } from './allergies/allergy.repository';
 import { labResultRepository } from './lab-results/lab-result.repository';
 import { labOrderRepository } from './lab-orders/lab-order.repository';
+import { admissionRepository } from './admissions/admission.repository';
 import { noteRepository } from './notes/note.repository';
 import { documentRepository } from './documents/document.repository';
 import { prescriptionRepository, type PrescriptionHeaderData, type PrescriptionItemData } from './prescriptions/prescription.repository';
 import { visitRepository } from '@/lib/reception/visit.repository';
 import { followRecordFinal } from '@/lib/reception/visit-flow';
 
-export const RECORD_KINDS = ['note', 'diagnosis', 'allergy', 'lab_result', 'lab_order', 'prescription', 'document'] as const;
+export const RECORD_KINDS = ['note', 'diagnosis', 'allergy', 'lab_result', 'lab_order', 'prescription', 'document', 'admission'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** What a write does: a new record, an in-place edit of a draft, a new version, 確定, 承認, 取消, a flag, a discarded draft. */
@@ -43,6 +44,7 @@ export const RECORD_RESOURCE_TYPES: Record<RecordKind, string> = {
   lab_order: 'lab_order',
   prescription: 'prescription',
   document: 'clinical_document',
+  admission: 'admission',
 };
 
 const AUDIT_ACTIONS: Record<WriteIntent, AuditAction> = {
@@ -56,7 +58,7 @@ const AUDIT_ACTIONS: Record<WriteIntent, AuditAction> = {
   discard: 'delete',
 };
 
-type Rows = { note: ClinicalNote; diagnosis: Diagnosis; allergy: Allergy; lab_result: LabResult; lab_order: LabOrder; prescription: Prescription; document: ClinicalDocument };
+type Rows = { note: ClinicalNote; diagnosis: Diagnosis; allergy: Allergy; lab_result: LabResult; lab_order: LabOrder; prescription: Prescription; document: ClinicalDocument; admission: Admission };
 type Inserts = {
   note: Omit<Prisma.ClinicalNoteUncheckedCreateInput, 'clinicId'>;
   diagnosis: Omit<Prisma.DiagnosisUncheckedCreateInput, 'clinicId'>;
@@ -65,6 +67,7 @@ type Inserts = {
   lab_order: Omit<Prisma.LabOrderUncheckedCreateInput, 'clinicId'>;
   prescription: { header: PrescriptionHeaderData; items: PrescriptionItemData[] };
   document: Omit<Prisma.ClinicalDocumentUncheckedCreateInput, 'clinicId'>;
+  admission: Omit<Prisma.AdmissionUncheckedCreateInput, 'clinicId'>;
 };
 
 /** The columns every record version has, as the write path needs them. */
@@ -89,6 +92,8 @@ async function insertRow<K extends RecordKind>(tx: Tx, clinicId: string, kind: K
       return (await labOrderRepository.create(tx, { ...(data as Inserts['lab_order']), clinicId })) as Rows[K];
     case 'document':
       return (await documentRepository.create(tx, { ...(data as Inserts['document']), clinicId })) as Rows[K];
+    case 'admission':
+      return (await admissionRepository.create(tx, { ...(data as Inserts['admission']), clinicId })) as Rows[K];
     default: {
       const { header, items } = data as Inserts['prescription'];
       return (await prescriptionRepository.create(tx, { clinicId }, header, items)) as Rows[K];
@@ -111,6 +116,8 @@ async function supersedeRow(tx: Tx, clinicId: string, kind: RecordKind, id: stri
       return (await labOrderRepository.supersede(tx, { clinicId, id }, at)).count;
     case 'document':
       return (await documentRepository.supersede(tx, { clinicId, documentId: id })).count;
+    case 'admission':
+      return (await admissionRepository.supersede(tx, { clinicId, id }, at)).count;
     default:
       return (await prescriptionRepository.markSuperseded(tx, { clinicId, prescriptionId: id })).count;
   }
@@ -131,6 +138,8 @@ export const SHARING_UNIT_OF: Record<RecordKind, (row: Written) => SharingUnit |
   prescription: () => null,
   // a document is its own unit, sent when it is 確定 (issue 11), not as a member of a patient's 6情報
   document: () => null,
+  // an admission (入院, 0087) is the clinic's own record of a stay; it leaves only inside a 退院時サマリー
+  admission: () => null,
 };
 
 const OUTBOX_REASONS: Partial<Record<WriteIntent, SharingOutboxReason>> = {

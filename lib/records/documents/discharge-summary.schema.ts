@@ -54,6 +54,9 @@ const checkStay = <T extends { admissionDate: string; dischargeDate: string }>(v
   }
 };
 
+/** Which version of which 入院 record a summary was written from. */
+export const admissionRef = z.object({ id, lineageId: id, version: z.number().int().positive() }).strict();
+
 export const saveDischargeSummarySchema = z
   .object({
     patientId: id,
@@ -69,6 +72,8 @@ export const saveDischargeSummarySchema = z
     allergyIds: chosen('アレルギー'),
     /** ids of the 確定 処方 (versions) of the 退院時処方, listed as 444 entries */
     prescriptionIds: chosen('退院時処方'),
+    /** the 入院 version (Admission.id) the summary is written from (docs/decisions/0087); absent: typed by hand */
+    admissionId: id.optional(),
     /** required when the latest version is 確定 (the edit makes a new version) */
     changeReason: z.string().trim().max(200, '修正理由は200文字以内で入力してください。').optional(),
   })
@@ -86,6 +91,8 @@ export const dischargeSummaryContentSchema = z
     allergies: z.array(allergyItem),
     /** absent in versions written before 処方 were listed: none */
     prescriptions: z.array(prescriptionItem).default([]),
+    /** the 入院 version it was written from (docs/decisions/0087); absent when the stay was typed by hand */
+    admission: admissionRef.optional(),
   })
   .strict();
 export type DischargeSummaryContent = z.output<typeof dischargeSummaryContentSchema>;
@@ -99,4 +106,4 @@ export const dischargeSummaryCompleteSchema = z.object({
   hospitalCourse: z.string().min(1, '入院中の経過を入力してください。'),
 });
 
-export const prefillDischargeSummarySchema = z.object({ patientId: id }).strict();
+export const prefillDischargeSummarySchema = z.object({ patientId: id, admissionId: id.optional() }).strict();

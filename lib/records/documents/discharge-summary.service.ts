@@ -10,6 +10,8 @@ import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { listDiagnosesForPatient } from '@/lib/records/diagnoses/diagnosis.service';
 import { listAllergiesForPatient } from '@/lib/records/allergies/allergy.service';
 import { staffNames } from '@/lib/staff/staff-names';
+import { admissionForSummary } from '@/lib/records/admissions/admission.service';
+import type { AdmissionDto } from '@/lib/records/admissions/admission.dto';
 import { asDischargeSummary, type DischargeSummaryDocumentDto, type ReferralChoiceDto } from './document.dto';
 import { allergySnapshot, contentOf, diagnosisSnapshot, listable, loadForSave, pickChosen, pickPrescriptions, prefillReferral, writeDocumentVersion } from './document.service';
 import { dischargeSummaryContentSchema, saveDischargeSummarySchema, type DischargeSummaryContent, type SaveDischargeSummaryInput } from './discharge-summary.schema';
@@ -22,16 +24,23 @@ export type DischargeSummaryPrefillDto = {
   allergies: ReferralChoiceDto[];
   /** the 確定 current prescriptions (checked): the 退院時処方 entries */
   prescriptions: ReferralChoiceDto[];
+  /**
+   * the 入院 record the summary starts from (docs/decisions/0087): the one asked for, else the current 入院中 one, else
+   * the latest 退院済 one; null when the patient has none (the stay is then typed)
+   */
+  admission: AdmissionDto | null;
 };
 
 /**
  * The editor's starting point, from the chart (the reads the 診療情報提供書 prefill makes, each audited by its slice):
  * 傷病名 (active ones checked), allergies, 退院時処方 from the current prescriptions, 入院中の経過 drafted from the
- * latest notes, 主訴 from the last note, and the writing doctor as 担当医.
+ * latest notes, 主訴 from the last note, and the writing doctor as 担当医; and the 入院 record (0087), whose stay,
+ * diagnoses, 転帰, 退院先, 担当医 and 入院理由 the editor's seed takes over (`dischargeSeedFromPrefill`).
  */
-export async function prefillDischargeSummary(patientId: string, actor: Principal): Promise<DischargeSummaryPrefillDto> {
+export async function prefillDischargeSummary(patientId: string, actor: Principal, options: { admissionId?: string } = {}): Promise<DischargeSummaryPrefillDto> {
   const r = await prefillReferral(patientId, actor);
   const names = await staffNames(actor.clinicId, [actor.userId]);
+  const admission = await admissionForSummary(patientId, actor, options.admissionId);
   return {
     sections: {
       chiefComplaint: r.sections.chiefComplaint,
@@ -44,6 +53,7 @@ export async function prefillDischargeSummary(patientId: string, actor: Principa
     uninformedOmitted: r.uninformedOmitted,
     allergies: r.allergies,
     prescriptions: r.prescriptions,
+    admission,
   };
 }
 
@@ -64,9 +74,12 @@ export async function saveDischargeSummary(raw: SaveDischargeSummaryInput, actor
   };
   const previous = current ? contentOf(current) : null;
   const prescriptions = await pickPrescriptions(input.prescriptionIds, patient.id, previous?.kind === 'discharge_summary' ? previous.content : null, actor, '退院時処方');
-  const { patientId: _p, documentId: _d, admissionDiagnosisIds, dischargeDiagnosisIds, allergyIds, prescriptionIds: _rx, changeReason, ...rest } = input;
+  // the 入院 version it is written from (0087): one of the patient's admissions, not 取消
+  const admission = input.admissionId ? await admissionForSummary(patient.id, actor, input.admissionId) : null;
+  const { patientId: _p, documentId: _d, admissionDiagnosisIds, dischargeDiagnosisIds, allergyIds, prescriptionIds: _rx, changeReason, admissionId: _a, ...rest } = input;
   const content = dischargeSummaryContentSchema.parse({
     ...rest,
+    ...(admission ? { admission: { id: admission.id, lineageId: admission.lineageId, version: admission.version } } : {}),
     admissionDiagnoses: pickDiagnoses(admissionDiagnosisIds, '入院時診断', 'admissionDiagnosisIds'),
     dischargeDiagnoses: pickDiagnoses(dischargeDiagnosisIds, '退院時診断', 'dischargeDiagnosisIds'),
     allergies: pickChosen(allergyIds, listable(allergies), (a) => a.lineageId, 'アレルギー', 'allergyIds').map(allergySnapshot),
@@ -79,7 +92,7 @@ export async function saveDischargeSummary(raw: SaveDischargeSummaryInput, actor
     content,
     institutionId: null,
     changeReason,
-    facts: { kind: 'discharge_summary', admissionDiagnoses: content.admissionDiagnoses.length, dischargeDiagnoses: content.dischargeDiagnoses.length, allergies: content.allergies.length, prescriptions: content.prescriptions.length },
+    facts: { kind: 'discharge_summary', admission: admission?.lineageId ?? null, admissionDiagnoses: content.admissionDiagnoses.length, dischargeDiagnoses: content.dischargeDiagnoses.length, allergies: content.allergies.length, prescriptions: content.prescriptions.length },
   });
   return asDischargeSummary(saved);
 }

@@ -15,11 +15,11 @@ import { checkupSeedFromPrefill } from '@/components/documents/checkup-report-se
 export const metadata: Metadata = { title: '文書の作成' };
 
 /** A new 診療情報提供書 (or ?kind=discharge_summary / checkup_report: 退院時サマリー / 健康診断結果報告書), pre-filled from the chart (each read audited by its slice). */
-export default async function NewDocumentPage({ params, searchParams }: { params: Promise<{ patientId: string }>; searchParams: Promise<{ kind?: string }> }) {
+export default async function NewDocumentPage({ params, searchParams }: { params: Promise<{ patientId: string }>; searchParams: Promise<{ kind?: string; admissionId?: string }> }) {
   const actor = await requirePageActor('document.write');
   const { patientId } = await params;
   const patient = await loadPatientForPage(patientId, actor, 'chart');
-  const kind = (await searchParams).kind;
+  const { kind, admissionId } = await searchParams;
   if (kind === 'checkup_report') {
     const prefill = await prefillCheckupReport(patientId, actor);
     return (
@@ -32,7 +32,8 @@ export default async function NewDocumentPage({ params, searchParams }: { params
     );
   }
   if (kind === 'discharge_summary') {
-    const prefill = await prefillDischargeSummary(patientId, actor);
+    // started from a 入院 record (「退院時サマリーを作成」, 0087): that version; else the current or latest stay
+    const prefill = await prefillDischargeSummary(patientId, actor, { admissionId: admissionId && /^[0-9a-f-]{36}$/i.test(admissionId) ? admissionId : undefined });
     return (
       <div className="mx-auto max-w-5xl">
         <PageTitle actions={<LinkButton href={`/patients/${patientId}`}>カルテに戻る</LinkButton>}>
