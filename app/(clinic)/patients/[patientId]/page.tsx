@@ -17,6 +17,7 @@ import { LabSummaryPanel } from './_panels/lab-summary-panel';
 import { NotesTimeline } from './_panels/notes-timeline';
 import { PrescriptionPanel } from './_panels/prescription-panel';
 import { LabOrderPanel } from './_panels/lab-order-panel';
+import { AdmissionPanel } from './_panels/admission-panel';
 import { SharingStatusPanel } from './_panels/sharing-status-panel';
 import { DocumentsPanel } from './_panels/documents-panel';
 import { AppointmentPanel } from './_panels/appointment-panel';
@@ -77,6 +78,7 @@ export default async function ChartPage({ params }: { params: Promise<{ patientI
           <AllergyPanel patientId={patientId} actor={actor} />
           <PrescriptionPanel patientId={patientId} actor={actor} />
           <LabOrderPanel patientId={patientId} actor={actor} />
+          <AdmissionPanel patientId={patientId} actor={actor} />
           {orcaLinked && <OrcaChargePreview patientId={patientId} />}
           {can(actor.role, 'reception.read') && <AppointmentPanel patientId={patientId} actor={actor} patientName={patient.fullName} />}
           <LabSummaryPanel patientId={patientId} actor={actor} patient={patient} />
