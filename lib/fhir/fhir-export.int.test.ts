@@ -65,6 +65,11 @@ describe('fhir:export of the demo clinic', () => {
     for (const b of bundles.slice(0, 2)) expect(b.entry!.some((e) => e.resource!.resourceType === 'MedicationRequest')).toBe(true);
     const events = await auditEventsFor(demoClinicId, { action: 'export', resourceType: 'clinical_document' }, mark);
     expect(events).toHaveLength(3);
+    // the summary was written from the demo's 退院済 admission (ADR 0087), whose stay it carries
+    const summary = await db().clinicalDocument.findFirstOrThrow({ where: { clinicId: demoClinicId, kind: 'discharge_summary' } });
+    const admission = await db().admission.findFirstOrThrow({ where: { clinicId: demoClinicId, patientId: summary.patientId, isLatest: true } });
+    expect(admission).toMatchObject({ status: 'discharged', version: 2, outcome: '1' });
+    expect(summary.content).toMatchObject({ admission: { id: admission.id, lineageId: admission.lineageId, version: 2 }, admissionDate: '2026-10-01', dischargeDate: '2026-10-08' });
   });
 
   it('a file is exactly the bundle the adapter gets from buildUnitBundle', async () => {

@@ -25,6 +25,34 @@ export async function seedDemoReferralInstitutions(prisma: PrismaClient): Promis
 }
 
 /**
+ * The 有床診療所 demo's one stay (0087): 入院 2026-10-01 (入院中, version 1, superseded) and its 退院登録 on 2026-10-08
+ * (退院済, 治癒・軽快, 自宅; version 2), written as the write path would write them (the trigger lets a seed insert
+ * versions, never change them). Returns the version the demo's 退院時サマリー was written from.
+ */
+async function seedDemoAdmission(prisma: PrismaClient, s: { clinicId: string; patientId: string; doctorId: string; diagnosisIds: string[] }) {
+  const lineageId = randomUUID();
+  const discharged = randomUUID();
+  const base = {
+    clinicId: s.clinicId,
+    lineageId,
+    patientId: s.patientId,
+    admittedOn: new Date('2026-10-01T00:00:00.000Z'),
+    reason: '脱水と食欲低下の補液加療',
+    admissionDiagnosisIds: s.diagnosisIds.slice(0, 1),
+    attendingDoctorId: s.doctorId,
+    ward: '2階 201号室',
+    recordedById: s.doctorId,
+  };
+  await prisma.admission.createMany({
+    data: [
+      { ...base, id: randomUUID(), version: 1, isLatest: false, status: 'admitted', dischargeDiagnosisIds: [], createdAt: new Date('2026-10-01T01:00:00.000Z'), supersededAt: new Date('2026-10-08T01:00:00.000Z') },
+      { ...base, id: discharged, version: 2, isLatest: true, status: 'discharged', dischargedOn: new Date('2026-10-08T00:00:00.000Z'), dischargeDiagnosisIds: s.diagnosisIds, outcome: '1', destination: '自宅', createdAt: new Date('2026-10-08T01:00:00.000Z') },
+    ],
+  });
+  return { id: discharged, lineageId, version: 2 };
+}
+
+/**
  * The demo's 確定 documents (issue 11), so that the 文書 panel, the vendor API's DocumentReference and
  * `npm run fhir:export` have one of each kind: a 診療情報提供書 to 青葉台総合病院（架空）, a 退院時サマリー and a
  * 健康診断結果報告書, for the first three demo patients with a chart (seedDemoClinical). Each lists the patient's own
@@ -58,6 +86,7 @@ export async function seedDemoDocuments(prisma: PrismaClient): Promise<number> {
   const [a, b, c] = withChart as [(typeof withChart)[number], (typeof withChart)[number], (typeof withChart)[number]];
   const ra = await recordsOf(a.id);
   const rb = await recordsOf(b.id);
+  const admission = await seedDemoAdmission(prisma, { clinicId, patientId: b.id, doctorId: doctor.id, diagnosisIds: rb.diagnoses.map((d) => d.lineageId) });
   const empty = { diagnosesNote: '', allergiesNote: '' };
   const documents: { patientId: string; kind: string; institutionId: string | null; content: object }[] = [
     {
@@ -105,6 +134,8 @@ export async function seedDemoDocuments(prisma: PrismaClient): Promise<number> {
         dischargeDiagnoses: rb.diagnoses,
         allergies: rb.allergies,
         prescriptions: rb.prescriptions,
+        // written from the 入院 record's 退院済 version (0087)
+        admission,
       },
     },
     {
