@@ -179,6 +179,7 @@ function AdmitForm({ patientId, panel, defaultDoctorId, onClose, onDone }: { pat
   return (
     <form
       aria-label="入院登録"
+      noValidate
       className="flex flex-col gap-2 rounded border border-teal-200 bg-teal-50/40 p-3"
       onSubmit={(e) => {
         e.preventDefault();
@@ -241,6 +242,7 @@ function DischargeForm({ admission, panel, onClose, onDone }: { admission: Admis
   return (
     <form
       aria-label="退院登録"
+      noValidate
       className="mt-2 flex flex-col gap-2 rounded border border-slate-200 bg-white p-3"
       onSubmit={(e) => {
         e.preventDefault();
