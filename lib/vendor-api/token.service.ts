@@ -264,8 +264,27 @@ export async function confirmAccess(principal: ApiClientPrincipal, authorization
 
 type AccessClaims = { sub: string; clinic: string; scope: string; jti: string; exp: number; iat?: number };
 
+/**
+ * Access tokens whose signature was checked, by their exact text: a client sends the same token for minutes, and the
+ * HMAC (Web Crypto, async) was a measurable part of a read. Only the signature is remembered; the expiry is checked on
+ * every use, the app's status and the token's revocation by the request's own statement. Bounded: the oldest go first.
+ */
+const verifiedTokens = new Map<string, AccessClaims>();
+const VERIFIED_TOKENS_MAX = 5_000;
+
 /** The claims of one of our access tokens, signature and expiry checked; null for anything else. */
 async function verifiedClaims(token: string, now?: Date): Promise<AccessClaims | null> {
+  const known = verifiedTokens.get(token);
+  if (known) return known.exp > Math.floor((now ?? new Date()).getTime() / 1000) ? known : null;
+  const claims = await verifyClaims(token, now);
+  if (claims) {
+    if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
+    verifiedTokens.set(token, claims);
+  }
+  return claims;
+}
+
+async function verifyClaims(token: string, now?: Date): Promise<AccessClaims | null> {
   try {
     const { payload } = await jwtVerify(token, accessTokenKey(), { algorithms: ['HS256'], issuer: TOKEN_ISSUER, typ: 'at+jwt', requiredClaims: ['exp', 'sub', 'jti'], ...(now ? { currentDate: now } : {}) });
     const { sub, clinic, scope, jti, exp, iat } = payload as Partial<AccessClaims>;

@@ -9,6 +9,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { expect } from 'vitest';
 import { registerApiClient } from '@/lib/vendor-api/api-client.service';
 import { FHIR_BASE_PATH, handleFhirRequest } from '@/lib/vendor-api/fhir-routes';
+import { isFhirPath, serveFhir } from '@/lib/vendor-api/fhir-node';
 import { CLIENT_ASSERTION_TYPE } from '@/lib/vendor-api/token.service';
 import type { clinicWithStaff } from './factories';
 
@@ -65,21 +66,11 @@ export async function register(s: Awaited<ReturnType<typeof clinicWithStaff>>, s
 }
 
 
-/** The route table behind a real node:http server on a free port, as Next's catch-all route serves it. */
+/** The route table behind a real node:http server on a free port, through the production entry (fhir-node.ts). */
 export async function startFhirServer(): Promise<{ baseUrl: string; fhirUrl: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-      const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
-      const segments = url.pathname.startsWith(`${FHIR_BASE_PATH}/`) ? url.pathname.slice(FHIR_BASE_PATH.length + 1).split('/').map(decodeURIComponent) : [];
-      const response = await handleFhirRequest(new Request(url, { method: req.method, headers, body }), segments);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    });
+    if (isFhirPath(req.url)) void serveFhir(req, res);
+    else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { formatInTimeZone, jstParts, jstPartsByIntl } from './tz';
+
+describe('jstParts', () => {
+  it('agrees with the time-zone data for instants from 1952 to 2100, at day and year boundaries too', () => {
+    const from = Date.UTC(1951, 11, 31, 15);
+    const to = Date.UTC(2100, 0, 1);
+    const instants = [from, Date.UTC(2026, 11, 31, 14, 59, 59), Date.UTC(2026, 11, 31, 15), Date.UTC(2024, 1, 28, 15), Date.UTC(2000, 0, 1)];
+    let seed = 42;
+    for (let i = 0; i < 5000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      instants.push(from + Math.floor((seed / 2 ** 31) * (to - from)));
+    }
+    for (const t of instants) expect(jstParts(new Date(t)), new Date(t).toISOString()).toEqual(jstPartsByIntl(new Date(t)));
+  });
+
+  it('takes the time-zone data before 1952, when Japan had daylight saving', () => {
+    // 1949-07-01 12:00 UTC was 22:00 JDT (+10:00), not 21:00
+    expect(jstParts(new Date(Date.UTC(1949, 6, 1, 12)))).toMatchObject({ yyyy: '1949', MM: '07', dd: '01', HH: '22' });
+    expect(formatInTimeZone(new Date('2026-12-31T15:00:00Z'), 'yyyy-MM-dd HH:mm:ss')).toBe('2027-01-01 00:00:00');
+  });
+
+  it('refuses an invalid date as before', () => {
+    expect(() => jstParts(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The vendor FHIR API served straight from node:http (docs/decisions/0088): scripts/serve.ts hands every request under
+ * /api/fhir/R4 here instead of to Next, so an API call skips Next's routing, proxy and web-stream plumbing, which
+ * cost about two thirds of a read's server CPU. The route table is the same (`handleFhirRequest`, which the Next
+ * route app/api/fhir/R4/[...path] also calls under `next dev`): authentication, scopes, audit and the answers do not
+ * depend on the entry. What Next would have added is added here: the security headers, a body limit, a
+ * Content-Security-Policy for JSON, and an OperationOutcome for anything the adapter itself cannot take.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorFields, log } from '@/lib/core/logger';
+import { SECURITY_HEADERS } from '@/lib/web/security-headers';
+import { errorResponse, FhirError, fhirErrors } from './fhir-http';
+import { FHIR_BASE_PATH, handleFhirRequest } from './fhir-routes';
+
+/** The largest request body the API takes (a Patient or an Observation is a few KB; a Subscription less). */
+export const FHIR_BODY_LIMIT = 1024 * 1024;
+
+const API_HEADERS: [string, string][] = [...SECURITY_HEADERS.map((h): [string, string] => [h.key, h.value]), ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"]];
+
+/** Whether a request target is the vendor API's (`/api/fhir/R4`, anything under it, or it with a query). */
+export function isFhirPath(target: string | undefined): boolean {
+  if (!target?.startsWith(FHIR_BASE_PATH)) return false;
+  const next = target.charAt(FHIR_BASE_PATH.length);
+  return next === '' || next === '/' || next === '?';
+}
+
+/** The path segments after /api/fhir/R4, each percent-decoded as Next's catch-all route gives them; null when malformed. */
+export function fhirSegments(pathname: string): string[] | null {
+  try {
+    return pathname.slice(FHIR_BASE_PATH.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return null;
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > FHIR_BODY_LIMIT) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > FHIR_BODY_LIMIT) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A Web Request of the node request; its headers are req.headers as withClientIp (lib/core/http-edge.ts) left them. */
+function webRequest(req: IncomingMessage, url: URL, body: Buffer | undefined): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (value) for (const v of value) headers.append(name, v);
+  }
+  return new Request(url, { method: req.method, headers, body: body && new Uint8Array(body) });
+}
+
+async function send(res: ServerResponse, response: Response, head: boolean): Promise<void> {
+  const body = head ? null : Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of API_HEADERS) headers[name] = value;
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  if (body) headers['content-length'] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body ?? undefined);
+}
+
+/** Answers one request under /api/fhir/R4 (isFhirPath) through the route table. */
+export async function serveFhir(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const head = req.method === 'HEAD';
+  try {
+    const host = req.headers.host && /^[A-Za-z0-9.\-:[\]]+$/.test(req.headers.host) ? req.headers.host : 'localhost';
+    const url = new URL(req.url ?? FHIR_BASE_PATH, `http://${host}`);
+    const segments = fhirSegments(url.pathname);
+    if (!segments) throw fhirErrors.invalid('URL が正しくありません。', 'the request path is not valid percent-encoding');
+    const body = req.method === 'GET' || head ? undefined : await readBody(req);
+    await send(res, await handleFhirRequest(webRequest(req, url, body), segments), head);
+  } catch (error) {
+    const failure =
+      error instanceof FhirError
+        ? error
+        : error instanceof BodyTooLarge
+          ? new FhirError(413, 'too-costly', `送信する内容が大きすぎます（${FHIR_BODY_LIMIT / 1024 / 1024}MBまで）。`, `the request body exceeds ${FHIR_BODY_LIMIT} bytes`, undefined, { Connection: 'close' })
+          : new FhirError(500, 'exception', '処理中に問題が発生しました。', 'internal error in the FHIR entry');
+    if (failure.status === 500) log('error', 'unexpected error in the FHIR entry', errorFields(error));
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    await send(res, errorResponse(failure), head);
+  }
+}
