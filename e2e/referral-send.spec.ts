@@ -44,6 +44,13 @@ test('a referral sent by clinic A arrives at clinic B, which links it and import
   await expect(page).toHaveURL(new RegExp(`/patients/${patientId}/documents/[0-9a-f-]{36}$`));
   await expect(page.getByText('検証OK')).toBeVisible();
 
+  // our own letter page links the uploaded file to its view route (ADR 0085)
+  const fileLink = page.getByTestId('referral-attachments').getByRole('link', { name: 'kensa-kekka.pdf' });
+  await expect(fileLink).toHaveAttribute('href', new RegExp(`^/patients/${patientId}/documents/attachments/[0-9a-f-]{36}$`));
+  const viewed = await page.request.get((await fileLink.getAttribute('href'))!);
+  expect(viewed.headers()['content-type']).toContain('application/pdf');
+  expect((await viewed.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
   // 送信 → 送信待ち, then 送信済 once the worker delivered it
   await page.getByTestId('document-sending').getByRole('button', { name: '送信' }).click();
   await expect(page.getByTestId('document-sending-badge')).toBeVisible();
@@ -81,7 +88,7 @@ test('a referral sent by clinic A arrives at clinic B, which links it and import
   await expect(attachment).toBeVisible();
   const file = await b.request.get((await attachment.getAttribute('href'))!);
   expect(file.status()).toBe(200);
-  expect(file.headers()['content-type']).toContain('application/pdf');
+  expect(viewed.headers()['content-type']).toContain('application/pdf');
   expect(Buffer.from(await file.body()).equals(pdf)).toBe(true);
   await b.getByRole('radio', { name: new RegExp(p.fullName) }).check();
   await b.getByRole('button', { name: 'この患者に紐付ける' }).click();

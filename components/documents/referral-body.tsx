@@ -11,7 +11,7 @@ function Text({ value }: { value: string }) {
  * The sections of a 診療情報提供書 in the order of the usual 様式 (紹介目的, 傷病名, 主訴, 既往歴・家族歴, 現病歴・治療経過,
  * 検査結果, 現在の処方, アレルギー, 備考). Used by the document page and the print page: one rendering of the letter.
  */
-export function ReferralBody({ content: c }: { content: ReferralContent }) {
+export function ReferralBody({ content: c, attachmentsHref }: { content: ReferralContent; /** where an uploaded file is viewed (`<href>/<attachmentId>`); absent in print */ attachmentsHref?: string }) {
   const rows: [string, React.ReactNode][] = [
     ['紹介目的', <Text key="p" value={c.purpose} />],
     [
@@ -81,7 +81,14 @@ export function ReferralBody({ content: c }: { content: ReferralContent }) {
       <ul key="att" data-testid="referral-attachments">
         {c.attachments.map((a) => (
           <li key={a.id}>
-            {a.fileName}（{ATTACHMENT_TYPE_LABELS[a.contentType]} {formatBytes(a.size)}）
+            {attachmentsHref ? (
+              <a href={`${attachmentsHref}/${a.id}`} target="_blank" rel="noopener noreferrer" className="text-teal-800 hover:underline">
+                {a.fileName}
+              </a>
+            ) : (
+              a.fileName
+            )}
+            （{ATTACHMENT_TYPE_LABELS[a.contentType]} {formatBytes(a.size)}）
           </li>
         ))}
         {c.attachedDocuments.map((d) => (

@@ -35,6 +35,20 @@ export const recordHashesRepository = {
     return { checked: Number(count?.n ?? 0), rows };
   },
 
+  /**
+   * 添付資料 (0085) whose stored bytes no longer have the SHA-256 recorded at upload (and named by the document versions
+   * that attach them), hashed by the database (no bytes travel); and how many attachments were checked.
+   */
+  attachmentMismatches: async (c: Client, scope: { clinicId?: string }) => {
+    const clinic = scope.clinicId ? Prisma.sql`WHERE "clinicId" = ${scope.clinicId}` : Prisma.empty;
+    const [count] = await c.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "DocumentAttachment" ${clinic}`;
+    const rows = await c.$queryRaw<{ clinicId: string; id: string; patientId: string }[]>`
+      SELECT "clinicId", id, "patientId" FROM "DocumentAttachment" ${clinic}
+      ${scope.clinicId ? Prisma.sql`AND` : Prisma.sql`WHERE`} encode(sha256(data), 'hex') <> "sha256"
+      ORDER BY "clinicId", id`;
+    return { checked: Number(count?.n ?? 0), rows };
+  },
+
   /** Lineages that do not have exactly one latest version, or whose latest is not the highest version. */
   brokenLineages: (c: Client, table: VersionedTable, scope: { clinicId?: string }) => {
     const t = Prisma.raw(`"${table}"`);
@@ -51,5 +65,5 @@ export const recordHashesRepository = {
 
 export const HASHED_TABLES = ['Diagnosis', 'Allergy', 'LabResult'] as const;
 export type HashedTable = (typeof HASHED_TABLES)[number];
-export const VERSIONED_TABLES = ['ClinicalNote', 'Diagnosis', 'Allergy', 'LabResult', 'Prescription', 'ClinicalDocument'] as const;
+export const VERSIONED_TABLES = ['ClinicalNote', 'Diagnosis', 'Allergy', 'LabResult', 'Prescription', 'ClinicalDocument', 'LabOrder', 'Admission'] as const;
 export type VersionedTable = (typeof VERSIONED_TABLES)[number];

@@ -1,7 +1,8 @@
 /**
  * 真正性 sweep: recomputes the content hash of every 確定 note, prescription, diagnosis, allergy, lab result and document and
- * reports the rows whose stored hash no longer matches (a change made behind the application's back), and checks each
- * lineage: exactly one latest version, the highest. Run by `npm run records:verify`.
+ * reports the rows whose stored hash no longer matches (a change made behind the application's back), re-hashes the
+ * stored bytes of every 添付資料 against its SHA-256 (0085), and checks each lineage (lab orders and admissions too):
+ * exactly one latest version, the highest. Run by `npm run records:verify`.
  */
 import { db } from '@/lib/core/db';
 import { noteContentHash } from '@/lib/records/notes/note.dto';
@@ -13,7 +14,12 @@ export type HashMismatch = { clinicId: string; table: VersionedTable; id: string
 /** A lineage without exactly one latest version, or whose latest is not its highest version (isLatest moved behind the app). */
 export type LineageBreak = { clinicId: string; table: VersionedTable; lineageId: string; latestCount: number; maxVersion: number; latestVersion: number | null };
 
-export async function verifyRecordHashes(options: { clinicId?: string; batchSize?: number } = {}): Promise<{ checked: number; mismatches: HashMismatch[]; lineageBreaks: LineageBreak[] }> {
+/** A 添付資料 whose stored bytes no longer hash to the SHA-256 recorded at upload. */
+export type AttachmentMismatch = { clinicId: string; id: string; patientId: string };
+
+export async function verifyRecordHashes(
+  options: { clinicId?: string; batchSize?: number } = {},
+): Promise<{ checked: number; mismatches: HashMismatch[]; lineageBreaks: LineageBreak[]; attachmentMismatches: AttachmentMismatch[] }> {
   const take = options.batchSize ?? 500;
   const scope = { clinicId: options.clinicId };
   const mismatches: HashMismatch[] = [];
@@ -47,9 +53,11 @@ export async function verifyRecordHashes(options: { clinicId?: string; batchSize
     checked += n;
     mismatches.push(...rows.map((r) => ({ ...r, table })));
   }
+  const attachments = await recordHashesRepository.attachmentMismatches(db(), scope);
+  checked += attachments.checked;
   const lineageBreaks: LineageBreak[] = [];
   for (const table of VERSIONED_TABLES) {
     lineageBreaks.push(...(await recordHashesRepository.brokenLineages(db(), table, scope)).map((r) => ({ ...r, table })));
   }
-  return { checked, mismatches, lineageBreaks };
+  return { checked, mismatches, lineageBreaks, attachmentMismatches: attachments.rows };
 }

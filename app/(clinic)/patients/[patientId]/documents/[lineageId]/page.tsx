@@ -147,7 +147,7 @@ export default async function DocumentPage({ params, searchParams }: { params: P
         ) : latest.kind === 'checkup_report' ? (
           <CheckupReportBody content={latest.content} />
         ) : (
-          <ReferralBody content={latest.content} />
+          <ReferralBody content={latest.content} attachmentsHref={`/patients/${patientId}/documents/attachments`} />
         )}
       </Card>
       {latest.status === 'final' && can(actor.role, 'sharing.preview') ? <ReferralFhirCard patientId={patientId} lineageId={lineageId} documentId={latest.id} sending={latest.sending} actor={actor} kind={latest.kind} /> : null}
