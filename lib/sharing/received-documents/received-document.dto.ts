@@ -15,8 +15,11 @@ export type ReceivedReferralView = {
   labs: SharedLabDto[];
   /** MedicationRequest entries of 430 / 444 (ours structures the listed 処方 since ADR 0073) */
   medications: { name: string; dosage: string | null }[];
-  /** 添付資料 (section 210): files, by the index of their DocumentReference entry (viewable: a PDF or image we show inline) */
-  attachments: { index: number; title: string; contentType: string; size: number | null; viewable: boolean }[];
+  /**
+   * 添付資料: files, by the index of their DocumentReference entry (viewable: a PDF or image we show inline); `section`:
+   * the title of the section that refers to it when that is not 210 添付情報 (e.g. 臨床経過)
+   */
+  attachments: { index: number; title: string; contentType: string; size: number | null; viewable: boolean; section: string | null }[];
   /** documents attached to the letter (a 退院時サマリー, a 健診結果報告書), each rendered like a letter */
   attachedDocuments: Omit<ReceivedReferralView, 'attachments' | 'attachedDocuments'>[];
   problems: string[];

@@ -128,7 +128,7 @@ describe('a letter from clinic A to clinic B', () => {
     const received = (await listReceivedDocuments(b.doctor)).find((r) => r.version === 2 && !r.withdrawn && r.senderInstitution === a.clinic.institutionNumber)!;
     const opened = await getReceivedDocument({ receivedId: received.id }, b.doctor);
     expect(opened.view.problems).toEqual([]);
-    expect(opened.view.attachments).toEqual([{ index: expect.any(Number), title: '心電図.pdf', contentType: 'application/pdf', size: pdf.length, viewable: true }]);
+    expect(opened.view.attachments).toEqual([{ index: expect.any(Number), title: '心電図.pdf', contentType: 'application/pdf', size: pdf.length, viewable: true, section: null }]);
     expect(opened.view.attachedDocuments).toHaveLength(1);
     const attached = opened.view.attachedDocuments[0]!;
     expect(attached.title).toBe('退院時サマリー');

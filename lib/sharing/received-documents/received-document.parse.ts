@@ -66,6 +66,23 @@ export function attachmentData(entries: Obj[], reference: Obj): { contentType: s
   return base64 && contentType ? { contentType, base64 } : null;
 }
 
+/**
+ * A file a section refers to (a DocumentReference: 210 添付情報, 330 臨床経過, 220 備考・連絡情報, 230 PDF), listed by its
+ * entry index with the section it came from; one whose bytes are not inside the letter (a `url` elsewhere) is a problem.
+ */
+function readFile(resource: Obj, index: number, entries: Obj[], view: ReceivedReferralView, sectionTitle: string | null) {
+  if (view.attachments.some((x) => x.index === index)) return;
+  const a = arr(resource.content).filter(isObj).map((c) => (isObj(c.attachment) ? c.attachment : {}))[0] ?? {};
+  const data = attachmentData(entries, resource);
+  const title = str(a.title, 200) ?? str(resource.description, 200) ?? '添付ファイル';
+  if (!data) {
+    view.problems.push(`添付資料「${title}」の中身が文書内にありません。`);
+    return;
+  }
+  const size = typeof a.size === 'number' ? a.size : Math.floor((data.base64.length * 3) / 4);
+  view.attachments.push({ index, title, contentType: data.contentType, size, viewable: VIEWABLE_ATTACHMENT_TYPES.includes(data.contentType), section: sectionTitle });
+}
+
 /** Section 210 添付情報: files (DocumentReference) listed by entry index, attached documents (Bundle) rendered. */
 function readAttachments(s: Obj, entries: Obj[], entryIndex: Map<string | null, number>, view: ReceivedReferralView, meta: Meta, nested: boolean) {
   for (const r of arr(s.entry).slice(0, 50)) {
@@ -76,15 +93,7 @@ function readAttachments(s: Obj, entries: Obj[], entryIndex: Map<string | null, 
       continue;
     }
     if (resource.resourceType === 'DocumentReference') {
-      const a = arr(resource.content).filter(isObj).map((c) => (isObj(c.attachment) ? c.attachment : {}))[0] ?? {};
-      const data = attachmentData(entries, resource);
-      const title = str(a.title, 200) ?? str(resource.description, 200) ?? '添付ファイル';
-      if (!data) {
-        view.problems.push(`添付資料「${title}」の中身が文書内にありません。`);
-        continue;
-      }
-      const size = typeof a.size === 'number' ? a.size : Math.floor((data.base64.length * 3) / 4);
-      view.attachments.push({ index, title, contentType: data.contentType, size, viewable: VIEWABLE_ATTACHMENT_TYPES.includes(data.contentType) });
+      readFile(resource, index, entries, view, null);
     } else if (resource.resourceType === 'Bundle' && !nested) {
       const { attachments: _a, attachedDocuments: _d, ...attached } = parseDocument(resource, meta, true);
       view.attachedDocuments.push(attached);
@@ -151,18 +160,23 @@ function parseDocument(bundle: unknown, meta: Meta, nested: boolean): ReceivedRe
     };
   };
   const from = party('920');
-  view.sender = { name: from.name, code: from.code ?? meta.senderInstitution, doctor: from.doctor };
+  // 紹介元医師 is optional in 920 (0..1): then the letter's author (Composition.author, a Practitioner) wrote it
+  const author = arr(composition.author).map(ref).find((r) => r?.resourceType === 'Practitioner');
+  view.sender = { name: from.name, code: from.code ?? meta.senderInstitution, doctor: from.doctor ?? humanName(author, 'IDE') };
   view.destination = party('910');
 
   const source: SharedSource = { institutionNumber: view.sender.code, institutionName: view.sender.name ?? `医療機関 ${view.sender.code}`, registeredAt: meta.receivedAt, identifier: meta.identifier };
   const entryIndex = new Map(entries.map((e, i) => [str(e.fullUrl, 300), i]));
   let unreadable = 0;
+  const dangling = new Set<string>();
   const walk = (list: Obj[], depth: number) => {
     for (const s of list.slice(0, 50)) {
       const code = str(sectionCode(s), 10);
       if (code === '920' || code === '910') continue;
       const title = str(s.title, 100) ?? '（表題なし）';
-      const text = isObj(s.text) ? narrativeText(s.text.div) : '';
+      let text = isObj(s.text) ? narrativeText(s.text.div) : '';
+      // 950 紹介目的 may be written only as the referenced Encounter's reasonCode (the narrative is not required)
+      if (code === '950' && !text) text = purposeOf(arr(s.entry).map(ref));
       const sub = arr(s.section).filter(isObj);
       if (code !== '300' || text) view.sections.push({ code, title, text, depth });
       if (code === '210') {
@@ -173,7 +187,14 @@ function parseDocument(bundle: unknown, meta: Meta, nested: boolean): ReceivedRe
         const url = isObj(r) ? str(r.reference, 300) : null;
         const index = entryIndex.get(url);
         const resource = index === undefined ? undefined : entries[index]!.resource;
-        if (!isObj(resource) || index === undefined) continue;
+        if (!isObj(resource) || index === undefined) {
+          dangling.add(title);
+          continue;
+        }
+        if (resource.resourceType === 'DocumentReference') {
+          readFile(resource, index, entries, view, title);
+          continue;
+        }
         if (resource.resourceType === 'MedicationRequest') {
           const med = isObj(resource.medicationCodeableConcept) ? resource.medicationCodeableConcept : {};
           const name = str(med.text) ?? str(arr(med.coding).filter(isObj).find((c) => c.display)?.display);
@@ -195,8 +216,19 @@ function parseDocument(bundle: unknown, meta: Meta, nested: boolean): ReceivedRe
     }
   };
   walk(sections, 0);
+  for (const title of dangling) problems.push(`「${title}」セクションの参照先が文書内にありません。`);
   if (unreadable) problems.push(`記載された情報のうち${unreadable}件は形式が正しくないため表示できません。`);
   return view;
+}
+
+/** The reasonCode texts (or codings' displays) of the Encounters a 950 紹介目的 section refers to. */
+function purposeOf(resources: (Obj | undefined)[]): string {
+  return resources
+    .filter((r): r is Obj => r?.resourceType === 'Encounter')
+    .flatMap((e) => arr(e.reasonCode).filter(isObj))
+    .map((c) => str(c.text, 2000) ?? str(arr(c.coding).filter(isObj).find((x) => x.display)?.display, 200))
+    .filter((t): t is string => Boolean(t))
+    .join('\n');
 }
 
 function pushOnce<T extends SharedDiagnosisDto | SharedAllergyDto | SharedLabDto>(list: T[], item: T) {

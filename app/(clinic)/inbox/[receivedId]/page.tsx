@@ -105,6 +105,7 @@ export default async function ReceivedDocumentPage({ params }: { params: Promise
                   {a.title}
                 </a>{' '}
                 <span className="text-xs text-slate-500">
+                  {a.section ? `${a.section}の資料 ` : ''}
                   {a.contentType}
                   {a.viewable ? '（表示）' : '（ダウンロード）'}
                 </span>
