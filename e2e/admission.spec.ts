@@ -3,7 +3,8 @@ import { openNewPatientChart, uniquePatient } from './helpers';
 
 /**
  * Issue 11 / ADR 0087: a doctor of a 有床診療所 registers an admission in the chart (入院日, 入院理由, 入院時診断 from
- * the patient's 傷病名, 担当医, 病室), discharges the patient (退院日, 転帰, 退院先), starts the 退院時サマリー from the
+ * the patient's 傷病名, 担当医, 病室), discharges the patient (退院日, 転帰, 退院先), corrects it (修正 with a reason, a new
+ * version in the history), starts the 退院時サマリー from the
  * admission, finds the stay, diagnoses, 転帰, 退院先, 担当医 and 入院理由 pre-filled, and 確定s it. Uses its own new
  * patient only.
  */
@@ -56,21 +57,35 @@ test('a doctor admits and discharges a patient, then writes the discharge summar
   await expect(past).toContainText('転帰 治癒・軽快');
   await expect(panel).toContainText('入院登録');
 
-  // the version history keeps 入院中 and 退院済
+  // 修正: a new version, only with a reason
+  await past.getByRole('button', { name: '修正', exact: true }).click();
+  const revise = page.getByRole('form', { name: '入院記録の修正' });
+  await revise.getByLabel('退院先').fill('自宅（長女と同居）');
+  await revise.getByRole('button', { name: '修正を保存' }).click();
+  await expect(revise).toContainText('修正理由を入力してください。');
+  await revise.getByLabel('修正理由').fill('退院先の追記');
+  await revise.getByRole('button', { name: '修正を保存' }).click();
+  await expect(panel).toContainText('入院記録を修正しました（第3版）。');
+  await expect(past).toContainText('退院先 自宅（長女と同居）');
+
+  // the version history keeps 入院中, 退院済 and the correction with its reason
   await past.getByRole('link', { name: '版歴' }).click();
-  await expect(page.getByTestId('admission-history')).toContainText('第2版（最新）');
-  await expect(page.getByTestId('admission-history')).toContainText('第1版');
+  const history = page.getByTestId('admission-history');
+  await expect(history).toContainText('第3版（最新）');
+  await expect(history).toContainText('理由：退院先の追記');
+  await expect(history).toContainText('第2版');
+  await expect(history).toContainText('第1版');
   await page.goBack();
 
   // 退院時サマリー started from the admission: pre-filled from it
   await page.getByTestId('admission-past').first().getByRole('link', { name: '退院時サマリーを作成' }).click();
   await expect(page).toHaveURL(new RegExp(`/patients/${patientId}/documents/new\\?kind=discharge_summary&admissionId=[0-9a-f-]{36}$`));
   const editor = page.getByRole('form', { name: '退院時サマリー' });
-  await expect(editor.getByTestId('summary-from-admission')).toContainText('入院記録（2026/03/01 入院・退院済・第2版）');
+  await expect(editor.getByTestId('summary-from-admission')).toContainText('入院記録（2026/03/01 入院・退院済・第3版）');
   await expect(editor.getByLabel('入院日')).toHaveValue('2026-03-01');
   await expect(editor.getByLabel('退院日')).toHaveValue('2026-03-10');
   await expect(editor.getByLabel('退院時転帰')).toHaveValue('1');
-  await expect(editor.getByLabel('退院先')).toHaveValue('自宅');
+  await expect(editor.getByLabel('退院先')).toHaveValue('自宅（長女と同居）');
   await expect(editor.getByLabel('入院理由')).toHaveValue('肺炎の点滴加療のため');
   await expect(editor.getByLabel('担当医')).not.toHaveValue('');
   await expect(editor.getByRole('group', { name: '入院時診断' }).getByRole('checkbox', { name: /高血圧症/ })).toBeChecked();
@@ -86,5 +101,6 @@ test('a doctor admits and discharges a patient, then writes the discharge summar
   await expect(body).toContainText('2026/03/01 〜 2026/03/10');
   await expect(body).toContainText('高血圧症（主病名）');
   await expect(body).toContainText('治癒・軽快');
+  await expect(body.getByTestId('summary-admission-link')).toHaveText('入院記録（第3版）から作成');
   await expect(page.getByTestId('referral-fhir')).toContainText('JP-CLINS 1.5.2 のプロファイルに適合しています。');
 });

@@ -31,9 +31,19 @@ function Diagnoses({ items, note }: { items: DischargeSummaryContent['dischargeD
  * The sections of a 退院時サマリー (入院期間, 診断, 主訴, 入院理由, 現病歴, 既往歴, アレルギー, 入院中の経過, 退院時処方,
  * 退院時の状態, 転帰・退院先, 退院時の指示, 担当医). Used by the document page and the print page: one rendering.
  */
-export function DischargeSummaryBody({ content: c }: { content: DischargeSummaryContent }) {
+export function DischargeSummaryBody({ content: c, admissionsHref }: { content: DischargeSummaryContent; /** the 入院 records' history pages (`<href>/<lineageId>`); absent in print */ admissionsHref?: string }) {
   const rows: [string, React.ReactNode][] = [
-    ['入院期間', <span key="s">{slash(c.admissionDate)} 〜 {slash(c.dischargeDate)}</span>],
+    [
+      '入院期間',
+      <span key="s">
+        {slash(c.admissionDate)} 〜 {slash(c.dischargeDate)}
+        {c.admission && admissionsHref ? (
+          <a href={`${admissionsHref}/${c.admission.lineageId}`} className="no-print ml-3 text-xs text-teal-800 hover:underline" data-testid="summary-admission-link">
+            入院記録（第{c.admission.version}版）から作成
+          </a>
+        ) : null}
+      </span>,
+    ],
     ['入院時診断', <Diagnoses key="ad" items={c.admissionDiagnoses} />],
     ['退院時診断', <Diagnoses key="dd" items={c.dischargeDiagnoses} note={c.diagnosesNote} />],
     ['主訴', <Text key="cc" value={c.chiefComplaint} />],

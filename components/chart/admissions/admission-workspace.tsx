@@ -8,7 +8,7 @@
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
-import { admitPatientAction, cancelAdmissionAction, dischargePatientAction } from '@/lib/records/admissions/admission.actions';
+import { admitPatientAction, cancelAdmissionAction, dischargePatientAction, reviseAdmissionAction } from '@/lib/records/admissions/admission.actions';
 import type { AdmissionDiagnosisChoiceDto, AdmissionDto, AdmissionPanelDto } from '@/lib/records/admissions/admission.dto';
 import { DISCHARGE_OUTCOMES } from '@/lib/records/documents/document.constants';
 import { Badge, Button, ErrorBanner, Field, LinkButton, NoticeBanner, inputClass } from '@/components/ui/ui';
@@ -50,7 +50,7 @@ export function AdmissionWorkspace({ patientId, panel, can, defaultDoctorId }: {
       {others.length > 0 && (
         <ul className="divide-y divide-slate-100 text-sm" aria-label="入院歴">
           {others.map((a) => (
-            <PastStay key={a.id} patientId={patientId} admission={a} can={can} onDone={done} />
+            <PastStay key={a.id} patientId={patientId} admission={a} panel={panel} can={can} onDone={done} />
           ))}
         </ul>
       )}
@@ -70,6 +70,7 @@ function Diagnoses({ label, items }: { label: string; items: { lineageId: string
 
 function CurrentStay({ patientId, admission: a, panel, can, onDone }: { patientId: string; admission: AdmissionDto; panel: AdmissionPanelDto; can: Can; onDone: (m: string) => void }) {
   const [discharging, setDischarging] = useState(false);
+  const [revising, setRevising] = useState(false);
   return (
     <div className="rounded border border-teal-200 bg-teal-50/40 p-3 text-sm" data-testid="admission-current">
       <div className="flex flex-wrap items-center gap-2">
@@ -83,10 +84,15 @@ function CurrentStay({ patientId, admission: a, panel, can, onDone }: { patientI
       <div className="mt-1 whitespace-pre-wrap text-slate-800">{a.reason}</div>
       <Diagnoses label="入院時診断" items={a.admissionDiagnoses} />
       <div className="mt-2 flex flex-wrap items-center gap-2">
-        {can.write && !discharging && (
+        {can.write && !discharging && !revising && (
           <Button className="px-2 py-1 text-xs" onClick={() => setDischarging(true)}>
             退院登録
           </Button>
+        )}
+        {can.write && !discharging && !revising && (
+          <button type="button" className="text-xs text-teal-800 hover:underline" onClick={() => setRevising(true)}>
+            修正
+          </button>
         )}
         {can.summary && (
           <LinkButton href={`/patients/${patientId}/documents/new?kind=discharge_summary&admissionId=${a.id}`} className="px-2 py-1 text-xs">
@@ -99,12 +105,14 @@ function CurrentStay({ patientId, admission: a, panel, can, onDone }: { patientI
         {can.cancel && <CancelButton admission={a} onDone={onDone} />}
       </div>
       {discharging && <DischargeForm admission={a} panel={panel} onClose={() => setDischarging(false)} onDone={onDone} />}
+      {revising && <ReviseForm admission={a} panel={panel} onClose={() => setRevising(false)} onDone={onDone} />}
     </div>
   );
 }
 
-function PastStay({ patientId, admission: a, can, onDone }: { patientId: string; admission: AdmissionDto; can: Can; onDone: (m: string) => void }) {
+function PastStay({ patientId, admission: a, panel, can, onDone }: { patientId: string; admission: AdmissionDto; panel: AdmissionPanelDto; can: Can; onDone: (m: string) => void }) {
   const cancelled = a.status === 'entered_in_error';
+  const [revising, setRevising] = useState(false);
   return (
     <li className="flex flex-col gap-0.5 py-1.5" data-testid="admission-past">
       <div className="flex flex-wrap items-center gap-2">
@@ -123,10 +131,16 @@ function PastStay({ patientId, admission: a, can, onDone }: { patientId: string;
           <Link href={`/patients/${patientId}/admissions/${a.lineageId}`} className="text-xs text-teal-800 hover:underline">
             版歴
           </Link>
+          {!cancelled && can.write && !revising && (
+            <button type="button" className="text-xs text-teal-800 hover:underline" onClick={() => setRevising(true)}>
+              修正
+            </button>
+          )}
           {!cancelled && can.cancel && <CancelButton admission={a} onDone={onDone} />}
         </span>
       </div>
       {!cancelled && <Diagnoses label="退院時診断" items={a.dischargeDiagnoses} />}
+      {revising && <ReviseForm admission={a} panel={panel} onClose={() => setRevising(false)} onDone={onDone} />}
       {cancelled && a.changeReason && <div className="text-xs text-slate-500">取消の理由：{a.changeReason}</div>}
     </li>
   );
@@ -272,6 +286,125 @@ function DischargeForm({ admission, panel, onClose, onDone }: { admission: Admis
       <div className="flex gap-2">
         <Button type="submit" disabled={pending}>
           退院を登録
+        </Button>
+        <Button type="button" variant="secondary" onClick={onClose}>
+          閉じる
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** 修正: every field as it should read, with the reason (a new version; 退院済 keeps its discharge fields editable). */
+function ReviseForm({ admission: a, panel, onClose, onDone }: { admission: AdmissionDto; panel: AdmissionPanelDto; onClose: () => void; onDone: (m: string) => void }) {
+  const discharged = a.status === 'discharged';
+  const offered = (ids: { lineageId: string }[]) => ids.map((d) => d.lineageId);
+  const choices = [
+    ...panel.diagnoses,
+    // a diagnosis the admission names that is no longer current stays choosable (the service allows it)
+    ...[...a.admissionDiagnoses, ...a.dischargeDiagnoses]
+      .filter((d, i, all) => !panel.diagnoses.some((c) => c.lineageId === d.lineageId) && all.findIndex((x) => x.lineageId === d.lineageId) === i)
+      .map((d) => ({ lineageId: d.lineageId, name: d.name, isPrimary: false, active: false })),
+  ];
+  const [admittedOn, setAdmittedOn] = useState(a.admittedOn);
+  const [reason, setReason] = useState(a.reason);
+  const [admissionDiagnosisIds, setAdmissionDiagnosisIds] = useState(offered(a.admissionDiagnoses));
+  const [doctorId, setDoctorId] = useState(a.attendingDoctorId);
+  const [ward, setWard] = useState(a.ward ?? '');
+  const [dischargedOn, setDischargedOn] = useState(a.dischargedOn ?? '');
+  const [dischargeDiagnosisIds, setDischargeDiagnosisIds] = useState(offered(a.dischargeDiagnoses));
+  const [outcome, setOutcome] = useState<string>(a.outcome ?? '');
+  const [destination, setDestination] = useState(a.destination ?? '');
+  const [changeReason, setChangeReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [pending, startTransition] = useTransition();
+  const doctors = panel.doctors.some((d) => d.id === a.attendingDoctorId) ? panel.doctors : [{ id: a.attendingDoctorId, name: a.attendingDoctorName ?? '（無効な職員）' }, ...panel.doctors];
+  const id = (k: string) => `adm-rev-${a.id}-${k}`;
+  const submit = () =>
+    startTransition(async () => {
+      setError(null);
+      const r = await reviseAdmissionAction({
+        admissionId: a.id,
+        admittedOn,
+        reason,
+        admissionDiagnosisIds,
+        attendingDoctorId: doctorId,
+        ward,
+        dischargedOn: discharged ? dischargedOn : '',
+        dischargeDiagnosisIds: discharged ? dischargeDiagnosisIds : [],
+        outcome: (discharged ? outcome : '') as never,
+        destination: discharged ? destination : '',
+        changeReason,
+      });
+      if (!r.ok) {
+        setError(r.error);
+        setFieldErrors(r.fieldErrors ?? {});
+        return;
+      }
+      onDone(`入院記録を修正しました（第${r.data.version}版）。`);
+    });
+  return (
+    <form
+      aria-label="入院記録の修正"
+      noValidate
+      className="mt-2 flex flex-col gap-2 rounded border border-slate-200 bg-white p-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      {error && <ErrorBanner>{error}</ErrorBanner>}
+      <div className="grid gap-2 md:grid-cols-3">
+        <Field label="入院日" htmlFor={id('admittedOn')} error={fieldErrors.admittedOn} required>
+          <input id={id('admittedOn')} type="date" className={inputClass} value={admittedOn} onChange={(e) => setAdmittedOn(e.target.value)} />
+        </Field>
+        <Field label="担当医" htmlFor={id('doctor')} error={fieldErrors.attendingDoctorId} required>
+          <select id={id('doctor')} className={inputClass} value={doctorId} onChange={(e) => setDoctorId(e.target.value)}>
+            {doctors.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="病室・病棟" htmlFor={id('ward')} error={fieldErrors.ward}>
+          <input id={id('ward')} className={inputClass} value={ward} maxLength={60} onChange={(e) => setWard(e.target.value)} />
+        </Field>
+      </div>
+      <Field label="入院理由" htmlFor={id('reason')} error={fieldErrors.reason} required>
+        <textarea id={id('reason')} rows={2} className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+      <DiagnosisChoices legend="入院時診断" name="admissionDiagnosisIds" choices={choices} chosen={admissionDiagnosisIds} onChange={setAdmissionDiagnosisIds} error={fieldErrors.admissionDiagnosisIds} />
+      {discharged && (
+        <>
+          <div className="grid gap-2 md:grid-cols-3">
+            <Field label="退院日" htmlFor={id('dischargedOn')} error={fieldErrors.dischargedOn} required>
+              <input id={id('dischargedOn')} type="date" className={inputClass} value={dischargedOn} onChange={(e) => setDischargedOn(e.target.value)} />
+            </Field>
+            <Field label="退院時転帰" htmlFor={id('outcome')} error={fieldErrors.outcome} required>
+              <select id={id('outcome')} className={inputClass} value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+                <option value="">選択してください</option>
+                {Object.entries(DISCHARGE_OUTCOMES).map(([code, label]) => (
+                  <option key={code} value={code}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="退院先" htmlFor={id('destination')} error={fieldErrors.destination}>
+              <input id={id('destination')} className={inputClass} value={destination} maxLength={200} onChange={(e) => setDestination(e.target.value)} />
+            </Field>
+          </div>
+          <DiagnosisChoices legend="退院時診断" name="dischargeDiagnosisIds" choices={choices} chosen={dischargeDiagnosisIds} onChange={setDischargeDiagnosisIds} error={fieldErrors.dischargeDiagnosisIds} />
+        </>
+      )}
+      <Field label="修正理由" htmlFor={id('changeReason')} error={fieldErrors.changeReason} required>
+        <input id={id('changeReason')} className={inputClass} value={changeReason} maxLength={200} onChange={(e) => setChangeReason(e.target.value)} />
+      </Field>
+      <div className="flex gap-2">
+        <Button type="submit" disabled={pending}>
+          修正を保存
         </Button>
         <Button type="button" variant="secondary" onClick={onClose}>
           閉じる

@@ -143,7 +143,7 @@ export default async function DocumentPage({ params, searchParams }: { params: P
           {latest.changeReason ? ` ・ ${latest.status === 'entered_in_error' ? '取消理由' : '修正理由'}: ${latest.changeReason}` : ''}
         </p>
         {latest.kind === 'discharge_summary' ? (
-          <DischargeSummaryBody content={latest.content} />
+          <DischargeSummaryBody content={latest.content} admissionsHref={`/patients/${patientId}/admissions`} />
         ) : latest.kind === 'checkup_report' ? (
           <CheckupReportBody content={latest.content} />
         ) : (
