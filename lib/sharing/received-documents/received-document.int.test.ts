@@ -51,7 +51,7 @@ describe('a letter from clinic A to clinic B', () => {
     const { letter } = await confirmedLetterTo(a, b, { withPrescription: true });
     // B has the same person (the factory's 山田 太郎, same birth date) and someone else
     const bPatient = await createPatient(b.receptionist);
-    await createPatient(b.receptionist, { familyName: '佐藤', givenName: '花子', familyNameKana: 'サトウ', givenNameKana: 'ハナコ', birthDate: '1990-01-01' });
+    await createPatient(b.receptionist, { familyName: '佐藤', givenName: '花子', familyNameKana: 'サトウ', givenNameKana: 'ハナコ', birthDate: '1990-01-01', insurance: { insurerNumber: '06131239', symbol: '1234', number: '999999', branch: '00', relationship: 'self' } });
     await sendDocument({ documentId: letter.id }, a.doctor);
     await deliverA();
 
@@ -76,7 +76,7 @@ describe('a letter from clinic A to clinic B', () => {
     expect(opened.view.allergies.map((x) => [x.substanceName, x.reaction])).toEqual([['そば', '蕁麻疹']]);
     // the 処方 travel as MedicationRequest entries (430 投薬指示) and are read back with their 用法
     expect(opened.view.medications).toEqual([{ name: expect.stringContaining('ノルバスク'), dosage: '1日1回朝食後 1錠 28日分' }]);
-    expect(opened.candidates.map((c) => [c.id, c.matches])).toEqual([[bPatient.id, ['氏名', 'カナ', '生年月日']]]);
+    expect(opened.candidates.map((c) => [c.id, c.matches])).toEqual([[bPatient.id, ['氏名', 'カナ', '生年月日', '被保険者番号']]]);
     await expectCode(getReceivedDocument({ receivedId: inbox[0]!.id }, a.doctor), 'NOT_FOUND');
 
     // nothing enters the chart before a person links it; the nurse may not link

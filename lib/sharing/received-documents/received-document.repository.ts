@@ -57,7 +57,8 @@ export const receivedDocumentRepository = {
       WHERE "clinicId" = ${clinicId} AND id = ${id} AND NOT (${key} = ANY("importedEntries"))`,
 
   /** Patients who may be the letter's: the same birth date, or the same name (kanji or kana). */
-  candidates: (clinicId: string, q: { birthDate: Date | null; family: string | null; given: string | null; familyKana: string | null; givenKana: string | null }) =>
+  /** `insurerNumbers`: the 保険者番号 of the letter's 被保険者個人識別子 as it may be stored (8 digits, or 6 for 国保) */
+  candidates: (clinicId: string, q: { birthDate: Date | null; family: string | null; given: string | null; familyKana: string | null; givenKana: string | null; insurerNumbers: string[] }) =>
     db().patient.findMany({
       where: {
         clinicId,
@@ -65,9 +66,19 @@ export const receivedDocumentRepository = {
           ...(q.birthDate ? [{ birthDate: q.birthDate }] : []),
           ...(q.family && q.given ? [{ familyName: q.family, givenName: q.given }] : []),
           ...(q.familyKana && q.givenKana ? [{ familyNameKana: q.familyKana, givenNameKana: q.givenKana }] : []),
+          ...(q.insurerNumbers.length ? [{ insurances: { some: { clinicId, insurerNumber: { in: q.insurerNumbers }, endedAt: null } } }] : []),
         ],
       },
-      select: { id: true, patientNumber: true, familyName: true, givenName: true, familyNameKana: true, givenNameKana: true, birthDate: true },
+      select: {
+        id: true,
+        patientNumber: true,
+        familyName: true,
+        givenName: true,
+        familyNameKana: true,
+        givenNameKana: true,
+        birthDate: true,
+        insurances: { where: { clinicId, endedAt: null }, select: { insurerNumber: true, symbol: true, number: true, branch: true } },
+      },
       take: 50,
     }),
 };

@@ -13,6 +13,7 @@ import { db, runInTransaction } from '@/lib/core/db';
 import { parseInput } from '@/lib/core/zod';
 import { isoDate } from '@/lib/core/dates';
 import { toKatakana } from '@/lib/core/kana';
+import { insuranceMemberId } from '@/lib/fhir/patient';
 import { recordAuditEvent, recordAuditEventNow } from '@/lib/audit/audit';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { RetryJobError } from '@/lib/jobs/job-errors';
@@ -174,18 +175,30 @@ const splitName = (name: string | null) => {
   return { family: family || null, given: rest.join('') || null };
 };
 
+/** The letter's 被保険者個人識別子 (保険者番号:記号:番号:枝番) in the form we write ours, to compare with a patient's 保険. */
+function memberOf(raw: string | null): { id: string; insurerNumber: string } | null {
+  const parts = (raw ?? '').split(':');
+  if (parts.length !== 4 || !/^\d{6,8}$/.test(parts[0]!.normalize('NFKC')) || !parts[2]) return null;
+  const [insurerNumber, symbol, number, branch] = parts as [string, string, string, string];
+  const id = insuranceMemberId({ insurerNumber, symbol, number, branch });
+  return { id, insurerNumber: id.slice(0, 8) };
+}
+
 async function candidatesFor(clinicId: string, view: ReturnType<typeof parseReceivedReferral>): Promise<PatientCandidateDto[]> {
   const name = splitName(view.patient.name);
   const kana = splitName(view.patient.kana ? toKatakana(view.patient.kana) : null);
   const birth = view.patient.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(view.patient.birthDate) ? new Date(`${view.patient.birthDate}T00:00:00Z`) : null;
-  if (!birth && !name.family && !kana.family) return [];
-  const rows = await repo.candidates(clinicId, { birthDate: birth, family: name.family, given: name.given, familyKana: kana.family, givenKana: kana.given });
+  const member = memberOf(view.patient.memberId);
+  if (!birth && !name.family && !kana.family && !member) return [];
+  const insurerNumbers = member ? [...new Set([member.insurerNumber, member.insurerNumber.replace(/^00(?=\d{6}$)/, '')])] : [];
+  const rows = await repo.candidates(clinicId, { birthDate: birth, family: name.family, given: name.given, familyKana: kana.family, givenKana: kana.given, insurerNumbers });
   return rows
     .map((p) => {
       const matches: string[] = [];
       if (name.family && p.familyName === name.family && p.givenName === name.given) matches.push('氏名');
       if (kana.family && p.familyNameKana === kana.family && p.givenNameKana === kana.given) matches.push('カナ');
       if (birth && isoDate(p.birthDate) === view.patient.birthDate) matches.push('生年月日');
+      if (member && p.insurances.some((i) => insuranceMemberId(i) === member.id)) matches.push('被保険者番号');
       return { id: p.id, patientNumber: p.patientNumber, name: `${p.familyName} ${p.givenName}`, kana: `${p.familyNameKana} ${p.givenNameKana}`, birthDate: isoDate(p.birthDate), matches };
     })
     .filter((c) => c.matches.length > 0)
