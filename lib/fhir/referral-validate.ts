@@ -8,7 +8,7 @@
  * the right type, the Organizations' 医療機関コード. Every issue is in Japanese (docs/decisions/0049).
  */
 import { loadDataType, validateResource } from '@medplum/core';
-import type { Bundle, Composition, CompositionSection, OperationOutcomeIssue, Organization, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import type { Bundle, Composition, CompositionSection, Encounter, OperationOutcomeIssue, Organization, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import derived from './generated/clins-1.5.2-ereferral-composition.json';
 import type { UnitBundle } from './bundle';
 import type { FhirIssue } from './issues';
@@ -122,7 +122,13 @@ function documentRules(bundle: Bundle): FhirIssue[] {
   }
   const problems = (sectionOf('340', structured)?.entry ?? []).filter((r) => byUrl.get(r.reference)?.resourceType === 'Condition');
   if (!problems.length) out.push(issue('傷病名を1つ以上記載してください（傷病名・主訴セクションは必須）。', '傷病名', 'Composition.section(340).entry', 'ereferral-problem'));
-  if (!sectionOf('950', structured)?.text) out.push(issue('紹介目的を入力してください。', '紹介目的', 'Composition.section(950).text', 'ereferral-purpose'));
+  // 950's narrative is not required (text 0..1): the purpose may be written only as the Encounter it refers to (entry
+  // 0..1, its reasonCode), as another institution's letter may; one of the two must say it
+  const purpose = sectionOf('950', structured);
+  const purposeEncounter = (purpose?.entry ?? [])
+    .map((r) => byUrl.get(r.reference))
+    .some((r) => r?.resourceType === 'Encounter' && (r as Encounter).reasonCode?.some((c) => c.text?.trim() || c.coding?.some((x) => x.display?.trim())));
+  if (!purpose?.text && !purposeEncounter) out.push(issue('紹介目的を入力してください。', '紹介目的', 'Composition.section(950).text', 'ereferral-purpose'));
   if ((sectionOf('430', structured)?.entry ?? []).some((r) => byUrl.get(r.reference)?.resourceType !== 'MedicationRequest')) {
     out.push(issue('「投薬指示」セクションは処方（MedicationRequest）だけを指してください。', '投薬指示', 'Composition.section(430).entry', 'ereferral-medication'));
   }

@@ -94,3 +94,26 @@ describe('JP_Bundle_eReferral', () => {
     expect(issues.some((i) => i.resourceType === 'Condition' && i.recordId)).toBe(true);
   });
 });
+
+describe('950 紹介目的 as the profile allows it', () => {
+  const purposeSection = (b: ReturnType<typeof buildReferralBundle>) => composition(b).section!.find((s) => s.code!.coding![0]!.code === '300')!.section!.find((s) => s.code!.coding![0]!.code === '950')!;
+  const purposeIssues = (b: ReturnType<typeof buildReferralBundle>) => validateReferralBundle(b).filter((i) => i.rule === 'ereferral-purpose' || i.expression.includes('section'));
+
+  it('written only as the referenced Encounter\'s reasonCode (no narrative: text is 0..1) is valid', () => {
+    const built = buildReferralBundle(letter());
+    const s = purposeSection(built);
+    delete s.text;
+    const url = 'urn:uuid:3acc3dc7-c79b-41f1-8eea-ac4de9b664b8';
+    s.entry = [{ reference: url }];
+    built.bundle.entry!.push({ fullUrl: url, resource: { resourceType: 'Encounter', id: url.slice(9), status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, reasonCode: [{ text: '腹痛精査お願いします。' }] } });
+    expect(purposeIssues(built)).toEqual([]);
+  });
+
+  it('with neither a narrative nor an Encounter saying it, is refused in Japanese', () => {
+    const built = buildReferralBundle(letter());
+    const s = purposeSection(built);
+    delete s.text;
+    s.emptyReason = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/list-empty-reason', code: 'unavailable' }] };
+    expect(validateReferralBundle(built).map((i) => i.message)).toContain('紹介目的を入力してください。');
+  });
+});
