@@ -7,6 +7,7 @@
  *   BENCH_FHIR_URL   the server's origin (e.g. http://127.0.0.1:3141); its DATABASE_URL must be this one
  *   DATABASE_URL     the server's database (migrated; the bench adds a clinic, patients, results and an app)
  *   BENCH_FHIR_SECONDS (10 per run), BENCH_FHIR_PATIENTS (1000), BENCH_FHIR_CONNECTIONS (1,16,64)
+ *   BENCH_FHIR_ONLY  run only the requests whose name starts with one of these (comma-separated, e.g. `GET,Patient?`)
  *   BENCH_SERVER_PID  the server's process id: its CPU time (with its child processes, from /proc) per answered
  *                     request is reported — a figure that moves far less than req/s with other work on the machine
  * The server needs API_RATE_LIMIT / API_RATE_BURST above the offered load (e.g. 100000), else it answers 429.
@@ -132,7 +133,8 @@ async function run(scenario: Scenario, conns: number, bearer: string, secs = sec
 
 console.log(machineLine());
 const rows = [];
-for (const scenario of scenarios) {
+const only = process.env.BENCH_FHIR_ONLY?.split(',').filter(Boolean);
+for (const scenario of scenarios.filter((s) => !only || only.some((o) => s.name.startsWith(o)))) {
   for (const conns of connections) {
     const bearer = await token('system/Patient.rs system/Observation.rs'); // 5-minute tokens: a fresh one per run
     // warm-up: the route's code, the pool's connections
