@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { A, login, openNewPatientChart, registerPatientElsewhere, uniquePatient } from './helpers';
+import { A, login, openNewPatientChart, registerPatientElsewhere, uniquePatient, pdfText } from './helpers';
 
 /**
  * Issue 11: the clinic records a 特定健診 result as a 健康診断結果報告書 from the chart, 確定s it, sees it validate as
@@ -41,6 +41,12 @@ test('a doctor records a 特定健診 result, 確定s and prints the report', as
   await expect(sheet).toContainText('特記すべき異常はありません。');
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  // the printed PDF carries the Japanese text itself (the shipped font embedded with its character map)
+  const text = await pdfText(pdf);
+  const words = text.replace(/\s+/g, ''); // a spaced-out title comes back with its spaces
+  expect(words).toContain('健康診断結果報告書');
+  expect(words).toContain('特記すべき異常はありません。');
+  expect(text).not.toContain('\u0000');
 });
 
 /**

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openNewPatientChart, pickUsage, uniquePatient } from './helpers';
+import { openNewPatientChart, pickUsage, uniquePatient, pdfText } from './helpers';
 
 /**
  * Issue 11: a doctor of a 有床診療所 writes a 退院時サマリー from the chart. The editor opens pre-filled from the record
@@ -87,6 +87,12 @@ test('a doctor writes a discharge summary pre-filled from the chart, 確定s and
   expect(await page.evaluate(async () => { await document.fonts.ready; return document.fonts.check('16px "Noto Sans JP Variable"', '退院時サマリー'); })).toBe(true);
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  // the printed PDF carries the Japanese text itself (the shipped font embedded with its character map)
+  const text = await pdfText(pdf);
+  const words = text.replace(/\s+/g, ''); // a spaced-out title comes back with its spaces
+  expect(words).toContain('退院時サマリー');
+  expect(words).toContain('1週間後に外来再診');
+  expect(text).not.toContain('\u0000');
 
   // the chart lists it
   await page.goto(`/patients/${patientId}`);

@@ -95,3 +95,13 @@ export async function pickUsage(item: Locator, search = '') {
   await item.getByRole('listbox', { name: '用法の候補' }).getByRole('option').first().click();
   await expect(item.getByTestId('rx-usage-chosen')).toBeVisible();
 }
+
+/**
+ * The text of a PDF (pdf.js through unpdf): what a reader of the printed document would copy out of it. A PDF whose
+ * glyphs are not the characters (a missing font, no ToUnicode map) yields blanks or U+0000 instead of the words.
+ */
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const { extractText, getDocumentProxy } = await import('unpdf');
+  const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true });
+  return text;
+}

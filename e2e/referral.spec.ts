@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openNewPatientChart, uniquePatient } from './helpers';
+import { openNewPatientChart, uniquePatient, pdfText } from './helpers';
 
 /**
  * Issue 11: a doctor writes a 診療情報提供書 from the chart. One key opens the editor pre-filled from the record
@@ -76,6 +76,13 @@ test('a doctor writes a referral letter pre-filled from the chart and 確定s it
   expect(await page.evaluate(async () => { await document.fonts.ready; return document.fonts.check('16px "Noto Sans JP Variable"', '診療情報提供書'); })).toBe(true);
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  // the printed PDF carries the Japanese text itself (the shipped font embedded with its character map)
+  const text = await pdfText(pdf);
+  const words = text.replace(/\s+/g, ''); // a spaced-out title comes back with its spaces
+  expect(words).toContain('診療情報提供書');
+  expect(words).toContain('精査加療のお願い');
+  expect(words).toContain('さくら内科クリニック');
+  expect(text).not.toContain('\u0000');
 
   // the chart lists it
   await page.goto(`/patients/${patientId}`);
