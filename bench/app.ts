@@ -18,7 +18,8 @@ import { benchDrugs } from './bench-drugs';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
-export type AppFixture = { url: string; clinic: GeneratedClinic; patientId: string; counts: Record<string, number> };
+/** `password`: the doctor's, when not the generated clinics' BENCH_PASSWORD (e.g. a clinic made by tests/helpers/factories). */
+export type AppFixture = { url: string; clinic: GeneratedClinic; patientId: string; counts: Record<string, number>; password?: string };
 export type RunningApp = { baseUrl: string; fixture: AppFixture; stop: () => Promise<void>; browser: Browser; login: (context: BrowserContext) => Promise<void> };
 
 async function insertRows(c: pg.Client, table: string, cols: [string, string][], rows: unknown[][]) {
@@ -181,7 +182,7 @@ export async function startApp(fixture?: AppFixture): Promise<RunningApp> {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/login`);
     await page.getByLabel('ログインID').fill(fx.clinic.doctorLoginId);
-    await page.getByLabel('パスワード').fill(BENCH_PASSWORD);
+    await page.getByLabel('パスワード').fill(fx.password ?? BENCH_PASSWORD);
     await page.getByRole('button', { name: 'ログイン' }).click();
     await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
     await page.close();
