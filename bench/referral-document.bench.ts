@@ -15,6 +15,7 @@ import { parseReceivedReferral } from '@/lib/sharing/received-documents/received
 import { writeSection } from './lib';
 
 const ROUNDS = Number(process.env.BENCH_REFERRAL_ROUNDS ?? 300);
+const loadStart = loadavg();
 
 const letter: ReferralDocumentInput = aReferral({
   sections: { purpose: '精査加療のお願い', chiefComplaint: '労作時胸痛', presentIllness: '1か月前から労作時に胸痛', pastHistory: '虫垂炎（1990年）', familyHistory: '父 心筋梗塞', clinicalCourse: '2026/11/01 血圧 150/90、降圧薬開始', medications: 'アムロジピン 5mg 1日1回', remarks: '', diagnosesNote: '', allergiesNote: '', labsNote: '' },
@@ -47,7 +48,7 @@ const buildValidate = measure(() => validateReferralBundle(buildReferralBundle(l
 const json = JSON.stringify(sample.bundle);
 const parse = measure(() => parseReceivedReferral(JSON.parse(json), meta));
 const row = (what: string, m: ReturnType<typeof measure>, goal: string) => `| ${what} | ${m.p50.toFixed(2)} | ${m.p95.toFixed(2)} | ${m.max.toFixed(1)} | ${goal} |`;
-const body = `Run: ${new Date().toISOString().slice(0, 10)}, commit ${execSync('git rev-parse --short HEAD').toString().trim()}, ${cpus().length} cores, Node ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (shared with other helpers).
+const body = `Run: ${new Date().toISOString().slice(0, 10)}, commit ${execSync('git rev-parse --short HEAD').toString().trim()}, ${cpus().length} cores, Node ${process.version}; load average (1 / 5 / 15 min) at start ${loadStart.map((l) => l.toFixed(2)).join(' / ')}, at end ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (2 cores shared with other engineers' work).
 
 What: one 診療情報提供書 (2 diagnoses, 1 allergy, 1 lab result; ${(json.length / 1024).toFixed(1)} KB) in one process, no database;
 ${ROUNDS} rounds after 50 warm-up rounds; ms. "build + validate" is what 送信 and the delivery run (\`validateReferralBundle\`:
