@@ -2,6 +2,7 @@
  * The signed-in staff member for this request, from the server-side session row: revoked, expired (12 h),
  * idle (clinic setting, 30 min by default) or disabled users get no actor.
  */
+import { cache } from 'react';
 import { ROLES, type StaffRole } from '@/lib/permissions/permissions';
 import { oneOf } from '@/lib/core/text-enum';
 import { AppError } from '@/lib/core/app-error';
@@ -66,6 +67,13 @@ export async function getActor(): Promise<Actor | null> {
   const result = await checkSession(session.cid, session.sid, await currentRequestContext());
   return result.ok ? result.actor : null;
 }
+
+/**
+ * For server components: one session check per render, shared by the (clinic) layout and the page (React cache, scoped
+ * to the request). Without it each page render looked the session up twice (3 queries each: session, user, clinic).
+ * Server actions and route handlers keep calling getActor, so a session an action just changed is read afresh.
+ */
+export const getRenderActor = cache(getActor);
 
 /** For server actions and route handlers: throws UNAUTHENTICATED; a pending password change blocks all else. */
 export async function requireActor(options: { allowPasswordChange?: boolean } = {}): Promise<Actor> {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getActor } from '@/lib/auth/actor';
+import { getRenderActor } from '@/lib/auth/actor';
 import { PasswordForm } from '@/components/admin/password-form';
 import { Card, NoticeBanner, PageTitle } from '@/components/ui/ui';
 import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password';
@@ -8,7 +8,7 @@ import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password';
 export const metadata: Metadata = { title: 'パスワード変更' };
 
 export default async function PasswordPage() {
-  const actor = await getActor();
+  const actor = await getRenderActor();
   if (!actor) redirect('/login');
   return (
     <div className="mx-auto max-w-lg">
