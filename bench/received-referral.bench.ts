@@ -188,9 +188,11 @@ if (process.env.BENCH_NO_WRITE !== '1') {
   const rest = start === -1 ? '' : doc.slice(start + SECTION.length + 5);
   const end = rest.search(/\n## /);
   const current = (end === -1 ? rest : rest.slice(0, end)).trim();
-  // keep the in-process build + validate table (bench/referral-document.bench.ts); replace only this subsection
-  const kept = current.split('\n### Received letter page')[0]!.trim();
-  writeSection(SECTION, `${kept}\n\n${body}`);
+  // keep the in-process build + validate table (bench/referral-document.bench.ts) before this subsection and any
+  // hand-written subsection after it (the profile); replace only this one
+  const [kept, ours = ''] = current.split('\n### Received letter page (GET');
+  const after = ours.indexOf('\n### ');
+  writeSection(SECTION, `${kept!.trim()}\n\n${body}${after === -1 ? '' : `\n${ours.slice(after)}`}`);
 }
 await disconnectDb();
 process.exit(0);
