@@ -20,7 +20,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 
 /** `password`: the doctor's, when not the generated clinics' BENCH_PASSWORD (e.g. a clinic made by tests/helpers/factories). */
 export type AppFixture = { url: string; clinic: GeneratedClinic; patientId: string; counts: Record<string, number>; password?: string };
-export type RunningApp = { baseUrl: string; fixture: AppFixture; stop: () => Promise<void>; browser: Browser; login: (context: BrowserContext) => Promise<void> };
+export type RunningApp = { baseUrl: string; fixture: AppFixture; stop: () => Promise<void>; browser: Browser; login: (context: BrowserContext) => Promise<void>; serverPid?: number };
 
 async function insertRows(c: pg.Client, table: string, cols: [string, string][], rows: unknown[][]) {
   for (let i = 0; i < rows.length; i += 2000) {
@@ -192,6 +192,7 @@ export async function startApp(fixture?: AppFixture): Promise<RunningApp> {
     fixture: fx,
     browser,
     login,
+    serverPid: child.pid,
     stop: async () => {
       await browser.close();
       child.kill('SIGTERM');
