@@ -143,6 +143,22 @@ describe('a letter from clinic A to clinic B', () => {
     expect(reads.some((e) => (e.detail as { view?: string }).view === 'attachment')).toBe(true);
   });
 
+  it('the patient named in the letter stays a candidate when many patients share its 保険者番号', async () => {
+    // c: the letter's person, then more patients on the letter's insurer than one candidate query returns
+    const c = await clinicWithStaff();
+    const { letter } = await confirmedLetterTo(a, c);
+    await sendDocument({ documentId: letter.id }, a.doctor);
+    await deliverA();
+    const same = await createPatient(c.receptionist);
+    for (let i = 0; i < 80; i++) {
+      await createPatient(c.receptionist, { familyName: '佐藤', givenName: `次郎${i}`, familyNameKana: 'サトウ', givenNameKana: 'ジロウ', birthDate: '1960-01-01', insurance: { insurerNumber: '06131239', symbol: '1234', number: String(300000 + i), branch: '00', relationship: 'self' } });
+    }
+    expect(await fetchReceivedDocuments(c.clinic.id, { service })).toMatchObject({ received: 1 });
+    const [received] = await listReceivedDocuments(c.doctor);
+    const opened = await getReceivedDocument({ receivedId: received!.id }, c.doctor);
+    expect(opened.candidates.map((x) => [x.id, x.matches])).toEqual([[same.id, ['氏名', 'カナ', '生年月日', '被保険者番号']]]);
+  });
+
   it('the inbox job retries while the service is down and loses nothing', async () => {
     const c = await clinicWithStaff();
     sandbox.store.setControl({ down: true });

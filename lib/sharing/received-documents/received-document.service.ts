@@ -191,7 +191,13 @@ async function candidatesFor(clinicId: string, view: ReturnType<typeof parseRece
   const member = memberOf(view.patient.memberId);
   if (!birth && !name.family && !kana.family && !member) return [];
   const insurerNumbers = member ? [...new Set([member.insurerNumber, member.insurerNumber.replace(/^00(?=\d{6}$)/, '')])] : [];
-  const rows = await repo.candidates(clinicId, { birthDate: birth, family: name.family, given: name.given, familyKana: kana.family, givenKana: kana.given, insurerNumbers });
+  // two queries: the 保険者番号 alone matches a large share of a clinic's patients (one 国保 or 協会けんぽ 支部), and in one
+  // OR with the name and birth date terms its rows could fill the 50 and push out the very patient named in the letter
+  const [byPerson, byInsurer] = await Promise.all([
+    repo.candidates(clinicId, { birthDate: birth, family: name.family, given: name.given, familyKana: kana.family, givenKana: kana.given, insurerNumbers: [] }),
+    insurerNumbers.length ? repo.candidates(clinicId, { birthDate: null, family: null, given: null, familyKana: null, givenKana: null, insurerNumbers }) : Promise.resolve([]),
+  ]);
+  const rows = [...new Map([...byPerson, ...byInsurer].map((p) => [p.id, p])).values()];
   return rows
     .map((p) => {
       const matches: string[] = [];
