@@ -73,6 +73,7 @@ if (process.env.BENCH_NO_WRITE !== '1') {
   const start = doc.indexOf(`\n## ${title}\n`);
   const rest = start === -1 ? '' : doc.slice(start + title.length + 5);
   const end = rest.search(/\n## /);
-  const page = (end === -1 ? rest : rest.slice(0, end)).split('\n### Received letter page')[1];
-  writeSection(title, page === undefined ? body : `${body}\n\n### Received letter page${page.trimEnd()}`);
+  const current = end === -1 ? rest : rest.slice(0, end);
+  const page = current.indexOf('\n### Received letter page');
+  writeSection(title, page === -1 ? body : `${body}\n${current.slice(page).trimEnd()}`);
 }
