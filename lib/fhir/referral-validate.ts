@@ -7,12 +7,13 @@
  * (950 紹介目的, 340 傷病名・主訴 with at least one 傷病名, 360 現病歴), every section entry resolving to an entry of
  * the right type, the Organizations' 医療機関コード. Every issue is in Japanese (docs/decisions/0049).
  */
-import { loadDataType, validateResource } from '@medplum/core';
-import type { Bundle, Composition, CompositionSection, Encounter, OperationOutcomeIssue, Organization, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import { loadDataType } from '@medplum/core';
+import type { Bundle, Composition, CompositionSection, Encounter, Organization, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import derived from './generated/clins-1.5.2-ereferral-composition.json';
 import type { UnitBundle } from './bundle';
 import type { FhirIssue } from './issues';
 import { ID_SYSTEMS } from './profiles';
+import { structureIssues } from './structure';
 import { DOCUMENT_SECTION_SYSTEM, REFERRAL_SECTIONS, REQUIRED_SUBSECTIONS, type ReferralBundle, type ReferralSectionCode } from './referral';
 import { loadFhirProfiles, validateBundle, validateDocumentEntries } from './validate';
 
@@ -61,12 +62,8 @@ export const codeOf = (s: CompositionSection) => s.code?.coding?.find((c) => c.s
 
 /** The Composition against the registered `Composition` type (eReferral; see withCompositionProfile for the others). */
 export function compositionStructure(composition: Composition): FhirIssue[] {
-  let found: OperationOutcomeIssue[];
-  try {
-    found = validateResource(composition as Parameters<typeof validateResource>[0]) as OperationOutcomeIssue[];
-  } catch (error) {
-    found = ((error as { outcome?: { issue?: OperationOutcomeIssue[] } }).outcome?.issue ?? [{ severity: 'error', code: 'exception', details: { text: String(error) } }]) as OperationOutcomeIssue[];
-  }
+  // structure.ts: @medplum/core's structure validation without visiting absent elements (ADR 0083), same issues
+  const { found } = structureIssues(composition);
   return found
     .filter((i) => !/^Invalid reference: got "urn:uuid:/.test(i.details?.text ?? ''))
     .map((i) => {
