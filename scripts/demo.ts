@@ -71,6 +71,9 @@ if (sharingSandbox) {
   const { demoMemberIds } = await import('@/prisma/seed/demo-sharing');
   const bundles = sharingSandbox.store.seedOtherInstitutions(await demoMemberIds(db()));
   console.log(`共有サービスのサンドボックスに架空の他院情報を登録しました（${bundles}件）`);
+  // a letter of another institution (the JP-CLINS example, 港診療所) for みなと's inbox (受信紹介状)
+  const { registerDemoInboxLetter } = await import('@/prisma/seed/demo-inbox');
+  if (await registerDemoInboxLetter(db(), sharingSandbox.store)) console.log('みなと整形外科医院あての他院の紹介状（JP-CLINSの例）を共有サービスのサンドボックスに登録しました');
 }
 if (env().ORCA_MODE !== 'off') {
   const { linkDemoClinicsToOrca } = await import('@/prisma/seed/demo-orca');

@@ -10,7 +10,7 @@ export function ReferralLauncher({ patientId }: { patientId: string }) {
   const href = `/patients/${patientId}/documents/new`;
   useChartCommand(['new-referral'], () => router.push(href));
   return (
-    <LinkButton href={href} className="no-print px-2 py-1 text-xs" title="Alt+I">
+    <LinkButton href={href} className="no-print whitespace-nowrap px-2 py-1 text-xs" title="Alt+I">
       紹介状 <kbd className="text-[10px] text-slate-500">Alt+I</kbd>
     </LinkButton>
   );

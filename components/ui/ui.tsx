@@ -59,7 +59,7 @@ export function Card({ title, actions, children, className }: { title?: ReactNod
   return (
     <section className={cx('rounded-lg border border-slate-200 bg-white shadow-sm', className)}>
       {(title || actions) && (
-        <header className="flex items-center justify-between border-b border-slate-100 px-4 py-2">
+        <header className="flex flex-wrap items-center justify-between gap-x-2 gap-y-1 border-b border-slate-100 px-4 py-2">
           <h2 className="text-sm font-semibold text-slate-800">{title}</h2>
           <div className="flex gap-2">{actions}</div>
         </header>

@@ -1,12 +1,11 @@
 /**
  * A 診療情報提供書 built by someone else arrives like ours (issue 11: "any valid JP-CLINS referral, not only our own"):
- * the JP-CLINS example letter (tests/fixtures/fhir/referral-jpclins-example.json, 港診療所 → 東京第一テスト病院),
+ * the JP-CLINS example letter (lib/sharing/sandbox/referral-jpclins-example.json, 港診療所 → 東京第一テスト病院),
  * addressed to clinic B's 医療機関コード, is registered at the sandbox sharing service over HTTP and fetched by B's
  * inbox job; B's doctor opens it (an audited read) rendered in Japanese, links it to the matching patient (candidates
  * by name, birth date and 被保険者番号) and imports its allergy after review through the allergy service.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle } from '@medplum/fhirtypes';
 import { db } from '@/lib/core/db';
 import { bundleContentHash } from '@/lib/fhir/bundle';
 import { HttpSharingService } from '../adapters/http-sharing-service';
@@ -15,11 +14,10 @@ import { enqueueJob } from '@/lib/jobs/job.repository';
 import { listAllergiesForPatient } from '@/lib/records/allergies/allergy.service';
 import { auditEventsFor, createPatient } from '@/tests/helpers/factories';
 import { documentSharingSetup } from '@/tests/helpers/documents';
-import fixture from '@/tests/fixtures/fhir/referral-jpclins-example.json';
+import { EXAMPLE_LETTER_MEMBER_ID, exampleLetterTo } from '@/lib/sharing/sandbox/example-letter';
 import { INBOX_QUEUE } from './received-document.constants';
 import { getReceivedDocument, importReceivedAllergy, linkReceivedDocument, listReceivedDocuments, runInboxJob } from './received-document.service';
 
-type Obj = Record<string, any>;
 let setup: Awaited<ReturnType<typeof documentSharingSetup>>;
 
 beforeAll(async () => {
@@ -29,23 +27,14 @@ afterAll(async () => {
   await setup?.sandbox.close();
 });
 
-/** The example letter, its 910 紹介先 Organization given B's 医療機関コード (the example's is a made-up hospital's). */
-function letterTo(institutionNumber: string): Bundle {
-  const b = structuredClone(fixture) as Obj;
-  const to = (b.entry[0].resource.section as Obj[]).find((s) => s.code.coding[0].code === '910')!.entry.find((e: Obj) => e.type === 'Organization').reference;
-  const org = (b.entry as Obj[]).find((e) => e.fullUrl === to)!.resource;
-  org.identifier = [{ system: 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no', value: institutionNumber }];
-  return b as Bundle;
-}
-
 describe('the JP-CLINS example letter from another institution', () => {
   it('arrives in B\'s inbox through the sharing service; B opens it, links it to 牧野 爛漫 and imports the allergy after review', async () => {
     const { service, sandbox, b } = setup;
-    const bundle = letterTo(b.clinic.institutionNumber);
+    const bundle = exampleLetterTo(b.clinic.institutionNumber);
     const identifier = bundle.identifier!.value!;
     // 港診療所's system registers it over HTTP (patient: the service validates it with the profiles on the first call)
     const sender = new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 30_000 });
-    await sender.registerDocument({ identifier, version: 1, memberId: '00012345:あいう:１８７:05', bundle, contentHash: bundleContentHash(bundle) });
+    await sender.registerDocument({ identifier, version: 1, memberId: EXAMPLE_LETTER_MEMBER_ID, bundle, contentHash: bundleContentHash(bundle) });
 
     // the same person at B (kanji, kana, birth date, 保険), one sharing only the birth date, one only the 保険者番号
     const makino = await createPatient(b.receptionist, { familyName: '牧野', givenName: '爛漫', familyNameKana: 'マキノ', givenNameKana: 'ランマン', sex: 'female', birthDate: '1930-06-28', insurance: { insurerNumber: '00012345', symbol: 'あいう', number: '187', branch: '05', relationship: 'self' } });

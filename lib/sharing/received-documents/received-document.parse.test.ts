@@ -1,12 +1,12 @@
 /**
- * A 診療情報提供書 someone else built: tests/fixtures/fhir/referral-jpclins-example.json is a JP_Bundle_eReferral made
+ * A 診療情報提供書 someone else built: lib/sharing/sandbox/referral-jpclins-example.json is a JP_Bundle_eReferral made
  * like the JP-CLINS IG's example Referral01 from the IG's own example resources (see the README beside it). The
  * inbox's parser reads all of it — header, patient, every section, entries, the clinical-course DocumentReference —
  * and broken variants become Japanese problem lines, never exceptions.
  */
 import { describe, expect, it } from 'vitest';
 import type { Bundle } from '@medplum/fhirtypes';
-import fixture from '@/tests/fixtures/fhir/referral-jpclins-example.json';
+import fixture from '@/lib/sharing/sandbox/referral-jpclins-example.json';
 import { validateReferralDocumentWithAttachments } from '@/lib/fhir/referral-attachments-validate';
 import { parseReceivedReferral } from './received-document.parse';
 

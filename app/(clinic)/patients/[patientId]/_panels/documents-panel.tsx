@@ -19,10 +19,10 @@ export async function DocumentsPanel({ patientId, actor }: { patientId: string; 
         can(actor.role, 'document.write') ? (
           <span className="flex gap-1">
             <ReferralLauncher patientId={patientId} />
-            <LinkButton href={`/patients/${patientId}/documents/new?kind=discharge_summary`} className="no-print px-2 py-1 text-xs">
+            <LinkButton href={`/patients/${patientId}/documents/new?kind=discharge_summary`} className="no-print whitespace-nowrap px-2 py-1 text-xs">
               退院時サマリー
             </LinkButton>
-            <LinkButton href={`/patients/${patientId}/documents/new?kind=checkup_report`} className="no-print px-2 py-1 text-xs">
+            <LinkButton href={`/patients/${patientId}/documents/new?kind=checkup_report`} className="no-print whitespace-nowrap px-2 py-1 text-xs">
               健診結果
             </LinkButton>
           </span>
