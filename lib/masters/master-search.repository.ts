@@ -191,6 +191,20 @@ export async function getDiseasesByCodes(codes: string[]): Promise<DiseaseSearch
     FROM "DiseaseMaster" WHERE "code" IN (${Prisma.join(codes)})`;
 }
 
+/**
+ * The current (not abolished) 傷病名 of MEDIS 病名管理番号 or 病名交換用コード, as another institution may have coded a
+ * diagnosis (the JP-CLINS Condition allows either beside the 傷病名コード).
+ */
+export async function getDiseasesByMedisCodes(keyNumbers: string[], exchangeCodes: string[]): Promise<DiseaseSearchHit[]> {
+  if (keyNumbers.length === 0 && exchangeCodes.length === 0) return [];
+  return db().$queryRaw<DiseaseSearchHit[]>`
+    SELECT "code", "name", "kana", "keyNumber", "exchangeCode", "icd10", "icd10Sub", "movedTo",
+           "abolishedOn"::text AS "abolishedOn"
+    FROM "DiseaseMaster"
+    WHERE ("keyNumber" IN (${Prisma.join(keyNumbers.length ? keyNumbers : [''])}) OR "exchangeCode" IN (${Prisma.join(exchangeCodes.length ? exchangeCodes : [''])}))
+      AND "abolishedOn" IS NULL`;
+}
+
 /** `client` lets a transaction read the (global) master on its own connection. */
 export async function getDrugsByCodes(codes: string[], client: Pick<Tx, '$queryRaw'> = db()): Promise<DrugSearchHit[]> {
   if (codes.length === 0) return [];

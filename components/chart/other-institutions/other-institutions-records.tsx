@@ -87,7 +87,7 @@ export function DiagnosisCopyForm({ entry, onDone, send }: { entry: SharedDiagno
       {entry.diseaseCode && (
         <label className="flex items-center gap-1 text-sm">
           <input type="checkbox" checked={keepCode} onChange={(e) => setKeepCode(e.target.checked)} />
-          他院の傷病名コード（{entry.diseaseCode}）をそのまま使う
+          {entry.medisCode ? `他院のMEDIS病名コード（${entry.medisCode}）に当たる傷病名コード（${entry.diseaseCode}）を使う` : `他院の傷病名コード（${entry.diseaseCode}）をそのまま使う`}
         </label>
       )}
       <Field label="傷病名" htmlFor={`${id}-name`} error={action.fieldErrors.freeText ?? action.fieldErrors.diseaseCode} hint={keepCode ? '傷病名マスターの名称で記録されます。' : undefined}>

@@ -16,7 +16,7 @@ import { auditEventsFor, createPatient } from '@/tests/helpers/factories';
 import { documentSharingSetup } from '@/tests/helpers/documents';
 import { EXAMPLE_LETTER_MEMBER_ID, exampleLetterTo } from '@/lib/sharing/sandbox/example-letter';
 import { INBOX_QUEUE } from './received-document.constants';
-import { getReceivedDocument, importReceivedAllergy, linkReceivedDocument, listReceivedDocuments, runInboxJob } from './received-document.service';
+import { getReceivedDocument, importReceivedAllergy, importReceivedDiagnosis, linkReceivedDocument, listReceivedDocuments, runInboxJob } from './received-document.service';
 
 let setup: Awaited<ReturnType<typeof documentSharingSetup>>;
 
@@ -77,4 +77,30 @@ describe('the JP-CLINS example letter from another institution', () => {
     expect(event!.detail).toMatchObject({ receivedDocument: { id: opened.id, identifier, version: 1 } });
     expect((await getReceivedDocument({ receivedId: opened.id }, b.doctor)).importedEntries).toEqual([`allergy:${allergy.index}`]);
   });
+
+  it('a diagnosis coded with a MEDIS 病名管理番号 only is offered with the master\'s 傷病名コード and imported coded', async () => {
+    const { service, sandbox, b } = setup;
+    // the example letter, its 340 diagnosis re-coded with a 病名管理番号 the demo master knows (腰痛症, 8840829) and a new identifier
+    const bundle = exampleLetterTo(b.clinic.institutionNumber) as unknown as { identifier: { value: string }; entry: { resource: Record<string, any> }[] };
+    bundle.identifier.value = `1319876543^2022^medis-${Date.now()}`;
+    const [condition, other] = bundle.entry.filter((e) => e.resource.resourceType === 'Condition').map((e) => e.resource);
+    condition!.code = { coding: [{ system: 'http://medis.or.jp/CodeSystem/master-disease-keyNumber', code: '20061820', display: '腰痛症' }], text: '腰痛症' };
+    other!.code = { coding: [{ system: 'http://medis.or.jp/CodeSystem/master-disease-keyNumber', code: '29999999', display: '架空の病名' }], text: '架空の病名' };
+    const sender = new HttpSharingService({ baseUrl: sandbox.url, timeoutMs: 30_000 });
+    await sender.registerDocument({ identifier: bundle.identifier.value, version: 1, memberId: EXAMPLE_LETTER_MEMBER_ID, bundle: bundle as never, contentHash: bundleContentHash(bundle as never) });
+    const patient = await createPatient(b.receptionist, { familyName: '牧野', givenName: '花', familyNameKana: 'マキノ', givenNameKana: 'ハナ', sex: 'female', birthDate: '1930-06-28' });
+    await enqueueJob(db(), { clinicId: b.clinic.id, queue: INBOX_QUEUE, key: 'inbox', payload: {} });
+    await drainJobs({ queues: { [INBOX_QUEUE]: async (job) => runInboxJob(job, { service }) }, clinicIds: [b.clinic.id] });
+    const received = (await listReceivedDocuments(b.doctor)).find((r) => r.identifier === bundle.identifier.value)!;
+    const opened = await getReceivedDocument({ receivedId: received.id }, b.doctor);
+    const lumbago = opened.view.diagnoses.find((d) => d.name === '腰痛症')!;
+    expect(lumbago).toMatchObject({ medisCode: '20061820', diseaseCode: '8840829' });
+    // a 病名管理番号 the master does not know stays uncoded
+    expect(opened.view.diagnoses.find((d) => d.name === '架空の病名')).toMatchObject({ medisCode: '29999999', diseaseCode: null });
+
+    await linkReceivedDocument({ receivedId: opened.id, patientId: patient.id }, b.doctor);
+    const written = await importReceivedDiagnosis({ receivedId: opened.id, index: lumbago.index, diseaseCode: lumbago.diseaseCode!, isSuspected: false }, b.doctor);
+    expect(written).toMatchObject({ diseaseCode: '8840829' });
+  });
 });
+

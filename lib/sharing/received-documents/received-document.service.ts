@@ -21,7 +21,7 @@ import type { AllergyDto } from '@/lib/records/allergies/allergy.dto';
 import type { DiagnosisDto } from '@/lib/records/diagnoses/diagnosis.dto';
 import { getSharingService } from '../get-sharing-service';
 import { SharingRejectedError, SharingUnavailableError, type SharingService } from '../sharing-service';
-import { recordReviewedAllergy, recordReviewedDiagnosis } from '../shared-records/shared-records.service';
+import { recordReviewedAllergy, recordReviewedDiagnosis, withDiseaseCodes } from '../shared-records/shared-records.service';
 import type { ReceivedDocumentDto, ReceivedDocumentSummaryDto, PatientCandidateDto } from './received-document.dto';
 import { attachmentData, parseReceivedReferral } from './received-document.parse';
 import { inboxClinics, receivedDocumentRepository as repo } from './received-document.repository';
@@ -219,9 +219,13 @@ export async function getReceivedDocument(raw: { receivedId: string }, actor: Pr
   const row = await repo.find(actor.clinicId, receivedId);
   if (!row) throw notFound();
   const view = parseReceivedReferral(row.bundle, { identifier: row.identifier, senderInstitution: row.senderInstitution, receivedAt: row.receivedAt.toISOString() });
-  const [newest, candidates] = await Promise.all([repo.newestVersion(actor.clinicId, row.identifier), row.patientId ? Promise.resolve([]) : candidatesFor(actor.clinicId, view)]);
+  const [newest, candidates, diagnoses] = await Promise.all([
+    repo.newestVersion(actor.clinicId, row.identifier),
+    row.patientId ? Promise.resolve([]) : candidatesFor(actor.clinicId, view),
+    withDiseaseCodes(view.diagnoses),
+  ]);
   await recordAuditEventNow({ clinicId: actor.clinicId, actor, action: 'read', resourceType: RESOURCE, resourceId: row.id, patientId: row.patientId, detail: { identifier: row.identifier, version: row.version }, ctx: actor.ctx });
-  return { ...summary(row), view, supersededBy: newest > row.version ? newest : null, candidates, importedEntries: row.importedEntries };
+  return { ...summary(row), view: { ...view, diagnoses }, supersededBy: newest > row.version ? newest : null, candidates, importedEntries: row.importedEntries };
 }
 
 /** Links the letter (every version of it) to a patient of the clinic, as a person confirmed it. */

@@ -11,8 +11,10 @@ export type SharedDiagnosisDto = SharedEntryRef & {
   kind: 'diagnosis';
   source: SharedSource;
   name: string;
-  /** 傷病名コード (支払基金, 7 digits) when the institution coded it */
+  /** 傷病名コード (支払基金, 7 digits) when the institution coded it, or the one of its MEDIS code (`medisCode`) */
   diseaseCode: string | null;
+  /** the MEDIS 病名管理番号 or 病名交換用コード the institution sent, when it sent no 傷病名コード */
+  medisCode: string | null;
   icd10: string | null;
   suspected: boolean;
   /** active | recurrence | relapse | inactive | remission | resolved, as sent */

@@ -48,6 +48,7 @@ function toDiagnosis(r: Obj, ref: { source: SharedSource; identifier: string; in
     ...ref,
     name,
     diseaseCode: codeIn(r.code, CODE_SYSTEMS.receiptDisease),
+    medisCode: codeIn(r.code, CODE_SYSTEMS.receiptDisease) ? null : (codeIn(r.code, CODE_SYSTEMS.medisDisease) ?? codeIn(r.code, CODE_SYSTEMS.medisExchange)),
     icd10: icd,
     suspected: codeIn(r.verificationStatus, CODE_SYSTEMS.conditionVerification) === 'unconfirmed',
     clinicalStatus: codeIn(r.clinicalStatus, CODE_SYSTEMS.conditionClinical),

@@ -18,6 +18,7 @@ import { loadClinicInput, loadPatientInput } from '@/lib/fhir/source.repository'
 import { recordAllergy, type AllergyCoding } from '@/lib/records/allergies/allergy.service';
 import type { AllergyDto } from '@/lib/records/allergies/allergy.dto';
 import { recordDiagnosis } from '@/lib/records/diagnoses/diagnosis.service';
+import { getDiseasesByMedisCodes } from '@/lib/masters/master-search.repository';
 import type { DiagnosisDto } from '@/lib/records/diagnoses/diagnosis.dto';
 import { consentInForce, listSharingConsents } from '../consent/consent.service';
 import type { SharingConsentDto } from '../consent/consent.dto';
@@ -57,6 +58,23 @@ async function fetchShared(patientId: string, actor: Principal, deps: SharedReco
   }
 }
 
+/**
+ * Diagnoses another institution coded with a MEDIS 病名管理番号 or 病名交換用コード only (the JP-CLINS Condition allows
+ * either; the IG's own examples do it) get the 傷病名コード of that MEDIS code from the master, so the doctor can take
+ * the coded name into the chart instead of retyping it as free text. A code the master does not know stays uncoded.
+ */
+export async function withDiseaseCodes<T extends SharedDiagnosisDto>(diagnoses: T[]): Promise<T[]> {
+  const wanted = [...new Set(diagnoses.filter((d) => !d.diseaseCode && d.medisCode).map((d) => d.medisCode!))];
+  if (!wanted.length) return diagnoses;
+  const found = await getDiseasesByMedisCodes(wanted.filter((c) => /^\d{8}$/.test(c)), wanted.filter((c) => !/^\d{8}$/.test(c)));
+  const byMedis = new Map<string, string>();
+  for (const hit of found) {
+    if (hit.keyNumber) byMedis.set(hit.keyNumber, hit.code);
+    if (hit.exchangeCode) byMedis.set(hit.exchangeCode, hit.code);
+  }
+  return diagnoses.map((d) => (!d.diseaseCode && d.medisCode && byMedis.has(d.medisCode) ? { ...d, diseaseCode: byMedis.get(d.medisCode)! } : d));
+}
+
 /** The 他院の情報 panel's content. Audited whatever the outcome (no consent, service down, data shown). */
 export async function loadOtherInstitutionsView(patientId: string, actor: Principal, deps: SharedRecordsDeps = {}): Promise<OtherInstitutionsView> {
   await requirePermission(actor, 'chart.read');
@@ -65,7 +83,8 @@ export async function loadOtherInstitutionsView(patientId: string, actor: Princi
   if ('state' in fetched) {
     view = fetched.state === 'no_consent' ? { state: 'no_consent', latest: (await listSharingConsents(patientId, actor, deps.now))[0] ?? null } : fetched;
   } else {
-    const records = parseSharedBundles(fetched.bundles, fetched.memberId);
+    const parsed = parseSharedBundles(fetched.bundles, fetched.memberId);
+    const records = { ...parsed, diagnoses: await withDiseaseCodes(parsed.diagnoses) };
     const institutions = new Set([...records.diagnoses, ...records.allergies, ...records.labs].map((r) => r.source.institutionNumber));
     view = { state: 'ok', consent: fetched.consent, fetchedAt: (deps.now ?? new Date()).toISOString(), records, institutions: institutions.size };
   }
