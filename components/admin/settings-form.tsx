@@ -4,7 +4,7 @@ import { useState, useTransition } from 'react';
 import { updateClinicSettingsAction } from '@/lib/staff/staff.actions';
 import { Button, ErrorBanner, Field, NoticeBanner, inputClass } from '@/components/ui/ui';
 
-export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: number; autoPrintPrescription: boolean; prescribeByGenericDefault: boolean }) {
+export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: number; autoPrintPrescription: boolean; prescribeByGenericDefault: boolean; hasBeds: boolean }) {
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -15,6 +15,7 @@ export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: 
         idleTimeoutMinutes: Number(form.get('idleTimeoutMinutes')),
         autoPrintPrescription: form.get('autoPrintPrescription') === 'on',
         prescribeByGenericDefault: form.get('prescribeByGenericDefault') === 'on',
+        hasBeds: form.get('hasBeds') === 'on',
       });
       setSaved(r.ok);
       setError(r.ok ? null : (Object.values(r.fieldErrors ?? {})[0] ?? r.error));
@@ -37,6 +38,12 @@ export function SettingsForm(props: { mfaRequired: boolean; idleTimeoutMinutes: 
         </label>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="prescribeByGenericDefault" defaultChecked={props.prescribeByGenericDefault} /> 一般名処方コードのある薬品は一般名で処方する（既定）
+        </label>
+      </fieldset>
+      <fieldset className="flex flex-col gap-2">
+        <legend className="mb-1 text-sm font-semibold">入院</legend>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="hasBeds" defaultChecked={props.hasBeds} /> 有床診療所（カルテに入院の記録を表示し、入院登録・退院時サマリーの作成を行う）
         </label>
       </fieldset>
       <div>

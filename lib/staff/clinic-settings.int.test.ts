@@ -15,7 +15,7 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
   throw new Error('expected a failure');
 }
 
-const ON = { mfaRequired: true, idleTimeoutMinutes: 15, autoPrintPrescription: true, prescribeByGenericDefault: true };
+const ON = { mfaRequired: true, idleTimeoutMinutes: 15, autoPrintPrescription: true, prescribeByGenericDefault: true, hasBeds: true };
 
 describe('clinic prescription settings', () => {
   it('are off by default, and an admin turns them on with an audit event', async () => {

@@ -16,7 +16,7 @@ export const staffRepository = {
   countActiveAdmins: (c: Client, clinicId: string) => c.user.count({ where: { clinicId, role: 'clinic_admin', disabledAt: null } }),
   findClinic: (clinicId: string) => db().clinic.findUnique({ where: { id: clinicId } }),
   findClinicByLoginDomain: (loginDomain: string) => db().loginDomain.findUnique({ where: { loginDomain } }),
-  updateClinic: (tx: Tx, clinicId: string, data: { mfaRequired: boolean; idleTimeoutMinutes: number; autoPrintPrescription: boolean; prescribeByGenericDefault: boolean }) => tx.clinic.update({ where: { id: clinicId }, data }),
+  updateClinic: (tx: Tx, clinicId: string, data: { mfaRequired: boolean; idleTimeoutMinutes: number; autoPrintPrescription: boolean; prescribeByGenericDefault: boolean; hasBeds: boolean }) => tx.clinic.update({ where: { id: clinicId }, data }),
   /** Active doctors of the clinic: who a 代行入力 can be written for and who approves it. */
   listActiveDoctors: (c: Client, clinicId: string) =>
     c.user.findMany({

@@ -40,6 +40,7 @@ export const clinicSettingsSchema = z
     idleTimeoutMinutes: z.number().int().min(5, '5分以上にしてください。').max(30, '30分以内にしてください（安全管理ガイドライン）。'),
     autoPrintPrescription: z.boolean(),
     prescribeByGenericDefault: z.boolean(),
+    hasBeds: z.boolean(),
   })
   .strict();
 export type ClinicSettingsInput = z.infer<typeof clinicSettingsSchema>;

@@ -246,6 +246,7 @@ export async function getClinicSettings(actor: Principal) {
     idleTimeoutMinutes: clinic.idleTimeoutMinutes,
     autoPrintPrescription: clinic.autoPrintPrescription,
     prescribeByGenericDefault: clinic.prescribeByGenericDefault,
+    hasBeds: clinic.hasBeds,
   };
 }
 

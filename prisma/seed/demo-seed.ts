@@ -20,6 +20,8 @@ export type DemoClinic = {
   address: string;
   phone: string;
   mfaRequired: boolean;
+  /** 有床診療所 (the chart's 入院 panel) */
+  hasBeds: boolean;
   domain: string;
   departments: [string, string][];
 };
@@ -34,6 +36,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
     address: '東京都新宿区西新宿1-2-3 さくらビル2階',
     phone: '03-1234-5678',
     mfaRequired: false,
+    hasBeds: true,
     domain: 'sakura.example.jp',
     departments: [['01', '内科'], ['08', '循環器科'], ['09', '小児科']],
   },
@@ -46,6 +49,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
     address: '大阪府大阪市港区弁天1-2-1',
     phone: '06-6573-1234',
     mfaRequired: true,
+    hasBeds: false,
     domain: 'minato.example.jp',
     departments: [['01', '内科'], ['11', '整形外科'], ['34', 'リハビリテーション科']],
   },
@@ -124,7 +128,7 @@ export async function seedDemo(prisma: PrismaClient, options: { patientsPerClini
   for (const [index, c] of DEMO_CLINICS.entries()) {
     await prisma.$transaction(async (tx) => {
       const clinic = await tx.clinic.create({
-        data: { institutionNumber: c.institutionNumber, loginDomain: c.domain, name: c.name, nameKana: c.nameKana, postalCode: c.postalCode, address: c.address, phone: c.phone, mfaRequired: c.mfaRequired },
+        data: { institutionNumber: c.institutionNumber, loginDomain: c.domain, name: c.name, nameKana: c.nameKana, postalCode: c.postalCode, address: c.address, phone: c.phone, mfaRequired: c.mfaRequired, hasBeds: c.hasBeds },
       });
       await tx.institutionNumber.create({ data: { institutionNumber: c.institutionNumber, clinicId: clinic.id } });
       await tx.loginDomain.create({ data: { loginDomain: c.domain, clinicId: clinic.id } });

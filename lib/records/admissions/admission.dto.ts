@@ -39,6 +39,8 @@ export type AdmissionDiagnosisChoiceDto = { lineageId: string; name: string; isP
 
 /** The chart's 入院 panel: the stays (current version each, newest first), the diagnoses to choose from, the doctors. */
 export type AdmissionPanelDto = {
+  /** the clinic has beds (Clinic.hasBeds): 入院登録 is offered */
+  clinicHasBeds: boolean;
   admissions: AdmissionDto[];
   diagnoses: AdmissionDiagnosisChoiceDto[];
   doctors: { id: string; name: string }[];

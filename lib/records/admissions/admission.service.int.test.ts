@@ -247,3 +247,14 @@ describe('退院時サマリー from an admission', () => {
     expect((await prefillDischargeSummary(q.id, a.doctor)).admission).toBeNull();
   });
 });
+
+describe('a clinic without beds', () => {
+  it('is told so by the panel (the chart then hides 入院) until its admin sets 有床診療所', async () => {
+    const { updateClinicSettings } = await import('@/lib/staff/staff.service');
+    const c = await clinicWithStaff();
+    const patient = await createPatient(c.receptionist, { familyName: '無床', givenName: '一郎' });
+    expect((await getAdmissionPanel(patient.id, c.doctor)).clinicHasBeds).toBe(false);
+    await updateClinicSettings({ mfaRequired: true, idleTimeoutMinutes: 30, autoPrintPrescription: false, prescribeByGenericDefault: false, hasBeds: true }, c.admin);
+    expect((await getAdmissionPanel(patient.id, c.doctor)).clinicHasBeds).toBe(true);
+  });
+});

@@ -200,10 +200,11 @@ export async function getAdmissionPanel(patientId: string, actor: Principal): Pr
   await requirePermission(actor, 'chart.read');
   const patient = await loadPatient(patientId, actor);
   const scope = { clinicId: actor.clinicId, patientId: patient.id };
-  const [rows, choices, doctors] = await Promise.all([
+  const [rows, choices, doctors, clinic] = await Promise.all([
     admissionRepository.listLatestForPatient(db(), { ...scope, take: PANEL_LIMIT }),
     admissionRepository.diagnosisChoices(db(), scope),
     staffRepository.listActiveDoctors(db(), actor.clinicId),
+    staffRepository.findClinic(actor.clinicId),
   ]);
   const admissions = await dtoOf(actor, rows);
   await recordAuditEventNow({
@@ -217,6 +218,7 @@ export async function getAdmissionPanel(patientId: string, actor: Principal): Pr
     detail: { count: admissions.length },
   });
   return {
+    clinicHasBeds: clinic?.hasBeds ?? false,
     admissions,
     diagnoses: choices.map((d) => ({ lineageId: d.lineageId, name: d.displayName, isPrimary: d.isPrimary, active: !d.outcome })),
     doctors: doctors.map((d) => ({ id: d.id, name: d.displayName })),

@@ -18,6 +18,7 @@ export default async function SettingsPage() {
           idleTimeoutMinutes={settings.idleTimeoutMinutes}
           autoPrintPrescription={settings.autoPrintPrescription}
           prescribeByGenericDefault={settings.prescribeByGenericDefault}
+          hasBeds={settings.hasBeds}
         />
       </Card>
     </div>

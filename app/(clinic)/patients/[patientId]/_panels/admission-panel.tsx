@@ -11,7 +11,8 @@ import { AdmissionWorkspace } from '@/components/chart/admissions/admission-work
 export async function AdmissionPanel({ patientId, actor }: { patientId: string; actor: Actor }) {
   const panel = await getAdmissionPanel(patientId, actor);
   const canWrite = can(actor.role, 'admission.write');
-  if (!canWrite && panel.admissions.length === 0) return null;
+  // a clinic without beds sees nothing here, unless the patient has recorded stays (0087)
+  if ((!canWrite || !panel.clinicHasBeds) && panel.admissions.length === 0) return null;
   const current = panel.admissions.find((a) => a.status === 'admitted');
   return (
     <Card

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Clinic" ADD COLUMN     "hasBeds" BOOLEAN NOT NULL DEFAULT false;
