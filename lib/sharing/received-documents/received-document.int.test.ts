@@ -143,7 +143,7 @@ describe('a letter from clinic A to clinic B', () => {
     expect(reads.some((e) => (e.detail as { view?: string }).view === 'attachment')).toBe(true);
   });
 
-  it('the patient named in the letter stays a candidate when many patients share its 保険者番号', async () => {
+  it('the patient named in the letter, and one with only its 被保険者番号, stay candidates when many patients share its 保険者番号', async () => {
     // c: the letter's person, then more patients on the letter's insurer than one candidate query returns
     const c = await clinicWithStaff();
     const { letter } = await confirmedLetterTo(a, c);
@@ -153,10 +153,15 @@ describe('a letter from clinic A to clinic B', () => {
     for (let i = 0; i < 80; i++) {
       await createPatient(c.receptionist, { familyName: '佐藤', givenName: `次郎${i}`, familyNameKana: 'サトウ', givenNameKana: 'ジロウ', birthDate: '1960-01-01', insurance: { insurerNumber: '06131239', symbol: '1234', number: String(300000 + i), branch: '00', relationship: 'self' } });
     }
+    // the same 被保険者 registered under another name and a mistyped birth date: found by the member (番号) alone
+    const sameMember = await createPatient(c.receptionist, { familyName: '齋藤', givenName: '別名', familyNameKana: 'サイトウ', givenNameKana: 'ベツメイ', birthDate: '1961-02-02', insurance: { insurerNumber: '06131239', symbol: '1234', number: '567890', branch: '00', relationship: 'self' } });
     expect(await fetchReceivedDocuments(c.clinic.id, { service })).toMatchObject({ received: 1 });
     const [received] = await listReceivedDocuments(c.doctor);
     const opened = await getReceivedDocument({ receivedId: received!.id }, c.doctor);
-    expect(opened.candidates.map((x) => [x.id, x.matches])).toEqual([[same.id, ['氏名', 'カナ', '生年月日', '被保険者番号']]]);
+    expect(opened.candidates.map((x) => [x.id, x.matches])).toEqual([
+      [same.id, ['氏名', 'カナ', '生年月日', '被保険者番号']],
+      [sameMember.id, ['被保険者番号']],
+    ]);
   });
 
   it('the inbox job retries while the service is down and loses nothing', async () => {

@@ -58,7 +58,7 @@ export const receivedDocumentRepository = {
 
   /** Patients who may be the letter's: the same birth date, or the same name (kanji or kana). */
   /** `insurerNumbers`: the 保険者番号 of the letter's 被保険者個人識別子 as it may be stored (8 digits, or 6 for 国保) */
-  candidates: (clinicId: string, q: { birthDate: Date | null; family: string | null; given: string | null; familyKana: string | null; givenKana: string | null; insurerNumbers: string[] }) =>
+  candidates: (clinicId: string, q: { birthDate: Date | null; family: string | null; given: string | null; familyKana: string | null; givenKana: string | null; insurerNumbers: string[]; memberNumbers: string[] }) =>
     db().patient.findMany({
       where: {
         clinicId,
@@ -66,7 +66,7 @@ export const receivedDocumentRepository = {
           ...(q.birthDate ? [{ birthDate: q.birthDate }] : []),
           ...(q.family && q.given ? [{ familyName: q.family, givenName: q.given }] : []),
           ...(q.familyKana && q.givenKana ? [{ familyNameKana: q.familyKana, givenNameKana: q.givenKana }] : []),
-          ...(q.insurerNumbers.length ? [{ insurances: { some: { clinicId, insurerNumber: { in: q.insurerNumbers }, endedAt: null } } }] : []),
+          ...(q.insurerNumbers.length && q.memberNumbers.length ? [{ insurances: { some: { clinicId, insurerNumber: { in: q.insurerNumbers }, number: { in: q.memberNumbers }, endedAt: null } } }] : []),
         ],
       },
       select: {

@@ -176,12 +176,13 @@ const splitName = (name: string | null) => {
 };
 
 /** The letter's 被保険者個人識別子 (保険者番号:記号:番号:枝番) in the form we write ours, to compare with a patient's 保険. */
-function memberOf(raw: string | null): { id: string; insurerNumber: string } | null {
+function memberOf(raw: string | null): { id: string; insurerNumber: string; numbers: string[] } | null {
   const parts = (raw ?? '').split(':');
   if (parts.length !== 4 || !/^\d{6,8}$/.test(parts[0]!.normalize('NFKC')) || !parts[2]) return null;
   const [insurerNumber, symbol, number, branch] = parts as [string, string, string, string];
   const id = insuranceMemberId({ insurerNumber, symbol, number, branch });
-  return { id, insurerNumber: id.slice(0, 8) };
+  // the 番号 as the letter writes it and half-width (a patient's 保険 may hold either)
+  return { id, insurerNumber: id.slice(0, 8), numbers: [...new Set([number, number.normalize('NFKC')])] };
 }
 
 async function candidatesFor(clinicId: string, view: ReturnType<typeof parseReceivedReferral>): Promise<PatientCandidateDto[]> {
@@ -191,11 +192,11 @@ async function candidatesFor(clinicId: string, view: ReturnType<typeof parseRece
   const member = memberOf(view.patient.memberId);
   if (!birth && !name.family && !kana.family && !member) return [];
   const insurerNumbers = member ? [...new Set([member.insurerNumber, member.insurerNumber.replace(/^00(?=\d{6}$)/, '')])] : [];
-  // two queries: the 保険者番号 alone matches a large share of a clinic's patients (one 国保 or 協会けんぽ 支部), and in one
-  // OR with the name and birth date terms its rows could fill the 50 and push out the very patient named in the letter
+  // two queries: the member (保険者番号 and 番号; the 保険者番号 alone matches a large share of a clinic's patients, one 国保 or
+  // 協会けんぽ 支部), and the name and birth date terms, whose rows could otherwise fill the 50 and push out that member
   const [byPerson, byInsurer] = await Promise.all([
-    repo.candidates(clinicId, { birthDate: birth, family: name.family, given: name.given, familyKana: kana.family, givenKana: kana.given, insurerNumbers: [] }),
-    insurerNumbers.length ? repo.candidates(clinicId, { birthDate: null, family: null, given: null, familyKana: null, givenKana: null, insurerNumbers }) : Promise.resolve([]),
+    repo.candidates(clinicId, { birthDate: birth, family: name.family, given: name.given, familyKana: kana.family, givenKana: kana.given, insurerNumbers: [], memberNumbers: [] }),
+    member ? repo.candidates(clinicId, { birthDate: null, family: null, given: null, familyKana: null, givenKana: null, insurerNumbers, memberNumbers: member.numbers }) : Promise.resolve([]),
   ]);
   const rows = [...new Map([...byPerson, ...byInsurer].map((p) => [p.id, p])).values()];
   return rows
