@@ -20,6 +20,24 @@ export const admissionRepository = {
   lockPatient: (tx: Tx, scope: Scope & { patientId: string }) =>
     tx.$queryRaw`SELECT "id" FROM "Patient" WHERE "clinicId" = ${scope.clinicId} AND "id" = ${scope.patientId} FOR UPDATE`,
 
+  /**
+   * Another stay of the patient (current version, not cancelled) whose days overlap from..to (to null: still open).
+   * Stays that only touch — one's 退院日 is the other's 入院日 — do not overlap (a same-day readmission).
+   */
+  findOverlapping: (c: Client, scope: Scope & { patientId: string; exceptLineageId: string | null; from: Date; to: Date | null }) =>
+    c.admission.findFirst({
+      where: {
+        clinicId: scope.clinicId,
+        patientId: scope.patientId,
+        isLatest: true,
+        status: { in: ['admitted', 'discharged'] },
+        ...(scope.exceptLineageId ? { lineageId: { not: scope.exceptLineageId } } : {}),
+        ...(scope.to ? { admittedOn: { lt: scope.to } } : {}),
+        OR: [{ dischargedOn: null }, { dischargedOn: { gt: scope.from } }],
+      },
+      orderBy: { admittedOn: 'asc' },
+    }),
+
   /** The patient's open admission (入院中), if any. */
   findOpen: (c: Client, scope: Scope & { patientId: string }) =>
     c.admission.findFirst({ where: { clinicId: scope.clinicId, patientId: scope.patientId, isLatest: true, status: 'admitted' } }),

@@ -248,6 +248,27 @@ describe('退院時サマリー from an admission', () => {
   });
 });
 
+describe('stays of one patient', () => {
+  it('may touch (a same-day readmission) but not overlap, whether admitted, discharged or revised', async () => {
+    const p = await createPatient(a.receptionist, { familyName: '重複', givenName: '確認' });
+    const first = await admit(p.id, { admittedOn: '2025-05-01' });
+    await dischargePatient({ admissionId: first.id, dischargedOn: '2025-05-08', outcome: '1' }, a.doctor);
+    // a past stay inside the first one is refused, with the dates it collides with
+    const inside = await expectCode(admit(p.id, { admittedOn: '2025-05-05' }), 'INVALID_INPUT');
+    expect(inside.message).toBe('ほかの入院（2025/05/01〜2025/05/08）と期間が重なっています。日付を確かめてください。');
+    // readmitted on the day of the 退院
+    const second = await admit(p.id, { admittedOn: '2025-05-08' });
+    await dischargePatient({ admissionId: second.id, dischargedOn: '2025-05-20', outcome: '1' }, a.doctor);
+    // the first stay's 退院日 moved into the second one is refused
+    const v1 = (await getAdmissionPanel(p.id, a.doctor)).admissions.find((x) => x.lineageId === first.lineageId)!;
+    const moved = { admissionId: v1.id, admittedOn: '2025-05-01', reason: REASON, admissionDiagnosisIds: [], attendingDoctorId: a.doctor.userId, dischargedOn: '2025-05-10', dischargeDiagnosisIds: [], outcome: '1' as const, changeReason: '退院日の誤り' };
+    expect((await expectCode(reviseAdmission(moved, a.doctor), 'INVALID_INPUT')).message).toContain('2025/05/08〜2025/05/20');
+    // a cancelled stay no longer blocks its days
+    await cancelAdmission({ admissionId: (await getAdmissionPanel(p.id, a.doctor)).admissions.find((x) => x.lineageId === second.lineageId)!.id, reason: '別患者の入力' }, a.doctor);
+    expect(await reviseAdmission(moved, a.doctor)).toMatchObject({ version: 3, dischargedOn: '2025-05-10' });
+  });
+});
+
 describe('a clinic without beds', () => {
   it('is told so by the panel (the chart then hides 入院) until its admin sets 有床診療所', async () => {
     const { updateClinicSettings } = await import('@/lib/staff/staff.service');

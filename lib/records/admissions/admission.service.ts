@@ -101,6 +101,14 @@ const factsOf = (row: Pick<AdmissionRow, 'admissionDiagnosisIds' | 'dischargeDia
   ward: !!row.ward,
 });
 
+/** Refuses a stay whose days overlap another stay of the patient (inside the transaction that holds the patient's lock). */
+async function checkNoOverlap(tx: Tx, actor: Principal, patientId: string, exceptLineageId: string | null, from: string, to: string | null): Promise<void> {
+  const other = await admissionRepository.findOverlapping(tx, { clinicId: actor.clinicId, patientId, exceptLineageId, from: dateOnly(from), to: to ? dateOnly(to) : null });
+  if (!other) return;
+  const d = (x: Date) => isoDate(x).replaceAll('-', '/');
+  throw invalid(`ほかの入院（${d(other.admittedOn)}〜${other.dischargedOn ? d(other.dischargedOn) : '入院中'}）と期間が重なっています。日付を確かめてください。`, to ? 'dischargedOn' : 'admittedOn');
+}
+
 /** 入院登録: version 1, 入院中. Refused while the patient has an open admission. */
 export async function admitPatient(raw: AdmitPatientInput, actor: Principal): Promise<AdmissionDto> {
   await requirePermission(actor, 'admission.write');
@@ -114,6 +122,7 @@ export async function admitPatient(raw: AdmitPatientInput, actor: Principal): Pr
     if (await admissionRepository.findOpen(tx, { clinicId: actor.clinicId, patientId: patient.id })) {
       throw conflict('この患者は入院中です。退院登録をしてから新しい入院を登録してください。');
     }
+    await checkNoOverlap(tx, actor, patient.id, null, input.admittedOn, null);
     await checkDiagnoses(tx, actor, patient.id, input.admissionDiagnosisIds, 'admissionDiagnosisIds');
     const data = {
       id,
@@ -151,7 +160,11 @@ export async function dischargePatient(raw: DischargePatientInput, actor: Princi
     outcome: input.outcome,
     destination: input.destination || null,
   });
-  const row = await runInTransaction((tx) => appendRecordVersion(tx, actor, 'admission', 'version', cur, data, { transition: 'discharge', ...factsOf(data as AdmissionRow) }));
+  const row = await runInTransaction(async (tx) => {
+    await admissionRepository.lockPatient(tx, { clinicId: actor.clinicId, patientId: cur.patientId });
+    await checkNoOverlap(tx, actor, cur.patientId, cur.lineageId, isoDate(cur.admittedOn), input.dischargedOn);
+    return appendRecordVersion(tx, actor, 'admission', 'version', cur, data, { transition: 'discharge', ...factsOf(data as AdmissionRow) });
+  });
   return (await dtoOf(actor, [row]))[0]!;
 }
 
@@ -179,7 +192,11 @@ export async function reviseAdmission(raw: ReviseAdmissionInput, actor: Principa
       : {}),
     changeReason: input.changeReason,
   });
-  const row = await runInTransaction((tx) => appendRecordVersion(tx, actor, 'admission', 'version', cur, data, { transition: 'revise', ...factsOf(data as AdmissionRow) }));
+  const row = await runInTransaction(async (tx) => {
+    await admissionRepository.lockPatient(tx, { clinicId: actor.clinicId, patientId: cur.patientId });
+    await checkNoOverlap(tx, actor, cur.patientId, cur.lineageId, input.admittedOn, discharged ? input.dischargedOn! : null);
+    return appendRecordVersion(tx, actor, 'admission', 'version', cur, data, { transition: 'revise', ...factsOf(data as AdmissionRow) });
+  });
   return (await dtoOf(actor, [row]))[0]!;
 }
 
