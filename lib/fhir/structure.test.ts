@@ -4,9 +4,10 @@
  * records broken one field at a time (removed, emptied, of the wrong type, an unknown property) — cold, with the
  * stored sub-object issues of other bundles, and again.
  */
+import { arrayify, getNestedProperty, getTypedPropertyValue, isPrimitiveType, tryGetDataType, type TypedValue, type TypedValueWithPath } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clearStructureMemo, referenceStructureIssues, structureIssues } from './structure';
+import { clearStructureMemo, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
 import { brokenBundles } from './validate-corpus';
 import { loadFhirProfiles } from './validate';
 
@@ -67,5 +68,61 @@ describe('structure validation against @medplum/core', () => {
       }
     }
     expect(withIssues).toBeGreaterThan(300);
+  }, 300_000);
+});
+
+/**
+ * The precomputed property access (typedProperty, nestedProperty, nestedPropertyWithPath) against @medplum/core's
+ * getTypedPropertyValue / getNestedProperty on every element of every schema reached from a bundle (present or not),
+ * every JSON property of every object (the additional-property check's lookups) and every slice discriminator path.
+ * Returns the number of comparisons.
+ */
+function compareAccess(bundle: Bundle): number {
+  let compared = 0;
+  const visit = (parent: TypedValueWithPath, depth: number) => {
+    const schema = tryGetDataType(parent.type);
+    if (!schema || depth > 40) return;
+    for (const [key, element] of Object.entries(schema.elements)) {
+      const mine = nestedPropertyWithPath(parent, key.split('.'));
+      expect(mine, `${parent.path} ${key}`).toStrictEqual(getNestedProperty(parent, key, { withPath: true }));
+      expect(nestedProperty(parent, key), `${parent.path} ${key} (no path)`).toStrictEqual(getNestedProperty(parent, key));
+      compared += 2;
+      for (const v of mine.flatMap((m) => arrayify(m) as TypedValueWithPath[])) {
+        if (v?.value === undefined) continue;
+        for (const d of element.slicing?.discriminator ?? []) {
+          expect(nestedProperty(v, d.path), `${v.path} discriminator ${d.path}`).toStrictEqual(getNestedProperty(v, d.path));
+          compared += 1;
+        }
+        if (!isPrimitiveType(v.type)) visit(v, depth + 1);
+      }
+    }
+    if (parent.value && typeof parent.value === 'object') {
+      for (const name of Object.keys(parent.value)) {
+        for (const probe of [name, name.replace(/^_/, ''), name.replace(/[A-Z].*$/, '')]) {
+          const tv: TypedValue = { type: parent.type, value: parent.value };
+          expect(typedProperty(tv, probe), `${parent.path} property ${probe}`).toStrictEqual(getTypedPropertyValue(tv, probe));
+          compared += 1;
+        }
+      }
+    }
+  };
+  visit({ type: 'Bundle', value: bundle, path: 'Bundle' }, 0);
+  return compared;
+}
+
+describe('precomputed property access against @medplum/core', () => {
+  it('returns what getNestedProperty and getTypedPropertyValue return on every element of the corpus and of broken records', () => {
+    let compared = 0;
+    for (const bundle of Object.values(corpus)) compared += compareAccess(bundle);
+    for (const name of ['valid diagnoses', 'valid allergies', 'valid lab report']) for (const broken of mutations(corpus[name]!, 120)) compared += compareAccess(broken);
+    // primitive extensions (`_name`, with and without a value) and choice names
+    const withExtensions = structuredClone(corpus['valid diagnoses']!) as unknown as { entry: { resource: Record<string, unknown> }[] };
+    const condition = withExtensions.entry[1]!.resource;
+    condition._recordedDate = { extension: [{ url: 'http://example.org/x', valueString: 'x' }] };
+    condition._onsetDateTime = { id: 'o1' };
+    delete condition.onsetDateTime;
+    (withExtensions.entry[0]!.resource as { name: { _given?: unknown }[] }).name[0]!._given = [null, { id: 'g' }];
+    compared += compareAccess(withExtensions as unknown as Bundle);
+    expect(compared).toBeGreaterThan(10_000);
   }, 300_000);
 });

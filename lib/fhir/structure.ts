@@ -23,8 +23,9 @@ import {
   evalFhirPathTyped,
   fhirTypeToJsType,
   getDataType,
-  getNestedProperty,
+  getElementDefinitionFromElements,
   getTypedPropertyValue,
+  getTypedPropertyValueWithSchema,
   isEmpty,
   isPrimitiveType,
   isReference,
@@ -32,6 +33,7 @@ import {
   matchDiscriminant,
   parseFhirPath,
   toTypedValue,
+  tryGetDataType,
   validateResource,
   validationRegexes,
   type InternalSchemaElement,
@@ -56,8 +58,8 @@ interface CrawlElement {
   /** the element may be skipped when absent: optional, and its presence decidable from `names` */
   skippable: boolean;
   names: readonly string[];
-  /** one plain property of one type (not a choice, not nested): its JSON name and type, read without the generic lookup */
-  simple: { name: string; type: string } | null;
+  /** the key's property names (`code.coding` → code, coding), as @medplum/core's getNestedProperty splits it */
+  parts: readonly string[];
 }
 
 const plans = new WeakMap<InternalTypeSchema, CrawlElement[]>();
@@ -82,27 +84,116 @@ function planOf(schema: InternalTypeSchema): CrawlElement[] {
   plan = Object.keys(schema.elements).map((key) => {
     const names = jsonNames(schema, key);
     const element = schema.elements[key]!;
-    const segment = element.path.slice(element.path.lastIndexOf('.') + 1);
-    const simple = !key.includes('.') && element.type?.length === 1 && !segment.includes('[x]') && names?.[0] === segment ? { name: segment, type: element.type[0]!.code } : null;
-    return { key, skippable: names !== null && element.min === 0, names: names ?? [], simple };
+    return { key, skippable: names !== null && element.min === 0, names: names ?? [], parts: key.split('.') };
   });
   plans.set(schema, plan);
   return plan;
 }
 
 /**
- * @medplum/core's property lookup with path (getNestedProperty → getTypedPropertyValueWithSchema → withPath) for a
- * plain property of one type without a primitive extension; with one (`_name`), the generic lookup.
+ * What @medplum/core's getTypedPropertyValueWithSchema does for one property name of one schema, precomputed: the
+ * element it resolves (getElementDefinitionFromElements), the JSON name it tries for each of the element's types in
+ * order (the last path segment with [x] replaced by the capitalized type code), and the type it reports.
  */
-function simpleProperty(parent: TypedValueWithPath, simple: { name: string; type: string }): TypedValueWithPath | TypedValueWithPath[] {
-  const o = parent.value as JsonObject | undefined;
-  const prefix = parent.path ? `${parent.path}.` : '';
-  if (o && typeof o === 'object' && o[`_${simple.name}`] !== undefined) return getNestedProperty(parent, simple.name, { withPath: true })[0]!;
-  const value = o ? o[simple.name] : undefined;
-  if (!o || value === undefined || isEmpty(value)) return { type: 'undefined', value: undefined, path: `${prefix}${simple.name}` };
-  const typed = (v: unknown): string => (simple.type === 'Resource' && isResource(v) ? v.resourceType : simple.type);
-  if (Array.isArray(value)) return value.map((v: unknown, i) => ({ type: typed(v), value: v, path: `${prefix}${simple.name}[${i}]` }));
-  return { type: typed(value), value, path: `${prefix}${simple.name}` };
+interface Accessor {
+  element: InternalSchemaElement;
+  names: string[];
+  extensionNames: string[];
+  codes: string[];
+  /** the type reported for an Element or BackboneElement match: the element's first type */
+  first: string;
+}
+
+const accessors = new WeakMap<InternalTypeSchema, Map<string, Accessor | null>>();
+
+function accessorOf(schema: InternalTypeSchema, name: string): Accessor | null {
+  let bySchema = accessors.get(schema);
+  if (!bySchema) {
+    bySchema = new Map();
+    accessors.set(schema, bySchema);
+  }
+  let accessor = bySchema.get(name);
+  if (accessor === undefined) {
+    const element = getElementDefinitionFromElements(schema.elements, name);
+    if (!element) accessor = null;
+    else {
+      const segment = element.path.slice(element.path.lastIndexOf('.') + 1);
+      const types = element.type ?? [];
+      const names = types.map((t) => segment.replace('[x]', capitalize(t.code)));
+      accessor = { element, names, extensionNames: names.map((n) => `_${n}`), codes: types.map((t) => t.code), first: types[0]?.code ?? '' };
+    }
+    bySchema.set(name, accessor);
+  }
+  return accessor;
+}
+
+/**
+ * @medplum/core's getTypedPropertyValue (no profile URL), with the per-element work precomputed (accessorOf): the same
+ * values and types. A primitive extension (`_name`), an unknown type or a name without an element take @medplum/core's
+ * own function.
+ */
+export function typedProperty(input: TypedValue, name: string): TypedValue | TypedValue[] | undefined {
+  const o = input.value as JsonObject;
+  if (!o) return undefined;
+  const schema = tryGetDataType(input.type);
+  const accessor = schema ? accessorOf(schema, name) : null;
+  if (!accessor) return getTypedPropertyValue(input, name);
+  const { names, extensionNames, codes } = accessor;
+  if (names.length === 0) return undefined;
+  let value: unknown = undefined;
+  let type = 'undefined';
+  for (let i = 0; i < names.length; i++) {
+    value = o[names[i]!];
+    if (o[extensionNames[i]!] !== undefined) return getTypedPropertyValueWithSchema(input, name, accessor.element);
+    if (value !== undefined) {
+      type = codes[i]!;
+      break;
+    }
+  }
+  if (isEmpty(value)) return undefined;
+  if (type === 'Element' || type === 'BackboneElement') type = accessor.first;
+  if (Array.isArray(value)) return value.map((v: unknown) => ({ type: type === 'Resource' && isResource(v) ? v.resourceType : type, value: v }));
+  return { type: type === 'Resource' && isResource(value) ? value.resourceType : type, value };
+}
+
+/** @medplum/core's getTypedPropertyValueWithPath (withPath: the property's path below its parent's). */
+function typedPropertyWithPath(input: TypedValueWithPath, name: string): TypedValueWithPath | TypedValueWithPath[] {
+  const prefix = input.path ? `${input.path}.` : '';
+  const tv = typedProperty(input, name);
+  if (tv === undefined) return { type: 'undefined', value: undefined, path: `${prefix}${name}` };
+  if (Array.isArray(tv)) return tv.map((v, i) => ({ type: v.type, value: v.value, path: `${prefix}${name}[${i}]` }));
+  return { type: tv.type, value: tv.value, path: `${prefix}${name}` };
+}
+
+/** @medplum/core's getNestedProperty(value, key, { withPath: true }) for a key already split at its dots. */
+export function nestedPropertyWithPath(value: TypedValueWithPath, parts: readonly string[]): (TypedValueWithPath | TypedValueWithPath[])[] {
+  if (parts.length === 1 && parts[0] === '$this') return [value];
+  let values: (TypedValueWithPath | TypedValueWithPath[])[] = [typedPropertyWithPath(value, parts[0]!)];
+  for (let p = 1; p < parts.length; p++) {
+    const next: (TypedValueWithPath | TypedValueWithPath[])[] = [];
+    for (const current of values) {
+      if (Array.isArray(current)) for (const element of current) next.push(typedPropertyWithPath(element, parts[p]!));
+      else if (current?.value !== undefined) next.push(typedPropertyWithPath(current, parts[p]!));
+    }
+    values = next;
+  }
+  return values;
+}
+
+/** @medplum/core's getNestedProperty(value, key) without paths. */
+export function nestedProperty(value: TypedValue, key: string): (TypedValue | TypedValue[] | undefined)[] {
+  if (key === '$this') return [value];
+  const parts = key.split('.');
+  let values: (TypedValue | TypedValue[] | undefined)[] = [typedProperty(value, parts[0]!)];
+  for (let p = 1; p < parts.length; p++) {
+    const next: (TypedValue | TypedValue[] | undefined)[] = [];
+    for (const current of values) {
+      if (Array.isArray(current)) for (const element of current) next.push(typedProperty(element, parts[p]!));
+      else if (current !== undefined) next.push(typedProperty(current, parts[p]!));
+    }
+    values = next;
+  }
+  return values;
 }
 
 /** An absent optional element: @medplum/core's crawl finds no value for it and its visitor reports nothing. */
@@ -226,7 +317,7 @@ class StructureValidator {
   }
 
   private crawlProperty(parent: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string): void {
-    const propertyValues = element.simple ? [simpleProperty(parent, element.simple)] : getNestedProperty(parent, element.key, { withPath: true });
+    const propertyValues = nestedPropertyWithPath(parent, element.parts);
     this.visitProperty(element.key, path, propertyValues, schema);
     for (const propertyValue of propertyValues) {
       if (!propertyValue) continue;
@@ -411,7 +502,7 @@ function isChoiceOfType(typedValue: TypedValue, key: string, properties: Record<
   for (const part of key.split(/(?=[A-Z])/g)) {
     testProperty += part;
     const elementName = `${testProperty}[x]`;
-    if (properties[elementName]) return getTypedPropertyValue(typedValue, testProperty) ? prefix + elementName : undefined;
+    if (properties[elementName]) return typedProperty(typedValue, testProperty) ? prefix + elementName : undefined;
   }
   return undefined;
 }
@@ -444,7 +535,7 @@ function matchesSpecifiedValue(value: TypedValue | TypedValue[], element: Intern
 function checkSliceElement(value: TypedValue, slicing: SlicingRules | undefined): string | undefined {
   if (!slicing) return undefined;
   for (const slice of slicing.slices) {
-    if (slicing.discriminator.every((d) => arrayify(getNestedProperty(value, d.path))?.some((v) => matchDiscriminant(v, d, slice)))) return slice.name;
+    if (slicing.discriminator.every((d) => arrayify(nestedProperty(value, d.path))?.some((v) => matchDiscriminant(v, d, slice)))) return slice.name;
   }
   return undefined;
 }
