@@ -7,7 +7,7 @@
 import { arrayify, getNestedProperty, getTypedPropertyValue, isPrimitiveType, tryGetDataType, type TypedValue, type TypedValueWithPath } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clearStructureMemo, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
+import { clearStructureMemo, hasNullish, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
 import { brokenBundles } from './validate-corpus';
 import { loadFhirProfiles } from './validate';
 
@@ -125,4 +125,25 @@ describe('precomputed property access against @medplum/core', () => {
     compared += compareAccess(withExtensions as unknown as Bundle);
     expect(compared).toBeGreaterThan(10_000);
   }, 300_000);
+});
+
+describe('stored sub-object issues and the null scan', () => {
+  it('keeps values apart that differ only by an undefined property, a null, a number or a string of the same text', () => {
+    const base = corpus['valid diagnoses']!;
+    const variants = [undefined, null, 1, '1', true, 'true', [], {}, new Date(0)].map((v) => {
+      const copy = structuredClone(base);
+      ((copy.entry![1]!.resource as unknown as { code: Record<string, unknown> }).code.coding as Record<string, unknown>[])[0]!.version = v;
+      return copy;
+    });
+    clearStructureMemo();
+    for (const round of [1, 2]) for (const [i, b] of variants.entries()) expectSame(b, `variant ${i} (round ${round})`);
+  });
+
+  it('finds a null or an undefined anywhere', () => {
+    expect(hasNullish({ a: [{ b: 'x' }], c: 1 })).toBe(false);
+    expect(hasNullish({ a: [{ b: null }] })).toBe(true);
+    expect(hasNullish({ a: [undefined] })).toBe(true);
+    expect(hasNullish({ a: { b: undefined } })).toBe(true);
+    expect(hasNullish(corpus['valid lab report'])).toBe(false);
+  });
 });

@@ -228,9 +228,66 @@ export function clearStructureMemo(): void {
  * the root of its path (the resource type validated) and whether its own path and crawl path coincide (then which of
  * the two an issue is under cannot be told apart, so such a value is only reused at a place where they coincide too).
  */
-function memoKey(value: TypedValueWithPath, path: string): string {
-  const json = JSON.stringify(value.value, (_k, v: unknown) => (v === undefined ? UNDEFINED_MARK : v));
-  return `${path.slice(0, path.indexOf('.'))}|${value.path === path ? 1 : 0}|${json}`;
+function memoKey(value: TypedValueWithPath, path: string, contents: Map<object, string>): string {
+  return `${path.slice(0, path.indexOf('.'))}|${value.path === path ? 1 : 0}|${contentKey(value.value, contents)}`;
+}
+
+/**
+ * An injective text of a JSON value as @medplum/core sees it (undefined properties and array elements kept, apart from
+ * any string), each object's computed once per validation (`contents`): a value's key is built from its children's,
+ * where one JSON.stringify per value re-serialized every subtree once per level above it. Anything but plain objects,
+ * arrays and primitives (a Date …) is serialized by JSON.stringify, tagged so it cannot equal a plain value's text.
+ */
+function contentKey(value: unknown, contents: Map<object, string>): string {
+  if (value === undefined) return UNDEFINED_MARK;
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'object':
+      break;
+    default:
+      return `\u0000${typeof value}:${String(value)}`;
+  }
+  const o = value as object;
+  const known = contents.get(o);
+  if (known !== undefined) return known;
+  let key: string;
+  if (Array.isArray(o)) {
+    key = '[';
+    for (let i = 0; i < o.length; i++) key += (i ? ',' : '') + contentKey(o[i], contents);
+    key += ']';
+  } else {
+    const proto = Object.getPrototypeOf(o) as unknown;
+    if (proto !== Object.prototype && proto !== null) key = `\u0000other:${JSON.stringify(o, (_k, v: unknown) => (v === undefined ? UNDEFINED_MARK : v))}`;
+    else {
+      key = '{';
+      let first = true;
+      for (const k in o) {
+        if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+        key += `${first ? '' : ','}${JSON.stringify(k)}:${contentKey((o as JsonObject)[k], contents)}`;
+        first = false;
+      }
+      key += '}';
+    }
+  }
+  contents.set(o, key);
+  return key;
+}
+
+/** True when a JSON value holds a null or an undefined anywhere (a property's value or an array element). */
+export function hasNullish(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasNullish(value[i])) return true;
+    return false;
+  }
+  for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k) && hasNullish((value as JsonObject)[k])) return true;
+  return false;
 }
 
 function under(expression: string, prefix: string): boolean {
@@ -260,6 +317,8 @@ class StructureValidator {
   private constraintsEvaluated = 0;
   private readonly currentResource: Resource[] = [];
   private readonly schema: InternalTypeSchema;
+  /** memo keys of this validation's objects (the JSON is not changed during one validation) */
+  private readonly contents = new Map<object, string>();
 
   constructor(private readonly root: TypedValue) {
     if (isResource(root.value)) this.currentResource.push(root.value);
@@ -268,7 +327,7 @@ class StructureValidator {
 
   validate(): OperationOutcomeIssue[] {
     this.constraintsCheck({ ...this.root, path: this.schema.path }, this.schema);
-    checkObjectForNull(this.root.value as JsonObject, this.schema.path, this.issues);
+    if (hasNullish(this.root.value)) checkObjectForNull(this.root.value as JsonObject, this.schema.path, this.issues);
     this.crawlObject({ ...this.root, path: this.schema.path }, this.schema, this.schema.path);
     return this.issues;
   }
@@ -295,7 +354,7 @@ class StructureValidator {
       this.crawlObject(value, schema, path);
       return;
     }
-    const key = memoKey(value, path);
+    const key = memoKey(value, path, this.contents);
     let bySchema = memo.get(schema);
     const hit = bySchema?.get(key);
     if (hit) {

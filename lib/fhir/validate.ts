@@ -11,7 +11,7 @@ import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } fro
 import derived from './generated/clins-1.5.2-profiles.json';
 import { bundleConstraintIssues, constraintIssues, entryConstraintIssues, indexBaseConstraints, indexProfileConstraints } from './constraints';
 import { igRuleIssues } from './ig-rules';
-import { clearStructureMemo, structureIssues, type StructureResult } from './structure';
+import { clearStructureMemo, hasNullish, structureIssues, type StructureResult } from './structure';
 import { fieldLabel, recordName, type FhirIssue } from './issues';
 import { ID_SYSTEMS, fhirTarget, type FhirTarget } from './profiles';
 
@@ -191,6 +191,8 @@ function underEntryResource(expression: string, index: number | null): boolean {
  * before everything else, in a whole-bundle walk: only the whole-bundle path keeps that order).
  */
 function entryKey(resource: Resource): string | null {
+  // without a null or undefined anywhere, the replacer below changes nothing: JSON.stringify alone is the same text
+  if (!hasNullish(resource)) return JSON.stringify(resource);
   let unusual = false;
   const json = JSON.stringify(resource, function (this: unknown, _key: string, value: unknown) {
     if (value === null || (value === undefined && Array.isArray(this))) unusual = true;
