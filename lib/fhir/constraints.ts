@@ -7,6 +7,7 @@
  */
 import { evalFhirPathTyped, parseFhirPath, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS } from './bundle-invariants';
 import { fieldLabel, type FhirIssue } from './issues';
 
 type Atom = ReturnType<typeof parseFhirPath>;
@@ -18,6 +19,8 @@ interface Invariant {
   /** FHIRPath from the resource to the element ('' = the resource itself) */
   relativePath: string;
   pathAtom: Atom | null;
+  /** the expression written out in TypeScript (bundle-invariants.ts), used instead of the engine */
+  compiled: ((focus: TypedValue[], variables: Record<string, TypedValue>) => TypedValue[]) | null;
 }
 
 const WALKED = new Set(['ele-1', 'ext-1', 'ref-1', 'qty-3', 'per-1', 'rng-2', 'dom-3']);
@@ -25,6 +28,17 @@ const WALKED = new Set(['ele-1', 'ext-1', 'ref-1', 'qty-3', 'per-1', 'rng-2', 'd
 const SKIPPED = new Set(['dom-6']);
 const baseByType = new Map<string, Invariant[]>();
 const profileByType = new Map<string, Invariant[]>();
+
+/** Whether the TypeScript version of an invariant is used (tests compare both ways). */
+let useCompiled = true;
+export function setCompiledInvariants(on: boolean): void {
+  useCompiled = on;
+}
+
+function compiledOf(sd: StructureDefinition, key: string, expression: string): Invariant['compiled'] {
+  if (sd.type !== 'Bundle' || BUNDLE_INVARIANT_EXPRESSIONS[key] !== expression) return null;
+  return BUNDLE_INVARIANTS[key] ?? null;
+}
 
 function invariantsOf(sd: StructureDefinition): Invariant[] {
   const out: Invariant[] = [];
@@ -40,6 +54,7 @@ function invariantsOf(sd: StructureDefinition): Invariant[] {
         atom: parseFhirPath(c.expression),
         relativePath,
         pathAtom: relativePath ? parseFhirPath(relativePath) : null,
+        compiled: compiledOf(sd, c.key, c.expression),
       });
     }
   }
@@ -67,7 +82,8 @@ function evaluate(resource: Resource, invariants: readonly Invariant[], root: Ty
     let failed: boolean;
     try {
       const nodes = inv.pathAtom ? evalFhirPathTyped(inv.pathAtom, [self], variables) : [self];
-      failed = nodes.some((node) => !holds(evalFhirPathTyped(inv.atom, [node], variables)));
+      const compiled = useCompiled ? inv.compiled : null;
+      failed = nodes.some((node) => !holds(compiled ? compiled([node], variables) : evalFhirPathTyped(inv.atom, [node], variables)));
     } catch {
       failed = false; // an expression the engine cannot run is not the record's fault
     }

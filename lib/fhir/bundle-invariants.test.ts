@@ -1,0 +1,212 @@
+/**
+ * bundle-invariants.ts against @medplum/core's FHIRPath engine: for every invariant written out in TypeScript, the
+ * same result (values and types, or an error) as evalFhirPathTyped on its expression, for every bundle of the findings
+ * corpus, variants that exercise each invariant's branches, and bundles broken one field at a time; and the same
+ * findings from constraintIssues either way.
+ */
+import { evalFhirPathTyped, parseFhirPath, toTypedValue, type TypedValue } from '@medplum/core';
+import type { Bundle, StructureDefinition } from '@medplum/fhirtypes';
+import { beforeAll, describe, expect, it } from 'vitest';
+import derived from './generated/clins-1.5.2-profiles.json';
+import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS } from './bundle-invariants';
+import { constraintIssues, setCompiledInvariants } from './constraints';
+import { brokenBundles } from './validate-corpus';
+import { loadFhirProfiles } from './validate';
+
+beforeAll(() => loadFhirProfiles(), 60_000);
+
+const corpus = brokenBundles();
+type Json = Record<string, unknown>;
+
+/** The Bundle profile's invariants with a TypeScript version: key, element path below the bundle, expression. */
+const compiled = (derived.structureDefinitions as unknown as StructureDefinition[])
+  .filter((sd) => sd.kind === 'resource' && sd.type === 'Bundle')
+  .flatMap((sd) => (sd.snapshot?.element ?? []).filter((e) => e.id && !e.id.includes(':')).flatMap((e) => (e.constraint ?? []).map((c) => ({ key: c.key!, relative: e.id!.split('.').slice(1).join('.'), expression: c.expression! }))))
+  .filter((c) => c.key in BUNDLE_INVARIANTS);
+
+type Outcome = { threw: true } | { threw: false; result: { type: string; value: unknown }[] };
+function outcome(run: () => TypedValue[]): Outcome {
+  try {
+    return { threw: false, result: run().map((v) => ({ type: v.type, value: (v.value as { valueOf(): unknown } | undefined)?.valueOf() })) };
+  } catch {
+    return { threw: true };
+  }
+}
+
+function compare(bundle: Bundle, name: string): number {
+  const self = toTypedValue(bundle);
+  const variables = { '%resource': self, '%rootResource': self, '%ucum': toTypedValue('http://unitsofmeasure.org') };
+  let n = 0;
+  for (const c of compiled) {
+    const nodes = c.relative ? evalFhirPathTyped(parseFhirPath(c.relative), [self], variables) : [self];
+    for (const node of nodes) {
+      const engine = outcome(() => evalFhirPathTyped(parseFhirPath(c.expression), [node], variables));
+      const mine = outcome(() => BUNDLE_INVARIANTS[c.key]!([node], variables));
+      expect(mine, `${name}: ${c.key}`).toStrictEqual(engine);
+      n += 1;
+    }
+  }
+  return n;
+}
+
+function edit(bundle: Bundle, change: (b: Json & { entry: (Json & { resource: Json & { meta?: Json; extension?: Json[]; contained?: Json[] } })[] }) => void): Bundle {
+  const copy = structuredClone(bundle) as unknown as Parameters<typeof change>[0];
+  change(copy);
+  return copy as unknown as Bundle;
+}
+
+const INSTITUTION = 'http://jpfhir.jp/fhir/clins/Extension/StructureDefinition/JP_eCS_InstitutionNumber';
+
+/** Variants that take each invariant through its other branches (types, versioned profiles, repeated values, errors). */
+function variants(): Record<string, Bundle> {
+  const dx = corpus['valid diagnoses']!;
+  const lab = corpus['valid lab report']!;
+  const out: Record<string, Bundle> = {};
+  for (const [name, b] of Object.entries({ dx, lab, al: corpus['valid allergies']! })) {
+    out[`${name} history`] = edit(b, (x) => (x.type = 'history'));
+    out[`${name} transaction with requests`] = edit(b, (x) => {
+      x.type = 'transaction';
+      for (const e of x.entry) e.request = { method: 'POST', url: 'Condition' };
+    });
+    out[`${name} one request`] = edit(b, (x) => (x.entry[1]!.request = { method: 'POST', url: 'X' }));
+    out[`${name} response and search`] = edit(b, (x) => {
+      x.entry[1]!.response = { status: '201' };
+      x.entry[1]!.search = { mode: 'match' };
+    });
+    out[`${name} searchset`] = edit(b, (x) => {
+      x.type = 'searchset';
+      x.entry[1]!.search = { mode: 'match' };
+    });
+    out[`${name} versioned profiles`] = edit(b, (x) => {
+      for (const e of x.entry) e.resource.meta = { ...e.resource.meta, profile: ((e.resource.meta?.profile as string[]) ?? []).map((p) => `${p}|1.5.2`) };
+    });
+    out[`${name} wrong versioned profiles`] = edit(b, (x) => {
+      for (const e of x.entry) e.resource.meta = { ...e.resource.meta, profile: ((e.resource.meta?.profile as string[]) ?? []).map((p) => `${p}X|1`) };
+    });
+    out[`${name} second profile`] = edit(b, (x) => {
+      for (const e of x.entry) e.resource.meta = { ...e.resource.meta, profile: [...((e.resource.meta?.profile as string[]) ?? []), 'http://example.org/p'] };
+    });
+    out[`${name} profile starting with a bar`] = edit(b, (x) => (x.entry[1]!.resource.meta = { profile: ['|x'] }));
+    out[`${name} no profiles`] = edit(b, (x) => {
+      for (const e of x.entry) delete e.resource.meta;
+    });
+    out[`${name} patient not first`] = edit(b, (x) => x.entry.reverse());
+    out[`${name} patient profile versioned`] = edit(b, (x) => (x.entry[0]!.resource.meta = { profile: ['http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Patient_eCS|1'] }));
+    out[`${name} duplicate fullUrl`] = edit(b, (x) => (x.entry[2] = { ...x.entry[2]!, fullUrl: x.entry[1]!.fullUrl }));
+    out[`${name} versionIds`] = edit(b, (x) => {
+      x.entry[1]!.resource.meta = { ...x.entry[1]!.resource.meta, versionId: '1' };
+      x.entry[2] = { ...x.entry[2]!, fullUrl: x.entry[1]!.fullUrl };
+    });
+    out[`${name} history fullUrl`] = edit(b, (x) => (x.entry[1]!.fullUrl = 'http://example.org/Condition/1/_history/2'));
+    out[`${name} fullUrl with extension`] = edit(b, (x) => {
+      (x.entry[1] as Json)._fullUrl = { extension: [{ url: 'http://example.org/x', valueString: 'x' }] };
+      delete x.entry[1]!.fullUrl;
+    });
+    out[`${name} entry without resource`] = edit(b, (x) => delete (x.entry[1] as Json).resource);
+    out[`${name} empty entry`] = edit(b, (x) => (x.entry[1] = {} as never));
+    out[`${name} no entries`] = edit(b, (x) => (x.entry = []));
+    out[`${name} two institution extensions`] = edit(b, (x) => {
+      const ext = x.entry[1]!.resource.extension ?? [];
+      x.entry[1]!.resource.extension = [...ext, ...ext.filter((e) => e.url === INSTITUTION)];
+    });
+    out[`${name} institution as a string`] = edit(b, (x) => {
+      for (const e of x.entry[1]!.resource.extension ?? []) if (e.url === INSTITUTION) e.valueString = '1311234567';
+      for (const e of x.entry[1]!.resource.extension ?? []) if (e.url === INSTITUTION) delete e.valueIdentifier;
+    });
+    out[`${name} institution value a number`] = edit(b, (x) => {
+      for (const e of x.entry[1]!.resource.extension ?? []) if (e.url === INSTITUTION) e.valueIdentifier = { ...(e.valueIdentifier as Json), value: 1311234567 };
+    });
+    out[`${name} institution value with an extension`] = edit(b, (x) => {
+      for (const e of x.entry[1]!.resource.extension ?? []) if (e.url === INSTITUTION) e.valueIdentifier = { ...(e.valueIdentifier as Json), _value: { id: 'v' } };
+    });
+    out[`${name} institution malformed`] = edit(b, (x) => {
+      for (const e of x.entry[2]?.resource.extension ?? []) if (e.url === INSTITUTION) e.valueIdentifier = { ...(e.valueIdentifier as Json), value: '9' };
+    });
+    out[`${name} extension not an array`] = edit(b, (x) => ((x.entry[1]!.resource as Json).extension = x.entry[1]!.resource.extension?.[0]));
+    out[`${name} no extensions`] = edit(b, (x) => {
+      for (const e of x.entry) delete e.resource.extension;
+    });
+    out[`${name} contained without profile`] = edit(b, (x) => {
+      for (const c of x.entry[1]!.resource.contained ?? []) delete c.meta;
+    });
+    out[`${name} contained with two profiles`] = edit(b, (x) => {
+      for (const c of x.entry[1]!.resource.contained ?? []) c.meta = { profile: ['http://jpfhir.jp/fhir/core/StructureDefinition/JP_Encounter', 'http://example.org/p'] };
+    });
+    out[`${name} onset as a string`] = edit(b, (x) => {
+      const r = x.entry[1]!.resource;
+      r.onsetString = r.onsetDateTime ?? 'x';
+      delete r.onsetDateTime;
+    });
+    out[`${name} onset with an extension only`] = edit(b, (x) => {
+      const r = x.entry[1]!.resource;
+      delete r.onsetDateTime;
+      r._onsetDateTime = { extension: [{ url: 'http://example.org/x', valueString: 'x' }] };
+    });
+    out[`${name} two tags`] = edit(b, (x) => {
+      const meta = (x.meta ?? {}) as Json;
+      meta.tag = [...((meta.tag as Json[]) ?? []), ...((meta.tag as Json[]) ?? [])];
+      x.meta = meta;
+    });
+    out[`${name} type a number`] = edit(b, (x) => (x.type = 1));
+    out[`${name} an Observation among Conditions`] = edit(b, (x) => x.entry.push(structuredClone(lab.entry![1]!) as never));
+  }
+  return out;
+}
+
+/** Bundles broken one field at a time: removed, emptied or a number (every field, entries included). */
+function mutations(bundle: Bundle, limit: number): Bundle[] {
+  const out: Bundle[] = [];
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (out.length >= limit) return;
+    if (path.length > 0) {
+      for (const change of ['delete', 'empty', 'number'] as const) {
+        const copy = structuredClone(bundle) as unknown as Record<string | number, unknown>;
+        let parent: Record<string | number, unknown> = copy;
+        for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, unknown>;
+        const last = path.at(-1)!;
+        if (change === 'delete') {
+          if (Array.isArray(parent)) parent.splice(last as number, 1);
+          else delete parent[last];
+        } else if (change === 'empty') parent[last] = typeof value === 'string' ? '' : Array.isArray(value) ? [] : {};
+        else parent[last] = 42;
+        out.push(copy as unknown as Bundle);
+      }
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  walk(bundle, []);
+  return out;
+}
+
+describe('bundle invariants in TypeScript against the FHIRPath engine', () => {
+  it('covers the expressions it was written from', () => {
+    expect(compiled.length).toBe(Object.keys(BUNDLE_INVARIANTS).length);
+    for (const c of compiled) expect(c.expression, c.key).toBe(BUNDLE_INVARIANT_EXPRESSIONS[c.key]);
+  });
+
+  it('gives the same result as the engine on the corpus, its variants and bundles broken one field at a time', () => {
+    let n = 0;
+    const failing = new Set<string>();
+    const all = { ...corpus, ...variants() };
+    for (const [name, b] of Object.entries(all)) n += compare(b, name);
+    for (const name of ['valid diagnoses', 'valid allergies', 'valid lab report']) for (const [i, b] of mutations(corpus[name]!, 1500).entries()) n += compare(b, `${name} mutation ${i}`);
+    // every invariant fails somewhere and the engine throws somewhere: the comparison saw both branches
+    for (const b of Object.values(all)) {
+      setCompiledInvariants(false);
+      for (const i of constraintIssues(b)) failing.add(i.rule);
+      setCompiledInvariants(true);
+    }
+    expect([...failing].filter((k) => k in BUNDLE_INVARIANTS).length).toBeGreaterThanOrEqual(15);
+    expect(n).toBeGreaterThan(20_000);
+  }, 300_000);
+
+  it('reports the same invariant findings either way', () => {
+    for (const [name, b] of Object.entries({ ...corpus, ...variants() })) {
+      setCompiledInvariants(false);
+      const engine = constraintIssues(b);
+      setCompiledInvariants(true);
+      expect(constraintIssues(b), name).toStrictEqual(engine);
+    }
+  });
+});
