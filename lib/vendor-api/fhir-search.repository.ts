@@ -38,27 +38,30 @@ const CLINIC_RECORD_STATUSES = ['final', 'entered_in_error'];
 /** a value no row holds: matches nothing (not NUL, which PostgreSQL refuses in text) */
 const NOTHING = '\u0001none';
 
-function dateWhere(range: DateRange): Prisma.DateTimeFilter | { not: Prisma.DateTimeFilter } {
+/** The clause of a date value on `column`. */
+function dateWhere(column: string, range: DateRange): object {
+  const on = (filter: Prisma.DateTimeFilter) => ({ [column]: filter });
   switch (range.prefix) {
     case 'eq':
-      return { gte: range.start, lt: range.end };
+      return on({ gte: range.start, lt: range.end });
     case 'ne':
-      return { not: { gte: range.start, lt: range.end } };
+      // outside the range, on either side (Prisma renders `not: { gte, lt }` as `< start AND >= end`: nothing matched)
+      return { OR: [on({ lt: range.start }), on({ gte: range.end })] };
     case 'lt':
     case 'eb':
-      return { lt: range.start };
+      return on({ lt: range.start });
     case 'le':
-      return { lt: range.end };
+      return on({ lt: range.end });
     case 'gt':
     case 'sa':
-      return { gte: range.end };
+      return on({ gte: range.end });
     case 'ge':
-      return { gte: range.start };
+      return on({ gte: range.start });
   }
 }
 
 function dateParam<W>(name: string, documentation: string, column: string, dateColumn = false): SearchParamDef<W> {
-  return { name, type: 'date', documentation, where: (v) => ({ [column]: dateWhere(parseDateParam(name, v, dateColumn)) }) as W, sortColumn: column };
+  return { name, type: 'date', documentation, where: (v) => dateWhere(column, parseDateParam(name, v, dateColumn)) as W, sortColumn: column };
 }
 
 function patientParam<W>(): SearchParamDef<W> {
@@ -246,7 +249,7 @@ export const MEDICATION_SEARCH: readonly SearchParamDef<MedicationWhere>[] = [
     name: 'authoredon',
     type: 'date',
     documentation: '処方日（接頭辞 eq, ne, lt, le, gt, ge）',
-    where: (v) => rx({ issuedDate: dateWhere(parseDateParam('authoredon', v, true)) }),
+    where: (v) => rx(dateWhere('issuedDate', parseDateParam('authoredon', v, true))),
     sortColumn: 'prescription.issuedDate',
   },
   {
@@ -277,7 +280,7 @@ export const MEDICATION_SEARCH: readonly SearchParamDef<MedicationWhere>[] = [
     name: '_lastUpdated',
     type: 'date',
     documentation: '最終更新日時（この版の記録日時）',
-    where: (v) => rx({ createdAt: dateWhere(parseDateParam('_lastUpdated', v)) }),
+    where: (v) => rx(dateWhere('createdAt', parseDateParam('_lastUpdated', v))),
     sortColumn: 'prescription.createdAt',
   },
 ];

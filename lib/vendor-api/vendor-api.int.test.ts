@@ -407,6 +407,7 @@ describe('reads and searches', () => {
     expect((await search(`name=${encodeURIComponent('検索')}`)).entry).toHaveLength(3);
     expect((await search(`birthdate=ge1991-01-01&name=${encodeURIComponent('ケンサク')}`)).entry!.map((e) => e.resource!.birthDate).sort()).toEqual(['1991-05-02', '1992-05-03']);
     expect((await search(`birthdate=lt1991&name=${encodeURIComponent('ケンサク')}`)).entry!.map((e) => e.resource!.id)).toEqual([made[0]!.id]);
+    expect((await search(`birthdate=ne1991-05-02&name=${encodeURIComponent('ケンサク')}`)).entry!.map((e) => e.resource!.id)).toEqual([made[0]!.id, made[2]!.id]);
     expect((await search(`identifier=${made[1]!.patientNumber}`)).entry!.map((e) => e.resource!.id)).toEqual([made[1]!.id]);
     expect((await search(`identifier=${encodeURIComponent(`http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID|06131239:1234:567890:00`)}&name=ケンサク`)).entry).toHaveLength(3);
 
