@@ -6,6 +6,7 @@
  */
 import { db, type Tx } from '@/lib/core/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
+import { and, FALSE, or, sql, type Condition, type Param, type Sql } from '@/lib/core/sql';
 import { toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
 import { CODE_SYSTEMS, ID_SYSTEMS, patientIdSystem, practitionerIdSystem } from '@/lib/fhir/profiles';
 import { parseMedicationRequestId } from '@/lib/fhir/medication-request';
@@ -18,12 +19,20 @@ type Client = Tx | ReturnType<typeof db>;
 
 export type SearchParamType = 'token' | 'string' | 'date' | 'reference';
 export type SearchContext = { institutionNumber: string };
+/** The one-statement searches' context: the clinic id as the statement's parameter, compared on every table (Citus). */
+export type SqlSearchContext = SearchContext & { clinic: Param };
 export type SearchParamDef<W> = {
   name: string;
   type: SearchParamType;
   documentation: string;
   /** the where clause of one value (one of a comma-separated list) */
   where: (value: string, ctx: SearchContext) => W;
+  /**
+   * The same clause as SQL, for the types searched in one statement (Patient: the table is `p`; Observation: `r`;
+   * fhir-search-sql.repository.ts, docs/decisions/0089). It parses the value as `where` does (the same 400s) and must
+   * match the same rows: `null` is Prisma's `{}` (no condition).
+   */
+  sql?: (value: string, ctx: SqlSearchContext) => Condition;
   /** the column `_sort=<name>` orders by (date parameters) */
   sortColumn?: string;
 };
@@ -60,13 +69,54 @@ function dateWhere(column: string, range: DateRange): object {
   }
 }
 
-function dateParam<W>(name: string, documentation: string, column: string, dateColumn = false): SearchParamDef<W> {
-  return { name, type: 'date', documentation, where: (v) => dateWhere(column, parseDateParam(name, v, dateColumn)) as W, sortColumn: column };
+/**
+ * `dateWhere` in SQL. The bounds go as ISO texts, as Prisma sends them: the server takes each as the column's type (a
+ * DATE column keeps the date part).
+ */
+function dateSql(column: Sql, range: DateRange): Sql {
+  const start = range.start.toISOString();
+  const end = range.end.toISOString();
+  switch (range.prefix) {
+    case 'eq':
+      return sql`${column} >= ${start} AND ${column} < ${end}`;
+    case 'ne':
+      return sql`${column} < ${start} OR ${column} >= ${end}`;
+    case 'lt':
+    case 'eb':
+      return sql`${column} < ${start}`;
+    case 'le':
+      return sql`${column} < ${end}`;
+    case 'gt':
+    case 'sa':
+      return sql`${column} >= ${end}`;
+    case 'ge':
+      return sql`${column} >= ${start}`;
+  }
 }
 
-function patientParam<W>(): SearchParamDef<W> {
-  return { name: 'patient', type: 'reference', documentation: '患者（Patient/{id}）', where: (v) => ({ patientId: parseReference(v, 'Patient') ?? NOTHING }) as W };
+function dateParam<W>(name: string, documentation: string, column: string, dateColumn = false, sqlColumn?: Sql): SearchParamDef<W> {
+  return {
+    name,
+    type: 'date',
+    documentation,
+    where: (v) => dateWhere(column, parseDateParam(name, v, dateColumn)) as W,
+    ...(sqlColumn ? { sql: (v: string) => dateSql(sqlColumn, parseDateParam(name, v, dateColumn)) } : {}),
+    sortColumn: column,
+  };
 }
+
+function patientParam<W>(sqlColumn?: Sql): SearchParamDef<W> {
+  return {
+    name: 'patient',
+    type: 'reference',
+    documentation: '患者（Patient/{id}）',
+    where: (v) => ({ patientId: parseReference(v, 'Patient') ?? NOTHING }) as W,
+    ...(sqlColumn ? { sql: (v: string) => referenceSql(sqlColumn, parseReference(v, 'Patient')) } : {}),
+  };
+}
+
+/** `column = id`, or nothing matches (a reference to another type). */
+const referenceSql = (column: Sql, id: string | null): Sql => (id === null ? FALSE : sql`${column} = ${id}`);
 
 /** AND over occurrences, OR over the comma-separated values of one occurrence. */
 export function buildWhere<W extends object>(defs: readonly SearchParamDef<W>[], params: readonly (readonly [string, string])[], ctx: SearchContext): W[] {
@@ -78,31 +128,85 @@ export function buildWhere<W extends object>(defs: readonly SearchParamDef<W>[],
   });
 }
 
+/** True when every parameter of the type has its SQL clause (the type is searched in one statement). */
+export function hasSqlSearch(defs: readonly SearchParamDef<unknown>[]): boolean {
+  return defs.every((d) => d.sql !== undefined);
+}
+
+/** `buildWhere` as one SQL condition (null: none), parsing the values in the same order, so the same value is refused. */
+export function buildSqlWhere(defs: readonly SearchParamDef<unknown>[], params: readonly (readonly [string, string])[], ctx: SqlSearchContext): Condition {
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  return and(
+    params.map(([name, raw]) => {
+      const def = byName.get(name)!;
+      if (!def.sql) throw new Error(`search parameter ${name} has no SQL clause`);
+      const toSql = def.sql;
+      return or(alternatives(raw).map((v) => toSql(v, ctx)));
+    }),
+  );
+}
+
 // ---- Patient ----------------------------------------------------------------------------------------------------
 
 type PatientWhere = Prisma.PatientWhereInput;
 
-function memberIdWhere(value: string): PatientWhere {
-  // 保険者番号8桁:記号:番号:枝番 — matched on insurer and number (記号 and 枝番 are normalised differently by clinics)
+/** 保険者番号8桁:記号:番号:枝番 — matched on insurer and number (記号 and 枝番 are normalised differently by clinics) */
+function memberIdKey(value: string): { insurers: string[]; number: string } | null {
   const [insurer = '', , number = ''] = value.split(':');
   const insurers = [...new Set([insurer, insurer.replace(/^00/, '')])].filter(Boolean);
-  if (!insurers.length || !number) return { id: NOTHING };
-  return { insurances: { some: { insurerNumber: { in: insurers }, number: number.normalize('NFKC') } } };
+  return insurers.length && number ? { insurers, number: number.normalize('NFKC') } : null;
+}
+
+function memberIdWhere(value: string): PatientWhere {
+  const key = memberIdKey(value);
+  if (!key) return { id: NOTHING };
+  return { insurances: { some: { insurerNumber: { in: key.insurers }, number: key.number } } };
+}
+
+/** The patient table of the one-statement search is `p`; its clinic is the statement's parameter `clinic`. */
+const P = {
+  id: sql`p."id"`,
+  patientNumber: sql`p."patientNumber"`,
+  birthDate: sql`p."birthDate"`,
+  updatedAt: sql`p."updatedAt"`,
+};
+
+function memberIdSql(value: string, clinic: Param): Sql {
+  const key = memberIdKey(value);
+  if (!key) return FALSE;
+  return sql`EXISTS (SELECT 1 FROM "PatientInsurance" i WHERE i."clinicId" = ${clinic} AND i."patientId" = p."id" AND i."insurerNumber" = ANY(${key.insurers}::text[]) AND i."number" = ${key.number})`;
+}
+
+/** identifier: the 患者番号 (any system or the clinic's), or the 被保険者個人識別子 */
+function identifierOf(v: string, ctx: SearchContext): { number: number } | { member: string } | null {
+  const t = parseToken(v);
+  const asNumber = (code: string) => (/^\d{1,9}$/.test(code) ? { number: Number(code) } : null);
+  if (!t.code) return null;
+  if (t.system === ID_SYSTEMS.insuranceMember) return { member: t.code };
+  if (t.system === undefined || t.system === '') return asNumber(t.code);
+  return t.system === patientIdSystem(ctx.institutionNumber) ? asNumber(t.code) : null;
+}
+
+/** name: the kanji key and the kana key, each a substring (LIKE '%…%' as Prisma's `contains`: its wildcards are not escaped) */
+function nameKeys(v: string): { name: string; kana: string } {
+  return { kana: toKanaSearchKey(v), name: toNameSearchKey(v) };
 }
 
 export const PATIENT_SEARCH: readonly SearchParamDef<PatientWhere>[] = [
-  { name: '_id', type: 'token', documentation: '患者のID', where: (v) => ({ id: v }) },
+  { name: '_id', type: 'token', documentation: '患者のID', where: (v) => ({ id: v }), sql: (v) => sql`p."id" = ${v}` },
   {
     name: 'identifier',
     type: 'token',
     documentation: '患者番号（system: 医療機関の患者番号 OID）または被保険者個人識別子（JP_Insurance_memberID: 保険者番号:記号:番号:枝番）',
     where: (v, ctx) => {
-      const t = parseToken(v);
-      const asNumber = (code: string): PatientWhere => (/^\d{1,9}$/.test(code) ? { patientNumber: Number(code) } : { id: NOTHING });
-      if (!t.code) return { id: NOTHING };
-      if (t.system === ID_SYSTEMS.insuranceMember) return memberIdWhere(t.code);
-      if (t.system === undefined || t.system === '') return asNumber(t.code);
-      return t.system === patientIdSystem(ctx.institutionNumber) ? asNumber(t.code) : { id: NOTHING };
+      const id = identifierOf(v, ctx);
+      if (!id) return { id: NOTHING };
+      return 'member' in id ? memberIdWhere(id.member) : { patientNumber: id.number };
+    },
+    sql: (v, ctx) => {
+      const id = identifierOf(v, ctx);
+      if (!id) return FALSE;
+      return 'member' in id ? memberIdSql(id.member, ctx.clinic) : sql`${P.patientNumber} = ${id.number}`;
     },
   },
   {
@@ -110,16 +214,40 @@ export const PATIENT_SEARCH: readonly SearchParamDef<PatientWhere>[] = [
     type: 'string',
     documentation: '氏名（漢字）または カナ・ひらがなの部分一致（空白は無視）',
     where: (v) => {
-      const kana = toKanaSearchKey(v);
-      const name = toNameSearchKey(v);
+      const { name, kana } = nameKeys(v);
       return { OR: [...(name ? [{ nameSearch: { contains: name } }] : []), ...(kana ? [{ kanaSearch: { contains: kana } }] : [])] };
     },
+    sql: (v) => {
+      const { name, kana } = nameKeys(v);
+      return or([name ? sql`p."nameSearch" LIKE ('%' || ${name} || '%')` : null, kana ? sql`p."kanaSearch" LIKE ('%' || ${kana} || '%')` : null]);
+    },
   },
-  dateParam('birthdate', '生年月日（接頭辞 eq, ne, lt, le, gt, ge）', 'birthDate', true),
-  { name: 'gender', type: 'token', documentation: '性別（male | female | other | unknown）', where: (v) => ({ sex: parseToken(v).code ?? NOTHING }) },
-  { name: 'phone', type: 'token', documentation: '電話番号（数字のみで照合）', where: (v) => ({ phoneDigits: v.replace(/\D/g, '') || NOTHING }) },
-  dateParam('_lastUpdated', '最終更新日時', 'updatedAt'),
+  dateParam('birthdate', '生年月日（接頭辞 eq, ne, lt, le, gt, ge）', 'birthDate', true, P.birthDate),
+  {
+    name: 'gender',
+    type: 'token',
+    documentation: '性別（male | female | other | unknown）',
+    where: (v) => ({ sex: parseToken(v).code ?? NOTHING }),
+    sql: (v) => {
+      const code = parseToken(v).code;
+      return code === undefined ? FALSE : sql`p."sex" = ${code}`;
+    },
+  },
+  {
+    name: 'phone',
+    type: 'token',
+    documentation: '電話番号（数字のみで照合）',
+    where: (v) => ({ phoneDigits: v.replace(/\D/g, '') || NOTHING }),
+    sql: (v) => {
+      const digits = v.replace(/\D/g, '');
+      return digits ? sql`p."phoneDigits" = ${digits}` : FALSE;
+    },
+  },
+  dateParam('_lastUpdated', '最終更新日時', 'updatedAt', false, P.updatedAt),
 ];
+
+/** The order of `_sort` columns in the one-statement Patient search (the default: 患者番号). */
+export const PATIENT_SQL_ORDER: Record<string, Sql> = { birthDate: P.birthDate, updatedAt: P.updatedAt, patientNumber: P.patientNumber };
 
 // ---- Condition (傷病名) -------------------------------------------------------------------------------------------
 
@@ -206,28 +334,63 @@ export const ALLERGY_SEARCH: readonly SearchParamDef<AllergyWhere>[] = [
 
 type ObservationWhere = Prisma.LabResultWhereInput;
 
+/** The lab result table of the one-statement search is `r`. */
+const R = {
+  patientId: sql`r."patientId"`,
+  collectedAt: sql`r."collectedAt"`,
+  createdAt: sql`r."createdAt"`,
+};
+
+/** code: which columns a token names (null: none can match) */
+function labCodeOf(v: string): { jlac10?: string; localCode?: string } | null {
+  const { system, code } = parseToken(v);
+  if (!code) return null;
+  const jlac10 = code.normalize('NFKC').toUpperCase();
+  if (system === CODE_SYSTEMS.jlac10 || system === CODE_SYSTEMS.labCore || system === CODE_SYSTEMS.labInfection) return { jlac10 };
+  if (system === CODE_SYSTEMS.labLocal) return { localCode: code };
+  if (system) return null;
+  return { jlac10, localCode: code };
+}
+
 export const OBSERVATION_SEARCH: readonly SearchParamDef<ObservationWhere>[] = [
-  { name: '_id', type: 'token', documentation: '検査結果のID（版をまたいで同じ）', where: (v) => ({ lineageId: v }) },
-  patientParam(),
-  { name: 'category', type: 'token', documentation: 'laboratory（すべての検体検査結果）', where: (v) => (parseToken(v).code === 'laboratory' ? {} : { id: NOTHING }) },
+  { name: '_id', type: 'token', documentation: '検査結果のID（版をまたいで同じ）', where: (v) => ({ lineageId: v }), sql: (v) => sql`r."lineageId" = ${v}` },
+  patientParam(R.patientId),
+  {
+    name: 'category',
+    type: 'token',
+    documentation: 'laboratory（すべての検体検査結果）',
+    where: (v) => (parseToken(v).code === 'laboratory' ? {} : { id: NOTHING }),
+    sql: (v) => (parseToken(v).code === 'laboratory' ? null : FALSE),
+  },
   {
     name: 'code',
     type: 'token',
     documentation: 'JLAC10（17桁、JP-CLINS のコア・感染症コードを含む）または施設の検査コード（system 省略時はいずれか）',
     where: (v) => {
-      const { system, code } = parseToken(v);
-      if (!code) return { id: NOTHING };
-      const jlac10 = code.normalize('NFKC').toUpperCase();
-      if (system === CODE_SYSTEMS.jlac10 || system === CODE_SYSTEMS.labCore || system === CODE_SYSTEMS.labInfection) return { jlac10 };
-      if (system === CODE_SYSTEMS.labLocal) return { localCode: code };
-      if (system) return { id: NOTHING };
-      return { OR: [{ jlac10 }, { localCode: code }] };
+      const c = labCodeOf(v);
+      if (!c) return { id: NOTHING };
+      if (c.jlac10 !== undefined && c.localCode !== undefined) return { OR: [{ jlac10: c.jlac10 }, { localCode: c.localCode }] };
+      return c.jlac10 !== undefined ? { jlac10: c.jlac10 } : { localCode: c.localCode! };
+    },
+    sql: (v) => {
+      const c = labCodeOf(v);
+      if (!c) return FALSE;
+      return or([c.jlac10 !== undefined ? sql`r."jlac10" = ${c.jlac10}` : null, c.localCode !== undefined ? sql`r."localCode" = ${c.localCode}` : null]);
     },
   },
-  dateParam('date', '採取日時（接頭辞 eq, ne, lt, le, gt, ge）', 'collectedAt'),
-  { name: 'encounter', type: 'reference', documentation: '受診（Encounter/{受付ID}）', where: (v) => ({ visitId: parseReference(v, 'Encounter') ?? NOTHING }) },
-  dateParam('_lastUpdated', '最終更新日時（この版の記録日時）', 'createdAt'),
+  dateParam('date', '採取日時（接頭辞 eq, ne, lt, le, gt, ge）', 'collectedAt', false, R.collectedAt),
+  {
+    name: 'encounter',
+    type: 'reference',
+    documentation: '受診（Encounter/{受付ID}）',
+    where: (v) => ({ visitId: parseReference(v, 'Encounter') ?? NOTHING }),
+    sql: (v) => referenceSql(sql`r."visitId"`, parseReference(v, 'Encounter')),
+  },
+  dateParam('_lastUpdated', '最終更新日時（この版の記録日時）', 'createdAt', false, R.createdAt),
 ];
+
+/** The order of `_sort` columns in the one-statement Observation search. */
+export const OBSERVATION_SQL_ORDER: Record<string, Sql> = { collectedAt: R.collectedAt, createdAt: R.createdAt };
 
 // ---- MedicationRequest (処方: one per drug line) --------------------------------------------------------------------
 

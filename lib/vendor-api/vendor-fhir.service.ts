@@ -23,9 +23,12 @@ import { allergyInputs, diagnosisInputs, labResultInputs, medicationInputOf, pat
 import type { FhirClinicInput, FhirPatientInput, FhirVisitInput } from '@/lib/fhir/types';
 import { FhirError, fhirErrors } from './fhir-http';
 import { fhirReadRepository, type AccessCheck } from './fhir-read.repository';
+import { fhirSearchSqlRepository as sqlRepo } from './fhir-search-sql.repository';
+import { param, type Condition, type Param } from '@/lib/core/sql';
 import { accessRefused } from './token.service';
 import {
   ALLERGY_SEARCH,
+  buildSqlWhere,
   buildWhere,
   CONDITION_SEARCH,
   DOCUMENT_SEARCH,
@@ -60,6 +63,14 @@ type ResourceProvider = {
   /** every version of one logical resource, newest first (empty: unknown in this clinic) */
   /** newest first; `currentOnly`: the caller needs the current version alone (a read), earlier ones may be left out */
   versions(clinicId: string, clinic: FhirClinicInput, id: string, currentOnly?: boolean): Promise<Mapped[]>;
+  /**
+   * The search-type interaction in one statement (docs/decisions/0089), where every search parameter has its SQL
+   * clause: the same matches, in the same order, as `search` and `count`.
+   */
+  sql?: {
+    search(clinicId: Param, clinic: FhirClinicInput, where: Condition, page: Page, sort?: SortOrder): Promise<Mapped[]>;
+    count(clinicId: Param, where: Condition): Promise<number>;
+  };
 };
 
 const target = () => fhirTarget();
@@ -141,6 +152,13 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
         .map((r) => ({ resource: withVersion(toFhirPatient(target(), clinic, patientFromSnapshot(input!, r.snapshot, r.changedAt)), r.version), patientId: row.id }));
       return [current, ...earlier];
     },
+    sql: {
+      async search(clinicId, clinic, where, page, sort) {
+        const rows = await sqlRepo.searchPatients(clinicId, where, page, todayJst(), sort);
+        return rows.map((p) => ({ resource: withVersion(toFhirPatient(target(), clinic, p), p.version), patientId: p.id }));
+      },
+      count: (clinicId, where) => sqlRepo.countPatients(clinicId, where),
+    },
   },
   Condition: {
     auditType: 'diagnosis',
@@ -179,6 +197,16 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
     changedAfter: (since) => ({ createdAt: { gt: since } }),
     async versions(clinicId, clinic, id) {
       return mapLabResults(clinicId, clinic, await repo.labResultVersions(db(), clinicId, id));
+    },
+    sql: {
+      async search(clinicId, clinic, where, page, sort) {
+        const rows = await sqlRepo.searchLabResults(clinicId, where, page, sort);
+        return rows.map(({ patientId, ...r }) => ({
+          resource: enteredInError(withVersion(toFhirObservation(target(), clinic, r, patientRef(patientId)), r.version), r.status),
+          patientId,
+        }));
+      },
+      count: (clinicId, where) => sqlRepo.countLabResults(clinicId, where),
     },
   },
   MedicationRequest: {
@@ -458,6 +486,39 @@ export async function historyBundle(principal: ApiClientPrincipal, type: ApiReso
   };
 }
 
+/** A type's search by its parameters: one statement where the type has one (0089), else Prisma's queries. */
+function searchQuery(provider: ResourceProvider, clinicId: string, clinic: FhirClinicInput, params: readonly (readonly [string, string])[]) {
+  const ctx = { institutionNumber: clinic.institutionNumber };
+  const oneStatement = provider.sql;
+  if (oneStatement) {
+    // the clinic id is one parameter of the statement, compared on every table by the where clause and the statement
+    const clinicParam = param(clinicId);
+    const where = buildSqlWhere(provider.searchParams, params, { ...ctx, clinic: clinicParam });
+    return { count: () => oneStatement.count(clinicParam, where), search: (page: Page, sort?: SortOrder) => oneStatement.search(clinicParam, clinic, where, page, sort) };
+  }
+  const and = buildWhere(provider.searchParams, params, ctx);
+  return { count: () => provider.count(clinicId, and), search: (page: Page, sort?: SortOrder) => provider.search(clinicId, clinic, and, page, sort) };
+}
+
+/**
+ * A search's matches and total, unaudited: by the type's one statement, or (`viaPrisma`) by its Prisma queries, which
+ * the rest of the API still uses — the tests hold the two alike (fhir-search-sql.int.test.ts).
+ */
+export async function searchMatches(
+  clinicId: string,
+  type: ApiResourceType,
+  params: readonly (readonly [string, string])[],
+  page: Page,
+  sort?: SortOrder,
+  viaPrisma = false,
+): Promise<{ resources: Resource[]; total: number }> {
+  const provider = providers[type];
+  const clinic = await clinicInput(clinicId);
+  const matches = searchQuery(viaPrisma ? { ...provider, sql: undefined } : provider, clinicId, clinic, params);
+  const found = await matches.search(page, sort);
+  return { resources: found.map((m) => m.resource), total: await matches.count() };
+}
+
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 100;
 /** At most this many resources of each `_revinclude` type per page. */
@@ -528,7 +589,7 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
     }
   }
   const clinic = await clinicInput(principal.clinicId);
-  const and = buildWhere(provider.searchParams, params.filter(([n]) => n !== '_sort' && n !== '_include' && n !== '_revinclude'), { institutionNumber: clinic.institutionNumber });
+  const matches = searchQuery(provider, principal.clinicId, clinic, params.filter(([n]) => n !== '_sort' && n !== '_include' && n !== '_revinclude'));
   const selfQuery = new URLSearchParams(params);
   const pageUrl = (o: number) => {
     const q = new URLSearchParams(selfQuery);
@@ -537,11 +598,11 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
     return `${baseUrl}/${type}?${q.toString()}`;
   };
   if (summaryCount) {
-    const total = await provider.count(principal.clinicId, and);
+    const total = await matches.count();
     await audit(principal, type, 'search', { interaction: 'search-type', params: params.map(([n]) => n), summary: 'count', total }, null, null);
     return { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: `${pageUrl(0)}&_summary=count` }] };
   }
-  const found = await provider.search(principal.clinicId, clinic, and, { skip: offset, take: count + 1 }, sort);
+  const found = await matches.search({ skip: offset, take: count + 1 }, sort);
   const page = found.slice(0, count);
   const patientIds = [...new Set(page.map((m) => m.patientId).filter((id): id is string => id !== null))];
   // _include: the page's patients, once each, after the matches (search.mode include)
