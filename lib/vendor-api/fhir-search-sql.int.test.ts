@@ -98,7 +98,7 @@ const q = (query: string): [string, string][] => [...new URLSearchParams(query)]
 /** The one statement and the Prisma queries agree on the matches (several pages and sorts) and the total. */
 async function expectSameAnswers(type: 'Patient' | 'Observation', query: string, sorts: (SortOrder | undefined)[]): Promise<number> {
   const params = q(query);
-  const pages: Page[] = [{ skip: 0, take: 101 }, { skip: 0, take: 2 }, { skip: 1, take: 2 }, { skip: 3, take: 5 }];
+  const pages: Page[] = [{ skip: 0, take: 101 }, { skip: 1, take: 2 }, { skip: 3, take: 5 }];
   let total = -1;
   for (const sort of sorts) {
     for (const page of pages) {
@@ -190,7 +190,7 @@ describe('the one-statement searches', () => {
       [`name=ケンサク&gender=female&birthdate=ge1991&phone=0311113333&identifier=${encodeURIComponent(`${MEMBER}|06131239:1234:100002:00`)}`, 1],
     ];
     for (const [query, expected] of queries) expect(await expectSameAnswers('Patient', query, sorts), `Patient?${query}`).toBe(expected);
-  });
+  }, 180_000);
 
   it('answer Observation searches as the Prisma queries do, for every parameter, prefix, page and sort', async () => {
     const sorts: (SortOrder | undefined)[] = [undefined, { column: 'collectedAt', direction: 'asc' }, { column: 'createdAt', direction: 'desc' }];
@@ -230,7 +230,7 @@ describe('the one-statement searches', () => {
       [`patient=${taro}&code=${encodeURIComponent(`${CODE_SYSTEMS.jlac10}|3D046000001906202`)}&category=laboratory&date=ge2026-02`, 2],
     ];
     for (const [query, expected] of queries) expect(await expectSameAnswers('Observation', query, sorts), `Observation?${query}`).toBe(expected);
-  });
+  }, 180_000);
 });
 
 describe('the Patient and Observation searches over HTTP', () => {
