@@ -37,5 +37,6 @@ describe('the SQL builder', () => {
     expect(again.name).toBe(one.name);
     expect(again.values).toEqual([2]);
     expect(other.name).not.toBe(one.name);
+    expect(toQuery(sql`SELECT ${1}`, undefined)).toEqual({ text: 'SELECT $1', values: [1] });
   });
 });

@@ -98,10 +98,11 @@ const names = new Map<string, string>();
 /**
  * A pg query config. A statement is named (prepared once per connection, then only bound and executed) by a hash of
  * its text, so a name always means one text, also across module reloads on a long-lived pool; the number of names is
- * capped, since a search's text varies with the parameters it combines.
+ * capped, since a search's text varies with the parameters it combines. No prefix: unnamed.
  */
-export function toQuery(fragment: Sql, prefix: string): { name?: string; text: string; values: unknown[] } {
+export function toQuery(fragment: Sql, prefix: string | undefined): { name?: string; text: string; values: unknown[] } {
   const { text, values } = render(fragment);
+  if (prefix === undefined) return { text, values };
   let name = names.get(text);
   if (name === undefined && names.size < MAX_NAMED) {
     name = `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;

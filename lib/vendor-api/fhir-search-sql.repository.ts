@@ -4,16 +4,22 @@
  * doctors), as one JSON object a row, on the pg pool under Prisma (sqlPool, 0088). The where clause is built from the
  * search parameters' `sql` clauses (fhir-search.repository.ts), which answer what their Prisma twins answer. Every
  * table is filtered by the clinic, one parameter ($1), so on Citus each statement is a router query. Statements are
- * named (prepared once per connection) by their text: a search's text depends only on which parameters it combines.
+ * named (prepared once per connection) by their text — a search's text depends only on which parameters it combines —
+ * except on the embedded database.
  */
 import { Prisma, sqlPool } from '@/lib/core/db';
+import { isEmbeddedDb } from '@/lib/core/env';
 import { andWhere, param, sql, toQuery, type Condition, type Param, type Sql } from '@/lib/core/sql';
 import { findDepartment } from '@/lib/reference/departments';
 import type { FhirDepartmentInput, FhirLabResultInput, FhirPractitionerInput } from '@/lib/fhir/types';
 import type { PatientReadRow } from './fhir-read.repository';
 import { OBSERVATION_SQL_ORDER, PATIENT_SQL_ORDER, type Page, type SortOrder } from './fhir-search.repository';
 
-const STATEMENT_PREFIX = 'fhir_search';
+/**
+ * Statement names' prefix; none on the embedded database, whose socket server runs every connection in one session (a
+ * name prepared by one connection would clash with the next connection's).
+ */
+const statementPrefix = () => (isEmbeddedDb() ? undefined : 'fhir_search');
 
 /** `_sort`'s column, then the id (stable pages); or the type's default order. */
 function orderOf(columns: Record<string, Sql>, sort: SortOrder | undefined, id: Sql, fallback: Sql): Sql {
@@ -24,12 +30,12 @@ function orderOf(columns: Record<string, Sql>, sort: SortOrder | undefined, id: 
 }
 
 async function rows<T>(query: Sql): Promise<T[]> {
-  const { rows } = await sqlPool().query<{ row: T }>(toQuery(query, STATEMENT_PREFIX));
+  const { rows } = await sqlPool().query<{ row: T }>(toQuery(query, statementPrefix()));
   return rows.map((r) => r.row);
 }
 
 async function count(query: Sql): Promise<number> {
-  const { rows } = await sqlPool().query<{ n: number }>(toQuery(query, STATEMENT_PREFIX));
+  const { rows } = await sqlPool().query<{ n: number }>(toQuery(query, statementPrefix()));
   return rows[0]?.n ?? 0;
 }
 
