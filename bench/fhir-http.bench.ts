@@ -9,12 +9,14 @@
  *   BENCH_FHIR_SECONDS (10 per run), BENCH_FHIR_PATIENTS (1000), BENCH_FHIR_CONNECTIONS (1,16,64)
  *   BENCH_FHIR_ONLY  run only the requests whose name starts with one of these (comma-separated, e.g. `GET,Patient?`)
  *   BENCH_SERVER_PID  the server's process id: its CPU time (with its child processes, from /proc) per answered
- *                     request is reported — a figure that moves far less than req/s with other work on the machine
+ *                     request is reported — a figure that moves far less than req/s with other work on the machine;
+ *                     so are the CPU time of the PostgreSQL backends serving DATABASE_URL's database (found by
+ *                     their process titles) and of this client
  * The server needs API_RATE_LIMIT / API_RATE_BURST above the offered load (e.g. 100000), else it answers 429.
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 process.env.AUDIT_HMAC_KEY ??= 'bench-audit-key-0123456789abcdef';
@@ -98,6 +100,33 @@ function processTreeCpuMs(pid: number): number {
 }
 const serverPid = process.env.BENCH_SERVER_PID ? Number(process.env.BENCH_SERVER_PID) : null;
 
+/**
+ * CPU time (ms) so far of the PostgreSQL backends serving this database (their process titles name it; the shared
+ * processes — WAL writer, checkpointer — are not counted). A backend that exits between two readings makes the
+ * difference meaningless: the server keeps its pool's connections open during a run.
+ */
+const databaseName = new URL(process.env.DATABASE_URL ?? 'postgresql://x/postgres').pathname.slice(1);
+function postgresCpuMs(): number {
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${databaseName} `)) continue;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      sum += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // the process ended
+    }
+  }
+  return sum;
+}
+const clientCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 const url = new URL(origin);
 async function run(scenario: Scenario, conns: number, bearer: string, secs = seconds) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
@@ -119,16 +148,20 @@ async function run(scenario: Scenario, conns: number, bearer: string, secs = sec
   });
   const auditBefore = await db().auditEvent.count({ where: { clinicId } });
   const cpuBefore = serverPid ? processTreeCpuMs(serverPid) : 0;
+  const pgBefore = postgresCpuMs();
+  const clientBefore = clientCpuMs();
   const started = Date.now();
   await Promise.all(Array.from({ length: conns }, async () => {
     while (Date.now() < end) await one();
   }));
   const elapsed = (Date.now() - started) / 1000;
   const serverCpuMs = serverPid ? processTreeCpuMs(serverPid) - cpuBefore : null;
+  const pgCpuMs = postgresCpuMs() - pgBefore;
+  const clientCpu = clientCpuMs() - clientBefore;
   agent.destroy();
   const auditRows = (await db().auditEvent.count({ where: { clinicId } })) - auditBefore;
   const s = [...times].sort((a, b) => a - b);
-  return { scenario: scenario.name, conns, requests: s.length, rps: Math.round(s.length / elapsed), p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1]!, ok: statuses.get(200) ?? 0, other: [...statuses].filter(([k]) => k !== 200).map(([k, v]) => `${k}×${v}`).join(' '), auditRows, cpuPerRequest: serverCpuMs === null || !s.length ? null : serverCpuMs / s.length, load: loadavg()[0]!.toFixed(2) };
+  return { scenario: scenario.name, conns, requests: s.length, rps: Math.round(s.length / elapsed), p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1]!, ok: statuses.get(200) ?? 0, other: [...statuses].filter(([k]) => k !== 200).map(([k, v]) => `${k}×${v}`).join(' '), auditRows, cpuPerRequest: serverCpuMs === null || !s.length ? null : serverCpuMs / s.length, pgCpuPerRequest: s.length ? pgCpuMs / s.length : null, clientCpuPerRequest: s.length ? clientCpu / s.length : null, load: loadavg()[0]!.toFixed(2) };
 }
 
 console.log(machineLine());
@@ -144,7 +177,7 @@ for (const scenario of scenarios.filter((s) => !only || only.some((o) => s.name.
     console.log(JSON.stringify(r));
   }
 }
-console.log('\n| request | connections | req/s | p50 (ms) | p99 (ms) | max (ms) | 200 | other | audit rows | server CPU per request (ms) | load |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.scenario} | ${r.conns} | ${r.rps} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.ok} | ${r.other} | ${r.auditRows} | ${r.cpuPerRequest === null ? '' : r.cpuPerRequest.toFixed(2)} | ${r.load} |`);
+console.log('\n| request | connections | req/s | p50 (ms) | p99 (ms) | max (ms) | 200 | other | audit rows | server CPU per request (ms) | PostgreSQL CPU per request (ms) | client CPU per request (ms) | load |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.scenario} | ${r.conns} | ${r.rps} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.ok} | ${r.other} | ${r.auditRows} | ${r.cpuPerRequest === null ? '' : r.cpuPerRequest.toFixed(2)} | ${r.pgCpuPerRequest === null ? '' : r.pgCpuPerRequest.toFixed(2)} | ${r.clientCpuPerRequest === null ? '' : r.clientCpuPerRequest.toFixed(2)} | ${r.load} |`);
 await disconnectDb();
 process.exit(0);

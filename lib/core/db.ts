@@ -28,6 +28,14 @@ export function sqlPool(): pg.Pool {
   return globalForPrisma.pgPool;
 }
 
+/**
+ * The name of a prepared statement for sqlPool().query: PostgreSQL then parses and plans the text once per connection.
+ * None on the embedded database, whose socket server runs every connection in one PGlite session (names would collide).
+ */
+export function statementName(name: string): string | undefined {
+  return isEmbeddedDb() ? undefined : name;
+}
+
 /** Runs fn in one transaction. Inside, use only tx: the outer client would block on PGlite. */
 export function runInTransaction<T>(fn: (tx: Tx) => Promise<T>, options?: { timeoutMs?: number }): Promise<T> {
   return db().$transaction(fn, { timeout: options?.timeoutMs ?? 15_000, maxWait: 10_000 });

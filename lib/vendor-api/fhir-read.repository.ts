@@ -5,17 +5,14 @@
  * Every table is filtered by the clinic (one shard on Citus). The statements go to the pool under Prisma directly
  * (sqlPool): Prisma's query engine was a sixth of a read's CPU (docs/decisions/0088).
  */
-import { sqlPool } from '@/lib/core/db';
-import { auditRow, type AuditInput } from '@/lib/audit/audit';
+import { sqlPool, statementName } from '@/lib/core/db';
+import type { AuditInput } from '@/lib/audit/audit';
+import { appendReadAudit, type AccessCheck, type ReadCaller } from '@/lib/audit/read-audit-batch';
 import type { FhirPatientInput } from '@/lib/fhir/types';
 
-/** Why a read was refused after the fact: the app was revoked, or this access token was. */
-export type AccessCheck = 'ok' | 'client_revoked' | 'token_revoked';
+export type { AccessCheck, ReadCaller } from '@/lib/audit/read-audit-batch';
 
-/** The app and token of a read (the token's jti: null when the caller was checked already). */
-export type ReadCaller = { clinicId: string; clientId: string; jti: string | null };
-
-type AccessRow = { active: boolean | null; revoked: boolean | null; written: number };
+type AccessRow = { active: boolean | null; revoked: boolean | null };
 
 function accessOf(row: AccessRow | undefined): AccessCheck {
   if (!row?.active) return 'client_revoked';
@@ -27,54 +24,31 @@ export type PatientReadRow = FhirPatientInput & { patientNumber: number; birthDa
 
 export const fhirReadRepository = {
   /**
-   * Writes a read's audit row only while the app is active and the token not revoked, in one statement; answers which
-   * of the two refused it (no row is written then).
+   * Writes a read's audit row only while the app is active and the token not revoked, checked in the statement that
+   * writes it (a batch of reads' rows, read-audit-batch.ts); answers which of the two refused it (no row is written then).
    */
-  async auditRead(caller: ReadCaller, input: AuditInput): Promise<AccessCheck> {
-    const a = auditRow(input);
-    const { rows } = await sqlPool().query<AccessRow>(
-      `WITH app AS (
-        SELECT c."status" = 'active' AS active,
-               EXISTS (SELECT 1 FROM "ApiRevokedToken" r WHERE r."clinicId" = $1 AND r."jti" = $3) AS revoked
-        FROM "ApiClient" c WHERE c."clinicId" = $1 AND c."id" = $2
-      ), written AS (
-        INSERT INTO "AuditEvent" ("clinicId", "occurredAt", "userId", "userRole", "loginId", "patientId", "action", "resourceType", "resourceId", "outcome", "detail", "ip", "requestId")
-        SELECT $1, $4::timestamptz, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15
-        FROM app WHERE app.active AND NOT app.revoked
-        RETURNING 1
-      )
-      SELECT (SELECT active FROM app) AS active, (SELECT revoked FROM app) AS revoked, (SELECT count(*)::int FROM written) AS written`,
-      [caller.clinicId, caller.clientId, caller.jti, a.occurredAt.toISOString(), a.userId, a.userRole, a.loginId, a.patientId, a.action, a.resourceType, a.resourceId, a.outcome,
-        a.detail === undefined ? null : JSON.stringify(a.detail), a.ip, a.requestId],
-    );
-    return accessOf(rows[0]);
+  auditRead(caller: ReadCaller, input: AuditInput): Promise<AccessCheck> {
+    return appendReadAudit(input, caller);
   },
 
   /**
-   * GET Patient/{id} in one statement: the app's status and the token's revocation, the patient with its current
-   * insurance (not ended, valid on `today`, newest first) and 公費, and — only when the app may read and the patient
-   * exists and is not withdrawn — the audit row `audit(version)` describes.
+   * GET Patient/{id}: one statement reads the app's status and the token's revocation and the patient with its current
+   * insurance (not ended, valid on `today`, newest first) and 公費; then — only when the app may read and the patient
+   * exists and is not withdrawn — the audit row `audit(version)` describes is appended (read-audit-batch.ts) and
+   * committed before this returns.
    */
   async readPatientAudited(caller: ReadCaller, patientId: string, today: string, audit: (version: number) => AuditInput): Promise<{ access: AccessCheck; patient: PatientReadRow | null }> {
-    // the audit row's detail names the version, which only the statement knows: a placeholder it fills in
-    const a = auditRow(audit(0));
-    const detail = { ...(a.detail as Record<string, unknown> | undefined), versionId: null };
-    const { rows } = await sqlPool().query<AccessRow & { patient: PatientReadRow | null }>(
-      `WITH app AS (
+    const { rows } = await sqlPool().query<AccessRow & { patient: PatientReadRow | null }>({
+      name: statementName('fhir_read_patient'),
+      text: `WITH app AS (
         SELECT c."status" = 'active' AS active,
                EXISTS (SELECT 1 FROM "ApiRevokedToken" r WHERE r."clinicId" = $1 AND r."jti" = $3) AS revoked
         FROM "ApiClient" c WHERE c."clinicId" = $1 AND c."id" = $2
       ), p AS (
         SELECT p.* FROM "Patient" p, app
         WHERE p."clinicId" = $1 AND p."id" = $4 AND app.active AND NOT app.revoked
-      ), written AS (
-        INSERT INTO "AuditEvent" ("clinicId", "occurredAt", "userId", "userRole", "loginId", "patientId", "action", "resourceType", "resourceId", "outcome", "detail", "ip", "requestId")
-        SELECT $1, $6::timestamptz, $7, $8, $9, p."id", $10, $11, p."id", $12,
-               jsonb_set($13::jsonb, '{versionId}', to_jsonb(p."version"::text)), $14, $15
-        FROM p WHERE p."deletedAt" IS NULL
-        RETURNING 1
       )
-      SELECT (SELECT active FROM app) AS active, (SELECT revoked FROM app) AS revoked, (SELECT count(*)::int FROM written) AS written,
+      SELECT (SELECT active FROM app) AS active, (SELECT revoked FROM app) AS revoked,
         (SELECT json_build_object(
            'id', p."id", 'patientNumber', p."patientNumber", 'familyName', p."familyName", 'givenName', p."givenName",
            'familyNameKana', p."familyNameKana", 'givenNameKana', p."givenNameKana", 'sex', p."sex", 'birthDate', to_char(p."birthDate", 'YYYY-MM-DD'),
@@ -88,14 +62,20 @@ export const fhirReadRepository = {
                          FROM "PublicExpense" e
                          WHERE e."clinicId" = $1 AND e."patientId" = p."id" AND e."endedAt" IS NULL AND (e."validUntil" IS NULL OR e."validUntil" >= $5::date)), '[]'::json)
          ) FROM p) AS patient`,
-      [caller.clinicId, caller.clientId, caller.jti, patientId, today, a.occurredAt.toISOString(), a.userId, a.userRole, a.loginId, a.action, a.resourceType, a.outcome,
-        JSON.stringify(detail), a.ip, a.requestId],
-    );
+      values: [caller.clinicId, caller.clientId, caller.jti, patientId, today],
+    });
     const row = rows[0];
     const raw = row?.patient as (Omit<PatientReadRow, 'birthDate' | 'updatedAt' | 'deletedAt'> & { birthDate: string; updatedAt: string; deletedAt: string | null }) | null | undefined;
     const patient = raw
       ? { ...raw, birthDate: new Date(`${raw.birthDate}T00:00:00Z`), updatedAt: new Date(raw.updatedAt), deletedAt: raw.deletedAt ? new Date(raw.deletedAt) : null }
       : null;
-    return { access: accessOf(row), patient };
+    const access = accessOf(row);
+    // the read is answered only with its row committed; a withdrawn registration (410) writes none, as a 404
+    if (access === 'ok' && patient && !patient.deletedAt) {
+      const input = audit(patient.version);
+      // the statement above checked the app and the token: the row is appended without a second check
+      await appendReadAudit({ ...input, detail: { ...input.detail, versionId: String(patient.version) } }, null);
+    }
+    return { access, patient };
   },
 };

@@ -6,7 +6,8 @@
  */
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { db } from '@/lib/core/db';
-import { recordAuditEventNow, type AuditInput } from '@/lib/audit/audit';
+import type { AuditInput } from '@/lib/audit/audit';
+import { appendReadAudit } from '@/lib/audit/read-audit-batch';
 import { todayJst } from '@/lib/core/dates';
 import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { toFhirAllergy } from '@/lib/fhir/allergy';
@@ -438,7 +439,10 @@ function settleAccess(principal: ApiClientPrincipal, access: AccessCheck) {
 /** The read's audit row; for a principal still to be checked, in the one statement that checks it (0084). */
 async function audit(principal: ApiClientPrincipal, type: ApiResourceType, action: 'read' | 'search', detail: Record<string, unknown>, patientId: string | null, resourceId: string | null) {
   const input = auditInput(principal, type, action, detail, patientId, resourceId);
-  if (principal.pendingAccessCheck === undefined) return recordAuditEventNow(input);
+  if (principal.pendingAccessCheck === undefined) {
+    await appendReadAudit(input, null);
+    return;
+  }
   settleAccess(principal, await fhirReadRepository.auditRead(callerOf(principal), input));
 }
 
