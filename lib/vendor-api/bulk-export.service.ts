@@ -20,7 +20,7 @@ import {
   type BulkExportLevel,
 } from './bulk-export.constants';
 import { bulkExportRepository as repo } from './bulk-export.repository';
-import { FhirError, fhirErrors } from './fhir-http';
+import { FhirError, fhirErrors, type FhirRequest } from './fhir-http';
 import { API_RESOURCE_TYPES, scopesAllow, type ApiResourceType } from './scopes';
 import { exportResources } from './vendor-fhir.service';
 
@@ -71,7 +71,7 @@ function parseKickOff(principal: ApiClientPrincipal, query: URLSearchParams): { 
 }
 
 /** Kick-off: records the request, queues the job and answers with its id (the caller answers 202 + Content-Location). */
-export async function kickOffExport(principal: ApiClientPrincipal, level: BulkExportLevel, request: Request): Promise<{ id: string }> {
+export async function kickOffExport(principal: ApiClientPrincipal, level: BulkExportLevel, request: FhirRequest): Promise<{ id: string }> {
   const prefer = request.headers.get('prefer') ?? '';
   if (!/\brespond-async\b/i.test(prefer)) {
     throw new FhirError(400, 'invalid', 'エクスポートは非同期でのみ受け付けます（Prefer: respond-async）。', 'a $export kick-off needs the header Prefer: respond-async');

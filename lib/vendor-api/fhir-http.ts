@@ -39,11 +39,30 @@ export function operationOutcome(error: FhirError): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: [issue] };
 }
 
+/**
+ * What the route table reads of a request: a Web Request (the Next route, tests) or fhir-node.ts's light request over
+ * node:http's message (no Web Request, Headers or AbortSignal built per call).
+ */
+export type FhirRequest = {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Pick<Headers, 'get'>;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+};
+
+/** The JSON text of each answer fhirResponse made, so fhir-node.ts writes it without reading the Response's stream. */
+const bodies = new WeakMap<Response, string>();
+export const jsonBodyOf = (response: Response): string | undefined => bodies.get(response);
+
 export function fhirResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body);
+  const response = new Response(text, {
     status: init.status ?? 200,
     headers: { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...init.headers },
   });
+  bodies.set(response, text);
+  return response;
 }
 
 export function errorResponse(error: FhirError): Response {

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorFields, log } from '@/lib/core/logger';
 import { SECURITY_HEADERS } from '@/lib/web/security-headers';
-import { errorResponse, FhirError, fhirErrors } from './fhir-http';
+import { errorResponse, FhirError, fhirErrors, jsonBodyOf, type FhirRequest } from './fhir-http';
 import { FHIR_BASE_PATH, handleFhirRequest } from './fhir-routes';
 
 /** The largest request body the API takes (a Patient or an Observation is a few KB; a Subscription less). */
@@ -49,17 +49,32 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** A Web Request of the node request; its headers are req.headers as withClientIp (lib/core/http-edge.ts) left them. */
-function webRequest(req: IncomingMessage, url: URL, body: Buffer | undefined): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (value) for (const v of value) headers.append(name, v);
+/** Headers of node:http's message, read as a Web Headers' `get` (names are lower-cased there; repeated ones joined). */
+class MessageHeaders {
+  constructor(private readonly raw: IncomingMessage['headers']) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
   }
-  return new Request(url, { method: req.method, headers, body: body && new Uint8Array(body) });
+}
+
+/** The request as the route table reads it (FhirRequest), without building a Web Request per call. */
+function fhirRequest(req: IncomingMessage, url: URL, body: Buffer | undefined): FhirRequest {
+  const text = async () => (body ? new TextDecoder('utf-8', { fatal: false }).decode(body) : '');
+  return {
+    method: req.method ?? 'GET',
+    url: url.href,
+    headers: new MessageHeaders(req.headers),
+    text,
+    json: async () => JSON.parse(await text()) as unknown,
+  };
 }
 
 async function send(res: ServerResponse, response: Response, head: boolean): Promise<void> {
-  const body = head ? null : Buffer.from(await response.arrayBuffer());
+  // an answer made by fhirResponse is written from its JSON text; any other from its stream
+  const json = jsonBodyOf(response);
+  const body = head ? null : json !== undefined ? Buffer.from(json) : Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of API_HEADERS) headers[name] = value;
   response.headers.forEach((value, name) => {
@@ -79,7 +94,7 @@ export async function serveFhir(req: IncomingMessage, res: ServerResponse): Prom
     const segments = fhirSegments(url.pathname);
     if (!segments) throw fhirErrors.invalid('URL が正しくありません。', 'the request path is not valid percent-encoding');
     const body = req.method === 'GET' || head ? undefined : await readBody(req);
-    await send(res, await handleFhirRequest(webRequest(req, url, body), segments), head);
+    await send(res, await handleFhirRequest(fhirRequest(req, url, body), segments), head);
   } catch (error) {
     const failure =
       error instanceof FhirError

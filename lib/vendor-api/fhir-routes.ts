@@ -10,7 +10,7 @@ import { requestContextFrom, type RequestContext } from '@/lib/core/request-cont
 import { recordAuditEventNow } from '@/lib/audit/audit';
 import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { ASSERTION_ALGORITHMS } from './api-client.constants';
-import { errorResponse, FhirError, fhirErrors, fhirResponse } from './fhir-http';
+import { errorResponse, FhirError, fhirErrors, fhirResponse, type FhirRequest } from './fhir-http';
 import { API_RESOURCE_TYPES, scopesAllow, VERSIONED_TYPES, type ApiResourceType, type ScopeInteraction } from './scopes';
 import { confirmAccess, introspectToken, InvalidTokenError, issueAccessToken, OAuthError, principalForRead, principalFromBearer, revokeToken } from './token.service';
 import { historyBundle, readResource, searchBundle, searchParamsOf, typeHasPatient } from './vendor-fhir.service';
@@ -26,7 +26,7 @@ export const FHIR_BASE_PATH = '/api/fhir/R4';
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 type Interaction = 'read' | 'vread' | 'history-instance' | 'search-type' | 'create' | 'update';
-type Args = { principal: ApiClientPrincipal; type: ApiResourceType; id: string; vid: string; request: Request; baseUrl: string };
+type Args = { principal: ApiClientPrincipal; type: ApiResourceType; id: string; vid: string; request: FhirRequest; baseUrl: string };
 type Route = {
   method: 'GET' | 'POST' | 'PUT';
   /** path segments after the type: [] | [':id'] | [':id', '_history'] | [':id', '_history', ':vid'] */
@@ -117,7 +117,7 @@ export const FHIR_ROUTES: readonly Route[] = [
   },
 ];
 
-async function jsonBody(request: Request): Promise<unknown> {
+async function jsonBody(request: FhirRequest): Promise<unknown> {
   try {
     return await request.json();
   } catch {
@@ -220,7 +220,7 @@ export function smartConfiguration(baseUrl: string) {
 }
 
 /** PUBLIC_URL when set (production); else the scheme of the request and its Host header (Next's request.url names localhost). */
-function baseUrlOf(request: Request): string {
+function baseUrlOf(request: FhirRequest): string {
   const configured = env().PUBLIC_URL;
   if (configured) return `${configured.replace(/\/+$/, '')}${FHIR_BASE_PATH}`;
   const url = new URL(request.url);
@@ -243,7 +243,7 @@ async function auditScopeDenied(principal: ApiClientPrincipal, type: string, sco
 type OAuthEndpoint = 'token' | 'introspect' | 'revoke';
 
 /** The OAuth endpoints: token (client_credentials), introspection (RFC 7662) and revocation (RFC 7009), all form posts. */
-async function oauthEndpoint(endpoint: OAuthEndpoint, request: Request, ctx: RequestContext): Promise<Response> {
+async function oauthEndpoint(endpoint: OAuthEndpoint, request: FhirRequest, ctx: RequestContext): Promise<Response> {
   const headers = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
   try {
     if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
@@ -289,7 +289,7 @@ async function orUnauthorized<T>(promise: Promise<T>): Promise<T> {
  * The app of the bearer token, within its request limit (429 with Retry-After beyond it). `forRead`: a read whose
  * audit statement checks the app's status and the token's revocation (principalForRead, docs/decisions/0084).
  */
-async function authenticate(request: Request, ctx: RequestContext, forRead = false): Promise<ApiClientPrincipal> {
+async function authenticate(request: FhirRequest, ctx: RequestContext, forRead = false): Promise<ApiClientPrincipal> {
   const authorization = request.headers.get('authorization');
   const principal = await orUnauthorized(forRead ? principalForRead(authorization, ctx) : principalFromBearer(authorization, ctx));
   limiter ??= new RateLimiter(env().API_RATE_LIMIT, env().API_RATE_BURST);
@@ -305,7 +305,7 @@ async function authenticate(request: Request, ctx: RequestContext, forRead = fal
 }
 
 /** Subscription (rest-hook): create, read, search (the app's own) and delete (turns it off). */
-async function subscriptionRoute(method: string, rest: readonly string[], principal: ApiClientPrincipal, request: Request, baseUrl: string): Promise<Response> {
+async function subscriptionRoute(method: string, rest: readonly string[], principal: ApiClientPrincipal, request: FhirRequest, baseUrl: string): Promise<Response> {
   const id = rest.length === 1 && ID.test(rest[0]!) ? rest[0]! : null;
   if (method === 'POST' && !rest.length) {
     let body: unknown;
@@ -331,7 +331,7 @@ async function subscriptionRoute(method: string, rest: readonly string[], princi
   throw new FhirError(405, 'not-supported', 'この操作には対応していません。', `${method} is not allowed here`, undefined, { Allow: rest.length ? 'GET, DELETE' : 'GET, POST' });
 }
 
-type BulkHandler = (principal: ApiClientPrincipal, request: Request, baseUrl: string) => Promise<Response>;
+type BulkHandler = (principal: ApiClientPrincipal, request: FhirRequest, baseUrl: string) => Promise<Response>;
 
 /** Bulk Data: kick-off ($export, Patient/$export), status poll and cancel ($export-status/{id}), files ($export-file/{id}). */
 function bulkDataRoute(method: string, first: string | undefined, rest: readonly string[]): BulkHandler | null {
@@ -371,7 +371,7 @@ function bulkDataRoute(method: string, first: string | undefined, rest: readonly
 }
 
 /** The answer to a read that failed before its access was checked: the failure, or the 401 of a revoked app or token. */
-async function checkedFailure(principal: ApiClientPrincipal, request: Request, failure: FhirError): Promise<unknown> {
+async function checkedFailure(principal: ApiClientPrincipal, request: FhirRequest, failure: FhirError): Promise<unknown> {
   try {
     await orUnauthorized(confirmAccess(principal, request.headers.get('authorization')));
     return failure;
@@ -381,7 +381,7 @@ async function checkedFailure(principal: ApiClientPrincipal, request: Request, f
 }
 
 /** Handles one request under /api/fhir/R4; `segments` is the path after it. */
-export async function handleFhirRequest(request: Request, segments: readonly string[]): Promise<Response> {
+export async function handleFhirRequest(request: FhirRequest, segments: readonly string[]): Promise<Response> {
   const ctx = requestContextFrom(request.headers);
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const baseUrl = baseUrlOf(request);

@@ -113,7 +113,7 @@ export type PatientWriteResult = { resource: Patient; status: 200 | 201 };
  * POST Patient. `If-None-Exist: identifier=…` (conditional create): one match answers 200 with it, several 412;
  * `X-Karte-Duplicate-Acknowledged: true` registers although the duplicate check found a likely match (409 otherwise).
  */
-export async function createPatientFromFhir(principal: ApiClientPrincipal, body: unknown, headers: Headers): Promise<PatientWriteResult> {
+export async function createPatientFromFhir(principal: ApiClientPrincipal, body: unknown, headers: Pick<Headers, 'get'>): Promise<PatientWriteResult> {
   const input = toRegisterInput(body);
   const ifNoneExist = headers.get('if-none-exist');
   if (ifNoneExist) {
