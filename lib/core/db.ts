@@ -29,7 +29,8 @@ export function sqlPool(): pg.Pool {
 }
 
 /**
- * The name of a prepared statement for sqlPool().query: PostgreSQL then parses and plans the text once per connection.
+ * The name (or names' prefix) of a prepared statement for sqlPool().query: PostgreSQL then parses and plans the text
+ * once per connection.
  * None on the embedded database, whose socket server runs every connection in one PGlite session (names would collide).
  */
 export function statementName(name: string): string | undefined {

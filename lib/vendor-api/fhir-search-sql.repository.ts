@@ -7,19 +7,12 @@
  * named (prepared once per connection) by their text — a search's text depends only on which parameters it combines —
  * except on the embedded database.
  */
-import { Prisma, sqlPool } from '@/lib/core/db';
-import { isEmbeddedDb } from '@/lib/core/env';
+import { Prisma, sqlPool, statementName } from '@/lib/core/db';
 import { andWhere, param, sql, toQuery, type Condition, type Param, type Sql } from '@/lib/core/sql';
 import { findDepartment } from '@/lib/reference/departments';
 import type { FhirDepartmentInput, FhirLabResultInput, FhirPractitionerInput } from '@/lib/fhir/types';
 import type { PatientReadRow } from './fhir-read.repository';
 import { OBSERVATION_SQL_ORDER, PATIENT_SQL_ORDER, type Page, type SortOrder } from './fhir-search.repository';
-
-/**
- * Statement names' prefix; none on the embedded database, whose socket server runs every connection in one session (a
- * name prepared by one connection would clash with the next connection's).
- */
-const statementPrefix = () => (isEmbeddedDb() ? undefined : 'fhir_search');
 
 /** `_sort`'s column, then the id (stable pages); or the type's default order. */
 function orderOf(columns: Record<string, Sql>, sort: SortOrder | undefined, id: Sql, fallback: Sql): Sql {
@@ -30,12 +23,12 @@ function orderOf(columns: Record<string, Sql>, sort: SortOrder | undefined, id: 
 }
 
 async function rows<T>(query: Sql): Promise<T[]> {
-  const { rows } = await sqlPool().query<{ row: T }>(toQuery(query, statementPrefix()));
+  const { rows } = await sqlPool().query<{ row: T }>(toQuery(query, statementName('fhir_search')));
   return rows.map((r) => r.row);
 }
 
 async function count(query: Sql): Promise<number> {
-  const { rows } = await sqlPool().query<{ n: number }>(toQuery(query, statementPrefix()));
+  const { rows } = await sqlPool().query<{ n: number }>(toQuery(query, statementName('fhir_search')));
   return rows[0]?.n ?? 0;
 }
 
