@@ -7,7 +7,7 @@
  */
 import { evalFhirPathTyped, parseFhirPath, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
-import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS } from './bundle-invariants';
+import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS, RESOURCE_INVARIANTS, RESOURCE_INVARIANT_EXPRESSIONS } from './compiled-invariants';
 import { fieldLabel, type FhirIssue } from './issues';
 
 type Atom = ReturnType<typeof parseFhirPath>;
@@ -20,7 +20,7 @@ interface Invariant {
   relativePath: string;
   pathAtom: Atom | null;
   /** the expression written out in TypeScript (bundle-invariants.ts), used instead of the engine */
-  compiled: ((focus: TypedValue[], variables: Record<string, TypedValue>) => TypedValue[]) | null;
+  compiled: ((focus: TypedValue[], variables: Record<string, TypedValue>) => TypedValue[] | null) | null;
 }
 
 const WALKED = new Set(['ele-1', 'ext-1', 'ref-1', 'qty-3', 'per-1', 'rng-2', 'dom-3']);
@@ -36,8 +36,9 @@ export function setCompiledInvariants(on: boolean): void {
 }
 
 function compiledOf(sd: StructureDefinition, key: string, expression: string): Invariant['compiled'] {
-  if (sd.type !== 'Bundle' || BUNDLE_INVARIANT_EXPRESSIONS[key] !== expression) return null;
-  return BUNDLE_INVARIANTS[key] ?? null;
+  if (sd.type === 'Bundle' && BUNDLE_INVARIANT_EXPRESSIONS[key] === expression) return BUNDLE_INVARIANTS[key] ?? null;
+  for (const k of [`${sd.type}|${key}`, `*|${key}`]) if (RESOURCE_INVARIANT_EXPRESSIONS[k] === expression) return RESOURCE_INVARIANTS[k] ?? null;
+  return null;
 }
 
 function invariantsOf(sd: StructureDefinition): Invariant[] {
@@ -83,7 +84,7 @@ function evaluate(resource: Resource, invariants: readonly Invariant[], root: Ty
     try {
       const nodes = inv.pathAtom ? evalFhirPathTyped(inv.pathAtom, [self], variables) : [self];
       const compiled = useCompiled ? inv.compiled : null;
-      failed = nodes.some((node) => !holds(compiled ? compiled([node], variables) : evalFhirPathTyped(inv.atom, [node], variables)));
+      failed = nodes.some((node) => !holds((compiled && compiled([node], variables)) || evalFhirPathTyped(inv.atom, [node], variables)));
     } catch {
       failed = false; // an expression the engine cannot run is not the record's fault
     }

@@ -1,12 +1,13 @@
 /**
- * The JP_Bundle_CLINS invariants that read every entry, written out in TypeScript over @medplum/core's own
+ * The JP_Bundle_CLINS invariants that read every entry, and the entry profiles' own invariants (and those of the R4
+ * base for contained resources), written out in TypeScript over @medplum/core's own
  * collection semantics: each function below is its FHIRPath expression evaluated step by step with the same rules as
  * @medplum/core's engine (atoms.ts, functions.ts: property navigation through typedProperty — proven identical to
  * getTypedPropertyValue by structure.test.ts —, the singleton and boolean rules of and/or/implies, the string
  * functions' input checks and errors), without the engine's per-node dispatch and generic property lookup.
- * constraints.ts uses them in place of the FHIRPath for these keys; bundle-invariants.test.ts checks both agree on
+ * constraints.ts uses them in place of the FHIRPath for these keys; compiled-invariants.test.ts checks both agree on
  * every invariant of the corpus bundles, their broken variants and bundles broken one field at a time (ADR 0069
- * addendum). Any invariant not listed here is evaluated by the engine as before.
+ * addendum). A function may answer null: the engine evaluates that case. Any invariant not listed here is evaluated by the engine as before.
  */
 import { booleanToTypedValue, fhirPathArrayEquals, fhirPathArrayNotEquals, fhirPathIs, isEmpty, isResource, singleton, toTypedValue, type TypedValue } from '@medplum/core';
 import { typedProperty } from './structure';
@@ -161,7 +162,7 @@ const typeIn = (v: Vars, ...types: string[]): C => types.map((t) => eq(nav([v['%
  * Each invariant as a function of its focus (the bundle, or one entry for bdl-5 / bdl-8) and the variables, returning
  * what @medplum/core's evalFhirPathTyped returns for its expression (a thrown error included).
  */
-export const BUNDLE_INVARIANTS: Record<string, (focus: C, variables: Vars) => C> = {
+export const BUNDLE_INVARIANTS: Record<string, (focus: C, variables: Vars) => C | null> = {
   'bdl-2': (b) => or(empty(path(b, 'entry', 'search')), eq(nav(b, 'type'), str('searchset'))),
   'bdl-3': (b, v) => all(nav(b, 'entry'), (e) => eq(exists(nav(e, 'request')), typeIn(v, 'batch', 'transaction', 'history'))),
   'bdl-4': (b, v) => all(nav(b, 'entry'), (e) => eq(exists(nav(e, 'response')), typeIn(v, 'batch-response', 'transaction-response', 'history'))),
@@ -191,6 +192,78 @@ export const BUNDLE_INVARIANTS: Record<string, (focus: C, variables: Vars) => C>
   'validEntryProfile-Condition': validEntryProfile('Condition', 'http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Condition_eCS'),
   'validEntryProfile-MedicationRequest': validEntryProfile('MedicationRequest', 'http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_MedicationRequest_eCS'),
   'validEntryProfile-ObservationLabResult': validEntryProfile('Observation', 'http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Observation_LabResult_eCS'),
+};
+
+const CONDITION_VER = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
+const CONDITION_CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+const ALLERGY_VER = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
+const LOCAL_PATIENT_ID = 'urn:oid:1.2.392.100495.20.3.51.';
+const MEMBER_ID = 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID';
+const MEMBER_ID_RE = new RegExp('^[0-9]{8}:[^:^\\s^　]*:[^:^\\s^　]*:(.{0}|[0-9][0-9])$');
+const EN_REPRESENTATION = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
+const count = (c: C): C => int(c.length);
+const none = (): C => [];
+/** `coding.where(system = s and code = x)` */
+const codingWhere = (c: C, system: string, code: (k: C) => C): C => where(nav(c, 'coding'), (k) => and(eq(nav(k, 'system'), str(system)), code(k)));
+const codeIs = (value: string) => (k: C) => eq(nav(k, 'code'), str(value));
+const anyOf = (...cs: C[]): C => cs.reduce((acc, c) => or(acc, c));
+
+/** The invariants of one resource (focus: the resource, or the element for an element's invariant), by `Type|key`; `*|key` for every type. */
+export const RESOURCE_INVARIANTS: Record<string, (focus: C, variables: Vars) => C | null> = {
+  '*|dom-2': (r) => empty(path(r, 'contained', 'contained')),
+  '*|dom-4': (r) => and(empty(path(r, 'contained', 'meta', 'versionId')), empty(path(r, 'contained', 'meta', 'lastUpdated'))),
+  '*|dom-5': (r) => empty(path(r, 'contained', 'meta', 'security')),
+  'Patient|valid-system-local-patientID': (r) => {
+    const local = () => where(nav(r, 'identifier'), (i) => eq(substring(nav(i, 'system'), 0, () => int(31)), str(LOCAL_PATIENT_ID)));
+    return or(
+      and(and(eq(count(local()), int(1)), eq(substring(nav(local(), 'system'), 31, () => int(1)), str('1'))), matches(substring(nav(local(), 'system'), 32, none), INSTITUTION_RE)),
+      empty(local()),
+    );
+  },
+  'Patient|valid-system-insurance-patientIdentifier': (r) => eq(count(where(nav(r, 'identifier'), (i) => eq(nav(i, 'system'), str(MEMBER_ID)))), int(1)),
+  'Patient|valid-value-insurance-patientIdentifier': (r) => {
+    const member = () => where(nav(r, 'identifier'), (i) => eq(nav(i, 'system'), str(MEMBER_ID)));
+    return and(eq(count(member()), int(1)), matches(nav(member(), 'value'), MEMBER_ID_RE));
+  },
+  'Patient|kanjiName-kanaName-donot-contain-ZenkakuKuuhaku': (r) =>
+    not(exists(where(where(nav(r, 'name'), (n) => exists(where(nav(n, 'extension'), (x) => eq(nav(x, 'url'), str(EN_REPRESENTATION))))), (n) => contains(nav(n, 'text'), '　')))),
+  'Patient|pat-1': (c) => anyOf(exists(nav(c, 'name')), exists(nav(c, 'telecom')), exists(nav(c, 'address')), exists(nav(c, 'organization'))),
+  'Condition|con-3': (r) =>
+    anyOf(exists(nav(r, 'clinicalStatus')), exists(codingWhere(nav(r, 'verificationStatus'), CONDITION_VER, codeIs('entered-in-error'))), empty(select(nav(r, 'category'), (c) => eq(c, str('problem-list-item'))))),
+  'Condition|con-4': (r) => or(empty(nav(r, 'abatement')), exists(codingWhere(nav(r, 'clinicalStatus'), CONDITION_CLINICAL, (k) => anyOf(codeIs('resolved')(k), codeIs('remission')(k), codeIs('inactive')(k))))),
+  'Condition|con-5': (r) => or(empty(codingWhere(nav(r, 'verificationStatus'), CONDITION_VER, codeIs('entered-in-error'))), empty(nav(r, 'clinicalStatus'))),
+  'Condition|con-1': (c) => or(exists(nav(c, 'summary')), exists(nav(c, 'assessment'))),
+  'Condition|con-2': (c) => or(exists(nav(c, 'code')), exists(nav(c, 'detail'))),
+  'AllergyIntolerance|ait-1': (r) => or(exists(codingWhere(nav(r, 'verificationStatus'), ALLERGY_VER, codeIs('entered-in-error'))), exists(nav(r, 'clinicalStatus'))),
+  'AllergyIntolerance|ait-2': (r) => or(empty(codingWhere(nav(r, 'verificationStatus'), ALLERGY_VER, codeIs('entered-in-error'))), empty(nav(r, 'clinicalStatus'))),
+  'Observation|obs-6': (r) => or(empty(nav(r, 'dataAbsentReason')), empty(nav(r, 'value'))),
+  // with component codes the engine runs intersect against %resource: left to it
+  'Observation|obs-7': (r) => (path(r, 'component', 'code').length > 0 ? null : or(empty(nav(r, 'value')), empty([]))),
+  'Observation|resource-needs-extension-of-institutionNumber': (r) => hasExtension(INSTITUTION)(r),
+  'Observation|obs-3': (c) => anyOf(exists(nav(c, 'low')), exists(nav(c, 'high')), exists(nav(c, 'text'))),
+};
+
+/** The expressions the resource functions were written from. */
+export const RESOURCE_INVARIANT_EXPRESSIONS: Record<string, string> = {
+  'AllergyIntolerance|ait-1': "verificationStatus.coding.where(system = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification' and code = 'entered-in-error').exists() or clinicalStatus.exists()",
+  'AllergyIntolerance|ait-2': "verificationStatus.coding.where(system = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification' and code = 'entered-in-error').empty() or clinicalStatus.empty()",
+  '*|dom-2': "contained.contained.empty()",
+  '*|dom-4': "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+  '*|dom-5': "contained.meta.security.empty()",
+  'Condition|con-3': "clinicalStatus.exists() or verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code = 'entered-in-error').exists() or category.select($this='problem-list-item').empty()",
+  'Condition|con-4': "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()",
+  'Condition|con-5': "verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code='entered-in-error').empty() or clinicalStatus.empty()",
+  'Condition|con-1': "summary.exists() or assessment.exists()",
+  'Condition|con-2': "code.exists() or detail.exists()",
+  'Observation|obs-6': "dataAbsentReason.empty() or value.empty()",
+  'Observation|obs-7': "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
+  'Observation|resource-needs-extension-of-institutionNumber': "extension.where(url='http://jpfhir.jp/fhir/clins/Extension/StructureDefinition/JP_eCS_InstitutionNumber').exists()",
+  'Observation|obs-3': "low.exists() or high.exists() or text.exists()",
+  'Patient|valid-system-local-patientID': "(identifier.where(system.substring(0,31) = 'urn:oid:1.2.392.100495.20.3.51.').count()=1 and (identifier.where(system.substring(0,31) = 'urn:oid:1.2.392.100495.20.3.51.')).system.substring(31,1) = '1' and (identifier.where(system.substring(0,31) = 'urn:oid:1.2.392.100495.20.3.51.')).system.substring(32).matches('^[0-4][0-9][1-3][0-9]{7}$')) or (identifier.where(system.substring(0,31) = 'urn:oid:1.2.392.100495.20.3.51.').empty())",
+  'Patient|valid-system-insurance-patientIdentifier': "(identifier.where(system = 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID').count()=1)",
+  'Patient|valid-value-insurance-patientIdentifier': "(identifier.where(system = 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID').count()=1 and identifier.where(system = 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID').value.matches('^[0-9]{8}:[^:^\\\\s^　]*:[^:^\\\\s^　]*:(.{0}|[0-9][0-9])$'))",
+  'Patient|kanjiName-kanaName-donot-contain-ZenkakuKuuhaku': "name.where(extension.where(url='http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation').exists()).where(text.contains('　')).exists().not()",
+  'Patient|pat-1': "name.exists() or telecom.exists() or address.exists() or organization.exists()",
 };
 
 /** The expressions the functions above were written from: a function is used only for exactly this expression. */

