@@ -213,6 +213,8 @@ interface MemoIssue {
 }
 
 const MEMO_SIZE = 20_000;
+/** values with a longer memo key are crawled without the memo */
+const MEMO_KEY_MAX = 1024;
 const memo = new Map<InternalTypeSchema, Map<string, MemoIssue[]>>();
 let memoSize = 0;
 const UNDEFINED_MARK = '\u0000undefined';
@@ -355,6 +357,12 @@ class StructureValidator {
       return;
     }
     const key = memoKey(value, path, this.contents);
+    // a large value (a whole entry resource, a contained resource with the patient's ids) is practically never seen
+    // again (the per-entry cache of validate.ts takes identical entries first): storing it only fills the memo
+    if (key.length > MEMO_KEY_MAX) {
+      this.crawlObject(value, schema, path);
+      return;
+    }
     let bySchema = memo.get(schema);
     const hit = bySchema?.get(key);
     if (hit) {
