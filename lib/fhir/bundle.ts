@@ -71,15 +71,28 @@ export function allergiesInUnit(allergies: readonly FhirAllergyInput[], now: Dat
   return allergies.filter((a) => sent(a.status) && withinRetention(a.endDate ?? (a.clinicalStatus !== 'active' ? a.updatedAt : null), now));
 }
 
-/** Canonical JSON (sorted keys) for hashing. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+/**
+ * Canonical JSON (sorted keys) for hashing. Built by concatenation (no per-level arrays): the text, and so every
+ * stored content hash, is the same as the map/join form's it replaced (an undefined array element is empty text, an
+ * undefined property is left out).
+ */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += `${i ? ',' : ''}${canonical(value[i]) ?? ''}`;
+    return `${text}]`;
+  }
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o).sort();
+    let text = '{';
+    let first = true;
+    for (const k of keys) {
+      if (o[k] === undefined) continue;
+      text += `${first ? '' : ','}${JSON.stringify(k)}:${canonical(o[k])}`;
+      first = false;
+    }
+    return `${text}}`;
   }
   return JSON.stringify(value);
 }

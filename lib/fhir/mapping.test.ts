@@ -1,11 +1,12 @@
 import type { AllergyIntolerance, Condition, Observation, Patient } from '@medplum/fhirtypes';
 import { toFhirMedicationRequest } from './medication-request';
 import { describe, expect, it } from 'vitest';
-import { buildUnitBundle } from './bundle';
+import { buildUnitBundle, canonical } from './bundle';
 import { insuranceMemberId, memberIdPart } from './patient';
 import { CODE_SYSTEMS, EXTENSIONS, ID_SYSTEMS, PROFILES, fhirTarget } from './profiles';
 import { NOW, aContext, aDiagnosis, aLabResult, aPatient, anAllergy } from './test-fixtures';
 import type { FhirAllergyInput, FhirDiagnosisInput, FhirLabResultInput, FhirMedicationInput, FhirPatientInput } from './types';
+import { brokenBundles } from './validate-corpus';
 
 function conditions(diagnoses: FhirDiagnosisInput[], patient: FhirPatientInput = aPatient()) {
   const built = buildUnitBundle(aContext(), { kind: 'condition', patient, diagnoses });
@@ -340,5 +341,25 @@ describe('MedicationRequest (処方箋 様式 令和6年: 変更不可・患者�
     expect(drug().dispenseRequest).toEqual({ expectedSupplyDuration: { value: 14, unit: '日', system: CODE_SYSTEMS.ucum, code: 'd' } });
     expect(drug({ refillTimes: 3 }).dispenseRequest!.numberOfRepeatsAllowed).toBe(2);
     expect(drug({ refillTimes: 2, days: null, kind: 'external', doseBasis: 'total' }).dispenseRequest).toEqual({ numberOfRepeatsAllowed: 1 });
+  });
+});
+
+describe('canonical JSON of the content hash', () => {
+  /** The map/join form the content hashes were first computed with: the text must not change (stored hashes). */
+  function before(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(before).join(',')}]`;
+    if (value && typeof value === 'object') {
+      return `{${Object.keys(value)
+        .sort()
+        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => `${JSON.stringify(k)}:${before((value as Record<string, unknown>)[k])}`)
+        .join(',')}}`;
+    }
+    return JSON.stringify(value);
+  }
+
+  it('is the same text as before for every corpus bundle and for odd values', () => {
+    for (const [name, bundle] of Object.entries(brokenBundles())) expect(canonical(bundle), name).toBe(before(bundle));
+    for (const odd of [[undefined, null, 1, 'a', [undefined]], { a: undefined, b: null, c: [{}], d: { e: [undefined, 'x'] } }, 'x', 1.5, null, true, [], {}, new Date(0)]) expect(canonical(odd)).toBe(before(odd));
   });
 });
