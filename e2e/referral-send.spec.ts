@@ -99,5 +99,8 @@ test('a referral sent by clinic A arrives at clinic B, which links it and import
   await expect(b.getByTestId('received-allergies')).toContainText('取り込み済み');
   await b.getByRole('link', { name: 'カルテを開く' }).click();
   await expect(b.getByTestId('allergy-row').filter({ hasText: 'そば' })).toBeVisible();
+  // みなと has no beds (無床): its 文書 panel offers 紹介状 and 健診結果, not the 退院時サマリー
+  await expect(b.getByRole('link', { name: '健診結果', exact: true })).toBeVisible();
+  await expect(b.getByRole('link', { name: '退院時サマリー', exact: true })).toHaveCount(0);
   await bCtx.close();
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/core/app-error';
 import { actorFor, auditEventsFor, createClinic, createStaffUser } from '@/tests/helpers/factories';
 import { clinicSettingsSchema } from './staff.schema';
-import { getClinicSettings, getPrescriptionPreferences, updateClinicSettings } from './staff.service';
+import { clinicHasBeds, getClinicSettings, getPrescriptionPreferences, updateClinicSettings } from './staff.service';
 
 async function failure(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -24,11 +24,14 @@ describe('clinic prescription settings', () => {
     const doctor = actorFor(await createStaffUser(clinic.id, 'doctor'));
     expect(await getPrescriptionPreferences(doctor)).toEqual({ autoPrintPrescription: false, prescribeByGenericDefault: false });
     expect(await getClinicSettings(admin)).toMatchObject({ autoPrintPrescription: false, prescribeByGenericDefault: false });
+    // 無床 by default: the chart's 文書 panel offers no 退院時サマリー
+    expect(await clinicHasBeds(doctor)).toBe(false);
 
     await updateClinicSettings(ON, admin);
     expect(await getClinicSettings(admin)).toMatchObject(ON);
     // every prescriber's editor reads them (no admin permission needed for that)
     expect(await getPrescriptionPreferences(doctor)).toEqual({ autoPrintPrescription: true, prescribeByGenericDefault: true });
+    expect(await clinicHasBeds(doctor)).toBe(true);
 
     const audited = await auditEventsFor(clinic.id, { action: 'settings_changed', resourceType: 'clinic' });
     expect(audited).toHaveLength(1);

@@ -250,6 +250,13 @@ export async function getClinicSettings(actor: Principal) {
   };
 }
 
+/** Whether the clinic has beds (有床診療所, 0087): the chart offers 入院 and the 退院時サマリー only then. No patient data, no audit. */
+export async function clinicHasBeds(actor: Principal): Promise<boolean> {
+  const clinic = await staffRepository.findClinic(actor.clinicId);
+  if (!clinic) throw notFound();
+  return clinic.hasBeds;
+}
+
 /** The clinic's prescription preferences every prescriber's editor follows (no patient data, so no audit event). */
 export async function getPrescriptionPreferences(actor: Principal): Promise<{ autoPrintPrescription: boolean; prescribeByGenericDefault: boolean }> {
   const clinic = await staffRepository.findClinic(actor.clinicId);

@@ -6,22 +6,28 @@ import { DOCUMENT_KIND_LABELS } from '@/lib/records/documents/document.constants
 import { Badge, Card, LinkButton } from '@/components/ui/ui';
 import { ReferralLauncher } from '@/components/documents/referral-launcher';
 import { formatInTimeZone } from '@/lib/core/tz';
+import { clinicHasBeds } from '@/lib/staff/staff.service';
 
 const TONES = { draft: 'amber', pending_approval: 'amber', final: 'green', entered_in_error: 'slate' } as const;
 
-/** 文書 panel of the chart: the patient's documents (latest version each, read audited by the service); 紹介状 and 退院時サマリー start one. */
+/**
+ * 文書 panel of the chart: the patient's documents (latest version each, read audited by the service); 紹介状, 健診結果
+ * and — in a clinic with beds (有床診療所, 0087) — 退院時サマリー start one.
+ */
 export async function DocumentsPanel({ patientId, actor }: { patientId: string; actor: Actor }) {
-  const docs = await listDocumentsForPatient(patientId, actor);
+  const [docs, hasBeds] = await Promise.all([listDocumentsForPatient(patientId, actor), clinicHasBeds(actor)]);
   return (
     <Card
-      title="文書（診療情報提供書・退院時サマリー・健診結果）"
+      title={hasBeds ? '文書（診療情報提供書・退院時サマリー・健診結果）' : '文書（診療情報提供書・健診結果）'}
       actions={
         can(actor.role, 'document.write') ? (
           <span className="flex gap-1">
             <ReferralLauncher patientId={patientId} />
-            <LinkButton href={`/patients/${patientId}/documents/new?kind=discharge_summary`} className="no-print whitespace-nowrap px-2 py-1 text-xs">
-              退院時サマリー
-            </LinkButton>
+            {hasBeds ? (
+              <LinkButton href={`/patients/${patientId}/documents/new?kind=discharge_summary`} className="no-print whitespace-nowrap px-2 py-1 text-xs">
+                退院時サマリー
+              </LinkButton>
+            ) : null}
             <LinkButton href={`/patients/${patientId}/documents/new?kind=checkup_report`} className="no-print whitespace-nowrap px-2 py-1 text-xs">
               健診結果
             </LinkButton>
