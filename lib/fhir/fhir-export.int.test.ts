@@ -16,7 +16,7 @@ import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tes
 import { buildUnitBundle } from './bundle';
 import { CODE_SYSTEMS, EXTENSIONS } from './profiles';
 import { exportFhirBundles } from './fhir-export.service';
-import { listClinicUnits, loadClinicInput, loadUnitInput } from './source.repository';
+import { listClinicUnits, loadClinicInput, loadUnitInput, loadUnitInputs, type UnitRef } from './source.repository';
 import { loadFhirProfiles, validateBundleUncached } from './validate';
 
 const out = mkdtempSync(path.join(tmpdir(), 'karte-fhir-export-'));
@@ -78,6 +78,27 @@ describe('fhir:export of the demo clinic', () => {
     const clinic = (await loadClinicInput(db(), demoClinicId))!;
     const input = (await loadUnitInput(db(), demoClinicId, (await listClinicUnits(db(), demoClinicId))[0]!))!;
     expect(JSON.parse(readFileSync(first!.file, 'utf8'))).toEqual(buildUnitBundle({ clinic, now }, input)!.bundle);
+  });
+});
+
+describe('source: the inputs of a batch of units (the delivery of a claimed batch)', () => {
+  it('loadUnitInputs gives exactly what loadUnitInput gives unit by unit, for every demo unit, an unknown patient, an empty report and another clinic', async () => {
+    const units = await listClinicUnits(db(), demoClinicId);
+    expect(new Set(units.map((u) => u.kind))).toEqual(new Set(['condition', 'allergy', 'lab-report']));
+    const other = await clinicWithStaff();
+    const foreign = await createPatient(other.receptionist);
+    const refs: UnitRef[] = [
+      ...units,
+      { kind: 'condition', patientId: randomUUID() },
+      { kind: 'lab-report', patientId: units[0]!.patientId, reportKey: 'no-such-report' },
+      { kind: 'allergy', patientId: foreign.id },
+      units[0]!,
+    ];
+    const batch = await loadUnitInputs(db(), demoClinicId, refs);
+    expect(batch).toHaveLength(refs.length);
+    for (const [i, ref] of refs.entries()) expect(batch[i], JSON.stringify(ref)).toEqual(await loadUnitInput(db(), demoClinicId, ref));
+    expect(batch.filter((b) => b === null)).toHaveLength(2);
+    expect(batch.filter((b) => b && b.kind === 'lab-report' && b.results.length > 0).length).toBeGreaterThan(0);
   });
 });
 

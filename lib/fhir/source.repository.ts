@@ -258,6 +258,54 @@ export async function loadUnitInput(c: Client, clinicId: string, unit: UnitRef):
   return { kind: 'lab-report', patient, reportKey: unit.reportKey, results: await labResultInputs(c, clinicId, rows) };
 }
 
+/**
+ * The inputs of many units of one clinic in a fixed number of queries (the delivery of a claimed batch): the same
+ * inputs loadUnitInput gives one by one — the same rows in the same order, departments, encounters, doctors and
+ * first-recorded times resolved over the batch at once — keyed by the unit's position; null where loadUnitInput
+ * gives null.
+ */
+export async function loadUnitInputs(c: Client, clinicId: string, units: readonly UnitRef[]): Promise<(FhirUnitInput | null)[]> {
+  if (!units.length) return [];
+  const patientIds = [...new Set(units.map((u) => u.patientId))];
+  const patientRows = await c.patient.findMany({ where: { clinicId, id: { in: patientIds }, deletedAt: null } });
+  const patientInputList = await patientInputs(c, clinicId, patientRows);
+  const patients = new Map(patientInputList.map((p) => [p.id, p]));
+  const want = (kind: UnitRef['kind']) => [...new Set(units.filter((u) => u.kind === kind && patients.has(u.patientId)).map((u) => u.patientId))];
+  const scope = (ids: string[]) => ({ clinicId, patientId: { in: ids }, isLatest: true });
+  const dxPatients = want('condition');
+  const allergyPatients = want('allergy');
+  const labUnits = units.filter((u): u is Extract<UnitRef, { kind: 'lab-report' }> => u.kind === 'lab-report' && patients.has(u.patientId));
+  const [dxRows, allergyRows, labRows] = await Promise.all([
+    dxPatients.length ? c.diagnosis.findMany({ where: { ...scope(dxPatients), status: 'final' }, orderBy: [{ startDate: 'asc' }, { createdAt: 'asc' }] }) : [],
+    allergyPatients.length ? c.allergy.findMany({ where: { ...scope(allergyPatients), status: 'final' }, orderBy: { createdAt: 'asc' } }) : [],
+    labUnits.length
+      ? c.labResult.findMany({ where: { ...scope([...new Set(labUnits.map((u) => u.patientId))]), reportId: { in: [...new Set(labUnits.map((u) => u.reportKey))] } }, orderBy: [{ itemKey: 'asc' }, { createdAt: 'asc' }] })
+      : [],
+  ]);
+  // the inputs of all rows at once (one context), then each unit's in the rows' order
+  const [dxInputs, allergyInputList, labInputs] = [await diagnosisInputs(c, clinicId, dxRows), await allergyInputs(c, clinicId, allergyRows), await labResultInputs(c, clinicId, labRows)];
+  const grouped = <R, I>(rows: readonly R[], inputs: readonly I[], key: (r: R) => string) => {
+    const by = new Map<string, I[]>();
+    rows.forEach((r, i) => {
+      const list = by.get(key(r));
+      if (list) list.push(inputs[i]!);
+      else by.set(key(r), [inputs[i]!]);
+    });
+    return by;
+  };
+  const dxBy = grouped(dxRows, dxInputs, (r) => r.patientId);
+  const allergyBy = grouped(allergyRows, allergyInputList, (r) => r.patientId);
+  const labBy = grouped(labRows, labInputs, (r) => `${r.patientId}|${r.reportId}`);
+  return units.map((unit): FhirUnitInput | null => {
+    const patient = patients.get(unit.patientId);
+    if (!patient) return null;
+    if (unit.kind !== 'lab-report') {
+      return unit.kind === 'condition' ? { kind: 'condition', patient, diagnoses: dxBy.get(unit.patientId) ?? [] } : { kind: 'allergy', patient, allergies: allergyBy.get(unit.patientId) ?? [] };
+    }
+    return { kind: 'lab-report', patient, reportKey: unit.reportKey, results: labBy.get(`${unit.patientId}|${unit.reportKey}`) ?? [] };
+  });
+}
+
 /** Every unit the clinic has records for (for the export and the first send of a clinic). */
 export async function listClinicUnits(c: Client, clinicId: string): Promise<UnitRef[]> {
   const diagnosed = await c.diagnosis.findMany({ where: { clinicId, isLatest: true }, distinct: ['patientId'], select: { patientId: true } });

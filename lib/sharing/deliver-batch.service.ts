@@ -10,7 +10,7 @@ import { recordAuditEvents } from '@/lib/audit/audit';
 import { db, runInTransaction } from '@/lib/core/db';
 import { buildUnitBundle, isSendable, validateBundle } from '@/lib/fhir';
 import { memberIdentifier } from '@/lib/fhir/patient';
-import { loadClinicInput, loadUnitInput } from '@/lib/fhir/source.repository';
+import { loadClinicInput, loadUnitInputs } from '@/lib/fhir/source.repository';
 import type { FhirClinicInput } from '@/lib/fhir/types';
 import type { Bundle } from '@medplum/fhirtypes';
 import { PermanentJobError } from '@/lib/jobs/job-errors';
@@ -52,18 +52,26 @@ export async function deliverUnits(jobs: Pick<JobRow, 'clinicId' | 'payload' | '
   const slow: number[] = [];
   const unchanged: { index: number; unit: SharingUnitRow }[] = [];
   const toSend: Omit<Send, 'pendingId'>[] = [];
-  let clinic: FhirClinicInput | null | undefined;
   const now = clock();
 
-  // read, build and validate each unit; anything but new content to register goes the single-unit way
-  await eachLimited([...jobs.keys()], options.prepareConcurrency ?? 4, async (index) => {
-    const job = jobs[index]!;
+  // the units this batch may deliver itself: anything but new content to register goes the single-unit way
+  const ready: { index: number; unit: SharingUnitRow; ref: ReturnType<typeof fhirUnitRef> }[] = [];
+  for (const [index, job] of jobs.entries()) {
     const unitId = unitIdOf(job);
-    if (!unitId) return void (outcomes[index] = new PermanentJobError('sharing.deliver: no unitId'));
+    if (!unitId) {
+      outcomes[index] = new PermanentJobError('sharing.deliver: no unitId');
+      continue;
+    }
     const unit = units.get(unitId);
-    if (!unit || !isInfoUnit(unit) || open.has(unit.id) || unit.state === 'sending' || unit.state === 'retry_wait') return void slow.push(index);
-    clinic ??= await loadClinicInput(db(), clinicId);
-    const input = clinic && (await loadUnitInput(db(), clinicId, fhirUnitRef(unit)));
+    if (!unit || !isInfoUnit(unit) || open.has(unit.id) || unit.state === 'sending' || unit.state === 'retry_wait') slow.push(index);
+    else ready.push({ index, unit, ref: fhirUnitRef(unit) });
+  }
+  // their records in a few queries for the whole batch (loadUnitInputs), then build and validate each
+  const clinic = ready.length ? await loadClinicInput(db(), clinicId) : null;
+  const inputs = clinic ? await loadUnitInputs(db(), clinicId, ready.map((r) => r.ref)) : [];
+  const inputOf = new Map(ready.map((r, i) => [r.index, inputs[i] ?? null]));
+  await eachLimited(ready, options.prepareConcurrency ?? 4, async ({ index, unit }) => {
+    const input = inputOf.get(index) ?? null;
     const built = clinic && input ? buildUnitBundle({ clinic, now, bundleIdentifier: unit.identifier }, input) : null;
     const member = input ? (memberIdentifier(input.patient)?.value ?? null) : null;
     if (!built || !member) return void slow.push(index);
