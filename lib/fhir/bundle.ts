@@ -105,6 +105,16 @@ export function bundleContentHash(bundle: Bundle): string {
 }
 
 /**
+ * `contentHash` computed on its first read: the delivery reads it, while the unit bundles inside a 診療情報提供書 or
+ * 退院時サマリー and a preview never do (the canonical JSON and SHA-256 were ≈ 8 % of building and validating a letter).
+ * The bundle must not be changed after it is built (nothing does).
+ */
+export function withContentHash<T extends { bundle: Bundle }>(built: T): T & { readonly contentHash: string } {
+  let hash: string | undefined;
+  return Object.defineProperty(built, 'contentHash', { enumerable: true, get: () => (hash ??= bundleContentHash(built.bundle)) }) as T & { readonly contentHash: string };
+}
+
+/**
  * The bundle of one 報告単位, or null when the unit has nothing left to send (the sharing layer then sends a delete
  * with the identifier it stored). Pure: the same context and input give the same bundle.
  */
@@ -142,5 +152,5 @@ export function buildUnitBundle(ctx: FhirBuildContext, input: FhirUnitInput): Un
     timestamp: now,
     entry,
   };
-  return { bundle, identifier, contentHash: bundleContentHash(bundle), memberId: memberIdentifier(input.patient)?.value ?? null };
+  return withContentHash({ bundle, identifier, memberId: memberIdentifier(input.patient)?.value ?? null });
 }

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Bundle, BundleEntry, Composition, Encounter, Observation, Organization, Practitioner } from '@medplum/fhirtypes';
-import { bundleContentHash } from './bundle';
+import { withContentHash } from './bundle';
 import { fhirInstant, jstYear, patientFullUrl } from './common';
 import { ID_SYSTEMS, fhirTarget, type FhirTarget } from './profiles';
 import { toFhirPatient } from './patient';
@@ -181,5 +181,5 @@ export function buildCheckupReportBundle(input: CheckupReportInput, options: { t
     timestamp: fhirInstant(now),
     entry,
   };
-  return { bundle, identifier, contentHash: bundleContentHash(bundle), units: [] };
+  return withContentHash({ bundle, identifier, units: [] });
 }

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AllergyIntolerance, Bundle, BundleEntry, Composition, CompositionSection, Condition, DocumentReference, Encounter, Practitioner, Resource } from '@medplum/fhirtypes';
-import { bundleContentHash, type UnitBundle } from './bundle';
+import { withContentHash, type UnitBundle } from './bundle';
 import { fhirInstant, jstYear, patientFullUrl } from './common';
 import { CODE_SYSTEMS, ID_SYSTEMS, fhirTarget, type FhirTarget } from './profiles';
 import { toFhirPatient } from './patient';
@@ -218,5 +218,5 @@ export function buildDischargeSummaryBundle(input: DischargeSummaryInput, option
     timestamp: fhirInstant(now),
     entry,
   };
-  return { bundle, identifier, contentHash: bundleContentHash(bundle), units };
+  return withContentHash({ bundle, identifier, units });
 }

@@ -1,7 +1,7 @@
 import type { AllergyIntolerance, Condition, Observation, Patient } from '@medplum/fhirtypes';
 import { toFhirMedicationRequest } from './medication-request';
 import { describe, expect, it } from 'vitest';
-import { buildUnitBundle, canonical } from './bundle';
+import { buildUnitBundle, bundleContentHash, canonical } from './bundle';
 import { insuranceMemberId, memberIdPart } from './patient';
 import { CODE_SYSTEMS, EXTENSIONS, ID_SYSTEMS, PROFILES, fhirTarget } from './profiles';
 import { NOW, aContext, aDiagnosis, aLabResult, aPatient, anAllergy } from './test-fixtures';
@@ -44,6 +44,10 @@ describe('bundle', () => {
     expect(later.contentHash).toBe(first.contentHash);
     const changed = buildUnitBundle(aContext(), { kind: 'condition', patient: aPatient(), diagnoses: [aDiagnosis({ isPrimary: true })] })!;
     expect(changed.contentHash).not.toBe(first.contentHash);
+    // computed when first read, from the bundle as built; the same on every read and in a copy
+    expect(first.contentHash).toBe(bundleContentHash(first.bundle));
+    expect({ ...first }.contentHash).toBe(first.contentHash);
+    expect(JSON.parse(JSON.stringify(first)).contentHash).toBe(first.contentHash);
   });
 
   it('a new identifier is made in the year of the build, stable for the unit', () => {

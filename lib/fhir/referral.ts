@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AllergyIntolerance, Bundle, BundleEntry, Composition, CompositionSection, Condition, MedicationRequest, Observation, Organization, Practitioner, Resource } from '@medplum/fhirtypes';
-import { buildUnitBundle, bundleContentHash, type UnitBundle } from './bundle';
+import { buildUnitBundle, withContentHash, type UnitBundle } from './bundle';
 import { fhirDate, fhirInstant, jstYear, patientFullUrl } from './common';
 import { ID_SYSTEMS, fhirTarget } from './profiles';
 import { toFhirMedicationRequest } from './medication-request';
@@ -221,5 +221,5 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
     timestamp: fhirInstant(now),
     entry,
   };
-  return { bundle, identifier, contentHash: bundleContentHash(bundle), units };
+  return withContentHash({ bundle, identifier, units });
 }
