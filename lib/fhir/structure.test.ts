@@ -8,40 +8,14 @@ import { arrayify, getNestedProperty, getTypedPropertyValue, isPrimitiveType, tr
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clearStructureMemo, hasNullish, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
-import { brokenBundles } from './validate-corpus';
+import { brokenBundles, oneFieldMutations } from './validate-corpus';
 import { loadFhirProfiles } from './validate';
 
 beforeAll(() => loadFhirProfiles(), 60_000);
 
 const corpus = brokenBundles();
 
-/** Every way of breaking one field: removed, emptied, a number, an unknown sibling property. */
-function mutations(bundle: Bundle, limit: number): Bundle[] {
-  const out: Bundle[] = [];
-  const walk = (value: unknown, path: (string | number)[]) => {
-    if (out.length >= limit) return;
-    if (path.length > 0) {
-      for (const change of ['delete', 'empty', 'number', 'extra'] as const) {
-        const copy = structuredClone(bundle) as unknown as Record<string | number, unknown>;
-        let parent: Record<string | number, unknown> = copy;
-        for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, unknown>;
-        const last = path.at(-1)!;
-        if (change === 'delete') {
-          if (Array.isArray(parent)) parent.splice(last as number, 1);
-          else delete parent[last];
-        } else if (change === 'empty') parent[last] = typeof value === 'string' ? '' : Array.isArray(value) ? [] : {};
-        else if (change === 'number') parent[last] = 42;
-        else if (value && typeof value === 'object' && !Array.isArray(value)) (parent[last] as Record<string, unknown>).unknownField = 'x';
-        else continue;
-        out.push(copy as unknown as Bundle);
-      }
-    }
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
-  };
-  walk(bundle, []);
-  return out;
-}
+const mutations = (bundle: Bundle, limit: number) => oneFieldMutations(bundle, limit, ['delete', 'empty', 'number', 'extra']);
 
 function expectSame(resource: Resource, name: string) {
   expect(structureIssues(resource), name).toEqual(referenceStructureIssues(resource));

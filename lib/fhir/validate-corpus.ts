@@ -104,3 +104,37 @@ export function brokenBundles(): Record<string, Bundle> {
     })(),
   };
 }
+
+/** How one field is broken: removed, emptied, replaced by a number, or given an unknown sibling property (objects). */
+export type FieldBreak = 'delete' | 'empty' | 'number' | 'extra';
+
+/**
+ * Copies of `bundle` with one field broken at a time, for every field (entries included) and each kind in `breaks`
+ * (in that order), at most `limit` of them.
+ */
+export function oneFieldMutations(bundle: Bundle, limit: number, breaks: readonly FieldBreak[]): Bundle[] {
+  const out: Bundle[] = [];
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (out.length >= limit) return;
+    if (path.length > 0) {
+      for (const change of breaks) {
+        const copy = structuredClone(bundle) as unknown as Record<string | number, unknown>;
+        let parent: Record<string | number, unknown> = copy;
+        for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, unknown>;
+        const last = path.at(-1)!;
+        if (change === 'delete') {
+          if (Array.isArray(parent)) parent.splice(last as number, 1);
+          else delete parent[last];
+        } else if (change === 'empty') parent[last] = typeof value === 'string' ? '' : Array.isArray(value) ? [] : {};
+        else if (change === 'number') parent[last] = 42;
+        else if (value && typeof value === 'object' && !Array.isArray(value)) (parent[last] as Record<string, unknown>).unknownField = 'x';
+        else continue;
+        out.push(copy as unknown as Bundle);
+      }
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  walk(bundle, []);
+  return out;
+}
