@@ -1,8 +1,8 @@
 /**
- * The vendor API's hot read path in single statements (docs/decisions/0084). A read's audit row is written by the
- * same statement that checks the app's status and the token's revocation, so one round trip both authorises the
- * answer and logs it; the Patient read also loads the patient, its current insurance and its 公費 in that statement.
- * Every table is filtered by the clinic (one shard on Citus). The statements go to the pool under Prisma directly
+ * The vendor API's hot read path (docs/decisions/0084, 0090). A read's audit row is appended by group commit
+ * (lib/audit/read-audit-batch.ts) in the statement that checks the app's status and the token's revocation, and the
+ * read answers only once it is committed; the Patient read checks them, and loads the patient, its current insurance
+ * and its 公費, in one SELECT, then appends its row. Every table is filtered by the clinic (one shard on Citus). The statements go to the pool under Prisma directly
  * (sqlPool): Prisma's query engine was a sixth of a read's CPU (docs/decisions/0088).
  */
 import { sqlPool, statementName } from '@/lib/core/db';

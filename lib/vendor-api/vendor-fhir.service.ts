@@ -436,7 +436,7 @@ function settleAccess(principal: ApiClientPrincipal, access: AccessCheck) {
   principal.pendingAccessCheck = undefined;
 }
 
-/** The read's audit row; for a principal still to be checked, in the one statement that checks it (0084). */
+/** The read's audit row, appended by group commit (0090); for a principal still to be checked, by the statement that checks it (0084). */
 async function audit(principal: ApiClientPrincipal, type: ApiResourceType, action: 'read' | 'search', detail: Record<string, unknown>, patientId: string | null, resourceId: string | null) {
   const input = auditInput(principal, type, action, detail, patientId, resourceId);
   if (principal.pendingAccessCheck === undefined) {
@@ -447,8 +447,8 @@ async function audit(principal: ApiClientPrincipal, type: ApiResourceType, actio
 }
 
 /**
- * GET Patient/{id} in one round trip (0084): the access check, the patient with its insurance and 公費, and the audit
- * row in one statement; 404 and 410 write no audit row, as the general path.
+ * GET Patient/{id}: the access check and the patient with its insurance and 公費 in one SELECT, then its audit row by
+ * group commit (0084, 0090); 404 and 410 write no audit row, as the general path.
  */
 async function readPatient(principal: ApiClientPrincipal, clinic: FhirClinicInput, id: string): Promise<Resource> {
   const { access, patient } = await fhirReadRepository.readPatientAudited(callerOf(principal), id, todayJst(), () =>
