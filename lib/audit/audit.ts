@@ -59,7 +59,19 @@ export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<void>
 
 /** Several events in one INSERT inside the caller's transaction (a batch of writes, e.g. the sharing worker's). */
 export async function recordAuditEvents(tx: Tx, inputs: AuditInput[]): Promise<void> {
-  if (inputs.length) await tx.auditEvent.createMany({ data: inputs.map(auditRow) });
+  if (!inputs.length) return;
+  // one INSERT over arrays: Prisma's createMany spends tens of milliseconds of CPU on 100 rows, this a few
+  const rows = inputs.map(auditRow);
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  await tx.$executeRaw`
+    INSERT INTO "AuditEvent" ("clinicId", "occurredAt", "userId", "userRole", "loginId", "patientId", action, "resourceType", "resourceId", outcome, detail, ip, "requestId")
+    SELECT v.clinic, v.occurred, v.user_id, v.user_role, v.login_id, v.patient_id, v.action, v.resource_type, v.resource_id, v.outcome, v.detail::jsonb, v.ip, v.request_id
+    FROM unnest(${col((r) => r.clinicId)}::text[], ${col((r) => r.occurredAt.toISOString())}::timestamptz[], ${col((r) => r.userId)}::text[],
+                ${col((r) => r.userRole)}::text[], ${col((r) => r.loginId)}::text[], ${col((r) => r.patientId)}::text[], ${col((r) => r.action)}::text[],
+                ${col((r) => r.resourceType)}::text[], ${col((r) => r.resourceId)}::text[], ${col((r) => r.outcome)}::text[],
+                ${col((r) => (r.detail === undefined ? null : JSON.stringify(r.detail)))}::text[], ${col((r) => r.ip)}::text[], ${col((r) => r.requestId)}::text[])
+      WITH ORDINALITY AS v(clinic, occurred, user_id, user_role, login_id, patient_id, action, resource_type, resource_id, outcome, detail, ip, request_id, ord)
+    ORDER BY v.ord`;
 }
 
 /** For events outside a write (reads, denials, failed logins): one INSERT of its own; fails closed (throws). */

@@ -74,8 +74,14 @@ describe('one claimed batch', () => {
       expect(sandbox.store.status(unit.identifier!)).toMatchObject({ held: true, contentHash: unit.lastSentHash });
       const ledger = await listAttempts(clinicId, unitId);
       expect(ledger.map((a) => a.outcome).sort()).toEqual(['accepted', 'pending']);
-      expect(ledger.find((a) => a.outcome === 'accepted')!.settles).toBe(ledger.find((a) => a.outcome === 'pending')!.id);
-      expect(await auditEventsFor(clinicId, { action: 'export', resourceType: 'sharing_unit', resourceId: unitId })).toHaveLength(1);
+      // the rows of the batch's multi-row INSERTs carry each unit's own request and answer
+      const sent = { action: 'register', identifier: unit.identifier, memberId: unit.memberIdSent, payloadHash: unit.lastSentHash };
+      const pending = ledger.find((a) => a.outcome === 'pending')!;
+      expect(pending).toMatchObject({ ...sent, settles: null, answer: null });
+      expect(ledger.find((a) => a.outcome === 'accepted')).toMatchObject({ ...sent, settles: pending.id, answer: { receiptId: receiptsFor(unit.identifier!)[0]!.receiptId, replaced: false } });
+      const events = await auditEventsFor(clinicId, { action: 'export', resourceType: 'sharing_unit', resourceId: unitId });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ patientId: unit.patientId, outcome: 'success', userId: null, detail: { kind: 'diagnoses', identifier: unit.identifier, contentHash: unit.lastSentHash } });
     }
     expect(outcomeOf(refused)).toBeInstanceOf(PermanentJobError);
     expect(await findUnit(clinicId, refused)).toMatchObject({ state: 'error', reason: expect.stringContaining('資格情報が確認できません') });
