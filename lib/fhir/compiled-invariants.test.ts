@@ -183,6 +183,46 @@ function variants(): Record<string, Bundle> {
     });
     out[`${name} type a number`] = edit(b, (x) => (x.type = 1));
     out[`${name} an Observation among Conditions`] = edit(b, (x) => x.entry.push(structuredClone(lab.entry![1]!) as never));
+    out[`${name} document`] = edit(b, (x) => (x.type = 'document'));
+    out[`${name} document without timestamp and identifier value`] = edit(b, (x) => {
+      x.type = 'document';
+      delete x.timestamp;
+      delete (x.identifier as Json).value;
+    });
+    out[`${name} document with a timestamp extension only`] = edit(b, (x) => {
+      x.type = 'document';
+      delete x.timestamp;
+      x._timestamp = { extension: [{ url: 'http://example.org/x', valueString: 'x' }] };
+      delete (x.identifier as Json).system;
+    });
+    out[`${name} document led by a Composition`] = edit(b, (x) => {
+      x.type = 'document';
+      x.entry.unshift({ fullUrl: 'urn:uuid:00000000-0000-4000-8000-00000000c0c0', resource: { resourceType: 'Composition', id: 'c' } });
+    });
+    out[`${name} message`] = edit(b, (x) => (x.type = 'message'));
+    out[`${name} message led by a MessageHeader`] = edit(b, (x) => {
+      x.type = 'message';
+      x.entry.unshift({ resource: { resourceType: 'MessageHeader', id: 'm' } });
+    });
+    out[`${name} total`] = edit(b, (x) => (x.total = 3));
+    out[`${name} searchset with total`] = edit(b, (x) => {
+      x.type = 'searchset';
+      x.total = 3;
+    });
+    out[`${name} bundle profile versioned`] = edit(b, (x) => (x.meta = { ...(x.meta as Json), profile: ['http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_CLINS|1.5.2'] }));
+    out[`${name} bundle profile wrong, tag of another system`] = edit(b, (x) => (x.meta = { profile: ['http://example.org/p', 'http://example.org/p|1'], tag: [{ system: 'http://example.org/cs', code: 'Condition' }] }));
+    out[`${name} bundle tags of several kinds`] = edit(b, (x) => {
+      const tag = ((x.meta as Json).tag as Json[])[0]!;
+      x.meta = { ...(x.meta as Json), tag: [{ ...tag, code: 'Observation' }, { ...tag, code: 'Condition' }, { ...tag, code: 'AllergyIntolerance' }, { ...tag, code: 'Condition' }] };
+    });
+    out[`${name} bundle tag of another code`] = edit(b, (x) => {
+      const tag = ((x.meta as Json).tag as Json[])[0]!;
+      x.meta = { ...(x.meta as Json), tag: [{ ...tag, code: 'Patient' }] };
+    });
+    out[`${name} bundle identifier of another system`] = edit(b, (x) => (x.identifier = { ...(x.identifier as Json), system: 'http://example.org/id' }));
+    out[`${name} bundle identifier malformed`] = edit(b, (x) => (x.identifier = { ...(x.identifier as Json), value: '1311234567^2026^' }));
+    out[`${name} bundle identifier value a number`] = edit(b, (x) => (x.identifier = { ...(x.identifier as Json), value: 1311234567 }));
+    out[`${name} bundle identifier twice`] = edit(b, (x) => (x.identifier = [x.identifier, x.identifier]));
     out[`${name} contained with versions, security and contained`] = edit(b, (x) => {
       for (const c of x.entry[1]!.resource.contained ?? []) {
         c.meta = { ...(c.meta as Json), versionId: '1', lastUpdated: '2026-01-01T00:00:00Z', security: [{ code: 'R' }] };
@@ -265,7 +305,7 @@ describe('bundle invariants in TypeScript against the FHIRPath engine', () => {
       for (const i of constraintIssues(b)) failing.add(i.rule);
       setCompiledInvariants(true);
     }
-    expect([...failing].filter((k) => k in BUNDLE_INVARIANTS).length).toBeGreaterThanOrEqual(15);
+    expect([...failing].filter((k) => k in BUNDLE_INVARIANTS).length).toBeGreaterThanOrEqual(29);
     expect([...failing].filter((k) => Object.keys(RESOURCE_INVARIANTS).some((r) => r.endsWith(`|${k}`))).length).toBeGreaterThanOrEqual(12);
     expect(n).toBeGreaterThan(20_000);
   }, 300_000);

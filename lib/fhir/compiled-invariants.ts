@@ -96,6 +96,12 @@ function substring(c: C, start: number, length: (input: C) => C): C {
   return [toTypedValue(value.substring(start, end))];
 }
 
+const count = (c: C): C => int(c.length);
+/** hasValue(): a non-empty collection (the engine does not look at the values) */
+const hasValue = (c: C): C => bool(c.length !== 0);
+/** left-associative `or` of several operands, as the parser nests `a or b or c` */
+const anyOf = (...cs: C[]): C => cs.reduce((acc, c) => or(acc, c));
+
 /** ArithemticOperatorAtom '>' */
 function gt(left: C, right: C): C {
   if (left.length !== 1 || right.length !== 1) return [];
@@ -142,6 +148,9 @@ const INSTITUTION = 'http://jpfhir.jp/fhir/clins/Extension/StructureDefinition/J
 const DEPARTMENT = 'http://jpfhir.jp/fhir/eCS/Extension/StructureDefinition/JP_eCS_Department';
 const ENCOUNTER = 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Encounter';
 const INSTITUTION_RE = new RegExp('^[0-4][0-9][1-3][0-9]{7}$');
+const BUNDLE_PROFILE = 'http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_CLINS';
+const BUNDLE_ID_SYSTEM = 'http://jpfhir.jp/fhir/clins/bundle-identifier';
+const BUNDLE_ID_RE = new RegExp('^[0-4][0-9][1-3][0-9]{7}[\\^]20[2-3][0-9][\\^][A-Za-z0-9\\-]{1,36}$');
 
 /** `$this.indexOf('|')>0 and ($this.indexOf('|')>0 implies ($this.substring(0,$this.indexOf('|'))=url))` */
 const versionedProfile = (url: string) => (p: C) => and(gt(indexOf(p, '|'), int(0)), implies(gt(indexOf(p, '|'), int(0)), eq(substring(p, 0, (i) => indexOf(i, '|')), str(url))));
@@ -155,6 +164,10 @@ const validEntryProfile = (type: string, url: string) => (b: C) => {
 const resourcesAs = (b: C, type: string): C => select(path(b, 'entry'), (e) => ofType(nav(e, 'resource'), type));
 const hasExtension = (url: string) => (r: C) => exists(where(nav(r, 'extension'), (x) => eq(nav(x, 'url'), str(url))));
 const hasContainedEncounter = (r: C) => exists(where(path(r, 'contained', 'meta'), (m) => eq(nav(m, 'profile'), str(ENCOUNTER))));
+const typeIs = (b: C, type: string): C => eq(nav(b, 'type'), str(type));
+/** `meta.tag.where(system='…BundleResourceType_CS')` */
+const resourceTypeTags = (b: C): C => where(path(b, 'meta', 'tag'), (t) => eq(nav(t, 'system'), str(TAG_SYSTEM)));
+const bundleIdentifiers = (b: C): C => where(nav(b, 'identifier'), (i) => eq(nav(i, 'system'), str(BUNDLE_ID_SYSTEM)));
 const tagIs = (b: C, code: string): C => eq(nav(where(path(b, 'meta', 'tag'), (t) => eq(nav(t, 'system'), str(TAG_SYSTEM))), 'code'), str(code));
 const typeIn = (v: Vars, ...types: string[]): C => types.map((t) => eq(nav([v['%resource']!], 'type'), str(t))).reduce((acc, c) => or(acc, c));
 
@@ -163,6 +176,17 @@ const typeIn = (v: Vars, ...types: string[]): C => types.map((t) => eq(nav([v['%
  * what @medplum/core's evalFhirPathTyped returns for its expression (a thrown error included).
  */
 export const BUNDLE_INVARIANTS: Record<string, (focus: C, variables: Vars) => C | null> = {
+  'bdl-1': (b) => anyOf(empty(nav(b, 'total')), typeIs(b, 'searchset'), typeIs(b, 'history')),
+  'bdl-9': (b) => implies(typeIs(b, 'document'), and(exists(path(b, 'identifier', 'system')), exists(path(b, 'identifier', 'value')))),
+  'bdl-10': (b) => implies(typeIs(b, 'document'), hasValue(nav(b, 'timestamp'))),
+  'bdl-11': (b) => implies(typeIs(b, 'document'), is(nav(first(nav(b, 'entry')), 'resource'), 'Composition')),
+  'bdl-12': (b) => implies(typeIs(b, 'message'), is(nav(first(nav(b, 'entry')), 'resource'), 'MessageHeader')),
+  'bundle-profile-is-JP-Bundle-CLINS': (b) => or(exists(where(path(b, 'meta', 'profile'), versionedProfile(BUNDLE_PROFILE))), exists(where(path(b, 'meta', 'profile'), (p) => eq(p, str(BUNDLE_PROFILE))))),
+  'bundle-meta-tag-resourceType-exists': (b) => exists(resourceTypeTags(b)),
+  'bundle-meta-tag-resourceType-valid': (b) =>
+    anyOf(...['AllergyIntolerance', 'Observation', 'Condition'].map((code) => eq(count(where(resourceTypeTags(b), (t) => eq(nav(t, 'code'), str(code)))), int(1)))),
+  'valid-system-bundleIdenfifier': (b) => exists(bundleIdentifiers(b)),
+  'valid-value-bundleIdenfifier': (b) => and(eq(count(bundleIdentifiers(b)), int(1)), matches(nav(bundleIdentifiers(b), 'value'), BUNDLE_ID_RE)),
   'bdl-2': (b) => or(empty(path(b, 'entry', 'search')), eq(nav(b, 'type'), str('searchset'))),
   'bdl-3': (b, v) => all(nav(b, 'entry'), (e) => eq(exists(nav(e, 'request')), typeIn(v, 'batch', 'transaction', 'history'))),
   'bdl-4': (b, v) => all(nav(b, 'entry'), (e) => eq(exists(nav(e, 'response')), typeIn(v, 'batch-response', 'transaction-response', 'history'))),
@@ -201,12 +225,10 @@ const LOCAL_PATIENT_ID = 'urn:oid:1.2.392.100495.20.3.51.';
 const MEMBER_ID = 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID';
 const MEMBER_ID_RE = new RegExp('^[0-9]{8}:[^:^\\s^　]*:[^:^\\s^　]*:(.{0}|[0-9][0-9])$');
 const EN_REPRESENTATION = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
-const count = (c: C): C => int(c.length);
 const none = (): C => [];
 /** `coding.where(system = s and code = x)` */
 const codingWhere = (c: C, system: string, code: (k: C) => C): C => where(nav(c, 'coding'), (k) => and(eq(nav(k, 'system'), str(system)), code(k)));
 const codeIs = (value: string) => (k: C) => eq(nav(k, 'code'), str(value));
-const anyOf = (...cs: C[]): C => cs.reduce((acc, c) => or(acc, c));
 
 /** The invariants of one resource (focus: the resource, or the element for an element's invariant), by `Type|key`; `*|key` for every type. */
 export const RESOURCE_INVARIANTS: Record<string, (focus: C, variables: Vars) => C | null> = {
@@ -268,6 +290,16 @@ export const RESOURCE_INVARIANT_EXPRESSIONS: Record<string, string> = {
 
 /** The expressions the functions above were written from: a function is used only for exactly this expression. */
 export const BUNDLE_INVARIANT_EXPRESSIONS: Record<string, string> = {
+  'bdl-1': "total.empty() or (type = 'searchset') or (type = 'history')",
+  'bdl-9': "type = 'document' implies (identifier.system.exists() and identifier.value.exists())",
+  'bdl-10': "type = 'document' implies (timestamp.hasValue())",
+  'bdl-11': "type = 'document' implies entry.first().resource.is(Composition)",
+  'bdl-12': "type = 'message' implies entry.first().resource.is(MessageHeader)",
+  'bundle-profile-is-JP-Bundle-CLINS': "meta.profile.where($this.indexOf('|')>0 and ($this.indexOf('|')>0 implies ($this.substring(0,$this.indexOf('|'))='http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_CLINS'))).exists()  or meta.profile.where($this='http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_CLINS').exists()",
+  'bundle-meta-tag-resourceType-exists': "meta.tag.where(system='http://jpfhir.jp/fhir/clins/CodeSystem/BundleResourceType_CS').exists()",
+  'bundle-meta-tag-resourceType-valid': "meta.tag.where(system='http://jpfhir.jp/fhir/clins/CodeSystem/BundleResourceType_CS').where(code='AllergyIntolerance').count()=1 or meta.tag.where(system='http://jpfhir.jp/fhir/clins/CodeSystem/BundleResourceType_CS').where(code='Observation').count()=1 or meta.tag.where(system='http://jpfhir.jp/fhir/clins/CodeSystem/BundleResourceType_CS').where(code='Condition').count()=1",
+  'valid-system-bundleIdenfifier': "identifier.where(system='http://jpfhir.jp/fhir/clins/bundle-identifier').exists()",
+  'valid-value-bundleIdenfifier': "(identifier.where(system = 'http://jpfhir.jp/fhir/clins/bundle-identifier').count()=1 and identifier.where(system = 'http://jpfhir.jp/fhir/clins/bundle-identifier').value.matches('^[0-4][0-9][1-3][0-9]{7}[\\\\^]20[2-3][0-9][\\\\^][A-Za-z0-9\\\\-]{1,36}$'))",
   'bdl-2': "entry.search.empty() or (type = 'searchset')",
   'bdl-3': "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))",
   'bdl-4': "entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = 'transaction-response' or %resource.type = 'history'))",
