@@ -1,9 +1,11 @@
 /**
  * The sharing port's contract, run against each adapter: the HTTP adapter over real HTTP to the sandbox server, and the
  * in-process sandbox adapter. Register, resend replaces, delete, refusals with codes, 503/429 with Retry-After, an
- * unreachable or slow service, and the consented read of other institutions' 6情報.
+ * unreachable or slow service, and the consented read of other institutions' 6情報. Then the HTTP adapter's own
+ * exchange: timeouts, keep-alive connections, an answer cut off midway.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { connectionFailure, HttpSharingService } from './adapters/http-sharing-service';
 import { SandboxSharingService } from './adapters/sandbox-sharing-service';
@@ -201,6 +203,42 @@ describe('HTTP adapter timeouts', () => {
     expect(error.message).not.toMatch(/[A-Z]{4,}/);
     expect(error.detail).toBe('ECONNREFUSED');
     expect(connectionFailure('UND_ERR_SOCKET')).toBe('共有サービスとの通信が途中で切れました');
+  });
+
+  it('keeps its connections open: sequential requests share one, concurrent ones a few', async () => {
+    let connections = 0;
+    const plain = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"held":false}'));
+    plain.on('connection', () => connections++);
+    const port = await new Promise<number>((resolve) => plain.listen(0, '127.0.0.1', () => resolve((plain.address() as AddressInfo).port)));
+    try {
+      const adapter = new HttpSharingService({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+      for (let i = 0; i < 10; i++) expect(await adapter.unitStatus(IDENTIFIER)).toEqual({ held: false });
+      expect(connections).toBe(1);
+      await Promise.all(Array.from({ length: 4 }, () => adapter.unitStatus(IDENTIFIER)));
+      expect(connections).toBeLessThanOrEqual(4);
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
+  it('an answer cut off midway, or one that is not JSON, is unavailable (try later), not a refusal', async () => {
+    const broken = createHttpServer((req, res) => {
+      if (req.url?.includes('cut')) {
+        res.writeHead(201, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"receiptId":');
+        setTimeout(() => res.destroy(), 10);
+      } else res.writeHead(201, { 'content-type': 'text/html' }).end('<html>proxy error</html>');
+    });
+    const port = await new Promise<number>((resolve) => broken.listen(0, '127.0.0.1', () => resolve((broken.address() as AddressInfo).port)));
+    try {
+      const adapter = new HttpSharingService({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+      await expect(adapter.unitStatus('cut')).rejects.toMatchObject({ name: 'SharingUnavailableError', message: connectionFailure('ECONNRESET') });
+      await expect(adapter.unitStatus('html')).rejects.toMatchObject({ name: 'SharingUnavailableError', detail: 'HTTP 201, not JSON' });
+    } finally {
+      broken.closeAllConnections();
+      await new Promise((resolve) => broken.close(resolve));
+    }
   });
 
   it('gives up on a slow service after its timeout', async () => {
