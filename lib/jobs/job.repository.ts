@@ -5,7 +5,7 @@
  * worker's — decides what is due).
  */
 import { randomUUID } from 'node:crypto';
-import { db, type Tx } from '@/lib/core/db';
+import { db, Prisma, type Tx } from '@/lib/core/db';
 import { oneOf } from '@/lib/core/text-enum';
 import { JOB_STATES, type JobState } from './job.constants';
 
@@ -50,14 +50,29 @@ export type EnqueueJob = {
  * queued again with its attempts reset. Pass the caller's transaction to enqueue atomically with its write.
  */
 export async function enqueueJob(client: Client, job: EnqueueJob): Promise<{ id: string }> {
-  const now = job.now ?? new Date();
-  const id = randomUUID();
-  const key = job.key ?? id;
-  const runAt = job.runAt ?? now;
-  const payload = JSON.stringify(job.payload ?? {});
-  const rows = await client.$queryRaw<{ id: string }[]>`
+  return (await enqueueJobs(client, [job]))[0]!;
+}
+
+/**
+ * enqueueJob for many jobs in one statement (one multi-row INSERT; on Citus each row goes to its clinic's shard), each
+ * coalesced as enqueueJob coalesces it; the ids in the order of `jobs`. The (clinic, queue, key) of the jobs must be
+ * distinct: one statement cannot coalesce a job twice.
+ */
+export async function enqueueJobs(client: Client, jobs: readonly EnqueueJob[]): Promise<{ id: string }[]> {
+  if (jobs.length === 0) return [];
+  const keyOf = (clinicId: string, queue: string, key: string) => `${clinicId}\u0000${queue}\u0000${key}`;
+  const keys: string[] = [];
+  const values = jobs.map((job) => {
+    const now = job.now ?? new Date();
+    const id = randomUUID();
+    const key = job.key ?? id;
+    keys.push(keyOf(job.clinicId, job.queue, key));
+    return Prisma.sql`(${job.clinicId}, ${id}, ${job.queue}, ${key}, ${JSON.stringify(job.payload ?? {})}::jsonb, 'queued', ${job.runAt ?? now}, ${job.maxAttempts ?? 25}, ${now}, ${now})`;
+  });
+  if (new Set(keys).size !== keys.length) throw new Error('enqueueJobs: the same job key twice in one call');
+  const rows = await client.$queryRaw<{ id: string; clinicId: string; queue: string; key: string }[]>`
     INSERT INTO "Job" ("clinicId", id, queue, key, payload, state, "runAt", "maxAttempts", "createdAt", "updatedAt")
-    VALUES (${job.clinicId}, ${id}, ${job.queue}, ${key}, ${payload}::jsonb, 'queued', ${runAt}, ${job.maxAttempts ?? 25}, ${now}, ${now})
+    VALUES ${Prisma.join(values)}
     ON CONFLICT ("clinicId", queue, key) DO UPDATE SET
       payload = EXCLUDED.payload,
       rerun = ("Job".state = 'running'),
@@ -70,8 +85,9 @@ export async function enqueueJob(client: Client, job: EnqueueJob): Promise<{ id:
       "maxAttempts" = EXCLUDED."maxAttempts",
       "finishedAt" = CASE WHEN "Job".state IN ('done', 'dead') THEN NULL ELSE "Job"."finishedAt" END,
       "updatedAt" = EXCLUDED."updatedAt"
-    RETURNING id`;
-  return { id: rows[0]!.id };
+    RETURNING id, "clinicId", queue, key`;
+  const idOf = new Map(rows.map((r) => [keyOf(r.clinicId, r.queue, r.key), r.id]));
+  return keys.map((k) => ({ id: idOf.get(k)! }));
 }
 
 /** Clinics that have a due job (queued and due, or running with an expired lease). Reads every shard, takes no lock. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { explainTaskCounts, isCitus, isDataStatement, recordStatements } from '@/tests/helpers/citus';
 import { PermanentJobError, RetryJobError } from './job-errors';
-import { claimJobs, completeJob, countJobs, enqueueJob, findJob, findJobByKey, listJobs, requeueDeadJob } from './job.repository';
+import { claimJobs, completeJob, countJobs, enqueueJob, enqueueJobs, findJob, findJobByKey, listJobs, requeueDeadJob } from './job.repository';
 import { db } from '@/lib/core/db';
 import { drainJobs, runDueJobs, type JobHandler } from './job-worker';
 
@@ -150,6 +150,30 @@ describe('job queue', () => {
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it('enqueues many jobs in one statement, each coalesced as enqueueJob coalesces it alone', async () => {
+    const clinicId = newClinic();
+    const queue = newQueue();
+    const t0 = new Date('2026-12-07T01:00:00Z');
+    const later = new Date(t0.getTime() + 3600_000);
+    const queued = await enqueueJob(db(), { clinicId, queue, key: 'queued', runAt: later, now: t0 });
+    const running = await enqueueJob(db(), { clinicId, queue, key: 'running', now: t0 });
+    const done = await enqueueJob(db(), { clinicId, queue, key: 'done', now: t0 });
+    const claimed = await claimJobs(clinicId, [queue], { now: t0, limit: 10, leaseMs: 60_000 });
+    expect(claimed.map((j) => j.key).sort()).toEqual(['done', 'running']);
+    await completeJob(claimed.find((j) => j.key === 'done')!, t0);
+
+    const ids = await enqueueJobs(db(), ['fresh', 'done', 'queued', 'running'].map((key) => ({ clinicId, queue, key, payload: { key }, now: t0 })));
+    expect(ids[1]).toEqual(done);
+    expect(ids[2]).toEqual(queued);
+    expect(ids[3]).toEqual(running);
+    expect(await findJob(clinicId, ids[0]!.id)).toMatchObject({ key: 'fresh', state: 'queued', attempts: 0, payload: { key: 'fresh' } });
+    expect(await findJobByKey(clinicId, queue, 'done')).toMatchObject({ state: 'queued', attempts: 0, finishedAt: null });
+    expect(await findJobByKey(clinicId, queue, 'queued')).toMatchObject({ state: 'queued', runAt: t0 });
+    expect(await findJobByKey(clinicId, queue, 'running')).toMatchObject({ state: 'running', rerun: true });
+    await expect(enqueueJobs(db(), [{ clinicId, queue, key: 'x' }, { clinicId, queue, key: 'x' }])).rejects.toThrow(/twice/);
+    expect(await enqueueJobs(db(), [])).toEqual([]);
+  });
+
   it('claims only the named clinic\'s jobs', async () => {
     const [mine, other] = [newClinic(), newClinic()];
     const queue = newQueue();
@@ -161,7 +185,7 @@ describe('job queue', () => {
 });
 
 describe.runIf(await isCitus())('job queue on Citus', () => {
-  it('enqueue, claim, completion and failure are router queries (one shard)', async () => {
+  it('enqueue (one job or many), claim, completion and failure are router queries (one shard)', async () => {
     const clinicId = newClinic();
     const queue = newQueue();
     const statements = (
@@ -170,6 +194,7 @@ describe.runIf(await isCitus())('job queue on Citus', () => {
         const [job] = await claimJobs(clinicId, [queue], { now: new Date(), limit: 5, leaseMs: 1000 });
         await completeJob(job!, new Date());
         await enqueueJob(db(), { clinicId, queue, key: 'k' });
+        await enqueueJobs(db(), [{ clinicId, queue, key: 'k' }, { clinicId, queue, key: 'k2' }]);
         await runDueJobs({ queues: { [queue]: async () => { throw new PermanentJobError('x'); } } });
       })
     ).filter(isDataStatement);

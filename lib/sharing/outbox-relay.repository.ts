@@ -1,11 +1,11 @@
 /**
  * The relay from the write path's outbox (SharingOutbox, one row per change) to sharing units: per clinic, in one
- * transaction, unprocessed rows are claimed (FOR UPDATE SKIP LOCKED), coalesced into the units they touch, each unit
- * marked changed with its delivery job enqueued, and the rows marked processed. Every statement but the discovery of
- * clinics with unprocessed rows names the clinic (router queries on Citus).
+ * transaction, unprocessed rows are claimed (FOR UPDATE SKIP LOCKED), coalesced into the units they touch, the units
+ * marked changed with their delivery jobs enqueued (one multi-row statement each), and the rows marked processed.
+ * Every statement but the discovery of clinics with unprocessed rows names the clinic (router queries on Citus).
  */
 import { db, runInTransaction } from '@/lib/core/db';
-import { markUnitChanged } from './sharing-unit.repository';
+import { markUnitsChanged } from './sharing-unit.repository';
 import type { UnitKind } from './sharing.constants';
 
 /** Clinics with unprocessed outbox rows (reads every shard, no lock). */
@@ -30,7 +30,7 @@ export async function relayClinicOutbox(clinicId: string, now: Date, batchSize =
       const labReportId = r.unitKind === 'lab_report' ? (r.labReportId ?? '') : '';
       units.set(`${r.patientId}|${r.unitKind}|${labReportId}`, { patientId: r.patientId, kind: r.unitKind as UnitKind, labReportId });
     }
-    for (const unit of units.values()) await markUnitChanged(tx, { clinicId, ...unit }, now);
+    await markUnitsChanged(tx, clinicId, [...units.values()], now);
     await tx.$executeRaw`UPDATE "SharingOutbox" SET "processedAt" = ${now} WHERE "clinicId" = ${clinicId} AND id = ANY(${rows.map((r) => r.id)}::text[])`;
     return { rows: rows.length, units: units.size };
   });

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { db, Prisma, type Tx } from '@/lib/core/db';
 import { oneOf } from '@/lib/core/text-enum';
-import { enqueueJob, runQueuedJobNow } from '@/lib/jobs/job.repository';
+import { enqueueJob, enqueueJobs, runQueuedJobNow } from '@/lib/jobs/job.repository';
 import { ATTEMPT_OUTCOMES, DELIVER_QUEUE, UNIT_KINDS, UNIT_STATES, type AttemptOutcome, type UnitKind, type UnitState } from './sharing.constants';
 import type { SharingIssue } from './sharing-service';
 
@@ -67,11 +67,25 @@ export async function markUnitChanged(
   unit: { clinicId: string; patientId: string; kind: UnitKind; labReportId?: string },
   now: Date,
 ): Promise<{ unitId: string }> {
-  const id = randomUUID();
+  return (await markUnitsChanged(client, unit.clinicId, [unit], now))[0]!;
+}
+
+type ChangedUnit = { patientId: string; kind: UnitKind; labReportId?: string };
+
+/**
+ * markUnitChanged for many distinct units of one clinic (the outbox relay's claimed rows) in two statements: one
+ * multi-row upsert of the units, one of their delivery jobs. Answers the unit ids in the order of `units`.
+ */
+export async function markUnitsChanged(client: Client, clinicId: string, units: readonly ChangedUnit[], now: Date): Promise<{ unitId: string }[]> {
+  if (units.length === 0) return [];
   const dueBy = nextMorningJst(now);
-  const rows = await client.$queryRaw<{ id: string }[]>`
+  const keyOf = (u: { patientId: string; kind: string; labReportId?: string }) => `${u.patientId}|${u.kind}|${u.labReportId ?? ''}`;
+  // rows in key order: two relays upserting overlapping units lock them in the same order
+  const sorted = [...units].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
+  const values = sorted.map((u) => Prisma.sql`(${clinicId}, ${randomUUID()}, ${u.patientId}, ${u.kind}, ${u.labReportId ?? ''}, 'pending', ${now}, ${dueBy}, ${now}, ${now})`);
+  const rows = await client.$queryRaw<{ id: string; patientId: string; kind: string; labReportId: string }[]>`
     INSERT INTO "SharingUnit" ("clinicId", id, "patientId", kind, "labReportId", state, "changedAt", "dueBy", "createdAt", "updatedAt")
-    VALUES (${unit.clinicId}, ${id}, ${unit.patientId}, ${unit.kind}, ${unit.labReportId ?? ''}, 'pending', ${now}, ${dueBy}, ${now}, ${now})
+    VALUES ${Prisma.join(values)}
     ON CONFLICT ("clinicId", "patientId", kind, "labReportId") DO UPDATE SET
       state = CASE WHEN "SharingUnit".state = 'sending' THEN 'sending' ELSE 'pending' END,
       reason = CASE WHEN "SharingUnit".state = 'sending' THEN "SharingUnit".reason ELSE NULL END,
@@ -79,10 +93,11 @@ export async function markUnitChanged(
       "dueBy" = CASE WHEN "SharingUnit".state IN ('sent', 'error') OR "SharingUnit"."dueBy" IS NULL THEN EXCLUDED."dueBy"
         ELSE LEAST("SharingUnit"."dueBy", EXCLUDED."dueBy") END,
       "updatedAt" = EXCLUDED."updatedAt"
-    RETURNING id`;
-  const unitId = rows[0]!.id;
-  await enqueueJob(client, { clinicId: unit.clinicId, queue: DELIVER_QUEUE, key: unitId, payload: { unitId }, now, maxAttempts: 30 });
-  return { unitId };
+    RETURNING id, "patientId", kind, "labReportId"`;
+  const idOf = new Map(rows.map((r) => [keyOf(r), r.id]));
+  const job = (unitId: string) => ({ clinicId, queue: DELIVER_QUEUE, key: unitId, payload: { unitId }, now, maxAttempts: 30 });
+  await enqueueJobs(client, sorted.map((u) => job(idOf.get(keyOf(u))!)));
+  return units.map((u) => ({ unitId: idOf.get(keyOf(u))! }));
 }
 
 export async function findUnit(clinicId: string, unitId: string, client: Client = db()): Promise<SharingUnitRow | null> {
