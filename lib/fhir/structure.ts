@@ -127,12 +127,18 @@ function accessorOf(schema: InternalTypeSchema, name: string): Accessor | null {
   return accessor;
 }
 
+/** propertyOf's answer when the value was found by the precomputed accessor: it is in `foundValue`, its type in `foundType`. */
+const FOUND: TypedValue = { type: 'found', value: undefined };
+let foundValue: unknown = undefined;
+let foundType = '';
+
 /**
- * @medplum/core's getTypedPropertyValue (no profile URL), with the per-element work precomputed (accessorOf): the same
- * values and types. A primitive extension (`_name`), an unknown type or a name without an element take @medplum/core's
- * own function.
+ * @medplum/core's getTypedPropertyValue (no profile URL) up to the JSON value, with the per-element work precomputed
+ * (accessorOf): FOUND with the value and its type (a `Resource` type still to be resolved per value) in foundValue /
+ * foundType, read by the caller at once; else @medplum/core's own result (a primitive extension `_name`, an unknown
+ * type or a name without an element) or undefined.
  */
-export function typedProperty(input: TypedValue, name: string): TypedValue | TypedValue[] | undefined {
+function propertyOf(input: TypedValue, name: string): TypedValue | TypedValue[] | undefined {
   const o = input.value as JsonObject;
   if (!o) return undefined;
   const schema = tryGetDataType(input.type);
@@ -151,18 +157,39 @@ export function typedProperty(input: TypedValue, name: string): TypedValue | Typ
     }
   }
   if (isEmpty(value)) return undefined;
-  if (type === 'Element' || type === 'BackboneElement') type = accessor.first;
-  if (Array.isArray(value)) return value.map((v: unknown) => ({ type: type === 'Resource' && isResource(v) ? v.resourceType : type, value: v }));
-  return { type: type === 'Resource' && isResource(value) ? value.resourceType : type, value };
+  foundValue = value;
+  foundType = type === 'Element' || type === 'BackboneElement' ? accessor.first : type;
+  return FOUND;
 }
 
-/** @medplum/core's getTypedPropertyValueWithPath (withPath: the property's path below its parent's). */
+const typeOf = (type: string, value: unknown): string => (type === 'Resource' && isResource(value) ? value.resourceType : type);
+
+/** @medplum/core's getTypedPropertyValue (no profile URL): the same values and types (propertyOf). */
+export function typedProperty(input: TypedValue, name: string): TypedValue | TypedValue[] | undefined {
+  const found = propertyOf(input, name);
+  if (found !== FOUND) return found;
+  const value = foundValue;
+  const type = foundType;
+  if (Array.isArray(value)) return value.map((v: unknown) => ({ type: typeOf(type, v), value: v }));
+  return { type: typeOf(type, value), value };
+}
+
+/**
+ * @medplum/core's getTypedPropertyValueWithPath (withPath: the property's path below its parent's), built from
+ * propertyOf's value directly (no intermediate typed values); an array keeps its holes as typedProperty's map does.
+ */
 function typedPropertyWithPath(input: TypedValueWithPath, name: string): TypedValueWithPath | TypedValueWithPath[] {
-  const prefix = input.path ? `${input.path}.` : '';
-  const tv = typedProperty(input, name);
-  if (tv === undefined) return { type: 'undefined', value: undefined, path: `${prefix}${name}` };
-  if (Array.isArray(tv)) return tv.map((v, i) => ({ type: v.type, value: v.value, path: `${prefix}${name}[${i}]` }));
-  return { type: tv.type, value: tv.value, path: `${prefix}${name}` };
+  const path = input.path ? `${input.path}.${name}` : name;
+  const found = propertyOf(input, name);
+  if (found === FOUND) {
+    const value = foundValue;
+    const type = foundType;
+    if (Array.isArray(value)) return value.map((v: unknown, i) => ({ type: typeOf(type, v), value: v, path: `${path}[${i}]` }));
+    return { type: typeOf(type, value), value, path };
+  }
+  if (found === undefined) return { type: 'undefined', value: undefined, path };
+  if (Array.isArray(found)) return found.map((v, i) => ({ type: v.type, value: v.value, path: `${path}[${i}]` }));
+  return { type: found.type, value: found.value, path };
 }
 
 /** @medplum/core's getNestedProperty(value, key, { withPath: true }) for a key already split at its dots. */
