@@ -19,9 +19,26 @@ const bool = (b: boolean): C => booleanToTypedValue(b);
 const str = (s: string): C => [{ type: 'string', value: s }];
 const int = (n: number): C => [{ type: 'integer', value: n }];
 
+/** One value's property (getTypedPropertyValue), flattened, undefined dropped, appended to `out`. */
+function property(e: TypedValue, name: string, out: TypedValue[]): void {
+  const p = typedProperty(e, name);
+  if (Array.isArray(p)) {
+    for (const x of p) if (x?.value !== undefined) out.push(x);
+  } else if (p?.value !== undefined) out.push(p);
+}
+
+/**
+ * The bundle's entries and each entry's resource, per typed value: the bundle invariants navigate them again and again
+ * (a score of passes over every entry per bundle); the typed values of one evaluation are the keys, so what is kept
+ * lives as long as they do, and the JSON does not change during an evaluation. The values are shared: never changed.
+ */
+const ENTRIES = new WeakMap<TypedValue, TypedValue[]>();
+const RESOURCES = new WeakMap<TypedValue, TypedValue[]>();
+
 /** SymbolAtom: a resource of that type stays, else its property (getTypedPropertyValue), flattened, undefined dropped. */
 function nav(c: C, name: string): C {
   const out: TypedValue[] = [];
+  const shared = name === 'entry' ? ENTRIES : name === 'resource' ? RESOURCES : undefined;
   for (const e of c) {
     const v = e.value as unknown;
     if (!v || typeof v !== 'object') continue;
@@ -29,10 +46,17 @@ function nav(c: C, name: string): C {
       out.push(e);
       continue;
     }
-    const p = typedProperty(e, name);
-    if (Array.isArray(p)) {
-      for (const x of p) if (x?.value !== undefined) out.push(x);
-    } else if (p?.value !== undefined) out.push(p);
+    if (!shared) {
+      property(e, name, out);
+      continue;
+    }
+    let values = shared.get(e);
+    if (!values) {
+      values = [];
+      property(e, name, values);
+      shared.set(e, values);
+    }
+    for (const x of values) out.push(x);
   }
   return out;
 }
