@@ -2,6 +2,8 @@
  * Outbox → sandbox throughput (issue 10 benchmarks): N patients with two diagnoses each are written through the
  * services (so the write path fills the outbox), relayed into units, then delivered by the job worker over real HTTP
  * to the sandbox service; units per second of the delivery phase are reported (build + validate + ledger + send).
+ * The sandbox service runs as its own process (bench/sharing-sandbox-process.ts), as the real service is another
+ * machine; BENCH_SHARING_SANDBOX=inline runs it in the worker's process as before (for before/after pairs).
  *   DATABASE_URL (a local server database, created and migrated), BENCH_SHARING_UNITS (500), BENCH_SHARING_CONCURRENCY (16)
  * Run: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/karte_bench_sharing npx tsx bench/sharing-outbox.bench.ts
  */
@@ -48,8 +50,12 @@ console.log(`written ${N} patients × 2 diagnoses in ${((Date.now() - t) / 1000)
 
 // the R4 definitions and the profiles are loaded once per process, before the clock starts (the FHIR bundles section times it)
 (await import('@/lib/fhir')).loadFhirProfiles();
-const sandbox = await startSharingSandboxServer({ port: 0 });
-const service = new HttpSharingService({ baseUrl: sandbox.url });
+const sandboxMode = process.env.BENCH_SHARING_SANDBOX === 'inline' ? 'inline' : 'process';
+const { fork } = await import('node:child_process');
+const child = sandboxMode === 'process' ? fork(new URL('./sharing-sandbox-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }) : null;
+const inline = child ? null : await startSharingSandboxServer({ port: 0 });
+const sandboxUrl = child ? await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url))) : inline!.url;
+const service = new HttpSharingService({ baseUrl: sandboxUrl });
 t = Date.now();
 const relayed = await relaySharingOutbox();
 const relayMs = Date.now() - t;
@@ -57,11 +63,13 @@ t = Date.now();
 const handler = mode === 'single' ? async (job: Parameters<typeof deliverUnit>[0]) => void (await deliverUnit(job, { service })) : { batch: (jobs: Parameters<typeof deliverUnits>[0]) => deliverUnits(jobs, { service, sendConcurrency: concurrency }) };
 const result = await drainJobs({ queues: { [DELIVER_QUEUE]: handler }, concurrency, batchSize: 100 });
 const ms = Date.now() - t;
-const duplicates = [...sandbox.store.deliveriesPerContent().values()].filter((n) => n > 1).length;
+// contents the service received more than once (the sandbox's own count, over its control API)
+const duplicates = ((await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as { duplicates: unknown[] }).duplicates.length;
 const sent = await db().sharingUnit.count({ where: { clinicId: staff.clinic.id, state: 'sent' } });
 const cpus = (await import('node:os')).cpus().length;
 const load = (await import('node:os')).loadavg()[0]!.toFixed(2);
-console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, mode, concurrency, cpus, load }));
-await sandbox.close();
+console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, mode, sandbox: sandboxMode, concurrency, cpus, load }));
+child?.disconnect();
+await inline?.close();
 await disconnectDb();
 process.exit(0);
