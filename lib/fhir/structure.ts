@@ -58,6 +58,12 @@ interface CrawlElement {
   /** the element may be skipped when absent: optional, and its presence decidable from `names` */
   skippable: boolean;
   names: readonly string[];
+  /**
+   * `names` as a set when they are many (a choice element: Extension's value[x] has 100 with the `_` names), for
+   * objects with the plain prototype: their own keys are fewer to look through; null when few, or when a name is also
+   * a property of Object.prototype (then only the lookup by name sees it)
+   */
+  nameSet: ReadonlySet<string> | null;
   /** the key's property names (`code.coding` → code, coding), as @medplum/core's getNestedProperty splits it */
   parts: readonly string[];
 }
@@ -84,7 +90,8 @@ function planOf(schema: InternalTypeSchema): CrawlElement[] {
   plan = Object.keys(schema.elements).map((key) => {
     const names = jsonNames(schema, key);
     const element = schema.elements[key]!;
-    return { key, skippable: names !== null && element.min === 0, names: names ?? [], parts: key.split('.') };
+    const many = names !== null && names.length > 8 && !names.some((n) => n in Object.prototype);
+    return { key, skippable: names !== null && element.min === 0, names: names ?? [], nameSet: many ? new Set(names) : null, parts: key.split('.') };
   });
   plans.set(schema, plan);
   return plan;
@@ -228,6 +235,11 @@ function absent(object: unknown, element: CrawlElement): boolean {
   if (!element.skippable) return false;
   if (!object || typeof object !== 'object') return true;
   const o = object as JsonObject;
+  const set = element.nameSet;
+  if (set !== null && Object.getPrototypeOf(o) === Object.prototype) {
+    for (const k in o) if (set.has(k) && o[k] !== undefined) return false;
+    return true;
+  }
   for (const name of element.names) if (o[name] !== undefined) return false;
   return true;
 }
@@ -245,6 +257,8 @@ const MEMO_KEY_MAX = 1024;
 const memo = new Map<InternalTypeSchema, Map<string, MemoIssue[]>>();
 let memoSize = 0;
 const UNDEFINED_MARK = '\u0000undefined';
+/** the content text of every value whose text would be longer than MEMO_KEY_MAX (see contentKey) */
+const TOO_LONG = '\u0000too long'.padEnd(MEMO_KEY_MAX + 1, '.');
 
 /** Empties the stored issues of values (benchmarks measure the cold cost with it). */
 export function clearStructureMemo(): void {
@@ -266,6 +280,9 @@ function memoKey(value: TypedValueWithPath, path: string, contents: Map<object, 
  * any string), each object's computed once per validation (`contents`): a value's key is built from its children's,
  * where one JSON.stringify per value re-serialized every subtree once per level above it. Anything but plain objects,
  * arrays and primitives (a Date …) is serialized by JSON.stringify, tagged so it cannot equal a plain value's text.
+ * A text longer than MEMO_KEY_MAX is never looked up (crawlValue crawls such a value without the memo, and so every value
+ * holding it), so it is not built: TOO_LONG stands for all of them, and an object or array stops at the child that makes
+ * it too long (its other children's texts are made when they are crawled themselves).
  */
 function contentKey(value: unknown, contents: Map<object, string>): string {
   if (value === undefined) return UNDEFINED_MARK;
@@ -287,7 +304,7 @@ function contentKey(value: unknown, contents: Map<object, string>): string {
   let key: string;
   if (Array.isArray(o)) {
     key = '[';
-    for (let i = 0; i < o.length; i++) key += (i ? ',' : '') + contentKey(o[i], contents);
+    for (let i = 0; i < o.length && key.length <= MEMO_KEY_MAX; i++) key += (i ? ',' : '') + contentKey(o[i], contents);
     key += ']';
   } else {
     const proto = Object.getPrototypeOf(o) as unknown;
@@ -296,6 +313,7 @@ function contentKey(value: unknown, contents: Map<object, string>): string {
       key = '{';
       let first = true;
       for (const k in o) {
+        if (key.length > MEMO_KEY_MAX) break;
         if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
         key += `${first ? '' : ','}${JSON.stringify(k)}:${contentKey((o as JsonObject)[k], contents)}`;
         first = false;
@@ -303,6 +321,7 @@ function contentKey(value: unknown, contents: Map<object, string>): string {
       key += '}';
     }
   }
+  if (key.length > MEMO_KEY_MAX) key = TOO_LONG;
   contents.set(o, key);
   return key;
 }
@@ -586,19 +605,44 @@ class StructureValidator {
   }
 }
 
+/** A JSON key's choice element in a schema: the property name to look up and the choice to report; null when none. */
+interface Choice {
+  testProperty: string;
+  choice: string;
+}
+const choices = new WeakMap<Record<string, InternalSchemaElement>, Map<string, Choice | null>>();
+const CHOICE_KEYS = 5000;
+
+/** The key's choice element (the first of its prefixes, split before capitals, that is a `[x]` element), per schema. */
+function choiceOf(key: string, properties: Record<string, InternalSchemaElement>): Choice | null {
+  let byKey = choices.get(properties);
+  if (!byKey) {
+    byKey = new Map();
+    choices.set(properties, byKey);
+  }
+  let found = byKey.get(key);
+  if (found === undefined) {
+    found = null;
+    const prefix = key.startsWith('_') ? '_' : '';
+    let testProperty = '';
+    for (const part of key.slice(prefix.length).split(/(?=[A-Z])/g)) {
+      testProperty += part;
+      const elementName = `${testProperty}[x]`;
+      if (properties[elementName]) {
+        found = { testProperty, choice: prefix + elementName };
+        break;
+      }
+    }
+    // the keys come from the JSON (a received document's too): at most CHOICE_KEYS kept per schema
+    if (byKey.size < CHOICE_KEYS) byKey.set(key, found);
+  }
+  return found;
+}
+
 function isChoiceOfType(typedValue: TypedValue, key: string, properties: Record<string, InternalSchemaElement>): string | undefined {
-  let prefix = '';
-  if (key.startsWith('_')) {
-    key = key.slice(1);
-    prefix = '_';
-  }
-  let testProperty = '';
-  for (const part of key.split(/(?=[A-Z])/g)) {
-    testProperty += part;
-    const elementName = `${testProperty}[x]`;
-    if (properties[elementName]) return typedProperty(typedValue, testProperty) ? prefix + elementName : undefined;
-  }
-  return undefined;
+  const found = choiceOf(key, properties);
+  if (!found) return undefined;
+  return typedProperty(typedValue, found.testProperty) ? found.choice : undefined;
 }
 
 function checkObjectForNull(obj: JsonObject, path: string, issues: OperationOutcomeIssue[]): void {
