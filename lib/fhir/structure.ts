@@ -113,12 +113,18 @@ interface Accessor {
 
 const accessors = new WeakMap<InternalTypeSchema, Map<string, Accessor | null>>();
 
-function accessorOf(schema: InternalTypeSchema, name: string): Accessor | null {
-  let bySchema = accessors.get(schema);
-  if (!bySchema) {
-    bySchema = new Map();
-    accessors.set(schema, bySchema);
+/** The map stored under `owner` in `maps`, created empty the first time. */
+function mapOf<O extends object, V>(maps: WeakMap<O, Map<string, V>>, owner: O): Map<string, V> {
+  let map = maps.get(owner);
+  if (!map) {
+    map = new Map();
+    maps.set(owner, map);
   }
+  return map;
+}
+
+function accessorOf(schema: InternalTypeSchema, name: string): Accessor | null {
+  const bySchema = mapOf(accessors, schema);
   let accessor = bySchema.get(name);
   if (accessor === undefined) {
     const element = getElementDefinitionFromElements(schema.elements, name);
@@ -615,11 +621,7 @@ const CHOICE_KEYS = 5000;
 
 /** The key's choice element (the first of its prefixes, split before capitals, that is a `[x]` element), per schema. */
 function choiceOf(key: string, properties: Record<string, InternalSchemaElement>): Choice | null {
-  let byKey = choices.get(properties);
-  if (!byKey) {
-    byKey = new Map();
-    choices.set(properties, byKey);
-  }
+  const byKey = mapOf(choices, properties);
   let found = byKey.get(key);
   if (found === undefined) {
     found = null;
