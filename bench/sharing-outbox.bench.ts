@@ -4,6 +4,8 @@
  * to the sandbox service; units per second of the delivery phase are reported (build + validate + ledger + send).
  * The sandbox service runs as its own process (bench/sharing-sandbox-process.ts), as the real service is another
  * machine; BENCH_SHARING_SANDBOX=inline runs it in the worker's process as before (for before/after pairs).
+ * BENCH_SHARING_WORKERS=N (default 1: the worker in this process) runs N worker processes (bench/sharing-worker-process.ts)
+ * side by side instead, started and loaded before the clock starts.
  *   DATABASE_URL (a local server database, created and migrated), BENCH_SHARING_UNITS (500), BENCH_SHARING_CONCURRENCY (16)
  * Run: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/karte_bench_sharing npx tsx bench/sharing-outbox.bench.ts
  */
@@ -56,19 +58,29 @@ const child = sandboxMode === 'process' ? fork(new URL('./sharing-sandbox-proces
 const inline = child ? null : await startSharingSandboxServer({ port: 0 });
 const sandboxUrl = child ? await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url))) : inline!.url;
 const service = new HttpSharingService({ baseUrl: sandboxUrl });
+// more than one worker: processes started (and their profiles loaded) before the clock starts
+const workers = Math.max(1, Number(process.env.BENCH_SHARING_WORKERS ?? 1));
+const children = workers > 1 ? Array.from({ length: workers }, () => fork(new URL('./sharing-worker-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'] })) : [];
+await Promise.all(children.map((c) => new Promise((resolve) => c.once('message', resolve))));
 t = Date.now();
 const relayed = await relaySharingOutbox();
 const relayMs = Date.now() - t;
 t = Date.now();
 const handler = mode === 'single' ? async (job: Parameters<typeof deliverUnit>[0]) => void (await deliverUnit(job, { service })) : { batch: (jobs: Parameters<typeof deliverUnits>[0]) => deliverUnits(jobs, { service, sendConcurrency: concurrency }) };
-const result = await drainJobs({ queues: { [DELIVER_QUEUE]: handler }, concurrency, batchSize: 100 });
+type RunResult = Awaited<ReturnType<typeof drainJobs>>;
+const result = children.length
+  ? (await Promise.all(children.map((c) => new Promise<RunResult>((resolve) => {
+      c.once('message', (m: { result: RunResult }) => resolve(m.result));
+      c.send({ go: sandboxUrl });
+    })))).reduce((a, b) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + b[k as keyof RunResult]])) as RunResult)
+  : await drainJobs({ queues: { [DELIVER_QUEUE]: handler }, concurrency, batchSize: 100 });
 const ms = Date.now() - t;
 // contents the service received more than once (the sandbox's own count, over its control API)
 const duplicates = ((await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as { duplicates: unknown[] }).duplicates.length;
 const sent = await db().sharingUnit.count({ where: { clinicId: staff.clinic.id, state: 'sent' } });
 const cpus = (await import('node:os')).cpus().length;
 const load = (await import('node:os')).loadavg()[0]!.toFixed(2);
-console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, mode, sandbox: sandboxMode, concurrency, cpus, load }));
+console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, mode, sandbox: sandboxMode, workers, concurrency, cpus, load }));
 child?.disconnect();
 await inline?.close();
 await disconnectDb();
