@@ -2,7 +2,9 @@
  * The vendor FHIR API over HTTP (issue 12, Performance): a production server (`next start` through scripts/serve.ts,
  * started separately from a real clone — `next build` does not work with a symlinked node_modules) answers
  * authenticated `GET Patient/{id}`, `Patient?name=…&_count=20` and `Observation?patient=…&code=…` at 1, 16 and 64
- * connections (keep-alive, node:http, one client process on the same machine). Every read writes its audit row: the
+ * connections (keep-alive, one client process on the same machine: autocannon, or node:http's client with
+ * BENCH_FHIR_CLIENT=node — the figures before 2026-12-07 02:00 UTC were taken with node:http, which costs the machine
+ * about twice autocannon's CPU per request). Every read writes its audit row: the
  * bench counts the clinic's audit rows before and after each run and reports them next to the 200 answers.
  *   BENCH_FHIR_URL   the server's origin (e.g. http://127.0.0.1:3141); its DATABASE_URL must be this one
  *   DATABASE_URL     the server's database (migrated; the bench adds a clinic, patients, results and an app)
@@ -35,6 +37,7 @@ const { registerApiClient } = await import('@/lib/vendor-api/api-client.service'
 const { CLIENT_ASSERTION_TYPE } = await import('@/lib/vendor-api/token.service');
 const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
 const { machineLine, percentile } = await import('./lib');
+const { default: autocannon } = await import('autocannon');
 
 // data: one clinic, N patients (a few family names, so a name search finds more than a page), 30 results of one patient
 const staff = await clinicWithStaff();
@@ -128,7 +131,13 @@ const clientCpuMs = () => {
 };
 
 const url = new URL(origin);
-async function run(scenario: Scenario, conns: number, bearer: string, secs = seconds) {
+/** The load generator: autocannon (default; raw sockets, a pre-built request, little CPU of its own) or node:http. */
+const clientKind = process.env.BENCH_FHIR_CLIENT === 'node' ? 'node' : 'autocannon';
+
+type Load = { times: number[] | null; latency: { p50: number; p99: number; max: number }; requests: number; statuses: Map<number, number> };
+
+/** node:http's keep-alive client: every response's latency kept. */
+async function nodeLoad(scenario: Scenario, conns: number, bearer: string, secs: number): Promise<Load> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
   const times: number[] = [];
   const statuses = new Map<number, number>();
@@ -146,25 +155,47 @@ async function run(scenario: Scenario, conns: number, bearer: string, secs = sec
     req.on('error', reject);
     req.end();
   });
+  await Promise.all(Array.from({ length: conns }, async () => {
+    while (Date.now() < end) await one();
+  }));
+  agent.destroy();
+  const s = times.sort((a, b) => a - b);
+  return { times: s, latency: { p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? 0 }, requests: s.length, statuses };
+}
+
+/** autocannon: `conns` keep-alive connections, one request in flight on each, a new path per request. */
+async function autocannonLoad(scenario: Scenario, conns: number, bearer: string, secs: number): Promise<Load> {
+  const result = await autocannon({
+    url: origin,
+    connections: conns,
+    pipelining: 1,
+    duration: secs,
+    headers: { authorization: `Bearer ${bearer}`, accept: 'application/fhir+json' },
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: scenario.path() }) }],
+  });
+  if (result.errors || result.timeouts) throw new Error(`autocannon: ${result.errors} errors, ${result.timeouts} timeouts`);
+  const statuses = new Map(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [Number(code), Number(count)]));
+  return { times: null, latency: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max }, requests: [...statuses.values()].reduce((a, b) => a + b, 0), statuses };
+}
+
+async function run(scenario: Scenario, conns: number, bearer: string, secs = seconds) {
   const auditBefore = await db().auditEvent.count({ where: { clinicId } });
   const cpuBefore = serverPid ? processTreeCpuMs(serverPid) : 0;
   const pgBefore = postgresCpuMs();
   const clientBefore = clientCpuMs();
   const started = Date.now();
-  await Promise.all(Array.from({ length: conns }, async () => {
-    while (Date.now() < end) await one();
-  }));
+  const load = clientKind === 'node' ? await nodeLoad(scenario, conns, bearer, secs) : await autocannonLoad(scenario, conns, bearer, secs);
   const elapsed = (Date.now() - started) / 1000;
   const serverCpuMs = serverPid ? processTreeCpuMs(serverPid) - cpuBefore : null;
   const pgCpuMs = postgresCpuMs() - pgBefore;
   const clientCpu = clientCpuMs() - clientBefore;
-  agent.destroy();
   const auditRows = (await db().auditEvent.count({ where: { clinicId } })) - auditBefore;
-  const s = [...times].sort((a, b) => a - b);
-  return { scenario: scenario.name, conns, requests: s.length, rps: Math.round(s.length / elapsed), p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1]!, ok: statuses.get(200) ?? 0, other: [...statuses].filter(([k]) => k !== 200).map(([k, v]) => `${k}×${v}`).join(' '), auditRows, cpuPerRequest: serverCpuMs === null || !s.length ? null : serverCpuMs / s.length, pgCpuPerRequest: s.length ? pgCpuMs / s.length : null, clientCpuPerRequest: s.length ? clientCpu / s.length : null, load: loadavg()[0]!.toFixed(2) };
+  const n = load.requests;
+  return { scenario: scenario.name, client: clientKind, conns, requests: n, rps: Math.round(n / elapsed), p50: load.latency.p50, p99: load.latency.p99, max: load.latency.max, ok: load.statuses.get(200) ?? 0, other: [...load.statuses].filter(([k]) => k !== 200).map(([k, v]) => `${k}×${v}`).join(' '), auditRows, cpuPerRequest: serverCpuMs === null || !n ? null : serverCpuMs / n, pgCpuPerRequest: n ? pgCpuMs / n : null, clientCpuPerRequest: n ? clientCpu / n : null, load: loadavg()[0]!.toFixed(2) };
 }
 
 console.log(machineLine());
+console.log(`load generator: ${clientKind}`);
 const rows = [];
 const only = process.env.BENCH_FHIR_ONLY?.split(',').filter(Boolean);
 for (const scenario of scenarios.filter((s) => !only || only.some((o) => s.name.startsWith(o)))) {

@@ -8,6 +8,7 @@
  * A statement that fails is retried row by row, so one bad row fails only its own read.
  */
 import { sqlPool, statementName } from '@/lib/core/db';
+import { groupStatement } from '@/lib/core/group-statement';
 import { auditRow, type AuditInput } from './audit';
 
 /** Why a read was refused after the fact: the app was revoked, or this access token was. */
@@ -16,19 +17,9 @@ export type AccessCheck = 'ok' | 'client_revoked' | 'token_revoked';
 /** The app and token of a read (jti null: the token was checked already; the app's status is checked again). */
 export type ReadCaller = { clinicId: string; clientId: string; jti: string | null };
 
-type Row = ReturnType<typeof auditRow>;
-type Pending = { caller: ReadCaller | null; row: Row; resolve: (access: AccessCheck) => void; reject: (error: unknown) => void };
-
-/** Rows of one statement at most (a larger queue takes several). */
-const MAX_BATCH = 256;
-/** Statements in flight at once: a second batch fills while the first commits. */
-const MAX_IN_FLIGHT = 2;
-
-let queue: Pending[] = [];
-let inFlight = 0;
-/** Statements run and rows handed in so far (tests check that concurrent reads share statements). */
-const stats = { statements: 0, rows: 0 };
-export const readAuditBatchStats = (): Readonly<typeof stats> => ({ ...stats });
+/** An audit row as auditRow makes it, not yet written. */
+export type AuditRow = ReturnType<typeof auditRow>;
+type Item = { caller: ReadCaller | null; row: AuditRow };
 
 const BATCH_SQL = `WITH input AS (
     SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
@@ -47,9 +38,30 @@ const BATCH_SQL = `WITH input AS (
   )
   SELECT active, revoked, (SELECT count(*)::int FROM written) AS written FROM checked ORDER BY ord`;
 
-async function append(clinicId: string, batch: readonly Pending[]): Promise<AccessCheck[]> {
-  const col = <T>(f: (p: Pending) => T) => batch.map(f);
-  stats.statements += 1;
+/**
+ * The columns of audit rows as the parameter arrays of an `unnest` (occurredAt, userId, userRole, loginId, patientId,
+ * action, resourceType, resourceId, outcome, detail as JSON text, ip, requestId): 12 parameters, in this order.
+ */
+export function auditRowColumns(rows: readonly AuditRow[]): unknown[][] {
+  const col = <T>(f: (r: AuditRow) => T) => rows.map(f);
+  return [
+    col((r) => r.occurredAt.toISOString()),
+    col((r) => r.userId),
+    col((r) => r.userRole),
+    col((r) => r.loginId),
+    col((r) => r.patientId),
+    col((r) => r.action),
+    col((r) => r.resourceType),
+    col((r) => r.resourceId),
+    col((r) => r.outcome),
+    col((r) => (r.detail === undefined ? null : JSON.stringify(r.detail))),
+    col((r) => r.ip),
+    col((r) => r.requestId),
+  ];
+}
+
+async function append(clinicId: string, batch: readonly Item[]): Promise<AccessCheck[]> {
+  const col = <T>(f: (p: Item) => T) => batch.map(f);
   const { rows } = await sqlPool().query<{ active: boolean; revoked: boolean; written: number }>({
     name: statementName('audit_read_batch'),
     text: BATCH_SQL,
@@ -57,55 +69,19 @@ async function append(clinicId: string, batch: readonly Pending[]): Promise<Acce
       clinicId,
       col((p) => p.caller?.clientId ?? null),
       col((p) => p.caller?.jti ?? null),
-      col((p) => p.row.occurredAt.toISOString()),
-      col((p) => p.row.userId),
-      col((p) => p.row.userRole),
-      col((p) => p.row.loginId),
-      col((p) => p.row.patientId),
-      col((p) => p.row.action),
-      col((p) => p.row.resourceType),
-      col((p) => p.row.resourceId),
-      col((p) => p.row.outcome),
-      col((p) => (p.row.detail === undefined ? null : JSON.stringify(p.row.detail))),
-      col((p) => p.row.ip),
-      col((p) => p.row.requestId),
+      ...auditRowColumns(batch.map((p) => p.row)),
     ],
   });
-  if (rows.length !== batch.length) throw new Error(`audit batch: ${rows.length} answers for ${batch.length} rows`);
   return rows.map((r) => (!r.active ? 'client_revoked' : r.revoked ? 'token_revoked' : 'ok'));
 }
 
-async function settle(clinicId: string, batch: Pending[]): Promise<void> {
-  try {
-    const answers = await append(clinicId, batch);
-    batch.forEach((p, i) => p.resolve(answers[i]!));
-  } catch (error) {
-    if (batch.length === 1) {
-      batch[0]!.reject(error);
-      return;
-    }
-    // one row's fault (say, text PostgreSQL refuses) must not fail the other reads: each row alone
-    await Promise.all(batch.map((p) => settle(clinicId, [p])));
-  }
-}
+const batches = groupStatement(append);
 
-function pump(): void {
-  while (inFlight < MAX_IN_FLIGHT && queue.length > 0) {
-    const taken = queue.length > MAX_BATCH ? queue.splice(0, MAX_BATCH) : queue;
-    if (taken === queue) queue = [];
-    const byClinic = new Map<string, Pending[]>();
-    for (const p of taken) {
-      const list = byClinic.get(p.row.clinicId);
-      if (list) list.push(p);
-      else byClinic.set(p.row.clinicId, [p]);
-    }
-    inFlight += 1;
-    void Promise.all([...byClinic].map(([clinicId, batch]) => settle(clinicId, batch))).finally(() => {
-      inFlight -= 1;
-      pump();
-    });
-  }
-}
+/** Statements run and rows handed in so far (tests check that concurrent reads share statements). */
+export const readAuditBatchStats = () => {
+  const { statements, items } = batches.stats();
+  return { statements, rows: items };
+};
 
 /**
  * Appends a read's audit row and resolves once it is committed: 'ok', or why the app's or token's access was refused
@@ -113,10 +89,6 @@ function pump(): void {
  * could not be written: the read must fail (audit fails closed).
  */
 export function appendReadAudit(input: AuditInput, caller: ReadCaller | null): Promise<AccessCheck> {
-  return new Promise<AccessCheck>((resolve, reject) => {
-    queue.push({ caller, row: auditRow(input), resolve, reject });
-    stats.rows += 1;
-    // the rows of reads answered in the same tick go together
-    if (queue.length === 1) queueMicrotask(pump);
-  });
+  const row = auditRow(input);
+  return batches.submit(row.clinicId, { caller, row });
 }

@@ -51,20 +51,32 @@ export type FhirRequest = {
   text(): Promise<string>;
 };
 
-/** The JSON text of each answer fhirResponse made, so fhir-node.ts writes it without reading the Response's stream. */
-const bodies = new WeakMap<Response, string>();
-export const jsonBodyOf = (response: Response): string | undefined => bodies.get(response);
+/**
+ * A JSON answer of the route table: status, headers and the JSON text, not yet a Web Response. fhir-node.ts writes it
+ * to node:http as it is (building a Response and its body stream was a tenth of a read's server CPU); the Next route
+ * and the tests take `toResponse()`.
+ */
+export class FhirJson {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly text: string,
+  ) {}
 
-export function fhirResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  const text = JSON.stringify(body);
-  const response = new Response(text, {
-    status: init.status ?? 200,
-    headers: { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...init.headers },
-  });
-  bodies.set(response, text);
-  return response;
+  toResponse(): Response {
+    return new Response(this.text, { status: this.status, headers: this.headers });
+  }
 }
 
-export function errorResponse(error: FhirError): Response {
+/** What a route answers: a JSON answer, or a Web Response (tokens, Bulk Data files, empty answers). */
+export type FhirAnswer = FhirJson | Response;
+
+export const asResponse = (answer: FhirAnswer): Response => (answer instanceof FhirJson ? answer.toResponse() : answer);
+
+export function fhirResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): FhirJson {
+  return new FhirJson(init.status ?? 200, { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...init.headers }, JSON.stringify(body));
+}
+
+export function errorResponse(error: FhirError): FhirJson {
   return fhirResponse(operationOutcome(error), { status: error.status, headers: error.headers });
 }

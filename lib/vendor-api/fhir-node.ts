@@ -1,16 +1,16 @@
 /**
  * The vendor FHIR API served straight from node:http (docs/decisions/0088): scripts/serve.ts hands every request under
  * /api/fhir/R4 here instead of to Next, so an API call skips Next's routing, proxy and web-stream plumbing, which
- * cost about two thirds of a read's server CPU. The route table is the same (`handleFhirRequest`, which the Next
- * route app/api/fhir/R4/[...path] also calls under `next dev`): authentication, scopes, audit and the answers do not
+ * cost about two thirds of a read's server CPU. The route table is the same (`answerFhirRequest`; the Next route
+ * app/api/fhir/R4/[...path] calls it through `handleFhirRequest` under `next dev`): authentication, scopes, audit and the answers do not
  * depend on the entry. What Next would have added is added here: the security headers, a body limit, a
  * Content-Security-Policy for JSON, and an OperationOutcome for anything the adapter itself cannot take.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorFields, log } from '@/lib/core/logger';
 import { SECURITY_HEADERS } from '@/lib/web/security-headers';
-import { errorResponse, FhirError, fhirErrors, jsonBodyOf, type FhirRequest } from './fhir-http';
-import { FHIR_BASE_PATH, handleFhirRequest } from './fhir-routes';
+import { errorResponse, FhirError, fhirErrors, FhirJson, type FhirAnswer, type FhirRequest } from './fhir-http';
+import { answerFhirRequest, FHIR_BASE_PATH } from './fhir-routes';
 
 /** The largest request body the API takes (a Patient or an Observation is a few KB; a Subscription less). */
 export const FHIR_BODY_LIMIT = 1024 * 1024;
@@ -48,7 +48,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A Web Request of the node request; its headers are req.headers as withClientIp (lib/core/http-edge.ts) left them. */
 /** Headers of node:http's message, read as a Web Headers' `get` (names are lower-cased there; repeated ones joined). */
 class MessageHeaders {
   constructor(private readonly raw: IncomingMessage['headers']) {}
@@ -71,17 +70,19 @@ function fhirRequest(req: IncomingMessage, url: URL, body: Buffer | undefined): 
   };
 }
 
-async function send(res: ServerResponse, response: Response, head: boolean): Promise<void> {
-  // an answer made by fhirResponse is written from its JSON text; any other from its stream
-  const json = jsonBodyOf(response);
-  const body = head ? null : json !== undefined ? Buffer.from(json) : Buffer.from(await response.arrayBuffer());
+async function send(res: ServerResponse, answer: FhirAnswer, head: boolean): Promise<void> {
+  // a JSON answer is written from its text; a Web Response from its stream
+  const json = answer instanceof FhirJson;
+  const body = head ? null : json ? Buffer.from(answer.text) : Buffer.from(await answer.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of API_HEADERS) headers[name] = value;
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
+  if (json) for (const name in answer.headers) headers[name.toLowerCase()] = answer.headers[name]!;
+  else
+    answer.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
   if (body) headers['content-length'] = String(body.length);
-  res.writeHead(response.status, headers);
+  res.writeHead(answer.status, headers);
   res.end(body ?? undefined);
 }
 
@@ -94,7 +95,7 @@ export async function serveFhir(req: IncomingMessage, res: ServerResponse): Prom
     const segments = fhirSegments(url.pathname);
     if (!segments) throw fhirErrors.invalid('URL が正しくありません。', 'the request path is not valid percent-encoding');
     const body = req.method === 'GET' || head ? undefined : await readBody(req);
-    await send(res, await handleFhirRequest(fhirRequest(req, url, body), segments), head);
+    await send(res, await answerFhirRequest(fhirRequest(req, url, body), segments), head);
   } catch (error) {
     const failure =
       error instanceof FhirError

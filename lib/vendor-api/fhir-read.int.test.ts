@@ -2,12 +2,15 @@
  * The one-statement read path (docs/decisions/0084): after an app's first call, GET Patient/{id} checks the app and the
  * token, reads the patient and writes the audit row in one statement. It must write exactly one audit row per 200, none
  * for a 404, and refuse a revoked app or token on the very next request — also for an id that does not exist.
+ * Concurrent reads of a clinic share one statement (docs/decisions/0091): each still gets its own answer and its own row.
  */
 import type { Patient } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
 import { assertion, call, get, register, token, type App } from '@/tests/helpers/vendor-app';
+import { withdrawPatientRegistration } from '@/lib/records/patients/patient.service';
 import { revokeApiClient } from './api-client.service';
+import { fhirReadRepository } from './fhir-read.repository';
 import { CLIENT_ASSERTION_TYPE } from './token.service';
 
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
@@ -75,5 +78,41 @@ describe('GET Patient/{id} in one statement', () => {
     expect((await get(`Patient?name=${encodeURIComponent(patient.familyNameKana)}`, second)).status).toBe(401);
     expect(await auditEventsFor(staff.clinic.id, { action: 'read' }, after)).toHaveLength(0);
     expect(await auditEventsFor(staff.clinic.id, { action: 'search' }, after)).toHaveLength(0);
+  });
+
+  it('answers concurrent reads from shared statements, each with its own answer: 200 with a row, 404, 410 and 401 without one', async () => {
+    const other = await clinicWithStaff();
+    const [kept, gone, foreign] = [await createPatient(staff.receptionist), await createPatient(staff.receptionist), await createPatient(other.receptionist)];
+    await withdrawPatientRegistration({ patientId: gone.id, expectedVersion: gone.version, reason: '誤登録' }, staff.receptionist);
+    const patients = [kept, ...(await Promise.all(Array.from({ length: 11 }, () => createPatient(staff.receptionist))))];
+    const app = await register(staff, ['system/Patient.rs']);
+    const [live, revoked] = [await token(app, 'system/Patient.rs'), await token(app, 'system/Patient.rs')];
+    expect((await get(`Patient/${kept.id}`, revoked)).status).toBe(200);
+    expect((await revokeToken(app, revoked)).status).toBe(200);
+    const mark = await auditMark(staff.clinic.id);
+    const before = fhirReadRepository.patientReadStats();
+    const asks: [string, string, number][] = [
+      ...patients.flatMap((p): [string, string, number][] => [[p.id, live, 200], [p.id, live, 200]]),
+      [gone.id, live, 410],
+      [foreign.id, live, 404],
+      ['00000000-0000-4000-8000-000000000000', live, 404],
+      [kept.id, revoked, 401],
+    ];
+    const answers = await Promise.all(asks.map(async ([id, bearer]) => {
+      const res = await get(`Patient/${id}`, bearer);
+      return { status: res.status, body: (await res.json()) as Patient };
+    }));
+    expect(answers.map((a) => a.status)).toEqual(asks.map(([, , status]) => status));
+    answers.forEach((a, i) => {
+      if (a.status === 200) expect(a.body.id).toBe(asks[i]![0]);
+    });
+    const after = fhirReadRepository.patientReadStats();
+    expect(after.items - before.items).toBe(asks.length);
+    expect(after.statements - before.statements).toBeLessThan(asks.length);
+    // one row per 200, naming the patient read and its version; none for the 404s, the 410 and the 401
+    const events = await auditEventsFor(staff.clinic.id, { action: 'read', resourceType: 'patient' }, mark);
+    expect(events.map((e) => e.patientId).sort()).toEqual(patients.flatMap((p) => [p.id, p.id]).sort());
+    for (const e of events) expect(e).toMatchObject({ userId: app.clientId, resourceId: e.patientId, detail: { interaction: 'read', versionId: '1' } });
+    expect(await auditEventsFor(other.clinic.id, {}, 0n)).toEqual(expect.not.arrayContaining([expect.objectContaining({ userId: app.clientId })]));
   });
 });

@@ -1,13 +1,15 @@
 /**
  * The vendor API's hot read path (docs/decisions/0084, 0090). A read's audit row is appended by group commit
  * (lib/audit/read-audit-batch.ts) in the statement that checks the app's status and the token's revocation, and the
- * read answers only once it is committed; the Patient read checks them, and loads the patient, its current insurance
- * and its 公費, in one SELECT, then appends its row. Every table is filtered by the clinic (one shard on Citus). The statements go to the pool under Prisma directly
+ * read answers only once it is committed. GET Patient/{id} does all of it — the checks, the patient with its current
+ * insurance and 公費, and its audit row — in one statement shared by the clinic's concurrent Patient reads (0091).
+ * Every table is filtered by the clinic (one shard on Citus). The statements go to the pool under Prisma directly
  * (sqlPool): Prisma's query engine was a sixth of a read's CPU (docs/decisions/0088).
  */
 import { sqlPool, statementName } from '@/lib/core/db';
-import type { AuditInput } from '@/lib/audit/audit';
-import { appendReadAudit, type AccessCheck, type ReadCaller } from '@/lib/audit/read-audit-batch';
+import { auditRow, type AuditInput } from '@/lib/audit/audit';
+import { groupStatement } from '@/lib/core/group-statement';
+import { appendReadAudit, auditRowColumns, type AccessCheck, type AuditRow, type ReadCaller } from '@/lib/audit/read-audit-batch';
 import type { FhirPatientInput } from '@/lib/fhir/types';
 
 export type { AccessCheck, ReadCaller } from '@/lib/audit/read-audit-batch';
@@ -22,6 +24,68 @@ function accessOf(row: AccessRow | undefined): AccessCheck {
 /** A patient as the FHIR mapping takes it, with its version and withdrawal. */
 export type PatientReadRow = FhirPatientInput & { patientNumber: number; birthDate: Date; updatedAt: Date; version: number; deletedAt: Date | null };
 
+type PatientReadItem = { caller: ReadCaller; patientId: string; today: string; row: AuditRow };
+type RawPatient = Omit<PatientReadRow, 'birthDate' | 'updatedAt' | 'deletedAt'> & { birthDate: string; updatedAt: string; deletedAt: string | null };
+
+/**
+ * The Patient reads of one clinic in one statement (docs/decisions/0091): each read's app and token are checked, its
+ * patient read with insurance and 公費, and its audit row inserted when the read is allowed and finds a registration
+ * that is not withdrawn (a 404 or 410 writes none, as before). One round trip and one commit for the batch.
+ */
+const PATIENT_BATCH_SQL = `WITH input AS (
+    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[],
+                         $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) WITH ORDINALITY
+      AS u(client, jti, wanted, today, occurred, user_id, user_role, login_id, patient_id, action, resource_type, resource_id, outcome, detail, ip, request_id, ord)
+  ), checked AS (
+    SELECT u.*,
+           EXISTS (SELECT 1 FROM "ApiClient" c WHERE c."clinicId" = $1 AND c."id" = u.client AND c."status" = 'active') AS active,
+           (u.jti IS NOT NULL AND EXISTS (SELECT 1 FROM "ApiRevokedToken" r WHERE r."clinicId" = $1 AND r."jti" = u.jti)) AS revoked
+    FROM input u
+  ), found AS (
+    SELECT k.ord, k.today, p.* FROM checked k JOIN "Patient" p ON p."clinicId" = $1 AND p."id" = k.wanted
+    WHERE k.active AND NOT k.revoked
+  ), written AS (
+    INSERT INTO "AuditEvent" ("clinicId", "occurredAt", "userId", "userRole", "loginId", "patientId", "action", "resourceType", "resourceId", "outcome", "detail", "ip", "requestId")
+    SELECT $1, k.occurred, k.user_id, k.user_role, k.login_id, k.patient_id, k.action, k.resource_type, k.resource_id, k.outcome,
+           COALESCE(k.detail::jsonb, '{}'::jsonb) || jsonb_build_object('versionId', f."version"::text), k.ip, k.request_id
+    FROM checked k JOIN found f ON f.ord = k.ord WHERE f."deletedAt" IS NULL ORDER BY k.ord
+    RETURNING 1
+  )
+  SELECT k.active, k.revoked, (SELECT count(*)::int FROM written) AS written,
+    (SELECT json_build_object(
+       'id', p."id", 'patientNumber', p."patientNumber", 'familyName', p."familyName", 'givenName', p."givenName",
+       'familyNameKana', p."familyNameKana", 'givenNameKana', p."givenNameKana", 'sex', p."sex", 'birthDate', to_char(p."birthDate", 'YYYY-MM-DD'),
+       'postalCode', p."postalCode", 'prefecture', p."prefecture", 'city', p."city", 'address', p."address", 'phone', p."phone",
+       'version', p."version", 'updatedAt', p."updatedAt", 'deletedAt', p."deletedAt",
+       'insurance', (SELECT json_build_object('insurerNumber', i."insurerNumber", 'symbol', i."symbol", 'number', i."number", 'branch', i."branch")
+                     FROM "PatientInsurance" i
+                     WHERE i."clinicId" = $1 AND i."patientId" = p."id" AND i."endedAt" IS NULL AND (i."validUntil" IS NULL OR i."validUntil" >= p.today)
+                     ORDER BY i."createdAt" DESC LIMIT 1),
+       'publicExpenses', COALESCE((SELECT json_agg(json_build_object('payerNumber', e."payerNumber", 'recipientNumber', e."recipientNumber") ORDER BY e."createdAt" DESC)
+                     FROM "PublicExpense" e
+                     WHERE e."clinicId" = $1 AND e."patientId" = p."id" AND e."endedAt" IS NULL AND (e."validUntil" IS NULL OR e."validUntil" >= p.today)), '[]'::json)
+     ) FROM found p WHERE p.ord = k.ord) AS patient
+  FROM checked k ORDER BY k.ord`;
+
+async function readPatientBatch(clinicId: string, items: readonly PatientReadItem[]): Promise<{ access: AccessCheck; patient: RawPatient | null }[]> {
+  const col = <T>(f: (p: PatientReadItem) => T) => items.map(f);
+  const { rows } = await sqlPool().query<AccessRow & { patient: RawPatient | null }>({
+    name: statementName('fhir_read_patient_batch'),
+    text: PATIENT_BATCH_SQL,
+    values: [
+      clinicId,
+      col((p) => p.caller.clientId),
+      col((p) => p.caller.jti),
+      col((p) => p.patientId),
+      col((p) => p.today),
+      ...auditRowColumns(items.map((p) => p.row)),
+    ],
+  });
+  return rows.map((row) => ({ access: accessOf(row), patient: row.patient }));
+}
+
+const patientReads = groupStatement(readPatientBatch);
+
 export const fhirReadRepository = {
   /**
    * Writes a read's audit row only while the app is active and the token not revoked, checked in the statement that
@@ -32,50 +96,19 @@ export const fhirReadRepository = {
   },
 
   /**
-   * GET Patient/{id}: one statement reads the app's status and the token's revocation and the patient with its current
-   * insurance (not ended, valid on `today`, newest first) and 公費; then — only when the app may read and the patient
-   * exists and is not withdrawn — the audit row `audit(version)` describes is appended (read-audit-batch.ts) and
-   * committed before this returns.
+   * GET Patient/{id}: the app's status, the token's revocation, the patient with its current insurance (not ended,
+   * valid on `today`, newest first) and 公費, and — only when the app may read and the patient exists and is not
+   * withdrawn — the audit row `audit` describes (with the version read added to its detail), in one statement shared
+   * with the concurrent reads of the clinic (readPatientBatch); it answers once the row is committed.
    */
-  async readPatientAudited(caller: ReadCaller, patientId: string, today: string, audit: (version: number) => AuditInput): Promise<{ access: AccessCheck; patient: PatientReadRow | null }> {
-    const { rows } = await sqlPool().query<AccessRow & { patient: PatientReadRow | null }>({
-      name: statementName('fhir_read_patient'),
-      text: `WITH app AS (
-        SELECT c."status" = 'active' AS active,
-               EXISTS (SELECT 1 FROM "ApiRevokedToken" r WHERE r."clinicId" = $1 AND r."jti" = $3) AS revoked
-        FROM "ApiClient" c WHERE c."clinicId" = $1 AND c."id" = $2
-      ), p AS (
-        SELECT p.* FROM "Patient" p, app
-        WHERE p."clinicId" = $1 AND p."id" = $4 AND app.active AND NOT app.revoked
-      )
-      SELECT (SELECT active FROM app) AS active, (SELECT revoked FROM app) AS revoked,
-        (SELECT json_build_object(
-           'id', p."id", 'patientNumber', p."patientNumber", 'familyName', p."familyName", 'givenName', p."givenName",
-           'familyNameKana', p."familyNameKana", 'givenNameKana', p."givenNameKana", 'sex', p."sex", 'birthDate', to_char(p."birthDate", 'YYYY-MM-DD'),
-           'postalCode', p."postalCode", 'prefecture', p."prefecture", 'city', p."city", 'address', p."address", 'phone', p."phone",
-           'version', p."version", 'updatedAt', p."updatedAt", 'deletedAt', p."deletedAt",
-           'insurance', (SELECT json_build_object('insurerNumber', i."insurerNumber", 'symbol', i."symbol", 'number', i."number", 'branch', i."branch")
-                         FROM "PatientInsurance" i
-                         WHERE i."clinicId" = $1 AND i."patientId" = p."id" AND i."endedAt" IS NULL AND (i."validUntil" IS NULL OR i."validUntil" >= $5::date)
-                         ORDER BY i."createdAt" DESC LIMIT 1),
-           'publicExpenses', COALESCE((SELECT json_agg(json_build_object('payerNumber', e."payerNumber", 'recipientNumber', e."recipientNumber") ORDER BY e."createdAt" DESC)
-                         FROM "PublicExpense" e
-                         WHERE e."clinicId" = $1 AND e."patientId" = p."id" AND e."endedAt" IS NULL AND (e."validUntil" IS NULL OR e."validUntil" >= $5::date)), '[]'::json)
-         ) FROM p) AS patient`,
-      values: [caller.clinicId, caller.clientId, caller.jti, patientId, today],
-    });
-    const row = rows[0];
-    const raw = row?.patient as (Omit<PatientReadRow, 'birthDate' | 'updatedAt' | 'deletedAt'> & { birthDate: string; updatedAt: string; deletedAt: string | null }) | null | undefined;
+  async readPatientAudited(caller: ReadCaller, patientId: string, today: string, audit: AuditInput): Promise<{ access: AccessCheck; patient: PatientReadRow | null }> {
+    const { access, patient: raw } = await patientReads.submit(caller.clinicId, { caller, patientId, today, row: auditRow(audit) });
     const patient = raw
       ? { ...raw, birthDate: new Date(`${raw.birthDate}T00:00:00Z`), updatedAt: new Date(raw.updatedAt), deletedAt: raw.deletedAt ? new Date(raw.deletedAt) : null }
       : null;
-    const access = accessOf(row);
-    // the read is answered only with its row committed; a withdrawn registration (410) writes none, as a 404
-    if (access === 'ok' && patient && !patient.deletedAt) {
-      const input = audit(patient.version);
-      // the statement above checked the app and the token: the row is appended without a second check
-      await appendReadAudit({ ...input, detail: { ...input.detail, versionId: String(patient.version) } }, null);
-    }
     return { access, patient };
   },
+
+  /** Statements run and patient reads handed in so far (tests check that concurrent reads share statements). */
+  patientReadStats: () => patientReads.stats(),
 };

@@ -10,7 +10,7 @@ import { requestContextFrom, type RequestContext } from '@/lib/core/request-cont
 import { recordAuditEventNow } from '@/lib/audit/audit';
 import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { ASSERTION_ALGORITHMS } from './api-client.constants';
-import { errorResponse, FhirError, fhirErrors, fhirResponse, type FhirRequest } from './fhir-http';
+import { asResponse, errorResponse, FhirError, fhirErrors, fhirResponse, type FhirAnswer, type FhirRequest } from './fhir-http';
 import { API_RESOURCE_TYPES, scopesAllow, VERSIONED_TYPES, type ApiResourceType, type ScopeInteraction } from './scopes';
 import { confirmAccess, introspectToken, InvalidTokenError, issueAccessToken, OAuthError, principalForRead, principalFromBearer, revokeToken } from './token.service';
 import { historyBundle, readResource, searchBundle, searchParamsOf, typeHasPatient } from './vendor-fhir.service';
@@ -34,7 +34,7 @@ type Route = {
   interaction: Interaction;
   scope: ScopeInteraction;
   types: readonly ApiResourceType[];
-  handle: (args: Args) => Promise<Response>;
+  handle: (args: Args) => Promise<FhirAnswer>;
 };
 
 const etag = (resource: Resource) => ({ ETag: `W/"${resource.meta?.versionId ?? '1'}"`, ...(resource.meta?.lastUpdated ? { 'Last-Modified': new Date(resource.meta.lastUpdated).toUTCString() } : {}) });
@@ -243,7 +243,7 @@ async function auditScopeDenied(principal: ApiClientPrincipal, type: string, sco
 type OAuthEndpoint = 'token' | 'introspect' | 'revoke';
 
 /** The OAuth endpoints: token (client_credentials), introspection (RFC 7662) and revocation (RFC 7009), all form posts. */
-async function oauthEndpoint(endpoint: OAuthEndpoint, request: FhirRequest, ctx: RequestContext): Promise<Response> {
+async function oauthEndpoint(endpoint: OAuthEndpoint, request: FhirRequest, ctx: RequestContext): Promise<FhirAnswer> {
   const headers = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
   try {
     if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
@@ -305,7 +305,7 @@ async function authenticate(request: FhirRequest, ctx: RequestContext, forRead =
 }
 
 /** Subscription (rest-hook): create, read, search (the app's own) and delete (turns it off). */
-async function subscriptionRoute(method: string, rest: readonly string[], principal: ApiClientPrincipal, request: FhirRequest, baseUrl: string): Promise<Response> {
+async function subscriptionRoute(method: string, rest: readonly string[], principal: ApiClientPrincipal, request: FhirRequest, baseUrl: string): Promise<FhirAnswer> {
   const id = rest.length === 1 && ID.test(rest[0]!) ? rest[0]! : null;
   if (method === 'POST' && !rest.length) {
     let body: unknown;
@@ -331,7 +331,7 @@ async function subscriptionRoute(method: string, rest: readonly string[], princi
   throw new FhirError(405, 'not-supported', 'この操作には対応していません。', `${method} is not allowed here`, undefined, { Allow: rest.length ? 'GET, DELETE' : 'GET, POST' });
 }
 
-type BulkHandler = (principal: ApiClientPrincipal, request: FhirRequest, baseUrl: string) => Promise<Response>;
+type BulkHandler = (principal: ApiClientPrincipal, request: FhirRequest, baseUrl: string) => Promise<FhirAnswer>;
 
 /** Bulk Data: kick-off ($export, Patient/$export), status poll and cancel ($export-status/{id}), files ($export-file/{id}). */
 function bulkDataRoute(method: string, first: string | undefined, rest: readonly string[]): BulkHandler | null {
@@ -380,8 +380,13 @@ async function checkedFailure(principal: ApiClientPrincipal, request: FhirReques
   }
 }
 
-/** Handles one request under /api/fhir/R4; `segments` is the path after it. */
+/** Handles one request under /api/fhir/R4; `segments` is the path after it. The answer as a Web Response. */
 export async function handleFhirRequest(request: FhirRequest, segments: readonly string[]): Promise<Response> {
+  return asResponse(await answerFhirRequest(request, segments));
+}
+
+/** Handles one request under /api/fhir/R4: a JSON answer stays FhirJson (fhir-node.ts writes it as it is). */
+export async function answerFhirRequest(request: FhirRequest, segments: readonly string[]): Promise<FhirAnswer> {
   const ctx = requestContextFrom(request.headers);
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const baseUrl = baseUrlOf(request);

@@ -451,9 +451,7 @@ async function audit(principal: ApiClientPrincipal, type: ApiResourceType, actio
  * group commit (0084, 0090); 404 and 410 write no audit row, as the general path.
  */
 async function readPatient(principal: ApiClientPrincipal, clinic: FhirClinicInput, id: string): Promise<Resource> {
-  const { access, patient } = await fhirReadRepository.readPatientAudited(callerOf(principal), id, todayJst(), () =>
-    auditInput(principal, 'Patient', 'read', { interaction: 'read' }, id, id),
-  );
+  const { access, patient } = await fhirReadRepository.readPatientAudited(callerOf(principal), id, todayJst(), auditInput(principal, 'Patient', 'read', { interaction: 'read' }, id, id));
   settleAccess(principal, access);
   if (!patient) throw fhirErrors.notFound('Patient', id);
   if (patient.deletedAt) throw new FhirError(410, 'deleted', 'この患者の登録は取り消されています。', `Patient/${id} was withdrawn`);
