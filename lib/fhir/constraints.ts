@@ -155,6 +155,69 @@ function walkTypes(value: unknown, root: string, segments: PathSegments, owner: 
   }
 }
 
+/** A FHIR id that JSON does not escape and that holds neither `"` nor `#`. */
+const PLAIN_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const MAX_DEPTH = 100;
+
+/**
+ * The strings of a JSON value as JSON.stringify writes them (property names with a value it keeps, string values) to
+ * `token`; false when the value holds anything but plain JSON (a Date or other object with its own prototype, a
+ * toJSON, a bigint, deeper than MAX_DEPTH), where only the text itself tells what it holds.
+ */
+function jsonStrings(value: unknown, token: (s: string) => void, depth: number): boolean {
+  if (typeof value === 'string') {
+    token(value);
+    return true;
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return true;
+  if (typeof value !== 'object' || depth > MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  const dropped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!dropped(value[i]) && !jsonStrings(value[i], token, depth + 1)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const o = value as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k) || dropped(o[k])) continue;
+    token(k);
+    if (!jsonStrings(o[k], token, depth + 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * dom-3's test of a contained resource's `#id`: whether JSON.stringify({ ...r, contained: undefined }) holds `"#id"`.
+ * With plain ids and plain JSON, without writing the text: a string holds `"#id"` in the text exactly when it is
+ * `#id` or ends with `"#id` (the escaped quote, then the closing one). Anything else asks the text.
+ */
+function referencedContained(r: Resource, contained: readonly Resource[]): (ref: string) => boolean {
+  const text = () => {
+    const json = JSON.stringify({ ...r, contained: undefined });
+    return (ref: string) => json.includes(`"${ref}"`);
+  };
+  const wanted = new Set<string>();
+  for (const c of contained) {
+    if (typeof c.id !== 'string' || !PLAIN_ID.test(c.id)) return text();
+    wanted.add(`#${c.id}`);
+  }
+  if (typeof (r as { toJSON?: unknown }).toJSON === 'function') return text();
+  const found = new Set<string>();
+  const token = (s: string) => {
+    if (wanted.has(s)) found.add(s);
+    const quote = s.lastIndexOf('"#');
+    if (quote !== -1 && wanted.has(s.slice(quote + 1))) found.add(s.slice(quote + 1));
+  };
+  const o = r as unknown as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
+    if (!Object.prototype.hasOwnProperty.call(o, k) || k === 'contained' || v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    token(k);
+    if (!jsonStrings(v, token, 1)) return text();
+  }
+  return (ref: string) => found.has(ref);
+}
+
 /** Invariants of the bundle itself (the profile's rules over its entries). */
 export function bundleConstraintIssues(bundle: Bundle): FhirIssue[] {
   const issues: FhirIssue[] = [];
@@ -173,9 +236,9 @@ export function entryConstraintIssues(r: Resource): FhirIssue[] {
   const contained = ((r as { contained?: Resource[] }).contained ?? []);
   for (const c of contained) evaluate(c, baseByType.get(c.resourceType) ?? [], self, issues, r);
   walkTypes(r, r.resourceType, [], r, new Set(contained.map((c) => c.id ?? '')), issues);
-  const referenced = JSON.stringify({ ...r, contained: undefined });
+  const referenced = contained.length > 0 ? referencedContained(r, contained) : null;
   for (const c of contained) {
-    if (!referenced.includes(`"#${c.id ?? ''}"`)) {
+    if (!referenced!(`#${c.id ?? ''}`)) {
       const field = fieldLabel(`${r.resourceType}.contained`);
       issues.push({ severity: 'error', message: `埋め込みリソース ${c.resourceType}/${c.id ?? ''} がどこからも参照されていません。`, resourceType: r.resourceType, recordId: r.id ?? null, field, expression: `${r.resourceType}.contained`, rule: 'dom-3' });
     }

@@ -2,7 +2,8 @@
  * The JSON walks of validation (ele-1 in validate.ts; ext-1, ref-1, qty-3, per-1, rng-2 in constraints.ts) keep the
  * path as segments and write it only for an issue: they must report exactly what the walks that built every element's
  * path string reported (kept below as the reference), on the corpus, bundles broken one field at a time and odd JSON
- * (array holes, a Date, numeric-like keys, an extension whose key holds a slash).
+ * (array holes, a Date, numeric-like keys, an extension whose key holds a slash); and dom-3's test of a contained
+ * resource's `#id`, found without writing the resource's JSON, against the JSON text it was.
  */
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,23 @@ function referenceWalkTypes(value: unknown, path: string, owner: Resource | null
 
 const TYPE_RULES = new Set(['ext-1', 'ref-1', 'qty-3', 'per-1', 'rng-2']);
 
+/** dom-3 as it was: a contained resource is referenced when the resource's JSON without `contained` holds `"#id"`. */
+function referenceDom3(bundle: Bundle): FhirIssue[] {
+  const issues: FhirIssue[] = [];
+  for (const e of bundle.entry ?? []) {
+    const r = e.resource;
+    if (!r) continue;
+    const referenced = JSON.stringify({ ...r, contained: undefined });
+    for (const c of (r as { contained?: Resource[] }).contained ?? []) {
+      if (!referenced.includes(`"#${c.id ?? ''}"`)) {
+        const field = fieldLabel(`${r.resourceType}.contained`);
+        issues.push({ severity: 'error', message: `埋め込みリソース ${c.resourceType}/${c.id ?? ''} がどこからも参照されていません。`, resourceType: r.resourceType, recordId: r.id ?? null, field, expression: `${r.resourceType}.contained`, rule: 'dom-3' });
+      }
+    }
+  }
+  return issues;
+}
+
 function referenceTypes(bundle: Bundle): FhirIssue[] {
   const issues: FhirIssue[] = [];
   for (const e of bundle.entry ?? []) {
@@ -101,6 +119,27 @@ function odd(bundle: Bundle): Record<string, Bundle> {
       r[1]!['a/extension'] = [{ url: 'http://example.org/x' }, { url: 'http://example.org/y', valueString: 'v', extension: [] }];
       r[1]!['b/Extension'] = { url: 'http://example.org/z', valueString: 'v', extension: [{ url: 'u' }] };
     }),
+    'contained references in odd places': edit((r) => {
+      const contained = (r[1]!.contained as Json[] | undefined) ?? [];
+      const ids = contained.map((c) => String(c.id));
+      const more = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((id) => ({ resourceType: 'Practitioner', id }));
+      r[1]!.contained = [...contained, ...more];
+      r[1]!.note = [{ text: 'see "#p1' }, { text: '#p2 and more' }, { '#p3': true }, { text: 'x"#p4"y' }, { text: 'a"#x"#p5' }, { text: '#' }];
+      if (ids[0]) r[1]!.encounter = { reference: `"#${ids[0]}` };
+    }),
+    'contained ids JSON escapes or without an id': edit((r) => {
+      r[1]!.contained = [...((r[1]!.contained as Json[] | undefined) ?? []), { resourceType: 'Practitioner', id: 'a"b' }, { resourceType: 'Practitioner' }, { resourceType: 'Practitioner', id: 'p1' }];
+      r[1]!.note = [{ text: '#a"b' }, { text: '#' }, { text: 'x"#p1' }];
+    }),
+    'a Date beside contained resources': edit((r) => {
+      r[1]!.recordedDate = new Date(0) as never;
+      r[1]!.note = [{ text: 'x"#p1' }];
+      r[1]!.contained = [...((r[1]!.contained as Json[] | undefined) ?? []), { resourceType: 'Practitioner', id: 'p1' }];
+    }),
+    'nested contained and dropped values': edit((r) => {
+      r[1]!.contained = [...((r[1]!.contained as Json[] | undefined) ?? []), { resourceType: 'Practitioner', id: 'p1' }, { resourceType: 'Practitioner', id: 'p2' }];
+      r[1]!.x = { contained: [{ reference: '#p1' }], gone: undefined, '#p2': undefined, list: [undefined, '#nothing'] };
+    }),
     'types everywhere': edit((r) => {
       r[1]!.y = [{ start: '2', end: '1' }, { low: { value: 3 }, high: { value: 1 } }, { reference: '#nowhere' }, { value: 1, code: 'mg' }, { contained: [{ reference: '#x', start: '2', end: '1' }] }];
     }),
@@ -125,7 +164,9 @@ describe('validation walks with paths written only for an issue', () => {
       const types = attempt(() => referenceTypes(b));
       // a bundle whose entries or contained resources are not arrays throws either way (both iterate them)
       expect(attempt(() => constraintIssues(b).filter((i) => TYPE_RULES.has(i.rule))), name).toStrictEqual(types);
-      found += (empty.issues?.length ?? 0) + (types.issues?.length ?? 0);
+      const dom3 = attempt(() => referenceDom3(b));
+      expect(attempt(() => constraintIssues(b).filter((i) => i.rule === 'dom-3')), name).toStrictEqual(dom3);
+      found += (empty.issues?.length ?? 0) + (types.issues?.length ?? 0) + (dom3.issues?.length ?? 0);
     }
     expect(bundles.length).toBeGreaterThan(2500);
     expect(found).toBeGreaterThan(1000);
