@@ -38,6 +38,8 @@ export function normalizeIp(value: string | undefined | null): string | null {
 }
 
 function isTrusted(ip: string, trusted: TrustedProxies): boolean {
+  // no proxies configured (the usual case): BlockList.check would build a SocketAddress per request for nothing
+  if (!trusted.entries.length) return false;
   return trusted.list.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 }
 

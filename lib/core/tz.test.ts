@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInTimeZone, jstParts, jstPartsByIntl } from './tz';
+import { formatInTimeZone, jstIsoInstant, jstParts, jstPartsByIntl } from './tz';
 
 describe('jstParts', () => {
   it('agrees with the time-zone data for instants from 1952 to 2100, at day and year boundaries too', () => {
@@ -22,5 +22,31 @@ describe('jstParts', () => {
 
   it('refuses an invalid date as before', () => {
     expect(() => jstParts(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
+
+describe('jstIsoInstant', () => {
+  const byParts = (d: Date) => {
+    const p = jstPartsByIntl(d);
+    return `${p.yyyy}-${p.MM}-${p.dd}T${p.HH}:${p.mm}:${p.ss}.${String(d.getUTCMilliseconds()).padStart(3, '0')}+09:00`;
+  };
+
+  it('writes the JST wall time with milliseconds and +09:00, as the time-zone data gives it, 1952 to 2100', () => {
+    const from = Date.UTC(1951, 11, 31, 15);
+    const instants = [from, from + 1, Date.UTC(2026, 11, 31, 14, 59, 59, 999), Date.UTC(2026, 11, 31, 15), Date.UTC(2024, 1, 28, 15, 0, 0, 7)];
+    let seed = 7;
+    for (let i = 0; i < 3000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      instants.push(from + Math.floor((seed / 2 ** 31) * (Date.UTC(2100, 0, 1) - from)));
+    }
+    for (const t of instants) expect(jstIsoInstant(new Date(t))).toBe(byParts(new Date(t)));
+    expect(jstIsoInstant(new Date('2026-12-04T01:00:00.250Z'))).toBe('2026-12-04T10:00:00.250+09:00');
+  });
+
+  it('takes the time-zone data before 1952 and refuses an invalid date', () => {
+    const summer1949 = new Date(Date.UTC(1949, 6, 1, 12, 0, 0, 5));
+    expect(jstIsoInstant(summer1949)).toBe(byParts(summer1949));
+    expect(jstIsoInstant(summer1949)).toMatch(/^1949-07-01T22:00:00\.005/);
+    expect(() => jstIsoInstant(new Date(Number.NaN))).toThrow(RangeError);
   });
 });

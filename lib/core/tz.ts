@@ -18,6 +18,8 @@ const PARTS = new Intl.DateTimeFormat('en-CA', {
 /** 1952-01-01 00:00 JST: since then Japan has kept +09:00 with no daylight saving (the last was in 1951). */
 const FIXED_OFFSET_FROM = Date.UTC(1951, 11, 31, 15);
 const OFFSET_MS = 9 * 3600_000;
+/** 10000-01-01 00:00 JST: toISOString writes later years with six digits and a sign. */
+const MAX_FOUR_DIGIT_YEAR = Date.UTC(9999, 11, 31, 15);
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /**
@@ -37,6 +39,18 @@ export function jstParts(d: Date): { yyyy: string; MM: string; dd: string; HH: s
 function intlParts(d: Date): { yyyy: string; MM: string; dd: string; HH: string; mm: string; ss: string } {
   const p = Object.fromEntries(PARTS.formatToParts(d).map((x) => [x.type, x.value])) as Record<string, string>;
   return { yyyy: p.year!.padStart(4, '0'), MM: p.month!, dd: p.day!, HH: p.hour!, mm: p.minute!, ss: p.second! };
+}
+
+/**
+ * An instant as an ISO 8601 local JST time with milliseconds and the offset: 2026-12-04T10:00:00.000+09:00. From 1952
+ * to 9999 it is the UTC form of the instant plus nine hours, written by the platform (one Date, no string padding: on
+ * every FHIR resource's hot path); other instants through jstParts.
+ */
+export function jstIsoInstant(d: Date): string {
+  const t = d.getTime();
+  if (t >= FIXED_OFFSET_FROM && t < MAX_FOUR_DIGIT_YEAR) return `${new Date(t + OFFSET_MS).toISOString().slice(0, 23)}+09:00`;
+  const p = jstParts(d);
+  return `${p.yyyy}-${p.MM}-${p.dd}T${p.HH}:${p.mm}:${p.ss}.${String(d.getUTCMilliseconds()).padStart(3, '0')}+09:00`;
 }
 
 /** Formats with the tokens yyyy MM dd HH mm ss (everything else is literal), in JST. */

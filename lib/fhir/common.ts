@@ -1,6 +1,6 @@
 /** Pieces every 6情報 resource shares: dates in JST, meta, identifiers, the institution and department extensions. */
 import type { CodeableConcept, Coding, Encounter, Extension, Meta, Reference } from '@medplum/fhirtypes';
-import { jstParts } from '@/lib/core/tz';
+import { jstIsoInstant, jstParts } from '@/lib/core/tz';
 import { findDepartment } from '@/lib/reference/departments';
 import { CODE_SYSTEMS, EXTENSIONS, ID_SYSTEMS, INDICATION_DISPLAYS, PROFILES, type FhirTarget, type IndicationFlag } from './profiles';
 import type { DateLike, FhirDepartmentInput, FhirEncounterInput } from './types';
@@ -12,10 +12,7 @@ export function fhirDate(d: DateLike): string {
 
 /** FHIR instant/dateTime in JST with milliseconds: 2026-12-04T10:00:00.000+09:00. */
 export function fhirInstant(d: DateLike): string {
-  const date = typeof d === 'string' ? new Date(d) : d;
-  const p = jstParts(date);
-  const ms = String(date.getUTCMilliseconds()).padStart(3, '0');
-  return `${p.yyyy}-${p.MM}-${p.dd}T${p.HH}:${p.mm}:${p.ss}.${ms}+09:00`;
+  return jstIsoInstant(typeof d === 'string' ? new Date(d) : d);
 }
 
 /** The JST calendar year of an instant. */
