@@ -4,7 +4,8 @@
  * of two clinics land in their own clinic, and a row PostgreSQL refuses fails only its own read.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { db } from '@/lib/core/db';
+import { batchPool, db } from '@/lib/core/db';
+import { isEmbeddedDb } from '@/lib/core/env';
 import { auditEventsFor, auditMark, clinicWithStaff } from '@/tests/helpers/factories';
 import { register } from '@/tests/helpers/vendor-app';
 import { revokeApiClient } from '@/lib/vendor-api/api-client.service';
@@ -99,5 +100,11 @@ describe('read audit rows by group commit', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((await auditEventsFor(a.clinic.id, { action: 'read' }, mark)).map((r) => r.patientId).sort()).toEqual(['fine-1', 'fine-2']);
+  });
+
+  it('runs the shared statements with generic plans on PostgreSQL (not on Citus, whose coordinator cannot)', async () => {
+    const citus = (await db().$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'citus'`))[0]!.n > 0;
+    const { rows } = await batchPool().query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+    expect(rows[0]!.plan_cache_mode).toBe(citus || isEmbeddedDb() ? 'auto' : 'force_generic_plan');
   });
 });

@@ -7,7 +7,7 @@
  * same statement (docs/decisions/0084): a refused row is not written and its read is answered 401.
  * A statement that fails is retried row by row, so one bad row fails only its own read.
  */
-import { sqlPool, statementName } from '@/lib/core/db';
+import { batchPool, statementName } from '@/lib/core/db';
 import { groupStatement } from '@/lib/core/group-statement';
 import { auditRow, type AuditInput } from './audit';
 
@@ -62,7 +62,7 @@ export function auditRowColumns(rows: readonly AuditRow[]): unknown[][] {
 
 async function append(clinicId: string, batch: readonly Item[]): Promise<AccessCheck[]> {
   const col = <T>(f: (p: Item) => T) => batch.map(f);
-  const { rows } = await sqlPool().query<{ active: boolean; revoked: boolean; written: number }>({
+  const { rows } = await batchPool().query<{ active: boolean; revoked: boolean; written: number }>({
     name: statementName('audit_read_batch'),
     text: BATCH_SQL,
     values: [

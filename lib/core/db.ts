@@ -7,7 +7,7 @@ import { databaseUrl, isEmbeddedDb } from './env';
 export type Tx = Prisma.TransactionClient;
 export { Prisma };
 
-const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient; pgPool?: pg.Pool };
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient; pgPool?: pg.Pool; batchPool?: pg.Pool };
 
 function createClient() {
   const adapter = new PrismaPg(sqlPool());
@@ -29,6 +29,31 @@ export function sqlPool(): pg.Pool {
 }
 
 /**
+ * A few connections for the statements that one group of concurrent callers shares (lib/core/group-statement.ts:
+ * the vendor API's reads and their audit rows, docs/decisions/0091). Their prepared statements always run one generic
+ * plan: their parameters are arrays of the batch's rows, whose values do not change the best plan, while PostgreSQL's
+ * default would plan every execution again — a third of the database's CPU per read, measured (not on Citus). One statement in
+ * flight per group (two groups), and room for a failed batch's rows retried one by one. On the embedded database: the
+ * one shared connection.
+ */
+const GENERIC_PLANS_UNLESS_CITUS = `SELECT set_config('plan_cache_mode', 'force_generic_plan', false)
+  WHERE NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')`;
+
+export function batchPool(): pg.Pool {
+  if (isEmbeddedDb()) return sqlPool();
+  if (!globalForPrisma.batchPool) {
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4 });
+    // set before the connection's first statement (a client runs its queries in order); not on Citus, whose
+    // coordinator cannot plan these router statements generically ("could not create distributed plan")
+    pool.on('connect', (client) => {
+      client.query(GENERIC_PLANS_UNLESS_CITUS).catch(() => undefined);
+    });
+    globalForPrisma.batchPool = pool;
+  }
+  return globalForPrisma.batchPool;
+}
+
+/**
  * The name (or names' prefix) of a prepared statement for sqlPool().query: PostgreSQL then parses and plans the text
  * once per connection.
  * None on the embedded database, whose socket server runs every connection in one PGlite session (names would collide).
@@ -45,7 +70,9 @@ export function runInTransaction<T>(fn: (tx: Tx) => Promise<T>, options?: { time
 export async function disconnectDb() {
   await globalForPrisma.prisma?.$disconnect();
   globalForPrisma.prisma = undefined;
-  const pool = globalForPrisma.pgPool;
-  globalForPrisma.pgPool = undefined;
-  if (pool && !pool.ended) await pool.end();
+  for (const key of ['batchPool', 'pgPool'] as const) {
+    const pool = globalForPrisma[key];
+    globalForPrisma[key] = undefined;
+    if (pool && !pool.ended) await pool.end();
+  }
 }

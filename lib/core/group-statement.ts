@@ -17,10 +17,11 @@ type Pending<T, R> = { clinicId: string; item: T; resolve: (answer: R) => void; 
 
 /**
  * `run(clinicId, items)` runs one statement for the items of one clinic and answers each item, in order.
- * maxBatch: items of one statement at most (a larger queue takes several); maxInFlight: statements at once (a second
- * batch fills while the first commits).
+ * maxBatch: items of one statement at most (a larger queue takes several); maxInFlight: statements at once — one by
+ * default: the next batch fills while the statement commits, and a larger batch is cheaper per item than two smaller
+ * ones (with 2, GET Patient/{id} at 16 connections answered 2,200–2,840 reads/s, with 1 2,870–3,210; 0091).
  */
-export function groupStatement<T, R>(run: (clinicId: string, items: readonly T[]) => Promise<readonly R[]>, { maxBatch = 256, maxInFlight = 2 } = {}): GroupStatement<T, R> {
+export function groupStatement<T, R>(run: (clinicId: string, items: readonly T[]) => Promise<readonly R[]>, { maxBatch = 256, maxInFlight = 1 } = {}): GroupStatement<T, R> {
   let queue: Pending<T, R>[] = [];
   let inFlight = 0;
   const counts = { statements: 0, items: 0 };

@@ -6,7 +6,7 @@
  * Every table is filtered by the clinic (one shard on Citus). The statements go to the pool under Prisma directly
  * (sqlPool): Prisma's query engine was a sixth of a read's CPU (docs/decisions/0088).
  */
-import { sqlPool, statementName } from '@/lib/core/db';
+import { batchPool, sqlPool, statementName } from '@/lib/core/db';
 import { auditRow, type AuditInput } from '@/lib/audit/audit';
 import { groupStatement } from '@/lib/core/group-statement';
 import { appendReadAudit, auditRowColumns, type AccessCheck, type AuditRow, type ReadCaller } from '@/lib/audit/read-audit-batch';
@@ -69,7 +69,7 @@ const PATIENT_BATCH_SQL = `WITH input AS (
 
 async function readPatientBatch(clinicId: string, items: readonly PatientReadItem[]): Promise<{ access: AccessCheck; patient: RawPatient | null }[]> {
   const col = <T>(f: (p: PatientReadItem) => T) => items.map(f);
-  const { rows } = await sqlPool().query<AccessRow & { patient: RawPatient | null }>({
+  const { rows } = await batchPool().query<AccessRow & { patient: RawPatient | null }>({
     name: statementName('fhir_read_patient_batch'),
     text: PATIENT_BATCH_SQL,
     values: [
