@@ -41,6 +41,17 @@ describe('jstIsoInstant', () => {
     }
     for (const t of instants) expect(jstIsoInstant(new Date(t))).toBe(byParts(new Date(t)));
     expect(jstIsoInstant(new Date('2026-12-04T01:00:00.250Z'))).toBe('2026-12-04T10:00:00.250+09:00');
+    // the arithmetic agrees with Date's own calendar up to the last four-digit year, at month ends and leap days
+    for (const iso of ['2000-02-29T14:59:59.999Z', '2100-02-28T15:00:00.000Z', '2400-02-29T00:00:00.001Z', '9999-12-31T14:59:59.999Z', '1999-12-31T15:00:00.000Z']) {
+      const t = Date.parse(iso);
+      expect(jstIsoInstant(t)).toBe(`${new Date(t + 9 * 3600_000).toISOString().slice(0, 23)}+09:00`);
+    }
+    let seed2 = 11;
+    for (let i = 0; i < 3000; i++) {
+      seed2 = (seed2 * 1103515245 + 12345) % 2 ** 31;
+      const t = Date.UTC(1952, 0, 1) + Math.floor((seed2 / 2 ** 31) * (Date.UTC(9999, 0, 1) - Date.UTC(1952, 0, 1)));
+      expect(jstIsoInstant(t)).toBe(`${new Date(t + 9 * 3600_000).toISOString().slice(0, 23)}+09:00`);
+    }
   });
 
   it('takes the time-zone data before 1952 and refuses an invalid date', () => {

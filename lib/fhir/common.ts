@@ -12,7 +12,7 @@ export function fhirDate(d: DateLike): string {
 
 /** FHIR instant/dateTime in JST with milliseconds: 2026-12-04T10:00:00.000+09:00. */
 export function fhirInstant(d: DateLike): string {
-  return jstIsoInstant(typeof d === 'string' ? new Date(d) : d);
+  return jstIsoInstant(typeof d === 'string' ? Date.parse(d) : d);
 }
 
 /** The JST calendar year of an instant. */
