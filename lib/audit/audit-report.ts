@@ -6,7 +6,7 @@ import { formatInTimeZone } from '@/lib/core/tz';
 import { requirePermission, type Principal } from '@/lib/auth/principal';
 import { staffNames } from '@/lib/staff/staff-names';
 import { ROLE_LABELS } from '@/lib/permissions/permissions';
-import { toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
+import { escapeLike, toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
 import { recordAuditEventNow } from './audit';
 
 export const AUDIT_SORT_KEYS = ['occurredAt', 'action', 'userId', 'patientId', 'resourceType', 'outcome'] as const;
@@ -72,7 +72,7 @@ async function patientIdsFor(clinicId: string, text: string): Promise<string[]> 
   const kana = toKanaSearchKey(t.replace(/\s/g, ''));
   const name = toNameSearchKey(t.replace(/\s/g, ''));
   const rows = await db().patient.findMany({
-    where: { clinicId, OR: [...(kana ? [{ kanaSearch: { contains: kana } }] : []), ...(name ? [{ nameSearch: { contains: name } }] : [])] },
+    where: { clinicId, OR: [...(kana ? [{ kanaSearch: { contains: escapeLike(kana) } }] : []), ...(name ? [{ nameSearch: { contains: escapeLike(name) } }] : [])] },
     select: { id: true },
     take: 200,
   });

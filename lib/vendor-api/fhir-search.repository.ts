@@ -7,7 +7,7 @@
 import { db, type Tx } from '@/lib/core/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { and, FALSE, or, sql, type Condition, type Param, type Sql } from '@/lib/core/sql';
-import { toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
+import { escapeLike, toKanaSearchKey, toNameSearchKey } from '@/lib/core/kana';
 import { CODE_SYSTEMS, ID_SYSTEMS, patientIdSystem, practitionerIdSystem } from '@/lib/fhir/profiles';
 import { parseMedicationRequestId } from '@/lib/fhir/medication-request';
 import { visitStatusesOf } from '@/lib/fhir/encounter';
@@ -124,6 +124,9 @@ export function buildWhere<W extends object>(defs: readonly SearchParamDef<W>[],
   return params.map(([name, raw]) => {
     const def = byName.get(name)!;
     const ors = alternatives(raw).map((v) => def.where(v, ctx));
+    // an alternative that matches everything ({}) makes the whole parameter match everything (Prisma would drop it
+    // from the OR and match only the others)
+    if (ors.length > 1 && ors.some((o) => Object.keys(o).length === 0)) return {} as W;
     return (ors.length === 1 ? ors[0]! : { OR: ors }) as W;
   });
 }
@@ -141,7 +144,9 @@ export function buildSqlWhere(defs: readonly SearchParamDef<unknown>[], params: 
       const def = byName.get(name)!;
       if (!def.sql) throw new Error(`search parameter ${name} has no SQL clause`);
       const toSql = def.sql;
-      return or(alternatives(raw).map((v) => toSql(v, ctx)));
+      const ors = alternatives(raw).map((v) => toSql(v, ctx));
+      // an alternative without a condition matches everything, and so does the parameter (as buildWhere)
+      return ors.includes(null) ? null : or(ors);
     }),
   );
 }
@@ -215,11 +220,12 @@ export const PATIENT_SEARCH: readonly SearchParamDef<PatientWhere>[] = [
     documentation: '氏名（漢字）または カナ・ひらがなの部分一致（空白は無視）',
     where: (v) => {
       const { name, kana } = nameKeys(v);
-      return { OR: [...(name ? [{ nameSearch: { contains: name } }] : []), ...(kana ? [{ kanaSearch: { contains: kana } }] : [])] };
+      // % and _ are the name's own characters, not LIKE wildcards (Prisma's contains does not escape them)
+      return { OR: [...(name ? [{ nameSearch: { contains: escapeLike(name) } }] : []), ...(kana ? [{ kanaSearch: { contains: escapeLike(kana) } }] : [])] };
     },
     sql: (v) => {
       const { name, kana } = nameKeys(v);
-      return or([name ? sql`p."nameSearch" LIKE ('%' || ${name} || '%')` : null, kana ? sql`p."kanaSearch" LIKE ('%' || ${kana} || '%')` : null]);
+      return or([name ? sql`p."nameSearch" LIKE ('%' || ${escapeLike(name)} || '%')` : null, kana ? sql`p."kanaSearch" LIKE ('%' || ${escapeLike(kana)} || '%')` : null]);
     },
   },
   dateParam('birthdate', '生年月日（接頭辞 eq, ne, lt, le, gt, ge）', 'birthDate', true, P.birthDate),
