@@ -410,9 +410,25 @@ export function NoteEditor({
       } else {
         first.current?.focus();
       }
-    } else if (id === 'save') save();
+    } else if (id === 'save' || id === 'confirm') {
+      // pressed while a save is still finishing (its notice may show already): run it once that has finished
+      if (pending) queuedCommand.current = id;
+      else runCommand(id);
+    }
+  });
+
+  function runCommand(id: 'save' | 'confirm') {
+    if (id === 'save') save();
     // Alt+K also 確定s an open prescription: an untouched empty editor has nothing to 確定 and says nothing
-    else if (id === 'confirm' && (current || dirty)) confirm();
+    else if (current || dirty) confirm();
+  }
+
+  const queuedCommand = useRef<'save' | 'confirm' | null>(null);
+  useEffect(() => {
+    const id = queuedCommand.current;
+    if (pending || !id) return;
+    queuedCommand.current = null;
+    runCommand(id);
   });
 
   if (!viewer.canWrite) return null;
