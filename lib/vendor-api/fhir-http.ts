@@ -73,8 +73,15 @@ export type FhirAnswer = FhirJson | Response;
 
 export const asResponse = (answer: FhirAnswer): Response => (answer instanceof FhirJson ? answer.toResponse() : answer);
 
-export function fhirResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): FhirJson {
-  return new FhirJson(init.status ?? 200, { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...init.headers }, JSON.stringify(body));
+type AnswerInit = { status?: number; headers?: Record<string, string> };
+
+export function fhirResponse(body: unknown, init: AnswerInit = {}): FhirJson {
+  return fhirJsonText(JSON.stringify(body), init);
+}
+
+/** A JSON answer from its text, written already (a search's Bundle, vendor-fhir.service.ts `searchBundle`). */
+export function fhirJsonText(text: string, init: AnswerInit = {}): FhirJson {
+  return new FhirJson(init.status ?? 200, { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...init.headers }, text);
 }
 
 export function errorResponse(error: FhirError): FhirJson {

@@ -10,7 +10,7 @@ import { requestContextFrom, type RequestContext } from '@/lib/core/request-cont
 import { recordAuditEventNow } from '@/lib/audit/audit';
 import type { ApiClientPrincipal } from '@/lib/auth/principal';
 import { ASSERTION_ALGORITHMS } from './api-client.constants';
-import { asResponse, errorResponse, FhirError, fhirErrors, fhirResponse, type FhirAnswer, type FhirRequest } from './fhir-http';
+import { asResponse, errorResponse, FhirError, fhirErrors, fhirJsonText, fhirResponse, type FhirAnswer, type FhirRequest } from './fhir-http';
 import { API_RESOURCE_TYPES, scopesAllow, VERSIONED_TYPES, type ApiResourceType, type ScopeInteraction } from './scopes';
 import { confirmAccess, introspectToken, InvalidTokenError, issueAccessToken, OAuthError, principalForRead, principalFromBearer, revokeToken } from './token.service';
 import { historyBundle, readResource, searchBundle, searchParamsOf, typeHasPatient } from './vendor-fhir.service';
@@ -47,7 +47,7 @@ export const FHIR_ROUTES: readonly Route[] = [
     interaction: 'search-type',
     scope: 's',
     types: API_RESOURCE_TYPES,
-    handle: async ({ principal, type, request, baseUrl }) => fhirResponse(await searchBundle(principal, type, new URL(request.url).searchParams, baseUrl)),
+    handle: async ({ principal, type, request, baseUrl }) => fhirJsonText(await searchBundle(principal, type, new URL(request.url).searchParams, baseUrl)),
   },
   {
     method: 'GET',

@@ -295,6 +295,40 @@ describe('the Patient and Observation searches over HTTP', () => {
     }
   });
 
+  it('write the Observation Bundle as the mapping does, from the serialized resources kept, and show a change of doctor or department at once', async () => {
+    const at = await token(app, 'system/Observation.rs');
+    const path = `Observation?patient=${patients.taro!.id}&_count=50`;
+    const text = async () => {
+      const res = await get(path, at);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const expected = async () => (await searchMatches(staff.clinic.id, 'Observation', q(`patient=${patients.taro!.id}`), { skip: 0, take: 50 }, undefined, true)).resources;
+    const first = await text();
+    const again = await text(); // from the kept texts
+    expect(again).toBe(first);
+    const bundle = JSON.parse(first) as Bundle<Observation>;
+    expect(JSON.stringify(bundle)).toBe(first);
+    expect(bundle.entry!.map((e) => e.resource)).toEqual(await expected());
+    expect(bundle.entry!.map((e) => e.fullUrl)).toEqual(bundle.entry!.map((e) => `${BASE}/Observation/${e.resource!.id}`));
+    expect(bundle.entry!.every((e) => e.search?.mode === 'match')).toBe(true);
+
+    const doctor = await db().user.findUniqueOrThrow({ where: { clinicId_id: { clinicId: staff.clinic.id, id: staff.doctor.userId } } });
+    const department = await db().department.findFirstOrThrow({ where: { clinicId: staff.clinic.id, code: '00' } });
+    try {
+      await db().user.update({ where: { clinicId_id: { clinicId: staff.clinic.id, id: doctor.id } }, data: { displayName: '改名 医師' } });
+      await db().department.update({ where: { clinicId_id: { clinicId: staff.clinic.id, id: department.id } }, data: { name: '総合診療科' } });
+      const changed = JSON.parse(await text()) as Bundle<Observation>;
+      expect(changed.entry!.map((e) => e.resource)).toEqual(await expected());
+      expect(changed.entry!.flatMap((e) => e.resource!.performer ?? []).map((p) => p.display)).toContain('改名 医師');
+      expect(JSON.stringify(changed)).toContain('総合診療科');
+    } finally {
+      await db().user.update({ where: { clinicId_id: { clinicId: staff.clinic.id, id: doctor.id } }, data: { displayName: doctor.displayName } });
+      await db().department.update({ where: { clinicId_id: { clinicId: staff.clinic.id, id: department.id } }, data: { name: department.name } });
+    }
+    expect(await text()).toBe(first);
+  });
+
   it('never show another clinic its records: the same name, identifier and patient id answer only its own', async () => {
     const at = await token(otherApp, 'system/Patient.rs system/Observation.rs');
     const ids = (b: Bundle) => (b.entry ?? []).map((e) => e.resource!.id);

@@ -27,6 +27,12 @@ async function rows<T>(query: Sql): Promise<T[]> {
   return rows.map((r) => r.row);
 }
 
+/** The rows' one column as the text PostgreSQL sent (a `::text` column: pg hands it over unparsed). */
+async function texts(query: Sql): Promise<string[]> {
+  const { rows } = await sqlPool().query<{ row: string }>(toQuery(query, statementName('fhir_search')));
+  return rows.map((r) => r.row);
+}
+
 async function count(query: Sql): Promise<number> {
   const { rows } = await sqlPool().query<{ n: number }>(toQuery(query, statementName('fhir_search')));
   return rows[0]?.n ?? 0;
@@ -46,11 +52,8 @@ function patientOrder(sort: SortOrder | undefined): Sql {
 
 const CLINIC_RECORD_STATUSES = ['final', 'entered_in_error'];
 
-type LabResultJson = Omit<FhirLabResultInput, 'updatedAt' | 'collectedAt' | 'reportedAt' | 'department' | 'orderingDoctor'> & {
+type LabResultJson = Omit<FhirLabResultInput, 'department' | 'orderingDoctor'> & {
   patientId: string;
-  updatedAt: string;
-  collectedAt: string;
-  reportedAt: string | null;
   valueNumber: string | null;
   referenceLow: string | null;
   referenceHigh: string | null;
@@ -87,6 +90,23 @@ function departmentOf(row: LabResultJson): FhirDepartmentInput | null {
     if (known) return { code: known.code, name: known.name };
   }
   return row.fallbackDepartment;
+}
+
+/**
+ * A result as the Observation mapping takes it, from one row's text of the statement. The instants stay the ISO text
+ * PostgreSQL wrote (the mapping reads a string as `new Date` would, without making a Date: Next wraps the Date
+ * constructor in the server process, which made three Dates a row a noticeable part of a search).
+ */
+export function labResultOf(text: string): LabResultSearchRow {
+  const raw = JSON.parse(text) as LabResultJson;
+  const { departmentCode: _code, ownDepartment: _own, fallbackDepartment: _fallback, ...rest } = raw;
+  return {
+    ...rest,
+    valueNumber: decimal(raw.valueNumber),
+    referenceLow: decimal(raw.referenceLow),
+    referenceHigh: decimal(raw.referenceHigh),
+    department: departmentOf(raw),
+  };
 }
 
 /**
@@ -143,7 +163,7 @@ export const searchStatements = {
                 WHERE u."clinicId" = ${clinic} AND u."id" = v."doctorId"),
                (SELECT json_build_object('id', u."id", 'name', u."displayName", 'licenseNumber', u."licenseNumber", 'licenseType', u."licenseType") FROM "User" u
                 WHERE u."clinicId" = ${clinic} AND u."id" = r."recordedById" AND u."role" = 'doctor'))
-         ) AS row
+         )::text AS row
       FROM (SELECT r.* FROM "LabResult" r WHERE ${labScope(clinic, where)} ORDER BY ${order} LIMIT ${page.take} OFFSET ${page.skip}) r
       LEFT JOIN "Visit" v ON v."clinicId" = ${clinic} AND v."id" = r."visitId"
       ORDER BY ${order}`;
@@ -159,22 +179,15 @@ export const fhirSearchSqlRepository = {
   },
   countPatients: (clinic: Param, where: Condition) => count(searchStatements.countPatients(clinic, where)),
 
+  /**
+   * A page of the clinic's current lab results matching `where`, each as the statement's JSON text: everything the
+   * Observation mapping reads of the result (labResultOf), so the text also keys the serialized resource (0089).
+   */
+  searchLabResultTexts: (clinic: Param, where: Condition, page: Page, sort?: SortOrder): Promise<string[]> => texts(searchStatements.labResults(clinic, where, page, sort)),
+
   /** A page of the clinic's current lab results matching `where`, with what the Observation mapping needs. */
   async searchLabResults(clinic: Param, where: Condition, page: Page, sort?: SortOrder): Promise<LabResultSearchRow[]> {
-    const found = await rows<LabResultJson>(searchStatements.labResults(clinic, where, page, sort));
-    return found.map((raw) => {
-      const { departmentCode: _code, ownDepartment: _own, fallbackDepartment: _fallback, ...rest } = raw;
-      return {
-        ...rest,
-        updatedAt: new Date(raw.updatedAt),
-        collectedAt: new Date(raw.collectedAt),
-        reportedAt: raw.reportedAt === null ? null : new Date(raw.reportedAt),
-        valueNumber: decimal(raw.valueNumber),
-        referenceLow: decimal(raw.referenceLow),
-        referenceHigh: decimal(raw.referenceHigh),
-        department: departmentOf(raw),
-      };
-    });
+    return (await texts(searchStatements.labResults(clinic, where, page, sort))).map(labResultOf);
   },
 
   countLabResults: (clinic: Param, where: Condition) => count(searchStatements.countLabResults(clinic, where)),

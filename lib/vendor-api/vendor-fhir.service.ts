@@ -4,7 +4,7 @@
  * (the patient's id for Patient) and meta.versionId its version; entered-in-error versions come back with that status.
  * Every read, vread, history and search writes one audit event naming the app before any data leaves (fails closed).
  */
-import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { db } from '@/lib/core/db';
 import type { AuditInput } from '@/lib/audit/audit';
 import { appendReadAudit } from '@/lib/audit/read-audit-batch';
@@ -24,7 +24,8 @@ import { allergyInputs, diagnosisInputs, labResultInputs, medicationInputOf, pat
 import type { FhirClinicInput, FhirPatientInput, FhirVisitInput } from '@/lib/fhir/types';
 import { FhirError, fhirErrors } from './fhir-http';
 import { fhirReadRepository, type AccessCheck } from './fhir-read.repository';
-import { fhirSearchSqlRepository as sqlRepo } from './fhir-search-sql.repository';
+import { fhirSearchSqlRepository as sqlRepo, labResultOf, type LabResultSearchRow } from './fhir-search-sql.repository';
+import { ResourceJsonCache, type JsonMatch } from './resource-json-cache';
 import { param, type Condition, type Param } from '@/lib/core/sql';
 import { accessRefused } from './token.service';
 import {
@@ -71,6 +72,8 @@ type ResourceProvider = {
   sql?: {
     search(clinicId: Param, clinic: FhirClinicInput, where: Condition, page: Page, sort?: SortOrder): Promise<Mapped[]>;
     count(clinicId: Param, where: Condition): Promise<number>;
+    /** `search`'s matches as JSON text (what the Bundle writes), where the type serializes them itself (a cache) */
+    searchJson?(clinicId: Param, clinic: FhirClinicInput, where: Condition, page: Page, sort?: SortOrder): Promise<JsonMatch[]>;
   };
 };
 
@@ -201,13 +204,22 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
     },
     sql: {
       async search(clinicId, clinic, where, page, sort) {
-        const rows = await sqlRepo.searchLabResults(clinicId, where, page, sort);
-        return rows.map(({ patientId, ...r }) => ({
-          resource: enteredInError(withVersion(toFhirObservation(target(), clinic, r, patientRef(patientId)), r.version), r.status),
-          patientId,
-        }));
+        return (await sqlRepo.searchLabResults(clinicId, where, page, sort)).map((row) => observationOf(clinic, row));
       },
       count: (clinicId, where) => sqlRepo.countLabResults(clinicId, where),
+      async searchJson(clinicId, clinic, where, page, sort) {
+        const texts = await sqlRepo.searchLabResultTexts(clinicId, where, page, sort);
+        const scope = `${String(clinicId.value)}\n${clinic.institutionNumber}\n${clinic.name}\n${target().version}\n`;
+        return texts.map((text) => {
+          const key = scope + text;
+          const hit = observationJson.get(key);
+          if (hit) return hit;
+          const { resource, patientId } = observationOf(clinic, labResultOf(text));
+          const match = { id: resource.id!, patientId, json: JSON.stringify(resource) };
+          observationJson.set(key, match);
+          return match;
+        });
+      },
     },
   },
   MedicationRequest: {
@@ -277,6 +289,17 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
     },
   },
 };
+
+function observationOf(clinic: FhirClinicInput, { patientId, ...r }: LabResultSearchRow): Mapped {
+  return { resource: enteredInError(withVersion(toFhirObservation(target(), clinic, r, patientRef(patientId)), r.version), r.status), patientId };
+}
+
+/**
+ * The Observation search's serialized resources (resource-json-cache.ts): keyed by the clinic, the target version and
+ * the statement's row, which holds everything the mapping reads, so a hit is the text the mapping would write. 16M
+ * UTF-16 units (≈ 32 MB) hold some 6000 results.
+ */
+const observationJson = new ResourceJsonCache(16 * 1024 * 1024);
 
 async function mapMedications(clinicId: string, clinic: FhirClinicInput, rows: Awaited<ReturnType<typeof repo.searchMedications>>): Promise<Mapped[]> {
   const authors = new Map((await repo.usersByIds(db(), clinicId, [...new Set(rows.map((r) => r.prescription.authorId))])).map((u) => [u.id, u]));
@@ -496,11 +519,23 @@ function searchQuery(provider: ResourceProvider, clinicId: string, clinic: FhirC
     // the clinic id is one parameter of the statement, compared on every table by the where clause and the statement
     const clinicParam = param(clinicId);
     const where = buildSqlWhere(provider.searchParams, params, { ...ctx, clinic: clinicParam });
-    return { count: () => oneStatement.count(clinicParam, where), search: (page: Page, sort?: SortOrder) => oneStatement.search(clinicParam, clinic, where, page, sort) };
+    const search = (page: Page, sort?: SortOrder) => oneStatement.search(clinicParam, clinic, where, page, sort);
+    const { searchJson } = oneStatement;
+    return {
+      count: () => oneStatement.count(clinicParam, where),
+      search,
+      searchJson: async (page: Page, sort?: SortOrder) => (searchJson ? searchJson(clinicParam, clinic, where, page, sort) : (await search(page, sort)).map(asJson)),
+    };
   }
   const and = buildWhere(provider.searchParams, params, ctx);
-  return { count: () => provider.count(clinicId, and), search: (page: Page, sort?: SortOrder) => provider.search(clinicId, clinic, and, page, sort) };
+  const search = (page: Page, sort?: SortOrder) => provider.search(clinicId, clinic, and, page, sort);
+  return { count: () => provider.count(clinicId, and), search, searchJson: async (page: Page, sort?: SortOrder) => (await search(page, sort)).map(asJson) };
 }
+
+const asJson = ({ resource, patientId }: Mapped): JsonMatch => ({ id: resource.id!, patientId, json: JSON.stringify(resource) });
+
+/** A Bundle entry's text, as JSON.stringify writes `{ fullUrl, resource, search: { mode } }`. */
+const entryJson = (fullUrl: string, resource: string, mode: 'match' | 'include') => `{"fullUrl":${JSON.stringify(fullUrl)},"resource":${resource},"search":{"mode":"${mode}"}}`;
 
 /**
  * A search's matches and total, unaudited: by the type's one statement, or (`viaPrisma`) by its Prisma queries, which
@@ -529,9 +564,10 @@ export const MAX_REVINCLUDE = 500;
 /**
  * search-type: a searchset Bundle of the current versions matching every parameter, `_count` per page (≤ 100) with
  * `next`/`previous` links carrying `_offset`; `_summary=count` answers the total only. Unknown parameters are refused
- * (400) rather than ignored, so a client never takes an unfiltered answer for a filtered one.
+ * (400) rather than ignored, so a client never takes an unfiltered answer for a filtered one. The answer is the
+ * Bundle's JSON text, written from its entries' texts (JSON.stringify's text of the Bundle, without the Bundle).
  */
-export async function searchBundle(principal: ApiClientPrincipal, type: ApiResourceType, query: URLSearchParams, baseUrl: string): Promise<Bundle> {
+export async function searchBundle(principal: ApiClientPrincipal, type: ApiResourceType, query: URLSearchParams, baseUrl: string): Promise<string> {
   const provider = providers[type];
   const known = new Set(provider.searchParams.map((p) => p.name));
   const params: [string, string][] = [];
@@ -602,9 +638,10 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   if (summaryCount) {
     const total = await matches.count();
     await audit(principal, type, 'search', { interaction: 'search-type', params: params.map(([n]) => n), summary: 'count', total }, null, null);
-    return { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: `${pageUrl(0)}&_summary=count` }] };
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: `${pageUrl(0)}&_summary=count` }] };
+    return JSON.stringify(bundle);
   }
-  const found = await matches.search({ skip: offset, take: count + 1 }, sort);
+  const found = await matches.searchJson({ skip: offset, take: count + 1 }, sort);
   const page = found.slice(0, count);
   const patientIds = [...new Set(page.map((m) => m.patientId).filter((id): id is string => id !== null))];
   // _include: the page's patients, once each, after the matches (search.mode include)
@@ -625,7 +662,7 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
       interaction: 'search-type',
       params: params.map(([n]) => n),
       returned: page.length,
-      ids: page.map((m) => m.resource.id),
+      ids: page.map((m) => m.id),
       patientIds,
       included: included.length,
       ...(revIncludes.length ? { revIncluded: revIncluded.map((m) => `${m.resource.resourceType}/${m.resource.id}`) } : {}),
@@ -636,10 +673,10 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   const link: Bundle['link'] = [{ relation: 'self', url: pageUrl(offset) }];
   if (found.length > count) link.push({ relation: 'next', url: pageUrl(offset + count) });
   if (offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
-  const entry: BundleEntry[] = [
-    ...page.map(({ resource }) => ({ fullUrl: `${baseUrl}/${type}/${resource.id}`, resource, search: { mode: 'match' as const } })),
-    ...included.map(({ resource }) => ({ fullUrl: `${baseUrl}/Patient/${resource.id}`, resource, search: { mode: 'include' as const } })),
-    ...revIncluded.map(({ resource }) => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'include' as const } })),
+  const entry = [
+    ...page.map(({ id, json }) => entryJson(`${baseUrl}/${type}/${id}`, json, 'match')),
+    ...included.map(({ resource }) => entryJson(`${baseUrl}/Patient/${resource.id}`, JSON.stringify(resource), 'include')),
+    ...revIncluded.map(({ resource }) => entryJson(`${baseUrl}/${resource.resourceType}/${resource.id}`, JSON.stringify(resource), 'include')),
   ];
-  return { resourceType: 'Bundle', type: 'searchset', link, entry };
+  return `{"resourceType":"Bundle","type":"searchset","link":${JSON.stringify(link)},"entry":[${entry.join(',')}]}`;
 }
