@@ -52,19 +52,19 @@ export type FhirRequest = {
 };
 
 /**
- * A JSON answer of the route table: status, headers and the JSON text, not yet a Web Response. fhir-node.ts writes it
- * to node:http as it is (building a Response and its body stream was a tenth of a read's server CPU); the Next route
- * and the tests take `toResponse()`.
+ * A JSON answer of the route table: status, headers and the JSON (text, or its UTF-8 bytes), not yet a Web Response.
+ * fhir-node.ts writes it to node:http as it is (building a Response and its body stream was a tenth of a read's
+ * server CPU); the Next route and the tests take `toResponse()`.
  */
 export class FhirJson {
   constructor(
     readonly status: number,
     readonly headers: Record<string, string>,
-    readonly text: string,
+    readonly body: string | Buffer,
   ) {}
 
   toResponse(): Response {
-    return new Response(this.text, { status: this.status, headers: this.headers });
+    return new Response(typeof this.body === 'string' ? this.body : new Uint8Array(this.body), { status: this.status, headers: this.headers });
   }
 }
 
@@ -79,9 +79,9 @@ export function fhirResponse(body: unknown, init: AnswerInit = {}): FhirJson {
   return fhirJsonText(JSON.stringify(body), init);
 }
 
-/** A JSON answer from its text, written already (a search's Bundle, vendor-fhir.service.ts `searchBundle`). */
-export function fhirJsonText(text: string, init: AnswerInit = {}): FhirJson {
-  return new FhirJson(init.status ?? 200, { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...init.headers }, text);
+/** A JSON answer written already, as text or UTF-8 bytes (a search's Bundle, vendor-fhir.service.ts `searchBundle`). */
+export function fhirJsonText(json: string | Buffer, init: AnswerInit = {}): FhirJson {
+  return new FhirJson(init.status ?? 200, { 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...init.headers }, json);
 }
 
 export function errorResponse(error: FhirError): FhirJson {

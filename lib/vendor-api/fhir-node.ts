@@ -73,7 +73,7 @@ function fhirRequest(req: IncomingMessage, url: URL, body: Buffer | undefined): 
 async function send(res: ServerResponse, answer: FhirAnswer, head: boolean): Promise<void> {
   // a JSON answer is written from its text; a Web Response from its stream
   const json = answer instanceof FhirJson;
-  const body = head ? null : json ? Buffer.from(answer.text) : Buffer.from(await answer.arrayBuffer());
+  const body = head ? null : json ? (typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body) : Buffer.from(await answer.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of API_HEADERS) headers[name] = value;
   if (json) for (const name in answer.headers) headers[name.toLowerCase()] = answer.headers[name]!;

@@ -27,10 +27,12 @@ async function rows<T>(query: Sql): Promise<T[]> {
   return rows.map((r) => r.row);
 }
 
-/** The rows' one column as the text PostgreSQL sent (a `::text` column: pg hands it over unparsed). */
-async function texts(query: Sql): Promise<string[]> {
-  const { rows } = await sqlPool().query<{ row: string }>(toQuery(query, statementName('fhir_search')));
-  return rows.map((r) => r.row);
+/** A row of a statement that sends its JSON as text (`::text`: pg hands it over unparsed), with the record's id. */
+export type RowText = { id: string; row: string };
+
+async function texts(query: Sql): Promise<RowText[]> {
+  const { rows } = await sqlPool().query<RowText>(toQuery(query, statementName('fhir_search')));
+  return rows;
 }
 
 async function count(query: Sql): Promise<number> {
@@ -139,7 +141,7 @@ export const searchStatements = {
   labResults(clinic: Param, where: Condition, page: Page, sort?: SortOrder): Sql {
     const order = labOrder(sort);
     return sql`
-      SELECT json_build_object(
+      SELECT r."id" AS id, json_build_object(
            'id', r."id", 'lineageId', r."lineageId", 'version', r."version", 'status', r."status", 'updatedAt', r."createdAt", 'patientId', r."patientId",
            'itemKey', r."itemKey", 'jlac10', r."jlac10", 'localCode', r."localCode", 'itemName', r."itemName",
            'valueNumber', r."valueNumber"::text, 'valueText', r."valueText", 'unit', r."unit",
@@ -183,11 +185,11 @@ export const fhirSearchSqlRepository = {
    * A page of the clinic's current lab results matching `where`, each as the statement's JSON text: everything the
    * Observation mapping reads of the result (labResultOf), so the text also keys the serialized resource (0089).
    */
-  searchLabResultTexts: (clinic: Param, where: Condition, page: Page, sort?: SortOrder): Promise<string[]> => texts(searchStatements.labResults(clinic, where, page, sort)),
+  searchLabResultTexts: (clinic: Param, where: Condition, page: Page, sort?: SortOrder): Promise<RowText[]> => texts(searchStatements.labResults(clinic, where, page, sort)),
 
   /** A page of the clinic's current lab results matching `where`, with what the Observation mapping needs. */
   async searchLabResults(clinic: Param, where: Condition, page: Page, sort?: SortOrder): Promise<LabResultSearchRow[]> {
-    return (await texts(searchStatements.labResults(clinic, where, page, sort))).map(labResultOf);
+    return (await texts(searchStatements.labResults(clinic, where, page, sort))).map((r) => labResultOf(r.row));
   },
 
   countLabResults: (clinic: Param, where: Condition) => count(searchStatements.countLabResults(clinic, where)),

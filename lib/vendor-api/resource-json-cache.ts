@@ -1,45 +1,51 @@
 /**
- * Serialized resources of the one-statement searches (docs/decisions/0089), keyed by everything their JSON depends on:
- * the clinic (id, 医療機関番号, name), the target version and the statement's row text — the record's version with
- * its department, visit and doctors as the statement read them. A key never outlives what it names: a changed doctor,
- * department or record makes another row text, hence another key, and the stale entry ages out unread. Nothing is
- * shared between clinics (the clinic id leads the key). Least recently used entries go first beyond the size limit.
+ * Serialized resources of the one-statement searches (docs/decisions/0089), kept for everything their JSON depends
+ * on: the clinic (id, 医療機関番号, name) and the target version with the record's row id make the key, and the
+ * statement's row text — the record's version with its department, visit and doctors as the statement read them — must
+ * equal the one the text was written from. A changed doctor, department or record is another row text: a miss, and
+ * the entry is written again. Nothing is shared between clinics (the clinic id leads the key). Least recently used
+ * entries go first beyond the size limit. (The key is short on purpose: a Map hashes its whole key, and a row text is
+ * over a thousand characters; comparing two texts of equal length is a memory compare.)
  */
 
-/** A search match as the Bundle takes it: the resource's id, its patient and its JSON text. */
-export type JsonMatch = { id: string; patientId: string | null; json: string };
+/** A search match as the Bundle takes it: the resource's id, its patient and its JSON (text, or as UTF-8 bytes). */
+export type JsonMatch = { id: string; patientId: string | null; json: string | Buffer };
+
+type Entry = { source: string; match: JsonMatch; size: number };
+
+const sizeOf = (source: string, json: string | Buffer) => source.length * 2 + (typeof json === 'string' ? json.length * 2 : json.length);
 
 export class ResourceJsonCache {
-  private readonly entries = new Map<string, JsonMatch>();
-  private chars = 0;
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
 
-  /** `maxChars`: the keys' and texts' length together (UTF-16 code units, about 2 bytes each) */
-  constructor(private readonly maxChars: number) {}
+  /** `maxBytes`: about what the kept texts take (two bytes a character of the row texts, the JSON's UTF-8 bytes) */
+  constructor(private readonly maxBytes: number) {}
 
-  get(key: string): JsonMatch | undefined {
-    const hit = this.entries.get(key);
-    if (hit) {
-      // most recently used last
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
+  /** The match kept under `key` when it was written from `source`. */
+  get(key: string, source: string): JsonMatch | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.source !== source) return undefined;
+    // most recently used last
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.match;
   }
 
-  set(key: string, match: JsonMatch): void {
-    const size = key.length + match.json.length;
-    if (size > this.maxChars) return;
+  set(key: string, source: string, match: JsonMatch): void {
+    const size = sizeOf(source, match.json);
+    if (size > this.maxBytes) return;
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
-      this.chars -= key.length + old.json.length;
+      this.bytes -= old.size;
     }
-    this.entries.set(key, match);
-    this.chars += size;
+    this.entries.set(key, { source, match, size });
+    this.bytes += size;
     for (const [oldest, entry] of this.entries) {
-      if (this.chars <= this.maxChars) break;
+      if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.chars -= oldest.length + entry.json.length;
+      this.bytes -= entry.size;
     }
   }
 

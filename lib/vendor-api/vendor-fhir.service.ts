@@ -208,15 +208,15 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
       },
       count: (clinicId, where) => sqlRepo.countLabResults(clinicId, where),
       async searchJson(clinicId, clinic, where, page, sort) {
-        const texts = await sqlRepo.searchLabResultTexts(clinicId, where, page, sort);
+        const rows = await sqlRepo.searchLabResultTexts(clinicId, where, page, sort);
         const scope = `${String(clinicId.value)}\n${clinic.institutionNumber}\n${clinic.name}\n${target().version}\n`;
-        return texts.map((text) => {
-          const key = scope + text;
-          const hit = observationJson.get(key);
+        return rows.map(({ id, row }) => {
+          const key = scope + id;
+          const hit = observationJson.get(key, row);
           if (hit) return hit;
-          const { resource, patientId } = observationOf(clinic, labResultOf(text));
-          const match = { id: resource.id!, patientId, json: JSON.stringify(resource) };
-          observationJson.set(key, match);
+          const { resource, patientId } = observationOf(clinic, labResultOf(row));
+          const match = { id: resource.id!, patientId, json: Buffer.from(JSON.stringify(resource)) };
+          observationJson.set(key, row, match);
           return match;
         });
       },
@@ -295,11 +295,11 @@ function observationOf(clinic: FhirClinicInput, { patientId, ...r }: LabResultSe
 }
 
 /**
- * The Observation search's serialized resources (resource-json-cache.ts): keyed by the clinic, the target version and
- * the statement's row, which holds everything the mapping reads, so a hit is the text the mapping would write. 16M
- * UTF-16 units (≈ 32 MB) hold some 6000 results.
+ * The Observation search's serialized resources, as UTF-8 bytes (resource-json-cache.ts): kept for the clinic, the
+ * target version and the statement's row, which holds everything the mapping reads, so a hit is the JSON the mapping
+ * would write. 32 MB hold some 6000 results.
  */
-const observationJson = new ResourceJsonCache(16 * 1024 * 1024);
+const observationJson = new ResourceJsonCache(32 * 1024 * 1024);
 
 async function mapMedications(clinicId: string, clinic: FhirClinicInput, rows: Awaited<ReturnType<typeof repo.searchMedications>>): Promise<Mapped[]> {
   const authors = new Map((await repo.usersByIds(db(), clinicId, [...new Set(rows.map((r) => r.prescription.authorId))])).map((u) => [u.id, u]));
@@ -534,8 +534,23 @@ function searchQuery(provider: ResourceProvider, clinicId: string, clinic: FhirC
 
 const asJson = ({ resource, patientId }: Mapped): JsonMatch => ({ id: resource.id!, patientId, json: JSON.stringify(resource) });
 
-/** A Bundle entry's text, as JSON.stringify writes `{ fullUrl, resource, search: { mode } }`. */
-const entryJson = (fullUrl: string, resource: string, mode: 'match' | 'include') => `{"fullUrl":${JSON.stringify(fullUrl)},"resource":${resource},"search":{"mode":"${mode}"}}`;
+type EntryJson = { fullUrl: string; resource: string | Buffer; mode: 'match' | 'include' };
+
+/**
+ * A searchset Bundle's JSON as UTF-8 bytes, written as JSON.stringify writes `{ resourceType, type, link, entry }`
+ * with each entry `{ fullUrl, resource, search: { mode } }`, from the resources' JSON: one buffer, no Bundle text made.
+ */
+function searchsetJson(link: NonNullable<Bundle['link']>, entries: readonly EntryJson[]): Buffer {
+  const parts: (string | Buffer)[] = [`{"resourceType":"Bundle","type":"searchset","link":${JSON.stringify(link)},"entry":[`];
+  entries.forEach(({ fullUrl, resource, mode }, i) => parts.push(`${i ? ',' : ''}{"fullUrl":${JSON.stringify(fullUrl)},"resource":`, resource, `,"search":{"mode":"${mode}"}}`));
+  parts.push(']}');
+  let size = 0;
+  for (const part of parts) size += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const part of parts) at += typeof part === 'string' ? out.write(part, at) : part.copy(out, at);
+  return out;
+}
 
 /**
  * A search's matches and total, unaudited: by the type's one statement, or (`viaPrisma`) by its Prisma queries, which
@@ -567,7 +582,7 @@ export const MAX_REVINCLUDE = 500;
  * (400) rather than ignored, so a client never takes an unfiltered answer for a filtered one. The answer is the
  * Bundle's JSON text, written from its entries' texts (JSON.stringify's text of the Bundle, without the Bundle).
  */
-export async function searchBundle(principal: ApiClientPrincipal, type: ApiResourceType, query: URLSearchParams, baseUrl: string): Promise<string> {
+export async function searchBundle(principal: ApiClientPrincipal, type: ApiResourceType, query: URLSearchParams, baseUrl: string): Promise<string | Buffer> {
   const provider = providers[type];
   const known = new Set(provider.searchParams.map((p) => p.name));
   const params: [string, string][] = [];
@@ -673,10 +688,9 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   const link: Bundle['link'] = [{ relation: 'self', url: pageUrl(offset) }];
   if (found.length > count) link.push({ relation: 'next', url: pageUrl(offset + count) });
   if (offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
-  const entry = [
-    ...page.map(({ id, json }) => entryJson(`${baseUrl}/${type}/${id}`, json, 'match')),
-    ...included.map(({ resource }) => entryJson(`${baseUrl}/Patient/${resource.id}`, JSON.stringify(resource), 'include')),
-    ...revIncluded.map(({ resource }) => entryJson(`${baseUrl}/${resource.resourceType}/${resource.id}`, JSON.stringify(resource), 'include')),
-  ];
-  return `{"resourceType":"Bundle","type":"searchset","link":${JSON.stringify(link)},"entry":[${entry.join(',')}]}`;
+  return searchsetJson(link, [
+    ...page.map(({ id, json }): EntryJson => ({ fullUrl: `${baseUrl}/${type}/${id}`, resource: json, mode: 'match' })),
+    ...included.map(({ resource }): EntryJson => ({ fullUrl: `${baseUrl}/Patient/${resource.id}`, resource: JSON.stringify(resource), mode: 'include' })),
+    ...revIncluded.map(({ resource }): EntryJson => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource: JSON.stringify(resource), mode: 'include' })),
+  ]);
 }
