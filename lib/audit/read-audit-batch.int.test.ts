@@ -104,7 +104,7 @@ describe('read audit rows by group commit', () => {
 
   it('runs the shared statements with generic plans on PostgreSQL (not on Citus, whose coordinator cannot)', async () => {
     const citus = (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'citus'`)[0]!.n > 0;
-    const { rows } = await batchPool().query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+    const { rows } = await (await batchPool()).query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
     expect(rows[0]!.plan_cache_mode).toBe(citus || isEmbeddedDb() ? 'auto' : 'force_generic_plan');
   });
 });

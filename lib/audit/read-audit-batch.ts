@@ -62,7 +62,7 @@ export function auditRowColumns(rows: readonly AuditRow[]): unknown[][] {
 
 async function append(clinicId: string, batch: readonly Item[]): Promise<AccessCheck[]> {
   const col = <T>(f: (p: Item) => T) => batch.map(f);
-  const { rows } = await batchPool().query<{ active: boolean; revoked: boolean; written: number }>({
+  const { rows } = await (await batchPool()).query<{ active: boolean; revoked: boolean; written: number }>({
     name: statementName('audit_read_batch'),
     text: BATCH_SQL,
     values: [

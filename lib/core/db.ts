@@ -7,7 +7,7 @@ import { databaseUrl, isEmbeddedDb } from './env';
 export type Tx = Prisma.TransactionClient;
 export { Prisma };
 
-const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient; pgPool?: pg.Pool; batchPool?: pg.Pool };
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient; pgPool?: pg.Pool; batchPool?: pg.Pool; batchPoolReady?: Promise<pg.Pool> };
 
 function createClient() {
   const adapter = new PrismaPg(sqlPool());
@@ -36,21 +36,20 @@ export function sqlPool(): pg.Pool {
  * flight per group (two groups), and room for a failed batch's rows retried one by one. On the embedded database: the
  * one shared connection.
  */
-const GENERIC_PLANS_UNLESS_CITUS = `SELECT set_config('plan_cache_mode', 'force_generic_plan', false)
-  WHERE NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')`;
-
-export function batchPool(): pg.Pool {
-  if (isEmbeddedDb()) return sqlPool();
-  if (!globalForPrisma.batchPool) {
-    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4 });
-    // set before the connection's first statement (a client runs its queries in order); not on Citus, whose
-    // coordinator cannot plan these router statements generically ("could not create distributed plan")
-    pool.on('connect', (client) => {
-      client.query(GENERIC_PLANS_UNLESS_CITUS).catch(() => undefined);
-    });
+export function batchPool(): Promise<pg.Pool> {
+  if (isEmbeddedDb()) return Promise.resolve(sqlPool());
+  globalForPrisma.batchPoolReady ??= (async () => {
+    // not on Citus, whose coordinator cannot plan these router statements generically ("could not create distributed
+    // plan"); the setting is a startup parameter of each connection, so no statement runs before it
+    const { rows } = await sqlPool().query<{ citus: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`);
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4, ...(rows[0]?.citus ? {} : { options: '-c plan_cache_mode=force_generic_plan' }) });
     globalForPrisma.batchPool = pool;
-  }
-  return globalForPrisma.batchPool;
+    return pool;
+  })().catch((error: unknown) => {
+    globalForPrisma.batchPoolReady = undefined;
+    throw error;
+  });
+  return globalForPrisma.batchPoolReady;
 }
 
 /**
@@ -70,6 +69,7 @@ export function runInTransaction<T>(fn: (tx: Tx) => Promise<T>, options?: { time
 export async function disconnectDb() {
   await globalForPrisma.prisma?.$disconnect();
   globalForPrisma.prisma = undefined;
+  globalForPrisma.batchPoolReady = undefined;
   for (const key of ['batchPool', 'pgPool'] as const) {
     const pool = globalForPrisma[key];
     globalForPrisma[key] = undefined;

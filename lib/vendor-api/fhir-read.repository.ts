@@ -69,7 +69,7 @@ const PATIENT_BATCH_SQL = `WITH input AS (
 
 async function readPatientBatch(clinicId: string, items: readonly PatientReadItem[]): Promise<{ access: AccessCheck; patient: RawPatient | null }[]> {
   const col = <T>(f: (p: PatientReadItem) => T) => items.map(f);
-  const { rows } = await batchPool().query<AccessRow & { patient: RawPatient | null }>({
+  const { rows } = await (await batchPool()).query<AccessRow & { patient: RawPatient | null }>({
     name: statementName('fhir_read_patient_batch'),
     text: PATIENT_BATCH_SQL,
     values: [
