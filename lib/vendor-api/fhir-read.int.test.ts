@@ -6,9 +6,10 @@
  */
 import type { Patient } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditEventsFor, auditMark, clinicWithStaff, createPatient } from '@/tests/helpers/factories';
+import { auditEventsFor, auditMark, clinicWithStaff, createPatient, patientInput } from '@/tests/helpers/factories';
 import { assertion, call, get, register, token, type App } from '@/tests/helpers/vendor-app';
-import { withdrawPatientRegistration } from '@/lib/records/patients/patient.service';
+import { updatePatient, withdrawPatientRegistration } from '@/lib/records/patients/patient.service';
+import type { UpdatePatientInput } from '@/lib/records/patients/patient.schema';
 import { revokeApiClient } from './api-client.service';
 import { fhirReadRepository } from './fhir-read.repository';
 import { CLIENT_ASSERTION_TYPE } from './token.service';
@@ -53,6 +54,38 @@ describe('GET Patient/{id} in one statement', () => {
     expect(missing.status).toBe(404);
     expect(await auditEventsFor(staff.clinic.id, {}, before404)).toHaveLength(0);
     expect(await auditEventsFor(staff.clinic.id, { action: 'read' }, mark)).toHaveLength(3);
+  });
+
+  it('answers from the kept JSON only while the registration and its insurance are unchanged: an edit, a new insurance and a withdrawal show at once', async () => {
+    const ins = { insurerNumber: '06131239', symbol: '12', number: '345', branch: '01', relationship: 'self' } as const;
+    const p = await createPatient(staff.receptionist, patientInput({ familyName: '保持', insurance: ins }));
+    const app = await register(staff, ['system/Patient.rs']);
+    const at = await token(app, 'system/Patient.rs');
+    const read = async (expectEtag: string) => {
+      const res = await get(`Patient/${p.id}`, at);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('etag')).toBe(expectEtag);
+      return res.text();
+    };
+    // the version read (another path: the provider's versions, mapped again) is the same resource
+    const vread = async (v: number) => (await (await get(`Patient/${p.id}/_history/${v}`, at)).json()) as Patient;
+    const first = await read('W/"1"');
+    expect(await read('W/"1"')).toBe(first);
+    expect(JSON.parse(first)).toEqual(await vread(1));
+
+    const update = (version: number, changes: Partial<UpdatePatientInput>) =>
+      updatePatient({ ...patientInput({ familyName: '保持', insurance: ins }), birthDate: p.birthDate, familyNameKana: p.familyNameKana, givenName: p.givenName, givenNameKana: p.givenNameKana, sex: p.sex, patientId: p.id, expectedVersion: version, ...changes }, staff.receptionist);
+    await update(1, { familyName: '改姓' });
+    const renamed = JSON.parse(await read('W/"2"')) as Patient;
+    expect(renamed.name![0]!.family).toBe('改姓');
+    expect(renamed).toEqual(await vread(2));
+    await update(2, { familyName: '改姓', insurance: { ...ins, number: '999' } });
+    const reinsured = JSON.parse(await read('W/"3"')) as Patient;
+    expect(reinsured.identifier!.map((i) => i.value).join()).toContain(':999:');
+    expect(reinsured.identifier!.map((i) => i.value).join()).not.toContain(':345:');
+
+    await withdrawPatientRegistration({ patientId: p.id, expectedVersion: 3, reason: '誤登録' }, staff.receptionist);
+    expect((await get(`Patient/${p.id}`, at)).status).toBe(410);
   });
 
   it('refuses a revoked token and a revoked app on the next request, for known and unknown ids, and writes no audit row', async () => {

@@ -27,6 +27,15 @@ export type PatientReadRow = FhirPatientInput & { patientNumber: number; birthDa
 type PatientReadItem = { caller: ReadCaller; patientId: string; today: string; row: AuditRow };
 type RawPatient = Omit<PatientReadRow, 'birthDate' | 'updatedAt' | 'deletedAt'> & { birthDate: string; updatedAt: string; deletedAt: string | null };
 
+/** A read's access check and its patient as the statement's JSON text (null: no such patient in the clinic). */
+export type PatientReadText = { access: AccessCheck; patient: string | null };
+
+/** The patient of a read's JSON text (PatientReadText), as the FHIR mapping takes it. */
+export function patientReadRow(text: string): PatientReadRow {
+  const raw = JSON.parse(text) as RawPatient;
+  return { ...raw, birthDate: new Date(`${raw.birthDate}T00:00:00Z`), updatedAt: new Date(raw.updatedAt), deletedAt: raw.deletedAt ? new Date(raw.deletedAt) : null };
+}
+
 /**
  * The Patient reads of one clinic in one statement (docs/decisions/0091): each read's app and token are checked, its
  * patient read with insurance and 公費, and its audit row inserted when the read is allowed and finds a registration
@@ -64,12 +73,12 @@ const PATIENT_BATCH_SQL = `WITH input AS (
        'publicExpenses', COALESCE((SELECT json_agg(json_build_object('payerNumber', e."payerNumber", 'recipientNumber', e."recipientNumber") ORDER BY e."createdAt" DESC)
                      FROM "PublicExpense" e
                      WHERE e."clinicId" = $1 AND e."patientId" = p."id" AND e."endedAt" IS NULL AND (e."validUntil" IS NULL OR e."validUntil" >= p.today)), '[]'::json)
-     ) FROM found p WHERE p.ord = k.ord) AS patient
+     )::text FROM found p WHERE p.ord = k.ord) AS patient
   FROM checked k ORDER BY k.ord`;
 
-async function readPatientBatch(clinicId: string, items: readonly PatientReadItem[]): Promise<{ access: AccessCheck; patient: RawPatient | null }[]> {
+async function readPatientBatch(clinicId: string, items: readonly PatientReadItem[]): Promise<PatientReadText[]> {
   const col = <T>(f: (p: PatientReadItem) => T) => items.map(f);
-  const { rows } = await (await batchPool()).query<AccessRow & { patient: RawPatient | null }>({
+  const { rows } = await (await batchPool()).query<AccessRow & { patient: string | null }>({
     name: statementName('fhir_read_patient_batch'),
     text: PATIENT_BATCH_SQL,
     values: [
@@ -102,11 +111,16 @@ export const fhirReadRepository = {
    * with the concurrent reads of the clinic (readPatientBatch); it answers once the row is committed.
    */
   async readPatientAudited(caller: ReadCaller, patientId: string, today: string, audit: AuditInput): Promise<{ access: AccessCheck; patient: PatientReadRow | null }> {
-    const { access, patient: raw } = await patientReads.submit(caller.clinicId, { caller, patientId, today, row: auditRow(audit) });
-    const patient = raw
-      ? { ...raw, birthDate: new Date(`${raw.birthDate}T00:00:00Z`), updatedAt: new Date(raw.updatedAt), deletedAt: raw.deletedAt ? new Date(raw.deletedAt) : null }
-      : null;
-    return { access, patient };
+    const { access, patient } = await patientReads.submit(caller.clinicId, { caller, patientId, today, row: auditRow(audit) });
+    return { access, patient: patient === null ? null : patientReadRow(patient) };
+  },
+
+  /**
+   * readPatientAudited with the patient as the statement's JSON text: everything the Patient mapping reads, so the
+   * text can key the serialized resource (vendor-fhir.service.ts).
+   */
+  readPatientTextAudited(caller: ReadCaller, patientId: string, today: string, audit: AuditInput): Promise<PatientReadText> {
+    return patientReads.submit(caller.clinicId, { caller, patientId, today, row: auditRow(audit) });
   },
 
   /** Statements run and patient reads handed in so far (tests check that concurrent reads share statements). */

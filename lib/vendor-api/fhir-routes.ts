@@ -13,7 +13,7 @@ import { ASSERTION_ALGORITHMS } from './api-client.constants';
 import { asResponse, errorResponse, FhirError, fhirErrors, fhirJsonText, fhirResponse, type FhirAnswer, type FhirRequest } from './fhir-http';
 import { API_RESOURCE_TYPES, scopesAllow, VERSIONED_TYPES, type ApiResourceType, type ScopeInteraction } from './scopes';
 import { confirmAccess, introspectToken, InvalidTokenError, issueAccessToken, OAuthError, principalForRead, principalFromBearer, revokeToken } from './token.service';
-import { historyBundle, readResource, searchBundle, searchParamsOf, typeHasPatient } from './vendor-fhir.service';
+import { historyBundle, readPatientJson, readResource, searchBundle, searchParamsOf, typeHasPatient } from './vendor-fhir.service';
 import { createObservation } from './vendor-observation.service';
 import { createPatientFromFhir, updatePatientFromFhir } from './vendor-patient.service';
 import { RateLimiter } from './rate-limit';
@@ -37,7 +37,8 @@ type Route = {
   handle: (args: Args) => Promise<FhirAnswer>;
 };
 
-const etag = (resource: Resource) => ({ ETag: `W/"${resource.meta?.versionId ?? '1'}"`, ...(resource.meta?.lastUpdated ? { 'Last-Modified': new Date(resource.meta.lastUpdated).toUTCString() } : {}) });
+const versionHeaders = (versionId: string, lastModified: string | undefined) => ({ ETag: `W/"${versionId}"`, ...(lastModified ? { 'Last-Modified': lastModified } : {}) });
+const etag = (resource: Resource) => versionHeaders(resource.meta?.versionId ?? '1', resource.meta?.lastUpdated ? new Date(resource.meta.lastUpdated).toUTCString() : undefined);
 
 /** The route table: every interaction the API serves. */
 export const FHIR_ROUTES: readonly Route[] = [
@@ -56,6 +57,11 @@ export const FHIR_ROUTES: readonly Route[] = [
     scope: 'r',
     types: API_RESOURCE_TYPES,
     handle: async ({ principal, type, id }) => {
+      if (type === 'Patient') {
+        // the hot read: its serialized resource as kept (vendor-fhir.service.ts readPatientJson)
+        const patient = await readPatientJson(principal, id);
+        return fhirJsonText(patient.json, { headers: versionHeaders(patient.versionId, patient.lastModified) });
+      }
       const resource = await readResource(principal, type, id);
       return fhirResponse(resource, { headers: etag(resource) });
     },

@@ -11,19 +11,19 @@
 /** A search match as the Bundle takes it: the resource's id, its patient and its JSON (text, or as UTF-8 bytes). */
 export type JsonMatch = { id: string; patientId: string | null; json: string | Buffer };
 
-type Entry = { source: string; match: JsonMatch; size: number };
+type Entry<M> = { source: string; match: M; size: number };
 
 const sizeOf = (source: string, json: string | Buffer) => source.length * 2 + (typeof json === 'string' ? json.length * 2 : json.length);
 
-export class ResourceJsonCache {
-  private readonly entries = new Map<string, Entry>();
+export class ResourceJsonCache<M extends JsonMatch = JsonMatch> {
+  private readonly entries = new Map<string, Entry<M>>();
   private bytes = 0;
 
   /** `maxBytes`: about what the kept texts take (two bytes a character of the row texts, the JSON's UTF-8 bytes) */
   constructor(private readonly maxBytes: number) {}
 
   /** The match kept under `key` when it was written from `source`. */
-  get(key: string, source: string): JsonMatch | undefined {
+  get(key: string, source: string): M | undefined {
     const entry = this.entries.get(key);
     if (!entry || entry.source !== source) return undefined;
     // most recently used last
@@ -32,7 +32,7 @@ export class ResourceJsonCache {
     return entry.match;
   }
 
-  set(key: string, source: string, match: JsonMatch): void {
+  set(key: string, source: string, match: M): void {
     const size = sizeOf(source, match.json);
     if (size > this.maxBytes) return;
     const old = this.entries.get(key);

@@ -23,7 +23,7 @@ import { fhirTarget } from '@/lib/fhir/profiles';
 import { allergyInputs, diagnosisInputs, labResultInputs, medicationInputOf, patientInputs } from '@/lib/fhir/source.repository';
 import type { FhirClinicInput, FhirPatientInput, FhirVisitInput } from '@/lib/fhir/types';
 import { FhirError, fhirErrors } from './fhir-http';
-import { fhirReadRepository, type AccessCheck } from './fhir-read.repository';
+import { fhirReadRepository, patientReadRow, type AccessCheck } from './fhir-read.repository';
 import { fhirSearchSqlRepository as sqlRepo, labResultOf, type LabResultSearchRow } from './fhir-search-sql.repository';
 import { ResourceJsonCache, type JsonMatch } from './resource-json-cache';
 import { param, type Condition, type Param } from '@/lib/core/sql';
@@ -209,7 +209,7 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
       count: (clinicId, where) => sqlRepo.countLabResults(clinicId, where),
       async searchJson(clinicId, clinic, where, page, sort) {
         const rows = await sqlRepo.searchLabResultTexts(clinicId, where, page, sort);
-        const scope = `${String(clinicId.value)}\n${clinic.institutionNumber}\n${clinic.name}\n${target().version}\n`;
+        const scope = jsonScope(String(clinicId.value), clinic);
         return rows.map(({ id, row }) => {
           const key = scope + id;
           const hit = observationJson.get(key, row);
@@ -469,22 +469,47 @@ async function audit(principal: ApiClientPrincipal, type: ApiResourceType, actio
   settleAccess(principal, await fhirReadRepository.auditRead(callerOf(principal), input));
 }
 
+/** The part of a kept resource's key that names what its JSON depends on besides the row: clinic and target version. */
+function jsonScope(clinicId: string, clinic: FhirClinicInput): string {
+  return `${clinicId}\n${clinic.institutionNumber}\n${clinic.name}\n${target().version}\n`;
+}
+
+/** A Patient read's answer: the serialized resource, and its version and time for the ETag and Last-Modified headers. */
+export type PatientJson = JsonMatch & { versionId: string; lastModified: string | undefined };
+
+/**
+ * GET Patient/{id}'s serialized resources (resource-json-cache.ts): kept for the clinic, the target version and the
+ * read statement's patient text, which holds everything the Patient mapping reads (the registration with its current
+ * insurance and 公費), so a hit is the JSON the mapping would write. A withdrawn registration is never kept. 16 MB
+ * hold some 8,000 patients.
+ */
+const patientJson = new ResourceJsonCache<PatientJson>(16 * 1024 * 1024);
+
 /**
  * GET Patient/{id}: the access check and the patient with its insurance and 公費 in one SELECT, then its audit row by
- * group commit (0084, 0090); 404 and 410 write no audit row, as the general path.
+ * group commit (0084, 0090, 0091); 404 and 410 write no audit row, as the general path.
  */
-async function readPatient(principal: ApiClientPrincipal, clinic: FhirClinicInput, id: string): Promise<Resource> {
-  const { access, patient } = await fhirReadRepository.readPatientAudited(callerOf(principal), id, todayJst(), auditInput(principal, 'Patient', 'read', { interaction: 'read' }, id, id));
+export async function readPatientJson(principal: ApiClientPrincipal, id: string): Promise<PatientJson> {
+  const clinic = await clinicInput(principal.clinicId);
+  const { access, patient } = await fhirReadRepository.readPatientTextAudited(callerOf(principal), id, todayJst(), auditInput(principal, 'Patient', 'read', { interaction: 'read' }, id, id));
   settleAccess(principal, access);
-  if (!patient) throw fhirErrors.notFound('Patient', id);
-  if (patient.deletedAt) throw new FhirError(410, 'deleted', 'この患者の登録は取り消されています。', `Patient/${id} was withdrawn`);
-  return withVersion(toFhirPatient(target(), clinic, patient), patient.version);
+  if (patient === null) throw fhirErrors.notFound('Patient', id);
+  const key = jsonScope(principal.clinicId, clinic) + id;
+  const hit = patientJson.get(key, patient);
+  if (hit) return hit;
+  const row = patientReadRow(patient);
+  if (row.deletedAt) throw new FhirError(410, 'deleted', 'この患者の登録は取り消されています。', `Patient/${id} was withdrawn`);
+  const resource = withVersion(toFhirPatient(target(), clinic, row), row.version);
+  const lastUpdated = resource.meta?.lastUpdated;
+  const match: PatientJson = { id, patientId: id, json: Buffer.from(JSON.stringify(resource)), versionId: resource.meta?.versionId ?? '1', lastModified: lastUpdated ? new Date(lastUpdated).toUTCString() : undefined };
+  patientJson.set(key, patient, match);
+  return match;
 }
 
 /** read: the current version; vread: one version; history: every version (a Bundle of type history). */
 export async function readResource(principal: ApiClientPrincipal, type: ApiResourceType, id: string, versionId?: string): Promise<Resource> {
   const clinic = await clinicInput(principal.clinicId);
-  if (type === 'Patient' && versionId === undefined) return readPatient(principal, clinic, id);
+  if (type === 'Patient' && versionId === undefined) return JSON.parse((await readPatientJson(principal, id)).json.toString()) as Resource;
   const all = await providers[type].versions(principal.clinicId, clinic, id, versionId === undefined);
   const found = versionId === undefined ? all[0] : all.find((m) => m.resource.meta?.versionId === versionId);
   if (!found) throw versionId === undefined ? fhirErrors.notFound(type, id) : fhirErrors.notFound(type, `${id}/_history/${versionId}`);
