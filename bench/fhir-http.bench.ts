@@ -18,7 +18,6 @@
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 
@@ -37,7 +36,7 @@ const { clinicWithStaff, createPatient } = await import('@/tests/helpers/factori
 const { registerApiClient } = await import('@/lib/vendor-api/api-client.service');
 const { CLIENT_ASSERTION_TYPE } = await import('@/lib/vendor-api/token.service');
 const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
-const { machineLine, percentile } = await import('./lib');
+const { machineLine, percentile, postgresBackendsCpuMs, processTreeCpuMs } = await import('./lib');
 
 
 // data: one clinic, N patients (a few family names, so a name search finds more than a page), 30 results of one patient
@@ -96,41 +95,9 @@ const scenarios: Scenario[] = [
   { name: 'Observation?patient=…&code=…', path: () => `/api/fhir/R4/Observation?patient=${labPatient}&code=${encodeURIComponent('http://medis.or.jp/CodeSystem/master-JLAC10-17digits|3D046000001906202')}` },
 ];
 
-/** CPU time (ms) of a process and its descendants so far, from /proc (Linux; clock ticks of 10 ms). */
-function processTreeCpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const own = (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    return own + children.reduce((sum, c) => sum + processTreeCpuMs(c), 0);
-  } catch {
-    return 0;
-  }
-}
 const serverPid = process.env.BENCH_SERVER_PID ? Number(process.env.BENCH_SERVER_PID) : null;
-
-/**
- * CPU time (ms) so far of the PostgreSQL backends serving this database (their process titles name it; the shared
- * processes — WAL writer, checkpointer — are not counted). A backend that exits between two readings makes the
- * difference meaningless: the server keeps its pool's connections open during a run.
- */
 const databaseName = new URL(process.env.DATABASE_URL ?? 'postgresql://x/postgres').pathname.slice(1);
-function postgresCpuMs(): number {
-  let sum = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${databaseName} `)) continue;
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      sum += (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      // the process ended
-    }
-  }
-  return sum;
-}
+const postgresCpuMs = () => postgresBackendsCpuMs(databaseName);
 const clientCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;

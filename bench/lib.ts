@@ -3,7 +3,7 @@
  * docs/benchmarks.md section writer. Timings never go into pass/fail tests; they are recorded in docs/benchmarks.md.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -115,4 +115,38 @@ export async function pgVersion(url: string): Promise<string> {
   const r = await c.query<{ v: string }>('SELECT current_setting(\'server_version\') AS v');
   await c.end();
   return `PostgreSQL ${r.rows[0]!.v.split(' ')[0]}`;
+}
+
+/** CPU time (ms) of a process and its descendants so far, from /proc (Linux; clock ticks of 10 ms). */
+export function processTreeCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return own + children.reduce((sum, c) => sum + processTreeCpuMs(c), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time (ms) so far of the PostgreSQL backends serving one database (their process titles name it; the shared
+ * processes — WAL writer, checkpointer — are not counted). A backend that exits between two readings makes the
+ * difference meaningless: keep the pool's connections open during a run.
+ */
+export function postgresBackendsCpuMs(databaseName: string): number {
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${databaseName} `)) continue;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      sum += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // the process ended
+    }
+  }
+  return sum;
 }

@@ -57,7 +57,7 @@ await db().$executeRaw`ANALYZE`;
 (await import('@/lib/fhir')).loadFhirProfiles();
 const sandboxMode = process.env.BENCH_SHARING_SANDBOX === 'inline' ? 'inline' : 'process';
 const { fork } = await import('node:child_process');
-const child = sandboxMode === 'process' ? fork(new URL('./sharing-sandbox-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }) : null;
+const child = sandboxMode === 'process' ? fork(new URL('./sharing-sandbox-process.ts', import.meta.url), { execArgv: ['--import', 'tsx', ...(process.env.SANDBOX_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SANDBOX_PROF}`] : [])] }) : null;
 const inline = child ? null : await startSharingSandboxServer({ port: 0 });
 const sandboxUrl = child ? await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url))) : inline!.url;
 const service = new HttpSharingService({ baseUrl: sandboxUrl });
@@ -69,6 +69,16 @@ t = Date.now();
 const relayed = await relaySharingOutbox();
 const relayMs = Date.now() - t;
 t = Date.now();
+// CPU per unit of each process during the delivery (a figure that moves far less with other work on the machine than
+// units/s): the worker(s), the sandbox service and the PostgreSQL backends of this database
+const { postgresBackendsCpuMs, processTreeCpuMs } = await import('./lib');
+const ownCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const workerCpuMs = () => (children.length ? children.reduce((sum, c) => sum + processTreeCpuMs(c.pid!), 0) : ownCpuMs());
+const sandboxCpuMs = () => (child ? processTreeCpuMs(child.pid!) : 0);
+const cpu0 = { worker: workerCpuMs(), sandbox: sandboxCpuMs(), postgres: postgresBackendsCpuMs(dbName) };
 const handler = mode === 'single' ? async (job: Parameters<typeof deliverUnit>[0]) => void (await deliverUnit(job, { service })) : { batch: (jobs: Parameters<typeof deliverUnits>[0]) => deliverUnits(jobs, { service, sendConcurrency: concurrency }) };
 type RunResult = Awaited<ReturnType<typeof drainJobs>>;
 const result = children.length
@@ -78,12 +88,14 @@ const result = children.length
     })))).reduce((a, b) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + b[k as keyof RunResult]])) as RunResult)
   : await drainJobs({ queues: { [DELIVER_QUEUE]: handler }, concurrency, batchSize: 100 });
 const ms = Date.now() - t;
+const perUnit = (now: number, before: number) => +((now - before) / Math.max(1, relayed.units)).toFixed(2);
+const cpuPerUnitMs = { worker: perUnit(workerCpuMs(), cpu0.worker), sandbox: child ? perUnit(sandboxCpuMs(), cpu0.sandbox) : null, postgres: perUnit(postgresBackendsCpuMs(dbName), cpu0.postgres) };
 // contents the service received more than once (the sandbox's own count, over its control API)
 const duplicates = ((await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as { duplicates: unknown[] }).duplicates.length;
 const sent = await db().sharingUnit.count({ where: { clinicId: staff.clinic.id, state: 'sent' } });
 const cpus = (await import('node:os')).cpus().length;
 const load = (await import('node:os')).loadavg()[0]!.toFixed(2);
-console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, mode, sandbox: sandboxMode, workers, concurrency, cpus, load }));
+console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, cpuPerUnitMs, mode, sandbox: sandboxMode, workers, concurrency, cpus, load }));
 child?.disconnect();
 await inline?.close();
 await disconnectDb();
