@@ -127,6 +127,8 @@ describe('the one-statement searches', () => {
       searchStatements.patients(clinic, patientWhere, page, '2026-12-06', { column: 'birthDate', direction: 'desc' }),
       searchStatements.countPatients(clinic, patientWhere),
       searchStatements.labResults(clinic, labWhere, page),
+      searchStatements.labResultKeys(clinic, labWhere, page),
+      searchStatements.labResultsById(clinic, ['x', 'y']),
       searchStatements.countLabResults(clinic, labWhere),
     ];
     for (const statement of statements) {

@@ -27,11 +27,15 @@ async function rows<T>(query: Sql): Promise<T[]> {
   return rows.map((r) => r.row);
 }
 
-/** A row of a statement that sends its JSON as text (`::text`: pg hands it over unparsed), with the record's id. */
-export type RowText = { id: string; row: string };
+/**
+ * A result of the Observation statements, its JSON as text (`::text`: pg hands it over unparsed): `context`, what its
+ * resource depends on besides its own version (departments, visit, doctor); `row`, the version's columns.
+ */
+export type LabResultKey = { id: string; context: string };
+export type LabResultText = LabResultKey & { row: string };
 
-async function texts(query: Sql): Promise<RowText[]> {
-  const { rows } = await sqlPool().query<RowText>(toQuery(query, statementName('fhir_search')));
+async function texts<T>(query: Sql): Promise<T[]> {
+  const { rows } = await sqlPool().query<T & object>(toQuery(query, statementName('fhir_search')));
   return rows;
 }
 
@@ -54,16 +58,16 @@ function patientOrder(sort: SortOrder | undefined): Sql {
 
 const CLINIC_RECORD_STATUSES = ['final', 'entered_in_error'];
 
-type LabResultJson = Omit<FhirLabResultInput, 'department' | 'orderingDoctor'> & {
+type LabResultJson = Omit<FhirLabResultInput, 'department' | 'orderingDoctor' | 'encounter'> & {
   patientId: string;
   valueNumber: string | null;
   referenceLow: string | null;
   referenceHigh: string | null;
   departmentCode: string | null;
-  ownDepartment: FhirDepartmentInput | null;
-  fallbackDepartment: FhirDepartmentInput | null;
-  orderingDoctor: FhirPractitionerInput | null;
 };
+
+/** The statement's `context`: [ownDepartment, fallbackDepartment, encounter, orderingDoctor]. */
+type LabContextJson = [FhirDepartmentInput | null, FhirDepartmentInput | null, FhirLabResultInput['encounter'], FhirPractitionerInput | null];
 
 /** A lab result as the FHIR mapping takes it, with its patient. */
 export type LabResultSearchRow = FhirLabResultInput & { patientId: string };
@@ -85,38 +89,81 @@ const decimal = (text: string | null): string | null => (text === null ? null : 
  * departmentCode (the clinic's department of that code, else a known code), else its visit's, the recorder's or the
  * clinic's first department (`fallbackDepartment`, chosen by the statement).
  */
-function departmentOf(row: LabResultJson): FhirDepartmentInput | null {
-  if (row.departmentCode) {
-    if (row.ownDepartment) return row.ownDepartment;
-    const known = findDepartment(row.departmentCode);
+function departmentOf(departmentCode: string | null, own: FhirDepartmentInput | null, fallback: FhirDepartmentInput | null): FhirDepartmentInput | null {
+  if (departmentCode) {
+    if (own) return own;
+    const known = findDepartment(departmentCode);
     if (known) return { code: known.code, name: known.name };
   }
-  return row.fallbackDepartment;
+  return fallback;
 }
 
 /**
- * A result as the Observation mapping takes it, from one row's text of the statement. The instants stay the ISO text
+ * A result as the Observation mapping takes it, from one row of the statement. The instants stay the ISO text
  * PostgreSQL wrote (the mapping reads a string as `new Date` would, without making a Date: Next wraps the Date
  * constructor in the server process, which made three Dates a row a noticeable part of a search).
  */
-export function labResultOf(text: string): LabResultSearchRow {
-  const raw = JSON.parse(text) as LabResultJson;
-  const { departmentCode: _code, ownDepartment: _own, fallbackDepartment: _fallback, ...rest } = raw;
+export function labResultOf({ row, context }: LabResultText): LabResultSearchRow {
+  const { departmentCode, ...rest } = JSON.parse(row) as LabResultJson;
+  const [own, fallback, encounter, orderingDoctor] = JSON.parse(context) as LabContextJson;
   return {
     ...rest,
-    valueNumber: decimal(raw.valueNumber),
-    referenceLow: decimal(raw.referenceLow),
-    referenceHigh: decimal(raw.referenceHigh),
-    department: departmentOf(raw),
+    valueNumber: decimal(rest.valueNumber),
+    referenceLow: decimal(rest.referenceLow),
+    referenceHigh: decimal(rest.referenceHigh),
+    department: departmentOf(departmentCode, own, fallback),
+    encounter,
+    orderingDoctor,
   };
 }
 
 /**
+ * What a result's resource depends on besides its version's own columns, as the statement finds it now:
+ * [ownDepartment, fallbackDepartment, encounter, orderingDoctor] (the rules of `loadContext`, see departmentOf). A
+ * lookup by a key the result may lack (department code, visit's department and doctor, ordering doctor) runs only
+ * when it has it (`CASE WHEN key IS NOT NULL`): a NULL key finds nothing anyway, and a result posted through the API
+ * has none of them. The recorder (`ru`, for its department and as the doctor of last resort) is joined once.
+ */
+const labContext = (clinic: Param) => sql`json_build_array(
+           CASE WHEN r."departmentCode" IS NOT NULL THEN (SELECT json_build_object('code', d."code", 'name', d."name") FROM "Department" d
+                             WHERE d."clinicId" = ${clinic} AND d."code" = r."departmentCode") END,
+           COALESCE(
+               CASE WHEN v."departmentId" IS NOT NULL THEN (SELECT json_build_object('code', d."code", 'name', d."name") FROM "Department" d
+                WHERE d."clinicId" = ${clinic} AND d."id" = v."departmentId") END,
+               CASE WHEN ru."departmentId" IS NOT NULL THEN (SELECT json_build_object('code', d."code", 'name', d."name") FROM "Department" d
+                WHERE d."clinicId" = ${clinic} AND d."id" = ru."departmentId") END,
+               (SELECT json_build_object('code', d."code", 'name', d."name") FROM "Department" d
+                WHERE d."clinicId" = ${clinic} ORDER BY d."code" ASC LIMIT 1)),
+           json_build_object('id', v."id", 'class', CASE WHEN v."encounterClass" = 'IMP' THEN 'IMP' ELSE 'AMB' END),
+           COALESCE(
+               CASE WHEN r."orderingDoctorId" IS NOT NULL THEN (SELECT json_build_object('id', u."id", 'name', u."displayName", 'licenseNumber', u."licenseNumber", 'licenseType', u."licenseType") FROM "User" u
+                WHERE u."clinicId" = ${clinic} AND u."id" = r."orderingDoctorId") END,
+               CASE WHEN v."doctorId" IS NOT NULL THEN (SELECT json_build_object('id', u."id", 'name', u."displayName", 'licenseNumber', u."licenseNumber", 'licenseType', u."licenseType") FROM "User" u
+                WHERE u."clinicId" = ${clinic} AND u."id" = v."doctorId") END,
+               CASE WHEN ru."role" = 'doctor' THEN json_build_object('id', ru."id", 'name', ru."displayName", 'licenseNumber', ru."licenseNumber", 'licenseType', ru."licenseType") END)
+         )::text`;
+
+/** A version's own columns as the mapping reads them (a final or entered-in-error version never changes, 0020). */
+const LAB_ROW = sql`json_build_object(
+           'id', r."id", 'lineageId', r."lineageId", 'version', r."version", 'status', r."status", 'updatedAt', r."createdAt", 'patientId', r."patientId",
+           'itemKey', r."itemKey", 'jlac10', r."jlac10", 'localCode', r."localCode", 'itemName', r."itemName",
+           'valueNumber', r."valueNumber"::text, 'valueText', r."valueText", 'unit', r."unit",
+           'referenceLow', r."referenceLow"::text, 'referenceHigh', r."referenceHigh"::text, 'referenceText', r."referenceText",
+           'flag', r."flag", 'specimen', r."specimen", 'collectedAt', r."collectedAt", 'reportedAt', r."reportedAt",
+           'departmentCode', r."departmentCode"
+         )::text`;
+
+/** The results `r` (a subquery) with their visits `v` and recorders `ru` (labContext). */
+const withLookups = (clinic: Param, results: Sql) => sql`FROM (${results}) r
+      LEFT JOIN "Visit" v ON v."clinicId" = ${clinic} AND v."id" = r."visitId"
+      LEFT JOIN "User" ru ON ru."clinicId" = ${clinic} AND ru."id" = r."recordedById"`;
+
+const labPage = (clinic: Param, where: Condition, page: Page, order: Sql) =>
+  withLookups(clinic, sql`SELECT r.* FROM "LabResult" r WHERE ${labScope(clinic, where)} ORDER BY ${order} LIMIT ${page.take} OFFSET ${page.skip}`);
+
+/**
  * The statements (exported for the tests, which check that every table is filtered by the clinic, $1). `clinic` is the
  * clinic id's parameter, the same one the where clause compares (SqlSearchContext), so the statement sends it once.
- * A result's lookups by a key it may not have (its department code, visit, recorder, ordering doctor) run only when it
- * has it (`CASE WHEN key IS NOT NULL`): a NULL key finds nothing anyway, and a result posted through the API has none
- * of them, so its row no longer runs six subqueries for nothing (≈ 40 % of the statement's CPU on such a page).
  */
 export const searchStatements = {
   patients(clinic: Param, where: Condition, page: Page, today: string, sort?: SortOrder): Sql {
@@ -143,36 +190,16 @@ export const searchStatements = {
 
   labResults(clinic: Param, where: Condition, page: Page, sort?: SortOrder): Sql {
     const order = labOrder(sort);
-    return sql`
-      SELECT r."id" AS id, json_build_object(
-           'id', r."id", 'lineageId', r."lineageId", 'version', r."version", 'status', r."status", 'updatedAt', r."createdAt", 'patientId', r."patientId",
-           'itemKey', r."itemKey", 'jlac10', r."jlac10", 'localCode', r."localCode", 'itemName', r."itemName",
-           'valueNumber', r."valueNumber"::text, 'valueText', r."valueText", 'unit', r."unit",
-           'referenceLow', r."referenceLow"::text, 'referenceHigh', r."referenceHigh"::text, 'referenceText', r."referenceText",
-           'flag', r."flag", 'specimen', r."specimen", 'collectedAt', r."collectedAt", 'reportedAt', r."reportedAt",
-           'departmentCode', r."departmentCode",
-           'ownDepartment', CASE WHEN r."departmentCode" IS NOT NULL THEN (SELECT json_build_object('code', d."code", 'name', d."name") FROM "Department" d
-                             WHERE d."clinicId" = ${clinic} AND d."code" = r."departmentCode") END,
-           'fallbackDepartment', COALESCE(
-               CASE WHEN v."departmentId" IS NOT NULL THEN (SELECT json_build_object('code', d."code", 'name', d."name") FROM "Department" d
-                WHERE d."clinicId" = ${clinic} AND d."id" = v."departmentId") END,
-               CASE WHEN r."recordedById" IS NOT NULL THEN (SELECT json_build_object('code', d."code", 'name', d."name") FROM "User" u JOIN "Department" d ON d."clinicId" = ${clinic} AND d."id" = u."departmentId"
-                WHERE u."clinicId" = ${clinic} AND u."id" = r."recordedById") END,
-               (SELECT json_build_object('code', d."code", 'name', d."name") FROM "Department" d
-                WHERE d."clinicId" = ${clinic} ORDER BY d."code" ASC LIMIT 1)),
-           'encounter', json_build_object('id', v."id", 'class', CASE WHEN v."encounterClass" = 'IMP' THEN 'IMP' ELSE 'AMB' END),
-           'orderingDoctor', COALESCE(
-               CASE WHEN r."orderingDoctorId" IS NOT NULL THEN (SELECT json_build_object('id', u."id", 'name', u."displayName", 'licenseNumber', u."licenseNumber", 'licenseType', u."licenseType") FROM "User" u
-                WHERE u."clinicId" = ${clinic} AND u."id" = r."orderingDoctorId") END,
-               CASE WHEN v."doctorId" IS NOT NULL THEN (SELECT json_build_object('id', u."id", 'name', u."displayName", 'licenseNumber', u."licenseNumber", 'licenseType', u."licenseType") FROM "User" u
-                WHERE u."clinicId" = ${clinic} AND u."id" = v."doctorId") END,
-               CASE WHEN r."recordedById" IS NOT NULL THEN (SELECT json_build_object('id', u."id", 'name', u."displayName", 'licenseNumber', u."licenseNumber", 'licenseType', u."licenseType") FROM "User" u
-                WHERE u."clinicId" = ${clinic} AND u."id" = r."recordedById" AND u."role" = 'doctor') END)
-         )::text AS row
-      FROM (SELECT r.* FROM "LabResult" r WHERE ${labScope(clinic, where)} ORDER BY ${order} LIMIT ${page.take} OFFSET ${page.skip}) r
-      LEFT JOIN "Visit" v ON v."clinicId" = ${clinic} AND v."id" = r."visitId"
-      ORDER BY ${order}`;
+    return sql`SELECT r."id" AS id, ${labContext(clinic)} AS context, ${LAB_ROW} AS row ${labPage(clinic, where, page, order)} ORDER BY ${order}`;
   },
+  /** The page as labResults finds it, without the versions' own columns. */
+  labResultKeys(clinic: Param, where: Condition, page: Page, sort?: SortOrder): Sql {
+    const order = labOrder(sort);
+    return sql`SELECT r."id" AS id, ${labContext(clinic)} AS context ${labPage(clinic, where, page, order)} ORDER BY ${order}`;
+  },
+  /** Versions by their ids (whether or not still the latest), as labResults writes them. */
+  labResultsById: (clinic: Param, ids: readonly string[]): Sql =>
+    sql`SELECT r."id" AS id, ${labContext(clinic)} AS context, ${LAB_ROW} AS row ${withLookups(clinic, sql`SELECT r.* FROM "LabResult" r WHERE r."clinicId" = ${clinic} AND r."id" = ANY(${ids}::text[])`)}`,
   countLabResults: (clinic: Param, where: Condition): Sql => sql`SELECT count(*)::int AS n FROM "LabResult" r WHERE ${labScope(clinic, where)}`,
 };
 
@@ -185,14 +212,15 @@ export const fhirSearchSqlRepository = {
   countPatients: (clinic: Param, where: Condition) => count(searchStatements.countPatients(clinic, where)),
 
   /**
-   * A page of the clinic's current lab results matching `where`, each as the statement's JSON text: everything the
-   * Observation mapping reads of the result (labResultOf), so the text also keys the serialized resource (0089).
+   * A page of the clinic's current lab results matching `where`: each result's id and context (LabResultKey), which
+   * with the clinic key its serialized resource (0089); `labResultsById` gives what the mapping needs of those missing.
    */
-  searchLabResultTexts: (clinic: Param, where: Condition, page: Page, sort?: SortOrder): Promise<RowText[]> => texts(searchStatements.labResults(clinic, where, page, sort)),
+  searchLabResultKeys: (clinic: Param, where: Condition, page: Page, sort?: SortOrder) => texts<LabResultKey>(searchStatements.labResultKeys(clinic, where, page, sort)),
+  labResultsById: (clinic: Param, ids: readonly string[]) => texts<LabResultText>(searchStatements.labResultsById(clinic, ids)),
 
   /** A page of the clinic's current lab results matching `where`, with what the Observation mapping needs. */
   async searchLabResults(clinic: Param, where: Condition, page: Page, sort?: SortOrder): Promise<LabResultSearchRow[]> {
-    return (await texts(searchStatements.labResults(clinic, where, page, sort))).map((r) => labResultOf(r.row));
+    return (await texts<LabResultText>(searchStatements.labResults(clinic, where, page, sort))).map(labResultOf);
   },
 
   countLabResults: (clinic: Param, where: Condition) => count(searchStatements.countLabResults(clinic, where)),

@@ -1,11 +1,10 @@
 /**
  * Serialized resources of the one-statement searches (docs/decisions/0089), kept for everything their JSON depends
- * on: the clinic (id, 医療機関番号, name) and the target version with the record's row id make the key, and the
- * statement's row text — the record's version with its department, visit and doctors as the statement read them — must
- * equal the one the text was written from. A changed doctor, department or record is another row text: a miss, and
- * the entry is written again. Nothing is shared between clinics (the clinic id leads the key). Least recently used
- * entries go first beyond the size limit. (The key is short on purpose: a Map hashes its whole key, and a row text is
- * over a thousand characters; comparing two texts of equal length is a memory compare.)
+ * on: the clinic (id, 医療機関番号, name), the target version and the record's version (its row id: a final or
+ * entered-in-error version never changes, 0020) make the key, and the context the statement found for it — its
+ * departments, visit and doctors — must equal the one the JSON was written from (`source`). A renamed doctor or
+ * department is another context: a miss, and the entry is written again. Nothing is shared between clinics (the
+ * clinic id leads the key). Least recently used entries go first beyond the size limit.
  */
 
 /** A search match as the Bundle takes it: the resource's id, its patient and its JSON (text, or as UTF-8 bytes). */

@@ -208,15 +208,21 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
       },
       count: (clinicId, where) => sqlRepo.countLabResults(clinicId, where),
       async searchJson(clinicId, clinic, where, page, sort) {
-        const rows = await sqlRepo.searchLabResultTexts(clinicId, where, page, sort);
+        // the page's ids and contexts; the versions' own columns only for those not kept (a kept version never changed)
+        const keys = await sqlRepo.searchLabResultKeys(clinicId, where, page, sort);
         const scope = jsonScope(String(clinicId.value), clinic);
-        return rows.map(({ id, row }) => {
-          const key = scope + id;
-          const hit = observationJson.get(key, row);
+        const kept = keys.map(({ id, context }) => observationJson.get(scope + id, context));
+        const missing = keys.filter((_, i) => !kept[i]).map((k) => k.id);
+        if (!missing.length) return kept as JsonMatch[];
+        const rows = new Map((await sqlRepo.labResultsById(clinicId, missing)).map((r) => [r.id, r]));
+        return keys.map(({ id }, i) => {
+          const hit = kept[i];
           if (hit) return hit;
+          const row = rows.get(id);
+          if (!row) throw new Error(`lab result ${id} of the page was not found by its id`);
           const { resource, patientId } = observationOf(clinic, labResultOf(row));
           const match = { id: resource.id!, patientId, json: Buffer.from(JSON.stringify(resource)) };
-          observationJson.set(key, row, match);
+          observationJson.set(scope + id, row.context, match);
           return match;
         });
       },
