@@ -1,10 +1,12 @@
 /**
- * Serialized resources of the one-statement searches (docs/decisions/0089), kept for everything their JSON depends
- * on: the clinic (id, 医療機関番号, name), the target version and the record's version (its row id: a final or
- * entered-in-error version never changes, 0020) make the key, and the context the statement found for it — its
- * departments, visit and doctors — must equal the one the JSON was written from (`source`). A renamed doctor or
- * department is another context: a miss, and the entry is written again. Nothing is shared between clinics (the
- * clinic id leads the key). Least recently used entries go first beyond the size limit.
+ * Serialized resources of the vendor API (docs/decisions/0089, 0091), kept for everything their JSON depends on: a
+ * short key — the clinic (id, 医療機関番号, name), the target version and the record's id — and a `source` text that
+ * must equal the one the JSON was written from: for an Observation of a search, the context the statement found for
+ * its version (departments, visit, doctors; the version itself never changes once final, 0020); for a Patient read,
+ * the read statement's patient text. A renamed doctor or department, a changed registration, is another source: a
+ * miss, and the entry is written again. Nothing is shared between clinics (the clinic id leads the key). Least
+ * recently used entries go first beyond the size limit. (The key is short on purpose: a Map hashes its whole key,
+ * which for a 1–2 KB text cost ≈ 4 % of a search's server CPU; comparing two equal-length texts is a memory compare.)
  */
 
 /** A search match as the Bundle takes it: the resource's id, its patient and its JSON (text, or as UTF-8 bytes). */
