@@ -555,25 +555,37 @@ function searchQuery(provider: ResourceProvider, clinicId: string, clinic: FhirC
     return {
       count: () => oneStatement.count(clinicParam, where),
       search,
-      searchJson: async (page: Page, sort?: SortOrder) => (searchJson ? searchJson(clinicParam, clinic, where, page, sort) : (await search(page, sort)).map(asJson)),
+      searchJson: async (page: Page, sort?: SortOrder) => (searchJson ? searchJson(clinicParam, clinic, where, page, sort) : (await search(page, sort)).map(asMatch)),
     };
   }
   const and = buildWhere(provider.searchParams, params, ctx);
   const search = (page: Page, sort?: SortOrder) => provider.search(clinicId, clinic, and, page, sort);
-  return { count: () => provider.count(clinicId, and), search, searchJson: async (page: Page, sort?: SortOrder) => (await search(page, sort)).map(asJson) };
+  return { count: () => provider.count(clinicId, and), search, searchJson: async (page: Page, sort?: SortOrder) => (await search(page, sort)).map(asMatch) };
 }
 
-const asJson = ({ resource, patientId }: Mapped): JsonMatch => ({ id: resource.id!, patientId, json: JSON.stringify(resource) });
+/** A match of a search page: its resource's JSON as kept (UTF-8 bytes, or text), or the mapped resource itself. */
+type PageMatch = { id: string; patientId: string | null; json: string | Buffer | Resource };
 
-type EntryJson = { fullUrl: string; resource: string | Buffer; mode: 'match' | 'include' };
+const asMatch = ({ resource, patientId }: Mapped): PageMatch => ({ id: resource.id!, patientId, json: resource });
+
+type EntryJson = { fullUrl: string; resource: string | Buffer | Resource; mode: 'match' | 'include' };
 
 /**
- * A searchset Bundle's JSON as UTF-8 bytes, written as JSON.stringify writes `{ resourceType, type, link, entry }`
- * with each entry `{ fullUrl, resource, search: { mode } }`, from the resources' JSON: one buffer, no Bundle text made.
+ * A searchset Bundle's JSON as UTF-8 bytes, as JSON.stringify writes `{ resourceType, type, link, entry }` with each
+ * entry `{ fullUrl, resource, search: { mode } }`. Where some resources are kept as JSON, it is written into one
+ * buffer from their JSON and the others' (no Bundle text made); else the Bundle is stringified whole, which is
+ * cheaper than stringifying its resources one by one.
  */
 function searchsetJson(link: NonNullable<Bundle['link']>, entries: readonly EntryJson[]): Buffer {
+  const isJson = (resource: EntryJson['resource']): resource is string | Buffer => typeof resource === 'string' || Buffer.isBuffer(resource);
+  if (!entries.some((e) => isJson(e.resource))) {
+    const bundle = { resourceType: 'Bundle', type: 'searchset', link, entry: entries.map(({ fullUrl, resource, mode }) => ({ fullUrl, resource, search: { mode } })) };
+    return Buffer.from(JSON.stringify(bundle));
+  }
   const parts: (string | Buffer)[] = [`{"resourceType":"Bundle","type":"searchset","link":${JSON.stringify(link)},"entry":[`];
-  entries.forEach(({ fullUrl, resource, mode }, i) => parts.push(`${i ? ',' : ''}{"fullUrl":${JSON.stringify(fullUrl)},"resource":`, resource, `,"search":{"mode":"${mode}"}}`));
+  entries.forEach(({ fullUrl, resource, mode }, i) =>
+    parts.push(`${i ? ',' : ''}{"fullUrl":${JSON.stringify(fullUrl)},"resource":`, isJson(resource) ? resource : JSON.stringify(resource), `,"search":{"mode":"${mode}"}}`),
+  );
   parts.push(']}');
   let size = 0;
   for (const part of parts) size += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
@@ -721,7 +733,7 @@ export async function searchBundle(principal: ApiClientPrincipal, type: ApiResou
   if (offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
   return searchsetJson(link, [
     ...page.map(({ id, json }): EntryJson => ({ fullUrl: `${baseUrl}/${type}/${id}`, resource: json, mode: 'match' })),
-    ...included.map(({ resource }): EntryJson => ({ fullUrl: `${baseUrl}/Patient/${resource.id}`, resource: JSON.stringify(resource), mode: 'include' })),
-    ...revIncluded.map(({ resource }): EntryJson => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource: JSON.stringify(resource), mode: 'include' })),
+    ...included.map(({ resource }): EntryJson => ({ fullUrl: `${baseUrl}/Patient/${resource.id}`, resource, mode: 'include' })),
+    ...revIncluded.map(({ resource }): EntryJson => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource, mode: 'include' })),
   ]);
 }
