@@ -4,15 +4,16 @@
  * must equal the one the JSON was written from: for an Observation of a search, the context the statement found for
  * its version (departments, visit, doctors; the version itself never changes once final, 0020); for a Patient read,
  * the read statement's patient text. A renamed doctor or department, a changed registration, is another source: a
- * miss, and the entry is written again. Nothing is shared between clinics (the clinic id leads the key). Least
- * recently used entries go first beyond the size limit. (The key is short on purpose: a Map hashes its whole key,
+ * miss, and the entry is written again. Nothing is shared between clinics (the clinic id leads the key). Beyond the
+ * size limit the oldest entries go first, except those read since they were last passed over (a second chance: a
+ * read only marks its entry, where moving it to the end of the Map cost a delete and an insert per hit). (The key is short on purpose: a Map hashes its whole key,
  * which for a 1–2 KB text cost ≈ 4 % of a search's server CPU; comparing two equal-length texts is a memory compare.)
  */
 
 /** A search match as the Bundle takes it: the resource's id, its patient and its JSON (text, or as UTF-8 bytes). */
 export type JsonMatch = { id: string; patientId: string | null; json: string | Buffer };
 
-type Entry<M> = { source: string; match: M; size: number };
+type Entry<M> = { source: string; match: M; size: number; used: boolean };
 
 const sizeOf = (source: string, json: string | Buffer) => source.length * 2 + (typeof json === 'string' ? json.length * 2 : json.length);
 
@@ -27,9 +28,7 @@ export class ResourceJsonCache<M extends JsonMatch = JsonMatch> {
   get(key: string, source: string): M | undefined {
     const entry = this.entries.get(key);
     if (!entry || entry.source !== source) return undefined;
-    // most recently used last
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    entry.used = true;
     return entry.match;
   }
 
@@ -41,12 +40,20 @@ export class ResourceJsonCache<M extends JsonMatch = JsonMatch> {
       this.entries.delete(key);
       this.bytes -= old.size;
     }
-    this.entries.set(key, { source, match, size });
+    this.entries.set(key, { source, match, size, used: false });
     this.bytes += size;
+    // oldest first, never the one just kept; an entry read since it was last passed over goes to the end unmarked
+    // instead (the loop meets it again after every older one, so it ends: at the latest when it comes round unmarked)
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
+      if (oldest === key) continue;
       this.entries.delete(oldest);
-      this.bytes -= entry.size;
+      if (entry.used) {
+        entry.used = false;
+        this.entries.set(oldest, entry);
+      } else {
+        this.bytes -= entry.size;
+      }
     }
   }
 
