@@ -65,6 +65,11 @@ const service = new HttpSharingService({ baseUrl: sandboxUrl });
 const workers = Math.max(1, Number(process.env.BENCH_SHARING_WORKERS ?? 1));
 const children = workers > 1 ? Array.from({ length: workers }, () => fork(new URL('./sharing-worker-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'] })) : [];
 await Promise.all(children.map((c) => new Promise((resolve) => c.once('message', resolve))));
+// validation threads beside the worker's main thread, as `npm run worker` starts them (SHARING_VALIDATION_THREADS,
+// default 1; BENCH_SHARING_THREADS=0 validates on the main thread as before), loaded before the clock starts
+const threadCount = Number(process.env.BENCH_SHARING_THREADS ?? 1);
+const threads = threadCount > 0 && !children.length ? (await import('@/lib/fhir/validation-threads')).startValidationThreads(threadCount) : null;
+await threads?.ready();
 t = Date.now();
 const relayed = await relaySharingOutbox();
 const relayMs = Date.now() - t;
@@ -79,7 +84,7 @@ const ownCpuMs = () => {
 const workerCpuMs = () => (children.length ? children.reduce((sum, c) => sum + processTreeCpuMs(c.pid!), 0) : ownCpuMs());
 const sandboxCpuMs = () => (child ? processTreeCpuMs(child.pid!) : 0);
 const cpu0 = { worker: workerCpuMs(), sandbox: sandboxCpuMs(), postgres: postgresBackendsCpuMs(dbName) };
-const handler = mode === 'single' ? async (job: Parameters<typeof deliverUnit>[0]) => void (await deliverUnit(job, { service })) : { batch: (jobs: Parameters<typeof deliverUnits>[0]) => deliverUnits(jobs, { service, sendConcurrency: concurrency }) };
+const handler = mode === 'single' ? async (job: Parameters<typeof deliverUnit>[0]) => void (await deliverUnit(job, { service })) : { batch: (jobs: Parameters<typeof deliverUnits>[0]) => deliverUnits(jobs, { service, sendConcurrency: concurrency, validateAsync: threads?.validate }) };
 type RunResult = Awaited<ReturnType<typeof drainJobs>>;
 const result = children.length
   ? (await Promise.all(children.map((c) => new Promise<RunResult>((resolve) => {
@@ -95,8 +100,9 @@ const duplicates = ((await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()
 const sent = await db().sharingUnit.count({ where: { clinicId: staff.clinic.id, state: 'sent' } });
 const cpus = (await import('node:os')).cpus().length;
 const load = (await import('node:os')).loadavg()[0]!.toFixed(2);
-console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, cpuPerUnitMs, mode, sandbox: sandboxMode, workers, concurrency, cpus, load }));
+console.log(JSON.stringify({ units: relayed.units, outboxRows: relayed.rows, relayMs, deliveryMs: ms, unitsPerSecond: Math.round((relayed.units / ms) * 1000), sent, duplicates, result, cpuPerUnitMs, validationThreads: threads ? threadCount : 0, mode, sandbox: sandboxMode, workers, concurrency, cpus, load }));
 child?.disconnect();
+await threads?.close();
 await inline?.close();
 await disconnectDb();
 process.exit(0);

@@ -6,7 +6,8 @@ if (!process.env.DATABASE_URL) ensureLocalSecrets();
 const { startBackgroundWork } = await import('@/lib/jobs/background');
 const { disconnectDb } = await import('@/lib/core/db');
 
-const work = await startBackgroundWork();
+const { env } = await import('@/lib/core/env');
+const work = await startBackgroundWork({ validationThreads: env().SHARING_VALIDATION_THREADS });
 console.log('ワーカーを起動しました（ジョブキューと監査ログの封印）');
 let stopping = false;
 const shutdown = async () => {

@@ -10,10 +10,16 @@ import { startJobWorker, type JobWorker } from './job-worker';
 
 export type BackgroundWork = { worker: JobWorker; stop: () => Promise<void> };
 
-export async function startBackgroundWork(options: { sealer?: boolean } = {}): Promise<BackgroundWork> {
+/**
+ * `validationThreads`: threads that validate the sharing deliveries' new bundles beside the main thread (0079
+ * addendum; `npm run worker` starts SHARING_VALIDATION_THREADS of them); none: validated on the main thread.
+ */
+export async function startBackgroundWork(options: { sealer?: boolean; validationThreads?: number } = {}): Promise<BackgroundWork> {
   const e = env();
+  const { startValidationThreads } = await import('@/lib/fhir/validation-threads');
+  const threads = options.validationThreads ? startValidationThreads(options.validationThreads) : undefined;
   const worker = startJobWorker({
-    queues: await loadJobQueues(),
+    queues: await loadJobQueues({ validateAsync: threads?.validate }),
     concurrency: e.JOB_CONCURRENCY,
     pollMs: e.JOB_POLL_INTERVAL_MS,
     leaseMs: e.JOB_LEASE_MS,
@@ -33,6 +39,7 @@ export async function startBackgroundWork(options: { sealer?: boolean } = {}): P
       await relay.stop();
       await worker.stop();
       await sealer?.stop();
+      await threads?.close();
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
- * The batched delivery (docs/decisions/0079) over real HTTP to the sandbox service: one claimed batch with a refusal, an
- * outage answer and a unit that cannot be sent among units that go through — each settled on its own, the others sent
+ * The batched delivery (docs/decisions/0079) over real HTTP to the sandbox service: one claimed batch (in chunks, validated
+ * on a thread) with a refusal, an outage answer and a unit that cannot be sent among units that go through — each settled on its own, the others sent
  * once with their ledger rows and audit events; and a batch whose requests left but whose answers were never written
  * (the worker died) is settled by the next run by asking the service, nothing sent twice.
  */
+import type { Bundle } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/core/db';
+import { startValidationThreads } from '@/lib/fhir/validation-threads';
 import { claimJobs, findJobByKey } from '@/lib/jobs/job.repository';
 import { drainJobs } from '@/lib/jobs/job-worker';
 import { PermanentJobError, RetryJobError } from '@/lib/jobs/job-errors';
@@ -63,7 +65,15 @@ describe('one claimed batch', () => {
 
     const jobs = await claimJobs(clinicId, [DELIVER_QUEUE], { now: new Date(), limit: 100, leaseMs: 60_000 });
     expect(jobs).toHaveLength(9);
-    const outcomes = await deliverUnits(jobs, { service: picky, sendConcurrency: 1 });
+    // in chunks of 4 (a chunk prepared while the previous one's requests are out), validated on a thread
+    const threads = startValidationThreads(1);
+    let validated = 0;
+    const validateAsync = (bundle: Bundle) => {
+      validated++;
+      return threads.validate(bundle);
+    };
+    const outcomes = await deliverUnits(jobs, { service: picky, sendConcurrency: 1, chunkSize: 4, validateAsync }).finally(() => threads.close());
+    expect(validated).toBe(8); // all but the uninsured unit, which has no member ID to send with
     const outcomeOf = (unitId: string) => outcomes[jobs.findIndex((j) => (j.payload as { unitId: string }).unitId === unitId)];
 
     for (const unitId of ok) {

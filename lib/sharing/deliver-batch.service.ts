@@ -1,14 +1,15 @@
 /**
  * Delivers a claimed batch of 報告単位 jobs together (docs/decisions/0079): the same exchange as deliverUnit (pending
- * ledger row before the request leaves, the answer after), but the bookkeeping of the batch is one transaction before
- * the requests (every pending row, every unit 送信中) and one after (every accepted row, every unit 送信済, every audit
- * event), and the requests go out concurrently with a bounded pool. A unit whose delivery is anything but "send new
+ * ledger row before the request leaves, the answer after), but the bookkeeping is one transaction per chunk of the
+ * batch before its requests (every pending row, every unit 送信中) and one after the batch (every accepted row, every
+ * unit 送信済, every audit event), and the requests go out concurrently with a bounded pool while the next chunk is
+ * prepared (its validation, with `validateAsync`, on another thread: lib/fhir/validation-threads.ts). A unit whose delivery is anything but "send new
  * content of a 6情報 unit" (a previous exchange left open, 再送待ち, a delete, new insurance, a validation error, a
  * document) is handed to deliverUnit unchanged; a request that fails is settled per unit as deliverUnit settles it.
  */
 import { recordAuditEvents } from '@/lib/audit/audit';
 import { db, runInTransaction } from '@/lib/core/db';
-import { buildUnitBundle, isSendable, validateBundle } from '@/lib/fhir';
+import { buildUnitBundle, isSendable, validateBundle, type FhirIssue } from '@/lib/fhir';
 import { memberIdentifier } from '@/lib/fhir/patient';
 import { loadClinicInput, loadUnitInputs } from '@/lib/fhir/source.repository';
 import type { FhirClinicInput } from '@/lib/fhir/types';
@@ -25,6 +26,10 @@ export type BatchDeliverOptions = DeliverOptions & {
   sendConcurrency?: number;
   /** units prepared (read + built + validated) at once (default 4) */
   prepareConcurrency?: number;
+  /** units per chunk: a chunk is prepared while the previous one's requests are out (default 25) */
+  chunkSize?: number;
+  /** validation off this thread (lib/fhir/validation-threads.ts); `validate` or validateBundle on this thread otherwise */
+  validateAsync?: (bundle: Bundle) => Promise<FhirIssue[]>;
 };
 
 const register = (s: Send): BatchRegister => ({ unitId: s.unit.id, pendingId: s.pendingId, identifier: s.identifier, memberId: s.member, payloadHash: s.contentHash });
@@ -51,7 +56,6 @@ export async function deliverUnits(jobs: Pick<JobRow, 'clinicId' | 'payload' | '
 
   const slow: number[] = [];
   const unchanged: { index: number; unit: SharingUnitRow }[] = [];
-  const toSend: Omit<Send, 'pendingId'>[] = [];
   const now = clock();
 
   // the units this batch may deliver itself: anything but new content to register goes the single-unit way
@@ -70,30 +74,22 @@ export async function deliverUnits(jobs: Pick<JobRow, 'clinicId' | 'payload' | '
   const clinic = ready.length ? await loadClinicInput(db(), clinicId) : null;
   const inputs = clinic ? await loadUnitInputs(db(), clinicId, ready.map((r) => r.ref)) : [];
   const inputOf = new Map(ready.map((r, i) => [r.index, inputs[i] ?? null]));
-  await eachLimited(ready, options.prepareConcurrency ?? 4, async ({ index, unit }) => {
+  const prepare = async ({ index, unit }: (typeof ready)[number], toSend: Omit<Send, 'pendingId'>[]) => {
     const input = inputOf.get(index) ?? null;
     const built = clinic && input ? buildUnitBundle({ clinic, now, bundleIdentifier: unit.identifier }, input) : null;
     const member = input ? (memberIdentifier(input.patient)?.value ?? null) : null;
     if (!built || !member) return void slow.push(index);
     const held = Boolean(unit.identifier && unit.memberIdSent && !unit.removed);
     if (held && unit.memberIdSent !== member) return void slow.push(index);
-    if (!isSendable((options.validate ?? validateBundle)(built.bundle))) return void slow.push(index);
+    const issues = options.validateAsync && !options.validate ? await options.validateAsync(built.bundle) : (options.validate ?? validateBundle)(built.bundle);
+    if (!isSendable(issues)) return void slow.push(index);
     if (held && unit.lastSentHash === built.contentHash) return void unchanged.push({ index, unit });
     toSend.push({ index, unit, identifier: unit.identifier ?? built.identifier, member, bundle: built.bundle, contentHash: built.contentHash });
-  });
-
-  await markUnitsUnchanged(clinicId, unchanged.map((u) => u.unit.id), clock());
-
-  // before anything leaves: every request's pending ledger row and every unit 送信中, in one transaction
-  const at = clock();
-  const sends: Send[] = toSend.map((s) => ({ ...s, pendingId: crypto.randomUUID() }));
-  if (sends.length) {
-    await runInTransaction((tx) => recordPendingRegisters(tx, clinicId, sends.map(register), at));
-  }
+  };
 
   // the requests, concurrently; a failed one is settled as deliverUnit settles it (ledger row, エラー or 再送待ち)
   const accepted: { send: Send; receipt: RegisterUnitReceipt }[] = [];
-  await eachLimited(sends, options.sendConcurrency ?? 16, async (s) => {
+  const sendOne = async (s: Send) => {
     const job = jobs[s.index]!;
     try {
       const receipt = await service.registerUnit({ identifier: s.identifier, memberId: s.member, bundle: s.bundle, contentHash: s.contentHash });
@@ -102,7 +98,26 @@ export async function deliverUnits(jobs: Pick<JobRow, 'clinicId' | 'payload' | '
       const request = { action: 'register' as const, identifier: s.identifier, memberId: s.member, payloadHash: s.contentHash };
       outcomes[s.index] = await settleFailedExchange({ ...s.unit, identifier: s.identifier }, request, s.pendingId, error, { clock, attempts: job.attempts, maxAttempts: job.maxAttempts }).catch((e: unknown) => e);
     }
-  });
+  };
+
+  // in chunks: a chunk is prepared while the previous chunk's requests are out (with validation on another thread,
+  // the two run on two cores), and before a chunk's requests leave, its pending ledger rows and 送信中 are one
+  // transaction
+  const chunkSize = options.chunkSize ?? 25;
+  let sending: Promise<void> = Promise.resolve();
+  for (let start = 0; start < ready.length; start += chunkSize) {
+    const toSend: Omit<Send, 'pendingId'>[] = [];
+    await eachLimited(ready.slice(start, start + chunkSize), options.prepareConcurrency ?? 4, (r) => prepare(r, toSend));
+    const sends: Send[] = toSend.map((s) => ({ ...s, pendingId: crypto.randomUUID() }));
+    if (sends.length) {
+      const at = clock();
+      await runInTransaction((tx) => recordPendingRegisters(tx, clinicId, sends.map(register), at));
+    }
+    await sending;
+    sending = eachLimited(sends, options.sendConcurrency ?? 16, sendOne);
+  }
+  await sending;
+  await markUnitsUnchanged(clinicId, unchanged.map((u) => u.unit.id), clock());
 
   // the answers: every accepted row, every unit 送信済, every audit event, in one transaction
   if (accepted.length) {
