@@ -104,14 +104,29 @@ export function bundleContentHash(bundle: Bundle): string {
   return createHash('sha256').update(canonical({ ...rest, meta: metaRest })).digest('hex');
 }
 
+const contentHashes = new WeakMap<object, string>();
+
+/** The `contentHash` getter of every built bundle: one function, so every built object keeps the same hidden class. */
+function contentHashGetter(this: { bundle: Bundle }): string {
+  let hash = contentHashes.get(this);
+  if (hash === undefined) {
+    hash = bundleContentHash(this.bundle);
+    contentHashes.set(this, hash);
+  }
+  return hash;
+}
+
 /**
  * `contentHash` computed on its first read: the delivery reads it, while the unit bundles inside a 診療情報提供書 or
  * 退院時サマリー and a preview never do (the canonical JSON and SHA-256 were ≈ 8 % of building and validating a letter).
  * The bundle must not be changed after it is built (nothing does).
+ * The getter is one shared function (the hash is kept in a WeakMap): a new closure per object gave every built object a
+ * hidden class of its own, and V8's hidden classes live in the old generation, so each one held its bundle (closure →
+ * `built`) through every scavenge until the next full GC — a new unit's whole bundle was copied and promoted
+ * (ADR 0069 addendum of 2026-12-08).
  */
 export function withContentHash<T extends { bundle: Bundle }>(built: T): T & { readonly contentHash: string } {
-  let hash: string | undefined;
-  return Object.defineProperty(built, 'contentHash', { enumerable: true, get: () => (hash ??= bundleContentHash(built.bundle)) }) as T & { readonly contentHash: string };
+  return Object.defineProperty(built, 'contentHash', { enumerable: true, get: contentHashGetter }) as T & { readonly contentHash: string };
 }
 
 /**

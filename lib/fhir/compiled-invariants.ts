@@ -28,17 +28,39 @@ function property(e: TypedValue, name: string, out: TypedValue[]): void {
 }
 
 /**
- * The bundle's entries and each entry's resource, per typed value: the bundle invariants navigate them again and again
- * (a score of passes over every entry per bundle); the typed values of one evaluation are the keys, so what is kept
- * lives as long as they do, and the JSON does not change during an evaluation. The values are shared: never changed.
+ * The bundle's entries and each entry's resource, per typed value, while one resource's invariants are evaluated
+ * (withSharedNavigation): the bundle invariants navigate them again and again (a score of passes over every entry per
+ * bundle), and the JSON does not change during an evaluation. The values are shared: never changed. The maps are made
+ * for the one evaluation (on first use) and dropped after it: module-level WeakMaps held them before, and V8's scavenger
+ * treats a WeakMap's values as live, so the entries of every bundle evaluated since the last scavenge were copied and
+ * most of them promoted (ADR 0069 addendum of 2026-12-08). Outside an evaluation (tests calling these functions
+ * directly) nothing is shared: the same values are computed again.
  */
-const ENTRIES = new WeakMap<TypedValue, TypedValue[]>();
-const RESOURCES = new WeakMap<TypedValue, TypedValue[]>();
+let sharing = false;
+let entries: Map<TypedValue, TypedValue[]> | null = null;
+let resources: Map<TypedValue, TypedValue[]> | null = null;
+
+/** Runs one evaluation (constraints.ts: one resource's invariants) with `entry` / `resource` navigation shared. */
+export function withSharedNavigation<T>(run: () => T): T {
+  const outer = { sharing, entries, resources };
+  sharing = true;
+  entries = null;
+  resources = null;
+  try {
+    return run();
+  } finally {
+    ({ sharing, entries, resources } = outer);
+  }
+}
 
 /** SymbolAtom: a resource of that type stays, else its property (getTypedPropertyValue), flattened, undefined dropped. */
 function nav(c: C, name: string): C {
   const out: TypedValue[] = [];
-  const shared = name === 'entry' ? ENTRIES : name === 'resource' ? RESOURCES : undefined;
+  let shared: Map<TypedValue, TypedValue[]> | null = null;
+  if (sharing) {
+    if (name === 'entry') shared = entries ??= new Map();
+    else if (name === 'resource') shared = resources ??= new Map();
+  }
   for (const e of c) {
     const v = e.value as unknown;
     if (!v || typeof v !== 'object') continue;

@@ -7,7 +7,7 @@
  */
 import { evalFhirPathTyped, parseFhirPath, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
-import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS, RESOURCE_INVARIANTS, RESOURCE_INVARIANT_EXPRESSIONS } from './compiled-invariants';
+import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS, RESOURCE_INVARIANTS, RESOURCE_INVARIANT_EXPRESSIONS, withSharedNavigation } from './compiled-invariants';
 import { fieldLabel, type FhirIssue } from './issues';
 
 type Atom = ReturnType<typeof parseFhirPath>;
@@ -76,7 +76,12 @@ function holds(result: TypedValue[]): boolean {
   return result.length === 0 || (result.length === 1 && result[0]!.value === true) || result.every((r) => r.value === true);
 }
 
+/** One resource's invariants, with the compiled ones' entry / resource navigation shared for the evaluation. */
 function evaluate(resource: Resource, invariants: readonly Invariant[], root: TypedValue, issues: FhirIssue[], owner: Resource | null) {
+  withSharedNavigation(() => evaluateAll(resource, invariants, root, issues, owner));
+}
+
+function evaluateAll(resource: Resource, invariants: readonly Invariant[], root: TypedValue, issues: FhirIssue[], owner: Resource | null) {
   const self = toTypedValue(resource);
   const variables = { '%resource': self, '%rootResource': root, '%ucum': toTypedValue('http://unitsofmeasure.org') };
   for (const inv of invariants) {

