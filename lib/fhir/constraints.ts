@@ -164,64 +164,78 @@ function walkTypes(value: unknown, root: string, segments: PathSegments, owner: 
 const PLAIN_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const MAX_DEPTH = 100;
 
+/** A value JSON.stringify leaves out (a property) or writes as null (an array element). */
+const dropped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+/** What dom-3's walk looks for (`#id` of every contained resource) and what it has found of it. */
+interface ContainedSearch {
+  wanted: ReadonlySet<string>;
+  found: Set<string>;
+}
+
+/** One string of the JSON text (a property name or a string value): it holds `"#id"` when it is `#id` or ends with `"#id`. */
+function searchToken(s: string, search: ContainedSearch): void {
+  if (search.wanted.has(s)) search.found.add(s);
+  const quote = s.lastIndexOf('"#');
+  if (quote !== -1 && search.wanted.has(s.slice(quote + 1))) search.found.add(s.slice(quote + 1));
+}
+
 /**
- * The strings of a JSON value as JSON.stringify writes them (property names with a value it keeps, string values) to
- * `token`; false when the value holds anything but plain JSON (a Date or other object with its own prototype, a
- * toJSON, a bigint, deeper than MAX_DEPTH), where only the text itself tells what it holds.
+ * The strings of a JSON value as JSON.stringify writes them (property names with a value it keeps, string values),
+ * each given to searchToken; false when the value holds anything but plain JSON (a Date or other object with its own
+ * prototype, a toJSON, a bigint, deeper than MAX_DEPTH), where only the text itself tells what it holds.
  */
-function jsonStrings(value: unknown, token: (s: string) => void, depth: number): boolean {
+function jsonStrings(value: unknown, search: ContainedSearch, depth: number): boolean {
   if (typeof value === 'string') {
-    token(value);
+    searchToken(value, search);
     return true;
   }
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return true;
   if (typeof value !== 'object' || depth > MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
-  const dropped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!dropped(value[i]) && !jsonStrings(value[i], token, depth + 1)) return false;
+    for (let i = 0; i < value.length; i++) if (!dropped(value[i]) && !jsonStrings(value[i], search, depth + 1)) return false;
     return true;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype) return false;
   const o = value as Record<string, unknown>;
   for (const k in o) {
     if (!Object.prototype.hasOwnProperty.call(o, k) || dropped(o[k])) continue;
-    token(k);
-    if (!jsonStrings(o[k], token, depth + 1)) return false;
+    searchToken(k, search);
+    if (!jsonStrings(o[k], search, depth + 1)) return false;
   }
   return true;
 }
 
+/** The JSON text dom-3 searches: the resource without its contained resources. */
+const withoutContained = (r: Resource): string => JSON.stringify({ ...r, contained: undefined });
+
 /**
- * dom-3's test of a contained resource's `#id`: whether JSON.stringify({ ...r, contained: undefined }) holds `"#id"`.
- * With plain ids and plain JSON, without writing the text: a string holds `"#id"` in the text exactly when it is
- * `#id` or ends with `"#id` (the escaped quote, then the closing one). Anything else asks the text.
+ * dom-3's test of the contained resources' `#id`s: whether JSON.stringify({ ...r, contained: undefined }) holds
+ * `"#id"`. With plain ids and plain JSON, without writing the text: a string holds `"#id"` in the text exactly when it
+ * is `#id` or ends with `"#id` (the escaped quote, then the closing one); the answer is the set of `#id`s found.
+ * Anything else asks the text: the answer is the text. No closures: tsx (the worker, the benchmarks) names every
+ * function made in a call with a defineProperty, a cost per call.
  */
-function referencedContained(r: Resource, contained: readonly Resource[]): (ref: string) => boolean {
-  const text = () => {
-    const json = JSON.stringify({ ...r, contained: undefined });
-    return (ref: string) => json.includes(`"${ref}"`);
-  };
+function referencedContained(r: Resource, contained: readonly Resource[]): ReadonlySet<string> | string {
   const wanted = new Set<string>();
   for (const c of contained) {
-    if (typeof c.id !== 'string' || !PLAIN_ID.test(c.id)) return text();
+    if (typeof c.id !== 'string' || !PLAIN_ID.test(c.id)) return withoutContained(r);
     wanted.add(`#${c.id}`);
   }
-  if (typeof (r as { toJSON?: unknown }).toJSON === 'function') return text();
-  const found = new Set<string>();
-  const token = (s: string) => {
-    if (wanted.has(s)) found.add(s);
-    const quote = s.lastIndexOf('"#');
-    if (quote !== -1 && wanted.has(s.slice(quote + 1))) found.add(s.slice(quote + 1));
-  };
+  if (typeof (r as { toJSON?: unknown }).toJSON === 'function') return withoutContained(r);
+  const search: ContainedSearch = { wanted, found: new Set() };
   const o = r as unknown as Record<string, unknown>;
   for (const k in o) {
     const v = o[k];
-    if (!Object.prototype.hasOwnProperty.call(o, k) || k === 'contained' || v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    token(k);
-    if (!jsonStrings(v, token, 1)) return text();
+    if (!Object.prototype.hasOwnProperty.call(o, k) || k === 'contained' || dropped(v)) continue;
+    searchToken(k, search);
+    if (!jsonStrings(v, search, 1)) return withoutContained(r);
   }
-  return (ref: string) => found.has(ref);
+  return search.found;
 }
+
+/** Whether `#id` is referenced, by referencedContained's answer. */
+const isReferenced = (answer: ReadonlySet<string> | string, ref: string): boolean => (typeof answer === 'string' ? answer.includes(`"${ref}"`) : answer.has(ref));
 
 /** Invariants of the bundle itself (the profile's rules over its entries). */
 export function bundleConstraintIssues(bundle: Bundle): FhirIssue[] {
@@ -243,7 +257,7 @@ export function entryConstraintIssues(r: Resource): FhirIssue[] {
   walkTypes(r, r.resourceType, [], r, new Set(contained.map((c) => c.id ?? '')), issues);
   const referenced = contained.length > 0 ? referencedContained(r, contained) : null;
   for (const c of contained) {
-    if (!referenced!(`#${c.id ?? ''}`)) {
+    if (!isReferenced(referenced!, `#${c.id ?? ''}`)) {
       const field = fieldLabel(`${r.resourceType}.contained`);
       issues.push({ severity: 'error', message: `埋め込みリソース ${c.resourceType}/${c.id ?? ''} がどこからも参照されていません。`, resourceType: r.resourceType, recordId: r.id ?? null, field, expression: `${r.resourceType}.contained`, rule: 'dom-3' });
     }
