@@ -114,7 +114,7 @@ interface Accessor {
 const accessors = new WeakMap<InternalTypeSchema, Map<string, Accessor | null>>();
 
 /** The map stored under `owner` in `maps`, created empty the first time. */
-function mapOf<O extends object, V>(maps: WeakMap<O, Map<string, V>>, owner: O): Map<string, V> {
+function mapOf<O, K, V>(maps: { get(owner: O): Map<K, V> | undefined; set(owner: O, map: Map<K, V>): unknown }, owner: O): Map<K, V> {
   let map = maps.get(owner);
   if (!map) {
     map = new Map();
@@ -260,7 +260,12 @@ interface MemoIssue {
 const MEMO_SIZE = 20_000;
 /** values with a longer memo key are crawled without the memo */
 const MEMO_KEY_MAX = 1024;
-const memo = new Map<InternalTypeSchema, Map<string, MemoIssue[]>>();
+/**
+ * The stored issues by the root of the crawl path and whether a value's own path and crawl path coincide (memoPrefix),
+ * then by schema, then by the value's content text (contentKey): the memo key, in parts, so no key text is put together
+ * (and copied flat again for the lookup) per value.
+ */
+const memo = new Map<string, Map<InternalTypeSchema, Map<string, MemoIssue[]>>>();
 let memoSize = 0;
 const UNDEFINED_MARK = '\u0000undefined';
 /** the content text of every value whose text would be longer than MEMO_KEY_MAX (see contentKey) */
@@ -273,13 +278,11 @@ export function clearStructureMemo(): void {
 }
 
 /**
- * The content of a value as @medplum/core sees it (an undefined property is visible to its additional-property check),
- * the root of its path (the resource type validated) and whether its own path and crawl path coincide (then which of
- * the two an issue is under cannot be told apart, so such a value is only reused at a place where they coincide too).
+ * The part of a memo key besides the content (the content of a value as @medplum/core sees it: contentKey): the root of
+ * its crawl path (the resource type validated) and whether its own path and crawl path coincide (then which of the two
+ * an issue is under cannot be told apart, so such a value is only reused at a place where they coincide too).
  */
-function memoKey(value: TypedValueWithPath, path: string, contents: Map<object, string>): string {
-  return `${path.slice(0, path.indexOf('.'))}|${value.path === path ? 1 : 0}|${contentKey(value.value, contents)}`;
-}
+const memoPrefix = (root: string, coincide: boolean): string => `${root}|${coincide ? 1 : 0}`;
 
 /**
  * An injective text of a JSON value as @medplum/core sees it (undefined properties and array elements kept, apart from
@@ -344,6 +347,68 @@ export function hasNullish(value: unknown): boolean {
   return false;
 }
 
+const NULLISH = 1;
+const INEXACT = 2;
+
+/**
+ * One walk of the validated JSON: NULLISH when it holds a null or an undefined anywhere (what hasNullish answers, for
+ * the null check), INEXACT when it holds anything but exact JSON — an undefined (a property's value or an array element
+ * or hole), a number that is not finite, a function, symbol or bigint, an object that is neither a plain object nor an
+ * array. Without INEXACT, every value in it has JSON.stringify(value) === contentKey(value): the same text, natively
+ * (contentKey differs from JSON only for what INEXACT marks: it keeps undefined and tags anything not plain JSON).
+ */
+function scanJson(value: unknown): number {
+  if (value === null) return NULLISH;
+  switch (typeof value) {
+    case 'undefined':
+      return NULLISH | INEXACT;
+    case 'string':
+    case 'boolean':
+      return 0;
+    case 'number':
+      return Number.isFinite(value) ? 0 : INEXACT;
+    case 'object':
+      break;
+    default:
+      return INEXACT;
+  }
+  let flags = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && flags !== (NULLISH | INEXACT); i++) flags |= scanJson(value[i]);
+    return flags;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) flags = INEXACT;
+  for (const k in value) {
+    if (flags === (NULLISH | INEXACT)) break;
+    if (Object.prototype.hasOwnProperty.call(value, k)) flags |= scanJson((value as JsonObject)[k]);
+  }
+  return flags;
+}
+
+/**
+ * What is left of `budget` after a lower bound of the length of an exact JSON value's text (every character is written
+ * at least once, a string adds its quotes, a property its quotes and colon; commas aside): negative when the text is
+ * surely longer than the budget. Stops as soon as it is negative.
+ */
+function leftAfter(value: unknown, budget: number): number {
+  if (typeof value === 'string') return budget - value.length - 2;
+  if (Array.isArray(value)) {
+    budget -= 2;
+    for (let i = 0; i < value.length && budget >= 0; i++) budget = leftAfter(value[i], budget);
+    return budget;
+  }
+  if (value && typeof value === 'object') {
+    budget -= 2;
+    for (const k in value) {
+      if (budget < 0) break;
+      if (Object.prototype.hasOwnProperty.call(value, k)) budget = leftAfter((value as JsonObject)[k], budget - k.length - 3);
+    }
+    return budget;
+  }
+  return budget - 1;
+}
+
 function under(expression: string, prefix: string): boolean {
   return expression.startsWith(prefix) && (expression.length === prefix.length || expression[prefix.length] === '.' || expression[prefix.length] === '[');
 }
@@ -373,15 +438,23 @@ class StructureValidator {
   private readonly schema: InternalTypeSchema;
   /** memo keys of this validation's objects (the JSON is not changed during one validation) */
   private readonly contents = new Map<object, string>();
+  /** the JSON is exact (scanJson): a value's content text is its JSON.stringify */
+  private exact = false;
+  /** memoPrefix for values whose own path and crawl path differ, and coincide */
+  private readonly prefixes: readonly [string, string];
 
   constructor(private readonly root: TypedValue) {
     if (isResource(root.value)) this.currentResource.push(root.value);
     this.schema = getDataType(root.type);
+    // every crawl path starts with the root's schema path (a type name): the root memoKey named
+    this.prefixes = [memoPrefix(this.schema.path, false), memoPrefix(this.schema.path, true)];
   }
 
   validate(): OperationOutcomeIssue[] {
     this.constraintsCheck({ ...this.root, path: this.schema.path }, this.schema);
-    if (hasNullish(this.root.value)) checkObjectForNull(this.root.value as JsonObject, this.schema.path, this.issues);
+    const scan = scanJson(this.root.value);
+    this.exact = (scan & INEXACT) === 0;
+    if (scan & NULLISH) checkObjectForNull(this.root.value as JsonObject, this.schema.path, this.issues);
     this.crawlObject({ ...this.root, path: this.schema.path }, this.schema, this.schema.path);
     return this.issues;
   }
@@ -408,15 +481,16 @@ class StructureValidator {
       this.crawlObject(value, schema, path);
       return;
     }
-    const key = memoKey(value, path, this.contents);
+    const key = this.contentOf(value.value, schema);
     // a large value (a whole entry resource, a contained resource with the patient's ids) is practically never seen
     // again (the per-entry cache of validate.ts takes identical entries first): storing it only fills the memo
     if (key.length > MEMO_KEY_MAX) {
       this.crawlObject(value, schema, path);
       return;
     }
-    let bySchema = memo.get(schema);
-    const hit = bySchema?.get(key);
+    // the root of the crawl path is the root's schema path (this.prefixes)
+    const prefix = this.prefixes[value.path === path ? 1 : 0];
+    const hit = memo.get(prefix)?.get(schema)?.get(key);
     if (hit) {
       for (const r of hit) this.issues.push(r.at === 'absolute' ? r.issue : { ...r.issue, expression: [(r.at === 'value' ? value.path : path) + r.rest] });
       return;
@@ -427,12 +501,19 @@ class StructureValidator {
     if (this.constraintsEvaluated !== evaluated) return;
     const recorded = this.issues.slice(from).map((issue) => relative(issue, value.path, path));
     if (memoSize >= MEMO_SIZE) clearStructureMemo();
-    if (!bySchema || !memo.has(schema)) {
-      bySchema = new Map();
-      memo.set(schema, bySchema);
-    }
-    bySchema.set(key, recorded);
+    mapOf(mapOf(memo, prefix), schema).set(key, recorded);
     memoSize += 1;
+  }
+
+  /**
+   * The content text of a value (contentKey), or TOO_LONG: for exact JSON its JSON.stringify, the same text written
+   * natively (a resource only when it may fit: an entry resource is always longer, its text is not written).
+   */
+  private contentOf(value: unknown, schema: InternalTypeSchema): string {
+    if (!this.exact) return contentKey(value, this.contents);
+    if (schema.kind === 'resource' && leftAfter(value, MEMO_KEY_MAX) < 0) return TOO_LONG;
+    const json = JSON.stringify(value);
+    return json.length > MEMO_KEY_MAX ? TOO_LONG : json;
   }
 
   private crawlProperty(parent: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string): void {
@@ -440,9 +521,11 @@ class StructureValidator {
     this.visitProperty(element.key, path, propertyValues, schema);
     for (const propertyValue of propertyValues) {
       if (!propertyValue) continue;
-      for (const value of arrayify(propertyValue) as TypedValueWithPath[]) {
-        if (!isPrimitiveType(value.type)) this.crawlValue(value, getDataType(value.type), path);
+      if (!Array.isArray(propertyValue)) {
+        if (!isPrimitiveType(propertyValue.type)) this.crawlValue(propertyValue, getDataType(propertyValue.type), path);
+        continue;
       }
+      for (const value of propertyValue) if (!isPrimitiveType(value.type)) this.crawlValue(value, getDataType(value.type), path);
     }
   }
 
@@ -451,32 +534,19 @@ class StructureValidator {
     if (!element) throw new Error(`Missing element validation schema for ${key}`);
     for (const value of propertyValues) {
       if (!this.checkPresence(value, element, path)) return;
-      let values: TypedValueWithPath[];
-      if (element.isArray) {
-        if (!Array.isArray(value)) {
-          this.issues.push(createStructureIssue(path, 'Expected array of values for property'));
-          return;
-        }
-        values = value;
-      } else {
-        if (Array.isArray(value)) {
-          this.issues.push(createStructureIssue(path, 'Expected single value for property'));
-          return;
-        }
-        values = [value];
+      if (!!element.isArray !== Array.isArray(value)) {
+        this.issues.push(createStructureIssue(path, element.isArray ? 'Expected array of values for property' : 'Expected single value for property'));
+        return;
       }
-      if (values.length < element.min || values.length > element.max) {
-        this.issues.push(createStructureIssue(element.path, `Invalid number of values: expected ${element.min}..${Number.isFinite(element.max) ? element.max : '*'}, but found ${values.length}`));
+      // a single value is not put in an array of its own
+      const count = Array.isArray(value) ? value.length : 1;
+      if (count < element.min || count > element.max) {
+        this.issues.push(createStructureIssue(element.path, `Invalid number of values: expected ${element.min}..${Number.isFinite(element.max) ? element.max : '*'}, but found ${count}`));
       }
       if (!matchesSpecifiedValue(value, element)) this.issues.push(createStructureIssue(path, 'Value did not match expected pattern'));
       const sliceCounts: Record<string, number> | undefined = element.slicing ? Object.fromEntries(element.slicing.slices.map((s) => [s.name, 0])) : undefined;
-      for (const v of values) {
-        this.constraintsCheck(v, element);
-        this.referenceTypeCheck(v, element);
-        this.checkPropertyValue(v);
-        const sliceName = checkSliceElement(v, element.slicing);
-        if (sliceName && sliceCounts) sliceCounts[sliceName]! += 1;
-      }
+      if (Array.isArray(value)) for (const v of value) this.visitValue(v, element, sliceCounts);
+      else this.visitValue(value, element, sliceCounts);
       if (element.slicing && sliceCounts) {
         for (const slice of element.slicing.slices) {
           const n = sliceCounts[slice.name]!;
@@ -486,6 +556,15 @@ class StructureValidator {
         }
       }
     }
+  }
+
+  /** visitProperty's checks of one of the property's values */
+  private visitValue(v: TypedValueWithPath, element: InternalSchemaElement, sliceCounts: Record<string, number> | undefined): void {
+    this.constraintsCheck(v, element);
+    this.referenceTypeCheck(v, element);
+    this.checkPropertyValue(v);
+    const sliceName = checkSliceElement(v, element.slicing);
+    if (sliceName && sliceCounts) sliceCounts[sliceName]! += 1;
   }
 
   private checkPresence(value: TypedValueWithPath | TypedValueWithPath[], field: InternalSchemaElement, path: string): boolean {
@@ -508,11 +587,13 @@ class StructureValidator {
   private checkAdditionalProperties(parent: TypedValueWithPath, properties: Record<string, InternalSchemaElement>, path: string): void {
     const object = parent.value as JsonObject | undefined;
     if (!object) return;
-    const choiceOfTypeElements: Record<string, string> = {};
-    for (const key of Object.keys(object)) {
-      if (key === 'resourceType') continue;
+    // the own enumerable keys in Object.keys order, without the array; the record of choices only when there is one
+    let choiceOfTypeElements: Record<string, string> | undefined;
+    for (const key in object) {
+      if (!Object.prototype.hasOwnProperty.call(object, key) || key === 'resourceType') continue;
       const choice = isChoiceOfType(parent, key, properties);
       if (choice) {
+        choiceOfTypeElements ??= {};
         const related = choice.startsWith('_') ? choice.slice(1) : `_${choice}`;
         const requiredRelated = choice.startsWith('_') ? key.slice(1) : `_${key}`;
         if (related in choiceOfTypeElements && choiceOfTypeElements[related] !== requiredRelated) {
@@ -531,7 +612,9 @@ class StructureValidator {
   }
 
   private constraintsCheck(value: TypedValueWithPath, field: InternalTypeSchema | InternalSchemaElement): void {
-    for (const constraint of field.constraints ?? []) {
+    const constraints = field.constraints;
+    if (!constraints) return;
+    for (const constraint of constraints) {
       if (constraint.severity === 'error' && !SKIPPED_CONSTRAINTS.has(constraint.key) && !this.isExpressionTrue(constraint, value)) {
         this.issues.push(createConstraintIssue(value.path, constraint));
         return;
@@ -571,7 +654,11 @@ class StructureValidator {
   }
 
   private validatePrimitiveType(typedValue: TypedValueWithPath): void {
-    const [primitiveValue, extensionElement] = unpackPrimitiveElement(typedValue);
+    // a plain primitive (no extension object): itself, without unpackPrimitiveElement's pair
+    const plain = typeof typedValue.value !== 'object' || !typedValue.value;
+    let primitiveValue: TypedValue | undefined = typedValue;
+    let extensionElement: TypedValue | undefined;
+    if (!plain) [primitiveValue, extensionElement] = unpackPrimitiveElement(typedValue);
     const path = typedValue.path;
     if (primitiveValue) {
       const { type, value } = primitiveValue;
@@ -600,7 +687,8 @@ class StructureValidator {
       return;
     }
     const regex = validationRegexes[type];
-    if (regex && !regex.exec(str)) this.issues.push(createStructureIssue(path, `Invalid ${type} format`));
+    // none of @medplum/core's validationRegexes is global or sticky: test answers what exec does, without a match array
+    if (regex && !regex.test(str)) this.issues.push(createStructureIssue(path, `Invalid ${type} format`));
   }
 
   private validateNumber(n: number, type: string, path: string): void {
@@ -666,6 +754,7 @@ function checkObjectForNull(obj: JsonObject, path: string, issues: OperationOutc
 }
 
 function matchesSpecifiedValue(value: TypedValue | TypedValue[], element: InternalSchemaElement): boolean {
+  if (!element.pattern && !element.fixed) return true;
   const typeAndValue = Array.isArray(value) ? value.map((v) => ({ type: v.type, value: v.value })) : { type: value.type, value: value.value };
   if (element.pattern && !deepIncludes(typeAndValue, element.pattern)) return false;
   if (element.fixed && !deepEquals(typeAndValue, element.fixed)) return false;
