@@ -9,15 +9,33 @@
  * every invariant of the corpus bundles, their broken variants and bundles broken one field at a time (ADR 0069
  * addendum). A function may answer null: the engine evaluates that case. Any invariant not listed here is evaluated by the engine as before.
  */
-import { booleanToTypedValue, fhirPathArrayEquals, fhirPathArrayNotEquals, fhirPathIs, isEmpty, isResource, singleton, toTypedValue, type TypedValue } from '@medplum/core';
-import { typedProperty } from './structure';
+import { fhirPathEquals, fhirPathIs, isResource, singleton, toTypedValue, type TypedValue } from '@medplum/core';
+import { isEmpty, typedProperty } from './structure';
 
 type C = TypedValue[];
 type Vars = Record<string, TypedValue>;
 
-const bool = (b: boolean): C => booleanToTypedValue(b);
-const str = (s: string): C => [{ type: 'string', value: s }];
-const int = (n: number): C => [{ type: 'integer', value: n }];
+/*
+ * A collection these functions answer is only read, never changed (by them, constraints.ts or the tests), so the
+ * constant ones are made once: booleanToTypedValue's two answers, the literals' collections (`str`, `int`).
+ */
+const constant = (value: TypedValue): C => Object.freeze([Object.freeze(value)]) as unknown as C;
+const TRUE = constant({ type: 'boolean', value: true });
+const FALSE = constant({ type: 'boolean', value: false });
+/** booleanToTypedValue */
+const bool = (b: boolean): C => (b ? TRUE : FALSE);
+const literals = new Map<string, C>();
+/** A string literal's collection: only ever called with the constants below (concat makes its own). */
+function str(s: string): C {
+  let c = literals.get(s);
+  if (!c) {
+    c = constant({ type: 'string', value: s });
+    literals.set(s, c);
+  }
+  return c;
+}
+const ints: C[] = [];
+const int = (n: number): C => (n >= 0 && n < 64 && Number.isInteger(n) ? (ints[n] ??= constant({ type: 'integer', value: n })) : [{ type: 'integer', value: n }]);
 
 /** One value's property (getTypedPropertyValue), flattened, undefined dropped, appended to `out`. */
 function property(e: TypedValue, name: string, out: TypedValue[]): void {
@@ -83,19 +101,87 @@ function nav(c: C, name: string): C {
   return out;
 }
 const path = (c: C, ...names: string[]): C => names.reduce(nav, c);
+
+/**
+ * The engine's evaluation of a FHIRPath of plain names (`entry`, `referenceRange`, `a.b`: SymbolAtoms joined by dots),
+ * step by step as nav does it: where an invariant sits on an element, constraints.ts finds the element's values so.
+ */
+export function navigate(c: TypedValue[], names: readonly string[]): TypedValue[] {
+  let out = c;
+  for (const name of names) out = nav(out, name);
+  return out;
+}
 /** toJsBoolean */
 const truthy = (c: C): boolean => (c.length === 0 ? false : !!c[0]!.value);
-const where = (c: C, f: (e: C) => C): C => c.filter((e) => truthy(f([e])));
-const all = (c: C, f: (e: C) => C): C => bool(c.every((e) => truthy(f([e]))));
-const select = (c: C, f: (e: C) => C): C => c.flatMap((e) => f([e]));
-const exists = (c: C): C => bool(c.length > 0 && c.every((e) => !isEmpty(e.value)));
-const empty = (c: C): C => bool(c.length === 0 || c.every((e) => isEmpty(e.value)));
+/*
+ * where / all / select give each element to `f` as a one-element collection: one array per call, its element replaced
+ * (`f` only reads its input and answers a collection of its own; select copies what it answers).
+ */
+function where(c: C, f: (e: C) => C): C {
+  const out: C = [];
+  const one: C = [];
+  for (const e of c) {
+    one[0] = e;
+    if (truthy(f(one))) out.push(e);
+  }
+  return out;
+}
+function all(c: C, f: (e: C) => C): C {
+  const one: C = [];
+  for (const e of c) {
+    one[0] = e;
+    if (!truthy(f(one))) return FALSE;
+  }
+  return TRUE;
+}
+function select(c: C, f: (e: C) => C): C {
+  const out: C = [];
+  const one: C = [];
+  for (const e of c) {
+    one[0] = e;
+    for (const x of f(one)) out.push(x);
+  }
+  return out;
+}
+function exists(c: C): C {
+  if (c.length === 0) return FALSE;
+  for (const e of c) if (isEmpty(e.value)) return FALSE;
+  return TRUE;
+}
+function empty(c: C): C {
+  for (const e of c) if (!isEmpty(e.value)) return FALSE;
+  return TRUE;
+}
 const ofType = (c: C, type: string): C => c.filter((e) => e.type === type);
 const first = (c: C): C => (c.length === 0 ? [] : c.slice(0, 1));
 const tail = (c: C): C => (c.length === 0 ? [] : c.slice(1));
 const is = (c: C, type: string): C => c.map((v) => ({ type: 'boolean', value: fhirPathIs(v, type) }));
-const eq = (a: C, b: C): C => fhirPathArrayEquals(a, b);
-const ne = (a: C, b: C): C => fhirPathArrayNotEquals(a, b);
+
+/**
+ * toJsBoolean(fhirPathEquals(a, b)): two strings or two numbers compared here by the engine's own rules (strings by
+ * ===, numbers within 1e-8), without its answer array; anything else by fhirPathEquals itself.
+ */
+function equal(a: TypedValue, b: TypedValue): boolean {
+  const x = (a.value as { valueOf(): unknown } | null | undefined)?.valueOf();
+  const y = (b.value as { valueOf(): unknown } | null | undefined)?.valueOf();
+  if (typeof x === 'string' && typeof y === 'string') return x === y;
+  if (typeof x === 'number' && typeof y === 'number') return Math.abs(x - y) < 1e-8;
+  return truthy(fhirPathEquals(a, b));
+}
+/** fhirPathArrayEquals */
+function eq(a: C, b: C): C {
+  if (a.length === 0 || b.length === 0) return [];
+  if (a.length !== b.length) return FALSE;
+  for (let i = 0; i < a.length; i++) if (!equal(a[i]!, b[i]!)) return FALSE;
+  return TRUE;
+}
+/** fhirPathArrayNotEquals */
+function ne(a: C, b: C): C {
+  if (a.length === 0 || b.length === 0) return [];
+  if (a.length !== b.length) return TRUE;
+  for (let i = 0; i < a.length; i++) if (!equal(a[i]!, b[i]!)) return TRUE;
+  return FALSE;
+}
 
 /** functions.toBoolean, then not */
 function not(c: C): C {
@@ -157,7 +243,7 @@ function gt(left: C, right: C): C {
 /** ConcatAtom '&' */
 function concat(a: C, b: C): C {
   const result = [...a, ...b];
-  if (result.length > 0 && result.every((e) => typeof e.value === 'string')) return str(result.map((e) => e.value as string).join(''));
+  if (result.length > 0 && result.every((e) => typeof e.value === 'string')) return [{ type: 'string', value: result.map((e) => e.value as string).join('') }];
   return result;
 }
 

@@ -7,7 +7,7 @@
  */
 import { evalFhirPathTyped, parseFhirPath, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
-import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS, RESOURCE_INVARIANTS, RESOURCE_INVARIANT_EXPRESSIONS, withSharedNavigation } from './compiled-invariants';
+import { BUNDLE_INVARIANTS, BUNDLE_INVARIANT_EXPRESSIONS, RESOURCE_INVARIANTS, RESOURCE_INVARIANT_EXPRESSIONS, navigate, withSharedNavigation } from './compiled-invariants';
 import { fieldLabel, type FhirIssue } from './issues';
 
 type Atom = ReturnType<typeof parseFhirPath>;
@@ -19,6 +19,8 @@ interface Invariant {
   /** FHIRPath from the resource to the element ('' = the resource itself) */
   relativePath: string;
   pathAtom: Atom | null;
+  /** relativePath's names when it is only names joined by dots (compiled-invariants' navigate finds its values) */
+  pathNames: string[] | null;
   /** the expression written out in TypeScript (bundle-invariants.ts), used instead of the engine */
   compiled: ((focus: TypedValue[], variables: Record<string, TypedValue>) => TypedValue[] | null) | null;
 }
@@ -55,6 +57,7 @@ function invariantsOf(sd: StructureDefinition): Invariant[] {
         atom: parseFhirPath(c.expression),
         relativePath,
         pathAtom: relativePath ? parseFhirPath(relativePath) : null,
+        pathNames: /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(relativePath) ? relativePath.split('.') : null,
         compiled: compiledOf(sd, c.key, c.expression),
       });
     }
@@ -84,12 +87,23 @@ function evaluate(resource: Resource, invariants: readonly Invariant[], root: Ty
 function evaluateAll(resource: Resource, invariants: readonly Invariant[], root: TypedValue, issues: FhirIssue[], owner: Resource | null) {
   const self = toTypedValue(resource);
   const variables = { '%resource': self, '%rootResource': root, '%ucum': toTypedValue('http://unitsofmeasure.org') };
+  // the compiled functions only read their input: one `[self]` for all of them (the engine gets its own)
+  const selfOnly = [self];
   for (const inv of invariants) {
-    let failed: boolean;
+    let failed = false;
     try {
-      const nodes = inv.pathAtom ? evalFhirPathTyped(inv.pathAtom, [self], variables) : [self];
       const compiled = useCompiled ? inv.compiled : null;
-      failed = nodes.some((node) => !holds((compiled && compiled([node], variables)) || evalFhirPathTyped(inv.atom, [node], variables)));
+      if (!inv.pathAtom) failed = !holds((compiled && compiled(selfOnly, variables)) || evalFhirPathTyped(inv.atom, [self], variables));
+      else {
+        // the element's values: navigated as the engine does (plain names), or by the engine
+        const nodes = useCompiled && inv.pathNames ? navigate(selfOnly, inv.pathNames) : evalFhirPathTyped(inv.pathAtom, [self], variables);
+        for (const node of nodes) {
+          if (!holds((compiled && compiled([node], variables)) || evalFhirPathTyped(inv.atom, [node], variables))) {
+            failed = true;
+            break;
+          }
+        }
+      }
     } catch {
       failed = false; // an expression the engine cannot run is not the record's fault
     }

@@ -4,10 +4,10 @@
  * records broken one field at a time (removed, emptied, of the wrong type, an unknown property) — cold, with the
  * stored sub-object issues of other bundles, and again.
  */
-import { arrayify, getNestedProperty, getTypedPropertyValue, isPrimitiveType, tryGetDataType, type TypedValue, type TypedValueWithPath } from '@medplum/core';
+import { arrayify, getNestedProperty, getTypedPropertyValue, isEmpty as medplumIsEmpty, isPrimitiveType, tryGetDataType, type TypedValue, type TypedValueWithPath } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clearStructureMemo, hasNullish, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
+import { clearStructureMemo, hasNullish, isEmpty, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
 import { brokenBundles, oneFieldMutations } from './validate-corpus';
 import { loadFhirProfiles } from './validate';
 
@@ -119,5 +119,39 @@ describe('stored sub-object issues and the null scan', () => {
     expect(hasNullish({ a: [undefined] })).toBe(true);
     expect(hasNullish({ a: { b: undefined } })).toBe(true);
     expect(hasNullish(corpus['valid lab report'])).toBe(false);
+  });
+
+  it('reuses stored issues between exact JSON (texts by JSON.stringify) and JSON that is not (texts by contentKey)', () => {
+    const base = corpus['valid lab report']!;
+    const edit = (f: (r: Record<string, unknown>) => void) => {
+      const copy = structuredClone(base);
+      f(copy.entry![1]!.resource as unknown as Record<string, unknown>);
+      return copy;
+    };
+    const quantity = (v: unknown) => edit((r) => ((r.valueQuantity as Record<string, unknown>).value = v));
+    const variants = [
+      base,
+      // the same values beside an undefined, a Date, a function or a number JSON cannot write: the whole is not exact
+      edit((r) => (r.unknownThing = undefined)),
+      edit((r) => ((r.meta as Record<string, unknown>).lastUpdated = new Date(0))),
+      edit((r) => (r.note = [{ text: 'x', toJSON: () => 'y' }])),
+      ...[NaN, Infinity, -Infinity, -0, 1e21, 1.5].map(quantity),
+      edit((r) => ((r.code as Record<string, unknown>).coding = Object.assign(Object.create(null) as object, { system: 'x' }))),
+    ];
+    clearStructureMemo();
+    for (const round of [1, 2]) for (const [i, b] of variants.entries()) expectSame(b, `variant ${i} (round ${round})`);
+    clearStructureMemo();
+    for (const round of [1, 2]) for (const [i, b] of [...variants].reverse().entries()) expectSame(b, `reversed variant ${i} (round ${round})`);
+  });
+
+  it("answers @medplum/core's isEmpty on every value of the corpus and on odd ones", () => {
+    const values: unknown[] = [undefined, null, '', ' ', 0, false, true, [], [undefined], {}, { length: 0 }, { length: 1 }, { length: '1' }, Object.create({ inherited: 1 }), Object.create(null), new Date(0), 'x'];
+    const walk = (v: unknown) => {
+      values.push(v);
+      if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k]);
+    };
+    for (const bundle of Object.values(corpus)) walk(bundle);
+    for (const v of values) expect(isEmpty(v), JSON.stringify(v) ?? String(v)).toBe(medplumIsEmpty(v));
+    expect(values.length).toBeGreaterThan(1000);
   });
 });

@@ -26,7 +26,6 @@ import {
   getElementDefinitionFromElements,
   getTypedPropertyValue,
   getTypedPropertyValueWithSchema,
-  isEmpty,
   isPrimitiveType,
   isReference,
   isResource,
@@ -138,6 +137,19 @@ function accessorOf(schema: InternalTypeSchema, name: string): Accessor | null {
     bySchema.set(name, accessor);
   }
   return accessor;
+}
+
+/**
+ * @medplum/core's isEmpty (null or undefined, an empty string, an object with neither a positive `length` nor an own
+ * enumerable key) without the Object.keys array it makes for every object: the first own key answers.
+ */
+export function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value === 'string') return value === '';
+  if (typeof value !== 'object') return false;
+  if ('length' in value && (value as { length: number }).length > 0) return false;
+  for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k)) return false;
+  return true;
 }
 
 /** propertyOf's answer when the value was found by the precomputed accessor: it is in `foundValue`, its type in `foundType`. */
