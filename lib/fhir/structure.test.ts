@@ -7,7 +7,7 @@
 import { arrayify, getNestedProperty, getTypedPropertyValue, isEmpty as medplumIsEmpty, isPrimitiveType, tryGetDataType, type TypedValue, type TypedValueWithPath } from '@medplum/core';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clearStructureMemo, hasNullish, isEmpty, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
+import { clearStructureMemo, entryResourceStructureIssues, hasNullish, isEmpty, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
 import { brokenBundles, oneFieldMutations } from './validate-corpus';
 import { loadFhirProfiles } from './validate';
 
@@ -83,6 +83,42 @@ function compareAccess(bundle: Bundle): number {
   visit({ type: 'Bundle', value: bundle, path: 'Bundle' }, 0);
   return compared;
 }
+
+/** An issue validate.ts keeps of a one-entry wrapper: under the entry's resource (its path or crawl path) or not under `Bundle`. */
+function ofTheResource(issue: { expression?: string[] }): boolean {
+  const e = issue.expression?.[0] ?? '';
+  const under = (prefix: string) => e.startsWith(prefix) && (e.length === prefix.length || e[prefix.length] === '.' || e[prefix.length] === '[');
+  return under('Bundle.entry[0].resource') || under('Bundle.entry.resource') || !e.startsWith('Bundle');
+}
+
+describe("a one-entry wrapper's resource alone", () => {
+  it('has the issues of the whole wrapper under the resource, in the same order, for every corpus entry and broken record', () => {
+    let withIssues = 0;
+    const check = (resource: Resource, name: string) => {
+      for (const wrapper of [{ resourceType: 'Bundle', entry: [{ resource }] }, { resourceType: 'Bundle', type: 'document', entry: [{ resource }] }] as unknown as Bundle[]) {
+        const whole = structureIssues(wrapper);
+        const alone = entryResourceStructureIssues(wrapper);
+        expect(alone.crashed, name).toBe(whole.crashed);
+        expect(alone.found.filter(ofTheResource), name).toEqual(whole.found.filter(ofTheResource));
+        if (whole.found.some(ofTheResource)) withIssues += 1;
+      }
+    };
+    for (const round of ['cold', 'stored']) {
+      if (round === 'cold') clearStructureMemo();
+      for (const [name, bundle] of Object.entries(corpus)) for (const [i, e] of (bundle.entry ?? []).entries()) if (e.resource) check(e.resource, `${name} entry ${i} (${round})`);
+    }
+    for (const name of ['valid diagnoses', 'valid allergies', 'valid lab report']) {
+      for (const [i, broken] of mutations(corpus[name]!, 200).entries()) {
+        const entries: unknown[] = Array.isArray(broken.entry) ? broken.entry : [];
+        for (const [j, e] of entries.entries()) {
+          const resource = (e as { resource?: unknown } | null)?.resource;
+          if (resource && typeof resource === 'object') check(resource as Resource, `${name} mutation ${i} entry ${j}`);
+        }
+      }
+    }
+    expect(withIssues).toBeGreaterThan(100);
+  }, 300_000);
+});
 
 describe('precomputed property access against @medplum/core', () => {
   it('returns what getNestedProperty and getTypedPropertyValue return on every element of the corpus and of broken records', () => {

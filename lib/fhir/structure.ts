@@ -41,7 +41,7 @@ import {
   type TypedValue,
   type TypedValueWithPath,
 } from '@medplum/core';
-import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 
 type Constraint = NonNullable<InternalTypeSchema['constraints']>[number];
 type Atom = ReturnType<typeof parseFhirPath>;
@@ -463,11 +463,38 @@ class StructureValidator {
   }
 
   validate(): OperationOutcomeIssue[] {
+    this.crawlObject(this.begin(), this.schema, this.schema.path);
+    return this.issues;
+  }
+
+  /** The root's own checks before its crawl; the root with its path. */
+  private begin(): TypedValueWithPath {
     this.constraintsCheck({ ...this.root, path: this.schema.path }, this.schema);
     const scan = scanJson(this.root.value);
     this.exact = (scan & INEXACT) === 0;
     if (scan & NULLISH) checkObjectForNull(this.root.value as JsonObject, this.schema.path, this.issues);
-    this.crawlObject({ ...this.root, path: this.schema.path }, this.schema, this.schema.path);
+    return { ...this.root, path: this.schema.path };
+  }
+
+  /**
+   * validate() of a one-entry wrapper bundle, of which only the issues of the entry's resource are wanted: the steps
+   * crawlObject takes to the resource (the wrapper pushed as a resource, its `entry` values, the entry's `resource`
+   * element, crawled as there), without the wrapper's and the entry's other elements, whose issues all sit under
+   * `Bundle` outside the resource. Null when the wrapper is not what this expects (then validate() it whole).
+   */
+  validateEntryResource(): OperationOutcomeIssue[] | null {
+    if (this.schema.path !== 'Bundle') return null;
+    const wrapper = this.begin();
+    const entries = nestedPropertyWithPath(wrapper, ['entry']);
+    const entry = entries.length === 1 && Array.isArray(entries[0]) && entries[0].length === 1 ? entries[0][0] : undefined;
+    if (!entry || isPrimitiveType(entry.type)) return null;
+    const entrySchema = getDataType(entry.type);
+    // an entry is crawled by crawlObject itself, not through the memo (a backbone element)
+    if (entrySchema.kind === 'complex-type' || entrySchema.kind === 'resource') return null;
+    const element = planOf(entrySchema).find((e) => e.key === 'resource');
+    if (!element || absent(entry.value, element)) return null;
+    this.currentResource.push(wrapper.value as Resource);
+    this.crawlProperty(entry, element, entrySchema, `${this.schema.path}.entry.resource`);
     return this.issues;
   }
 
@@ -815,6 +842,22 @@ export function referenceStructureIssues(resource: Resource): StructureResult {
  * The structure issues of a resource, as @medplum/core's validateResource reports them, without visiting absent
  * optional elements; anything the port does not expect (a missing schema, a thrown error) is left to the reference.
  */
+/**
+ * structureIssues of a one-entry wrapper bundle (`{ resourceType: 'Bundle', …, entry: [{ resource }] }`) as far as they
+ * concern the entry's resource: the same issues in the same order as structureIssues(wrapper) has under the resource's
+ * paths (and those naming a data type's element or a property), without crawling the wrapper's other elements, whose
+ * issues the caller drops. Anything unexpected takes structureIssues(wrapper).
+ */
+export function entryResourceStructureIssues(wrapper: Bundle): StructureResult {
+  try {
+    const found = new StructureValidator(toTypedValue(wrapper)).validateEntryResource();
+    if (found) return { found, crashed: false };
+  } catch {
+    // the whole wrapper, as before
+  }
+  return structureIssues(wrapper as Resource);
+}
+
 export function structureIssues(resource: Resource): StructureResult {
   if (!resource.resourceType) return referenceStructureIssues(resource);
   try {

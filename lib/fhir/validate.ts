@@ -11,7 +11,7 @@ import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } fro
 import derived from './generated/clins-1.5.2-profiles.json';
 import { bundleConstraintIssues, constraintIssues, entryConstraintIssues, indexBaseConstraints, indexProfileConstraints, pathText, type PathSegments } from './constraints';
 import { igRuleIssues } from './ig-rules';
-import { clearStructureMemo, hasNullish, structureIssues, type StructureResult } from './structure';
+import { clearStructureMemo, entryResourceStructureIssues, hasNullish, structureIssues, type StructureResult } from './structure';
 import { fieldLabel, recordName, type FhirIssue } from './issues';
 import { ID_SYSTEMS, fhirTarget, type FhirTarget } from './profiles';
 
@@ -242,7 +242,8 @@ function entryFindings(resource: Resource, key: string): EntryFindings | null {
   const hit = entryCache.get(key);
   if (hit) return hit;
   const wrapper = { resourceType: 'Bundle', entry: [{ resource }] } as unknown as Bundle;
-  const { found, crashed } = medplumIssues(wrapper);
+  // the wrapper's own elements are not crawled: their issues are dropped below
+  const { found, crashed } = entryResourceStructureIssues(wrapper);
   if (crashed) return null;
   // the wrapper's own gaps (no type, identifier, fullUrl …) all sit under "Bundle"; the resource's issues are under its
   // path, its crawl path, or name a data type's element / a property of it
@@ -377,7 +378,7 @@ function documentEntryIssues(resource: Resource): FhirIssue[] {
   const own = (i: FhirIssue): FhirIssue => ({ ...i, recordId });
   issues.push(...entryEmptyIssues(resource).map(own));
   const wrapper = { resourceType: 'Bundle', type: 'document', entry: [{ resource }] } as unknown as Bundle;
-  const found = medplumIssues(wrapper)
+  const found = entryResourceStructureIssues(wrapper)
     .found.filter((i) => {
       const e = i.expression?.[0] ?? '';
       return underEntryResource(e, 0) || underEntryResource(e, null) || !e.startsWith('Bundle');
