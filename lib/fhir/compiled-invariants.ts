@@ -100,7 +100,13 @@ function nav(c: C, name: string): C {
   }
   return out;
 }
-const path = (c: C, ...names: string[]): C => names.reduce(nav, c);
+/** A dotted path of up to three names, step by step (nav): no rest-parameter array per call. */
+function path(c: C, a: string, b?: string, d?: string): C {
+  let out = nav(c, a);
+  if (b !== undefined) out = nav(out, b);
+  if (d !== undefined) out = nav(out, d);
+  return out;
+}
 
 /**
  * The engine's evaluation of a FHIRPath of plain names (`entry`, `referenceRange`, `a.b`: SymbolAtoms joined by dots),
@@ -301,7 +307,13 @@ const typeIs = (b: C, type: string): C => eq(nav(b, 'type'), str(type));
 const resourceTypeTags = (b: C): C => where(path(b, 'meta', 'tag'), (t) => eq(nav(t, 'system'), str(TAG_SYSTEM)));
 const bundleIdentifiers = (b: C): C => where(nav(b, 'identifier'), (i) => eq(nav(i, 'system'), str(BUNDLE_ID_SYSTEM)));
 const tagIs = (b: C, code: string): C => eq(nav(where(path(b, 'meta', 'tag'), (t) => eq(nav(t, 'system'), str(TAG_SYSTEM))), 'code'), str(code));
-const typeIn = (v: Vars, ...types: string[]): C => types.map((t) => eq(nav([v['%resource']!], 'type'), str(t))).reduce((acc, c) => or(acc, c));
+/** `%resource.type = t1 or %resource.type = t2 or …`, left-associative */
+function typeIn(v: Vars, types: readonly string[]): C {
+  const type = nav([v['%resource']!], 'type');
+  let result = eq(type, str(types[0]!));
+  for (let i = 1; i < types.length; i++) result = or(result, eq(type, str(types[i]!)));
+  return result;
+}
 
 /**
  * Each invariant as a function of its focus (the bundle, or one entry for bdl-5 / bdl-8) and the variables, returning
@@ -320,8 +332,15 @@ export const BUNDLE_INVARIANTS: Record<string, (focus: C, variables: Vars) => C 
   'valid-system-bundleIdenfifier': (b) => exists(bundleIdentifiers(b)),
   'valid-value-bundleIdenfifier': (b) => and(eq(count(bundleIdentifiers(b)), int(1)), matches(nav(bundleIdentifiers(b), 'value'), BUNDLE_ID_RE)),
   'bdl-2': (b) => or(empty(path(b, 'entry', 'search')), eq(nav(b, 'type'), str('searchset'))),
-  'bdl-3': (b, v) => all(nav(b, 'entry'), (e) => eq(exists(nav(e, 'request')), typeIn(v, 'batch', 'transaction', 'history'))),
-  'bdl-4': (b, v) => all(nav(b, 'entry'), (e) => eq(exists(nav(e, 'response')), typeIn(v, 'batch-response', 'transaction-response', 'history'))),
+  // the right side reads only %resource: the same for every entry, evaluated once (on the first entry)
+  'bdl-3': (b, v) => {
+    let types: C | undefined;
+    return all(nav(b, 'entry'), (e) => eq(exists(nav(e, 'request')), (types ??= typeIn(v, ['batch', 'transaction', 'history']))));
+  },
+  'bdl-4': (b, v) => {
+    let types: C | undefined;
+    return all(nav(b, 'entry'), (e) => eq(exists(nav(e, 'response')), (types ??= typeIn(v, ['batch-response', 'transaction-response', 'history']))));
+  },
   'bdl-5': (e) => or(or(exists(nav(e, 'resource')), exists(nav(e, 'request'))), exists(nav(e, 'response'))),
   'bdl-7': (b) => or(eq(nav(b, 'type'), str('history')), isDistinct(select(where(nav(b, 'entry'), (e) => exists(nav(e, 'fullUrl'))), (e) => concat(nav(e, 'fullUrl'), path(e, 'resource', 'meta', 'versionId'))))),
   'bdl-8': (e) => not(contains(nav(e, 'fullUrl'), '/_history/')),

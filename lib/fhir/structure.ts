@@ -65,6 +65,10 @@ interface CrawlElement {
   nameSet: ReadonlySet<string> | null;
   /** the key's property names (`code.coding` → code, coding), as @medplum/core's getNestedProperty splits it */
   parts: readonly string[];
+  /** the schema's element of the key */
+  element: InternalSchemaElement;
+  /** a one-part key's accessorOf(schema, key), made on first use (undefined: not yet); the crawled object is of the schema */
+  accessor: Accessor | null | undefined;
 }
 
 const plans = new WeakMap<InternalTypeSchema, CrawlElement[]>();
@@ -90,7 +94,7 @@ function planOf(schema: InternalTypeSchema): CrawlElement[] {
     const names = jsonNames(schema, key);
     const element = schema.elements[key]!;
     const many = names !== null && names.length > 8 && !names.some((n) => n in Object.prototype);
-    return { key, skippable: names !== null && element.min === 0, names: names ?? [], nameSet: many ? new Set(names) : null, parts: key.split('.') };
+    return { key, skippable: names !== null && element.min === 0, names: names ?? [], nameSet: many ? new Set(names) : null, parts: key.split('.'), element, accessor: undefined };
   });
   plans.set(schema, plan);
   return plan;
@@ -163,11 +167,14 @@ let foundType = '';
  * foundType, read by the caller at once; else @medplum/core's own result (a primitive extension `_name`, an unknown
  * type or a name without an element) or undefined.
  */
-function propertyOf(input: TypedValue, name: string): TypedValue | TypedValue[] | undefined {
+function propertyOf(input: TypedValue, name: string, known?: Accessor | null): TypedValue | TypedValue[] | undefined {
   const o = input.value as JsonObject;
   if (!o) return undefined;
-  const schema = tryGetDataType(input.type);
-  const accessor = schema ? accessorOf(schema, name) : null;
+  let accessor = known;
+  if (accessor === undefined) {
+    const schema = tryGetDataType(input.type);
+    accessor = schema ? accessorOf(schema, name) : null;
+  }
   if (!accessor) return getTypedPropertyValue(input, name);
   const { names, extensionNames, codes } = accessor;
   if (names.length === 0) return undefined;
@@ -203,9 +210,9 @@ export function typedProperty(input: TypedValue, name: string): TypedValue | Typ
  * @medplum/core's getTypedPropertyValueWithPath (withPath: the property's path below its parent's), built from
  * propertyOf's value directly (no intermediate typed values); an array keeps its holes as typedProperty's map does.
  */
-function typedPropertyWithPath(input: TypedValueWithPath, name: string): TypedValueWithPath | TypedValueWithPath[] {
+function typedPropertyWithPath(input: TypedValueWithPath, name: string, known?: Accessor | null): TypedValueWithPath | TypedValueWithPath[] {
   const path = input.path ? `${input.path}.${name}` : name;
-  const found = propertyOf(input, name);
+  const found = propertyOf(input, name, known);
   if (found === FOUND) {
     const value = foundValue;
     const type = foundType;
@@ -556,8 +563,12 @@ class StructureValidator {
   }
 
   private crawlProperty(parent: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string): void {
-    const propertyValues = nestedPropertyWithPath(parent, element.parts);
-    this.visitProperty(element.key, path, propertyValues, schema);
+    // a one-part key of the crawled object (of `schema`): its accessor kept in the plan
+    const propertyValues =
+      element.parts.length === 1 && element.key !== '$this'
+        ? [typedPropertyWithPath(parent, element.key, element.accessor === undefined ? (element.accessor = accessorOf(schema, element.key)) : element.accessor)]
+        : nestedPropertyWithPath(parent, element.parts);
+    this.visitProperty(element, path, propertyValues);
     for (const propertyValue of propertyValues) {
       if (!propertyValue) continue;
       if (!Array.isArray(propertyValue)) {
@@ -568,9 +579,8 @@ class StructureValidator {
     }
   }
 
-  private visitProperty(key: string, path: string, propertyValues: (TypedValueWithPath | TypedValueWithPath[])[], schema: InternalTypeSchema): void {
-    const element = schema.elements[key];
-    if (!element) throw new Error(`Missing element validation schema for ${key}`);
+  private visitProperty(planned: CrawlElement, path: string, propertyValues: (TypedValueWithPath | TypedValueWithPath[])[]): void {
+    const element = planned.element;
     for (const value of propertyValues) {
       if (!this.checkPresence(value, element, path)) return;
       if (!!element.isArray !== Array.isArray(value)) {
@@ -583,12 +593,13 @@ class StructureValidator {
         this.issues.push(createStructureIssue(element.path, `Invalid number of values: expected ${element.min}..${Number.isFinite(element.max) ? element.max : '*'}, but found ${count}`));
       }
       if (!matchesSpecifiedValue(value, element)) this.issues.push(createStructureIssue(path, 'Value did not match expected pattern'));
-      const sliceCounts: Record<string, number> | undefined = element.slicing ? Object.fromEntries(element.slicing.slices.map((s) => [s.name, 0])) : undefined;
+      // the values of each slice, by the slice's position (slice names are unique)
+      const sliceCounts: number[] | undefined = element.slicing ? new Array<number>(element.slicing.slices.length).fill(0) : undefined;
       if (Array.isArray(value)) for (const v of value) this.visitValue(v, element, sliceCounts);
       else this.visitValue(value, element, sliceCounts);
       if (element.slicing && sliceCounts) {
-        for (const slice of element.slicing.slices) {
-          const n = sliceCounts[slice.name]!;
+        for (const [i, slice] of element.slicing.slices.entries()) {
+          const n = sliceCounts[i]!;
           if (n < slice.min || n > slice.max) {
             this.issues.push(createStructureIssue(path, `Incorrect number of values provided for slice '${slice.name}': expected ${slice.min}..${Number.isFinite(slice.max) ? slice.max : '*'}, but found ${n}`));
           }
@@ -598,12 +609,12 @@ class StructureValidator {
   }
 
   /** visitProperty's checks of one of the property's values */
-  private visitValue(v: TypedValueWithPath, element: InternalSchemaElement, sliceCounts: Record<string, number> | undefined): void {
+  private visitValue(v: TypedValueWithPath, element: InternalSchemaElement, sliceCounts: number[] | undefined): void {
     this.constraintsCheck(v, element);
     this.referenceTypeCheck(v, element);
     this.checkPropertyValue(v);
-    const sliceName = checkSliceElement(v, element.slicing);
-    if (sliceName && sliceCounts) sliceCounts[sliceName]! += 1;
+    const slice = checkSliceElement(v, element.slicing);
+    if (slice >= 0 && sliceCounts) sliceCounts[slice]! += 1;
   }
 
   private checkPresence(value: TypedValueWithPath | TypedValueWithPath[], field: InternalSchemaElement, path: string): boolean {
@@ -800,12 +811,26 @@ function matchesSpecifiedValue(value: TypedValue | TypedValue[], element: Intern
   return true;
 }
 
-function checkSliceElement(value: TypedValue, slicing: SlicingRules | undefined): string | undefined {
-  if (!slicing) return undefined;
-  for (const slice of slicing.slices) {
-    if (slicing.discriminator.every((d) => arrayify(nestedProperty(value, d.path))?.some((v) => matchDiscriminant(v, d, slice)))) return slice.name;
+/**
+ * The position of the first slice the value belongs to (every discriminator matches one of its values at the
+ * discriminator's path), or -1: @medplum/core's checkSliceElement, with each discriminator's values found once per value
+ * instead of once per slice (the same pure lookup).
+ */
+function checkSliceElement(value: TypedValue, slicing: SlicingRules | undefined): number {
+  if (!slicing) return -1;
+  const discriminators = slicing.discriminator;
+  const found: (TypedValue[] | undefined | null)[] = [];
+  for (const [s, slice] of slicing.slices.entries()) {
+    let all = true;
+    for (let d = 0; d < discriminators.length && all; d++) {
+      const discriminator = discriminators[d]!;
+      if (found[d] === undefined) found[d] = (arrayify(nestedProperty(value, discriminator.path)) as TypedValue[] | undefined) ?? null;
+      const values = found[d];
+      all = !!values && values.some((v) => matchDiscriminant(v, discriminator, slice));
+    }
+    if (all) return s;
   }
-  return undefined;
+  return -1;
 }
 
 function unpackPrimitiveElement(v: TypedValue): [TypedValue | undefined, TypedValue | undefined] {
