@@ -5,9 +5,14 @@
  * stored sub-object issues of other bundles, and again.
  */
 import { arrayify, getNestedProperty, getTypedPropertyValue, isEmpty as medplumIsEmpty, isPrimitiveType, tryGetDataType, type TypedValue, type TypedValueWithPath } from '@medplum/core';
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clearStructureMemo, entryResourceStructureIssues, hasNullish, isEmpty, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
+import dischargeDerived from './generated/clins-1.5.2-edischargesummary-composition.json';
+import { buildDischargeSummaryBundle } from './discharge-summary';
+import { buildReferralBundle } from './referral';
+import { loadReferralProfiles, withCompositionProfile } from './referral-validate';
+import { aDischargeSummary, aReferral } from './test-fixtures';
 import { brokenBundles, oneFieldMutations } from './validate-corpus';
 import { loadFhirProfiles } from './validate';
 
@@ -83,6 +88,35 @@ function compareAccess(bundle: Bundle): number {
   visit({ type: 'Bundle', value: bundle, path: 'Bundle' }, 0);
   return compared;
 }
+
+describe('document Compositions against @medplum/core', () => {
+  it('agree for a referral letter and a discharge summary, whole and broken one field at a time, cold and with stored issues (backbone elements too)', () => {
+    loadReferralProfiles();
+    const compositionOf = (bundle: Bundle) => ({ resourceType: 'Bundle', entry: [bundle.entry![0]!] }) as unknown as Bundle;
+    const documents: [string, Bundle, StructureDefinition | null][] = [
+      ['referral', buildReferralBundle(aReferral()).bundle, null],
+      ['discharge summary', buildDischargeSummaryBundle(aDischargeSummary()).bundle, dischargeDerived.structureDefinition as unknown as StructureDefinition],
+    ];
+    let withIssues = 0;
+    for (const [name, bundle, profile] of documents) {
+      const run = () => {
+        const variants = [compositionOf(bundle), ...oneFieldMutations(compositionOf(bundle), 400, ['delete', 'empty', 'number', 'extra'])];
+        for (const round of ['cold', 'stored']) {
+          if (round === 'cold') clearStructureMemo();
+          for (const [i, variant] of variants.entries()) {
+            const composition = (variant.entry as { resource?: Resource }[] | undefined)?.[0]?.resource;
+            if (!composition || typeof composition !== 'object' || composition.resourceType !== 'Composition') continue;
+            expectSame(composition, `${name} variant ${i} (${round})`);
+            if (round === 'cold' && referenceStructureIssues(composition).found.length > 0) withIssues += 1;
+          }
+        }
+      };
+      if (profile) withCompositionProfile(profile, run);
+      else run();
+    }
+    expect(withIssues).toBeGreaterThan(200);
+  }, 300_000);
+});
 
 /** An issue validate.ts keeps of a one-entry wrapper: under the entry's resource (its path or crawl path) or not under `Bundle`. */
 function ofTheResource(issue: { expression?: string[] }): boolean {

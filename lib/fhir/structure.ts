@@ -523,14 +523,15 @@ class StructureValidator {
    * takes the stored issues with its own paths.
    */
   private crawlValue(value: TypedValueWithPath, schema: InternalTypeSchema, path: string): void {
-    if (schema.kind !== 'complex-type' && schema.kind !== 'resource') {
+    // a backbone element (no kind) too, but a bundle's entry (its fullUrl is every record's own)
+    if ((schema.kind !== 'complex-type' && schema.kind !== 'resource' && schema.kind !== undefined) || schema.path === 'Bundle.entry') {
       this.crawlObject(value, schema, path);
       return;
     }
     const key = this.contentOf(value.value, schema);
     // a large value (a whole entry resource, a contained resource with the patient's ids) is practically never seen
     // again (the per-entry cache of validate.ts takes identical entries first): storing it only fills the memo
-    if (key.length > MEMO_KEY_MAX) {
+    if (key.length > MEMO_KEY_MAX || (schema.kind === undefined && key.includes('urn:uuid:'))) {
       this.crawlObject(value, schema, path);
       return;
     }
