@@ -470,7 +470,7 @@ class StructureValidator {
   }
 
   validate(): OperationOutcomeIssue[] {
-    this.crawlObject(this.begin(), this.schema, this.schema.path);
+    this.crawlObject(this.begin(), this.schema, this.schema.path, true);
     return this.issues;
   }
 
@@ -501,16 +501,21 @@ class StructureValidator {
     const element = planOf(entrySchema).find((e) => e.key === 'resource');
     if (!element || absent(entry.value, element)) return null;
     this.currentResource.push(wrapper.value as Resource);
-    this.crawlProperty(entry, element, entrySchema, `${this.schema.path}.entry.resource`);
+    this.crawlProperty(entry, element, entrySchema, `${this.schema.path}.entry.resource`, false);
     return this.issues;
   }
 
-  private crawlObject(obj: TypedValueWithPath, schema: InternalTypeSchema, path: string): void {
+  /**
+   * `aligned`: the object's own path equals its crawl path (`path`): true for the root, and for a value whose parent's
+   * do and that is not an array's element (a one-part key appends the same `.key` to both; an index only to its own) —
+   * known from the structure, so the paths are not compared (comparing two concatenated texts flattens both).
+   */
+  private crawlObject(obj: TypedValueWithPath, schema: InternalTypeSchema, path: string, aligned: boolean): void {
     const isRes = isResource(obj.value);
     if (isRes) this.currentResource.push(obj.value as Resource);
     for (const element of planOf(schema)) {
       if (absent(obj.value, element)) continue;
-      this.crawlProperty(obj, element, schema, `${path}.${element.key}`);
+      this.crawlProperty(obj, element, schema, `${path}.${element.key}`, aligned);
     }
     this.checkAdditionalProperties(obj, schema.elements, obj.path);
     if (isRes) this.currentResource.pop();
@@ -522,21 +527,21 @@ class StructureValidator {
    * one is not stored), so an identical value found again (the clinic's extensions, the contained Encounter, codes)
    * takes the stored issues with its own paths.
    */
-  private crawlValue(value: TypedValueWithPath, schema: InternalTypeSchema, path: string): void {
+  private crawlValue(value: TypedValueWithPath, schema: InternalTypeSchema, path: string, aligned: boolean): void {
     // a backbone element (no kind) too, but a bundle's entry (its fullUrl is every record's own)
     if ((schema.kind !== 'complex-type' && schema.kind !== 'resource' && schema.kind !== undefined) || schema.path === 'Bundle.entry') {
-      this.crawlObject(value, schema, path);
+      this.crawlObject(value, schema, path, aligned);
       return;
     }
     const key = this.contentOf(value.value, schema);
     // a large value (a whole entry resource, a contained resource with the patient's ids) is practically never seen
     // again (the per-entry cache of validate.ts takes identical entries first): storing it only fills the memo
     if (key.length > MEMO_KEY_MAX || (schema.kind === undefined && key.includes('urn:uuid:'))) {
-      this.crawlObject(value, schema, path);
+      this.crawlObject(value, schema, path, aligned);
       return;
     }
-    // the root of the crawl path is the root's schema path (this.prefixes)
-    const prefix = this.prefixes[value.path === path ? 1 : 0];
+    // the root of the crawl path is the root's schema path (this.prefixes); aligned: value.path === path
+    const prefix = this.prefixes[aligned ? 1 : 0];
     const hit = memo.get(prefix)?.get(schema)?.get(key);
     if (hit) {
       for (const r of hit) this.issues.push(r.at === 'absolute' ? r.issue : { ...r.issue, expression: [(r.at === 'value' ? value.path : path) + r.rest] });
@@ -544,7 +549,7 @@ class StructureValidator {
     }
     const from = this.issues.length;
     const evaluated = this.constraintsEvaluated;
-    this.crawlObject(value, schema, path);
+    this.crawlObject(value, schema, path, aligned);
     if (this.constraintsEvaluated !== evaluated) return;
     const recorded = this.issues.slice(from).map((issue) => relative(issue, value.path, path));
     if (memoSize >= MEMO_SIZE) clearStructureMemo();
@@ -563,20 +568,23 @@ class StructureValidator {
     return json.length > MEMO_KEY_MAX ? TOO_LONG : json;
   }
 
-  private crawlProperty(parent: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string): void {
+  /** `aligned`: the parent's path equals its crawl path (crawlObject). */
+  private crawlProperty(parent: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string, aligned: boolean): void {
     // a one-part key of the crawled object (of `schema`): its accessor kept in the plan
-    const propertyValues =
-      element.parts.length === 1 && element.key !== '$this'
-        ? [typedPropertyWithPath(parent, element.key, element.accessor === undefined ? (element.accessor = accessorOf(schema, element.key)) : element.accessor)]
-        : nestedPropertyWithPath(parent, element.parts);
+    const onePart = element.parts.length === 1 && element.key !== '$this';
+    const propertyValues = onePart
+      ? [typedPropertyWithPath(parent, element.key, element.accessor === undefined ? (element.accessor = accessorOf(schema, element.key)) : element.accessor)]
+      : nestedPropertyWithPath(parent, element.parts);
     this.visitProperty(element, path, propertyValues);
     for (const propertyValue of propertyValues) {
       if (!propertyValue) continue;
       if (!Array.isArray(propertyValue)) {
-        if (!isPrimitiveType(propertyValue.type)) this.crawlValue(propertyValue, getDataType(propertyValue.type), path);
+        // a one-part key's single value is aligned with its parent; another key's path is compared
+        if (!isPrimitiveType(propertyValue.type)) this.crawlValue(propertyValue, getDataType(propertyValue.type), path, onePart ? aligned : propertyValue.path === path);
         continue;
       }
-      for (const value of propertyValue) if (!isPrimitiveType(value.type)) this.crawlValue(value, getDataType(value.type), path);
+      // an array's element has an index in its path only
+      for (const value of propertyValue) if (!isPrimitiveType(value.type)) this.crawlValue(value, getDataType(value.type), path, false);
     }
   }
 
@@ -725,7 +733,7 @@ class StructureValidator {
       if (expectedType === 'string') this.validateString(value as string, type, path);
       else if (expectedType === 'number') this.validateNumber(value as number, type, path);
     }
-    if (extensionElement) this.crawlObject({ ...extensionElement, path }, getDataType('Element'), path);
+    if (extensionElement) this.crawlObject({ ...extensionElement, path }, getDataType('Element'), path, true);
   }
 
   private validateString(str: string, type: string, path: string): void {
