@@ -69,6 +69,10 @@ interface CrawlElement {
   element: InternalSchemaElement;
   /** a one-part key's accessorOf(schema, key), made on first use (undefined: not yet); the crawled object is of the schema */
   accessor: Accessor | null | undefined;
+  /** a key of several parts: the parts but the last (`code.coding.system` → code, coding), joined, and the last */
+  prefix: string;
+  prefixParts: readonly string[];
+  last: string;
 }
 
 const plans = new WeakMap<InternalTypeSchema, CrawlElement[]>();
@@ -94,7 +98,8 @@ function planOf(schema: InternalTypeSchema): CrawlElement[] {
     const names = jsonNames(schema, key);
     const element = schema.elements[key]!;
     const many = names !== null && names.length > 8 && !names.some((n) => n in Object.prototype);
-    return { key, skippable: names !== null && element.min === 0, names: names ?? [], nameSet: many ? new Set(names) : null, parts: key.split('.'), element, accessor: undefined };
+    const parts = key.split('.');
+    return { key, skippable: names !== null && element.min === 0, names: names ?? [], nameSet: many ? new Set(names) : null, parts, element, accessor: undefined, prefix: parts.slice(0, -1).join('.'), prefixParts: parts.slice(0, -1), last: parts.at(-1)! };
   });
   plans.set(schema, plan);
   return plan;
@@ -237,6 +242,26 @@ export function nestedPropertyWithPath(value: TypedValueWithPath, parts: readonl
     values = next;
   }
   return values;
+}
+
+/** The last step of nestedPropertyWithPath, from the values of the key's leading parts: its values. */
+function lastStep(before: readonly (TypedValueWithPath | TypedValueWithPath[])[], last: string): (TypedValueWithPath | TypedValueWithPath[])[] {
+  const next: (TypedValueWithPath | TypedValueWithPath[])[] = [];
+  for (const current of before) {
+    if (Array.isArray(current)) for (const element of current) next.push(typedPropertyWithPath(element, last));
+    else if (current?.value !== undefined) next.push(typedPropertyWithPath(current, last));
+  }
+  return next;
+}
+
+/** Whether lastStep would find no value at all (every value typedPropertyWithPath's undefined one), without making them. */
+function lastAbsent(before: readonly (TypedValueWithPath | TypedValueWithPath[])[], last: string): boolean {
+  for (const current of before) {
+    if (Array.isArray(current)) {
+      for (const element of current) if (propertyOf(element, last) !== undefined) return false;
+    } else if (current?.value !== undefined && propertyOf(current, last) !== undefined) return false;
+  }
+  return true;
 }
 
 /** @medplum/core's getNestedProperty(value, key) without paths. */
@@ -513,8 +538,24 @@ class StructureValidator {
   private crawlObject(obj: TypedValueWithPath, schema: InternalTypeSchema, path: string, aligned: boolean): void {
     const isRes = isResource(obj.value);
     if (isRes) this.currentResource.push(obj.value as Resource);
+    // the values of a key's leading parts, shared by the keys below them (`meta.id`, `meta.extension`, … of `meta`)
+    let prefixes: Map<string, (TypedValueWithPath | TypedValueWithPath[])[]> | undefined;
     for (const element of planOf(schema)) {
       if (absent(obj.value, element)) continue;
+      if (element.parts.length > 1 && element.key !== '$this') {
+        prefixes ??= new Map();
+        let before = prefixes.get(element.prefix);
+        if (!before) {
+          before = nestedPropertyWithPath(obj, element.prefixParts);
+          prefixes.set(element.prefix, before);
+        }
+        // an optional element none of whose values has its last part: visitProperty finds it absent (no issue for an
+        // optional element) and nothing is crawled, so it is skipped (a profile lists every sub-element of a constrained
+        // one: `meta.id`, `meta.versionId`, … with `meta.lastUpdated` the only present one)
+        if (element.element.min === 0 && lastAbsent(before, element.last)) continue;
+        this.crawlProperty(obj, element, schema, `${path}.${element.key}`, aligned, lastStep(before, element.last));
+        continue;
+      }
       this.crawlProperty(obj, element, schema, `${path}.${element.key}`, aligned);
     }
     this.checkAdditionalProperties(obj, schema.elements, obj.path);
@@ -569,12 +610,12 @@ class StructureValidator {
   }
 
   /** `aligned`: the parent's path equals its crawl path (crawlObject). */
-  private crawlProperty(parent: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string, aligned: boolean): void {
-    // a one-part key of the crawled object (of `schema`): its accessor kept in the plan
+  private crawlProperty(parent: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string, aligned: boolean, found?: (TypedValueWithPath | TypedValueWithPath[])[]): void {
+    // a one-part key of the crawled object (of `schema`): its accessor kept in the plan; a longer key's values found
     const onePart = element.parts.length === 1 && element.key !== '$this';
     const propertyValues = onePart
       ? [typedPropertyWithPath(parent, element.key, element.accessor === undefined ? (element.accessor = accessorOf(schema, element.key)) : element.accessor)]
-      : nestedPropertyWithPath(parent, element.parts);
+      : (found ?? nestedPropertyWithPath(parent, element.parts));
     this.visitProperty(element, path, propertyValues);
     for (const propertyValue of propertyValues) {
       if (!propertyValue) continue;
