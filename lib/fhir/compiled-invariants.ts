@@ -46,57 +46,65 @@ function property(e: TypedValue, name: string, out: TypedValue[]): void {
 }
 
 /**
- * The bundle's entries and each entry's resource, per typed value, while one resource's invariants are evaluated
- * (withSharedNavigation): the bundle invariants navigate them again and again (a score of passes over every entry per
- * bundle), and the JSON does not change during an evaluation. The values are shared: never changed. The maps are made
- * for the one evaluation (on first use) and dropped after it: module-level WeakMaps held them before, and V8's scavenger
- * treats a WeakMap's values as live, so the entries of every bundle evaluated since the last scavenge were copied and
- * most of them promoted (ADR 0069 addendum of 2026-12-08). Outside an evaluation (tests calling these functions
- * directly) nothing is shared: the same values are computed again.
+ * Every navigation step of one evaluation (one resource's invariants, withSharedNavigation), per typed value and name:
+ * the invariants navigate the same steps again and again (the bundle invariants a score of passes over every entry,
+ * `meta.tag`, `identifier` …; a resource's `contained.meta`, `extension` …), and the JSON does not change during an
+ * evaluation. A step's values are shared, and a one-value collection's step is answered with them as they are: never
+ * changed (every function here only reads its input collections). The maps are made for the one evaluation (on first
+ * use) and dropped after it: module-level WeakMaps held the entries and resources before, and V8's scavenger treats a
+ * WeakMap's values as live, so the entries of every bundle evaluated since the last scavenge were copied and most of
+ * them promoted (ADR 0069 addendum of 2026-12-08). Outside an evaluation (tests calling these functions directly)
+ * nothing is shared: the same values are computed again.
  */
 let sharing = false;
-let entries: Map<TypedValue, TypedValue[]> | null = null;
-let resources: Map<TypedValue, TypedValue[]> | null = null;
+let steps: Map<TypedValue, Map<string, C>> | null = null;
 
-/** Runs one evaluation (constraints.ts: one resource's invariants) with `entry` / `resource` navigation shared. */
+/** Runs one evaluation (constraints.ts: one resource's invariants) with its navigation steps shared. */
 export function withSharedNavigation<T>(run: () => T): T {
-  const outer = { sharing, entries, resources };
+  const outer = { sharing, steps };
   sharing = true;
-  entries = null;
-  resources = null;
+  steps = null;
   try {
     return run();
   } finally {
-    ({ sharing, entries, resources } = outer);
+    ({ sharing, steps } = outer);
   }
+}
+
+/** One value's step: itself when it is a resource of that type, else its property (flattened, undefined dropped). */
+function step(e: TypedValue, name: string): C {
+  if (isResource(e.value, name as never)) return [e];
+  const out: C = [];
+  property(e, name, out);
+  return out;
+}
+
+/** step(), shared within an evaluation; null for a value that is not an object (it has no step). */
+function sharedStep(e: TypedValue, name: string): C | null {
+  const v = e.value as unknown;
+  if (!v || typeof v !== 'object') return null;
+  if (!sharing) return step(e, name);
+  steps ??= new Map();
+  let byName = steps.get(e);
+  if (!byName) {
+    byName = new Map();
+    steps.set(e, byName);
+  }
+  let values = byName.get(name);
+  if (!values) {
+    values = step(e, name);
+    byName.set(name, values);
+  }
+  return values;
 }
 
 /** SymbolAtom: a resource of that type stays, else its property (getTypedPropertyValue), flattened, undefined dropped. */
 function nav(c: C, name: string): C {
+  if (c.length === 1) return sharedStep(c[0]!, name) ?? [];
   const out: TypedValue[] = [];
-  let shared: Map<TypedValue, TypedValue[]> | null = null;
-  if (sharing) {
-    if (name === 'entry') shared = entries ??= new Map();
-    else if (name === 'resource') shared = resources ??= new Map();
-  }
   for (const e of c) {
-    const v = e.value as unknown;
-    if (!v || typeof v !== 'object') continue;
-    if (isResource(v, name as never)) {
-      out.push(e);
-      continue;
-    }
-    if (!shared) {
-      property(e, name, out);
-      continue;
-    }
-    let values = shared.get(e);
-    if (!values) {
-      values = [];
-      property(e, name, values);
-      shared.set(e, values);
-    }
-    for (const x of values) out.push(x);
+    const values = sharedStep(e, name);
+    if (values) for (const x of values) out.push(x);
   }
   return out;
 }
