@@ -453,6 +453,21 @@ function leftAfter(value: unknown, budget: number): number {
   return budget - 1;
 }
 
+/** The texts of a value of primitives only (a plain object of strings, numbers, booleans) longer than this are not memoized. */
+const LONG_FLAT = 200;
+
+/** A plain object whose properties are all primitives, with more than LONG_FLAT characters of strings. */
+function longFlat(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  let length = 0;
+  for (const k in value) {
+    const v = (value as JsonObject)[k];
+    if (typeof v === 'string') length += v.length;
+    else if (v !== null && typeof v === 'object') return false;
+  }
+  return length > LONG_FLAT;
+}
+
 function under(expression: string, prefix: string): boolean {
   return expression.startsWith(prefix) && (expression.length === prefix.length || expression[prefix.length] === '.' || expression[prefix.length] === '[');
 }
@@ -571,6 +586,12 @@ class StructureValidator {
   private crawlValue(value: TypedValueWithPath, schema: InternalTypeSchema, path: string, aligned: boolean): void {
     // a backbone element (no kind) too, but a bundle's entry (its fullUrl is every record's own)
     if ((schema.kind !== 'complex-type' && schema.kind !== 'resource' && schema.kind !== undefined) || schema.path === 'Bundle.entry') {
+      this.crawlObject(value, schema, path, aligned);
+      return;
+    }
+    // a value of primitives only with long texts (a section's narrative): crawling its few properties costs less than
+    // writing and looking up its text
+    if (longFlat(value.value)) {
       this.crawlObject(value, schema, path, aligned);
       return;
     }
