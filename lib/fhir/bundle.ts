@@ -123,7 +123,7 @@ function contentHashGetter(this: { bundle: Bundle }): string {
  * The getter is one shared function (the hash is kept in a WeakMap): a new closure per object gave every built object a
  * hidden class of its own, and V8's hidden classes live in the old generation, so each one held its bundle (closure →
  * `built`) through every scavenge until the next full GC — a new unit's whole bundle was copied and promoted
- * (ADR 0069 addendum of 2026-12-08).
+ * (ADR 0069, addendum on scavenge survivors).
  */
 export function withContentHash<T extends { bundle: Bundle }>(built: T): T & { readonly contentHash: string } {
   return Object.defineProperty(built, 'contentHash', { enumerable: true, get: contentHashGetter }) as T & { readonly contentHash: string };

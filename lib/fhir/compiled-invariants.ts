@@ -53,7 +53,7 @@ function property(e: TypedValue, name: string, out: TypedValue[]): void {
  * changed (every function here only reads its input collections). The maps are made for the one evaluation (on first
  * use) and dropped after it: module-level WeakMaps held the entries and resources before, and V8's scavenger treats a
  * WeakMap's values as live, so the entries of every bundle evaluated since the last scavenge were copied and most of
- * them promoted (ADR 0069 addendum of 2026-12-08). Outside an evaluation (tests calling these functions directly)
+ * them promoted (ADR 0069, addendum on scavenge survivors). Outside an evaluation (tests calling these functions directly)
  * nothing is shared: the same values are computed again.
  */
 let sharing = false;

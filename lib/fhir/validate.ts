@@ -209,7 +209,7 @@ function underEntryResource(expression: string, index: number | null): boolean {
  * property; JSON would drop it), or null when the resource holds a null or an undefined array element (@medplum/core
  * reports those before everything else, in a whole-bundle walk: only the whole-bundle path keeps that order). The digest,
  * not the text, is kept: a new patient's entries are never found again, and their texts (a few KB each, two bytes a
- * character with Japanese in them) were most of what survived a scavenge (ADR 0069 addendum of 2026-12-07).
+ * character with Japanese in them) were most of what survived a scavenge (ADR 0069, addendum on scavenge survivors).
  */
 function entryKey(resource: Resource): string | null {
   // without a null or undefined anywhere, the replacer below changes nothing: JSON.stringify alone is the same text
