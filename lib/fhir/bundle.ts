@@ -3,7 +3,7 @@
  * The sharing outbox calls buildUnitBundle with the current records each time a unit changed; the same unit keeps
  * the same bundle identifier (医療機関コード^年^id), so a resend replaces what the service holds.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { toFhirAllergy } from './allergy';
 import { fhirInstant, jstYear, patientFullUrl, recordFullUrl } from './common';
@@ -35,7 +35,7 @@ export const RETENTION_YEARS = 5;
 
 function hex32(value: string): string {
   const compact = value.replace(/-/g, '').toLowerCase();
-  return /^[0-9a-f]{32}$/.test(compact) ? compact : createHash('sha256').update(value).digest('hex').slice(0, 32);
+  return /^[0-9a-f]{32}$/.test(compact) ? compact : hash('sha256', value, 'hex').slice(0, 32);
 }
 
 /** Stable key of a unit within the clinic: what the outbox and the identifier are keyed by. */
@@ -101,19 +101,19 @@ export function canonical(value: unknown): string {
 export function bundleContentHash(bundle: Bundle): string {
   const { timestamp: _timestamp, meta, ...rest } = bundle;
   const { lastUpdated: _lastUpdated, ...metaRest } = meta ?? {};
-  return createHash('sha256').update(canonical({ ...rest, meta: metaRest })).digest('hex');
+  return hash('sha256', canonical({ ...rest, meta: metaRest }), 'hex');
 }
 
 const contentHashes = new WeakMap<object, string>();
 
 /** The `contentHash` getter of every built bundle: one function, so every built object keeps the same hidden class. */
 function contentHashGetter(this: { bundle: Bundle }): string {
-  let hash = contentHashes.get(this);
-  if (hash === undefined) {
-    hash = bundleContentHash(this.bundle);
-    contentHashes.set(this, hash);
+  let digest = contentHashes.get(this);
+  if (digest === undefined) {
+    digest = bundleContentHash(this.bundle);
+    contentHashes.set(this, digest);
   }
-  return hash;
+  return digest;
 }
 
 /**

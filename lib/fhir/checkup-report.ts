@@ -8,7 +8,7 @@
  * The 問診 answers (標準的な質問票, docs/decisions/0086), when there are any, are a second section 01012 特定健診問診結果 of
  * coded Observations (category social-history), as in the package's sample bundle.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Bundle, BundleEntry, Composition, Encounter, Observation, Organization, Practitioner } from '@medplum/fhirtypes';
 import { withContentHash } from './bundle';
 import { fhirInstant, jstYear, patientFullUrl } from './common';
@@ -172,7 +172,7 @@ export function buildCheckupReportBundle(input: CheckupReportInput, options: { t
     { fullUrl: encounterUrl, resource: encounter },
     ...[...observations, ...answers].map((o) => ({ fullUrl: urlOf(o), resource: o })),
   ];
-  const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^C${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
+  const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^C${hash('sha256', input.lineageId, 'hex').slice(0, 32)}`;
   const bundle: Bundle = {
     resourceType: 'Bundle',
     meta: { lastUpdated: fhirInstant(now), profile: [target.profile(CHECKUP_PROFILES.bundle)] },

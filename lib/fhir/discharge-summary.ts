@@ -9,7 +9,7 @@
  * Practitioner and the clinic Organization; the 退院時処方 as MedicationRequests (444 entries) from the one
  * MedicationRequest mapping (documentMedications). Section codes are the 1.5.2 ones (362/372; 1.5.4 renamed them 360/370).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AllergyIntolerance, Bundle, BundleEntry, Composition, CompositionSection, Condition, DocumentReference, Encounter, Practitioner, Resource } from '@medplum/fhirtypes';
 import { withContentHash, type UnitBundle } from './bundle';
 import { fhirInstant, jstYear, patientFullUrl } from './common';
@@ -209,7 +209,7 @@ export function buildDischargeSummaryBundle(input: DischargeSummaryInput, option
     ...[...conditions, ...allergies].map((resource) => ({ fullUrl: urlOf(resource), resource })),
     ...medications,
   ];
-  const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^D${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
+  const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^D${hash('sha256', input.lineageId, 'hex').slice(0, 32)}`;
   const bundle: Bundle = {
     resourceType: 'Bundle',
     meta: { lastUpdated: fhirInstant(now), profile: [target.profile(DISCHARGE_PROFILES.bundle)] },

@@ -6,7 +6,7 @@
  * 300 構造情報 with 950 紹介目的, 340 傷病名・主訴, 360 現病歴 and the optional sections, 220 備考), the author
  * Practitioner (医籍登録番号 when the model has it) and the two Organizations with their 医療機関コード.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AllergyIntolerance, Bundle, BundleEntry, Composition, CompositionSection, Condition, MedicationRequest, Observation, Organization, Practitioner, Resource } from '@medplum/fhirtypes';
 import { buildUnitBundle, withContentHash, type UnitBundle } from './bundle';
 import { fhirDate, fhirInstant, jstYear, patientFullUrl } from './common';
@@ -83,7 +83,7 @@ export interface ReferralBundle {
 }
 
 export const uuidUrl = (seed: string) => {
-  const h = createHash('sha256').update(seed).digest('hex');
+  const h = hash('sha256', seed, 'hex');
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
@@ -212,7 +212,7 @@ export function buildReferralBundle(input: ReferralDocumentInput, options: { tar
     ...medications,
     ...attached.entries,
   ];
-  const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^R${createHash('sha256').update(input.lineageId).digest('hex').slice(0, 32)}`;
+  const identifier = options.bundleIdentifier ?? `${clinic.institutionNumber}^${jstYear(input.confirmedAt)}^R${hash('sha256', input.lineageId, 'hex').slice(0, 32)}`;
   const bundle: Bundle = {
     resourceType: 'Bundle',
     meta: { lastUpdated: fhirInstant(now), profile: [target.profile(REFERRAL_PROFILES.bundle)] },
