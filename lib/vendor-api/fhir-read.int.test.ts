@@ -4,7 +4,7 @@
  * for a 404, and refuse a revoked app or token on the very next request — also for an id that does not exist.
  * Concurrent reads of a clinic share one statement (docs/decisions/0091): each still gets its own answer and its own row.
  */
-import type { Patient } from '@medplum/fhirtypes';
+import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsFor, auditMark, clinicWithStaff, createPatient, patientInput } from '@/tests/helpers/factories';
 import { assertion, call, get, register, token, type App } from '@/tests/helpers/vendor-app';
@@ -12,6 +12,7 @@ import { updatePatient, withdrawPatientRegistration } from '@/lib/records/patien
 import type { UpdatePatientInput } from '@/lib/records/patients/patient.schema';
 import { revokeApiClient } from './api-client.service';
 import { fhirReadRepository } from './fhir-read.repository';
+import { searchMatches } from './vendor-fhir.service';
 import { CLIENT_ASSERTION_TYPE } from './token.service';
 
 let staff: Awaited<ReturnType<typeof clinicWithStaff>>;
@@ -86,6 +87,31 @@ describe('GET Patient/{id} in one statement', () => {
 
     await withdrawPatientRegistration({ patientId: p.id, expectedVersion: 3, reason: '誤登録' }, staff.receptionist);
     expect((await get(`Patient/${p.id}`, at)).status).toBe(410);
+  });
+
+  it('answers the Patient search from the JSON the read keeps (and the read from the search\'s), equal to the mapping, with an edit shown at once in both', async () => {
+    const family = `共有${staff.clinic.id.slice(0, 6)}`;
+    const p = await createPatient(staff.receptionist, patientInput({ familyName: family, insurance: { insurerNumber: '06131239', symbol: '12', number: '346', branch: '01', relationship: 'self' } }));
+    const app = await register(staff, ['system/Patient.rs']);
+    const at = await token(app, 'system/Patient.rs');
+    const search = async () => {
+      const res = await get(`Patient?name=${encodeURIComponent(family)}`, at);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as Bundle).entry!.map((e) => e.resource as Patient);
+    };
+    const mapped = async () => (await searchMatches(staff.clinic.id, 'Patient', [['name', family]], { skip: 0, take: 20 }, undefined, true)).resources;
+    const read = async () => (await (await get(`Patient/${p.id}`, at)).json()) as Patient;
+
+    const first = await read(); // kept by the read
+    expect(await search()).toEqual([first]);
+    expect(await mapped()).toEqual([first]);
+
+    await updatePatient({ ...patientInput({ familyName: family }), birthDate: p.birthDate, familyNameKana: p.familyNameKana, givenName: '改名', givenNameKana: p.givenNameKana, sex: p.sex, patientId: p.id, expectedVersion: 1 }, staff.receptionist);
+    const [edited] = await search(); // kept by the search
+    expect(edited!.meta!.versionId).toBe('2');
+    expect(edited!.name![0]!.given).toEqual(['改名']);
+    expect([edited]).toEqual(await mapped());
+    expect(await read()).toEqual(edited);
   });
 
   it('refuses a revoked token and a revoked app on the next request, for known and unknown ids, and writes no audit row', async () => {

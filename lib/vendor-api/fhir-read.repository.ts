@@ -7,6 +7,7 @@
  * (sqlPool): Prisma's query engine was a sixth of a read's CPU (docs/decisions/0088).
  */
 import { batchPool, sqlPool, statementName } from '@/lib/core/db';
+import { render, sql, type Param, type Sql } from '@/lib/core/sql';
 import { auditRow, type AuditInput } from '@/lib/audit/audit';
 import { groupStatement } from '@/lib/core/group-statement';
 import { appendReadAudit, auditRowColumns, type AccessCheck, type AuditRow, type ReadCaller } from '@/lib/audit/read-audit-batch';
@@ -37,6 +38,28 @@ export function patientReadRow(text: string): PatientReadRow {
 }
 
 /**
+ * The patient `p` with its current insurance (not ended, valid on `today`, newest first) and 公費, as JSON text: what
+ * the Patient mapping reads. GET Patient/{id} (below) and the Patient search (fhir-search-sql.repository.ts) write the
+ * same text for the same registration on the same day, so the text keys one kept serialized resource for both
+ * (vendor-fhir.service.ts). `clinic`: the clinic id's parameter.
+ */
+export function patientObject(clinic: Param | Sql, today: Param | Sql): Sql {
+  return sql`json_build_object(
+       'id', p."id", 'patientNumber', p."patientNumber", 'familyName', p."familyName", 'givenName', p."givenName",
+       'familyNameKana', p."familyNameKana", 'givenNameKana', p."givenNameKana", 'sex', p."sex", 'birthDate', to_char(p."birthDate", 'YYYY-MM-DD'),
+       'postalCode', p."postalCode", 'prefecture', p."prefecture", 'city', p."city", 'address', p."address", 'phone', p."phone",
+       'version', p."version", 'updatedAt', p."updatedAt", 'deletedAt', p."deletedAt",
+       'insurance', (SELECT json_build_object('insurerNumber', i."insurerNumber", 'symbol', i."symbol", 'number', i."number", 'branch', i."branch")
+                     FROM "PatientInsurance" i
+                     WHERE i."clinicId" = ${clinic} AND i."patientId" = p."id" AND i."endedAt" IS NULL AND (i."validUntil" IS NULL OR i."validUntil" >= ${today})
+                     ORDER BY i."createdAt" DESC LIMIT 1),
+       'publicExpenses', COALESCE((SELECT json_agg(json_build_object('payerNumber', e."payerNumber", 'recipientNumber', e."recipientNumber") ORDER BY e."createdAt" DESC)
+                     FROM "PublicExpense" e
+                     WHERE e."clinicId" = ${clinic} AND e."patientId" = p."id" AND e."endedAt" IS NULL AND (e."validUntil" IS NULL OR e."validUntil" >= ${today})), '[]'::json)
+     )::text`;
+}
+
+/**
  * The Patient reads of one clinic in one statement (docs/decisions/0091): each read's app and token are checked, its
  * patient read with insurance and 公費, and its audit row inserted when the read is allowed and finds a registration
  * that is not withdrawn (a 404 or 410 writes none, as before). One round trip and one commit for the batch.
@@ -61,19 +84,7 @@ const PATIENT_BATCH_SQL = `WITH input AS (
     RETURNING 1
   )
   SELECT k.active, k.revoked, (SELECT count(*)::int FROM written) AS written,
-    (SELECT json_build_object(
-       'id', p."id", 'patientNumber', p."patientNumber", 'familyName', p."familyName", 'givenName', p."givenName",
-       'familyNameKana', p."familyNameKana", 'givenNameKana', p."givenNameKana", 'sex', p."sex", 'birthDate', to_char(p."birthDate", 'YYYY-MM-DD'),
-       'postalCode', p."postalCode", 'prefecture', p."prefecture", 'city', p."city", 'address', p."address", 'phone', p."phone",
-       'version', p."version", 'updatedAt', p."updatedAt", 'deletedAt', p."deletedAt",
-       'insurance', (SELECT json_build_object('insurerNumber', i."insurerNumber", 'symbol', i."symbol", 'number', i."number", 'branch', i."branch")
-                     FROM "PatientInsurance" i
-                     WHERE i."clinicId" = $1 AND i."patientId" = p."id" AND i."endedAt" IS NULL AND (i."validUntil" IS NULL OR i."validUntil" >= p.today)
-                     ORDER BY i."createdAt" DESC LIMIT 1),
-       'publicExpenses', COALESCE((SELECT json_agg(json_build_object('payerNumber', e."payerNumber", 'recipientNumber', e."recipientNumber") ORDER BY e."createdAt" DESC)
-                     FROM "PublicExpense" e
-                     WHERE e."clinicId" = $1 AND e."patientId" = p."id" AND e."endedAt" IS NULL AND (e."validUntil" IS NULL OR e."validUntil" >= p.today)), '[]'::json)
-     )::text FROM found p WHERE p.ord = k.ord) AS patient
+    (SELECT ${render(patientObject(sql`$1`, sql`p.today`)).text} FROM found p WHERE p.ord = k.ord) AS patient
   FROM checked k ORDER BY k.ord`;
 
 async function readPatientBatch(clinicId: string, items: readonly PatientReadItem[]): Promise<PatientReadText[]> {

@@ -11,7 +11,7 @@ import { Prisma, sqlPool, statementName } from '@/lib/core/db';
 import { andWhere, param, sql, toQuery, type Condition, type Param, type Sql } from '@/lib/core/sql';
 import { findDepartment } from '@/lib/reference/departments';
 import type { FhirDepartmentInput, FhirLabResultInput, FhirPractitionerInput } from '@/lib/fhir/types';
-import type { PatientReadRow } from './fhir-read.repository';
+import { patientObject, patientReadRow, type PatientReadRow } from './fhir-read.repository';
 import { OBSERVATION_SQL_ORDER, PATIENT_SQL_ORDER, type Page, type SortOrder } from './fhir-search.repository';
 
 /** `_sort`'s column, then the id (stable pages); or the type's default order. */
@@ -20,11 +20,6 @@ function orderOf(columns: Record<string, Sql>, sort: SortOrder | undefined, id: 
   const column = columns[sort.column];
   if (!column) throw new Error(`no SQL order for ${sort.column}`);
   return sort.direction === 'desc' ? sql`${column} DESC, ${id} ASC` : sql`${column} ASC, ${id} ASC`;
-}
-
-async function rows<T>(query: Sql): Promise<T[]> {
-  const { rows } = await sqlPool().query<{ row: T }>(toQuery(query, statementName('fhir_search')));
-  return rows.map((r) => r.row);
 }
 
 /**
@@ -46,7 +41,8 @@ async function count(query: Sql): Promise<number> {
 
 // ---- Patient -------------------------------------------------------------------------------------------------------
 
-type PatientJson = Omit<PatientReadRow, 'birthDate' | 'updatedAt' | 'deletedAt'> & { birthDate: string; updatedAt: string };
+/** A patient of the search statement: its id, and patientObject's JSON text. */
+export type PatientText = { id: string; row: string };
 
 const patientScope = (clinic: Param, where: Condition) => sql`p."clinicId" = ${clinic} AND p."deletedAt" IS NULL${andWhere(where)}`;
 
@@ -170,19 +166,7 @@ export const searchStatements = {
     const day = param(today);
     const order = patientOrder(sort);
     return sql`
-      SELECT json_build_object(
-           'id', p."id", 'patientNumber', p."patientNumber", 'familyName', p."familyName", 'givenName', p."givenName",
-           'familyNameKana', p."familyNameKana", 'givenNameKana', p."givenNameKana", 'sex', p."sex", 'birthDate', to_char(p."birthDate", 'YYYY-MM-DD'),
-           'postalCode', p."postalCode", 'prefecture', p."prefecture", 'city', p."city", 'address', p."address", 'phone', p."phone",
-           'version', p."version", 'updatedAt', p."updatedAt",
-           'insurance', (SELECT json_build_object('insurerNumber', i."insurerNumber", 'symbol', i."symbol", 'number', i."number", 'branch', i."branch")
-                         FROM "PatientInsurance" i
-                         WHERE i."clinicId" = ${clinic} AND i."patientId" = p."id" AND i."endedAt" IS NULL AND (i."validUntil" IS NULL OR i."validUntil" >= ${day}::date)
-                         ORDER BY i."createdAt" DESC LIMIT 1),
-           'publicExpenses', COALESCE((SELECT json_agg(json_build_object('payerNumber', e."payerNumber", 'recipientNumber', e."recipientNumber") ORDER BY e."createdAt" DESC)
-                         FROM "PublicExpense" e
-                         WHERE e."clinicId" = ${clinic} AND e."patientId" = p."id" AND e."endedAt" IS NULL AND (e."validUntil" IS NULL OR e."validUntil" >= ${day}::date)), '[]'::json)
-         ) AS row
+      SELECT p."id" AS id, ${patientObject(clinic, sql`${day}::date`)} AS row
       FROM (SELECT p.* FROM "Patient" p WHERE ${patientScope(clinic, where)} ORDER BY ${order} LIMIT ${page.take} OFFSET ${page.skip}) p
       ORDER BY ${order}`;
   },
@@ -206,9 +190,13 @@ export const searchStatements = {
 export const fhirSearchSqlRepository = {
   /** A page of the clinic's patients (not withdrawn) matching `where`, with the current insurance and 公費 on `today`. */
   async searchPatients(clinic: Param, where: Condition, page: Page, today: string, sort?: SortOrder): Promise<PatientReadRow[]> {
-    const found = await rows<PatientJson>(searchStatements.patients(clinic, where, page, today, sort));
-    return found.map((raw) => ({ ...raw, birthDate: new Date(`${raw.birthDate}T00:00:00Z`), updatedAt: new Date(raw.updatedAt), deletedAt: null }));
+    return (await texts<PatientText>(searchStatements.patients(clinic, where, page, today, sort))).map((r) => patientReadRow(r.row));
   },
+  /**
+   * searchPatients with each patient as the statement's JSON text (patientObject: the text GET Patient/{id} reads for
+   * the same registration on the same day), which keys its serialized resource.
+   */
+  searchPatientTexts: (clinic: Param, where: Condition, page: Page, today: string, sort?: SortOrder) => texts<PatientText>(searchStatements.patients(clinic, where, page, today, sort)),
   countPatients: (clinic: Param, where: Condition) => count(searchStatements.countPatients(clinic, where)),
 
   /**

@@ -162,6 +162,15 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
         return rows.map((p) => ({ resource: withVersion(toFhirPatient(target(), clinic, p), p.version), patientId: p.id }));
       },
       count: (clinicId, where) => sqlRepo.countPatients(clinicId, where),
+      async searchJson(clinicId, clinic, where, page, sort) {
+        // the JSON GET Patient/{id} keeps for the same text (patientObject), written here when not kept yet
+        const scope = jsonScope(String(clinicId.value), clinic);
+        return (await sqlRepo.searchPatientTexts(clinicId, where, page, todayJst(), sort)).map(({ id, row }) => {
+          const match = keptPatientJson(clinic, scope + id, row);
+          if (!match) throw new Error(`patient ${id} of the search is withdrawn`);
+          return match;
+        });
+      },
     },
   },
   Condition: {
@@ -484,8 +493,8 @@ function jsonScope(clinicId: string, clinic: FhirClinicInput): string {
 export type PatientJson = JsonMatch & { versionId: string; lastModified: string | undefined };
 
 /**
- * GET Patient/{id}'s serialized resources (resource-json-cache.ts): kept for the clinic, the target version and the
- * read statement's patient text, which holds everything the Patient mapping reads (the registration with its current
+ * The Patient resources GET Patient/{id} and the Patient search answer, serialized (resource-json-cache.ts): kept for
+ * the clinic, the target version and the statements' patient text (patientObject, the same in both), which holds everything the Patient mapping reads (the registration with its current
  * insurance and 公費), so a hit is the JSON the mapping would write. A withdrawn registration is never kept. 16 MB
  * hold some 8,000 patients.
  */
@@ -500,15 +509,24 @@ export async function readPatientJson(principal: ApiClientPrincipal, id: string)
   const { access, patient } = await fhirReadRepository.readPatientTextAudited(callerOf(principal), id, todayJst(), auditInput(principal, 'Patient', 'read', { interaction: 'read' }, id, id));
   settleAccess(principal, access);
   if (patient === null) throw fhirErrors.notFound('Patient', id);
-  const key = jsonScope(principal.clinicId, clinic) + id;
-  const hit = patientJson.get(key, patient);
+  const match = keptPatientJson(clinic, jsonScope(principal.clinicId, clinic) + id, patient);
+  if (!match) throw new FhirError(410, 'deleted', 'この患者の登録は取り消されています。', `Patient/${id} was withdrawn`);
+  return match;
+}
+
+/**
+ * A patient's serialized resource for its statement text (patientObject: GET Patient/{id} and the Patient search
+ * write the same text), kept under `key` (jsonScope + id) or written and kept; null for a withdrawn registration.
+ */
+function keptPatientJson(clinic: FhirClinicInput, key: string, text: string): PatientJson | null {
+  const hit = patientJson.get(key, text);
   if (hit) return hit;
-  const row = patientReadRow(patient);
-  if (row.deletedAt) throw new FhirError(410, 'deleted', 'この患者の登録は取り消されています。', `Patient/${id} was withdrawn`);
+  const row = patientReadRow(text);
+  if (row.deletedAt) return null;
   const resource = withVersion(toFhirPatient(target(), clinic, row), row.version);
   const lastUpdated = resource.meta?.lastUpdated;
-  const match: PatientJson = { id, patientId: id, json: Buffer.from(JSON.stringify(resource)), versionId: resource.meta?.versionId ?? '1', lastModified: lastUpdated ? new Date(lastUpdated).toUTCString() : undefined };
-  patientJson.set(key, patient, match);
+  const match: PatientJson = { id: row.id, patientId: row.id, json: Buffer.from(JSON.stringify(resource)), versionId: resource.meta?.versionId ?? '1', lastModified: lastUpdated ? new Date(lastUpdated).toUTCString() : undefined };
+  patientJson.set(key, text, match);
   return match;
 }
 
