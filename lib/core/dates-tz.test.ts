@@ -33,6 +33,12 @@ describe.each(['Asia/Tokyo', 'UTC', 'America/New_York'])('host time zone %s', (t
     inZone();
     expect(todayJst(new Date('2026-12-04T15:00:00Z'))).toBe('2026-12-05');
     expect(todayJst(new Date('2026-12-04T14:59:59Z'))).toBe('2026-12-04');
+    // from the clock (no argument)
+    vi.useFakeTimers({ now: new Date('2026-12-04T15:00:00Z') });
+    expect(todayJst()).toBe('2026-12-05');
+    vi.setSystemTime(new Date('2026-12-04T14:59:59.999Z'));
+    expect(todayJst()).toBe('2026-12-04');
+    vi.useRealTimers();
     expect(previousDay('2027-01-01')).toBe('2026-12-31');
     expect(dayLabel('2026-12-05')).toBe('2026/12/05（令和8年12月5日）');
   });

@@ -1,5 +1,5 @@
 /** Dates as clinics see them: JST calendar dates, 和暦, ages. Stored timestamps are UTC. */
-import { formatInTimeZone } from './tz';
+import { formatInTimeZone, jstIsoInstant } from './tz';
 
 /** The eras a clinic meets (birth dates from 明治), with the Gregorian year of each one's first year. */
 const ERAS = [
@@ -69,9 +69,9 @@ export function isValidIsoDate(iso: string): boolean {
   return !Number.isNaN(d.getTime()) && isoDate(d) === iso;
 }
 
-/** Today's date in Japan as 'YYYY-MM-DD'. */
-export function todayJst(now = new Date()): string {
-  return formatInTimeZone(now, 'yyyy-MM-dd');
+/** Today's date in Japan as 'YYYY-MM-DD' (of `now`, else of the clock, read without making a Date: on every vendor API read's path). */
+export function todayJst(now?: Date): string {
+  return jstIsoInstant(now ?? Date.now()).slice(0, 10);
 }
 
 export function ageOn(birth: Date, onIso = todayJst()): number {
