@@ -189,7 +189,8 @@ interface ContainedSearch {
 
 /** One string of the JSON text (a property name or a string value): it holds `"#id"` when it is `#id` or ends with `"#id`. */
 function searchToken(s: string, search: ContainedSearch): void {
-  if (search.wanted.has(s)) search.found.add(s);
+  // every wanted text starts with `#`: any other string is not looked up (a set lookup hashes the whole string)
+  if (s.charCodeAt(0) === 35 && search.wanted.has(s)) search.found.add(s);
   const quote = s.lastIndexOf('"#');
   if (quote !== -1 && search.wanted.has(s.slice(quote + 1))) search.found.add(s.slice(quote + 1));
 }

@@ -73,6 +73,25 @@ interface CrawlElement {
   prefix: string;
   prefixParts: readonly string[];
   last: string;
+  /**
+   * On a property's element (`code`) and on the first of a run of sub-element keys without it: the element and the
+   * sub-element keys under the same property that follow it (`code.coding`, `code.coding.system`, … `code.text`),
+   * whose issues depend on that property's value alone (ElementGroup); null on every other element.
+   */
+  group: ElementGroup | null;
+}
+
+/**
+ * A property's element and the run of a profile's sub-element keys under it that follows it (plan positions `start` to
+ * `end`, exclusive; `first` the element at `start`): every value they visit is inside the property's JSON value (at one
+ * of `first.names`: the element's name per type, and each with `_`), so the issues they report depend on that value,
+ * the schema and where it is (the memo prefix) alone, and an identical value found again takes them with its object's
+ * paths (crawlGroup).
+ */
+interface ElementGroup {
+  start: number;
+  end: number;
+  first: CrawlElement;
 }
 
 const plans = new WeakMap<InternalTypeSchema, CrawlElement[]>();
@@ -99,8 +118,20 @@ function planOf(schema: InternalTypeSchema): CrawlElement[] {
     const element = schema.elements[key]!;
     const many = names !== null && names.length > 8 && !names.some((n) => n in Object.prototype);
     const parts = key.split('.');
-    return { key, skippable: names !== null && element.min === 0, names: names ?? [], nameSet: many ? new Set(names) : null, parts, element, accessor: undefined, prefix: parts.slice(0, -1).join('.'), prefixParts: parts.slice(0, -1), last: parts.at(-1)! };
+    return { key, skippable: names !== null && element.min === 0, names: names ?? [], nameSet: many ? new Set(names) : null, parts, element, accessor: undefined, prefix: parts.slice(0, -1).join('.'), prefixParts: parts.slice(0, -1), last: parts.at(-1)!, group: null } as CrawlElement;
   });
+  // a property's element (`code`) and the sub-element keys that follow it (`code.coding`, …), or a run of sub-element
+  // keys alone: one group
+  const sub = (e: CrawlElement) => e.parts.length > 1 && e.key !== '$this' && e.names.length > 0;
+  for (let start = 0; start < plan.length; ) {
+    const first = plan[start]!;
+    let end = start + 1;
+    if (first.key !== '$this' && first.names.length > 0) {
+      while (end < plan.length && sub(plan[end]!) && plan[end]!.parts[0] === first.parts[0]) end += 1;
+      first.group = { start, end, first };
+    }
+    start = end;
+  }
   plans.set(schema, plan);
   return plan;
 }
@@ -294,6 +325,31 @@ function absent(object: unknown, element: CrawlElement): boolean {
   return true;
 }
 
+/**
+ * The one JSON name of the element's first part present in the object (a value that is not undefined), or null when
+ * none or several are.
+ */
+function presentName(o: JsonObject, element: CrawlElement): string | null {
+  let found: string | null = null;
+  const set = element.nameSet;
+  if (set !== null && Object.getPrototypeOf(o) === Object.prototype) {
+    for (const k in o) {
+      if (!set.has(k) || o[k] === undefined) continue;
+      if (found !== null) return null;
+      found = k;
+    }
+    return found;
+  }
+  for (const name of element.names) {
+    if (o[name] === undefined) continue;
+    if (found !== null) return null;
+    found = name;
+  }
+  return found;
+}
+
+type Prefixes = Map<string, (TypedValueWithPath | TypedValueWithPath[])[]>;
+
 /** A stored issue: its expression absolute, or the rest after the value's own path or its crawl path. */
 interface MemoIssue {
   issue: OperationOutcomeIssue;
@@ -315,9 +371,13 @@ const UNDEFINED_MARK = '\u0000undefined';
 /** the content text of every value whose text would be longer than MEMO_KEY_MAX (see contentKey) */
 const TOO_LONG = '\u0000too long'.padEnd(MEMO_KEY_MAX + 1, '.');
 
+/** The stored issues of element groups: by memo prefix, group, the property's JSON name, then its value's JSON text. */
+const groupMemo = new Map<string, Map<ElementGroup, Map<string, Map<string, MemoIssue[]>>>>();
+
 /** Empties the stored issues of values (benchmarks measure the cold cost with it). */
 export function clearStructureMemo(): void {
   memo.clear();
+  groupMemo.clear();
   memoSize = 0;
 }
 
@@ -433,25 +493,31 @@ function scanJson(value: unknown): number {
 /**
  * What is left of `budget` after a lower bound of the length of an exact JSON value's text (every character is written
  * at least once, a string adds its quotes, a property its quotes and colon; commas aside): negative when the text is
- * surely longer than the budget. Stops as soon as it is negative.
+ * surely longer than the budget. Stops as soon as it is negative. With `urn`, also negative as soon as a string or a
+ * property name holds `urn:uuid:` — exactly when the JSON text would hold it: those characters need no escape and hold
+ * none of JSON's own (quotes, colons after a quote, commas, brackets), and no escape sequence ends with a `u`.
  */
-function leftAfter(value: unknown, budget: number): number {
-  if (typeof value === 'string') return budget - value.length - 2;
+function leftAfter(value: unknown, budget: number, urn: boolean): number {
+  if (typeof value === 'string') return urn && value.includes(URN_UUID) ? -1 : budget - value.length - 2;
   if (Array.isArray(value)) {
     budget -= 2;
-    for (let i = 0; i < value.length && budget >= 0; i++) budget = leftAfter(value[i], budget);
+    for (let i = 0; i < value.length && budget >= 0; i++) budget = leftAfter(value[i], budget, urn);
     return budget;
   }
   if (value && typeof value === 'object') {
     budget -= 2;
     for (const k in value) {
       if (budget < 0) break;
-      if (Object.prototype.hasOwnProperty.call(value, k)) budget = leftAfter((value as JsonObject)[k], budget - k.length - 3);
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      if (urn && k.includes(URN_UUID)) return -1;
+      budget = leftAfter((value as JsonObject)[k], budget - k.length - 3, urn);
     }
     return budget;
   }
   return budget - 1;
 }
+
+const URN_UUID = 'urn:uuid:';
 
 /** The texts of a value of primitives only (a plain object of strings, numbers, booleans) longer than this are not memoized. */
 const LONG_FLAT = 200;
@@ -501,6 +567,9 @@ class StructureValidator {
   private exact = false;
   /** memoPrefix for values whose own path and crawl path differ, and coincide */
   private readonly prefixes: readonly [string, string];
+  /** the last value contentOf wrote as JSON, and its text */
+  private lastValue: unknown = undefined;
+  private lastJson = '';
 
   constructor(private readonly root: TypedValue) {
     if (isResource(root.value)) this.currentResource.push(root.value);
@@ -554,27 +623,83 @@ class StructureValidator {
     const isRes = isResource(obj.value);
     if (isRes) this.currentResource.push(obj.value as Resource);
     // the values of a key's leading parts, shared by the keys below them (`meta.id`, `meta.extension`, … of `meta`)
-    let prefixes: Map<string, (TypedValueWithPath | TypedValueWithPath[])[]> | undefined;
-    for (const element of planOf(schema)) {
-      if (absent(obj.value, element)) continue;
-      if (element.parts.length > 1 && element.key !== '$this') {
-        prefixes ??= new Map();
-        let before = prefixes.get(element.prefix);
-        if (!before) {
-          before = nestedPropertyWithPath(obj, element.prefixParts);
-          prefixes.set(element.prefix, before);
-        }
-        // an optional element none of whose values has its last part: visitProperty finds it absent (no issue for an
-        // optional element) and nothing is crawled, so it is skipped (a profile lists every sub-element of a constrained
-        // one: `meta.id`, `meta.versionId`, … with `meta.lastUpdated` the only present one)
-        if (element.element.min === 0 && lastAbsent(before, element.last)) continue;
-        this.crawlProperty(obj, element, schema, `${path}.${element.key}`, aligned, lastStep(before, element.last));
+    let prefixes: Prefixes | undefined;
+    const plan = planOf(schema);
+    for (let i = 0; i < plan.length; i++) {
+      const element = plan[i]!;
+      const group = element.group;
+      if (group !== null && this.exact && this.crawlGroup(obj, plan, group, schema, path, aligned)) {
+        i = group.end - 1;
         continue;
       }
-      this.crawlProperty(obj, element, schema, `${path}.${element.key}`, aligned);
+      prefixes = this.crawlElement(obj, element, schema, path, aligned, prefixes);
     }
     this.checkAdditionalProperties(obj, schema.elements, obj.path);
     if (isRes) this.currentResource.pop();
+  }
+
+  /** One element of crawlObject's plan; the shared values of leading parts (made on first use) returned. */
+  private crawlElement(obj: TypedValueWithPath, element: CrawlElement, schema: InternalTypeSchema, path: string, aligned: boolean, prefixes: Prefixes | undefined): Prefixes | undefined {
+    if (absent(obj.value, element)) return prefixes;
+    if (element.parts.length > 1 && element.key !== '$this') {
+      prefixes ??= new Map();
+      let before = prefixes.get(element.prefix);
+      if (!before) {
+        before = nestedPropertyWithPath(obj, element.prefixParts);
+        prefixes.set(element.prefix, before);
+      }
+      // an optional element none of whose values has its last part: visitProperty finds it absent (no issue for an
+      // optional element) and nothing is crawled, so it is skipped (a profile lists every sub-element of a constrained
+      // one: `meta.id`, `meta.versionId`, … with `meta.lastUpdated` the only present one)
+      if (element.element.min === 0 && lastAbsent(before, element.last)) return prefixes;
+      this.crawlProperty(obj, element, schema, `${path}.${element.key}`, aligned, lastStep(before, element.last));
+      return prefixes;
+    }
+    this.crawlProperty(obj, element, schema, `${path}.${element.key}`, aligned);
+    return prefixes;
+  }
+
+  /** Stored issues (MemoIssue) given the paths of the value or object they are found again at. */
+  private replay(hit: readonly MemoIssue[], valuePath: string, crawlPath: string): void {
+    for (const r of hit) this.issues.push(r.at === 'absolute' ? r.issue : { ...r.issue, expression: [(r.at === 'value' ? valuePath : crawlPath) + r.rest] });
+  }
+
+  /**
+   * A property's group of elements (ElementGroup) in an object of exact JSON whose property has one value (one of its
+   * JSON names present), an object or array: the group's issues stored by that value's JSON text, or taken from the
+   * store with this object's paths (an identical clinic extension, code, meta or contained resource of another record):
+   * one lookup instead of one per data-type value below it, and no visit of its sub-element keys. False when not
+   * applicable (no value or several, a primitive, a text over MEMO_KEY_MAX): crawlObject then crawls the group's
+   * elements one by one.
+   */
+  private crawlGroup(obj: TypedValueWithPath, plan: readonly CrawlElement[], group: ElementGroup, schema: InternalTypeSchema, path: string, aligned: boolean): boolean {
+    const o = obj.value as JsonObject;
+    const name = presentName(o, group.first);
+    if (name === null) return false;
+    const value = o[name];
+    // a primitive's few checks cost less than writing and looking up its text
+    if (typeof value !== 'object' || value === null) return false;
+    const json: string | undefined = value === this.lastValue ? this.lastJson : JSON.stringify(value);
+    if (typeof json !== 'string' || json.length > MEMO_KEY_MAX) return false;
+    // the property's value's own text, for its crawlValue (contentOf) on a miss
+    this.lastValue = value;
+    this.lastJson = json;
+    const prefix = this.prefixes[aligned ? 1 : 0];
+    const hit = groupMemo.get(prefix)?.get(group)?.get(name)?.get(json);
+    if (hit) {
+      this.replay(hit, obj.path, path);
+      return true;
+    }
+    const from = this.issues.length;
+    const evaluated = this.constraintsEvaluated;
+    let prefixes: Prefixes | undefined;
+    for (let i = group.start; i < group.end; i++) prefixes = this.crawlElement(obj, plan[i]!, schema, path, aligned, prefixes);
+    if (this.constraintsEvaluated !== evaluated) return true;
+    const recorded = this.issues.slice(from).map((issue) => relative(issue, obj.path, path));
+    if (memoSize >= MEMO_SIZE) clearStructureMemo();
+    mapOf(mapOf(mapOf(groupMemo, prefix), group), name).set(json, recorded);
+    memoSize += 1;
+    return true;
   }
 
   /**
@@ -595,10 +720,10 @@ class StructureValidator {
       this.crawlObject(value, schema, path, aligned);
       return;
     }
-    const key = this.contentOf(value.value, schema);
     // a large value (a whole entry resource, a contained resource with the patient's ids) is practically never seen
     // again (the per-entry cache of validate.ts takes identical entries first): storing it only fills the memo
-    if (key.length > MEMO_KEY_MAX || (schema.kind === undefined && key.includes('urn:uuid:'))) {
+    const key = this.contentOf(value.value, schema);
+    if (key === null) {
       this.crawlObject(value, schema, path, aligned);
       return;
     }
@@ -606,7 +731,7 @@ class StructureValidator {
     const prefix = this.prefixes[aligned ? 1 : 0];
     const hit = memo.get(prefix)?.get(schema)?.get(key);
     if (hit) {
-      for (const r of hit) this.issues.push(r.at === 'absolute' ? r.issue : { ...r.issue, expression: [(r.at === 'value' ? value.path : path) + r.rest] });
+      this.replay(hit, value.path, path);
       return;
     }
     const from = this.issues.length;
@@ -620,14 +745,25 @@ class StructureValidator {
   }
 
   /**
-   * The content text of a value (contentKey), or TOO_LONG: for exact JSON its JSON.stringify, the same text written
-   * natively (a resource only when it may fit: an entry resource is always longer, its text is not written).
+   * The content text of a value (contentKey) to look it up and store it by, or null when it is not memoized: longer than
+   * MEMO_KEY_MAX, or a backbone element naming a `urn:uuid:` (one document's own fullUrls, never found again). For exact
+   * JSON its JSON.stringify, the same text written natively, and only for a value that may be memoized: a resource or a
+   * backbone element is first walked for a lower bound of its length and (a backbone element) a `urn:uuid:`, so an
+   * entry resource or a document's section is not written just to be dropped (its children's texts are written when
+   * they are crawled themselves).
    */
-  private contentOf(value: unknown, schema: InternalTypeSchema): string {
-    if (!this.exact) return contentKey(value, this.contents);
-    if (schema.kind === 'resource' && leftAfter(value, MEMO_KEY_MAX) < 0) return TOO_LONG;
-    const json = JSON.stringify(value);
-    return json.length > MEMO_KEY_MAX ? TOO_LONG : json;
+  private contentOf(value: unknown, schema: InternalTypeSchema): string | null {
+    const backbone = schema.kind === undefined;
+    if (!this.exact) {
+      const key = contentKey(value, this.contents);
+      return key.length > MEMO_KEY_MAX || (backbone && key.includes(URN_UUID)) ? null : key;
+    }
+    if ((backbone || schema.kind === 'resource') && leftAfter(value, MEMO_KEY_MAX, backbone) < 0) return null;
+    const json = value === this.lastValue ? this.lastJson : JSON.stringify(value);
+    // kept for the group of sub-element keys under the same property, which crawlObject visits next (crawlGroup)
+    this.lastValue = value;
+    this.lastJson = json;
+    return json.length > MEMO_KEY_MAX || (backbone && json.includes(URN_UUID)) ? null : json;
   }
 
   /** `aligned`: the parent's path equals its crawl path (crawlObject). */
