@@ -7,7 +7,7 @@
 import { arrayify, getNestedProperty, getTypedPropertyValue, isEmpty as medplumIsEmpty, isPrimitiveType, tryGetDataType, type TypedValue, type TypedValueWithPath } from '@medplum/core';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clearStructureMemo, entryResourceStructureIssues, hasNullish, isEmpty, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
+import { clearStructureMemo, entryResourceStructureIssues, entryTexts, hasNullish, isEmpty, nestedProperty, nestedPropertyWithPath, referenceStructureIssues, structureIssues, typedProperty } from './structure';
 import dischargeDerived from './generated/clins-1.5.2-edischargesummary-composition.json';
 import { buildDischargeSummaryBundle } from './discharge-summary';
 import { buildReferralBundle } from './referral';
@@ -128,12 +128,20 @@ function ofTheResource(issue: { expression?: string[] }): boolean {
 describe("a one-entry wrapper's resource alone", () => {
   it('has the issues of the whole wrapper under the resource, in the same order, for every corpus entry and broken record', () => {
     let withIssues = 0;
+    let textsUsed = 0;
     const check = (resource: Resource, name: string) => {
       for (const wrapper of [{ resourceType: 'Bundle', entry: [{ resource }] }, { resourceType: 'Bundle', type: 'document', entry: [{ resource }] }] as unknown as Bundle[]) {
         const whole = structureIssues(wrapper);
         const alone = entryResourceStructureIssues(wrapper);
         expect(alone.crashed, name).toBe(whole.crashed);
         expect(alone.found.filter(ofTheResource), name).toEqual(whole.found.filter(ofTheResource));
+        // with the resource's property texts written for validate.ts's entry key (used as the group memo's texts)
+        const texts = entryTexts(resource);
+        if (texts) {
+          expect(texts.json, name).toBe(JSON.stringify(resource));
+          expect(entryResourceStructureIssues(wrapper, texts).found.filter(ofTheResource), `${name} (texts)`).toEqual(whole.found.filter(ofTheResource));
+          textsUsed += 1;
+        }
         if (whole.found.some(ofTheResource)) withIssues += 1;
       }
     };
@@ -151,6 +159,7 @@ describe("a one-entry wrapper's resource alone", () => {
       }
     }
     expect(withIssues).toBeGreaterThan(100);
+    expect(textsUsed).toBeGreaterThan(100);
   }, 300_000);
 });
 

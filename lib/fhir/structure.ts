@@ -325,24 +325,27 @@ function absent(object: unknown, element: CrawlElement): boolean {
   return true;
 }
 
+/** presentName's answer when none of the names is present. */
+const NONE = '\u0000none';
+
 /**
- * The one JSON name of the element's first part present in the object (a value that is not undefined), or null when
- * none or several are.
+ * The one JSON name of the element's first part present in the object (a value that is not undefined: what absent
+ * looks for), NONE when none is, null when several are.
  */
 function presentName(o: JsonObject, element: CrawlElement): string | null {
-  let found: string | null = null;
+  let found: string | null = NONE;
   const set = element.nameSet;
   if (set !== null && Object.getPrototypeOf(o) === Object.prototype) {
     for (const k in o) {
       if (!set.has(k) || o[k] === undefined) continue;
-      if (found !== null) return null;
+      if (found !== NONE) return null;
       found = k;
     }
     return found;
   }
   for (const name of element.names) {
     if (o[name] === undefined) continue;
-    if (found !== null) return null;
+    if (found !== NONE) return null;
     found = name;
   }
   return found;
@@ -571,7 +574,14 @@ class StructureValidator {
   private lastValue: unknown = undefined;
   private lastJson = '';
 
-  constructor(private readonly root: TypedValue) {
+  /**
+   * `entry`: the one entry resource's property texts (EntryTexts) when the root is its one-entry wrapper (the wrapper
+   * adds only plain JSON around it, so the root is exact JSON without a null exactly when the resource is: no scan)
+   */
+  constructor(
+    private readonly root: TypedValue,
+    private readonly entry: EntryTexts | null = null,
+  ) {
     if (isResource(root.value)) this.currentResource.push(root.value);
     this.schema = getDataType(root.type);
     // every crawl path starts with the root's schema path (a type name): the root memoKey named
@@ -586,7 +596,7 @@ class StructureValidator {
   /** The root's own checks before its crawl; the root with its path. */
   private begin(): TypedValueWithPath {
     this.constraintsCheck({ ...this.root, path: this.schema.path }, this.schema);
-    const scan = scanJson(this.root.value);
+    const scan = this.entry ? 0 : scanJson(this.root.value);
     this.exact = (scan & INEXACT) === 0;
     if (scan & NULLISH) checkObjectForNull(this.root.value as JsonObject, this.schema.path, this.issues);
     return { ...this.root, path: this.schema.path };
@@ -675,11 +685,16 @@ class StructureValidator {
   private crawlGroup(obj: TypedValueWithPath, plan: readonly CrawlElement[], group: ElementGroup, schema: InternalTypeSchema, path: string, aligned: boolean): boolean {
     const o = obj.value as JsonObject;
     const name = presentName(o, group.first);
+    if (name === NONE) {
+      // every element of the group absent: only a required one is visited (its missing value reported)
+      for (let i = group.start; i < group.end; i++) if (!plan[i]!.skippable) this.crawlElement(obj, plan[i]!, schema, path, aligned, undefined);
+      return true;
+    }
     if (name === null) return false;
     const value = o[name];
     // a primitive's few checks cost less than writing and looking up its text
     if (typeof value !== 'object' || value === null) return false;
-    const json: string | undefined = value === this.lastValue ? this.lastJson : JSON.stringify(value);
+    const json: string | undefined = o === this.entry?.resource ? this.entry.texts.get(name) : value === this.lastValue ? this.lastJson : JSON.stringify(value);
     if (typeof json !== 'string' || json.length > MEMO_KEY_MAX) return false;
     // the property's value's own text, for its crawlValue (contentOf) on a miss
     this.lastValue = value;
@@ -1053,6 +1068,32 @@ function unpackPrimitiveElement(v: TypedValue): [TypedValue | undefined, TypedVa
   ];
 }
 
+/**
+ * An entry resource of exact JSON without a null (scanJson finds nothing), written once for the entry cache's key:
+ * its JSON text (`json`, JSON.stringify's own text: `{`, each own property's name and text, `}`) put together from the
+ * texts of its own properties (`texts`, by name), which the structure check then uses as the memo texts of the
+ * resource's property groups instead of writing them again (crawlGroup).
+ */
+export interface EntryTexts {
+  resource: object;
+  texts: Map<string, string>;
+  json: string;
+}
+
+/** EntryTexts of a resource, or null when it is not a plain object of exact JSON without a null or undefined anywhere. */
+export function entryTexts(resource: object): EntryTexts | null {
+  if (Object.getPrototypeOf(resource) !== Object.prototype || scanJson(resource) !== 0) return null;
+  const texts = new Map<string, string>();
+  let json = '{';
+  for (const k in resource) {
+    if (!Object.prototype.hasOwnProperty.call(resource, k)) continue;
+    const text = JSON.stringify((resource as JsonObject)[k]);
+    texts.set(k, text);
+    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(k)}:${text}`;
+  }
+  return { resource, texts, json: `${json}}` };
+}
+
 /** The result of a structure validation: @medplum/core's issues, or `crashed` when it failed with anything else. */
 export interface StructureResult {
   found: OperationOutcomeIssue[];
@@ -1078,11 +1119,12 @@ export function referenceStructureIssues(resource: Resource): StructureResult {
  * structureIssues of a one-entry wrapper bundle (`{ resourceType: 'Bundle', …, entry: [{ resource }] }`) as far as they
  * concern the entry's resource: the same issues in the same order as structureIssues(wrapper) has under the resource's
  * paths (and those naming a data type's element or a property), without crawling the wrapper's other elements, whose
- * issues the caller drops. Anything unexpected takes structureIssues(wrapper).
+ * issues the caller drops. Anything unexpected takes structureIssues(wrapper). `entry`: the EntryTexts of the wrapper's
+ * one resource, when the wrapper holds nothing else but its resourceType and plain strings (validate.ts's wrappers).
  */
-export function entryResourceStructureIssues(wrapper: Bundle): StructureResult {
+export function entryResourceStructureIssues(wrapper: Bundle, entry: EntryTexts | null = null): StructureResult {
   try {
-    const found = new StructureValidator(toTypedValue(wrapper)).validateEntryResource();
+    const found = new StructureValidator(toTypedValue(wrapper), entry && wrapper.entry?.length === 1 && entry.resource === wrapper.entry[0]?.resource ? entry : null).validateEntryResource();
     if (found) return { found, crashed: false };
   } catch {
     // the whole wrapper, as before

@@ -11,7 +11,7 @@ import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } fro
 import derived from './generated/clins-1.5.2-profiles.json';
 import { bundleConstraintIssues, constraintIssues, entryConstraintIssues, indexBaseConstraints, indexProfileConstraints, pathText, type PathSegments } from './constraints';
 import { igRuleIssues } from './ig-rules';
-import { clearStructureMemo, entryResourceStructureIssues, hasNullish, structureIssues, type StructureResult } from './structure';
+import { clearStructureMemo, entryResourceStructureIssues, entryTexts, hasNullish, structureIssues, type EntryTexts, type StructureResult } from './structure';
 import { fieldLabel, recordName, type FhirIssue } from './issues';
 import { ID_SYSTEMS, fhirTarget, type FhirTarget } from './profiles';
 
@@ -211,7 +211,9 @@ function underEntryResource(expression: string, index: number | null): boolean {
  * not the text, is kept: a new patient's entries are never found again, and their texts (a few KB each, two bytes a
  * character with Japanese in them) were most of what survived a scavenge (ADR 0069, addendum on scavenge survivors).
  */
-function entryKey(resource: Resource): string | null {
+function entryKey(resource: Resource, texts: EntryTexts | null): string | null {
+  // exact JSON without a null: JSON.stringify's text, put together from the property texts the structure check reuses
+  if (texts) return hash('sha256', texts.json, 'base64');
   // without a null or undefined anywhere, the replacer below changes nothing: JSON.stringify alone is the same text
   if (!hasNullish(resource)) return hash('sha256', JSON.stringify(resource), 'base64');
   let unusual = false;
@@ -224,26 +226,29 @@ function entryKey(resource: Resource): string | null {
 
 /**
  * The cache keys of a bundle's entries (entryKey), or null when the bundle needs the whole-bundle path (an entry without
- * a resource, of another type, or holding a null).
+ * a resource, of another type, or holding a null); `texts` gets each entry's EntryTexts (or null), for its structure
+ * check on a miss.
  */
-function entryKeys(bundle: Bundle): string[] | null {
+function entryKeys(bundle: Bundle, texts: (EntryTexts | null)[] = []): string[] | null {
   const keys: string[] = [];
   for (const entry of bundle.entry ?? []) {
     const r = entry.resource;
     if (!r || typeof r !== 'object' || !ENTRY_TYPES.has(r.resourceType)) return null;
-    const key = entryKey(r);
+    const t = entryTexts(r);
+    const key = entryKey(r, t);
     if (key === null) return null;
     keys.push(key);
+    texts.push(t);
   }
   return keys;
 }
 
-function entryFindings(resource: Resource, key: string): EntryFindings | null {
+function entryFindings(resource: Resource, key: string, texts: EntryTexts | null): EntryFindings | null {
   const hit = entryCache.get(key);
   if (hit) return hit;
   const wrapper = { resourceType: 'Bundle', entry: [{ resource }] } as unknown as Bundle;
   // the wrapper's own elements are not crawled: their issues are dropped below
-  const { found, crashed } = entryResourceStructureIssues(wrapper);
+  const { found, crashed } = entryResourceStructureIssues(wrapper, texts);
   if (crashed) return null;
   // the wrapper's own gaps (no type, identifier, fullUrl …) all sit under "Bundle"; the resource's issues are under its
   // path, its crawl path, or name a data type's element / a property of it
@@ -268,14 +273,14 @@ function atEntry(issue: OperationOutcomeIssue, index: number): OperationOutcomeI
  * (a patient's Patient entry and unchanged diagnoses repeat across its bundles); null when the bundle needs the
  * whole-bundle path (an entry without a resource, of another type, holding a null, or @medplum/core failing).
  */
-export function validateByEntry(bundle: Bundle, target: FhirTarget = fhirTarget(), keys: string[] | null = entryKeys(bundle)): FhirIssue[] | null {
+export function validateByEntry(bundle: Bundle, target: FhirTarget = fhirTarget(), texts: (EntryTexts | null)[] = [], keys: string[] | null = entryKeys(bundle, texts)): FhirIssue[] | null {
   loadFhirProfiles();
   if (!keys) return null;
   const entries = bundle.entry ?? [];
   if (placeholderIssueCount === null) placeholderIssueCount = medplumIssues({ resourceType: 'Bundle', entry: [{ resource: PLACEHOLDER }] } as unknown as Bundle).found.filter((i) => underEntryResource(i.expression?.[0] ?? '', 0)).length;
   const findings: EntryFindings[] = [];
   for (let i = 0; i < entries.length; i++) {
-    const f = entryFindings(entries[i]!.resource!, keys[i]!);
+    const f = entryFindings(entries[i]!.resource!, keys[i]!, texts[i] ?? null);
     if (!f) return null;
     findings.push(f);
   }
@@ -345,11 +350,12 @@ const cache = new Map<string, FhirIssue[]>();
  */
 export function validateBundle(bundle: Bundle, target: FhirTarget = fhirTarget()): FhirIssue[] {
   loadFhirProfiles();
-  const keys = entryKeys(bundle);
+  const texts: (EntryTexts | null)[] = [];
+  const keys = entryKeys(bundle, texts);
   const key = bundleKey(bundle, target, keys);
   const hit = cache.get(key);
   if (hit) return hit;
-  const issues = (keys && validateByEntry(bundle, target, keys)) ?? validateBundleUncached(bundle, target);
+  const issues = (keys && validateByEntry(bundle, target, texts, keys)) ?? validateBundleUncached(bundle, target);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, issues);
   return issues;
