@@ -139,6 +139,19 @@ function typeIssue(rule: string, message: string, path: string, owner: Resource 
   issues.push({ severity: 'error', message, resourceType: owner?.resourceType ?? 'Bundle', recordId: owner?.id ?? null, field: fieldLabel(path), expression: path, rule });
 }
 
+/**
+ * Whether the value at these segments is an Extension: an element of (or the value of) an `extension` or
+ * `modifierExtension` property, wherever it is (a resource, a data type, a primitive's `_name`). Until 2026-12-07 this
+ * was a regex on the path text that asked for `/extension`, which FHIR paths never hold (they join names with dots):
+ * ext-1 was never checked (ADR 0083, addendum on ext-1).
+ */
+function isExtensionPlace(segments: PathSegments): boolean {
+  let last = segments.length - 1;
+  if (typeof segments[last] === 'number') last -= 1;
+  const name = segments[last];
+  return name === 'extension' || name === 'modifierExtension';
+}
+
 /** ext-1, ref-1, qty-3, per-1, rng-2 wherever their type occurs (every property but `contained`, array holes skipped). */
 function walkTypes(value: unknown, root: string, segments: PathSegments, owner: Resource | null, containedIds: ReadonlySet<string>, issues: FhirIssue[]) {
   if (Array.isArray(value)) {
@@ -152,13 +165,10 @@ function walkTypes(value: unknown, root: string, segments: PathSegments, owner: 
   }
   if (!value || typeof value !== 'object') return;
   const o = value as Record<string, unknown>;
-  if (typeof o.url === 'string') {
-    const path = pathText(root, segments);
-    if (/\/extension(\[\d+\])?$/i.test(path)) {
-      let hasValue = false;
-      for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k) && k.startsWith('value')) hasValue = true;
-      if (hasValue === Array.isArray(o.extension)) typeIssue('ext-1', '拡張には値か入れ子の拡張のどちらか一方が必要です。', path, owner, issues);
-    }
+  if (typeof o.url === 'string' && isExtensionPlace(segments)) {
+    let hasValue = false;
+    for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k) && k.startsWith('value')) hasValue = true;
+    if (hasValue === Array.isArray(o.extension)) typeIssue('ext-1', '拡張には値か入れ子の拡張のどちらか一方が必要です。', pathText(root, segments), owner, issues);
   }
   if (typeof o.reference === 'string' && o.reference.startsWith('#') && !containedIds.has(o.reference.slice(1))) typeIssue('ref-1', `参照 ${o.reference} が埋め込みリソースにありません。`, pathText(root, segments), owner, issues);
   if (typeof o.value === 'number' && o.code !== undefined && o.system === undefined) typeIssue('qty-3', '単位コードにはコード体系が必要です。', pathText(root, segments), owner, issues);

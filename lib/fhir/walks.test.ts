@@ -32,9 +32,10 @@ function referenceEmpty(bundle: Bundle): FhirIssue[] {
   return issues;
 }
 
-function referenceWalkTypes(value: unknown, path: string, owner: Resource | null, containedIds: ReadonlySet<string>, issues: FhirIssue[]) {
+/** `under`: the name of the property the value is (an element of) the value of; '' for a resource itself. */
+function referenceWalkTypes(value: unknown, path: string, owner: Resource | null, containedIds: ReadonlySet<string>, issues: FhirIssue[], under = '') {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => referenceWalkTypes(v, `${path}[${i}]`, owner, containedIds, issues));
+    value.forEach((v, i) => referenceWalkTypes(v, `${path}[${i}]`, owner, containedIds, issues, under));
     return;
   }
   if (!value || typeof value !== 'object') return;
@@ -43,7 +44,8 @@ function referenceWalkTypes(value: unknown, path: string, owner: Resource | null
     const field = fieldLabel(path);
     issues.push({ severity: 'error', message, resourceType: owner?.resourceType ?? 'Bundle', recordId: owner?.id ?? null, field, expression: path, rule });
   };
-  if (typeof o.url === 'string' && /\/extension(\[\d+\])?$/i.test(path)) {
+  // an Extension: a value of an `extension` or `modifierExtension` property (ADR 0083, addendum on ext-1)
+  if (typeof o.url === 'string' && (under === 'extension' || under === 'modifierExtension')) {
     const hasValue = Object.keys(o).some((k) => k.startsWith('value'));
     if (hasValue === Array.isArray(o.extension)) add('ext-1', '拡張には値か入れ子の拡張のどちらか一方が必要です。');
   }
@@ -53,7 +55,7 @@ function referenceWalkTypes(value: unknown, path: string, owner: Resource | null
   const low = (o.low as { value?: number } | undefined)?.value;
   const high = (o.high as { value?: number } | undefined)?.value;
   if (typeof low === 'number' && typeof high === 'number' && low > high) add('rng-2', `下限 ${low} が上限 ${high} より大きくなっています。`);
-  for (const [k, v] of Object.entries(o)) if (k !== 'contained') referenceWalkTypes(v, `${path}.${k}`, owner, containedIds, issues);
+  for (const [k, v] of Object.entries(o)) if (k !== 'contained') referenceWalkTypes(v, `${path}.${k}`, owner, containedIds, issues, k);
 }
 
 const TYPE_RULES = new Set(['ext-1', 'ref-1', 'qty-3', 'per-1', 'rng-2']);
@@ -115,6 +117,11 @@ function odd(bundle: Bundle): Record<string, Bundle> {
     'numeric-like keys': edit((r) => {
       r[1]!.x = { '2': '', '1': { '0': [] }, b: { value: 3, code: 'x' } };
     }),
+    'extensions with a value and nested extensions, or neither': edit((r) => {
+      r[1]!.extension = [...((r[1]!.extension as Json[] | undefined) ?? []), { url: 'http://example.org/both', valueString: 'v', extension: [{ url: 'u', valueString: 'w' }] }, { url: 'http://example.org/neither' }];
+      r[1]!.modifierExtension = { url: 'http://example.org/m', valueBoolean: true, extension: [{ url: 'u' }] };
+      r[0]!._birthDate = { extension: [{ url: 'http://example.org/p' }] };
+    }),
     'extensions with a slash in the key': edit((r) => {
       r[1]!['a/extension'] = [{ url: 'http://example.org/x' }, { url: 'http://example.org/y', valueString: 'v', extension: [] }];
       r[1]!['b/Extension'] = { url: 'http://example.org/z', valueString: 'v', extension: [{ url: 'u' }] };
@@ -145,6 +152,28 @@ function odd(bundle: Bundle): Record<string, Bundle> {
     }),
   };
 }
+
+describe('ext-1', () => {
+  it('reports an extension with both a value and nested extensions, or with neither, wherever it is', () => {
+    const bundle = structuredClone(brokenBundles()['valid lab report']!);
+    const observation = bundle.entry![1]!.resource as unknown as Json;
+    observation.extension = [
+      ...(observation.extension as Json[]),
+      { url: 'http://example.org/both', valueString: 'v', extension: [{ url: 'http://example.org/inner', valueString: 'w' }] },
+      { url: 'http://example.org/nested', extension: [{ url: 'http://example.org/inner', valueString: 'w' }] },
+      { url: 'http://example.org/neither' },
+    ];
+    const n = (observation.extension as Json[]).length;
+    (bundle.entry![0]!.resource as unknown as Json)._birthDate = { extension: [{ url: 'http://example.org/p' }] };
+    const ext1 = constraintIssues(bundle).filter((i) => i.rule === 'ext-1');
+    expect(ext1.map((i) => [i.resourceType, i.expression])).toEqual([
+      ['Patient', 'Patient._birthDate.extension[0]'],
+      ['Observation', `Observation.extension[${n - 3}]`],
+      ['Observation', `Observation.extension[${n - 1}]`],
+    ]);
+    expect(constraintIssues(brokenBundles()['valid lab report']!).filter((i) => i.rule === 'ext-1')).toEqual([]);
+  });
+});
 
 describe('validation walks with paths written only for an issue', () => {
   it('report what the string-path walks reported', () => {
