@@ -694,7 +694,12 @@ class StructureValidator {
     const value = o[name];
     // a primitive's few checks cost less than writing and looking up its text
     if (typeof value !== 'object' || value === null) return false;
-    const json: string | undefined = o === this.entry?.resource ? this.entry.texts.get(name) : value === this.lastValue ? this.lastJson : JSON.stringify(value);
+    let json: string | undefined;
+    if (o === this.entry?.resource) json = this.entry.texts.get(name);
+    else if (value === this.lastValue) json = this.lastJson;
+    // an array (a document's sections, a bundle's entries) may be far over the limit: not written then
+    else if (Array.isArray(value) && leftAfter(value, MEMO_KEY_MAX, false) < 0) return false;
+    else json = JSON.stringify(value);
     if (typeof json !== 'string' || json.length > MEMO_KEY_MAX) return false;
     // the property's value's own text, for its crawlValue (contentOf) on a miss
     this.lastValue = value;
