@@ -5,7 +5,7 @@ import type { FhirIssue } from './issues';
 import { CODE_SYSTEMS } from './profiles';
 import { NOW, aContext, aDiagnosis, aLabResult, aPatient, anAllergy } from './test-fixtures';
 import type { FhirAllergyInput, FhirDiagnosisInput, FhirLabResultInput, FhirPatientInput } from './types';
-import { FifoCache, isSendable, loadFhirProfiles, validateBundle, validateBundleUncached } from './validate';
+import { isSendable, loadFhirProfiles, validateBundle, validateBundleUncached } from './validate';
 
 beforeAll(() => loadFhirProfiles(), 60_000);
 
@@ -265,21 +265,5 @@ describe('cache', () => {
     expect(validateBundle(bundle)).toBe(validateBundle(structuredClone(bundle)));
     expect(validateBundle(labBundle())).toEqual([]);
     expect(NOW.getUTCFullYear()).toBe(2026);
-  });
-});
-
-describe('the validation caches (FifoCache)', () => {
-  it('keep at most their size, the oldest out first, an entry set again keeping its place', () => {
-    const cache = new FifoCache<number>(3);
-    for (const [i, key] of ['a', 'b', 'c'].entries()) cache.set(key, i);
-    cache.set('b', 10);
-    cache.set('d', 3);
-    expect(['a', 'b', 'c', 'd'].map((k) => cache.get(k))).toEqual([undefined, 10, 2, 3]);
-    for (const key of ['e', 'f', 'g']) cache.set(key, 0);
-    expect(['b', 'c', 'd', 'e', 'f', 'g'].map((k) => cache.get(k) !== undefined)).toEqual([false, false, false, true, true, true]);
-    expect(cache.size).toBe(3);
-    cache.clear();
-    cache.set('h', 1);
-    expect([cache.size, cache.get('e'), cache.get('h')]).toEqual([1, undefined, 1]);
   });
 });

@@ -18,6 +18,7 @@ import { apiClientRepository } from './api-client.repository';
 import { ACCESS_TOKEN_LIFETIME_S, ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME_S } from './api-client.constants';
 import { grantScopes } from './scopes';
 import { clientSecretMatches } from './client-secret';
+import { FifoCache } from '@/lib/core/fifo-cache';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const TOKEN_ISSUER = 'karte';
@@ -269,18 +270,14 @@ type AccessClaims = { sub: string; clinic: string; scope: string; jti: string; e
  * HMAC (Web Crypto, async) was a measurable part of a read. Only the signature is remembered; the expiry is checked on
  * every use, the app's status and the token's revocation by the request's own statement. Bounded: the oldest go first.
  */
-const verifiedTokens = new Map<string, AccessClaims>();
-const VERIFIED_TOKENS_MAX = 5_000;
+const verifiedTokens = new FifoCache<AccessClaims>(5_000);
 
 /** The claims of one of our access tokens, signature and expiry checked; null for anything else. */
 async function verifiedClaims(token: string, now?: Date): Promise<AccessClaims | null> {
   const known = verifiedTokens.get(token);
-  if (known) return known.exp > Math.floor((now ?? new Date()).getTime() / 1000) ? known : null;
+  if (known) return known.exp > Math.floor((now ? now.getTime() : Date.now()) / 1000) ? known : null;
   const claims = await verifyClaims(token, now);
-  if (claims) {
-    if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
-    verifiedTokens.set(token, claims);
-  }
+  if (claims) verifiedTokens.set(token, claims);
   return claims;
 }
 
