@@ -9,6 +9,8 @@ const PORT = Number(process.env.E2E_EMBEDDED_PORT ?? 3200);
 export default defineConfig({
   ...base,
   testDir: 'e2e/embedded',
+  // its own results folder: CI runs it while the browser tests of playwright.config.ts run (a run empties its folder first)
+  outputDir: 'test-results-embedded',
   testIgnore: [],
   use: { ...base.use, baseURL: `http://127.0.0.1:${PORT}` },
   webServer: {

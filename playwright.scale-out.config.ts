@@ -18,6 +18,8 @@ const secrets = {
 export default defineConfig({
   ...base,
   testDir: 'e2e/scale-out',
+  // its own results folder: CI runs it while the browser tests of playwright.config.ts run (a run empties its folder first)
+  outputDir: 'test-results-scale-out',
   testIgnore: [],
   use: { ...base.use, baseURL: INSTANCE_A },
   webServer: [

@@ -167,7 +167,9 @@ describe('precomputed property access against @medplum/core', () => {
   it('returns what getNestedProperty and getTypedPropertyValue return on every element of the corpus and of broken records', () => {
     let compared = 0;
     for (const bundle of Object.values(corpus)) compared += compareAccess(bundle);
-    for (const name of ['valid diagnoses', 'valid allergies', 'valid lab report']) for (const broken of mutations(corpus[name]!, 120)) compared += compareAccess(broken);
+    // every third of the first 120 broken records of each (the same fields and kinds of break, a third of the CPU:
+    // this comparison against @medplum/core's lookups was a minute of CI; the issues of all 400 are compared above)
+    for (const name of ['valid diagnoses', 'valid allergies', 'valid lab report']) for (const [i, broken] of mutations(corpus[name]!, 120).entries()) if (i % 3 === 0) compared += compareAccess(broken);
     // primitive extensions (`_name`, with and without a value) and choice names
     const withExtensions = structuredClone(corpus['valid diagnoses']!) as unknown as { entry: { resource: Record<string, unknown> }[] };
     const condition = withExtensions.entry[1]!.resource;
