@@ -10,7 +10,7 @@ import { noteContentHash } from '@/lib/records/notes/note.dto';
 import { prescriptionContentHash } from '@/lib/records/prescriptions/prescription-hash';
 import { LAB_ITEMS_BY_KEY, computeLabFlag, referenceRangeFor } from '@/lib/records/lab-results/lab-items';
 import { ingredientLabel } from '@/lib/records/allergies/ingredient-label';
-import { DEMO_CLINICS, demoLoginId } from './demo-seed';
+import { DEMO_CLINICS, DEMO_STORY_BORN_BY, demoLoginId } from './demo-seed';
 import { rng } from './names';
 
 type Story = {
@@ -62,7 +62,7 @@ export async function seedDemoClinical(prisma: PrismaClient, log: (m: string) =>
   const clinicId = clinic.id;
 
   // adults born before 1976, so a 2型糖尿病 story never lands on a child
-  const adults = await prisma.patient.findMany({ where: { clinicId, birthDate: { lte: dateOnly('1975-12-31') } }, orderBy: { patientNumber: 'asc' }, take: STORIES.length });
+  const adults = await prisma.patient.findMany({ where: { clinicId, birthDate: { lte: dateOnly(DEMO_STORY_BORN_BY) } }, orderBy: { patientNumber: 'asc' }, take: STORIES.length });
   for (const [index, story] of (hasRecords ? [] : STORIES).entries()) {
     const patient = adults[index];
     if (!patient) continue;

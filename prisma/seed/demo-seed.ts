@@ -78,6 +78,22 @@ export const demoLoginId = (local: string, clinic: DemoClinic) => `${local}@${cl
 /** Insurer numbers of real structure: 法別番号 2 + 都道府県 2 + 保険者別 3 + check digit. */
 export const DEMO_INSURERS = ['06131239', '01130012', '31130016', '32131013', '06270011', '01270016', '00138016', '00270017', '39131016'];
 
+/** Patients per demo clinic, made from a fixed seed per clinic (the same names on every start). */
+export const DEMO_PATIENTS_PER_CLINIC = 60;
+const patientSeed = (clinicIndex: number) => 20260401 + clinicIndex;
+/** The demo's stories (years of records, this morning's queue) go to its first adults by 患者番号 born by this date. */
+export const DEMO_STORY_BORN_BY = '1975-12-31';
+
+/**
+ * The demo patients of clinic A who carry its stories, in story order, as the seed makes them: the browser tests find
+ * them by name (a demo started before midnight JST has yesterday's queue after it).
+ */
+export function demoStoryPatients(): { patientNumber: number; fullName: string; kana: string }[] {
+  return patientRows('', 'a', DEMO_PATIENTS_PER_CLINIC, patientSeed(0), '')
+    .filter((p) => p.birthDate.toISOString().slice(0, 10) <= DEMO_STORY_BORN_BY)
+    .map((p) => ({ patientNumber: p.patientNumber, fullName: `${p.familyName} ${p.givenName}`, kana: `${p.familyNameKana}${p.givenNameKana}` }));
+}
+
 function patientRows(clinicId: string, clinicKey: 'a' | 'b', count: number, seed: number, createdById: string) {
   const r = rng(seed);
   return Array.from({ length: count }, (_, i) => {
@@ -153,7 +169,7 @@ export async function seedDemo(prisma: PrismaClient, options: { patientsPerClini
         if (s.role === 'clinic_admin') adminId = user.id;
         await tx.loginName.create({ data: { loginId, clinicId: clinic.id, userId: user.id } });
       }
-      const rows = patientRows(clinic.id, c.key, options.patientsPerClinic ?? 60, 20260401 + index, adminId);
+      const rows = patientRows(clinic.id, c.key, options.patientsPerClinic ?? DEMO_PATIENTS_PER_CLINIC, patientSeed(index), adminId);
       await tx.patient.createMany({ data: rows.map(({ insurer, symbol, number, expired, ...p }) => p) });
       const patients = await tx.patient.findMany({ where: { clinicId: clinic.id }, select: { id: true, patientNumber: true } });
       const byNumber = new Map(patients.map((p) => [p.patientNumber, p.id]));
