@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { A, B, B_SECRETS, DEMO_PASSWORD, fillPatientForm, login, openNewPatientChart, registerPatientElsewhere, uniquePatient, type NewPatient, pickUsage } from './helpers';
+import { A, B, B_SECRETS, DEMO_PASSWORD, fillPatientForm, login, openNewPatientChart, registerPatientElsewhere, uniquePatient, type NewPatient, pickUsage, shortcutsLive } from './helpers';
 
 /**
  * A clinic day in the browser: reception checks patients in, the doctor charts (SOAP, 傷病名, 検査, アレルギー, 処方),
@@ -86,7 +86,7 @@ test('doctor: live queue, SOAP with vitals, 傷病名, labs with trend, allergy 
   await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
   const patientPath = new URL(page.url()).pathname;
   await expect(page.getByTestId('chart-header')).toContainText(p.fullName);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible(); // hydrated: shortcuts are live
+  await shortcutsLive(page);
 
   // SOAP + vitals (Alt+N focuses S, Alt+S saves)
   await page.keyboard.press('Alt+n');
@@ -410,7 +410,7 @@ test("clinic A's doctor gets 404 for clinic B's chart, labs and 処方箋", asyn
   await b.getByTestId('patient-results').getByRole('link').first().click();
   await expect(b).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
   const bPatient = new URL(b.url()).pathname;
-  await expect(b.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await shortcutsLive(b);
   await b.getByRole('button', { name: '新しい処方' }).click();
   const rx = b.getByTestId('prescription-editor');
   await rx.getByRole('combobox', { name: '薬品を追加' }).fill('カロナール');

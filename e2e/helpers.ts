@@ -78,12 +78,20 @@ export async function registerPatientElsewhere(browser: Browser, p: NewPatient):
   return id;
 }
 
+/**
+ * Waits until the chart's keyboard shortcuts work: the command button is marked once the page has hydrated and every
+ * panel listens (its text alone is in the server's HTML, so a shortcut pressed on seeing it could be lost).
+ */
+export async function shortcutsLive(page: Page) {
+  await expect(page.locator('button[data-shortcuts="live"]')).toBeVisible();
+}
+
 /** A new patient of clinic A (registered elsewhere), and the chart open for `loginId` with its shortcuts live. */
 export async function openNewPatientChart(page: Page, browser: Browser, p: NewPatient, loginId = A.doctor): Promise<string> {
   const patientId = await registerPatientElsewhere(browser, p);
   await login(page, loginId);
   await page.goto(`/patients/${patientId}`);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await shortcutsLive(page);
   return patientId;
 }
 

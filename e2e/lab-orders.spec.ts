@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
-import { openNewPatientChart, registerPatientElsewhere, uniquePatient } from './helpers';
+import { openNewPatientChart, registerPatientElsewhere, uniquePatient, shortcutsLive } from './helpers';
 
 /** Alt+<key> until the form is open: on a loaded machine the first press can come before the chart has hydrated. */
 async function openWith(page: Page, key: string, form: Locator) {
@@ -57,7 +57,7 @@ test('order labs by keyboard, see results on the order, make a set with them and
   // applied on another patient: the order is written (依頼済, 至急, the same items)
   const otherId = await registerPatientElsewhere(browser, uniquePatient('検査適用', 'ケンサテキヨウ'));
   await page.goto(`/patients/${otherId}`);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await shortcutsLive(page);
   await expect(page.getByTestId('lab-order-panel')).toContainText('検査オーダーはありません。');
   await expect(async () => {
     await page.keyboard.press('Control+k');

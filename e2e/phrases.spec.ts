@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { A, login, registerPatientElsewhere, uniquePatient } from './helpers';
+import { A, login, registerPatientElsewhere, uniquePatient, shortcutsLive } from './helpers';
 
 /** Issue 13: 定型文, clinic-wide (the admin) and personal, expanded in the note by `.abbr` + Space or Tab. */
 test('定型文: the admin registers a clinic-wide one, the doctor their own; both expand in the note', async ({ page, browser }) => {
@@ -30,7 +30,7 @@ test('定型文: the admin registers a clinic-wide one, the doctor their own; bo
 
   const patientId = await registerPatientElsewhere(browser, uniquePatient('定型', 'テイケイ'));
   await page.goto(`/patients/${patientId}`);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible(); // hydrated: shortcuts are live
+  await shortcutsLive(page);
   await page.keyboard.press('Alt+n');
   await page.keyboard.type('.htn');
   await page.keyboard.press('Space');

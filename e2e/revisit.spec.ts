@@ -1,6 +1,6 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { demoStoryPatients } from '../prisma/seed/demo-seed';
-import { A, login, openNewPatientChart, registerPatientElsewhere, uniquePatient } from './helpers';
+import { A, login, openNewPatientChart, registerPatientElsewhere, uniquePatient, shortcutsLive } from './helpers';
 
 // the routine revisit below counts what the user does; it must stay at or under this
 const MAX_ACTIONS = 10;
@@ -145,7 +145,7 @@ test('the routine 再診 as a doctor does it, counted: queue → vitals → 前�
 
   await act(() => row.getByRole('link').first().click());
   await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible(); // hydrated: shortcuts are live
+  await shortcutsLive(page);
   const editor = page.getByRole('form', { name: '診療録の入力' });
 
   // 前回カルテDo, then today's vitals in one line (Do leaves the cursor there)

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
-import { openNewPatientChart, pickUsage, registerPatientElsewhere, uniquePatient } from './helpers';
+import { openNewPatientChart, pickUsage, registerPatientElsewhere, uniquePatient, shortcutsLive } from './helpers';
 
 /** Alt+<key> until the form is open: on a loaded machine the first press can come before the chart has hydrated. */
 async function openWith(page: Page, key: string, form: Locator) {
@@ -51,7 +51,7 @@ test('make a set from the visit, then apply it from the palette in a few keystro
   // another patient, allergic to ロキソプロフェン
   const otherId = await registerPatientElsewhere(browser, uniquePatient('適用先', 'テキヨウサキ'));
   await page.goto(`/patients/${otherId}`);
-  await expect(page.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await shortcutsLive(page);
   const alForm = page.getByRole('form', { name: 'アレルギーの追加' });
   await openWith(page, 'Alt+a', alForm);
   await page.keyboard.type('ロキソプロフェン');

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { A, fillPatientForm, login, registerPatientElsewhere, uniquePatient, type NewPatient } from './helpers';
+import { A, fillPatientForm, login, registerPatientElsewhere, uniquePatient, type NewPatient, shortcutsLive } from './helpers';
 
 /**
  * The visit follows the work (issue 13): the doctor's home is their 診察待ち list; opening the chart from it makes the
@@ -47,7 +47,7 @@ test('queue → 診察中 on opening the chart → 確定 → 会計待ち → �
   await expect(queueRow(page, p.fullName)).toContainText('診察中', { timeout: 15_000 });
 
   // SOAP, save, 確定 → 会計待ち on the board by itself
-  await expect(doc.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await shortcutsLive(doc);
   await doc.getByRole('textbox', { name: 'S（主観的情報）' }).fill('咳が続く。');
   await doc.getByRole('textbox', { name: 'P（計画）' }).fill('経過観察。');
   await doc.getByRole('textbox', { name: 'P（計画）' }).click();

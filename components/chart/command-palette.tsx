@@ -40,6 +40,10 @@ export function CommandPalette({
   const [blocked, setBlocked] = useState<{ set: OrderSetOptionDto; report: SafetyReport } | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  // set by the first commit's effects, after every panel's command listener (useChartCommand) and the key handler
+  // below were registered: the button then says the shortcuts are live (a key pressed before hydration does nothing)
+  const [live, setLive] = useState(false);
+  useEffect(() => setLive(true), []);
 
   async function applySet(set: OrderSetOptionDto, ack?: SafetyAck) {
     if (!patientId) return;
@@ -149,7 +153,7 @@ export function CommandPalette({
     return (
       <span className="flex items-center gap-2">
         {feedback}
-        <button type="button" onClick={() => setOpen(true)} className="no-print rounded border border-slate-300 bg-white px-2 py-1 text-xs text-slate-600 hover:bg-slate-50">
+        <button type="button" onClick={() => setOpen(true)} data-shortcuts={live ? 'live' : undefined} className="no-print rounded border border-slate-300 bg-white px-2 py-1 text-xs text-slate-600 hover:bg-slate-50">
           コマンド <kbd className="ml-1 rounded bg-slate-100 px-1">Ctrl+K</kbd>
         </button>
       </span>

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { A, fillPatientForm, login, uniquePatient } from '../helpers';
+import { A, fillPatientForm, login, uniquePatient, shortcutsLive } from '../helpers';
 import { INSTANCE_A, INSTANCE_B } from '../../playwright.scale-out.config';
 
 // Two `next start` instances on one database (CI: the Citus coordinator). Cookies are per host, not per port, so one
@@ -31,5 +31,5 @@ test('a patient registered through one instance is found and opened through the 
   await other.getByLabel('患者検索').fill(p.kana);
   await other.getByTestId('patient-results').getByRole('link', { name: p.fullName }).click();
   await expect(other.getByRole('heading', { level: 1 })).toContainText(p.fullName);
-  await expect(other.getByRole('button', { name: /コマンド/ })).toBeVisible();
+  await shortcutsLive(other);
 });
