@@ -89,7 +89,7 @@ describe('GET Patient/{id} in one statement', () => {
     expect((await get(`Patient/${p.id}`, at)).status).toBe(410);
   });
 
-  it('answers the Patient search from the JSON the read keeps (and the read from the search\'s), equal to the mapping, with an edit shown at once in both', async () => {
+  it('answers the Patient read and search from kept JSON equal to the mapping, with an edit, a new insurance and a withdrawal shown at once in both', async () => {
     const family = `共有${staff.clinic.id.slice(0, 6)}`;
     const p = await createPatient(staff.receptionist, patientInput({ familyName: family, insurance: { insurerNumber: '06131239', symbol: '12', number: '346', branch: '01', relationship: 'self' } }));
     const app = await register(staff, ['system/Patient.rs']);
@@ -112,6 +112,19 @@ describe('GET Patient/{id} in one statement', () => {
     expect(edited!.name![0]!.given).toEqual(['改名']);
     expect([edited]).toEqual(await mapped());
     expect(await read()).toEqual(edited);
+    expect(await search()).toEqual([edited]); // from the search's kept JSON
+
+    // a new insurance (and 公費) is a new version: the search shows them at once, as the read and the mapping do
+    await updatePatient({ ...patientInput({ familyName: family }), birthDate: p.birthDate, familyNameKana: p.familyNameKana, givenName: '改名', givenNameKana: p.givenNameKana, sex: p.sex, patientId: p.id, expectedVersion: 2, insurance: { insurerNumber: '06131239', symbol: '12', number: '777', branch: '01', relationship: 'self' }, publicExpense: { payerNumber: '54136015', recipientNumber: '1234566' } }, staff.receptionist);
+    const [reinsured] = await search();
+    expect(reinsured!.meta!.versionId).toBe('3');
+    expect(JSON.stringify(reinsured!.identifier)).toContain(':777:');
+    expect(JSON.stringify(reinsured!.identifier)).not.toContain(':346:');
+    expect([reinsured]).toEqual(await mapped());
+    expect(await read()).toEqual(reinsured);
+
+    await withdrawPatientRegistration({ patientId: p.id, expectedVersion: 3, reason: '誤登録' }, staff.receptionist);
+    expect(await search()).toEqual([]);
   });
 
   it('refuses a revoked token and a revoked app on the next request, for known and unknown ids, and writes no audit row', async () => {

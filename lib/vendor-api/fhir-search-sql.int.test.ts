@@ -125,6 +125,8 @@ describe('the one-statement searches', () => {
     const page = { skip: 0, take: 21 };
     const statements = [
       searchStatements.patients(clinic, patientWhere, page, '2026-12-06', { column: 'birthDate', direction: 'desc' }),
+      searchStatements.patientKeys(clinic, patientWhere, page, { column: 'birthDate', direction: 'desc' }),
+      searchStatements.patientsById(clinic, ['x', 'y'], '2026-12-06'),
       searchStatements.countPatients(clinic, patientWhere),
       searchStatements.labResults(clinic, labWhere, page),
       searchStatements.labResultKeys(clinic, labWhere, page),

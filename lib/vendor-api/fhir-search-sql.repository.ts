@@ -43,6 +43,8 @@ async function count(query: Sql): Promise<number> {
 
 /** A patient of the search statement: its id, and patientObject's JSON text. */
 export type PatientText = { id: string; row: string };
+/** A patient of the key statement: its id and registration version (every edit of it or of its insurance or 公費 is one). */
+export type PatientKey = { id: string; version: number };
 
 const patientScope = (clinic: Param, where: Condition) => sql`p."clinicId" = ${clinic} AND p."deletedAt" IS NULL${andWhere(where)}`;
 
@@ -170,6 +172,16 @@ export const searchStatements = {
       FROM (SELECT p.* FROM "Patient" p WHERE ${patientScope(clinic, where)} ORDER BY ${order} LIMIT ${page.take} OFFSET ${page.skip}) p
       ORDER BY ${order}`;
   },
+  /** The page as patients finds it, without the patients' text: ids and versions only. */
+  patientKeys(clinic: Param, where: Condition, page: Page, sort?: SortOrder): Sql {
+    const order = patientOrder(sort);
+    return sql`SELECT p."id" AS id, p."version" AS version FROM "Patient" p WHERE ${patientScope(clinic, where)} ORDER BY ${order} LIMIT ${page.take} OFFSET ${page.skip}`;
+  },
+  /** Registrations by their ids (withdrawn ones too: the caller drops them), as patients writes them. */
+  patientsById(clinic: Param, ids: readonly string[], today: string): Sql {
+    const day = param(today);
+    return sql`SELECT p."id" AS id, ${patientObject(clinic, sql`${day}::date`)} AS row FROM "Patient" p WHERE p."clinicId" = ${clinic} AND p."id" = ANY(${ids}::text[])`;
+  },
   countPatients: (clinic: Param, where: Condition): Sql => sql`SELECT count(*)::int AS n FROM "Patient" p WHERE ${patientScope(clinic, where)}`,
 
   labResults(clinic: Param, where: Condition, page: Page, sort?: SortOrder): Sql {
@@ -193,10 +205,11 @@ export const fhirSearchSqlRepository = {
     return (await texts<PatientText>(searchStatements.patients(clinic, where, page, today, sort))).map((r) => patientReadRow(r.row));
   },
   /**
-   * searchPatients with each patient as the statement's JSON text (patientObject: the text GET Patient/{id} reads for
-   * the same registration on the same day), which keys its serialized resource.
+   * A page of the search as ids and registration versions (PatientKey), which with the clinic and the day key the
+   * serialized resources (0093); `patientsById` gives the text of those not kept.
    */
-  searchPatientTexts: (clinic: Param, where: Condition, page: Page, today: string, sort?: SortOrder) => texts<PatientText>(searchStatements.patients(clinic, where, page, today, sort)),
+  searchPatientKeys: (clinic: Param, where: Condition, page: Page, sort?: SortOrder) => texts<PatientKey>(searchStatements.patientKeys(clinic, where, page, sort)),
+  patientsById: (clinic: Param, ids: readonly string[], today: string) => texts<PatientText>(searchStatements.patientsById(clinic, ids, today)),
   countPatients: (clinic: Param, where: Condition) => count(searchStatements.countPatients(clinic, where)),
 
   /**

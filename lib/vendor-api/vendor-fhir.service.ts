@@ -23,7 +23,7 @@ import { fhirTarget } from '@/lib/fhir/profiles';
 import { allergyInputs, diagnosisInputs, labResultInputs, medicationInputOf, patientInputs } from '@/lib/fhir/source.repository';
 import type { FhirClinicInput, FhirPatientInput, FhirVisitInput } from '@/lib/fhir/types';
 import { FhirError, fhirErrors } from './fhir-http';
-import { fhirReadRepository, patientReadRow, type AccessCheck } from './fhir-read.repository';
+import { fhirReadRepository, patientReadRow, type AccessCheck, type PatientReadRow } from './fhir-read.repository';
 import { fhirSearchSqlRepository as sqlRepo, labResultOf, type LabResultSearchRow } from './fhir-search-sql.repository';
 import { ResourceJsonCache, type JsonMatch } from './resource-json-cache';
 import { param, type Condition, type Param } from '@/lib/core/sql';
@@ -163,12 +163,27 @@ const providers: Record<ApiResourceType, ResourceProvider> = {
       },
       count: (clinicId, where) => sqlRepo.countPatients(clinicId, where),
       async searchJson(clinicId, clinic, where, page, sort) {
-        // the JSON GET Patient/{id} keeps for the same text (patientObject), written here when not kept yet
-        const scope = jsonScope(String(clinicId.value), clinic);
-        return (await sqlRepo.searchPatientTexts(clinicId, where, page, todayJst(), sort)).map(({ id, row }) => {
-          const match = keptPatientJson(clinic, scope + id, row);
-          if (!match) throw new Error(`patient ${id} of the search is withdrawn`);
-          return match;
+        // the page's ids and registration versions; the patients' text only for those not kept for that version on
+        // this day (every edit of the registration, its insurance or 公費 is a new version, and the day decides which
+        // insurance is current: 0093)
+        const today = todayJst();
+        const keys = await sqlRepo.searchPatientKeys(clinicId, where, page, sort);
+        const scope = `${jsonScope(String(clinicId.value), clinic)}search\n`;
+        const kept = keys.map(({ id, version }) => patientJson.get(scope + id, `${version}\n${today}`));
+        const missing = keys.filter((_, i) => !kept[i]).map((k) => k.id);
+        if (!missing.length) return kept as PatientJson[];
+        const rows = new Map((await sqlRepo.patientsById(clinicId, missing, today)).map((r) => [r.id, r.row]));
+        return keys.flatMap(({ id }, i) => {
+          const hit = kept[i];
+          if (hit) return [hit];
+          const text = rows.get(id);
+          // withdrawn (or gone) between the two statements: not a match any more
+          const row = text === undefined ? null : patientReadRow(text);
+          if (!row || row.deletedAt) return [];
+          // kept under the version the text was written from (an edit between the statements is a newer one)
+          const match = patientMatch(clinic, row);
+          patientJson.set(scope + id, `${row.version}\n${today}`, match);
+          return [match];
         });
       },
     },
@@ -493,10 +508,15 @@ function jsonScope(clinicId: string, clinic: FhirClinicInput): string {
 export type PatientJson = JsonMatch & { versionId: string; lastModified: string | undefined };
 
 /**
- * The Patient resources GET Patient/{id} and the Patient search answer, serialized (resource-json-cache.ts): kept for
- * the clinic, the target version and the statements' patient text (patientObject, the same in both), which holds everything the Patient mapping reads (the registration with its current
- * insurance and 公費), so a hit is the JSON the mapping would write. A withdrawn registration is never kept. 16 MB
- * hold some 8,000 patients.
+ * The Patient resources GET Patient/{id} and the Patient search answer, serialized (resource-json-cache.ts), kept for
+ * the clinic and the target version (jsonScope) and:
+ * - for the read, the read statement's patient text (patientObject), which holds everything the Patient mapping reads
+ *   (the registration with its current insurance and 公費), so a hit is the JSON the mapping would write;
+ * - for the search (keys under `search\n`), the registration's version and the day (0093): every edit of the
+ *   registration, its insurance or its 公費 goes through updatePatient and is a new version, and the day decides which
+ *   insurance and 公費 are current, so the search statement reads ids and versions only and the patients' text only
+ *   for a miss.
+ * A withdrawn registration is never kept. 16 MB hold some 8,000 patients.
  */
 const patientJson = new ResourceJsonCache<PatientJson>(16 * 1024 * 1024);
 
@@ -523,11 +543,16 @@ function keptPatientJson(clinic: FhirClinicInput, key: string, text: string): Pa
   if (hit) return hit;
   const row = patientReadRow(text);
   if (row.deletedAt) return null;
-  const resource = withVersion(toFhirPatient(target(), clinic, row), row.version);
-  const lastUpdated = resource.meta?.lastUpdated;
-  const match: PatientJson = { id: row.id, patientId: row.id, json: Buffer.from(JSON.stringify(resource)), versionId: resource.meta?.versionId ?? '1', lastModified: lastUpdated ? new Date(lastUpdated).toUTCString() : undefined };
+  const match = patientMatch(clinic, row);
   patientJson.set(key, text, match);
   return match;
+}
+
+/** A registration's serialized resource, as GET Patient/{id} answers it and the search's Bundle holds it. */
+function patientMatch(clinic: FhirClinicInput, row: PatientReadRow): PatientJson {
+  const resource = withVersion(toFhirPatient(target(), clinic, row), row.version);
+  const lastUpdated = resource.meta?.lastUpdated;
+  return { id: row.id, patientId: row.id, json: Buffer.from(JSON.stringify(resource)), versionId: resource.meta?.versionId ?? '1', lastModified: lastUpdated ? new Date(lastUpdated).toUTCString() : undefined };
 }
 
 /** read: the current version; vread: one version; history: every version (a Bundle of type history). */
