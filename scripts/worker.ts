@@ -7,7 +7,7 @@ const { startBackgroundWork } = await import('@/lib/jobs/background');
 const { disconnectDb } = await import('@/lib/core/db');
 
 const { env } = await import('@/lib/core/env');
-const work = await startBackgroundWork({ validationThreads: env().SHARING_VALIDATION_THREADS });
+const work = await startBackgroundWork({ validationThreads: env().SHARING_VALIDATION_THREADS, parallelRounds: env().JOB_PARALLEL_ROUNDS });
 console.log('ワーカーを起動しました（ジョブキューと監査ログの封印）');
 let stopping = false;
 const shutdown = async () => {

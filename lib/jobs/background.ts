@@ -13,8 +13,9 @@ export type BackgroundWork = { worker: JobWorker; stop: () => Promise<void> };
 /**
  * `validationThreads`: threads that validate the sharing deliveries' new bundles beside the main thread (0079
  * addendum; `npm run worker` starts SHARING_VALIDATION_THREADS of them); none: validated on the main thread.
+ * `parallelRounds`: job rounds at once (`npm run worker`: JOB_PARALLEL_ROUNDS, 2); the demo's in-process worker runs one.
  */
-export async function startBackgroundWork(options: { sealer?: boolean; validationThreads?: number } = {}): Promise<BackgroundWork> {
+export async function startBackgroundWork(options: { sealer?: boolean; validationThreads?: number; parallelRounds?: number } = {}): Promise<BackgroundWork> {
   const e = env();
   const { startValidationThreads } = await import('@/lib/fhir/validation-threads');
   const threads = options.validationThreads ? startValidationThreads(options.validationThreads) : undefined;
@@ -24,6 +25,7 @@ export async function startBackgroundWork(options: { sealer?: boolean; validatio
     pollMs: e.JOB_POLL_INTERVAL_MS,
     leaseMs: e.JOB_LEASE_MS,
     clinicIds: e.WORKER_CLINIC_IDS,
+    parallelRounds: options.parallelRounds,
   });
   const sealer = options.sealer === false ? undefined : startAuditSealer();
   // the write path's sharing outbox becomes unit deliveries (lib/sharing, docs/decisions/0029)

@@ -35,6 +35,12 @@ export type JobWorkerOptions = {
   clock?: () => Date;
   /** only these clinics' jobs (a worker dedicated to some clinics; a test that must not take another test's jobs) */
   clinicIds?: string[];
+  /**
+   * rounds run at once (default 1), each claiming its own jobs as separate workers do: one round's database phases
+   * (finding and claiming due jobs, loading their records, the final transaction, completing them) then overlap
+   * another's handling, which a single round leaves the CPU idle for (ADR 0079 addendum)
+   */
+  parallelRounds?: number;
 };
 
 export type JobRunResult = { claimed: number; done: number; retried: number; dead: number; lost: number };
@@ -105,6 +111,14 @@ async function runBatch(jobs: JobRow[], handler: BatchJobHandler, options: RunOp
   }
 }
 
+/** The ids of the jobs a worker's rounds are running, shared by its parallel rounds (keyed by its options object). */
+const runningByWorker = new WeakMap<JobWorkerOptions, Set<string>>();
+function runningJobs(options: JobWorkerOptions): Set<string> {
+  let running = runningByWorker.get(options);
+  if (!running) runningByWorker.set(options, (running = new Set()));
+  return running;
+}
+
 /**
  * One round: every clinic with due jobs (up to 100 clinics), up to `batchSize` jobs each. Returns what happened;
  * `claimed` 0 means nothing was due.
@@ -115,8 +129,12 @@ export async function runDueJobs(options: JobWorkerOptions): Promise<JobRunResul
   const result = emptyResult();
   const clinics = await clinicsWithDueJobs(queueNames, clock(), 100, options.clinicIds);
   const claimed: JobRow[] = [];
+  // the jobs this worker's other rounds are still running are not taken over by this one, even past their lease
+  const running = runningJobs(options);
   for (const clinicId of clinics) {
-    claimed.push(...(await claimJobs(clinicId, queueNames, { now: clock(), limit: options.batchSize ?? 50, leaseMs: options.leaseMs ?? 60_000 })));
+    const jobs = await claimJobs(clinicId, queueNames, { now: clock(), limit: options.batchSize ?? 50, leaseMs: options.leaseMs ?? 60_000, running: [...running] });
+    for (const job of jobs) running.add(job.id);
+    claimed.push(...jobs);
   }
   result.claimed = claimed.length;
   const run = { backoff: options.backoff ?? DEFAULT_BACKOFF, clock };
@@ -127,23 +145,32 @@ export async function runDueJobs(options: JobWorkerOptions): Promise<JobRunResul
     if (typeof handler === 'function') single.push(job);
     else batches.set(`${job.clinicId}|${job.queue}`, [...(batches.get(`${job.clinicId}|${job.queue}`) ?? []), job]);
   }
-  await Promise.all([
-    eachLimited(single, options.concurrency ?? 8, (job) => runJob(job, options.queues[job.queue] as JobHandler, run, result)),
-    (async () => {
-      for (const jobs of batches.values()) await runBatch(jobs, options.queues[jobs[0]!.queue] as BatchJobHandler, run, result);
-    })(),
-  ]);
+  try {
+    await Promise.all([
+      eachLimited(single, options.concurrency ?? 8, (job) => runJob(job, options.queues[job.queue] as JobHandler, run, result)),
+      (async () => {
+        for (const jobs of batches.values()) await runBatch(jobs, options.queues[jobs[0]!.queue] as BatchJobHandler, run, result);
+      })(),
+    ]);
+  } finally {
+    for (const job of claimed) running.delete(job.id);
+  }
   return result;
 }
 
 /** Rounds until nothing is due (tests, scripts). Jobs scheduled for later stay queued. */
 export async function drainJobs(options: JobWorkerOptions & { maxRounds?: number }): Promise<JobRunResult> {
   const total = emptyResult();
-  for (let round = 0; round < (options.maxRounds ?? 1000); round++) {
-    const r = await runDueJobs(options);
-    for (const k of Object.keys(total) as (keyof JobRunResult)[]) total[k] += r[k];
-    if (r.claimed === 0) break;
-  }
+  let round = 0;
+  // each lane runs rounds until one finds nothing due (another lane may still be running its last)
+  const lane = async () => {
+    while (round++ < (options.maxRounds ?? 1000)) {
+      const r = await runDueJobs(options);
+      for (const k of Object.keys(total) as (keyof JobRunResult)[]) total[k] += r[k];
+      if (r.claimed === 0) break;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.parallelRounds ?? 1) }, lane));
   return total;
 }
 
@@ -157,8 +184,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   const pollMs = options.pollMs ?? 1000;
   let stopped = false;
   let rounds = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let wakeUp: (() => void) | undefined;
+  const sleepers = new Set<() => void>();
   const loop = async () => {
     while (!stopped) {
       let claimed = 0;
@@ -170,21 +196,29 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       rounds++;
       if (claimed === 0 && !stopped) {
         await new Promise<void>((resolve) => {
-          wakeUp = resolve;
-          timer = setTimeout(resolve, pollMs);
+          const timer = setTimeout(wake, pollMs);
+          function wake() {
+            clearTimeout(timer);
+            sleepers.delete(wake);
+            resolve();
+          }
+          sleepers.add(wake);
         });
       }
     }
   };
-  log('info', 'job worker started', { host: hostname(), queues: Object.keys(options.queues) });
-  const running = loop();
+  const lanes = Math.max(1, options.parallelRounds ?? 1);
+  log('info', 'job worker started', { host: hostname(), queues: Object.keys(options.queues), parallelRounds: lanes });
+  const running = Promise.all(Array.from({ length: lanes }, loop));
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
   return {
     rounds: () => rounds,
-    wake: () => wakeUp?.(),
+    wake: wakeAll,
     stop: async () => {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      wakeUp?.();
+      wakeAll();
       await running;
     },
   };

@@ -104,8 +104,10 @@ export async function clinicsWithDueJobs(queues: string[], now: Date, limit: num
 /**
  * Claims up to `limit` due jobs of one clinic (oldest due first) for `leaseMs`, skipping rows another worker holds.
  * Each claim counts as an attempt, so a job whose handler kills its worker is dead-lettered after maxAttempts.
+ * `running`: jobs the caller's process is still handling, never claimed again by it even after their lease passed
+ * (another round of the same worker would otherwise take over a job whose request is still out).
  */
-export async function claimJobs(clinicId: string, queues: string[], options: { now: Date; limit: number; leaseMs: number }): Promise<JobRow[]> {
+export async function claimJobs(clinicId: string, queues: string[], options: { now: Date; limit: number; leaseMs: number; running?: readonly string[] }): Promise<JobRow[]> {
   const token = randomUUID();
   const until = new Date(options.now.getTime() + options.leaseMs);
   const rows = await db().$queryRaw<RawJob[]>`
@@ -114,6 +116,7 @@ export async function claimJobs(clinicId: string, queues: string[], options: { n
       SELECT c.id FROM "Job" c
       WHERE c."clinicId" = ${clinicId} AND c.queue = ANY(${queues}::text[])
         AND ((c.state = 'queued' AND c."runAt" <= ${options.now}) OR (c.state = 'running' AND c."lockedUntil" < ${options.now}))
+        AND NOT (c.id = ANY(${options.running ?? []}::text[]))
       ORDER BY c."runAt"
       LIMIT ${options.limit}
       FOR UPDATE SKIP LOCKED)

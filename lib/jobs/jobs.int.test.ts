@@ -9,7 +9,7 @@ import { explainTaskCounts, isCitus, isDataStatement, recordStatements } from '@
 import { PermanentJobError, RetryJobError } from './job-errors';
 import { claimJobs, completeJob, countJobs, enqueueJob, enqueueJobs, findJob, findJobByKey, listJobs, requeueDeadJob } from './job.repository';
 import { db } from '@/lib/core/db';
-import { drainJobs, runDueJobs, type JobHandler } from './job-worker';
+import { drainJobs, runDueJobs, startJobWorker, type JobHandler } from './job-worker';
 
 const newClinic = () => `jobs-test-${randomUUID()}`;
 /** A queue name per test, so tests never see each other's jobs. */
@@ -148,6 +148,42 @@ describe('job queue', () => {
     expect(a.done + b.done).toBe(120);
     expect(runs.size).toBe(120);
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('runs rounds side by side in one worker (parallelRounds): every job once, even past its lease, batches overlapping, and stops cleanly', async () => {
+    const clinicId = newClinic();
+    const queue = newQueue();
+    // the 5 oldest jobs make a slow batch (300 ms) that outlasts its 100 ms lease while the other round goes on with
+    // fast ones: that round must not take the slow batch's jobs over, although they are due again and the oldest
+    const now = Date.now();
+    await enqueueJobs(db(), Array.from({ length: 5 }, (_, i) => ({ clinicId, queue, payload: { slow: true, i }, runAt: new Date(now - 10_000) })));
+    await enqueueJobs(db(), Array.from({ length: 30 }, (_, i) => ({ clinicId, queue, payload: { i }, runAt: new Date(now - 1000) })));
+    const runs = new Map<string, number>();
+    let inFlight = 0;
+    let overlapped = false;
+    const batch = async (jobs: { id: string; payload: unknown }[]) => {
+      inFlight++;
+      if (inFlight > 1) overlapped = true;
+      await new Promise((r) => setTimeout(r, jobs.some((j) => (j.payload as { slow?: boolean }).slow) ? 300 : 30));
+      for (const job of jobs) runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
+      inFlight--;
+      return jobs.map(() => null);
+    };
+    const result = await drainJobs({ queues: { [queue]: { batch } }, batchSize: 5, parallelRounds: 2, leaseMs: 100, clinicIds: [clinicId] });
+    expect(runs.size).toBe(35);
+    expect([...runs.values()].every((n) => n === 1)).toBe(true);
+    expect(result).toMatchObject({ claimed: 35, done: 35, lost: 0 });
+    expect(overlapped).toBe(true);
+
+    // the long-running worker: both lanes sleep when idle, a wake() starts them, stop() waits for the running rounds
+    runs.clear();
+    const worker = startJobWorker({ queues: { [queue]: { batch } }, batchSize: 5, parallelRounds: 2, pollMs: 60_000, clinicIds: [clinicId] });
+    await new Promise((r) => setTimeout(r, 100));
+    await enqueueJobs(db(), Array.from({ length: 10 }, (_, i) => ({ clinicId, queue, payload: { late: i } })));
+    worker.wake();
+    await expect.poll(() => runs.size, { timeout: 10_000 }).toBe(10);
+    await worker.stop();
+    expect(await countJobs(clinicId)).toEqual([{ queue, state: 'done', count: 45 }]);
   });
 
   it('enqueues many jobs in one statement, each coalesced as enqueueJob coalesces it alone', async () => {
