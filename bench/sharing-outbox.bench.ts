@@ -30,6 +30,7 @@ await deployMigrations(url);
 
 const N = Number(process.env.BENCH_SHARING_UNITS ?? 500);
 const concurrency = Number(process.env.BENCH_SHARING_CONCURRENCY ?? 16);
+// jobs claimed per round, as JOB_BATCH_SIZE of the worker (default 100)
 const batchSize = Number(process.env.BENCH_SHARING_BATCH ?? 100);
 // rounds at once in the worker (JOB_PARALLEL_ROUNDS of `npm run worker`, default 2; 1 = one round after another as before)
 const parallelRounds = Number(process.env.BENCH_SHARING_ROUNDS ?? 2);

@@ -83,6 +83,8 @@ const schema = z.object({
   SHARING_SANDBOX_PORT: z.coerce.number().int().positive().default(3180),
   /** job worker (lib/jobs): jobs run at once, pause between idle rounds, how long a claim lasts before another worker may take it */
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** jobs a worker claims per clinic per round (a batch queue such as the sharing deliveries handles them together) */
+  JOB_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** rounds `npm run worker` runs at once, each claiming its own jobs (ADR 0079 addendum; the demo's in-process worker runs one) */
   JOB_PARALLEL_ROUNDS: z.coerce.number().int().min(1).max(8).default(2),
   /** threads of `npm run worker` that validate the sharing deliveries' bundles beside its main thread (0 = none) */

@@ -22,6 +22,7 @@ export async function startBackgroundWork(options: { sealer?: boolean; validatio
   const worker = startJobWorker({
     queues: await loadJobQueues({ validateAsync: threads?.validate }),
     concurrency: e.JOB_CONCURRENCY,
+    batchSize: e.JOB_BATCH_SIZE,
     pollMs: e.JOB_POLL_INTERVAL_MS,
     leaseMs: e.JOB_LEASE_MS,
     clinicIds: e.WORKER_CLINIC_IDS,
