@@ -513,7 +513,8 @@ export type PatientJson = JsonMatch & { versionId: string; lastModified: string 
  * - for the read, the read statement's patient text (patientObject), which holds everything the Patient mapping reads
  *   (the registration with its current insurance and 公費), so a hit is the JSON the mapping would write;
  * - for the search (keys under `search\n`), the registration's version and the day (0093): every edit of the
- *   registration, its insurance or its 公費 goes through updatePatient and is a new version, and the day decides which
+ *   registration, its insurance or its 公費 is a new version (patient.service writes them only after updateIfVersion,
+ *   in updatePatient and adoptInsuranceFromEligibility; coverage-writes.test.ts), and the day decides which
  *   insurance and 公費 are current, so the search statement reads ids and versions only and the patients' text only
  *   for a miss.
  * A withdrawn registration is never kept. 16 MB hold some 8,000 patients.
