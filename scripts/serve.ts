@@ -17,6 +17,10 @@ const { default: next } = await import('next');
 const { env } = await import('@/lib/core/env');
 const { parseTrustedProxies } = await import('@/lib/core/client-ip');
 const { withClientIp } = await import('@/lib/core/http-edge');
+// every copy of the FHIR builders and validators in this process warms itself up when it is loaded: the vendor API's
+// (next line) at start, the pages' when Next first loads them (lib/fhir/warm-up.ts, ADR 0094)
+const { requestServerWarmUp } = await import('@/lib/fhir/warm-up');
+requestServerWarmUp(env().FHIR_WARM_UP_ROUNDS);
 const { isFhirPath, serveFhir } = await import('@/lib/vendor-api/fhir-node');
 
 const port = Number(process.env.PORT ?? 3000);

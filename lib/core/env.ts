@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { parseTrustedProxies } from './client-ip';
 
+/** The FHIR warm-up's rounds at start unless FHIR_WARM_UP_ROUNDS says otherwise (lib/fhir/warm-up.ts, ADR 0094). */
+export const DEFAULT_FHIR_WARM_UP_ROUNDS = 500;
+
 export const EMBEDDED_DB_PORT_DEFAULT = 5433;
 
 const schema = z.object({
@@ -89,6 +92,8 @@ const schema = z.object({
   JOB_PARALLEL_ROUNDS: z.coerce.number().int().min(1).max(8).default(2),
   /** threads of `npm run worker` that validate the sharing deliveries' bundles beside its main thread (0 = none) */
   SHARING_VALIDATION_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  /** rounds of the FHIR builders' and validators' warm-up at start of the web server, the worker and each validation thread (ADR 0094; 0 = none) */
+  FHIR_WARM_UP_ROUNDS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_FHIR_WARM_UP_ROUNDS),
   JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   // vendor API: sustained requests per second per app (per app server) and the burst above it (docs/decisions/0056)

@@ -28,6 +28,18 @@ describe('validation threads', () => {
     expect(answers.map(isSendable)).toEqual([true, true, false, false]);
   }, 60_000);
 
+  it('answer the same while a thread is still warming up (ADR 0094): the bundles go between its slices', async () => {
+    const warming = startValidationThreads(1, { warmUpRounds: 200 });
+    try {
+      await warming.ready();
+      const answers = await Promise.all(bundles.map(([, b]) => warming.validate(b)));
+      expect(warming.alive()).toBe(1);
+      bundles.forEach(([name, bundle], i) => expect(answers[i], name).toEqual(validateBundle(bundle)));
+    } finally {
+      await warming.close();
+    }
+  }, 60_000);
+
   it('validate on this thread once no thread is left', async () => {
     await threads.close();
     expect(threads.alive()).toBe(0);

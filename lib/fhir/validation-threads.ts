@@ -23,10 +23,11 @@ export type ValidationThreads = {
   close(): Promise<void>;
 };
 
-export function startValidationThreads(count: number): ValidationThreads {
+/** `warmUpRounds`: each thread's start-up warm-up (warm-up.ts, ADR 0094); 0 or none: no warm-up. */
+export function startValidationThreads(count: number, { warmUpRounds = 0 }: { warmUpRounds?: number } = {}): ValidationThreads {
   let nextId = 0;
   const threads: Thread[] = Array.from({ length: count }, () => {
-    const worker = new Worker(new URL('./validation-thread.mjs', import.meta.url));
+    const worker = new Worker(new URL('./validation-thread.mjs', import.meta.url), { workerData: { warmUpRounds } });
     let loaded = () => {};
     const thread: Thread = { worker, waiting: new Map(), alive: true, ready: new Promise<void>((resolve) => (loaded = resolve)) };
     const fail = (error: Error) => {

@@ -18,7 +18,12 @@ export type BackgroundWork = { worker: JobWorker; stop: () => Promise<void> };
 export async function startBackgroundWork(options: { sealer?: boolean; validationThreads?: number; parallelRounds?: number } = {}): Promise<BackgroundWork> {
   const e = env();
   const { startValidationThreads } = await import('@/lib/fhir/validation-threads');
-  const threads = options.validationThreads ? startValidationThreads(options.validationThreads) : undefined;
+  const threads = options.validationThreads ? startValidationThreads(options.validationThreads, { warmUpRounds: e.FHIR_WARM_UP_ROUNDS }) : undefined;
+  // the documents (letters, summaries, reports) are built and validated on this thread when they are sent (ADR 0094)
+  if (e.FHIR_WARM_UP_ROUNDS > 0) {
+    const { warmUpFhir } = await import('@/lib/fhir/warm-up');
+    warmUpFhir('documents', e.FHIR_WARM_UP_ROUNDS).catch((error: unknown) => console.error('FHIR warm-up failed', error));
+  }
   const worker = startJobWorker({
     queues: await loadJobQueues({ validateAsync: threads?.validate }),
     concurrency: e.JOB_CONCURRENCY,

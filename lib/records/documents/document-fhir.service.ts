@@ -30,8 +30,12 @@ import { buildDischargeSummaryBundle } from '@/lib/fhir/discharge-summary';
 import { validateDischargeSummaryBundle } from '@/lib/fhir/discharge-summary-validate';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { UnitBundle } from '@/lib/fhir/bundle';
+import { warmUpThisCopyInServer } from '@/lib/fhir/warm-up';
 
 const RESOURCE = 'clinical_document';
+
+// in the web server, this copy of the builders and validators warms itself up at load (ADR 0094)
+warmUpThisCopyInServer();
 
 /** A built document bundle of any kind. */
 export type BuiltDocument = { bundle: Bundle; identifier: string; contentHash: string; units: UnitBundle[] };
