@@ -18,6 +18,24 @@ describe('FHIR warm-up (ADR 0094)', () => {
     expect(firedBeforeEnd).toBe(true);
   });
 
+  it('waits while the thread is busy with other work, and goes on once it is idle', async () => {
+    // other work: a chain of 5 ms tasks for 400 ms, as a request's awaits would be
+    const busyUntil = performance.now() + 400;
+    const busy = new Promise<void>((resolve) => {
+      const step = () => {
+        const t = performance.now();
+        while (performance.now() - t < 5);
+        if (performance.now() < busyUntil) setTimeout(step, 1);
+        else resolve();
+      };
+      setTimeout(step, 0);
+    });
+    const warm = warmUpFhir('units', 3).then(() => performance.now());
+    await busy;
+    const busyEnded = performance.now();
+    expect(await warm).toBeGreaterThanOrEqual(busyEnded);
+  });
+
   it('does nothing with 0 rounds', async () => {
     expect(await warmUpFhir('documents', 0)).toMatchObject({ rounds: 0, errors: 0 });
   });
