@@ -17,6 +17,6 @@ parentPort!.on('message', ({ id, bundle }: { id: number; bundle: Bundle }) => {
   }
 });
 parentPort!.postMessage({ ready: true });
-// the start-up warm-up of the unit validators (ADR 0094), in slices between the bundles sent meanwhile
+// the start-up warm-up of the unit validators (ADR 0094), in slices while no bundle is being validated
 const rounds = (workerData as { warmUpRounds?: number } | undefined)?.warmUpRounds ?? 0;
 if (rounds > 0) warmUpFhir('units', rounds).catch((error: unknown) => console.error('validation thread warm-up failed', error));

@@ -3,9 +3,9 @@
  * them unoptimised, and V8 spends the first thousand or so bundles compiling their hot code (`--trace-opt`: ~500
  * functions, 2.7 s of compiler time over 1,500 letters), so the first letters and units a server or worker handles take
  * twice as long as later ones. The worker and each validation thread run this once at start, the web server in each
- * copy of the document builders it loads (warmUpThisCopyInServer): it builds
- * and validates sample documents and 6情報 units of every kind — invented patients, nothing read or written, nothing
- * kept — in slices of a few milliseconds, giving way to real work between slices.
+ * copy of the document builders it loads (warmUpThisCopyInServer): it builds and validates sample documents and 6情報
+ * units of every kind — invented patients, nothing read or written, nothing kept — in slices of a few milliseconds,
+ * run only while the thread is otherwise idle.
  * FHIR_WARM_UP_ROUNDS (lib/core/env.ts) sets the rounds; 0: none. The validation caches keep what the rounds left: the
  * sample patients' entries are pushed out by real ones (FIFO); the memo of shared values (profile URLs, code systems)
  * is what the first real bundles would have filled.
